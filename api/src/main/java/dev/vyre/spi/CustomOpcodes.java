@@ -1,0 +1,60 @@
+package dev.vyre.spi;
+
+import dev.vyre.protocol.QueueFullException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * An immutable, ordered set of custom opcodes. Handlers run in registration order; an opcode
+ * may be registered once.
+ */
+public final class CustomOpcodes {
+
+    private static final CustomOpcodes NONE = new CustomOpcodes(List.of());
+
+    private final List<CustomOpcode> entries;
+    private final int[] sortedOpcodes;
+
+    private CustomOpcodes(List<CustomOpcode> entries) {
+        this.entries = List.copyOf(entries);
+        this.sortedOpcodes = this.entries.stream().mapToInt(CustomOpcode::opcode).sorted().toArray();
+    }
+
+    /** @return the empty set */
+    public static CustomOpcodes none() {
+        return NONE;
+    }
+
+    /**
+     * @throws QueueFullException when an opcode appears twice
+     */
+    public static CustomOpcodes of(CustomOpcode... opcodes) {
+        List<CustomOpcode> list = new ArrayList<>(opcodes.length);
+        for (CustomOpcode op : opcodes) {
+            for (CustomOpcode seen : list) {
+                if (seen.opcode() == op.opcode()) {
+                    throw QueueFullException.submission("custom opcode 0x" + Integer.toHexString(op.opcode())
+                            + " is registered twice; register each opcode once");
+                }
+            }
+            list.add(op);
+        }
+        return new CustomOpcodes(list);
+    }
+
+    /** @return the opcodes in registration order */
+    public List<CustomOpcode> entries() {
+        return entries;
+    }
+
+    /** @return true when {@code opcode} has a registered handler */
+    public boolean contains(int opcode) {
+        return Arrays.binarySearch(sortedOpcodes, opcode) >= 0;
+    }
+
+    /** @return true when empty */
+    public boolean isEmpty() {
+        return entries.isEmpty();
+    }
+}

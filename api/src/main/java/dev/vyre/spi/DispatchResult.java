@@ -1,0 +1,13 @@
+package dev.vyre.spi;
+
+/**
+ * The buffers after one pass, in vyre's readback order.
+ *
+ * @param control  control buffer
+ * @param ring     ring
+ * @param debugLog debug log
+ * @param ioQueue  IO queue
+ * @param data     data buffer (unchanged by built-in opcodes)
+ */
+public record DispatchResult(byte[] control, byte[] ring, byte[] debugLog, byte[] ioQueue, byte[] data) {
+}

@@ -1,0 +1,118 @@
+package dev.vyre.spi;
+
+import java.lang.foreign.MemorySegment;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * A running persistent interpreter. The host publishes slots into EMPTY or DONE ring slots;
+ * the interpreter moves each authorised PUBLISHED slot to CLAIMED then DONE exactly once.
+ *
+ * <p>Publishing methods write the payload first and release-store the status word last, so
+ * the interpreter never sees a half-written slot. Publishing to one slot from two threads at
+ * once is the caller's error; disjoint slots may be published from any number of threads.
+ * The {@code publish} methods allocate nothing.
+ */
+public interface PersistentSession extends AutoCloseable {
+
+    /** @return the options the session was opened with */
+    SessionOptions options();
+
+    /** @return ring slots */
+    default int slotCount() {
+        return options().slotCount();
+    }
+
+    /**
+     * Publishes one slot with up to three argument words (the rest are zeroed).
+     *
+     * @throws dev.vyre.protocol.QueueFullException when the slot index is out of range, the
+     *         opcode is not publishable, or the slot is not EMPTY or DONE (nothing is written)
+     */
+    void publish(int slot, int tenant, int opcode, int arg0, int arg1, int arg2);
+
+    /**
+     * Publishes one slot with {@code argCount} argument words taken from {@code args}
+     * (at most 12; the rest are zeroed). Same checks as the three-argument form.
+     */
+    void publish(int slot, int tenant, int opcode, int[] args, int argCount);
+
+    /**
+     * Writes all 16 words of a slot verbatim, words 1..15 first and the status word last
+     * (release). No validation of opcode or status: this is how tests put hostile slots on
+     * the ring. The interpreter must stay within its buffers whatever the words hold.
+     *
+     * @param words exactly 16 words
+     */
+    void writeRawSlot(int slot, int[] words);
+
+    /** @return the slot's status word (acquire) */
+    int slotStatus(int slot);
+
+    /** @return DONE_COUNT, control word 1, as an unsigned value */
+    long doneCount();
+
+    /**
+     * Waits until {@link #slotStatus} equals {@code status}.
+     *
+     * @return true if it did before the timeout
+     */
+    boolean awaitSlotStatus(int slot, int status, Duration timeout);
+
+    /**
+     * Waits until {@link #doneCount()} reaches {@code target} (u32 compared as a distance
+     * modulo 2^32, so a wrapping counter works).
+     *
+     * @return true if it did before the timeout
+     */
+    boolean awaitDoneCount(long target, Duration timeout);
+
+    /** Writes a control word from the host (release): tenant masks, SHUTDOWN, ... */
+    void writeControlWord(int word, int value);
+
+    /** @return a consistent-enough copy of the control buffer (each word read atomically) */
+    byte[] controlSnapshot();
+
+    /** @return a copy of the ring */
+    byte[] ringSnapshot();
+
+    /** @return a copy of the debug log */
+    byte[] debugLogSnapshot();
+
+    /** @return a copy of the IO queue */
+    byte[] ioQueueSnapshot();
+
+    /**
+     * @return the host-visible data buffer (binding 4), or {@link MemorySegment#NULL} sized 0
+     *         when the session has none. Bytes written here are visible to slots published after.
+     */
+    MemorySegment dataBuffer();
+
+    /**
+     * Claims every PUBLISHED IO request (PUBLISHED to CLAIMED with CAS) for a host IO service.
+     *
+     * @return the claimed requests, in slot order
+     */
+    List<IoRequestView> claimIoRequests();
+
+    /** Completes a CLAIMED IO request with OK or ERROR. */
+    void completeIoRequest(int ioSlot, boolean ok);
+
+    /** Sets control word 0 so every lane stops; slots already claimed finish first. */
+    void requestShutdown();
+
+    /**
+     * @return true once the interpreter has stopped (after SHUTDOWN), waiting up to {@code timeout}
+     */
+    boolean awaitTermination(Duration timeout);
+
+    /**
+     * @return true while the interpreter is running and making progress; a backend with a
+     *         watchdog reports false for a stalled interpreter
+     */
+    boolean isAlive();
+
+    /** Stops the interpreter (if running) and releases every resource; idempotent. */
+    @Override
+    void close();
+}

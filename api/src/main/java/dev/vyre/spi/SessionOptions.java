@@ -1,0 +1,118 @@
+package dev.vyre.spi;
+
+import dev.vyre.protocol.QueueFullException;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How to open a {@link PersistentSession}. Immutable; build with {@link #builder()}.
+ *
+ * @param slotCount        ring slots (1 .. 1,048,576)
+ * @param tenantCount      tenants authorised by the encoded control buffer (tenant ids 0 .. n-1)
+ * @param observableSlots  observable result words after word 160 (0 .. 1,048,576)
+ * @param dataBufferBytes  size of the data buffer (binding 4), 0 for none
+ * @param workers          executing threads / lanes hint, 0 for the backend's default
+ * @param opcodes          custom opcodes the interpreter runs
+ * @param ioWaitTimeout    how long a LOAD_MISS waits for the host before the slot FAULTs
+ */
+public record SessionOptions(int slotCount, int tenantCount, int observableSlots, long dataBufferBytes,
+                             int workers, CustomOpcodes opcodes, Duration ioWaitTimeout) {
+
+    /** Largest ring a session may open (vyre's allocation cap). */
+    public static final int MAX_SLOTS = 1 << 20;
+    /** Largest observable area (vyre's allocation cap). */
+    public static final int MAX_OBSERVABLE_SLOTS = 1 << 20;
+
+    public SessionOptions {
+        Objects.requireNonNull(opcodes, "opcodes");
+        Objects.requireNonNull(ioWaitTimeout, "ioWaitTimeout");
+        if (slotCount < 1 || slotCount > MAX_SLOTS) {
+            throw QueueFullException.submission("session slot count " + slotCount
+                    + " is outside 1.." + MAX_SLOTS + "; open a session with a ring size in that range");
+        }
+        if (tenantCount < 0) {
+            throw QueueFullException.submission("tenant count " + tenantCount
+                    + " is negative; pass the number of tenants to authorise (0 or more)");
+        }
+        if (observableSlots < 0 || observableSlots > MAX_OBSERVABLE_SLOTS) {
+            throw QueueFullException.submission("observable slot count " + observableSlots
+                    + " is outside 0.." + MAX_OBSERVABLE_SLOTS + "; shard observable results");
+        }
+        if (dataBufferBytes < 0) {
+            throw QueueFullException.submission("data buffer size " + dataBufferBytes
+                    + " is negative; pass 0 for no data buffer or a positive byte count");
+        }
+        if (workers < 0) {
+            throw QueueFullException.submission("worker count " + workers
+                    + " is negative; pass 0 for the backend default or a positive count");
+        }
+        if (ioWaitTimeout.isNegative() || ioWaitTimeout.isZero()) {
+            throw QueueFullException.submission("IO wait timeout " + ioWaitTimeout
+                    + " is not positive; pass a positive duration");
+        }
+    }
+
+    /** @return a builder with the defaults: 1024 slots, 1 tenant, 256 observable words */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** @return the control buffer length in bytes these options encode */
+    public long controlBytes() {
+        return (160L + observableSlots) * Integer.BYTES;
+    }
+
+    /** Mutable builder of {@link SessionOptions}. */
+    public static final class Builder {
+        private int slotCount = 1024;
+        private int tenantCount = 1;
+        private int observableSlots = 256;
+        private long dataBufferBytes;
+        private int workers;
+        private CustomOpcodes opcodes = CustomOpcodes.none();
+        private Duration ioWaitTimeout = Duration.ofSeconds(5);
+
+        private Builder() {
+        }
+
+        public Builder slotCount(int value) {
+            this.slotCount = value;
+            return this;
+        }
+
+        public Builder tenantCount(int value) {
+            this.tenantCount = value;
+            return this;
+        }
+
+        public Builder observableSlots(int value) {
+            this.observableSlots = value;
+            return this;
+        }
+
+        public Builder dataBufferBytes(long value) {
+            this.dataBufferBytes = value;
+            return this;
+        }
+
+        public Builder workers(int value) {
+            this.workers = value;
+            return this;
+        }
+
+        public Builder opcodes(CustomOpcodes value) {
+            this.opcodes = value;
+            return this;
+        }
+
+        public Builder ioWaitTimeout(Duration value) {
+            this.ioWaitTimeout = value;
+            return this;
+        }
+
+        public SessionOptions build() {
+            return new SessionOptions(slotCount, tenantCount, observableSlots, dataBufferBytes, workers,
+                    opcodes, ioWaitTimeout);
+        }
+    }
+}

@@ -1,0 +1,4 @@
+/** Benchmarks: JMH micro benchmarks and the end-to-end latency harness. */
+module dev.vyre.bench {
+    requires dev.vyre.api;
+}
