@@ -15,9 +15,6 @@ public final class HostRing {
     public static final int SLOT_BYTES = SlotLayout.SLOT_BYTES;
 
     static final String BUFFER = "ring slot";
-    static final String FIX_RING_CAP = "split the dispatch into smaller ring shards before encoding; slot_count "
-            + "exceeds the megakernel allocation cap or host address space";
-    static final long MAX_ENCODED_RING_SLOTS = 1_048_576L;
 
     private final MemorySegment ring;
     private final int slotCount;
@@ -29,10 +26,7 @@ public final class HostRing {
      * @throws ByteLengthOverflowException above the allocation cap
      */
     public HostRing(int slotCount) {
-        if (Integer.toUnsignedLong(slotCount) > MAX_ENCODED_RING_SLOTS) {
-            throw new ByteLengthOverflowException("ring", FIX_RING_CAP);
-        }
-        this.ring = MemorySegment.ofArray(new byte[slotCount * SLOT_BYTES]);
+        this.ring = MemorySegment.ofArray(RingCodec.encodeEmptyRing(slotCount));
         this.slotCount = slotCount;
     }
 

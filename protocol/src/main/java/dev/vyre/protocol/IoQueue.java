@@ -16,7 +16,6 @@ import static dev.vyre.protocol.IoQueueLayout.TAG_WORD;
 
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -65,41 +64,25 @@ public final class IoQueue {
     }
 
     /**
-     * Encodes an empty queue reusing {@code dst} where possible: checks first (on error
-     * {@code dst} is untouched), then returns {@code dst} zero-filled when its length is exactly
-     * {@code slotCount × 32}, otherwise a new array of that length.
+     * Zero-fills bytes {@code [0, slotCount × 32)} of a caller-owned segment (for example a
+     * pinned, GPU-visible one); later bytes are left alone. Validates first; on an error
+     * {@code dst} is untouched.
      *
-     * @param dst storage to reuse, may be null
-     * @return the encoded queue
-     * @throws QueueFullException when {@code slotCount} is 0 or above 64
+     * @return the number of bytes written
+     * @throws QueueFullException       when {@code slotCount} is 0 or above 64
+     * @throws IllegalArgumentException when {@code dst} is shorter than the encoding
      */
-    public static byte[] tryEncodeEmptyIoQueueInto(int slotCount, byte[] dst) {
+    public static long tryEncodeEmptyIoQueueInto(int slotCount, MemorySegment dst) {
         checkEncodeSlotCount(slotCount);
-        int len = slotCount * IO_SLOT_BYTES;
-        if (dst != null && dst.length == len) {
-            Arrays.fill(dst, (byte) 0);
-            return dst;
-        }
-        return new byte[len];
-    }
-
-    /**
-     * Zero-fills the first {@code slotCount × 32} bytes of a caller-owned segment (for example a
-     * pinned, GPU-visible one). Checks first; on any error nothing is written.
-     *
-     * @return the encoded byte length
-     * @throws QueueFullException when {@code slotCount} is 0 or above 64, or {@code dst} is too short
-     */
-    public static int tryEncodeEmptyIoQueueInto(int slotCount, MemorySegment dst) {
-        checkEncodeSlotCount(slotCount);
-        int len = slotCount * IO_SLOT_BYTES;
-        if (dst.byteSize() < len) {
-            throw QueueFullException.submission("io_queue destination holds " + dst.byteSize()
-                    + " bytes but " + slotCount + " IO slots need " + len + "; pass a segment of at least " + len
-                    + " bytes");
-        }
+        long len = (long) slotCount * IO_SLOT_BYTES;
+        Texts.requireCapacity(dst, len, "io_queue");
         dst.asSlice(0, len).fill((byte) 0);
         return len;
+    }
+
+    /** {@link #tryEncodeEmptyIoQueueInto(int, MemorySegment)} on a {@code byte[]}. */
+    public static long tryEncodeEmptyIoQueueInto(int slotCount, byte[] dst) {
+        return tryEncodeEmptyIoQueueInto(slotCount, MemorySegment.ofArray(dst));
     }
 
     private static void checkEncodeSlotCount(int slotCount) {
