@@ -1,0 +1,389 @@
+package dev.vyre.backend.reference;
+
+import dev.vyre.protocol.ControlLayout;
+import dev.vyre.protocol.DebugLogLayout;
+import dev.vyre.protocol.IoQueueLayout;
+import dev.vyre.protocol.Opcodes;
+import dev.vyre.protocol.SlotLayout;
+import dev.vyre.protocol.SlotStatus;
+import dev.vyre.protocol.Words;
+import dev.vyre.spi.OpcodeHandler;
+import dev.vyre.spi.SlotContext;
+import java.lang.foreign.MemorySegment;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Executes claimed ring slots over native {@link MemorySegment}s exactly as
+ * {@code docs/PROTOCOL.md} ("Interpreter semantics") says: claim, metric, built-in, custom
+ * handlers, DONE_COUNT, release-stored DONE, with the protocol's bounds rule on every access.
+ *
+ * <p>One instance per executing thread: it is also the {@link SlotContext} handed to custom
+ * handlers, so it holds the slot being executed. It allocates nothing and takes no locks.
+ * Several executors may run over the same buffers at once; they coordinate only through the
+ * claim CAS and atomic control words.
+ *
+ * <p>A custom handler that throws ends its slot in FAULT (DONE_COUNT unchanged): the handler
+ * did not complete, and the worker thread must survive it.
+ */
+final class SlotExecutor implements SlotContext {
+
+    private static final long U32_MASK = 0xFFFF_FFFFL;
+    private static final int IO_SPINS = 256;
+    private static final long IO_MAX_PARK_NANOS = 200_000L;
+
+    private final MemorySegment control;
+    private final MemorySegment ring;
+    private final MemorySegment debug;
+    private final MemorySegment io;
+    private final MemorySegment data;
+    private final long controlWords;
+    private final long debugWords;
+    private final int ioSlots;
+    private final long dataBytes;
+    private final long dataWords;
+    private final OpcodeTable opcodes;
+    private final long ioWaitNanos;
+
+    /** Set when the owning session closes: a LOAD_MISS wait gives up at once. */
+    private volatile boolean abort;
+
+    // The slot being executed (SlotContext view).
+    private int curSlot;
+    private int curOpcode;
+    private int curTenant;
+    private long curBase;
+    private boolean curPacked;
+    private int curA0;
+    private int curA1;
+    private int curA2;
+
+    SlotExecutor(MemorySegment control, MemorySegment ring, MemorySegment debug, MemorySegment io,
+                 MemorySegment data, OpcodeTable opcodes, long ioWaitNanos) {
+        this.control = control;
+        this.ring = ring;
+        this.debug = debug;
+        this.io = io;
+        this.data = data;
+        this.controlWords = Words.count(control);
+        this.debugWords = Words.count(debug);
+        this.ioSlots = (int) (io.byteSize() / IoQueueLayout.IO_SLOT_BYTES);
+        this.dataBytes = data.byteSize();
+        this.dataWords = dataBytes >>> 2;
+        this.opcodes = opcodes;
+        this.ioWaitNanos = ioWaitNanos;
+    }
+
+    /** Makes every pending and future LOAD_MISS wait of this executor give up (session close). */
+    void abort() {
+        abort = true;
+    }
+
+    /** @return true when control word 0 (SHUTDOWN) is non-zero (acquire) */
+    boolean shutdownRequested() {
+        return Words.getAcquire(control, ControlLayout.SHUTDOWN) != 0;
+    }
+
+    /**
+     * Claims and executes {@code slot} if it is PUBLISHED, its tenant is authorised and control
+     * word 0 (SHUTDOWN) is still 0.
+     *
+     * @return true when this call executed the slot
+     */
+    boolean tryExecute(int slot) {
+        long base = (long) slot * SlotLayout.SLOT_WORDS;
+        if (Words.getAcquire(ring, base) != SlotStatus.PUBLISHED) {
+            return false;
+        }
+        if (!authorised(Words.get(ring, base + SlotLayout.TENANT_WORD))) {
+            return false;
+        }
+        if (shutdownRequested()
+                || !Words.compareAndSet(ring, base, SlotStatus.PUBLISHED, SlotStatus.CLAIMED)) {
+            return false;
+        }
+        // The CAS acquired the payload of the publish it matched; check the tenant of that
+        // publish (a republished slot could carry another tenant than the one read above).
+        int tenant = Words.get(ring, base + SlotLayout.TENANT_WORD);
+        if (!authorised(tenant)) {
+            Words.setRelease(ring, base, SlotStatus.PUBLISHED);
+            return false;
+        }
+        boolean completed = execute(slot, base, tenant);
+        if (completed) {
+            Words.getAndAdd(control, ControlLayout.DONE_COUNT, 1);
+            Words.setRelease(ring, base, SlotStatus.DONE);
+        } else {
+            Words.setRelease(ring, base, SlotStatus.FAULT);
+        }
+        return true;
+    }
+
+    /** {@code t = C[2] + tenant} (64-bit) {@code < 32}, {@code < Cw}, and {@code C[t] != 0}. */
+    private boolean authorised(int tenant) {
+        long t = (Words.getAcquire(control, ControlLayout.TENANT_BASE) & U32_MASK) + (tenant & U32_MASK);
+        return t < ControlLayout.TENANT_QUOTA_BASE && t < controlWords && Words.getAcquire(control, t) != 0;
+    }
+
+    /** @return false when the slot ends in FAULT */
+    private boolean execute(int slot, long base, int tenant) {
+        int opcode = Words.get(ring, base + SlotLayout.OPCODE_WORD);
+        curSlot = slot;
+        curTenant = tenant;
+        curBase = base;
+        try {
+            if (opcode == Opcodes.PACKED_SLOT) {
+                return executePacked(base);
+            }
+            curPacked = false;
+            return executeOp(opcode, Words.get(ring, base + SlotLayout.ARG0_WORD),
+                    Words.get(ring, base + SlotLayout.ARG0_WORD + 1), Words.get(ring, base + SlotLayout.ARG0_WORD + 2));
+        } catch (RuntimeException | StackOverflowError e) {
+            return false;
+        }
+    }
+
+    private boolean executePacked(long base) {
+        long payload = base + SlotLayout.ARG0_WORD;
+        int n = payloadByte(payload, 0);
+        int meta = (2 + 2 * n + 3) / 4;
+        if (meta > SlotLayout.ARGS_PER_SLOT) {
+            return true;
+        }
+        curPacked = true;
+        for (int k = 0; k < n; k++) {
+            int op = payloadByte(payload, 2 + 2 * k);
+            int off = payloadByte(payload, 3 + 2 * k);
+            int at = meta + off;
+            if (at + 3 <= SlotLayout.ARGS_PER_SLOT) {
+                if (!executeOp(op, Words.get(ring, payload + at), Words.get(ring, payload + at + 1),
+                        Words.get(ring, payload + at + 2))) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private int payloadByte(long payload, int k) {
+        return (Words.get(ring, payload + (k >>> 2)) >>> ((k & 3) << 3)) & 0xFF;
+    }
+
+    /** Steps 1 to 3 of one (possibly packed inner) op. @return false for FAULT */
+    private boolean executeOp(int opcode, int a0, int a1, int a2) {
+        curOpcode = opcode;
+        curA0 = a0;
+        curA1 = a1;
+        curA2 = a2;
+        if (Integer.compareUnsigned(opcode, Opcodes.METRIC_OPCODES) < 0) {
+            atomicAdd(ControlLayout.METRICS_BASE + opcode, 1);
+        }
+        long u0 = a0 & U32_MASK;
+        long u1 = a1 & U32_MASK;
+        long u2 = a2 & U32_MASK;
+        switch (opcode) {
+            case Opcodes.NOP -> { }
+            case Opcodes.STORE_U32 -> exchange(u1, a0);
+            case Opcodes.ATOMIC_ADD -> atomicAdd(u1, a0);
+            case Opcodes.LOAD_U32 -> store(ControlLayout.OBSERVABLE_BASE + u1, load(u0));
+            case Opcodes.COMPARE_SWAP -> store(ControlLayout.OBSERVABLE_BASE + u0, cas(u0, a1, a2));
+            case Opcodes.MEMCPY -> memcpy(u0, u1, u2);
+            case Opcodes.DFA_STEP -> store(ControlLayout.OBSERVABLE_BASE + u2, dataWord(u0 * 256 + (a1 & 0xFF)));
+            case Opcodes.BATCH_FENCE -> {
+                atomicAdd(ControlLayout.EPOCH, 1);
+                store(ControlLayout.OBSERVABLE_BASE, a1);
+            }
+            case Opcodes.PRINTF -> printf(a0, a1, a2);
+            case Opcodes.SHUTDOWN -> exchange(ControlLayout.SHUTDOWN, 1);
+            case Opcodes.LOAD_MISS -> {
+                if (!loadMiss(a0)) {
+                    return false;
+                }
+            }
+            default -> { }
+        }
+        OpcodeHandler handler = opcodes.handler(opcode);
+        if (handler != null) {
+            handler.execute(this);
+        }
+        return true;
+    }
+
+    private void memcpy(long src, long dst, long count) {
+        if (dst >= controlWords) {
+            return;
+        }
+        long n = Math.min(count, controlWords - dst);
+        for (long i = 0; i < n; i++) {
+            store(dst + i, load(src + i));
+        }
+    }
+
+    private int dataWord(long index) {
+        return index < dataWords ? Words.get(data, index) : 0;
+    }
+
+    private void printf(int a0, int a1, int a2) {
+        long r = (Words.getAndAdd(debug, DebugLogLayout.CURSOR_WORD, DebugLogLayout.RECORD_WORDS) & U32_MASK) + 1;
+        if (r + DebugLogLayout.RECORD_WORDS <= debugWords) {
+            Words.setRelease(debug, r, a0);
+            Words.setRelease(debug, r + 1, a1);
+            Words.setRelease(debug, r + 2, a2);
+            Words.setRelease(debug, r + 3, curSlot * SlotLayout.SLOT_WORDS);
+        }
+    }
+
+    /**
+     * LOAD_MISS: reserve an IO slot (EMPTY to WAIT_IO, CAS), write the READ request, publish it,
+     * and wait (bounded) for the host's completion.
+     *
+     * @return true for OK, false for ERROR or timeout (the ring slot FAULTs)
+     */
+    private boolean loadMiss(int resource) {
+        long deadline = System.nanoTime() + ioWaitNanos;
+        long status = -1;
+        int spins = 0;
+        long park = 1_000L;
+        while (status < 0) {
+            for (int q = 0; q < ioSlots; q++) {
+                long s = (long) q * IoQueueLayout.IO_SLOT_WORDS + IoQueueLayout.STATUS_WORD;
+                if (Words.compareAndSet(io, s, SlotStatus.EMPTY, SlotStatus.WAIT_IO)) {
+                    status = s;
+                    break;
+                }
+            }
+            if (status < 0) {
+                if (abort || System.nanoTime() - deadline >= 0) {
+                    return false;
+                }
+                if (spins++ < IO_SPINS) {
+                    Thread.onSpinWait();
+                } else {
+                    LockSupport.parkNanos(park);
+                    park = Math.min(park << 1, IO_MAX_PARK_NANOS);
+                }
+            }
+        }
+        long q = status - IoQueueLayout.STATUS_WORD;
+        Words.set(io, q + IoQueueLayout.OP_TYPE_WORD, IoQueueLayout.OP_READ);
+        Words.set(io, q + IoQueueLayout.SRC_HANDLE_WORD, resource);
+        Words.set(io, q + IoQueueLayout.DST_HANDLE_WORD, resource);
+        Words.set(io, q + IoQueueLayout.OFFSET_LO_WORD, 0);
+        Words.set(io, q + IoQueueLayout.OFFSET_HI_WORD, 0);
+        Words.set(io, q + IoQueueLayout.BYTE_COUNT_WORD, 0);
+        Words.set(io, q + IoQueueLayout.TAG_WORD, resource);
+        Words.setRelease(io, status, SlotStatus.PUBLISHED);
+        spins = 0;
+        park = 1_000L;
+        while (true) {
+            int s = Words.getAcquire(io, status);
+            if (s == IoQueueLayout.STATUS_OK || s == IoQueueLayout.STATUS_ERROR) {
+                Words.setRelease(io, status, SlotStatus.EMPTY);
+                return s == IoQueueLayout.STATUS_OK;
+            }
+            if (abort || System.nanoTime() - deadline >= 0) {
+                if (Words.compareAndSet(io, status, SlotStatus.PUBLISHED, SlotStatus.EMPTY)
+                        || Words.compareAndSet(io, status, SlotStatus.CLAIMED, SlotStatus.EMPTY)) {
+                    return false;
+                }
+                continue; // the host completed it just now: take the completion
+            }
+            if (spins++ < IO_SPINS) {
+                Thread.onSpinWait();
+            } else {
+                LockSupport.parkNanos(park);
+                park = Math.min(park << 1, IO_MAX_PARK_NANOS);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ bounded control access
+
+    private int load(long word) {
+        return word < controlWords ? Words.getAcquire(control, word) : 0;
+    }
+
+    private void store(long word, int value) {
+        if (word < controlWords) {
+            Words.setRelease(control, word, value);
+        }
+    }
+
+    private int exchange(long word, int value) {
+        return word < controlWords ? Words.getAndSet(control, word, value) : 0;
+    }
+
+    private int atomicAdd(long word, int delta) {
+        return word < controlWords ? Words.getAndAdd(control, word, delta) : 0;
+    }
+
+    private int cas(long word, int expected, int desired) {
+        return word < controlWords ? Words.compareAndExchange(control, word, expected, desired) : 0;
+    }
+
+    // ------------------------------------------------------------------ SlotContext
+
+    @Override
+    public int opcode() {
+        return curOpcode;
+    }
+
+    @Override
+    public int slot() {
+        return curSlot;
+    }
+
+    @Override
+    public int tenant() {
+        return curTenant;
+    }
+
+    @Override
+    public int arg(int i) {
+        if (curPacked) {
+            return switch (i) {
+                case 0 -> curA0;
+                case 1 -> curA1;
+                case 2 -> curA2;
+                default -> 0;
+            };
+        }
+        return i >= 0 && i < SlotLayout.ARGS_PER_SLOT ? Words.get(ring, curBase + SlotLayout.ARG0_WORD + i) : 0;
+    }
+
+    @Override
+    public long controlWords() {
+        return controlWords;
+    }
+
+    @Override
+    public int loadControl(long word) {
+        return word >= 0 ? load(word) : 0;
+    }
+
+    @Override
+    public void storeControl(long word, int value) {
+        if (word >= 0) {
+            exchange(word, value);
+        }
+    }
+
+    @Override
+    public int atomicAddControl(long word, int delta) {
+        return word >= 0 ? atomicAdd(word, delta) : 0;
+    }
+
+    @Override
+    public int compareAndSwapControl(long word, int expected, int desired) {
+        return word >= 0 ? cas(word, expected, desired) : 0;
+    }
+
+    @Override
+    public long dataBytes() {
+        return dataBytes;
+    }
+
+    @Override
+    public int loadDataByte(long offset) {
+        return offset >= 0 && offset < dataBytes ? data.get(java.lang.foreign.ValueLayout.JAVA_BYTE, offset) & 0xFF : 0;
+    }
+}
