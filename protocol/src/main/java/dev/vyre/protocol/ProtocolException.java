@@ -21,4 +21,18 @@ public abstract sealed class ProtocolException extends VyreException
     public final String buffer() {
         return buffer;
     }
+
+    /**
+     * Maps this error as vyre's {@code Megakernel::} wrappers do: a
+     * {@link ByteLengthOverflowException} becomes {@code QueueFull{"submission", fix}} (the
+     * buffer name is dropped); every other kind becomes {@code Backend(<this message>)}.
+     *
+     * @return the {@link PipelineException} the strict facade methods throw
+     */
+    public final PipelineException toPipelineException() {
+        if (this instanceof ByteLengthOverflowException) {
+            return QueueFullException.submission(fix());
+        }
+        return BackendException.of(this);
+    }
 }
