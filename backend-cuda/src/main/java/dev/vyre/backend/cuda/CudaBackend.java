@@ -1,0 +1,209 @@
+package dev.vyre.backend.cuda;
+
+import static jcuda.driver.JCudaDriver.cuLaunchKernel;
+import static jcuda.driver.JCudaDriver.cuStreamCreate;
+import static jcuda.driver.JCudaDriver.cuStreamDestroy;
+import static jcuda.driver.JCudaDriver.cuStreamSynchronize;
+
+import dev.vyre.protocol.BackendException;
+import dev.vyre.spi.Backend;
+import dev.vyre.spi.Capabilities;
+import dev.vyre.spi.DeviceInfo;
+import dev.vyre.spi.DispatchRequest;
+import dev.vyre.spi.DispatchResult;
+import dev.vyre.spi.MemoryKind;
+import dev.vyre.spi.PersistentSession;
+import dev.vyre.spi.SessionOptions;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import jcuda.Pointer;
+import jcuda.driver.CUstream;
+import jcuda.driver.CUstream_flags;
+
+/** The CUDA backend on one device: persistent sessions and one-pass dispatches. */
+final class CudaBackend implements Backend {
+
+    private static final int ONCE_THREADS = 256;
+
+    private final CudaDevice device;
+    private final List<CudaSession> sessions = new CopyOnWriteArrayList<>();
+    private final CUstream stream = new CUstream();
+    private final Object dispatchLock = new Object();
+    private final OnePassBuffers onePass = new OnePassBuffers();
+    private volatile boolean closed;
+
+    CudaBackend(CudaDevice device) {
+        this.device = device;
+        device.makeCurrent();
+        CudaCalls.check(cuStreamCreate(stream, CUstream_flags.CU_STREAM_NON_BLOCKING), "cuStreamCreate");
+    }
+
+    @Override
+    public String name() {
+        return "cuda";
+    }
+
+    @Override
+    public DeviceInfo device() {
+        return new DeviceInfo(device.name(), "CUDA driver " + device.driverVersion(),
+                Map.of("computeCapability", device.computeCapability() / 10 + "." + device.computeCapability() % 10,
+                        "multiprocessors", Integer.toString(device.multiprocessors()),
+                        "binding", "JCuda 12.6.0 (driver API)"));
+    }
+
+    @Override
+    public Capabilities capabilities() {
+        int lanes = device.multiprocessors() * CudaTuning.threadsPerBlock();
+        return new Capabilities(SessionOptions.MAX_SLOTS, lanes,
+                Set.of(MemoryKind.DEVICE_LOCAL, MemoryKind.HOST_PINNED_MAPPED), true, 1L << 30, true, true);
+    }
+
+    @Override
+    public PersistentSession openSession(SessionOptions options) {
+        checkOpen();
+        CudaSession session = new CudaSession(this, device, options);
+        sessions.add(session);
+        return session;
+    }
+
+    void forget(CudaSession session) {
+        sessions.remove(session);
+    }
+
+    @Override
+    public DispatchResult dispatch(DispatchRequest request) {
+        checkOpen();
+        request.validate();
+        synchronized (dispatchLock) {
+            device.makeCurrent();
+            MegakernelModule module = request.opcodes().isEmpty() ? device.builtIn()
+                    : MegakernelModule.withCustomOpcodes(request.opcodes(), device.computeCapability());
+            try {
+                return runOnce(module, request);
+            } finally {
+                if (module != device.builtIn()) {
+                    module.close();
+                }
+            }
+        }
+    }
+
+    private DispatchResult runOnce(MegakernelModule module, DispatchRequest request) {
+        OnePassBuffers b = onePass;
+        b.ensure(request);
+        MemorySegment host = b.staging.segment();
+        long[] offsets = b.layout(request);
+        byte[][] parts = {request.control(), request.ring(), request.debugLog(), request.ioQueue(), request.data()};
+        for (int i = 0; i < parts.length; i++) {
+            MemorySegment.copy(MemorySegment.ofArray(parts[i]), 0, host, offsets[i], parts[i].length);
+        }
+        long total = offsets[parts.length];
+        b.device.upload(b.staging, 0, 0, total, stream);
+
+        MemorySegment block = host.asSlice(total, KernelArgs.BYTES);
+        block.fill((byte) 0);
+        long base = b.device.address();
+        KernelArgs.put(block, KernelArgs.CONTROL, base + offsets[0]);
+        KernelArgs.put(block, KernelArgs.CONTROL_WORDS, request.control().length / 4);
+        KernelArgs.put(block, KernelArgs.RING, base + offsets[1]);
+        KernelArgs.put(block, KernelArgs.SLOT_COUNT, request.slotCount());
+        KernelArgs.put(block, KernelArgs.DEBUG_LOG, base + offsets[2]);
+        KernelArgs.put(block, KernelArgs.DEBUG_WORDS, request.debugLog().length / 4);
+        KernelArgs.put(block, KernelArgs.IO_QUEUE, base + offsets[3]);
+        KernelArgs.put(block, KernelArgs.IO_SLOTS, request.ioQueue().length / 32);
+        KernelArgs.put(block, KernelArgs.DATA, base + offsets[4]);
+        KernelArgs.put(block, KernelArgs.DATA_BYTES, request.data().length);
+        KernelArgs.put(block, KernelArgs.IO_TIMEOUT_NS, request.ioWaitTimeout().toNanos());
+        b.args.upload(b.staging, total, 0, KernelArgs.BYTES, stream);
+
+        int blocks = (request.slotCount() + ONCE_THREADS - 1) / ONCE_THREADS;
+        CudaCalls.check(cuLaunchKernel(module.once(), blocks, 1, 1, ONCE_THREADS, 1, 1, 0, stream,
+                Pointer.to(Pointer.to(b.args.pointer())), null), "cuLaunchKernel(vyre_once)");
+        b.device.download(b.staging, 0, 0, total, stream);
+        CudaCalls.check(cuStreamSynchronize(stream), "cuStreamSynchronize(vyre_once)");
+
+        byte[][] out = new byte[parts.length][];
+        for (int i = 0; i < parts.length; i++) {
+            out[i] = host.asSlice(offsets[i], parts[i].length).toArray(ValueLayout.JAVA_BYTE);
+        }
+        return new DispatchResult(out[0], out[1], out[2], out[3], out[4]);
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new BackendException("the CUDA backend is closed", "open it again with Backends.open(\"cuda\")");
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        List<RuntimeException> failures = new ArrayList<>();
+        for (CudaSession session : sessions) {
+            try {
+                session.close();
+            } catch (RuntimeException e) {
+                failures.add(e);
+            }
+        }
+        synchronized (dispatchLock) {
+            device.makeCurrent();
+            onePass.close();
+            cuStreamDestroy(stream);
+        }
+        if (!failures.isEmpty()) {
+            throw failures.getFirst();
+        }
+    }
+
+    /** Device and pinned staging memory reused by one-pass dispatches, grown on demand. */
+    private static final class OnePassBuffers implements AutoCloseable {
+        private static final long ALIGN = 256;
+        DeviceBuffer device;
+        DeviceBuffer args;
+        PinnedBuffer staging;
+
+        /** @return start offsets of control, ring, debug log, IO queue, data, then the total */
+        long[] layout(DispatchRequest r) {
+            long[] sizes = {r.control().length, r.ring().length, r.debugLog().length, r.ioQueue().length,
+                    r.data().length};
+            long[] offsets = new long[sizes.length + 1];
+            long at = 0;
+            for (int i = 0; i < sizes.length; i++) {
+                offsets[i] = at;
+                at += (sizes[i] + ALIGN - 1) / ALIGN * ALIGN;
+            }
+            offsets[sizes.length] = at;
+            return offsets;
+        }
+
+        void ensure(DispatchRequest r) {
+            long needed = layout(r)[5];
+            if (device == null || device.byteSize() < needed) {
+                close();
+                long size = Math.max(needed, 1 << 20);
+                device = new DeviceBuffer(size);
+                args = new DeviceBuffer(KernelArgs.BYTES);
+                staging = new PinnedBuffer(size + KernelArgs.BYTES);
+            }
+        }
+
+        @Override
+        public void close() {
+            if (device != null) {
+                device.close();
+                args.close();
+                staging.close();
+                device = null;
+            }
+        }
+    }
+}

@@ -1,0 +1,610 @@
+package dev.vyre.backend.cuda;
+
+import static jcuda.driver.JCudaDriver.cuLaunchKernel;
+import static jcuda.driver.JCudaDriver.cuStreamCreate;
+import static jcuda.driver.JCudaDriver.cuStreamDestroy;
+import static jcuda.driver.JCudaDriver.cuStreamQuery;
+import static jcuda.driver.JCudaDriver.cuStreamSynchronize;
+
+import dev.vyre.protocol.BackendException;
+import dev.vyre.protocol.ControlLayout;
+import dev.vyre.protocol.DebugLogLayout;
+import dev.vyre.protocol.IoQueueLayout;
+import dev.vyre.protocol.Opcodes;
+import dev.vyre.protocol.QueueFullException;
+import dev.vyre.protocol.SlotLayout;
+import dev.vyre.protocol.SlotStatus;
+import dev.vyre.protocol.Words;
+import dev.vyre.spi.IoRequestView;
+import dev.vyre.spi.PersistentSession;
+import dev.vyre.spi.SessionOptions;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.LockSupport;
+import jcuda.Pointer;
+import jcuda.driver.CUresult;
+import jcuda.driver.CUstream;
+import jcuda.driver.CUstream_flags;
+
+/**
+ * A persistent megakernel on the GPU. See {@code vyre_megakernel.cu} for the device side.
+ *
+ * <p>Placement: the ring, IO queue, data buffer, submission queue and link block are pinned host
+ * memory mapped into the device; control and debug log are device memory. Publishing writes the slot
+ * (payload, then status with release), then appends the slot index to the submission queue and
+ * release-stores the queue tail: the kernel's leader warp polls that one word instead of every slot.
+ */
+final class CudaSession implements PersistentSession {
+
+    // link block, u32 word offsets (must match vyre_megakernel.cu)
+    static final int L_TAIL = 0;
+    static final int L_CONSUMED = 16;
+    static final int L_HEARTBEAT = 32;
+    static final int L_DONE_MIRROR = 33;
+    static final int L_STOPPED = 34;
+    static final int L_MAIL_SEQ = 48;
+    static final int L_MAIL_WORD = 49;
+    static final int L_MAIL_VALUE = 50;
+    static final int L_MAIL_ACK = 52;
+    static final long LINK_BYTES = 512;
+
+    private static final int THREADS_PER_BLOCK = 128;
+    private static final long WATCHDOG_NANOS = Duration.ofSeconds(2).toNanos();
+    private static final VarHandle U64 =
+            ValueLayout.JAVA_LONG.withOrder(ByteOrder.LITTLE_ENDIAN).varHandle();
+    private static final VarHandle RESERVED;
+
+    static {
+        try {
+            RESERVED = MethodHandles.lookup().findVarHandle(CudaSession.class, "reserved", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final CudaBackend backend;
+    private final CudaDevice device;
+    private final SessionOptions options;
+    private final MegakernelModule module;
+    private final boolean ownsModule;
+    private final int slotCount;
+    private final long sqCapacity;
+    private final long sqMask;
+
+    private final PinnedBuffer ring;
+    private final PinnedBuffer ioQueue;
+    private final PinnedBuffer data;
+    private final PinnedBuffer link;
+    private final PinnedBuffer sq;
+    private final PinnedBuffer staging;
+    private final DeviceBuffer control;
+    private final DeviceBuffer debugLog;
+    private final DeviceBuffer devSq;
+    private final DeviceBuffer cursor;
+    private final DeviceBuffer owner;
+    private final DeviceBuffer args;
+    private final CUstream kernelStream = new CUstream();
+    private final CUstream copyStream = new CUstream();
+    private final Object copyLock = new Object();
+    private final Object mailLock = new Object();
+    private final int launchedWarps;
+
+    @SuppressWarnings("unused") // accessed through RESERVED
+    private volatile long reserved;
+    private int mailSeq;
+    private volatile boolean closed;
+    private volatile boolean kernelFinished;
+    private long lastHeartbeat = -1;
+    private long lastHeartbeatNanos = System.nanoTime();
+
+    CudaSession(CudaBackend backend, CudaDevice device, SessionOptions options) {
+        this.backend = backend;
+        this.device = device;
+        this.options = options;
+        this.slotCount = options.slotCount();
+        this.sqCapacity = Long.highestOneBit(Math.max(1024L, slotCount * 2L - 1)) << 1;
+        this.sqMask = sqCapacity - 1;
+        device.makeCurrent();
+        this.ownsModule = !options.opcodes().isEmpty();
+        this.module = ownsModule
+                ? MegakernelModule.withCustomOpcodes(options.opcodes(), device.computeCapability())
+                : device.builtIn();
+        List<AutoCloseable> made = new ArrayList<>();
+        try {
+            ring = keep(made, new PinnedBuffer((long) slotCount * SlotLayout.SLOT_BYTES));
+            ioQueue = keep(made, new PinnedBuffer((long) IoQueueLayout.IO_SLOT_COUNT * IoQueueLayout.IO_SLOT_BYTES));
+            data = keep(made, new PinnedBuffer(options.dataBufferBytes()));
+            link = keep(made, new PinnedBuffer(LINK_BYTES));
+            sq = keep(made, new PinnedBuffer(sqCapacity * Integer.BYTES));
+            staging = keep(made, new PinnedBuffer(Math.max(options.controlBytes(), DebugLogLayout.BUFFER_BYTES)));
+            control = keep(made, new DeviceBuffer(options.controlBytes()));
+            debugLog = keep(made, new DeviceBuffer(DebugLogLayout.BUFFER_BYTES));
+            devSq = keep(made, new DeviceBuffer(sqCapacity * Integer.BYTES));
+            cursor = keep(made, new DeviceBuffer(16));
+            owner = keep(made, new DeviceBuffer((long) slotCount * Integer.BYTES));
+            args = keep(made, new DeviceBuffer(KernelArgs.BYTES));
+            CudaCalls.check(cuStreamCreate(kernelStream, CUstream_flags.CU_STREAM_NON_BLOCKING), "cuStreamCreate");
+            CudaCalls.check(cuStreamCreate(copyStream, CUstream_flags.CU_STREAM_NON_BLOCKING), "cuStreamCreate");
+            this.launchedWarps = launch();
+        } catch (RuntimeException e) {
+            for (int i = made.size() - 1; i >= 0; i--) {
+                try {
+                    made.get(i).close();
+                } catch (Exception suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            if (ownsModule) {
+                module.close();
+            }
+            throw e;
+        }
+    }
+
+    private static <T extends AutoCloseable> T keep(List<AutoCloseable> made, T resource) {
+        made.add(resource);
+        return resource;
+    }
+
+    /** Encodes the initial buffers, copies them to the device and launches the kernel once. */
+    private int launch() {
+        MemorySegment stage = staging.segment();
+        stage.fill((byte) 0);
+        CudaControl.encodeInitial(stage, options.tenantCount(), options.observableSlots());
+        control.upload(staging, 0, 0, options.controlBytes(), copyStream);
+        sync(copyStream);
+        debugLog.zero(copyStream);
+        devSq.zero(copyStream);
+        cursor.zero(copyStream);
+        owner.zero(copyStream);
+
+        MemorySegment block = stage.asSlice(0, KernelArgs.BYTES);
+        block.fill((byte) 0);
+        KernelArgs.put(block, KernelArgs.CONTROL, control.address());
+        KernelArgs.put(block, KernelArgs.CONTROL_WORDS, options.controlBytes() / Integer.BYTES);
+        KernelArgs.put(block, KernelArgs.RING, ring.deviceAddress());
+        KernelArgs.put(block, KernelArgs.SLOT_COUNT, slotCount);
+        KernelArgs.put(block, KernelArgs.DEBUG_LOG, debugLog.address());
+        KernelArgs.put(block, KernelArgs.DEBUG_WORDS, DebugLogLayout.BUFFER_WORDS);
+        KernelArgs.put(block, KernelArgs.IO_QUEUE, ioQueue.deviceAddress());
+        KernelArgs.put(block, KernelArgs.IO_SLOTS, IoQueueLayout.IO_SLOT_COUNT);
+        KernelArgs.put(block, KernelArgs.DATA, data.deviceAddress());
+        KernelArgs.put(block, KernelArgs.DATA_BYTES, options.dataBufferBytes());
+        KernelArgs.put(block, KernelArgs.LINK, link.deviceAddress());
+        KernelArgs.put(block, KernelArgs.SQ, sq.deviceAddress());
+        KernelArgs.put(block, KernelArgs.SQ_MASK, sqMask);
+        KernelArgs.put(block, KernelArgs.DEV_SQ, devSq.address());
+        KernelArgs.put(block, KernelArgs.DEV_CURSOR, cursor.address());
+        KernelArgs.put(block, KernelArgs.OWNER, owner.address());
+        KernelArgs.put(block, KernelArgs.IO_TIMEOUT_NS, options.ioWaitTimeout().toNanos());
+        KernelArgs.put(block, KernelArgs.IDLE_SLEEP_NS, CudaTuning.workerIdleSleepNanos());
+        args.upload(staging, 0, 0, KernelArgs.BYTES, copyStream);
+        sync(copyStream);
+
+        int workerWarps = options.workers() > 0 ? options.workers()
+                : device.multiprocessors() * (CudaTuning.threadsPerBlock() / 32);
+        int warps = workerWarps + 1;
+        int threads = CudaTuning.threadsPerBlock();
+        int blocks = (warps * 32 + threads - 1) / threads;
+        Pointer params = Pointer.to(Pointer.to(args.pointer()));
+        CudaCalls.check(cuLaunchKernel(module.persistent(), blocks, 1, 1, threads, 1, 1, 0, kernelStream, params, null),
+                "cuLaunchKernel(vyre_persistent)");
+        return blocks * threads / 32;
+    }
+
+    private void sync(CUstream stream) {
+        CudaCalls.check(cuStreamSynchronize(stream), "cuStreamSynchronize");
+    }
+
+    @Override
+    public SessionOptions options() {
+        return options;
+    }
+
+    /** @return warps launched, the leader included */
+    int launchedWarps() {
+        return launchedWarps;
+    }
+
+    // ---- publishing ----
+
+    @Override
+    public void publish(int slot, int tenant, int opcode, int arg0, int arg1, int arg2) {
+        MemorySegment r = checkPublishable(slot, opcode);
+        long base = (long) slot * SlotLayout.SLOT_WORDS;
+        Words.set(r, base + SlotLayout.OPCODE_WORD, opcode);
+        Words.set(r, base + SlotLayout.TENANT_WORD, tenant);
+        Words.set(r, base + SlotLayout.PRIORITY_WORD, 2);
+        Words.set(r, base + SlotLayout.ARG0_WORD, arg0);
+        Words.set(r, base + SlotLayout.ARG0_WORD + 1, arg1);
+        Words.set(r, base + SlotLayout.ARG0_WORD + 2, arg2);
+        for (int i = 3; i < SlotLayout.ARGS_PER_SLOT; i++) {
+            Words.set(r, base + SlotLayout.ARG0_WORD + i, 0);
+        }
+        Words.setRelease(r, base, SlotStatus.PUBLISHED);
+        enqueue(slot);
+    }
+
+    @Override
+    public void publish(int slot, int tenant, int opcode, int[] argWords, int argCount) {
+        if (argCount < 0 || argCount > SlotLayout.ARGS_PER_SLOT || argCount > argWords.length) {
+            throw QueueFullException.submission("too many args for one slot; 12 u32 args max per slot");
+        }
+        MemorySegment r = checkPublishable(slot, opcode);
+        long base = (long) slot * SlotLayout.SLOT_WORDS;
+        Words.set(r, base + SlotLayout.OPCODE_WORD, opcode);
+        Words.set(r, base + SlotLayout.TENANT_WORD, tenant);
+        Words.set(r, base + SlotLayout.PRIORITY_WORD, 2);
+        for (int i = 0; i < SlotLayout.ARGS_PER_SLOT; i++) {
+            Words.set(r, base + SlotLayout.ARG0_WORD + i, i < argCount ? argWords[i] : 0);
+        }
+        Words.setRelease(r, base, SlotStatus.PUBLISHED);
+        enqueue(slot);
+    }
+
+    @Override
+    public void writeRawSlot(int slot, int[] words) {
+        checkSlot(slot);
+        if (words.length != SlotLayout.SLOT_WORDS) {
+            throw QueueFullException.submission("a raw slot has " + words.length
+                    + " words; pass exactly 16 words (64 bytes)");
+        }
+        checkOpen();
+        MemorySegment r = ring.segment();
+        long base = (long) slot * SlotLayout.SLOT_WORDS;
+        for (int i = 1; i < SlotLayout.SLOT_WORDS; i++) {
+            Words.set(r, base + i, words[i]);
+        }
+        Words.setRelease(r, base, words[0]);
+        enqueue(slot);
+    }
+
+    private MemorySegment checkPublishable(int slot, int opcode) {
+        checkSlot(slot);
+        if (!Opcodes.isPublishable(opcode)) {
+            throw QueueFullException.submission("User opcode overlaps with reserved system range or uses the high bit.");
+        }
+        checkOpen();
+        MemorySegment r = ring.segment();
+        int status = Words.getAcquire(r, (long) slot * SlotLayout.SLOT_WORDS);
+        if (!SlotStatus.isPublishable(status)) {
+            throw QueueFullException.submission("slot is not publishable; only EMPTY and DONE slots may be written by the host");
+        }
+        return r;
+    }
+
+    private void checkSlot(int slot) {
+        if (slot < 0 || slot >= slotCount) {
+            throw QueueFullException.submission("slot_idx exceeds ring slot count; enlarge the ring via encode_empty_ring");
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new BackendException("the CUDA session is closed", "open a new session");
+        }
+    }
+
+    /**
+     * Appends {@code slot} to the submission queue: reserve an entry, wait for room, write it, then
+     * publish the tail in entry order (earlier reservations first) with a release store.
+     */
+    private void enqueue(int slot) {
+        long n = (long) RESERVED.getAndAdd(this, 1L);
+        MemorySegment l = link.segment();
+        if (n - (long) U64.getAcquire(l, (long) L_CONSUMED * 4) >= sqCapacity) {
+            awaitRoom(n, l);
+        }
+        Words.set(sq.segment(), n & sqMask, slot);
+        while ((long) U64.getAcquire(l, (long) L_TAIL * 4) != n) {
+            Thread.onSpinWait();
+        }
+        U64.setRelease(l, (long) L_TAIL * 4, n + 1);
+    }
+
+    private void awaitRoom(long n, MemorySegment l) {
+        long deadline = System.nanoTime() + WATCHDOG_NANOS * 5;
+        while (n - (long) U64.getAcquire(l, (long) L_CONSUMED * 4) >= sqCapacity) {
+            if (System.nanoTime() > deadline) {
+                checkKernel();
+                throw new BackendException("the CUDA megakernel stopped taking submissions (queue of " + sqCapacity
+                        + " entries full for 10 s)", "check isAlive(); restart the session");
+            }
+            Thread.onSpinWait();
+        }
+    }
+
+    // ---- observation ----
+
+    @Override
+    public int slotStatus(int slot) {
+        checkSlot(slot);
+        return Words.getAcquire(ring.segment(), (long) slot * SlotLayout.SLOT_WORDS);
+    }
+
+    @Override
+    public long doneCount() {
+        if (kernelFinished()) {
+            return Integer.toUnsignedLong(Words.get(MemorySegment.ofArray(controlSnapshot()), ControlLayout.DONE_COUNT));
+        }
+        return Integer.toUnsignedLong(Words.getAcquire(link.segment(), L_DONE_MIRROR));
+    }
+
+    @Override
+    public boolean awaitSlotStatus(int slot, int status, Duration timeout) {
+        checkSlot(slot);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        MemorySegment r = ring.segment();
+        long index = (long) slot * SlotLayout.SLOT_WORDS;
+        int spins = 0;
+        while (Words.getAcquire(r, index) != status) {
+            if (!idle(++spins, deadline)) {
+                return Words.getAcquire(r, index) == status;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public boolean awaitDoneCount(long target, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        int spins = 0;
+        while ((int) (doneCount() - target) < 0) {
+            if (!idle(++spins, deadline)) {
+                return (int) (doneCount() - target) >= 0;
+            }
+        }
+        return true;
+    }
+
+    /** Spin, then park; every 4096 rounds check the kernel. @return false once past the deadline */
+    private boolean idle(int spins, long deadline) {
+        if (spins < 2048) {
+            Thread.onSpinWait();
+            return true;
+        }
+        if ((spins & 4095) == 0) {
+            checkKernel();
+        }
+        if (System.nanoTime() - deadline > 0) {
+            return false;
+        }
+        LockSupport.parkNanos(spins < 8192 ? 1_000 : 50_000);
+        return true;
+    }
+
+    /** Throws when the kernel died with an error (a fault, not a SHUTDOWN). */
+    private void checkKernel() {
+        kernelFinished();
+    }
+
+    private boolean kernelFinished() {
+        if (kernelFinished) {
+            return true;
+        }
+        device.makeCurrent();
+        int state = cuStreamQuery(kernelStream);
+        if (state == CUresult.CUDA_ERROR_NOT_READY) {
+            return false;
+        }
+        CudaCalls.check(state, "the persistent megakernel");
+        kernelFinished = true;
+        return true;
+    }
+
+    @Override
+    public void writeControlWord(int word, int value) {
+        checkOpen();
+        if (word < 0 || (long) word >= options.controlBytes() / 4) {
+            throw QueueFullException.submission("control word " + word + " is outside the control buffer of "
+                    + options.controlBytes() / 4 + " words; write a word below that");
+        }
+        synchronized (mailLock) {
+            if (!kernelFinished() && mailbox(word, value)) {
+                requeuePublished();
+                return;
+            }
+            device.makeCurrent();
+            synchronized (copyLock) {
+                Words.set(staging.segment(), 0, value);
+                control.upload(staging, 0, (long) word * 4, 4, copyStream);
+                sync(copyStream);
+            }
+        }
+    }
+
+    /** Hands a control write to the leader warp. @return false when the kernel ended first */
+    private boolean mailbox(int word, int value) {
+        MemorySegment l = link.segment();
+        int seq = ++mailSeq;
+        Words.set(l, L_MAIL_WORD, word);
+        Words.set(l, L_MAIL_VALUE, value);
+        Words.setRelease(l, L_MAIL_SEQ, seq);
+        long deadline = System.nanoTime() + WATCHDOG_NANOS;
+        int spins = 0;
+        while (Words.getAcquire(l, L_MAIL_ACK) != seq) {
+            if (kernelFinished()) {
+                return Words.getAcquire(l, L_MAIL_ACK) == seq;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new BackendException("the CUDA megakernel did not apply a control write within 2 s",
+                        "the kernel is stalled; check isAlive() and close the session");
+            }
+            if (++spins > 1000) {
+                LockSupport.parkNanos(1_000);
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Re-announces every PUBLISHED slot after a control write: a slot refused for its tenant stays
+     * PUBLISHED, and a new mask may authorise it. The kernel's per-slot lock makes repeats harmless.
+     */
+    private void requeuePublished() {
+        MemorySegment r = ring.segment();
+        for (int slot = 0; slot < slotCount; slot++) {
+            if (Words.getAcquire(r, (long) slot * SlotLayout.SLOT_WORDS) == SlotStatus.PUBLISHED) {
+                enqueue(slot);
+            }
+        }
+    }
+
+    @Override
+    public byte[] controlSnapshot() {
+        return deviceSnapshot(control, options.controlBytes());
+    }
+
+    @Override
+    public byte[] debugLogSnapshot() {
+        return deviceSnapshot(debugLog, DebugLogLayout.BUFFER_BYTES);
+    }
+
+    private byte[] deviceSnapshot(DeviceBuffer buffer, long bytes) {
+        checkOpen();
+        synchronized (copyLock) {
+            device.makeCurrent();
+            buffer.download(staging, 0, 0, bytes, copyStream);
+            sync(copyStream);
+            return staging.segment().asSlice(0, bytes).toArray(ValueLayout.JAVA_BYTE);
+        }
+    }
+
+    @Override
+    public byte[] ringSnapshot() {
+        return hostSnapshot(ring.segment());
+    }
+
+    @Override
+    public byte[] ioQueueSnapshot() {
+        return hostSnapshot(ioQueue.segment());
+    }
+
+    private byte[] hostSnapshot(MemorySegment source) {
+        checkOpen();
+        long words = source.byteSize() / 4;
+        byte[] out = new byte[(int) source.byteSize()];
+        MemorySegment dst = MemorySegment.ofArray(out);
+        for (long i = 0; i < words; i++) {
+            Words.set(dst, i, Words.getAcquire(source, i));
+        }
+        return out;
+    }
+
+    @Override
+    public MemorySegment dataBuffer() {
+        return data.segment();
+    }
+
+    @Override
+    public List<IoRequestView> claimIoRequests() {
+        checkOpen();
+        MemorySegment q = ioQueue.segment();
+        List<IoRequestView> claimed = new ArrayList<>();
+        for (int s = 0; s < IoQueueLayout.IO_SLOT_COUNT; s++) {
+            long base = (long) s * IoQueueLayout.IO_SLOT_WORDS;
+            if (Words.compareAndSet(q, base + IoQueueLayout.STATUS_WORD, SlotStatus.PUBLISHED, SlotStatus.CLAIMED)) {
+                long offset = Integer.toUnsignedLong(Words.get(q, base + IoQueueLayout.OFFSET_LO_WORD))
+                        | (Integer.toUnsignedLong(Words.get(q, base + IoQueueLayout.OFFSET_HI_WORD)) << 32);
+                claimed.add(new IoRequestView(s, Words.get(q, base + IoQueueLayout.OP_TYPE_WORD),
+                        Words.get(q, base + IoQueueLayout.SRC_HANDLE_WORD), Words.get(q, base + IoQueueLayout.DST_HANDLE_WORD),
+                        offset, Words.get(q, base + IoQueueLayout.BYTE_COUNT_WORD), Words.get(q, base + IoQueueLayout.TAG_WORD)));
+            }
+        }
+        return claimed;
+    }
+
+    @Override
+    public void completeIoRequest(int ioSlot, boolean ok) {
+        checkOpen();
+        if (ioSlot < 0 || ioSlot >= IoQueueLayout.IO_SLOT_COUNT) {
+            throw QueueFullException.submission("io_queue completion slot exceeds queue length; complete a valid slot id");
+        }
+        long status = (long) ioSlot * IoQueueLayout.IO_SLOT_WORDS + IoQueueLayout.STATUS_WORD;
+        if (!Words.compareAndSet(ioQueue.segment(), status, SlotStatus.CLAIMED,
+                ok ? IoQueueLayout.STATUS_OK : IoQueueLayout.STATUS_ERROR)) {
+            throw QueueFullException.submission("io_queue completion requires a CLAIMED request; the interpreter"
+                    + " took this request back after its IO wait timed out, so serve requests within the session's"
+                    + " ioWaitTimeout");
+        }
+    }
+
+    // ---- lifecycle ----
+
+    @Override
+    public void requestShutdown() {
+        writeControlWord(ControlLayout.SHUTDOWN, 1);
+    }
+
+    @Override
+    public boolean awaitTermination(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!kernelFinished()) {
+            if (System.nanoTime() - deadline > 0) {
+                return false;
+            }
+            LockSupport.parkNanos(20_000);
+        }
+        return true;
+    }
+
+    @Override
+    public boolean isAlive() {
+        if (closed || kernelFinished()) {
+            return false;
+        }
+        long heartbeat = Integer.toUnsignedLong(Words.getAcquire(link.segment(), L_HEARTBEAT));
+        long now = System.nanoTime();
+        if (heartbeat != lastHeartbeat) {
+            lastHeartbeat = heartbeat;
+            lastHeartbeatNanos = now;
+            return true;
+        }
+        return now - lastHeartbeatNanos < WATCHDOG_NANOS;
+    }
+
+    /** @return the leader's heartbeat counter (for the watchdog and benchmarks) */
+    long heartbeat() {
+        return Integer.toUnsignedLong(Words.getAcquire(link.segment(), L_HEARTBEAT));
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        BackendException stuck = null;
+        if (!kernelFinished()) {
+            writeControlWord(ControlLayout.SHUTDOWN, 1);
+            if (!awaitTermination(Duration.ofSeconds(10))) {
+                stuck = new BackendException("the CUDA megakernel did not stop within 10 s of SHUTDOWN; its memory"
+                        + " is left allocated so the running kernel cannot fault", "restart the process");
+            }
+        }
+        closed = true;
+        backend.forget(this);
+        if (stuck != null) {
+            throw stuck;
+        }
+        device.makeCurrent();
+        cuStreamDestroy(kernelStream);
+        cuStreamDestroy(copyStream);
+        for (AutoCloseable buffer : new AutoCloseable[] {args, owner, cursor, devSq, debugLog, control, staging, sq, link,
+                data, ioQueue, ring}) {
+            try {
+                buffer.close();
+            } catch (Exception ignored) {
+                // freeing never throws here: JCuda returns a status code we cannot act on
+            }
+        }
+        if (ownsModule) {
+            module.close();
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package dev.vyre.backend.cuda;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+
+/**
+ * The {@code VyreArgs} block of {@code vyre_megakernel.cu}: 18 little-endian u64 fields, in the
+ * order of the struct. Filled in pinned memory, then copied to the device once per launch.
+ */
+final class KernelArgs {
+
+    static final int CONTROL = 0;
+    static final int CONTROL_WORDS = 1;
+    static final int RING = 2;
+    static final int SLOT_COUNT = 3;
+    static final int DEBUG_LOG = 4;
+    static final int DEBUG_WORDS = 5;
+    static final int IO_QUEUE = 6;
+    static final int IO_SLOTS = 7;
+    static final int DATA = 8;
+    static final int DATA_BYTES = 9;
+    static final int LINK = 10;
+    static final int SQ = 11;
+    static final int SQ_MASK = 12;
+    static final int DEV_SQ = 13;
+    static final int DEV_CURSOR = 14;
+    static final int OWNER = 15;
+    static final int IO_TIMEOUT_NS = 16;
+    static final int IDLE_SLEEP_NS = 17;
+    static final int FIELDS = 18;
+    static final long BYTES = FIELDS * 8L;
+
+    private static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    private KernelArgs() {
+    }
+
+    static void put(MemorySegment block, int field, long value) {
+        block.set(U64, field * 8L, value);
+    }
+}

@@ -1,0 +1,166 @@
+package dev.vyre.backend.cuda;
+
+import dev.vyre.protocol.BackendException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * NVRTC (the CUDA run-time compiler) bound with the FFM API, found by name: {@code libnvrtc.so.13},
+ * then {@code .12}, then {@code libnvrtc.so}, on the loader path and under the usual CUDA install
+ * directories. Used only for custom opcodes; the built-in kernel ships as PTX.
+ */
+final class Nvrtc {
+
+    private static final String[] NAMES = {"libnvrtc.so.13", "libnvrtc.so.12", "libnvrtc.so"};
+
+    private final MethodHandle createProgram;
+    private final MethodHandle compileProgram;
+    private final MethodHandle getPtxSize;
+    private final MethodHandle getPtx;
+    private final MethodHandle getLogSize;
+    private final MethodHandle getLog;
+    private final MethodHandle destroyProgram;
+    private final String library;
+
+    private Nvrtc(SymbolLookup lookup, String library) {
+        Linker linker = Linker.nativeLinker();
+        ValueLayout ptr = ValueLayout.ADDRESS;
+        ValueLayout.OfInt i32 = ValueLayout.JAVA_INT;
+        this.library = library;
+        this.createProgram = linker.downcallHandle(find(lookup, "nvrtcCreateProgram"),
+                FunctionDescriptor.of(i32, ptr, ptr, ptr, i32, ptr, ptr));
+        this.compileProgram = linker.downcallHandle(find(lookup, "nvrtcCompileProgram"),
+                FunctionDescriptor.of(i32, ptr, i32, ptr));
+        this.getPtxSize = linker.downcallHandle(find(lookup, "nvrtcGetPTXSize"), FunctionDescriptor.of(i32, ptr, ptr));
+        this.getPtx = linker.downcallHandle(find(lookup, "nvrtcGetPTX"), FunctionDescriptor.of(i32, ptr, ptr));
+        this.getLogSize = linker.downcallHandle(find(lookup, "nvrtcGetProgramLogSize"),
+                FunctionDescriptor.of(i32, ptr, ptr));
+        this.getLog = linker.downcallHandle(find(lookup, "nvrtcGetProgramLog"), FunctionDescriptor.of(i32, ptr, ptr));
+        this.destroyProgram = linker.downcallHandle(find(lookup, "nvrtcDestroyProgram"),
+                FunctionDescriptor.of(i32, ptr));
+    }
+
+    private static MemorySegment find(SymbolLookup lookup, String name) {
+        return lookup.find(name).orElseThrow(() -> new BackendException("NVRTC library lacks " + name,
+                "install the CUDA toolkit's NVRTC (libnvrtc.so.13 or .12)"));
+    }
+
+    /**
+     * Loads NVRTC.
+     *
+     * @throws BackendException listing where it looked when no NVRTC library can be opened
+     */
+    static Nvrtc load() {
+        List<String> tried = new ArrayList<>();
+        for (String candidate : candidates()) {
+            tried.add(candidate);
+            try {
+                SymbolLookup lookup = SymbolLookup.libraryLookup(candidate, Arena.global());
+                return new Nvrtc(lookup, candidate);
+            } catch (IllegalArgumentException | IllegalCallerException notHere) {
+                // try the next candidate
+            }
+        }
+        throw new BackendException("custom CUDA opcodes need NVRTC, which was not found (tried " + tried + ")",
+                "install the CUDA toolkit (libnvrtc.so.13 or .12) and add its lib64 directory to LD_LIBRARY_PATH,"
+                        + " or register the opcode without a CUDA body and use another backend");
+    }
+
+    private static List<String> candidates() {
+        List<String> out = new ArrayList<>(List.of(NAMES));
+        List<Path> dirs = new ArrayList<>();
+        String cudaHome = System.getenv("CUDA_HOME");
+        if (cudaHome != null) {
+            dirs.add(Path.of(cudaHome, "lib64"));
+        }
+        dirs.add(Path.of("/usr/local/cuda/lib64"));
+        dirs.add(Path.of("/usr/local/cuda/targets/x86_64-linux/lib"));
+        dirs.add(Path.of("/usr/local/cuda-13.0/lib64"));
+        dirs.add(Path.of("/usr/lib/x86_64-linux-gnu"));
+        for (Path dir : dirs) {
+            for (String name : NAMES) {
+                Path file = dir.resolve(name);
+                if (Files.exists(file)) {
+                    out.add(file.toString());
+                }
+            }
+        }
+        return out;
+    }
+
+    /** @return the library that was opened */
+    String library() {
+        return library;
+    }
+
+    /**
+     * Compiles CUDA C source to PTX.
+     *
+     * @param source  the translation unit
+     * @param name    a file name for diagnostics
+     * @param options NVRTC options, e.g. {@code --gpu-architecture=compute_90}
+     * @return PTX text
+     * @throws BackendException with the compiler log when compilation fails
+     */
+    String compile(String source, String name, List<String> options) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment programOut = arena.allocate(ValueLayout.ADDRESS);
+            check((int) createProgram.invokeExact(programOut, arena.allocateFrom(source), arena.allocateFrom(name), 0,
+                    MemorySegment.NULL, MemorySegment.NULL), "nvrtcCreateProgram");
+            MemorySegment program = programOut.get(ValueLayout.ADDRESS, 0);
+            try {
+                MemorySegment optionArray = arena.allocate(ValueLayout.ADDRESS, Math.max(1, options.size()));
+                for (int i = 0; i < options.size(); i++) {
+                    optionArray.setAtIndex(ValueLayout.ADDRESS, i, arena.allocateFrom(options.get(i)));
+                }
+                int compiled = (int) compileProgram.invokeExact(program, options.size(), optionArray);
+                if (compiled != 0) {
+                    throw new BackendException("NVRTC rejected the custom opcode source (error " + compiled + "): "
+                            + log(arena, program), "fix the CUDA body of the custom opcode named in the log");
+                }
+                MemorySegment size = arena.allocate(ValueLayout.JAVA_LONG);
+                check((int) getPtxSize.invokeExact(program, size), "nvrtcGetPTXSize");
+                MemorySegment ptx = arena.allocate(size.get(ValueLayout.JAVA_LONG, 0));
+                check((int) getPtx.invokeExact(program, ptx), "nvrtcGetPTX");
+                return ptx.getString(0, StandardCharsets.US_ASCII);
+            } finally {
+                MemorySegment holder = arena.allocate(ValueLayout.ADDRESS);
+                holder.set(ValueLayout.ADDRESS, 0, program);
+                int ignored = (int) destroyProgram.invokeExact(holder);
+            }
+        } catch (BackendException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new BackendException("calling NVRTC failed: " + t, "check the NVRTC installation", t);
+        }
+    }
+
+    private String log(Arena arena, MemorySegment program) throws Throwable {
+        MemorySegment size = arena.allocate(ValueLayout.JAVA_LONG);
+        if ((int) getLogSize.invokeExact(program, size) != 0) {
+            return "(no log)";
+        }
+        MemorySegment text = arena.allocate(Math.max(1, size.get(ValueLayout.JAVA_LONG, 0)));
+        if ((int) getLog.invokeExact(program, text) != 0) {
+            return "(no log)";
+        }
+        return text.getString(0, StandardCharsets.US_ASCII).strip();
+    }
+
+    private static void check(int result, String call) {
+        if (result != 0) {
+            throw new BackendException(call + " failed with NVRTC error " + result,
+                    "check the NVRTC installation and the custom opcode source");
+        }
+    }
+}
