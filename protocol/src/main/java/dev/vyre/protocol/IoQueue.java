@@ -225,7 +225,8 @@ public final class IoQueue {
     /**
      * Completes claimed requests: every entry is validated first, in order (slot inside the
      * queue, status CLAIMED); if any entry fails nothing is written. Then each status word goes
-     * CLAIMED → OK (0x10) or ERROR (0x11) by compare-and-set; only the status words change.
+     * CLAIMED → OK (0x10) or ERROR (0x11) by compare-and-set; only the status words change. As in
+     * vyre, a slot listed twice ends with the later entry's status.
      *
      * <p>Race: if, between validation and the write, a request is no longer CLAIMED (the
      * interpreter took it back after its IO wait timed out and faulted the ring slot), that entry
@@ -246,8 +247,18 @@ public final class IoQueue {
         for (int i = 0; i < n; i++) {
             IoOutcome o = outcomes.get(i);
             long status = (long) o.slot() * IO_SLOT_WORDS + STATUS_WORD;
-            int prev = Words.compareAndExchange(queue, status, SlotStatus.CLAIMED, o.ok() ? STATUS_OK : STATUS_ERROR);
-            if (prev != SlotStatus.CLAIMED && lostSlot < 0) {
+            int expected = SlotStatus.CLAIMED;
+            for (int j = i - 1; j >= 0; j--) {
+                IoOutcome earlier = outcomes.get(j);
+                if (earlier.slot() == o.slot()) {
+                    // vyre lets a later entry for the same slot overwrite an earlier one.
+                    expected = earlier.ok() ? STATUS_OK : STATUS_ERROR;
+                    break;
+                }
+            }
+            int desired = o.ok() ? STATUS_OK : STATUS_ERROR;
+            int prev = Words.compareAndExchange(queue, status, expected, desired);
+            if (prev != expected && lostSlot < 0) {
                 lostSlot = o.slot();
                 lostStatus = prev;
             }

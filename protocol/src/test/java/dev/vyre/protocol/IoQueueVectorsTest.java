@@ -109,6 +109,11 @@ class IoQueueVectorsTest {
         IoQueue.tryCompleteIoRequestsBatch(seg(b), List.of(new IoOutcome(0, true), IoOutcome.failure(1)));
         assertEquals(0x10, Le.word(b, 6));
         assertEquals(0x11, Le.word(b, 14));
+
+        byte[] dup = IoQueue.encodeEmptyIoQueue(1);
+        Le.put(dup, 6, SlotStatus.CLAIMED);
+        IoQueue.completeIoRequestsBatch(seg(dup), List.of(IoOutcome.success(0), IoOutcome.failure(0)));
+        assertEquals(0x11, Le.word(dup, 6), "a slot listed twice ends with the later entry's status");
     }
 
     @Test
