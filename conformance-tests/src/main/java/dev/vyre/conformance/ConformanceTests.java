@@ -1,0 +1,129 @@
+package dev.vyre.conformance;
+
+import dev.vyre.api.Backends;
+import dev.vyre.api.ProviderStatus;
+import dev.vyre.spi.Backend;
+import dev.vyre.spi.BackendProvider;
+import dev.vyre.spi.Probe;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.DynamicContainer;
+import org.junit.jupiter.api.DynamicNode;
+import org.junit.jupiter.api.DynamicTest;
+
+/**
+ * JUnit 5 entry point for backend authors. Add {@code vyre-conformance-tests} (and
+ * {@code vyre-backend-reference}, the oracle) as test dependencies and write:
+ *
+ * <pre>{@code
+ * class MyBackendConformanceTest {
+ *     @TestFactory
+ *     Stream<DynamicNode> conformance() {
+ *         return ConformanceTests.forProvider(new MyBackendProvider());
+ *     }
+ * }
+ * }</pre>
+ *
+ * Every case becomes a dynamic test. A provider whose probe says unavailable yields one test
+ * that is <em>skipped</em> (aborted assumption) with the probe's reason, never a pass.
+ */
+public final class ConformanceTests {
+
+    private ConformanceTests() {
+    }
+
+    /** @return one container per provider found by {@link java.util.ServiceLoader} */
+    public static Stream<DynamicNode> forAllProviders() {
+        List<ProviderStatus> statuses = Backends.discover();
+        if (statuses.isEmpty()) {
+            return Stream.of(DynamicTest.dynamicTest("no backend provider found", () -> Assumptions.abort(
+                    "no BackendProvider on the test class path. Fix: add a backend module as a test dependency")));
+        }
+        List<Holder> holders = statuses.stream().map(s -> new Holder(s.provider())).toList();
+        List<ConformanceCase> cases = ConformanceSuite.standard().cases();
+        return holders.stream().<DynamicNode>map(h -> container(h.provider, cases, h))
+                .onClose(() -> holders.forEach(Holder::close));
+    }
+
+    /**
+     * @return the whole standard suite for {@code provider}: one container whose tests are the
+     *         cases; return it from a {@code @TestFactory}
+     */
+    public static Stream<DynamicNode> forProvider(BackendProvider provider) {
+        return forProvider(provider, ConformanceSuite.standard().cases());
+    }
+
+    /** @return {@code cases} for {@code provider}, as one container */
+    public static Stream<DynamicNode> forProvider(BackendProvider provider, List<ConformanceCase> cases) {
+        Holder holder = new Holder(provider);
+        return Stream.<DynamicNode>of(container(provider, cases, holder)).onClose(holder::close);
+    }
+
+    private static DynamicContainer container(BackendProvider provider, List<ConformanceCase> cases, Holder holder) {
+        Probe probe = probe(provider);
+        String title = provider.name() + (probe.available() ? " on " + probe.device() : " (unavailable)");
+        if (!probe.available()) {
+            return DynamicContainer.dynamicContainer(title, Stream.of(DynamicTest.dynamicTest(
+                    "backend unavailable", () -> Assumptions.abort("backend '" + provider.name()
+                            + "' is unavailable: " + probe.reason()))));
+        }
+        Stream<DynamicNode> tests = cases.stream().map(c -> DynamicTest.dynamicTest(c.name(), () -> {
+            CaseResult r = holder.runner().runCase(holder.backend(), c);
+            switch (r.status()) {
+                case PASSED -> {
+                }
+                case SKIPPED -> Assumptions.abort(r.detail());
+                case FAILED -> throw new AssertionError(c.name() + ": " + r.detail());
+            }
+        }));
+        return DynamicContainer.dynamicContainer(title, tests.onClose(holder::close));
+    }
+
+    private static Probe probe(BackendProvider provider) {
+        try {
+            Probe p = provider.probe();
+            return p != null ? p : Probe.unavailable("probe returned nothing. Fix: report this to the backend's author");
+        } catch (Throwable t) {
+            return Probe.unavailable("probe failed: " + t + ". Fix: check the backend's native libraries and driver");
+        }
+    }
+
+    /** Opens the backend and the oracle on first use, closes both when the container ends. */
+    private static final class Holder {
+        private final BackendProvider provider;
+        private Backend backend;
+        private Backend oracle;
+        private ConformanceRunner runner;
+
+        Holder(BackendProvider provider) {
+            this.provider = provider;
+        }
+
+        synchronized Backend backend() {
+            if (backend == null) {
+                backend = provider.open();
+            }
+            return backend;
+        }
+
+        synchronized ConformanceRunner runner() {
+            if (runner == null) {
+                oracle = ConformanceRunner.openOracle();
+                runner = new ConformanceRunner(oracle);
+            }
+            return runner;
+        }
+
+        synchronized void close() {
+            if (backend != null) {
+                backend.close();
+                backend = null;
+            }
+            if (oracle != null) {
+                oracle.close();
+                oracle = null;
+            }
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package dev.vyre.conformance;
+
+import static dev.vyre.conformance.OnePass.done;
+import static dev.vyre.conformance.OnePass.metric;
+
+import dev.vyre.protocol.Opcodes;
+import dev.vyre.protocol.SlotStatus;
+import dev.vyre.spi.Backend;
+import dev.vyre.spi.PersistentSession;
+import dev.vyre.spi.SessionOptions;
+import java.lang.foreign.MemorySegment;
+import java.util.List;
+
+/**
+ * DFA_STEP over the data buffer (deliberate fix 5): {@code C[160 + a2] = B32[a0 * 256 + (a1 & 0xFF)]},
+ * whole little-endian words only, 64-bit index arithmetic, out of range reads 0.
+ */
+final class DataCases {
+
+    /** Two full states (2 x 256 words) and a 2-byte tail that is not a whole word. */
+    private static final int DATA_BYTES = 2 * 256 * 4 + 2;
+
+    private DataCases() {
+    }
+
+    static List<ConformanceCase> all() {
+        return List.of(
+                ConformanceCase.onePass("data/dfa_step", "DFA_STEP lookups: in range, byte masking, partial tail word,"
+                        + " 64-bit index overflow, out-of-range destination", DataCases::onePass)
+                        .requires(Requirement.DATA_BUFFER),
+                ConformanceCase.persistent("data/dfa_step_session",
+                        "DFA_STEP in a session reads bytes the host wrote into the data buffer",
+                        DataCases::session).requires(Requirement.DATA_BUFFER));
+    }
+
+    static int entry(int index) {
+        return 0xD0000000 | index;
+    }
+
+    private static List<Snapshot> onePass(Backend b) {
+        byte[] data = new byte[DATA_BYTES];
+        for (int i = 0; i < 512; i++) {
+            Wire.setWord(data, i, entry(i));
+        }
+        data[2048] = 0x11;
+        data[2049] = 0x22;
+        byte[] control = Wire.control(false, 1, 16);
+        for (int i = 0; i < 16; i++) {
+            Wire.setWord(control, 160 + i, 0xC0DE0000 | i);
+        }
+        byte[] ring = Wire.ring(8);
+        Wire.publish(ring, 0, 0, Opcodes.DFA_STEP, 1, 0x141, 4);        // B32[256 + 0x41]
+        Wire.publish(ring, 1, 0, Opcodes.DFA_STEP, 0, 0xFFFFFFFF, 5);   // a1 & 0xFF = 255
+        Wire.publish(ring, 2, 0, Opcodes.DFA_STEP, 2, 0, 6);            // word 512: only 2 of its 4 bytes exist
+        Wire.publish(ring, 3, 0, Opcodes.DFA_STEP, 0x01000000, 3, 7);   // index 2^32 + 3 must not wrap to 3
+        Wire.publish(ring, 4, 0, Opcodes.DFA_STEP, 0xFFFFFFFF, 0xFF, 8); // far out of range
+        Wire.publish(ring, 5, 0, Opcodes.DFA_STEP, 0, 7, 0xFFFFFFFF);   // destination out of range
+        var request = OnePass.request(control, ring).withData(data);
+        return OnePass.run(b, request, g -> {
+            for (int s = 0; s < 6; s++) {
+                metric(done(g, s), Opcodes.DFA_STEP);
+            }
+            g.control(164, entry(256 + 0x41)).control(165, entry(255)).control(166, 0).control(167, 0).control(168, 0);
+        });
+    }
+
+    private static List<Snapshot> session(Backend b) {
+        SessionOptions options = SessionOptions.builder().slotCount(4).observableSlots(16).dataBufferBytes(4096).build();
+        try (PersistentSession s = b.openSession(options)) {
+            MemorySegment data = s.dataBuffer();
+            for (int i = 0; i < 1024; i++) {
+                data.set(dev.vyre.protocol.Words.WORD_UNALIGNED, i * 4L, entry(i));
+            }
+            Golden g = Golden.from(Buffers.of(s));
+            s.publish(0, 0, Opcodes.DFA_STEP, 3, 0x2A, 9);
+            s.publish(1, 0, Opcodes.DFA_STEP, 4, 0, 10);
+            Sessions.await(s, 0, SlotStatus.DONE);
+            Sessions.await(s, 1, SlotStatus.DONE);
+            Buffers after = Sessions.stop(s);
+            g.published(0, 0, Opcodes.DFA_STEP, 3, 0x2A, 9).published(1, 0, Opcodes.DFA_STEP, 4, 0, 10);
+            metric(metric(done(done(g, 0), 1), Opcodes.DFA_STEP), Opcodes.DFA_STEP);
+            g.control(169, entry(3 * 256 + 0x2A)).control(170, 0).control(0, 1);
+            g.verify("after shutdown", after);
+            return List.of(Snapshot.exact("after shutdown", after));
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package dev.vyre.conformance;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The results of one suite run on one backend.
+ *
+ * @param backend backend name
+ * @param device  device name ({@code -} when unavailable)
+ * @param driver  driver / runtime version ({@code -} when unavailable)
+ * @param oracle  name of the oracle the buffers were compared with, or empty
+ * @param date    when the run started
+ * @param results one result per case, in suite order
+ */
+public record SuiteReport(String backend, String device, String driver, String oracle, Instant date,
+                          List<CaseResult> results) {
+
+    public SuiteReport {
+        Objects.requireNonNull(backend, "backend");
+        Objects.requireNonNull(device, "device");
+        Objects.requireNonNull(driver, "driver");
+        Objects.requireNonNull(oracle, "oracle");
+        Objects.requireNonNull(date, "date");
+        results = List.copyOf(results);
+    }
+
+    /** @return how many cases ended with {@code status} */
+    public long count(CaseStatus status) {
+        return results.stream().filter(r -> r.status() == status).count();
+    }
+
+    /** @return true when no case failed (skipped cases are not failures, and not passes) */
+    public boolean noFailures() {
+        return count(CaseStatus.FAILED) == 0;
+    }
+
+    /**
+     * @return the report as JSON: backend, device, driver, oracle, date, counts, and one entry per
+     *         case with its status, time, detail and (for buffer differences) the first differing word
+     */
+    public String toJson() {
+        StringBuilder sb = new StringBuilder(4096);
+        sb.append("{\n");
+        field(sb, 1, "backend", backend).append(",\n");
+        field(sb, 1, "device", device).append(",\n");
+        field(sb, 1, "driver", driver).append(",\n");
+        field(sb, 1, "oracle", oracle).append(",\n");
+        field(sb, 1, "date", date.toString()).append(",\n");
+        sb.append("  \"passed\": ").append(count(CaseStatus.PASSED)).append(",\n");
+        sb.append("  \"failed\": ").append(count(CaseStatus.FAILED)).append(",\n");
+        sb.append("  \"skipped\": ").append(count(CaseStatus.SKIPPED)).append(",\n");
+        sb.append("  \"cases\": [");
+        for (int i = 0; i < results.size(); i++) {
+            CaseResult r = results.get(i);
+            sb.append(i == 0 ? "\n" : ",\n").append("    {");
+            sb.append("\"name\": ").append(quote(r.name()));
+            sb.append(", \"status\": ").append(quote(r.status().name()));
+            sb.append(", \"millis\": ").append(r.time().toMillis());
+            if (!r.detail().isEmpty()) {
+                sb.append(", \"detail\": ").append(quote(r.detail()));
+            }
+            Mismatch m = r.mismatch();
+            if (m != null) {
+                sb.append(", \"firstDifference\": {\"step\": ").append(quote(m.step()))
+                        .append(", \"against\": ").append(quote(m.against()))
+                        .append(", \"buffer\": ").append(quote(m.buffer().name()))
+                        .append(", \"word\": ").append(m.word())
+                        .append(", \"expected\": ").append(m.expected())
+                        .append(", \"actual\": ").append(m.actual()).append('}');
+            }
+            sb.append('}');
+        }
+        sb.append(results.isEmpty() ? "]\n" : "\n  ]\n").append("}\n");
+        return sb.toString();
+    }
+
+    private static StringBuilder field(StringBuilder sb, int indent, String name, String value) {
+        return sb.append("  ".repeat(indent)).append(quote(name)).append(": ").append(quote(value));
+    }
+
+    /** @return {@code s} as a JSON string literal */
+    static String quote(String s) {
+        StringBuilder sb = new StringBuilder(s.length() + 2).append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        sb.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        sb.append(c);
+                    }
+                }
+            }
+        }
+        return sb.append('"').toString();
+    }
+}
