@@ -24,6 +24,12 @@ import dev.vyre.protocol.RingPublisher;
 import dev.vyre.protocol.SlotOp;
 import dev.vyre.protocol.SlotTransition;
 import dev.vyre.protocol.WorkItem;
+import dev.vyre.protocol.BufferValidation;
+import dev.vyre.protocol.IoOutcome;
+import dev.vyre.protocol.IoQueue;
+import dev.vyre.protocol.IoRequest;
+import dev.vyre.protocol.PriorityOffsets;
+import dev.vyre.protocol.RingTelemetry;
 
 /**
  * vyre 0.6.3's host protocol API ({@code protocol_api.rs}) under the same names in camelCase.
@@ -552,4 +558,207 @@ public final class Megakernel {
 
 
     // == IO queue, priority offsets, telemetry ==
+    //
+    // vyre's IO helpers are strict in both forms (io/*.rs): the plain and try forms below behave
+    // alike and throw PipelineExceptions directly (no protocol-error mapping is involved).
+
+    /** @return {@code slotCount * 32} zero bytes; see {@link IoQueue#tryEncodeEmptyIoQueue(int)} */
+    public static byte[] encodeEmptyIoQueue(int slotCount) {
+        return IoQueue.encodeEmptyIoQueue(slotCount);
+    }
+
+    /**
+     * @return {@code slotCount * 32} zero bytes
+     * @throws QueueFullException for 0 or more than 64 slots
+     */
+    public static byte[] tryEncodeEmptyIoQueue(int slotCount) {
+        return IoQueue.tryEncodeEmptyIoQueue(slotCount);
+    }
+
+    /** Zeroes bytes {@code [0, slotCount * 32)} of {@code dst}; see {@link IoQueue#tryEncodeEmptyIoQueueInto(int, MemorySegment)}. */
+    public static long tryEncodeEmptyIoQueueInto(int slotCount, MemorySegment dst) {
+        return IoQueue.tryEncodeEmptyIoQueueInto(slotCount, dst);
+    }
+
+    /** {@link #tryEncodeEmptyIoQueueInto(int, MemorySegment)} on a {@code byte[]}. */
+    public static long tryEncodeEmptyIoQueueInto(int slotCount, byte[] dst) {
+        return IoQueue.tryEncodeEmptyIoQueueInto(slotCount, dst);
+    }
+
+    /**
+     * @return the IO slot count of a queue view (0..64)
+     * @throws dev.vyre.protocol.PipelineException on a misaligned, partial-slot or oversized view
+     */
+    public static int validateIoQueueBytes(MemorySegment queue) {
+        return IoQueue.validateIoQueueBytes(queue);
+    }
+
+    /** {@link #validateIoQueueBytes(MemorySegment)} on a {@code byte[]}. */
+    public static int validateIoQueueBytes(byte[] queue) {
+        return IoQueue.validateIoQueueBytes(queue);
+    }
+
+    /** The PUBLISHED IO requests, ascending; see {@link IoQueue#tryPollIoRequests(MemorySegment)}. */
+    public static List<IoRequest> pollIoRequests(MemorySegment queue) {
+        return IoQueue.pollIoRequests(queue);
+    }
+
+    /** {@link #pollIoRequests(MemorySegment)} on a {@code byte[]}. */
+    public static List<IoRequest> pollIoRequests(byte[] queue) {
+        return IoQueue.pollIoRequests(MemorySegment.ofArray(queue));
+    }
+
+    /** Strict poll (same as {@link #pollIoRequests(MemorySegment)}). */
+    public static List<IoRequest> tryPollIoRequests(MemorySegment queue) {
+        return IoQueue.tryPollIoRequests(queue);
+    }
+
+    /** {@link #tryPollIoRequests(MemorySegment)} on a {@code byte[]}. */
+    public static List<IoRequest> tryPollIoRequests(byte[] queue) {
+        return IoQueue.tryPollIoRequests(MemorySegment.ofArray(queue));
+    }
+
+    /** Poll into caller-owned storage; see {@link IoQueue#tryPollIoRequestsInto(MemorySegment, List)}. */
+    public static int tryPollIoRequestsInto(MemorySegment queue, List<IoRequest> out) {
+        return IoQueue.tryPollIoRequestsInto(queue, out);
+    }
+
+    /** {@link #tryPollIoRequestsInto(MemorySegment, List)} on a {@code byte[]}. */
+    public static int tryPollIoRequestsInto(byte[] queue, List<IoRequest> out) {
+        return IoQueue.tryPollIoRequestsInto(MemorySegment.ofArray(queue), out);
+    }
+
+    /** PUBLISHED → CLAIMED by CAS; see {@link IoQueue#tryClaimIoRequestsInto(MemorySegment, List)}. */
+    public static int claimIoRequestsInto(MemorySegment queue, List<IoRequest> out) {
+        return IoQueue.claimIoRequestsInto(queue, out);
+    }
+
+    /** {@link #claimIoRequestsInto(MemorySegment, List)} on a {@code byte[]}. */
+    public static int claimIoRequestsInto(byte[] queue, List<IoRequest> out) {
+        return IoQueue.claimIoRequestsInto(MemorySegment.ofArray(queue), out);
+    }
+
+    /** Strict claim (same as {@link #claimIoRequestsInto(MemorySegment, List)}). */
+    public static int tryClaimIoRequestsInto(MemorySegment queue, List<IoRequest> out) {
+        return IoQueue.tryClaimIoRequestsInto(queue, out);
+    }
+
+    /** {@link #tryClaimIoRequestsInto(MemorySegment, List)} on a {@code byte[]}. */
+    public static int tryClaimIoRequestsInto(byte[] queue, List<IoRequest> out) {
+        return IoQueue.tryClaimIoRequestsInto(MemorySegment.ofArray(queue), out);
+    }
+
+    /** CLAIMED → OK / ERROR; see {@link IoQueue#tryCompleteIoRequestsBatch(MemorySegment, List)}. */
+    public static void completeIoRequest(MemorySegment queue, int slot, boolean ok) {
+        IoQueue.completeIoRequest(queue, slot, ok);
+    }
+
+    /** {@link #completeIoRequest(MemorySegment, int, boolean)} on a {@code byte[]}. */
+    public static void completeIoRequest(byte[] queue, int slot, boolean ok) {
+        IoQueue.completeIoRequest(MemorySegment.ofArray(queue), slot, ok);
+    }
+
+    /** Strict completion (same as {@link #completeIoRequest(MemorySegment, int, boolean)}). */
+    public static void tryCompleteIoRequest(MemorySegment queue, int slot, boolean ok) {
+        IoQueue.tryCompleteIoRequest(queue, slot, ok);
+    }
+
+    /** {@link #tryCompleteIoRequest(MemorySegment, int, boolean)} on a {@code byte[]}. */
+    public static void tryCompleteIoRequest(byte[] queue, int slot, boolean ok) {
+        IoQueue.tryCompleteIoRequest(MemorySegment.ofArray(queue), slot, ok);
+    }
+
+    /** All-or-nothing completion batch; see {@link IoQueue#tryCompleteIoRequestsBatch(MemorySegment, List)}. */
+    public static void completeIoRequestsBatch(MemorySegment queue, List<IoOutcome> outcomes) {
+        IoQueue.completeIoRequestsBatch(queue, outcomes);
+    }
+
+    /** {@link #completeIoRequestsBatch(MemorySegment, List)} on a {@code byte[]}. */
+    public static void completeIoRequestsBatch(byte[] queue, List<IoOutcome> outcomes) {
+        IoQueue.completeIoRequestsBatch(MemorySegment.ofArray(queue), outcomes);
+    }
+
+    /** Strict batch (same as {@link #completeIoRequestsBatch(MemorySegment, List)}). */
+    public static void tryCompleteIoRequestsBatch(MemorySegment queue, List<IoOutcome> outcomes) {
+        IoQueue.tryCompleteIoRequestsBatch(queue, outcomes);
+    }
+
+    /** {@link #tryCompleteIoRequestsBatch(MemorySegment, List)} on a {@code byte[]}. */
+    public static void tryCompleteIoRequestsBatch(byte[] queue, List<IoOutcome> outcomes) {
+        IoQueue.tryCompleteIoRequestsBatch(MemorySegment.ofArray(queue), outcomes);
+    }
+
+    /** @return the six default priority partition offsets for {@code totalSlots} (u32) */
+    public static int[] defaultPriorityOffsets(int totalSlots) {
+        return PriorityOffsets.defaultPriorityOffsets(totalSlots);
+    }
+
+    /** Same as {@link #defaultPriorityOffsets(int)} (only allocation can fail). */
+    public static int[] tryDefaultPriorityOffsets(int totalSlots) {
+        return PriorityOffsets.tryDefaultPriorityOffsets(totalSlots);
+    }
+
+    /** Same as {@link #defaultPriorityOffsets(int)}. */
+    public static int[] defaultPriorityOffsetsArray(int totalSlots) {
+        return PriorityOffsets.defaultPriorityOffsetsArray(totalSlots);
+    }
+
+    /**
+     * Writes control words 129..134; all or nothing (unlike vyre 0.6.3).
+     *
+     * @throws QueueFullException when the control buffer is misaligned or too short
+     */
+    public static void writeDefaultPriorityOffsets(MemorySegment control, int totalSlots) {
+        PriorityOffsets.writeDefaultPriorityOffsets(control, totalSlots);
+    }
+
+    /** {@link #writeDefaultPriorityOffsets(MemorySegment, int)} on a {@code byte[]}. */
+    public static void writeDefaultPriorityOffsets(byte[] control, int totalSlots) {
+        PriorityOffsets.writeDefaultPriorityOffsets(control, totalSlots);
+    }
+
+    /** @throws BackendException unless the control buffer is at least 640 bytes and 4-byte aligned */
+    public static void validateControlBytes(MemorySegment control) {
+        BufferValidation.validateControlBytes(control);
+    }
+
+    /** {@link #validateControlBytes(MemorySegment)} on a {@code byte[]}. */
+    public static void validateControlBytes(byte[] control) {
+        BufferValidation.validateControlBytes(MemorySegment.ofArray(control));
+    }
+
+    /** @throws BackendException unless the debug log is exactly 1028 bytes */
+    public static void validateDebugLogBytes(MemorySegment debugLog) {
+        BufferValidation.validateDebugLogBytes(debugLog);
+    }
+
+    /** {@link #validateDebugLogBytes(MemorySegment)} on a {@code byte[]}. */
+    public static void validateDebugLogBytes(byte[] debugLog) {
+        BufferValidation.validateDebugLogBytes(MemorySegment.ofArray(debugLog));
+    }
+
+    /**
+     * Structured telemetry of a control and ring snapshot, with windows for
+     * {@code windowOpcodes}; see {@link RingTelemetry#tryDecodeWithWindowOpcodes}.
+     *
+     * @throws BackendException when a snapshot is truncated or misaligned
+     */
+    public static RingTelemetry tryRingTelemetry(MemorySegment control, MemorySegment ring, int... windowOpcodes) {
+        return RingTelemetry.tryDecodeWithWindowOpcodes(control, ring, windowOpcodes);
+    }
+
+    /** {@link #tryRingTelemetry(MemorySegment, MemorySegment, int...)} on {@code byte[]}s. */
+    public static RingTelemetry tryRingTelemetry(byte[] control, byte[] ring, int... windowOpcodes) {
+        return RingTelemetry.tryDecodeWithWindowOpcodes(MemorySegment.ofArray(control), MemorySegment.ofArray(ring),
+                windowOpcodes);
+    }
+
+    /** Lenient {@link #tryRingTelemetry(byte[], byte[], int...)}: empty on malformed snapshots. */
+    public static Optional<RingTelemetry> ringTelemetry(byte[] control, byte[] ring, int... windowOpcodes) {
+        try {
+            return Optional.of(tryRingTelemetry(control, ring, windowOpcodes));
+        } catch (BackendException e) {
+            return Optional.empty();
+        }
+    }
 }
