@@ -1,4 +1,7 @@
 /** Benchmarks: JMH micro benchmarks and the end-to-end latency harness. */
 module dev.vyre.bench {
     requires dev.vyre.api;
+    requires HdrHistogram;
+    requires jmh.core;
+    exports dev.vyre.bench;
 }

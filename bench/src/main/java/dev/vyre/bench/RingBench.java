@@ -1,0 +1,296 @@
+package dev.vyre.bench;
+
+import dev.vyre.api.Backends;
+import dev.vyre.protocol.Opcodes;
+import dev.vyre.protocol.SlotStatus;
+import dev.vyre.spi.Backend;
+import dev.vyre.spi.PersistentSession;
+import dev.vyre.spi.SessionOptions;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.HdrHistogram.Histogram;
+
+/**
+ * End-to-end ring benchmark for any backend selected by name.
+ *
+ * <ul>
+ *   <li>{@code latency}: publish one ATOMIC_ADD slot, spin on its status until DONE, repeat;
+ *       HdrHistogram of the publish-to-DONE round trip after a warm-up.</li>
+ *   <li>{@code throughput}: one publisher thread publishes ATOMIC_ADD slots to distinct
+ *       observable words, recycling each slot once its status is DONE; sustained slots/s from
+ *       DONE_COUNT over the measured interval, and a check that every increment landed.</li>
+ * </ul>
+ *
+ * <pre>
+ * RingBench [--backend NAME] [--mode latency|throughput|both] [--workers N] [--seconds S]
+ *           [--warmup S] [--slots N] [--json FILE]
+ * </pre>
+ */
+public final class RingBench {
+
+    private final String backendName;
+    private final String mode;
+    private final int workers;
+    private final double seconds;
+    private final double warmup;
+    private final int slots;
+    private final Path json;
+
+    private RingBench(Map<String, String> args) {
+        this.backendName = args.get("backend");
+        this.mode = args.getOrDefault("mode", "both");
+        this.workers = Integer.parseInt(args.getOrDefault("workers", "0"));
+        this.seconds = Double.parseDouble(args.getOrDefault("seconds", "5"));
+        this.warmup = Double.parseDouble(args.getOrDefault("warmup", "2"));
+        this.slots = Integer.parseInt(args.getOrDefault("slots", "1024"));
+        this.json = args.containsKey("json") ? Path.of(args.get("json")) : null;
+        if (!List.of("latency", "throughput", "both").contains(mode)) {
+            throw new IllegalArgumentException("--mode must be latency, throughput or both, not " + mode);
+        }
+    }
+
+    /** Entry point; see the class comment for the arguments. */
+    public static void main(String[] argv) throws IOException {
+        Map<String, String> args = parse(argv);
+        if (args.containsKey("help")) {
+            System.out.println("usage: RingBench [--backend NAME] [--mode latency|throughput|both] [--workers N]"
+                    + " [--seconds S] [--warmup S] [--slots N] [--json FILE]");
+            return;
+        }
+        new RingBench(args).run(System.out);
+    }
+
+    private static Map<String, String> parse(String[] argv) {
+        Map<String, String> args = new LinkedHashMap<>();
+        for (int i = 0; i < argv.length; i++) {
+            String a = argv[i];
+            if (!a.startsWith("--")) {
+                throw new IllegalArgumentException("unexpected argument '" + a + "'; options look like --name value");
+            }
+            String key = a.substring(2);
+            int eq = key.indexOf('=');
+            if (eq >= 0) {
+                args.put(key.substring(0, eq), key.substring(eq + 1));
+            } else if (key.equals("help")) {
+                args.put(key, "");
+            } else if (i + 1 < argv.length) {
+                args.put(key, argv[++i]);
+            } else {
+                throw new IllegalArgumentException("option --" + key + " needs a value");
+            }
+        }
+        return args;
+    }
+
+    private void run(PrintStream out) throws IOException {
+        List<Map<String, Object>> results = new ArrayList<>();
+        try (Backend backend = Backends.open(backendName)) {
+            out.printf(Locale.ROOT, "backend %s on %s [%s]%n", backend.name(), backend.device().name(),
+                    backend.device().driver());
+            if (!mode.equals("throughput")) {
+                results.add(latency(backend, out));
+            }
+            if (!mode.equals("latency")) {
+                results.add(throughput(backend, out));
+            }
+            out.println();
+            out.println("| backend | mode | workers | slots | seconds | result |");
+            out.println("|---|---|---|---|---|---|");
+            for (Map<String, Object> r : results) {
+                out.printf(Locale.ROOT, "| %s | %s | %s | %s | %s | %s |%n", backend.name(), r.get("mode"),
+                        r.get("workers"), r.get("slots"), r.get("seconds"), r.get("summary"));
+            }
+            if (json != null) {
+                writeJson(backend, results);
+                out.println("wrote " + json);
+            }
+        }
+    }
+
+    private SessionOptions options() {
+        return SessionOptions.builder().slotCount(slots).observableSlots(slots).workers(workers).build();
+    }
+
+    private Map<String, Object> latency(Backend backend, PrintStream out) {
+        Histogram histogram = new Histogram(60_000_000_000L, 3);
+        long rounds;
+        try (PersistentSession session = backend.openSession(options())) {
+            runLatency(session, null, nanos(warmup));
+            rounds = runLatency(session, histogram, nanos(seconds));
+            session.requestShutdown();
+        }
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("mode", "latency");
+        r.put("workers", workers);
+        r.put("slots", slots);
+        r.put("seconds", seconds);
+        r.put("round_trips", rounds);
+        r.put("p50_us", micros(histogram.getValueAtPercentile(50)));
+        r.put("p90_us", micros(histogram.getValueAtPercentile(90)));
+        r.put("p99_us", micros(histogram.getValueAtPercentile(99)));
+        r.put("p99_9_us", micros(histogram.getValueAtPercentile(99.9)));
+        r.put("max_us", micros(histogram.getMaxValue()));
+        r.put("mean_us", Math.round(histogram.getMean() / 10.0) / 100.0);
+        r.put("summary", String.format(Locale.ROOT, "p50 %.2f us, p99 %.2f us, p99.9 %.2f us (max %.1f us, %d round trips)",
+                r.get("p50_us"), r.get("p99_us"), r.get("p99_9_us"), r.get("max_us"), rounds));
+        out.println("latency: " + r.get("summary"));
+        return r;
+    }
+
+    /** Publish one slot, spin until DONE, repeat; @return round trips */
+    private long runLatency(PersistentSession session, Histogram histogram, long durationNanos) {
+        long end = System.nanoTime() + durationNanos;
+        long rounds = 0;
+        int slot = 0;
+        while (true) {
+            long start = System.nanoTime();
+            if (start - end >= 0) {
+                return rounds;
+            }
+            session.publish(slot, 0, Opcodes.ATOMIC_ADD, 1, 160 + slot, 0);
+            while (session.slotStatus(slot) != SlotStatus.DONE) {
+                Thread.onSpinWait();
+                if (System.nanoTime() - end > 10_000_000_000L) {
+                    throw new IllegalStateException("slot " + slot + " did not complete within 10 s; the backend"
+                            + " is stalled. Fix: check the backend's interpreter (isAlive) and driver");
+                }
+            }
+            long rtt = System.nanoTime() - start;
+            if (histogram != null) {
+                histogram.recordValue(rtt);
+            }
+            rounds++;
+            slot = slot + 1 == slots ? 0 : slot + 1;
+        }
+    }
+
+    private Map<String, Object> throughput(Backend backend, PrintStream out) {
+        long completed;
+        long elapsed;
+        boolean verified;
+        try (PersistentSession session = backend.openSession(options())) {
+            long[] published = new long[slots];
+            publishLoop(session, published, nanos(warmup));
+            long done0 = session.doneCount();
+            long t0 = System.nanoTime();
+            publishLoop(session, published, nanos(seconds));
+            long done1 = session.doneCount();
+            elapsed = System.nanoTime() - t0;
+            completed = (done1 - done0) & 0xFFFF_FFFFL;
+            long total = 0;
+            for (long p : published) {
+                total += p;
+            }
+            verified = session.awaitDoneCount(total, Duration.ofSeconds(30)) && verify(session, published);
+            session.requestShutdown();
+        }
+        double rate = completed / (elapsed / 1e9);
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("mode", "throughput");
+        r.put("workers", workers);
+        r.put("slots", slots);
+        r.put("seconds", seconds);
+        r.put("slots_completed", completed);
+        r.put("slots_per_second", Math.round(rate));
+        r.put("verified", verified);
+        r.put("summary", String.format(Locale.ROOT, "%.2f M slots/s (%d slots, every increment %s)", rate / 1e6,
+                completed, verified ? "verified" : "NOT verified"));
+        out.println("throughput: " + r.get("summary"));
+        return r;
+    }
+
+    /** One publisher, slots recycled by per-slot DONE status. */
+    private void publishLoop(PersistentSession session, long[] published, long durationNanos) {
+        long end = System.nanoTime() + durationNanos;
+        int slot = 0;
+        int n = slots;
+        int check = 0;
+        while (true) {
+            if (++check == 256) {
+                check = 0;
+                if (System.nanoTime() - end >= 0) {
+                    return;
+                }
+            }
+            int status = session.slotStatus(slot);
+            if (status == SlotStatus.DONE || status == SlotStatus.EMPTY) {
+                session.publish(slot, 0, Opcodes.ATOMIC_ADD, 1, 160 + slot, 0);
+                published[slot]++;
+                slot = slot + 1 == n ? 0 : slot + 1;
+            } else {
+                Thread.onSpinWait();
+            }
+        }
+    }
+
+    private boolean verify(PersistentSession session, long[] published) {
+        byte[] control = session.controlSnapshot();
+        java.nio.ByteBuffer words = java.nio.ByteBuffer.wrap(control).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (int s = 0; s < published.length; s++) {
+            if ((words.getInt((160 + s) * 4) & 0xFFFF_FFFFL) != (published[s] & 0xFFFF_FFFFL)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void writeJson(Backend backend, List<Map<String, Object>> results) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        sb.append("{\n  \"date\": ").append(quote(Instant.now().toString()));
+        sb.append(",\n  \"backend\": ").append(quote(backend.name()));
+        sb.append(",\n  \"device\": ").append(quote(backend.device().name()));
+        sb.append(",\n  \"driver\": ").append(quote(backend.device().driver()));
+        sb.append(",\n  \"java\": ").append(quote(Runtime.version().toString()));
+        sb.append(",\n  \"cpus\": ").append(Runtime.getRuntime().availableProcessors());
+        sb.append(",\n  \"results\": [");
+        for (int i = 0; i < results.size(); i++) {
+            sb.append(i == 0 ? "\n    {" : ",\n    {");
+            int k = 0;
+            for (Map.Entry<String, Object> e : results.get(i).entrySet()) {
+                sb.append(k++ == 0 ? "" : ", ").append(quote(e.getKey())).append(": ");
+                Object v = e.getValue();
+                sb.append(v instanceof Number || v instanceof Boolean ? v.toString() : quote(String.valueOf(v)));
+            }
+            sb.append('}');
+        }
+        sb.append("\n  ]\n}\n");
+        Files.writeString(json, sb, StandardCharsets.UTF_8);
+    }
+
+    private static String quote(String s) {
+        StringBuilder sb = new StringBuilder("\"");
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                case '\n' -> sb.append("\\n");
+                default -> {
+                    if (c < 0x20) {
+                        sb.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+                    } else {
+                        sb.append(c);
+                    }
+                }
+            }
+        }
+        return sb.append('"').toString();
+    }
+
+    private static long nanos(double seconds) {
+        return (long) (seconds * 1e9);
+    }
+
+    private static double micros(long nanos) {
+        return Math.round(nanos / 10.0) / 100.0;
+    }
+}
