@@ -2,7 +2,6 @@ package dev.vyre.conformance;
 
 import dev.vyre.api.Backends;
 import dev.vyre.api.ProviderStatus;
-import dev.vyre.protocol.VyreException;
 import dev.vyre.spi.Backend;
 import dev.vyre.spi.BackendProvider;
 import dev.vyre.spi.Probe;
@@ -167,10 +166,5 @@ public final class ConformanceRunner {
         } catch (Throwable t) {
             return Probe.unavailable("probe failed: " + t + ". Fix: check the backend's native libraries and driver");
         }
-    }
-
-    /** @return true when {@code t} is a backend refusing a workload it cannot run (reported as a skip by cases) */
-    static boolean isRefusal(Throwable t) {
-        return t instanceof VyreException;
     }
 }
