@@ -1,0 +1,8 @@
+/** The {@code vyre} command: list backends, run the conformance suite, run the demo workload. */
+module dev.vyre.cli {
+    requires dev.vyre.api;
+    requires dev.vyre.conformance;
+    requires info.picocli;
+    opens dev.vyre.cli to info.picocli;
+    uses dev.vyre.spi.BackendProvider;
+}
