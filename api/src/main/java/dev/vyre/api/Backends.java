@@ -73,9 +73,14 @@ public final class Backends {
 
     /** @return the backend name forced by {@value #PROPERTY} or {@value #ENV}, or null */
     public static String forcedName() {
-        String name = System.getProperty(PROPERTY);
+        return forcedName(System.getProperty(PROPERTY), System.getenv(ENV));
+    }
+
+    /** {@link #forcedName()} with the property and environment values given (tests use it for the env path). */
+    static String forcedName(String propertyValue, String envValue) {
+        String name = propertyValue;
         if (name == null || name.isBlank()) {
-            name = System.getenv(ENV);
+            name = envValue;
         }
         return name == null || name.isBlank() ? null : name.trim().toLowerCase(Locale.ROOT);
     }
@@ -87,7 +92,13 @@ public final class Backends {
      * @throws BackendException listing every provider with its reason when none fits
      */
     public static ProviderStatus select(List<ProviderStatus> statuses, String requested) {
-        String name = requested != null ? requested.trim().toLowerCase(Locale.ROOT) : forcedName();
+        return select(statuses, requested, System.getenv(ENV));
+    }
+
+    /** {@link #select(List, String)} with the value of {@value #ENV} given (tests use it for the env path). */
+    static ProviderStatus select(List<ProviderStatus> statuses, String requested, String envValue) {
+        String name = requested != null ? requested.trim().toLowerCase(Locale.ROOT)
+                : forcedName(System.getProperty(PROPERTY), envValue);
         if (name != null) {
             for (ProviderStatus s : statuses) {
                 if (s.name().equals(name)) {
