@@ -1,0 +1,93 @@
+package dev.vyre.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The commands, run in-process through picocli against the reference backend. */
+class CommandsTest {
+
+    private record Run(int exit, String out, String err) {
+    }
+
+    private static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cmd = VyreCommand.commandLine();
+        cmd.setOut(new PrintWriter(out));
+        cmd.setErr(new PrintWriter(err));
+        int exit = cmd.execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    @Test
+    void backendsListsTheReferenceBackendAsAvailableDefault() {
+        Run r = run("backends");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("*") && l.contains("reference") && l.contains("available")),
+                r.out());
+    }
+
+    @Test
+    void conformRunsTheSuiteAndWritesAJsonReport(@TempDir Path dir) throws Exception {
+        Path report = dir.resolve("out/report.json");
+        Run r = run("conform", "--backend", "reference", "--cases", "packed/", "--report", report.toString());
+        assertEquals(0, r.exit(), r.out() + r.err());
+        assertTrue(r.out().contains("reference"), r.out());
+        String json = Files.readString(report);
+        assertEquals("reference", string(json, "backend"));
+        assertTrue(!string(json, "device").isEmpty() && !string(json, "driver").isEmpty(), json);
+        assertTrue(string(json, "date").matches("\\d{4}-\\d\\d-\\d\\dT.*Z"), json);
+        int passed = number(json, "passed");
+        assertEquals(0, number(json, "failed"));
+        assertEquals(0, number(json, "skipped"));
+        assertTrue(passed >= 16, json);
+        assertEquals(passed, count(json, "\"status\": \"PASSED\""));
+        assertEquals(passed, count(json, "\"name\": \"packed/"));
+    }
+
+    @Test
+    void conformRejectsAnUnknownBackend() {
+        Run r = run("conform", "--backend", "nosuch");
+        assertEquals(2, r.exit());
+        assertTrue(r.err().contains("no backend named 'nosuch'"), r.err());
+    }
+
+    @Test
+    void demoStreamsAndVerifies() {
+        Run r = run("demo", "--seconds", "0.3", "--slots", "64");
+        assertEquals(0, r.exit(), r.out() + r.err());
+        assertTrue(r.out().contains("backend reference"), r.out());
+        assertTrue(r.out().contains("verified: every result"), r.out());
+        assertTrue(r.out().contains("p99.9"), r.out());
+    }
+
+    private static String string(String json, String key) {
+        Matcher m = Pattern.compile("\"" + key + "\": \"([^\"]*)\"").matcher(json);
+        assertTrue(m.find(), key + " missing in " + json);
+        return m.group(1);
+    }
+
+    private static int number(String json, String key) {
+        Matcher m = Pattern.compile("\"" + key + "\": (\\d+)").matcher(json);
+        assertTrue(m.find(), key + " missing in " + json);
+        return Integer.parseInt(m.group(1));
+    }
+
+    private static int count(String text, String needle) {
+        int n = 0;
+        for (int i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + 1)) {
+            n++;
+        }
+        return n;
+    }
+}
