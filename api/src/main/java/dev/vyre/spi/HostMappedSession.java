@@ -1,6 +1,7 @@
 package dev.vyre.spi;
 
 import dev.vyre.protocol.BackendException;
+import dev.vyre.protocol.ControlCodec;
 import dev.vyre.protocol.ControlLayout;
 import dev.vyre.protocol.DebugLogLayout;
 import dev.vyre.protocol.IoQueueLayout;
@@ -138,25 +139,7 @@ public abstract class HostMappedSession implements PersistentSession {
         ring.fill((byte) 0);
         debugLog.fill((byte) 0);
         ioQueue.fill((byte) 0);
-        encodeControlWords(control, options.tenantCount());
-    }
-
-    /**
-     * Writes vyre's control encoding for {@code shutdown = false} into a zeroed control buffer.
-     */
-    private static void encodeControlWords(MemorySegment control, int tenantCount) {
-        long words = Words.count(control);
-        Words.set(control, ControlLayout.TENANT_BASE, ControlLayout.TENANT_MASK_BASE);
-        long tenants = Integer.toUnsignedLong(tenantCount);
-        long maskEnd = Math.min(ControlLayout.TENANT_MASK_BASE + tenants, ControlLayout.TENANT_QUOTA_BASE);
-        for (long w = ControlLayout.TENANT_MASK_BASE; w < maskEnd && w < words; w++) {
-            Words.set(control, w, 0xFFFFFFFF);
-        }
-        long quotaEnd = Math.min(ControlLayout.TENANT_QUOTA_BASE + tenants,
-                ControlLayout.TENANT_QUOTA_BASE + ControlLayout.TENANT_QUOTA_SLOTS);
-        for (long w = ControlLayout.TENANT_QUOTA_BASE; w < quotaEnd && w < words; w++) {
-            Words.set(control, w, ControlLayout.DEFAULT_TENANT_QUOTA);
-        }
+        ControlCodec.encodeControlInto(false, options.tenantCount(), options.observableSlots(), control);
     }
 
     // ------------------------------------------------------------------ backend hooks

@@ -20,17 +20,20 @@ import java.util.function.Consumer;
  * and scans them in passes; every claim is a CAS, so each authorised PUBLISHED slot runs
  * exactly once.
  *
- * <p>Idle policy (measured on a 2-core machine, see {@code docs/PERFORMANCE.md}): a worker that
- * finds no work spins ({@link Thread#onSpinWait()}) for {@value #SPIN_NANOS} ns, then yields
- * until {@value #YIELD_NANOS} ns, then parks with a growing timeout (up to
+ * <p>Idle policy (see {@code docs/PERFORMANCE.md}): a worker that
+ * finds no work spins ({@link Thread#onSpinWait()}) for {@code vyre.reference.spinNanos} ns
+ * (default 10,000), then yields until {@code vyre.reference.yieldNanos} ns (default 100,000),
+ * then parks with a growing timeout (up to
  * {@value #MAX_PARK_NANOS} ns). The publish doorbell ({@link #onPublished}) unparks the
  * sleeping owner of the slot; a full fence on both sides (Dekker) makes a missed wake-up
  * impossible, and the park timeout bounds it anyway.
  */
 final class ReferenceSession extends HostMappedSession {
 
-    private static final long SPIN_NANOS = 50_000L;
-    private static final long YIELD_NANOS = 200_000L;
+    /** Idle spin budget in ns (system property {@code vyre.reference.spinNanos}). */
+    private static final long SPIN_NANOS = Long.getLong("vyre.reference.spinNanos", 10_000L);
+    /** Idle time in ns after which a worker parks (system property {@code vyre.reference.yieldNanos}). */
+    private static final long YIELD_NANOS = Math.max(SPIN_NANOS, Long.getLong("vyre.reference.yieldNanos", 100_000L));
     private static final long MIN_PARK_NANOS = 20_000L;
     private static final long MAX_PARK_NANOS = 2_000_000L;
     private static final long CLOSE_JOIN_MILLIS = 30_000L;
@@ -199,6 +202,8 @@ final class ReferenceSession extends HostMappedSession {
         final int index;
         final SlotExecutor executor;
         Thread thread;
+        /** Position (in owned slots) where the next pass starts. */
+        private int cursor;
         @SuppressWarnings("unused")
         private volatile int sleeping;
 
@@ -258,16 +263,25 @@ final class ReferenceSession extends HostMappedSession {
             }
         }
 
-        /** One pass over this worker's slots. @return true when it executed at least one */
+        /**
+         * One pass over this worker's slots, starting just after the slot it executed last (a
+         * host publishing in ascending order is then found at once).
+         *
+         * @return true when it executed at least one slot
+         */
         private boolean scan(SlotExecutor ex, int slots, int stride) {
+            int owned = (slots - index + stride - 1) / stride;
+            int k = cursor;
             boolean any = false;
-            for (int s = index; s < slots; s += stride) {
-                if (ex.tryExecute(s)) {
+            for (int j = 0; j < owned; j++) {
+                if (ex.tryExecute(index + k * stride)) {
                     any = true;
+                    cursor = k + 1 == owned ? 0 : k + 1;
                     if (stopping || ex.shutdownRequested()) {
                         return true;
                     }
                 }
+                k = k + 1 == owned ? 0 : k + 1;
             }
             return any;
         }
