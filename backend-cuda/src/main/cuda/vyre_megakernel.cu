@@ -49,7 +49,6 @@ typedef unsigned long long u64;
 #define C_OBSERVABLE_BASE 160ull
 
 // Link block (host-mapped, u32 word offsets; each group on its own 64-byte line).
-#define L_TAIL 0          // u64, host: submission entries published
 #define L_CONSUMED 16     // u64, leader: submission entries copied to the device
 #define L_HEARTBEAT 32    // u32, leader: +1 per loop
 #define L_DONE_MIRROR 33  // u32, leader: copy of control word 1
@@ -74,10 +73,10 @@ struct VyreArgs {
     u64 data;          // unsigned char*
     u64 dataBytes;
     u64 link;          // u32*, mapped host memory (persistent only)
-    u64 sq;            // u32*, mapped host memory: submission entries (slot indices)
+    u64 sq;            // u64*, mapped host memory: submission entries, ((n + 1) << 32) | slot for entry n
     u64 sqMask;        // capacity - 1 (capacity is a power of two)
     u64 devSq;         // u32*, device copy of the submission entries
-    u64 devCursor;     // u64*, device: [0] tail copied by the leader, [1] head claimed by workers
+    u64 devCursor;     // u64*, device: [0] entries handed to workers, [1] entries claimed by workers
     u64 owner;         // u32*, device: per-slot execution lock
     u64 ioTimeoutNs;
     u64 idleSleepNs;   // longest idle back-off of a worker warp
@@ -381,22 +380,57 @@ __device__ __forceinline__ void vyre_read_slot(const u32* s, u32* w) {
     }
 }
 
-// Leader warp: copies new submission entries to the device, applies host control writes, mirrors
-// DONE_COUNT and a heartbeat into the link block.
+// Claims the slot an entry names and executes it. Returns 0 when nothing ran (stale or duplicate
+// entry, or an unauthorised tenant: the slot stays PUBLISHED), else VYRE_DONE / VYRE_FAULT with the
+// slot's owner lock held; vyre_finish releases it.
+__device__ u32 vyre_claim_and_execute(const VyreArgs* A, VyreCtx& c, u32 slot) {
+    if ((u64)slot >= A->slotCount) return 0;
+    u32* owner = (u32*)A->owner + slot;
+    // The lock is held only while one lane runs one slot (bounded work), so waiting is short; a
+    // repeat entry for a slot in flight waits, then finds it no longer PUBLISHED.
+    const u64 deadline = now_ns() + 1000000000ull;
+    while (atomicCAS(owner, 0u, 1u) != 0u) {
+        if (now_ns() > deadline) return 0;
+        vyre_sleep(64);
+    }
+    u32* s = (u32*)A->ring + (u64)slot * 16ull;
+    u32 w[16];
+    vyre_read_slot(s, w);
+    if (w[0] != VYRE_PUBLISHED || !vyre_authorised(c, w[2])) {
+        atomicExch(owner, 0u);
+        return 0;
+    }
+    st_relaxed_sys(s, VYRE_CLAIMED);
+    c.slot = slot;
+    return vyre_execute(c, w);
+}
+
+// Publishes the final status (release: every effect of the slot, and DONE_COUNT, before it), then
+// releases the owner lock at system scope so a later claimant reads the new status.
+__device__ __forceinline__ void vyre_finish(const VyreArgs* A, u32 slot, u32 result) {
+    u32* s = (u32*)A->ring + (u64)slot * 16ull;
+    st_release_sys(s, result);
+    u32* owner = (u32*)A->owner + slot;
+    asm volatile("atom.release.sys.global.exch.b32 %0, [%1], 0;" : "=r"(result) : "l"(owner) : "memory");
+}
+
+// Leader warp: reads new submission entries straight from host memory (an entry carries its own
+// sequence tag, so one PCIe round trip both notices and delivers it), hands them to the worker warps
+// through device memory, runs a lone entry itself when the workers have no backlog, applies host
+// control writes, and mirrors DONE_COUNT and a heartbeat into the link block.
 __device__ void vyre_leader(const VyreArgs* A, VyreCtx& c) {
     const u32 lane = threadIdx.x & 31u;
     u32* link = (u32*)A->link;
-    const u32* sq = (const u32*)A->sq;
+    const u64* sq = (const u64*)A->sq;
     u32* devSq = (u32*)A->devSq;
     u64* cursor = (u64*)A->devCursor;
     const u64 mask = A->sqMask;
-    u64 seen = 0;
+    u64 seen = 0;  // next entry to take
     u32 heartbeat = 0;
     u32 lastMail = 0;
     u32 idle = 0;
     while (true) {
         const u32 stop = vyre_load_control(c, C_SHUTDOWN);
-        u64 tail = 0;
         if (lane == 0 && (heartbeat & 7u) == 0u) {
             u32 mail = ld_acquire_sys(link + L_MAIL_SEQ);
             if (mail != lastMail) {
@@ -408,30 +442,51 @@ __device__ void vyre_leader(const VyreArgs* A, VyreCtx& c) {
                 lastMail = mail;
             }
         }
-        if (lane == 0) tail = ld_acquire_sys64((const u64*)(link + L_TAIL));
-        tail = __shfl_sync(VYRE_FULL_MASK, tail, 0);
-        if (tail != seen) {
-            // eight independent loads in flight per lane: 256 entries per PCIe round trip
-            for (u64 base = seen; base < tail; base += 256ull) {
-                u32 v[8];
+        // Four entries per lane in flight: up to 128 entries per round trip. When idle, lane 0
+        // alone watches the next entry.
+        const u32 perLane = idle > 64u ? 0u : 4u;
+        u64 e[4];
 #pragma unroll
-                for (int k = 0; k < 8; ++k) {
-                    u64 n = base + (u64)k * 32ull + lane;
-                    v[k] = n < tail ? ld_relaxed_sys(sq + (n & mask)) : 0u;
-                }
-#pragma unroll
-                for (int k = 0; k < 8; ++k) {
-                    u64 n = base + (u64)k * 32ull + lane;
-                    if (n < tail) devSq[n & mask] = v[k];
-                }
+        for (int k = 0; k < 4; ++k) {
+            u64 n = seen + (u64)k * 32ull + lane;
+            bool load = (u32)k < perLane || (k == 0 && lane == 0);
+            e[k] = 0ull;
+            if (load) {
+                asm volatile("ld.relaxed.sys.global.u64 %0, [%1];" : "=l"(e[k]) : "l"(sq + (n & mask)) : "memory");
             }
+        }
+        u32 taken = 0;
+#pragma unroll
+        for (int k = 0; k < 4; ++k) {
+            u64 n = seen + (u64)k * 32ull + lane;
+            bool valid = (u32)(e[k] >> 32) == (u32)(n + 1ull);
+            u32 ballot = __ballot_sync(VYRE_FULL_MASK, valid);
+            u32 prefix = (~ballot == 0u) ? 32u : (u32)(__ffs(~ballot) - 1);
+            if (taken == (u32)k * 32u) {
+                if (lane < prefix) devSq[n & mask] = (u32)e[k];
+                taken += prefix;
+            }
+        }
+        if (taken != 0u) {
             __syncwarp();
             __threadfence();
+            const u64 next = seen + taken;
+            u32 inline_slot = 0xFFFFFFFFu;
             if (lane == 0) {
-                st_release_gpu64(cursor, tail);
-                st_relaxed_sys64((u64*)(link + L_CONSUMED), tail);
+                // A lone entry with no backlog runs here: no hand-off latency.
+                if (taken == 1u && atomicCAS(cursor + 1, seen, next) == seen) {
+                    inline_slot = (u32)e[0];
+                }
+                st_release_gpu64(cursor, next);
+                st_relaxed_sys64((u64*)(link + L_CONSUMED), next);
             }
-            seen = tail;
+            if (lane == 0 && inline_slot != 0xFFFFFFFFu) {
+                u32 result = vyre_claim_and_execute(A, c, inline_slot);
+                if (result == VYRE_DONE) vyre_atomic_add_control(c, C_DONE_COUNT, 1u);
+                if (result != 0u) vyre_finish(A, inline_slot, result);
+            }
+            __syncwarp();
+            seen = next;
             idle = 0;
         } else if (idle < 0xFFFFFFFFu) {
             ++idle;
@@ -442,7 +497,6 @@ __device__ void vyre_leader(const VyreArgs* A, VyreCtx& c) {
             st_relaxed_sys(link + L_DONE_MIRROR, vyre_load_control(c, C_DONE_COUNT));
         }
         if (stop != 0u) break;
-        if (idle > 4096u) vyre_sleep(200);
     }
     if (lane == 0) {
         __threadfence_system();
@@ -454,8 +508,6 @@ __device__ void vyre_worker(const VyreArgs* A, VyreCtx& c) {
     const u32 lane = threadIdx.x & 31u;
     u64* cursor = (u64*)A->devCursor;
     const u32* devSq = (const u32*)A->devSq;
-    u32* owner = (u32*)A->owner;
-    u32* ring = (u32*)A->ring;
     const u64 mask = A->sqMask;
     const u32 maxSleep = (u32)A->idleSleepNs;
     u32 sleep = 0;
@@ -483,34 +535,17 @@ __device__ void vyre_worker(const VyreArgs* A, VyreCtx& c) {
             continue;
         }
         sleep = 0;
-        u32 result = 0;  // 0: not executed; VYRE_DONE / VYRE_FAULT: executed, status to write
-        u32* s = 0;
+        u32 result = 0;
         u32 slot = 0;
         if ((u64)lane < take) {
             slot = devSq[(head + lane) & mask];
-            if ((u64)slot < A->slotCount && atomicCAS(owner + slot, 0u, 1u) == 0u) {
-                s = ring + (u64)slot * 16ull;
-                u32 w[16];
-                vyre_read_slot(s, w);
-                if (w[0] == VYRE_PUBLISHED && vyre_authorised(c, w[2])) {
-                    st_relaxed_sys(s, VYRE_CLAIMED);
-                    c.slot = slot;
-                    result = vyre_execute(c, w);
-                } else {
-                    atomicExch(owner + slot, 0u);
-                }
-            }
+            result = vyre_claim_and_execute(A, c, slot);
         }
-        // DONE_COUNT for the whole warp at once, after every lane's effects.
-        __threadfence();
+        // DONE_COUNT once per warp, after every lane's effects and before any DONE.
         const u32 done = __popc(__ballot_sync(VYRE_FULL_MASK, result == VYRE_DONE));
         if (lane == 0 && done != 0u) vyre_atomic_add_control(c, C_DONE_COUNT, done);
         __syncwarp();
-        if (result != 0u) {
-            __threadfence_system();
-            atomicExch(owner + slot, 0u);
-            st_release_sys(s, result);
-        }
+        if (result != 0u) vyre_finish(A, slot, result);
     }
 }
 

@@ -37,13 +37,13 @@ import jcuda.driver.CUstream_flags;
  *
  * <p>Placement: the ring, IO queue, data buffer, submission queue and link block are pinned host
  * memory mapped into the device; control and debug log are device memory. Publishing writes the slot
- * (payload, then status with release), then appends the slot index to the submission queue and
- * release-stores the queue tail: the kernel's leader warp polls that one word instead of every slot.
+ * (payload, then status with release), then release-stores a submission entry
+ * {@code ((n + 1) << 32) | slot} for the n-th publication: the kernel's leader warp polls the next
+ * entry (one 8-byte word) instead of every slot, and the tag tells it the entry is new.
  */
 final class CudaSession implements PersistentSession {
 
     // link block, u32 word offsets (must match vyre_megakernel.cu)
-    static final int L_TAIL = 0;
     static final int L_CONSUMED = 16;
     static final int L_HEARTBEAT = 32;
     static final int L_DONE_MIRROR = 33;
@@ -97,6 +97,8 @@ final class CudaSession implements PersistentSession {
 
     @SuppressWarnings("unused") // accessed through RESERVED
     private volatile long reserved;
+    /** Last value read of the leader's consumed count (only grows; re-read when the queue looks full). */
+    private volatile long consumedSeen;
     private int mailSeq;
     private volatile boolean closed;
     private volatile boolean kernelFinished;
@@ -121,7 +123,7 @@ final class CudaSession implements PersistentSession {
             ioQueue = keep(made, new PinnedBuffer((long) IoQueueLayout.IO_SLOT_COUNT * IoQueueLayout.IO_SLOT_BYTES));
             data = keep(made, new PinnedBuffer(options.dataBufferBytes()));
             link = keep(made, new PinnedBuffer(LINK_BYTES));
-            sq = keep(made, new PinnedBuffer(sqCapacity * Integer.BYTES));
+            sq = keep(made, new PinnedBuffer(sqCapacity * Long.BYTES));
             staging = keep(made, new PinnedBuffer(Math.max(options.controlBytes(), DebugLogLayout.BUFFER_BYTES)));
             control = keep(made, new DeviceBuffer(options.controlBytes()));
             debugLog = keep(made, new DeviceBuffer(DebugLogLayout.BUFFER_BYTES));
@@ -187,8 +189,7 @@ final class CudaSession implements PersistentSession {
         args.upload(staging, 0, 0, KernelArgs.BYTES, copyStream);
         sync(copyStream);
 
-        int workerWarps = options.workers() > 0 ? options.workers()
-                : device.multiprocessors() * (CudaTuning.threadsPerBlock() / 32);
+        int workerWarps = options.workers() > 0 ? options.workers() : CudaTuning.workerWarps();
         int warps = workerWarps + 1;
         int threads = CudaTuning.threadsPerBlock();
         int blocks = (warps * 32 + threads - 1) / threads;
@@ -292,31 +293,32 @@ final class CudaSession implements PersistentSession {
     }
 
     /**
-     * Appends {@code slot} to the submission queue: reserve an entry, wait for room, write it, then
-     * publish the tail in entry order (earlier reservations first) with a release store.
+     * Announces {@code slot} to the kernel: reserve entry n, wait until the leader has taken entry
+     * {@code n - capacity}, then release-store the tagged entry. Publishers need no ordering among
+     * themselves: the leader takes entries in sequence as their tags appear.
      */
     private void enqueue(int slot) {
         long n = (long) RESERVED.getAndAdd(this, 1L);
-        MemorySegment l = link.segment();
-        if (n - (long) U64.getAcquire(l, (long) L_CONSUMED * 4) >= sqCapacity) {
-            awaitRoom(n, l);
+        if (n - consumedSeen >= sqCapacity) {
+            awaitRoom(n);
         }
-        Words.set(sq.segment(), n & sqMask, slot);
-        while ((long) U64.getAcquire(l, (long) L_TAIL * 4) != n) {
-            Thread.onSpinWait();
-        }
-        U64.setRelease(l, (long) L_TAIL * 4, n + 1);
+        U64.setRelease(sq.segment(), (n & sqMask) * Long.BYTES, ((n + 1) << 32) | Integer.toUnsignedLong(slot));
     }
 
-    private void awaitRoom(long n, MemorySegment l) {
+    private void awaitRoom(long n) {
+        MemorySegment l = link.segment();
         long deadline = System.nanoTime() + WATCHDOG_NANOS * 5;
-        while (n - (long) U64.getAcquire(l, (long) L_CONSUMED * 4) >= sqCapacity) {
+        long consumed;
+        while (n - (consumed = (long) U64.getAcquire(l, (long) L_CONSUMED * 4)) >= sqCapacity) {
             if (System.nanoTime() > deadline) {
                 checkKernel();
                 throw new BackendException("the CUDA megakernel stopped taking submissions (queue of " + sqCapacity
                         + " entries full for 10 s)", "check isAlive(); restart the session");
             }
             Thread.onSpinWait();
+        }
+        if (consumed > consumedSeen) {
+            consumedSeen = consumed;
         }
     }
 

@@ -2,8 +2,9 @@ package dev.vyre.backend.cuda;
 
 /**
  * Launch-shape knobs of the persistent kernel, settable by system property for benchmarks:
- * {@code vyre.cuda.threads} (threads per block, default 128) and {@code vyre.cuda.idleSleepNs}
- * (longest back-off of an idle worker warp, default 1000 ns).
+ * {@code vyre.cuda.threads} (threads per block, default 128), {@code vyre.cuda.workerWarps}
+ * (worker warps besides the leader, default 64) and {@code vyre.cuda.idleSleepNs} (longest
+ * back-off of an idle worker warp, default 200 ns).
  */
 final class CudaTuning {
 
@@ -15,7 +16,11 @@ final class CudaTuning {
         return Math.max(32, Math.min(1024, threads / 32 * 32));
     }
 
+    static int workerWarps() {
+        return Math.max(1, Math.min(1 << 16, Integer.getInteger("vyre.cuda.workerWarps", 64)));
+    }
+
     static long workerIdleSleepNanos() {
-        return Math.max(32, Math.min(1_000_000, Long.getLong("vyre.cuda.idleSleepNs", 1000)));
+        return Math.max(32, Math.min(1_000_000, Long.getLong("vyre.cuda.idleSleepNs", 200)));
     }
 }
