@@ -35,6 +35,7 @@ typedef unsigned long long u64;
 #define OP_MEMCPY 5u
 #define OP_DFA_STEP 6u
 #define OP_BATCH_FENCE 7u
+#define OP_CRC32C 0x0000FFF1u
 #define OP_LOAD_MISS 0x0000FFFDu
 #define OP_PRINTF 0x0000FFFEu
 #define OP_PACKED_SLOT 0x80000001u
@@ -60,6 +61,15 @@ typedef unsigned long long u64;
 
 #define VYRE_FULL_MASK 0xFFFFFFFFu
 
+// Submission entry n (12 words, 48 bytes), written by the host for every publication:
+//   [tag, slot, generation, flags] [tag, opcode, tenant, arg0] [tag, arg1, arg2, arg3]
+// tag = n + 1 (mod 2^32) in each 16-byte quarter, written after that quarter's words, so a reader
+// that sees the expected tag in all three quarters has the whole entry. With VYRE_ENTRY_READ_SLOT
+// the executor reads the slot's words from the ring and requires status PUBLISHED (raw writes,
+// arguments beyond arg3, re-announced slots); otherwise the entry carries everything it needs.
+#define VYRE_ENTRY_WORDS 12
+#define VYRE_ENTRY_READ_SLOT 1u
+
 // Kernel arguments, one 8-byte field each; written by CudaKernelArgs on the host in this order.
 struct VyreArgs {
     u64 control;       // u32*, device memory
@@ -73,11 +83,11 @@ struct VyreArgs {
     u64 data;          // unsigned char*
     u64 dataBytes;
     u64 link;          // u32*, mapped host memory (persistent only)
-    u64 sq;            // u64*, mapped host memory: submission entries, ((n + 1) << 32) | slot for entry n
+    u64 sq;            // u32*, mapped host memory: 12-word submission entries (see VYRE_ENTRY_*)
     u64 sqMask;        // capacity - 1 (capacity is a power of two)
-    u64 devSq;         // u32*, device copy of the submission entries
+    u64 devSq;         // u32*, device copy of the submission entries (12 words each)
     u64 devCursor;     // u64*, device: [0] entries handed to workers, [1] entries claimed by workers
-    u64 owner;         // u32*, device: per-slot execution lock
+    u64 executed;      // u32*, device: per-slot generation of the last publication executed
     u64 ioTimeoutNs;
     u64 idleSleepNs;   // longest idle back-off of a worker warp
 };
@@ -189,6 +199,83 @@ __device__ __forceinline__ u32 vyre_arg(const VyreCtx& c, u32 i) {
 
 // ---- opcode handlers ----
 
+// CRC-32C (Castagnoli, reflected) table.
+__device__ const u32 vyre_crc32c_table[256] = {
+    0x00000000u, 0xF26B8303u, 0xE13B70F7u, 0x1350F3F4u, 0xC79A971Fu, 0x35F1141Cu, 0x26A1E7E8u, 0xD4CA64EBu,
+    0x8AD958CFu, 0x78B2DBCCu, 0x6BE22838u, 0x9989AB3Bu, 0x4D43CFD0u, 0xBF284CD3u, 0xAC78BF27u, 0x5E133C24u,
+    0x105EC76Fu, 0xE235446Cu, 0xF165B798u, 0x030E349Bu, 0xD7C45070u, 0x25AFD373u, 0x36FF2087u, 0xC494A384u,
+    0x9A879FA0u, 0x68EC1CA3u, 0x7BBCEF57u, 0x89D76C54u, 0x5D1D08BFu, 0xAF768BBCu, 0xBC267848u, 0x4E4DFB4Bu,
+    0x20BD8EDEu, 0xD2D60DDDu, 0xC186FE29u, 0x33ED7D2Au, 0xE72719C1u, 0x154C9AC2u, 0x061C6936u, 0xF477EA35u,
+    0xAA64D611u, 0x580F5512u, 0x4B5FA6E6u, 0xB93425E5u, 0x6DFE410Eu, 0x9F95C20Du, 0x8CC531F9u, 0x7EAEB2FAu,
+    0x30E349B1u, 0xC288CAB2u, 0xD1D83946u, 0x23B3BA45u, 0xF779DEAEu, 0x05125DADu, 0x1642AE59u, 0xE4292D5Au,
+    0xBA3A117Eu, 0x4851927Du, 0x5B016189u, 0xA96AE28Au, 0x7DA08661u, 0x8FCB0562u, 0x9C9BF696u, 0x6EF07595u,
+    0x417B1DBCu, 0xB3109EBFu, 0xA0406D4Bu, 0x522BEE48u, 0x86E18AA3u, 0x748A09A0u, 0x67DAFA54u, 0x95B17957u,
+    0xCBA24573u, 0x39C9C670u, 0x2A993584u, 0xD8F2B687u, 0x0C38D26Cu, 0xFE53516Fu, 0xED03A29Bu, 0x1F682198u,
+    0x5125DAD3u, 0xA34E59D0u, 0xB01EAA24u, 0x42752927u, 0x96BF4DCCu, 0x64D4CECFu, 0x77843D3Bu, 0x85EFBE38u,
+    0xDBFC821Cu, 0x2997011Fu, 0x3AC7F2EBu, 0xC8AC71E8u, 0x1C661503u, 0xEE0D9600u, 0xFD5D65F4u, 0x0F36E6F7u,
+    0x61C69362u, 0x93AD1061u, 0x80FDE395u, 0x72966096u, 0xA65C047Du, 0x5437877Eu, 0x4767748Au, 0xB50CF789u,
+    0xEB1FCBADu, 0x197448AEu, 0x0A24BB5Au, 0xF84F3859u, 0x2C855CB2u, 0xDEEEDFB1u, 0xCDBE2C45u, 0x3FD5AF46u,
+    0x7198540Du, 0x83F3D70Eu, 0x90A324FAu, 0x62C8A7F9u, 0xB602C312u, 0x44694011u, 0x5739B3E5u, 0xA55230E6u,
+    0xFB410CC2u, 0x092A8FC1u, 0x1A7A7C35u, 0xE811FF36u, 0x3CDB9BDDu, 0xCEB018DEu, 0xDDE0EB2Au, 0x2F8B6829u,
+    0x82F63B78u, 0x709DB87Bu, 0x63CD4B8Fu, 0x91A6C88Cu, 0x456CAC67u, 0xB7072F64u, 0xA457DC90u, 0x563C5F93u,
+    0x082F63B7u, 0xFA44E0B4u, 0xE9141340u, 0x1B7F9043u, 0xCFB5F4A8u, 0x3DDE77ABu, 0x2E8E845Fu, 0xDCE5075Cu,
+    0x92A8FC17u, 0x60C37F14u, 0x73938CE0u, 0x81F80FE3u, 0x55326B08u, 0xA759E80Bu, 0xB4091BFFu, 0x466298FCu,
+    0x1871A4D8u, 0xEA1A27DBu, 0xF94AD42Fu, 0x0B21572Cu, 0xDFEB33C7u, 0x2D80B0C4u, 0x3ED04330u, 0xCCBBC033u,
+    0xA24BB5A6u, 0x502036A5u, 0x4370C551u, 0xB11B4652u, 0x65D122B9u, 0x97BAA1BAu, 0x84EA524Eu, 0x7681D14Du,
+    0x2892ED69u, 0xDAF96E6Au, 0xC9A99D9Eu, 0x3BC21E9Du, 0xEF087A76u, 0x1D63F975u, 0x0E330A81u, 0xFC588982u,
+    0xB21572C9u, 0x407EF1CAu, 0x532E023Eu, 0xA145813Du, 0x758FE5D6u, 0x87E466D5u, 0x94B49521u, 0x66DF1622u,
+    0x38CC2A06u, 0xCAA7A905u, 0xD9F75AF1u, 0x2B9CD9F2u, 0xFF56BD19u, 0x0D3D3E1Au, 0x1E6DCDEEu, 0xEC064EEDu,
+    0xC38D26C4u, 0x31E6A5C7u, 0x22B65633u, 0xD0DDD530u, 0x0417B1DBu, 0xF67C32D8u, 0xE52CC12Cu, 0x1747422Fu,
+    0x49547E0Bu, 0xBB3FFD08u, 0xA86F0EFCu, 0x5A048DFFu, 0x8ECEE914u, 0x7CA56A17u, 0x6FF599E3u, 0x9D9E1AE0u,
+    0xD3D3E1ABu, 0x21B862A8u, 0x32E8915Cu, 0xC083125Fu, 0x144976B4u, 0xE622F5B7u, 0xF5720643u, 0x07198540u,
+    0x590AB964u, 0xAB613A67u, 0xB831C993u, 0x4A5A4A90u, 0x9E902E7Bu, 0x6CFBAD78u, 0x7FAB5E8Cu, 0x8DC0DD8Fu,
+    0xE330A81Au, 0x115B2B19u, 0x020BD8EDu, 0xF0605BEEu, 0x24AA3F05u, 0xD6C1BC06u, 0xC5914FF2u, 0x37FACCF1u,
+    0x69E9F0D5u, 0x9B8273D6u, 0x88D28022u, 0x7AB90321u, 0xAE7367CAu, 0x5C18E4C9u, 0x4F48173Du, 0xBD23943Eu,
+    0xF36E6F75u, 0x0105EC76u, 0x12551F82u, 0xE03E9C81u, 0x34F4F86Au, 0xC69F7B69u, 0xD5CF889Du, 0x27A40B9Eu,
+    0x79B737BAu, 0x8BDCB4B9u, 0x988C474Du, 0x6AE7C44Eu, 0xBE2DA0A5u, 0x4C4623A6u, 0x5F16D052u, 0xAD7D5351u,
+};
+
+// CRC32C: C[160 + a2] = crc32c(B[a0 .. min(a0 + a1, dataBytes))). The data buffer may be mapped host
+// memory, so the bytes are fetched 16 at a time, eight loads in flight (128 bytes per round trip).
+__device__ void vyre_crc32c(const VyreCtx& c) {
+    u64 begin = c.a0;
+    u64 end = begin + (u64)c.a1;
+    if (end > c.dataBytes) end = c.dataBytes;
+    u32 crc = 0xFFFFFFFFu;
+    u64 at = begin;
+    while (at < end && (at & 15ull) != 0ull) {
+        crc = vyre_crc32c_table[(crc ^ c.data[at]) & 0xFFu] ^ (crc >> 8);
+        ++at;
+    }
+    while (at + 128ull <= end) {
+        uint4 v[8];
+#pragma unroll
+        for (int k = 0; k < 8; ++k) {
+            const u32* p = (const u32*)(c.data + at + 16ull * k);
+            asm volatile("ld.volatile.global.v4.u32 {%0, %1, %2, %3}, [%4];"
+                         : "=r"(v[k].x), "=r"(v[k].y), "=r"(v[k].z), "=r"(v[k].w)
+                         : "l"(p));
+        }
+#pragma unroll
+        for (int k = 0; k < 8; ++k) {
+            u32 words[4] = {v[k].x, v[k].y, v[k].z, v[k].w};
+#pragma unroll
+            for (int w = 0; w < 4; ++w) {
+#pragma unroll
+                for (int b = 0; b < 4; ++b) {
+                    crc = vyre_crc32c_table[(crc ^ (words[w] >> (8 * b))) & 0xFFu] ^ (crc >> 8);
+                }
+            }
+        }
+        at += 128ull;
+    }
+    while (at < end) {
+        crc = vyre_crc32c_table[(crc ^ c.data[at]) & 0xFFu] ^ (crc >> 8);
+        ++at;
+    }
+    vyre_store_control(c, C_OBSERVABLE_BASE + c.a2, crc ^ 0xFFFFFFFFu);
+}
+
 __device__ void vyre_printf(const VyreCtx& c) {
     if (c.debugWords == 0) return;
     u64 r = (u64)atomicAdd(c.debugLog, 4u) + 1ull;
@@ -234,6 +321,7 @@ __device__ void vyre_dispatch(VyreCtx& c) {
             vyre_store_control(c, C_OBSERVABLE_BASE, c.a1);
             break;
         case OP_PRINTF: vyre_printf(c); break;
+        case OP_CRC32C: vyre_crc32c(c); break;
         case OP_SHUTDOWN: vyre_store_control(c, C_SHUTDOWN, 1u); break;
         default: break;
     }
@@ -380,38 +468,56 @@ __device__ __forceinline__ void vyre_read_slot(const u32* s, u32* w) {
     }
 }
 
-// Claims the slot an entry names and executes it. Returns 0 when nothing ran (stale or duplicate
-// entry, or an unauthorised tenant: the slot stays PUBLISHED), else VYRE_DONE / VYRE_FAULT with the
-// slot's owner lock held; vyre_finish releases it.
-__device__ u32 vyre_claim_and_execute(const VyreArgs* A, VyreCtx& c, u32 slot) {
+// Runs the publication an entry announces, at most once per (slot, generation): the per-slot
+// generation CAS in device memory replaces a claim CAS on the ring, which lives across PCIe.
+// Returns 0 when nothing ran (stale or repeated entry, slot not PUBLISHED, or an unauthorised
+// tenant: the slot stays PUBLISHED), else VYRE_DONE / VYRE_FAULT.
+__device__ u32 vyre_run_entry(const VyreArgs* A, VyreCtx& c, const u32* e) {
+    const u32 slot = e[1];
+    const u32 generation = e[2];
     if ((u64)slot >= A->slotCount) return 0;
-    u32* owner = (u32*)A->owner + slot;
-    // The lock is held only while one lane runs one slot (bounded work), so waiting is short; a
-    // repeat entry for a slot in flight waits, then finds it no longer PUBLISHED.
-    const u64 deadline = now_ns() + 1000000000ull;
-    while (atomicCAS(owner, 0u, 1u) != 0u) {
-        if (now_ns() > deadline) return 0;
-        vyre_sleep(64);
-    }
     u32* s = (u32*)A->ring + (u64)slot * 16ull;
     u32 w[16];
-    vyre_read_slot(s, w);
-    if (w[0] != VYRE_PUBLISHED || !vyre_authorised(c, w[2])) {
-        atomicExch(owner, 0u);
-        return 0;
+    if (e[3] & VYRE_ENTRY_READ_SLOT) {
+        vyre_read_slot(s, w);
+        if (w[0] != VYRE_PUBLISHED) return 0;
+    } else {
+        w[0] = VYRE_PUBLISHED;
+        w[1] = e[5];
+        w[2] = e[6];
+        w[3] = 2u;
+        w[4] = e[7];
+        w[5] = e[9];
+        w[6] = e[10];
+        w[7] = e[11];
+#pragma unroll
+        for (int i = 8; i < 16; ++i) w[i] = 0u;
+    }
+    if (!vyre_authorised(c, w[2])) return 0;
+    u32* executed = (u32*)A->executed + slot;
+    u32 seen = ld_relaxed_gpu(executed);
+    while (true) {
+        if ((int)(generation - seen) <= 0) return 0;
+        u32 prev = atomicCAS(executed, seen, generation);
+        if (prev == seen) break;
+        seen = prev;
     }
     st_relaxed_sys(s, VYRE_CLAIMED);
     c.slot = slot;
     return vyre_execute(c, w);
 }
 
-// Publishes the final status (release: every effect of the slot, and DONE_COUNT, before it), then
-// releases the owner lock at system scope so a later claimant reads the new status.
-__device__ __forceinline__ void vyre_finish(const VyreArgs* A, u32 slot, u32 result) {
-    u32* s = (u32*)A->ring + (u64)slot * 16ull;
-    st_release_sys(s, result);
-    u32* owner = (u32*)A->owner + slot;
-    asm volatile("atom.release.sys.global.exch.b32 %0, [%1], 0;" : "=r"(result) : "l"(owner) : "memory");
+// Publishes the final status; release at system scope: every effect of the slot, and DONE_COUNT,
+// is visible before the host can see DONE.
+__device__ __forceinline__ void vyre_finish(const VyreArgs* A, const u32* e, u32 result) {
+    st_release_sys((u32*)A->ring + (u64)e[1] * 16ull, result);
+}
+
+__device__ __forceinline__ void vyre_load_quad(const u32* p, u32* out) {
+    asm volatile("ld.relaxed.sys.global.v4.u32 {%0, %1, %2, %3}, [%4];"
+                 : "=r"(out[0]), "=r"(out[1]), "=r"(out[2]), "=r"(out[3])
+                 : "l"(p)
+                 : "memory");
 }
 
 // Leader warp: reads new submission entries straight from host memory (an entry carries its own
@@ -421,7 +527,7 @@ __device__ __forceinline__ void vyre_finish(const VyreArgs* A, u32 slot, u32 res
 __device__ void vyre_leader(const VyreArgs* A, VyreCtx& c) {
     const u32 lane = threadIdx.x & 31u;
     u32* link = (u32*)A->link;
-    const u64* sq = (const u64*)A->sq;
+    const u32* sq = (const u32*)A->sq;
     u32* devSq = (u32*)A->devSq;
     u64* cursor = (u64*)A->devCursor;
     const u64 mask = A->sqMask;
@@ -442,28 +548,40 @@ __device__ void vyre_leader(const VyreArgs* A, VyreCtx& c) {
                 lastMail = mail;
             }
         }
-        // Four entries per lane in flight: up to 128 entries per round trip. When idle, lane 0
-        // alone watches the next entry.
+        // Up to four entries per lane in flight (three 16-byte loads each): 128 entries per round
+        // trip. When idle, lane 0 alone watches the next entry.
         const u32 perLane = idle > 64u ? 0u : 4u;
-        u64 e[4];
+        u32 e[4][VYRE_ENTRY_WORDS];
 #pragma unroll
         for (int k = 0; k < 4; ++k) {
-            u64 n = seen + (u64)k * 32ull + lane;
-            bool load = (u32)k < perLane || (k == 0 && lane == 0);
-            e[k] = 0ull;
-            if (load) {
-                asm volatile("ld.relaxed.sys.global.u64 %0, [%1];" : "=l"(e[k]) : "l"(sq + (n & mask)) : "memory");
+            const u64 n = seen + (u64)k * 32ull + lane;
+            const bool load = (u32)k < perLane || (k == 0 && lane == 0);
+            const u32* src = sq + (n & mask) * VYRE_ENTRY_WORDS;
+#pragma unroll
+            for (int q = 0; q < 3; ++q) {
+                if (load) {
+                    vyre_load_quad(src + 4 * q, &e[k][4 * q]);
+                } else {
+                    e[k][4 * q] = 0u;
+                }
             }
         }
         u32 taken = 0;
 #pragma unroll
         for (int k = 0; k < 4; ++k) {
-            u64 n = seen + (u64)k * 32ull + lane;
-            bool valid = (u32)(e[k] >> 32) == (u32)(n + 1ull);
-            u32 ballot = __ballot_sync(VYRE_FULL_MASK, valid);
-            u32 prefix = (~ballot == 0u) ? 32u : (u32)(__ffs(~ballot) - 1);
+            const u64 n = seen + (u64)k * 32ull + lane;
+            const u32 tag = (u32)(n + 1ull);
+            const bool valid = e[k][0] == tag && e[k][4] == tag && e[k][8] == tag;
+            const u32 ballot = __ballot_sync(VYRE_FULL_MASK, valid);
+            const u32 prefix = (~ballot == 0u) ? 32u : (u32)(__ffs(~ballot) - 1);
             if (taken == (u32)k * 32u) {
-                if (lane < prefix) devSq[n & mask] = (u32)e[k];
+                if (lane < prefix) {
+                    uint4* dst = (uint4*)(devSq + (n & mask) * VYRE_ENTRY_WORDS);
+#pragma unroll
+                    for (int q = 0; q < 3; ++q) {
+                        dst[q] = make_uint4(e[k][4 * q], e[k][4 * q + 1], e[k][4 * q + 2], e[k][4 * q + 3]);
+                    }
+                }
                 taken += prefix;
             }
         }
@@ -471,19 +589,17 @@ __device__ void vyre_leader(const VyreArgs* A, VyreCtx& c) {
             __syncwarp();
             __threadfence();
             const u64 next = seen + taken;
-            u32 inline_slot = 0xFFFFFFFFu;
+            bool runHere = false;
             if (lane == 0) {
                 // A lone entry with no backlog runs here: no hand-off latency.
-                if (taken == 1u && atomicCAS(cursor + 1, seen, next) == seen) {
-                    inline_slot = (u32)e[0];
-                }
+                runHere = taken == 1u && atomicCAS(cursor + 1, seen, next) == seen;
                 st_release_gpu64(cursor, next);
                 st_relaxed_sys64((u64*)(link + L_CONSUMED), next);
-            }
-            if (lane == 0 && inline_slot != 0xFFFFFFFFu) {
-                u32 result = vyre_claim_and_execute(A, c, inline_slot);
-                if (result == VYRE_DONE) vyre_atomic_add_control(c, C_DONE_COUNT, 1u);
-                if (result != 0u) vyre_finish(A, inline_slot, result);
+                if (runHere) {
+                    u32 result = vyre_run_entry(A, c, e[0]);
+                    if (result == VYRE_DONE) vyre_atomic_add_control(c, C_DONE_COUNT, 1u);
+                    if (result != 0u) vyre_finish(A, e[0], result);
+                }
             }
             __syncwarp();
             seen = next;
@@ -536,16 +652,24 @@ __device__ void vyre_worker(const VyreArgs* A, VyreCtx& c) {
         }
         sleep = 0;
         u32 result = 0;
-        u32 slot = 0;
+        u32 e[VYRE_ENTRY_WORDS];
         if ((u64)lane < take) {
-            slot = devSq[(head + lane) & mask];
-            result = vyre_claim_and_execute(A, c, slot);
+            const uint4* src = (const uint4*)(devSq + ((head + lane) & mask) * VYRE_ENTRY_WORDS);
+#pragma unroll
+            for (int q = 0; q < 3; ++q) {
+                uint4 v = src[q];
+                e[4 * q] = v.x;
+                e[4 * q + 1] = v.y;
+                e[4 * q + 2] = v.z;
+                e[4 * q + 3] = v.w;
+            }
+            result = vyre_run_entry(A, c, e);
         }
         // DONE_COUNT once per warp, after every lane's effects and before any DONE.
         const u32 done = __popc(__ballot_sync(VYRE_FULL_MASK, result == VYRE_DONE));
         if (lane == 0 && done != 0u) vyre_atomic_add_control(c, C_DONE_COUNT, done);
         __syncwarp();
-        if (result != 0u) vyre_finish(A, slot, result);
+        if (result != 0u) vyre_finish(A, e, result);
     }
 }
 

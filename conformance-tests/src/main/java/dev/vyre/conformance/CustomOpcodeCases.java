@@ -19,9 +19,8 @@ import java.util.List;
  * ops, with bounds-checked access. Opcode 20 (metric counted) adds {@code a0} to observable
  * {@code a1}; opcode 0x1234 stores {@code a0 ^ a1 ^ arg11} at observable {@code a2}.
  *
- * <p>Only Java bodies are given: {@code docs/PROTOCOL.md} does not yet document the variables a
- * CUDA or GLSL snippet sees, so a backend that needs one of those reports these cases SKIPPED
- * with its refusal.
+ * <p>Each opcode carries a Java body and a CUDA body (docs/PROTOCOL.md, "Custom opcodes"); a
+ * backend that needs a body in another language reports these cases SKIPPED with its refusal.
  */
 final class CustomOpcodeCases {
 
@@ -34,8 +33,11 @@ final class CustomOpcodeCases {
     /** The opcodes the cases register. */
     static CustomOpcodes opcodes() {
         return CustomOpcodes.of(
-                CustomOpcode.java(ADD_OP, CustomOpcodeCases::add),
-                CustomOpcode.java(XOR_OP, CustomOpcodeCases::xor));
+                new CustomOpcode(ADD_OP, CustomOpcodeCases::add,
+                        "vyre_atomic_add_control(ctx, 160ull + (u64)vyre_arg(ctx, 1), vyre_arg(ctx, 0));", null),
+                new CustomOpcode(XOR_OP, CustomOpcodeCases::xor,
+                        "vyre_store_control(ctx, 160ull + (u64)vyre_arg(ctx, 2),"
+                                + " vyre_arg(ctx, 0) ^ vyre_arg(ctx, 1) ^ vyre_arg(ctx, 11));", null));
     }
 
     private static void add(SlotContext c) {
@@ -98,8 +100,8 @@ final class CustomOpcodeCases {
         try {
             return body.get();
         } catch (VyreException e) {
-            throw new CaseSkipped("the backend refused the custom opcodes (they carry only Java bodies until"
-                    + " docs/PROTOCOL.md documents the CUDA/GLSL snippet variables): " + e.getMessage());
+            throw new CaseSkipped("the backend refused the custom opcodes (it needs a body these cases do not"
+                    + " carry, or a compiler it lacks): " + e.getMessage());
         }
     }
 }

@@ -37,9 +37,11 @@ import jcuda.driver.CUstream_flags;
  *
  * <p>Placement: the ring, IO queue, data buffer, submission queue and link block are pinned host
  * memory mapped into the device; control and debug log are device memory. Publishing writes the slot
- * (payload, then status with release), then release-stores a submission entry
- * {@code ((n + 1) << 32) | slot} for the n-th publication: the kernel's leader warp polls the next
- * entry (one 8-byte word) instead of every slot, and the tag tells it the entry is new.
+ * (payload, then status with release), then a 48-byte submission entry for the n-th publication:
+ * {@code [tag, slot, generation, flags] [tag, opcode, tenant, arg0] [tag, arg1, arg2, arg3]} with
+ * {@code tag = n + 1} stored last in each 16-byte quarter. The kernel's leader warp polls the next
+ * entry instead of every slot; one PCIe read both notices the publication and delivers what most
+ * slots need, and the per-slot generation makes each publication run exactly once on the device.
  */
 final class CudaSession implements PersistentSession {
 
@@ -54,7 +56,10 @@ final class CudaSession implements PersistentSession {
     static final int L_MAIL_ACK = 52;
     static final long LINK_BYTES = 512;
 
-    private static final int THREADS_PER_BLOCK = 128;
+    /** Words per submission entry (must match VYRE_ENTRY_WORDS). */
+    static final int ENTRY_WORDS = 12;
+    /** Entry flag: the executor reads the slot's words from the ring (VYRE_ENTRY_READ_SLOT). */
+    static final int ENTRY_READ_SLOT = 1;
     private static final long WATCHDOG_NANOS = Duration.ofSeconds(2).toNanos();
     private static final VarHandle U64 =
             ValueLayout.JAVA_LONG.withOrder(ByteOrder.LITTLE_ENDIAN).varHandle();
@@ -87,7 +92,7 @@ final class CudaSession implements PersistentSession {
     private final DeviceBuffer debugLog;
     private final DeviceBuffer devSq;
     private final DeviceBuffer cursor;
-    private final DeviceBuffer owner;
+    private final DeviceBuffer executed;
     private final DeviceBuffer args;
     private final CUstream kernelStream = new CUstream();
     private final CUstream copyStream = new CUstream();
@@ -99,6 +104,8 @@ final class CudaSession implements PersistentSession {
     private volatile long reserved;
     /** Last value read of the leader's consumed count (only grows; re-read when the queue looks full). */
     private volatile long consumedSeen;
+    /** Publication generation per slot (host side; the device keeps the last one it executed). */
+    private final int[] generation;
     private int mailSeq;
     private volatile boolean closed;
     private volatile boolean kernelFinished;
@@ -112,6 +119,7 @@ final class CudaSession implements PersistentSession {
         this.slotCount = options.slotCount();
         this.sqCapacity = Long.highestOneBit(Math.max(1024L, slotCount * 2L - 1)) << 1;
         this.sqMask = sqCapacity - 1;
+        this.generation = new int[slotCount];
         device.makeCurrent();
         this.ownsModule = !options.opcodes().isEmpty();
         this.module = ownsModule
@@ -123,13 +131,13 @@ final class CudaSession implements PersistentSession {
             ioQueue = keep(made, new PinnedBuffer((long) IoQueueLayout.IO_SLOT_COUNT * IoQueueLayout.IO_SLOT_BYTES));
             data = keep(made, new PinnedBuffer(options.dataBufferBytes()));
             link = keep(made, new PinnedBuffer(LINK_BYTES));
-            sq = keep(made, new PinnedBuffer(sqCapacity * Long.BYTES));
+            sq = keep(made, new PinnedBuffer(sqCapacity * ENTRY_WORDS * Integer.BYTES));
             staging = keep(made, new PinnedBuffer(Math.max(options.controlBytes(), DebugLogLayout.BUFFER_BYTES)));
             control = keep(made, new DeviceBuffer(options.controlBytes()));
             debugLog = keep(made, new DeviceBuffer(DebugLogLayout.BUFFER_BYTES));
-            devSq = keep(made, new DeviceBuffer(sqCapacity * Integer.BYTES));
+            devSq = keep(made, new DeviceBuffer(sqCapacity * ENTRY_WORDS * Integer.BYTES));
             cursor = keep(made, new DeviceBuffer(16));
-            owner = keep(made, new DeviceBuffer((long) slotCount * Integer.BYTES));
+            executed = keep(made, new DeviceBuffer((long) slotCount * Integer.BYTES));
             args = keep(made, new DeviceBuffer(KernelArgs.BYTES));
             CudaCalls.check(cuStreamCreate(kernelStream, CUstream_flags.CU_STREAM_NON_BLOCKING), "cuStreamCreate");
             CudaCalls.check(cuStreamCreate(copyStream, CUstream_flags.CU_STREAM_NON_BLOCKING), "cuStreamCreate");
@@ -164,7 +172,7 @@ final class CudaSession implements PersistentSession {
         debugLog.zero(copyStream);
         devSq.zero(copyStream);
         cursor.zero(copyStream);
-        owner.zero(copyStream);
+        executed.zero(copyStream);
 
         MemorySegment block = stage.asSlice(0, KernelArgs.BYTES);
         block.fill((byte) 0);
@@ -183,7 +191,7 @@ final class CudaSession implements PersistentSession {
         KernelArgs.put(block, KernelArgs.SQ_MASK, sqMask);
         KernelArgs.put(block, KernelArgs.DEV_SQ, devSq.address());
         KernelArgs.put(block, KernelArgs.DEV_CURSOR, cursor.address());
-        KernelArgs.put(block, KernelArgs.OWNER, owner.address());
+        KernelArgs.put(block, KernelArgs.EXECUTED, executed.address());
         KernelArgs.put(block, KernelArgs.IO_TIMEOUT_NS, options.ioWaitTimeout().toNanos());
         KernelArgs.put(block, KernelArgs.IDLE_SLEEP_NS, CudaTuning.workerIdleSleepNanos());
         args.upload(staging, 0, 0, KernelArgs.BYTES, copyStream);
@@ -229,7 +237,7 @@ final class CudaSession implements PersistentSession {
             Words.set(r, base + SlotLayout.ARG0_WORD + i, 0);
         }
         Words.setRelease(r, base, SlotStatus.PUBLISHED);
-        enqueue(slot);
+        enqueue(slot, ++generation[slot], 0, opcode, tenant, arg0, arg1, arg2, 0);
     }
 
     @Override
@@ -242,11 +250,17 @@ final class CudaSession implements PersistentSession {
         Words.set(r, base + SlotLayout.OPCODE_WORD, opcode);
         Words.set(r, base + SlotLayout.TENANT_WORD, tenant);
         Words.set(r, base + SlotLayout.PRIORITY_WORD, 2);
+        int flags = 0;
         for (int i = 0; i < SlotLayout.ARGS_PER_SLOT; i++) {
-            Words.set(r, base + SlotLayout.ARG0_WORD + i, i < argCount ? argWords[i] : 0);
+            int value = i < argCount ? argWords[i] : 0;
+            Words.set(r, base + SlotLayout.ARG0_WORD + i, value);
+            if (i >= 4 && value != 0) {
+                flags = ENTRY_READ_SLOT;
+            }
         }
         Words.setRelease(r, base, SlotStatus.PUBLISHED);
-        enqueue(slot);
+        enqueue(slot, ++generation[slot], flags, opcode, tenant, arg(argWords, argCount, 0), arg(argWords, argCount, 1),
+                arg(argWords, argCount, 2), arg(argWords, argCount, 3));
     }
 
     @Override
@@ -263,7 +277,12 @@ final class CudaSession implements PersistentSession {
             Words.set(r, base + i, words[i]);
         }
         Words.setRelease(r, base, words[0]);
-        enqueue(slot);
+        enqueue(slot, ++generation[slot], ENTRY_READ_SLOT, words[1], words[2], words[4], words[5], words[6],
+                words[7]);
+    }
+
+    private static int arg(int[] args, int count, int i) {
+        return i < count ? args[i] : 0;
     }
 
     private MemorySegment checkPublishable(int slot, int opcode) {
@@ -293,16 +312,31 @@ final class CudaSession implements PersistentSession {
     }
 
     /**
-     * Announces {@code slot} to the kernel: reserve entry n, wait until the leader has taken entry
-     * {@code n - capacity}, then release-store the tagged entry. Publishers need no ordering among
-     * themselves: the leader takes entries in sequence as their tags appear.
+     * Announces a publication of {@code slot} to the kernel: reserve entry n, wait until the leader
+     * has taken entry {@code n - capacity}, then write the entry, each quarter's tag last (release).
+     * Publishers need no ordering among themselves: the leader takes entries in sequence as their
+     * tags appear.
      */
-    private void enqueue(int slot) {
+    private void enqueue(int slot, int gen, int flags, int opcode, int tenant, int a0, int a1, int a2, int a3) {
         long n = (long) RESERVED.getAndAdd(this, 1L);
         if (n - consumedSeen >= sqCapacity) {
             awaitRoom(n);
         }
-        U64.setRelease(sq.segment(), (n & sqMask) * Long.BYTES, ((n + 1) << 32) | Integer.toUnsignedLong(slot));
+        MemorySegment entries = sq.segment();
+        long at = (n & sqMask) * ENTRY_WORDS;
+        int tag = (int) (n + 1);
+        Words.set(entries, at + 9, a1);
+        Words.set(entries, at + 10, a2);
+        Words.set(entries, at + 11, a3);
+        Words.setRelease(entries, at + 8, tag);
+        Words.set(entries, at + 5, opcode);
+        Words.set(entries, at + 6, tenant);
+        Words.set(entries, at + 7, a0);
+        Words.setRelease(entries, at + 4, tag);
+        Words.set(entries, at + 1, slot);
+        Words.set(entries, at + 2, gen);
+        Words.set(entries, at + 3, flags);
+        Words.setRelease(entries, at, tag);
     }
 
     private void awaitRoom(long n) {
@@ -447,13 +481,14 @@ final class CudaSession implements PersistentSession {
 
     /**
      * Re-announces every PUBLISHED slot after a control write: a slot refused for its tenant stays
-     * PUBLISHED, and a new mask may authorise it. The kernel's per-slot lock makes repeats harmless.
+     * PUBLISHED, and a new mask may authorise it. The device's per-slot generation makes repeats
+     * harmless: a publication runs once however often it is announced.
      */
     private void requeuePublished() {
         MemorySegment r = ring.segment();
         for (int slot = 0; slot < slotCount; slot++) {
             if (Words.getAcquire(r, (long) slot * SlotLayout.SLOT_WORDS) == SlotStatus.PUBLISHED) {
-                enqueue(slot);
+                enqueue(slot, generation[slot], ENTRY_READ_SLOT, 0, 0, 0, 0, 0, 0);
             }
         }
     }
@@ -597,7 +632,7 @@ final class CudaSession implements PersistentSession {
         device.makeCurrent();
         cuStreamDestroy(kernelStream);
         cuStreamDestroy(copyStream);
-        for (AutoCloseable buffer : new AutoCloseable[] {args, owner, cursor, devSq, debugLog, control, staging, sq, link,
+        for (AutoCloseable buffer : new AutoCloseable[] {args, executed, cursor, devSq, debugLog, control, staging, sq, link,
                 data, ioQueue, ring}) {
             try {
                 buffer.close();

@@ -25,7 +25,7 @@ final class KernelArgs {
     static final int SQ_MASK = 12;
     static final int DEV_SQ = 13;
     static final int DEV_CURSOR = 14;
-    static final int OWNER = 15;
+    static final int EXECUTED = 15;
     static final int IO_TIMEOUT_NS = 16;
     static final int IDLE_SLEEP_NS = 17;
     static final int FIELDS = 18;
