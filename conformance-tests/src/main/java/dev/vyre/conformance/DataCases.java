@@ -13,7 +13,9 @@ import java.util.List;
 
 /**
  * DFA_STEP over the data buffer (deliberate fix 5): {@code C[160 + a2] = B32[a0 * 256 + (a1 & 0xFF)]},
- * whole little-endian words only, 64-bit index arithmetic, out of range reads 0.
+ * whole little-endian words only, 64-bit index arithmetic, out of range reads 0. CRC32C (the
+ * data-plane extension): {@code C[160 + a2] = crc32c(B[a0 .. min(a0 + a1, dataBytes)))}, golden
+ * values from {@link java.util.zip.CRC32C}.
  */
 final class DataCases {
 
@@ -30,7 +32,87 @@ final class DataCases {
                         .requires(Requirement.DATA_BUFFER),
                 ConformanceCase.persistent("data/dfa_step_session",
                         "DFA_STEP in a session reads bytes the host wrote into the data buffer",
-                        DataCases::session).requires(Requirement.DATA_BUFFER));
+                        DataCases::session).requires(Requirement.DATA_BUFFER),
+                ConformanceCase.onePass("data/crc32c", "CRC32C of data-buffer ranges: whole buffer, unaligned"
+                        + " middle, clamped at the buffer end, zero length, start past the end, 64-bit end,"
+                        + " out-of-range destination, no metric", DataCases::crcOnePass)
+                        .requires(Requirement.DATA_BUFFER),
+                ConformanceCase.persistent("data/crc32c_session",
+                        "CRC32C in a session checksums bytes the host wrote into the data buffer",
+                        DataCases::crcSession).requires(Requirement.DATA_BUFFER));
+    }
+
+    /** Odd length so ranges end inside a word and clamping is visible. */
+    private static final int CRC_DATA_BYTES = 4097;
+
+    /** @return CRC-32C of {@code data[start .. min(start + length, data.length))}, 0 when empty */
+    static int crc32c(byte[] data, long start, long length) {
+        long end = Math.min(start + length, data.length);
+        if (start >= end) {
+            return 0;
+        }
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(data, (int) start, (int) (end - start));
+        return (int) crc.getValue();
+    }
+
+    static byte[] crcData(int length, int seed) {
+        byte[] data = new byte[length];
+        int x = seed;
+        for (int i = 0; i < length; i++) {
+            x = x * 1103515245 + 12345;
+            data[i] = (byte) (x >>> 16);
+        }
+        return data;
+    }
+
+    private static List<Snapshot> crcOnePass(Backend b) {
+        byte[] data = crcData(CRC_DATA_BYTES, 0xC3C3);
+        byte[] control = Wire.control(false, 1, 16);
+        for (int i = 0; i < 16; i++) {
+            Wire.setWord(control, 160 + i, 0xC0DE0000 | i);
+        }
+        byte[] ring = Wire.ring(8);
+        Wire.publish(ring, 0, 0, Opcodes.CRC32C, 0, CRC_DATA_BYTES, 0);        // the whole buffer
+        Wire.publish(ring, 1, 0, Opcodes.CRC32C, 3, 1000, 1);                  // unaligned middle
+        Wire.publish(ring, 2, 0, Opcodes.CRC32C, 4000, 500, 2);                // clamped: 97 bytes
+        Wire.publish(ring, 3, 0, Opcodes.CRC32C, 17, 0, 3);                    // zero length
+        Wire.publish(ring, 4, 0, Opcodes.CRC32C, CRC_DATA_BYTES, 1, 4);        // starts at the end
+        Wire.publish(ring, 5, 0, Opcodes.CRC32C, 4096, 0xFFFFFFFF, 5);         // a0 + a1 > 2^32: last byte
+        Wire.publish(ring, 6, 0, Opcodes.CRC32C, 0xFFFFFFFF, 0xFFFFFFFF, 6);   // far past the end
+        Wire.publish(ring, 7, 0, Opcodes.CRC32C, 0, 16, 0xFFFFFFFF);           // destination out of range
+        var request = OnePass.request(control, ring).withData(data);
+        return OnePass.run(b, request, g -> {
+            for (int s = 0; s < 8; s++) {
+                done(g, s);
+            }
+            g.control(160, crc32c(data, 0, CRC_DATA_BYTES))
+                    .control(161, crc32c(data, 3, 1000))
+                    .control(162, crc32c(data, 4000, 97))
+                    .control(163, 0)
+                    .control(164, 0)
+                    .control(165, crc32c(data, 4096, 1))
+                    .control(166, 0);
+        });
+    }
+
+    private static List<Snapshot> crcSession(Backend b) {
+        SessionOptions options = SessionOptions.builder().slotCount(4).observableSlots(16).dataBufferBytes(8192).build();
+        try (PersistentSession s = b.openSession(options)) {
+            byte[] bytes = crcData(8192, 0x5EED);
+            MemorySegment.copy(bytes, 0, s.dataBuffer(), java.lang.foreign.ValueLayout.JAVA_BYTE, 0, bytes.length);
+            Golden g = Golden.from(Buffers.of(s));
+            s.publish(0, 0, Opcodes.CRC32C, 4096, 4096, 9);
+            s.publish(1, 0, Opcodes.CRC32C, 8000, 4096, 10);
+            Sessions.await(s, 0, SlotStatus.DONE);
+            Sessions.await(s, 1, SlotStatus.DONE);
+            Buffers after = Sessions.stop(s);
+            g.published(0, 0, Opcodes.CRC32C, 4096, 4096, 9).published(1, 0, Opcodes.CRC32C, 8000, 4096, 10);
+            done(done(g, 0), 1);
+            g.control(169, crc32c(bytes, 4096, 4096)).control(170, crc32c(bytes, 8000, 192)).control(0, 1);
+            g.verify("after shutdown", after);
+            return List.of(Snapshot.exact("after shutdown", after));
+        }
     }
 
     static int entry(int index) {

@@ -10,6 +10,12 @@ public final class Opcodes {
     public static final int MEMCPY = 5;
     public static final int DFA_STEP = 6;
     public static final int BATCH_FENCE = 7;
+    /**
+     * vyre-java data-plane extension in the reserved system range:
+     * {@code C[160 + a2] = crc32c(B[a0 .. min(a0 + a1, dataBytes)))} (CRC-32C/Castagnoli,
+     * reflected, init and final xor 0xFFFFFFFF, as {@link java.util.zip.CRC32C}); no metric.
+     */
+    public static final int CRC32C = 0x0000FFF1;
     public static final int LOAD_MISS = 0x0000FFFD;
     /** Deprecated alias of {@link #LOAD_MISS}. */
     public static final int EXPERT_LOAD_MISS = LOAD_MISS;
@@ -34,7 +40,7 @@ public final class Opcodes {
     /** @return true for the opcodes the interpreter runs itself and hosts may publish */
     public static boolean isBuiltin(int opcode) {
         return Integer.compareUnsigned(opcode, BATCH_FENCE) <= 0
-                || opcode == PACKED_SLOT || opcode == PRINTF || opcode == SHUTDOWN;
+                || opcode == PACKED_SLOT || opcode == PRINTF || opcode == SHUTDOWN || opcode == CRC32C;
     }
 
     /** @return true when a host publisher accepts this opcode */

@@ -90,7 +90,7 @@ class PublishVectorsTest {
             Bytes.setWord(r, 0, status);
             refused(NOT_PUBLISHABLE, r, () -> RingPublisher.publishSlot(r, 0, 0, 1));
         }
-        for (int op : new int[] {0x80000000, 0xFFF0, 0xFFF1}) {
+        for (int op : new int[] {0x80000000, 0xFFF0, 0xFFF2}) { // 0xFFF1 is CRC32C, publishable
             byte[] r = RingCodec.encodeEmptyRing(1);
             refused(OPCODE, r, () -> RingPublisher.publishSlot(r, 0, 0, op));
         }

@@ -157,4 +157,15 @@ class RingAndLoadMissVectorsTest {
             assertEquals(false, Opcodes.isPublishable(op), Integer.toHexString(op));
         }
     }
+
+    @Test
+    void crc32cIsABuiltinExtensionInTheReservedRange() {
+        assertEquals(0xFFF1, Opcodes.CRC32C);
+        assertEquals(true, Opcodes.isSystem(Opcodes.CRC32C));
+        assertEquals(true, Opcodes.isBuiltin(Opcodes.CRC32C));
+        assertEquals(true, Opcodes.isPublishable(Opcodes.CRC32C));
+        for (int op : new int[] {0xFFF0, 0xFFF2, 0xFFFC}) {
+            assertEquals(false, Opcodes.isPublishable(op), Integer.toHexString(op));
+        }
+    }
 }

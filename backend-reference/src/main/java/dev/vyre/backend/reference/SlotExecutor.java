@@ -10,7 +10,9 @@ import dev.vyre.protocol.Words;
 import dev.vyre.spi.OpcodeHandler;
 import dev.vyre.spi.SlotContext;
 import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
 import java.util.concurrent.locks.LockSupport;
+import java.util.zip.CRC32C;
 
 /**
  * Executes claimed ring slots over native {@link MemorySegment}s exactly as
@@ -30,6 +32,8 @@ final class SlotExecutor implements SlotContext {
     private static final long U32_MASK = 0xFFFF_FFFFL;
     private static final int IO_SPINS = 256;
     private static final long IO_MAX_PARK_NANOS = 200_000L;
+    /** Largest data-buffer range one ByteBuffer view covers (CRC32C over bigger buffers goes window by window). */
+    private static final long CRC_WINDOW = 1L << 30;
 
     private final MemorySegment control;
     private final MemorySegment ring;
@@ -43,6 +47,9 @@ final class SlotExecutor implements SlotContext {
     private final long dataWords;
     private final OpcodeTable opcodes;
     private final long ioWaitNanos;
+    /** CRC32C opcode state: one checksum and one view of the data buffer, reused per slot. */
+    private final CRC32C crc = new CRC32C();
+    private final ByteBuffer dataView;
 
     /** Set when the owning session closes: a LOAD_MISS wait gives up at once. */
     private volatile boolean abort;
@@ -71,6 +78,7 @@ final class SlotExecutor implements SlotContext {
         this.dataWords = dataBytes >>> 2;
         this.opcodes = opcodes;
         this.ioWaitNanos = ioWaitNanos;
+        this.dataView = dataBytes > 0 && dataBytes <= CRC_WINDOW ? data.asByteBuffer() : null;
     }
 
     /** Makes every pending and future LOAD_MISS wait of this executor give up (session close). */
@@ -192,6 +200,7 @@ final class SlotExecutor implements SlotContext {
                 atomicAdd(ControlLayout.EPOCH, 1);
                 store(ControlLayout.OBSERVABLE_BASE, a1);
             }
+            case Opcodes.CRC32C -> store(ControlLayout.OBSERVABLE_BASE + u2, crc32c(u0, u1));
             case Opcodes.PRINTF -> printf(a0, a1, a2);
             case Opcodes.SHUTDOWN -> exchange(ControlLayout.SHUTDOWN, 1);
             case Opcodes.LOAD_MISS -> {
@@ -216,6 +225,24 @@ final class SlotExecutor implements SlotContext {
         for (long i = 0; i < n; i++) {
             store(dst + i, load(src + i));
         }
+    }
+
+    /** CRC-32C of data bytes {@code [start, min(start + length, dataBytes))}; an empty range gives 0. */
+    private int crc32c(long start, long length) {
+        long end = Math.min(start + length, dataBytes);
+        if (start >= end) {
+            return 0;
+        }
+        crc.reset();
+        if (dataView != null) {
+            dataView.limit((int) end).position((int) start);
+            crc.update(dataView);
+        } else {
+            for (long at = start; at < end; at += CRC_WINDOW) {
+                crc.update(data.asSlice(at, Math.min(CRC_WINDOW, end - at)).asByteBuffer());
+            }
+        }
+        return (int) crc.getValue();
     }
 
     private int dataWord(long index) {
