@@ -338,6 +338,12 @@ public abstract class HostMappedSession implements PersistentSession {
     }
 
     @Override
+    public final int controlWord(long word) {
+        ensureOpen();
+        return word >= 0 && word < Words.count(control) ? Words.getAcquire(control, word) : 0;
+    }
+
+    @Override
     public final byte[] controlSnapshot() {
         return snapshot(control);
     }

@@ -70,6 +70,23 @@ public interface PersistentSession extends AutoCloseable {
     /** Writes a control word from the host (release): tenant masks, SHUTDOWN, ... */
     void writeControlWord(int word, int value);
 
+    /**
+     * Reads one control word (acquire), e.g. an observable result word {@code 160 + k} after its
+     * slot is DONE. The default copies {@link #controlSnapshot()}; backends override it with a
+     * direct read that allocates nothing.
+     *
+     * @return the word, or 0 when {@code word} is outside the control buffer
+     */
+    default int controlWord(long word) {
+        byte[] control = controlSnapshot();
+        if (word < 0 || word >= control.length / Integer.BYTES) {
+            return 0;
+        }
+        int at = (int) word * Integer.BYTES;
+        return (control[at] & 0xFF) | (control[at + 1] & 0xFF) << 8 | (control[at + 2] & 0xFF) << 16
+                | (control[at + 3] & 0xFF) << 24;
+    }
+
     /** @return a consistent-enough copy of the control buffer (each word read atomically) */
     byte[] controlSnapshot();
 

@@ -1,0 +1,68 @@
+package dev.vyre.uring;
+
+/** Names and hints for the Linux errno values io_uring reports. */
+final class Errno {
+    static final int EPERM = 1;
+    static final int ENOENT = 2;
+    static final int EINTR = 4;
+    static final int EIO = 5;
+    static final int EBADF = 9;
+    static final int EAGAIN = 11;
+    static final int ENOMEM = 12;
+    static final int EACCES = 13;
+    static final int EFAULT = 14;
+    static final int EISDIR = 21;
+    static final int EINVAL = 22;
+    static final int EMFILE = 24;
+    static final int ENOSYS = 38;
+    static final int ETIME = 62;
+    static final int EOPNOTSUPP = 95;
+    static final int ECONNRESET = 104;
+    static final int ECANCELED = 125;
+
+    private Errno() {
+    }
+
+    /** @return the symbolic name, e.g. {@code EISDIR}, or {@code errno N} */
+    static String name(int errno) {
+        return switch (errno) {
+            case EPERM -> "EPERM";
+            case ENOENT -> "ENOENT";
+            case EINTR -> "EINTR";
+            case EIO -> "EIO";
+            case EBADF -> "EBADF";
+            case EAGAIN -> "EAGAIN";
+            case ENOMEM -> "ENOMEM";
+            case EACCES -> "EACCES";
+            case EFAULT -> "EFAULT";
+            case EISDIR -> "EISDIR";
+            case EINVAL -> "EINVAL";
+            case EMFILE -> "EMFILE";
+            case ENOSYS -> "ENOSYS";
+            case ETIME -> "ETIME";
+            case EOPNOTSUPP -> "EOPNOTSUPP";
+            case ECONNRESET -> "ECONNRESET";
+            case ECANCELED -> "ECANCELED";
+            default -> "errno " + errno;
+        };
+    }
+
+    /** @return what to do about a failed read with this errno */
+    static String readFix(int errno) {
+        return switch (errno) {
+            case ENOENT -> "check the path exists";
+            case EACCES, EPERM -> "grant read permission on the file, or run as a user that has it";
+            case EISDIR -> "pass a regular file, not a directory";
+            case EINVAL -> "O_DIRECT needs 4096-byte aligned offsets, lengths and addresses: align the chunk size"
+                    + " and data buffer, or disable direct IO";
+            case EIO -> "the device reported an IO error: check dmesg and the disk";
+            case EBADF -> "the file descriptor was closed while a read was in flight; keep it open until completion";
+            case ECANCELED -> "the read was cancelled because the reader closed; close only after draining";
+            case EFAULT -> "the destination is outside the registered buffer; keep reads inside the data buffer";
+            case ENOMEM, EMFILE -> "raise the memlock / open-file limits (ulimit -l, ulimit -n)";
+            case ENOSYS, EOPNOTSUPP -> "this kernel or file system does not support the operation; use kernel 5.6+"
+                    + " or another file system";
+            default -> "see errno " + errno + " in errno(3) and retry the read";
+        };
+    }
+}

@@ -1,0 +1,49 @@
+package dev.vyre.uring;
+
+import dev.vyre.protocol.IoUringSyscallException;
+import java.nio.IntBuffer;
+import java.nio.file.Path;
+import org.lwjgl.system.MemoryStack;
+import org.lwjgl.system.linux.FCNTL;
+import org.lwjgl.system.linux.UNISTD;
+
+/** {@code open(2)} / {@code close(2)} through LWJGL, with errno and {@code Fix:} hints. */
+final class NativeFiles {
+
+    /** The alignment O_DIRECT needs for offsets, lengths and addresses. */
+    static final int DIRECT_ALIGNMENT = 4096;
+
+    private NativeFiles() {
+    }
+
+    /**
+     * Opens {@code path} read-only (close-on-exec), with {@code O_DIRECT} when asked.
+     *
+     * @return the file descriptor
+     * @throws IoUringSyscallException with the errno when open fails
+     */
+    static int openRead(Path path, boolean direct) {
+        int flags = FCNTL.O_RDONLY | FCNTL.O_CLOEXEC | (direct ? FCNTL.O_DIRECT : 0);
+        try (MemoryStack stack = MemoryStack.stackPush()) {
+            IntBuffer errno = stack.mallocInt(1);
+            int fd = FCNTL.open(errno, path.toString(), flags, 0);
+            if (fd < 0) {
+                int e = errno.get(0);
+                throw new IoUringSyscallException("open(" + path + (direct ? ", O_DIRECT" : "") + ") " + Errno.name(e),
+                        e, Errno.readFix(e));
+            }
+            return fd;
+        }
+    }
+
+    /** Closes {@code fd}; errors are returned, not thrown (close is called on cleanup paths). */
+    static int close(int fd) {
+        if (fd < 0) {
+            return 0;
+        }
+        try (MemoryStack stack = MemoryStack.stackPush()) {
+            IntBuffer errno = stack.mallocInt(1);
+            return UNISTD.close(errno, fd) < 0 ? errno.get(0) : 0;
+        }
+    }
+}
