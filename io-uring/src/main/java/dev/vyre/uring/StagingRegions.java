@@ -1,0 +1,234 @@
+package dev.vyre.uring;
+
+import dev.vyre.protocol.ControlLayout;
+import dev.vyre.protocol.Opcodes;
+import dev.vyre.protocol.QueueFullException;
+import dev.vyre.protocol.SlotStatus;
+import dev.vyre.spi.PersistentSession;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.util.zip.CRC32C;
+
+/**
+ * The data buffer cut into staging regions, each paired with one ring slot and one observable
+ * word. A region is FREE, FILLING (io_uring or a socket writes it), PUBLISHED (its slot is on the
+ * ring) or DEAD (its slot FAULTed). A PUBLISHED region becomes reusable only when its slot's
+ * status word reads DONE: then its observable word is checked against the host CRC and the
+ * chunk is reported. Confined to one thread (the pump's or the event loop's).
+ */
+final class StagingRegions {
+
+    static final int FREE = 0;
+    static final int FILLING = 1;
+    static final int PUBLISHED = 2;
+    static final int DEAD = 3;
+
+    private static final long CRC_WINDOW = 1L << 30;
+
+    private final PersistentSession session;
+    private final IngestOptions options;
+    private final IngestListener listener;
+    private final MemorySegment data;
+    private final ByteBuffer view;
+    private final CRC32C crc = new CRC32C();
+    private final boolean verify;
+    private final int count;
+    private final int[] state;
+    private final String[] source;
+    private final long[] sequence;
+    private final long[] sourceOffset;
+    private final int[] length;
+    private final int[] hostCrc;
+    private final int[] args = new int[5];
+    private int cursor;
+    private int published;
+    // telemetry
+    long bytes;
+    long chunks;
+    long verified;
+    long mismatches;
+    long faults;
+    long backpressureWaits;
+    long backpressureNanos;
+
+    StagingRegions(PersistentSession session, IngestOptions options, IngestListener listener) {
+        this.session = session;
+        this.options = options;
+        this.listener = listener;
+        this.data = session.dataBuffer();
+        long byData = Math.min(data.byteSize(), 1L << 32) / options.chunkBytes(); // slot args address u32 offsets
+        long bySlots = Math.max(0, (options.slotLimit() == 0 ? session.slotCount() - (long) options.firstSlot()
+                : Math.min(options.slotLimit(), session.slotCount() - (long) options.firstSlot())));
+        long byObservable = Math.max(0, session.options().observableSlots() - (long) options.firstObservable());
+        long n = Math.min(byData, Math.min(bySlots, byObservable));
+        if (n < 1) {
+            throw QueueFullException.submission("no staging region fits: data buffer " + data.byteSize()
+                    + " bytes / chunk " + options.chunkBytes() + " = " + byData + ", slots from " + options.firstSlot()
+                    + " = " + bySlots + ", observable words from " + options.firstObservable() + " = " + byObservable
+                    + "; open the session with dataBufferBytes >= chunkBytes and enough slots and observable words");
+        }
+        this.count = (int) Math.min(n, 1 << 20);
+        this.verify = options.verify() && options.opcode() == Opcodes.CRC32C;
+        this.view = data.byteSize() <= CRC_WINDOW ? data.asByteBuffer() : null;
+        state = new int[count];
+        source = new String[count];
+        sequence = new long[count];
+        sourceOffset = new long[count];
+        length = new int[count];
+        hostCrc = new int[count];
+    }
+
+    int count() {
+        return count;
+    }
+
+    long offset(int r) {
+        return (long) r * options.chunkBytes();
+    }
+
+    int slot(int r) {
+        return options.firstSlot() + r;
+    }
+
+    MemorySegment data() {
+        return data;
+    }
+
+    /** @return regions whose slots are on the ring and not settled yet */
+    int published() {
+        return published;
+    }
+
+    /**
+     * Takes a region for filling: a FREE one, or a PUBLISHED one whose slot is DONE (settled
+     * first). Never blocks.
+     *
+     * @return the region, or -1 when every region is busy
+     */
+    int tryAcquire() {
+        for (int i = 0; i < count; i++) {
+            int r = cursor;
+            cursor = cursor + 1 == count ? 0 : cursor + 1;
+            if (state[r] == PUBLISHED) {
+                settle(r);
+            }
+            if (state[r] == FREE) {
+                state[r] = FILLING;
+                return r;
+            }
+        }
+        return -1;
+    }
+
+    /** A region being filled gives up (read failed, nothing to publish). */
+    void release(int r) {
+        state[r] = FREE;
+    }
+
+    /**
+     * Publishes the region's first {@code bytes} bytes: CRC32C slot args {@code [data offset,
+     * length, observable word, sequence low, sequence high]}.
+     */
+    void publish(int r, int bytes, String from, long seq, long fromOffset) {
+        source[r] = from;
+        sequence[r] = seq;
+        sourceOffset[r] = fromOffset;
+        length[r] = bytes;
+        hostCrc[r] = verify ? crc(offset(r), bytes) : 0;
+        args[0] = (int) offset(r);
+        args[1] = bytes;
+        args[2] = options.firstObservable() + r;
+        args[3] = (int) seq;
+        args[4] = (int) (seq >>> 32);
+        session.publish(slot(r), options.tenant(), options.opcode(), args, args.length);
+        state[r] = PUBLISHED;
+        published++;
+        this.bytes += bytes;
+        chunks++;
+    }
+
+    private int crc(long at, int n) {
+        crc.reset();
+        if (view != null) {
+            view.limit((int) (at + n)).position((int) at);
+            crc.update(view);
+        } else {
+            crc.update(data.asSlice(at, n).asByteBuffer());
+        }
+        return (int) crc.getValue();
+    }
+
+    /** Settles region {@code r} if its slot is DONE (or marks it DEAD if the slot FAULTed). */
+    private void settle(int r) {
+        int status = session.slotStatus(slot(r));
+        if (status == SlotStatus.DONE) {
+            int device = session.controlWord(ControlLayout.OBSERVABLE_BASE + options.firstObservable() + r);
+            boolean ok = verify && device == hostCrc[r];
+            if (verify) {
+                if (ok) {
+                    verified++;
+                } else {
+                    mismatches++;
+                }
+            }
+            state[r] = FREE;
+            published--;
+            listener.onChunk(new ChunkReport(source[r], sequence[r], sourceOffset[r], length[r], offset(r), slot(r),
+                    device, hostCrc[r], ok));
+        } else if (status == SlotStatus.FAULT) {
+            state[r] = DEAD;
+            published--;
+            faults++;
+        }
+    }
+
+    /** Settles every PUBLISHED region whose slot is DONE. @return how many are still PUBLISHED */
+    int settleAll() {
+        for (int r = 0; r < count; r++) {
+            if (state[r] == PUBLISHED) {
+                settle(r);
+            }
+        }
+        return published;
+    }
+
+    /** @return true when no region can ever be used again (every slot FAULTed) */
+    boolean allDead() {
+        for (int r = 0; r < count; r++) {
+            if (state[r] != DEAD) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Waits until every published region is settled.
+     *
+     * @throws QueueFullException when slots are still not DONE after the stall timeout
+     */
+    void awaitSettled(Backoff backoff) {
+        long start = System.nanoTime();
+        long deadline = start + options.stallTimeout().toNanos();
+        backoff.reset();
+        while (settleAll() > 0) {
+            if (System.nanoTime() - deadline >= 0) {
+                throw stalled();
+            }
+            backoff.idle();
+        }
+    }
+
+    /** @return the refusal a stalled pump throws: the ring is full and nothing drains */
+    QueueFullException stalled() {
+        return new QueueFullException("ring", published + " chunk slots (slots " + options.firstSlot() + ".."
+                + (options.firstSlot() + count - 1) + ") did not reach DONE within " + options.stallTimeout()
+                + "; check that the interpreter is running, tenant " + options.tenant()
+                + " is authorised in the control buffer, and the opcode completes");
+    }
+
+    IngestTelemetry telemetry(boolean fixed, int registrationErrno, long shortReads, long readErrors) {
+        return new IngestTelemetry(fixed, registrationErrno, bytes, chunks, verified, mismatches, shortReads,
+                readErrors, backpressureWaits, backpressureNanos);
+    }
+}
