@@ -151,6 +151,22 @@ public abstract class HostMappedSession implements PersistentSession {
     protected void onPublished(int slot) {
     }
 
+    /**
+     * Called on the publishing thread after a slot's payload words were written and before its status
+     * word is release-stored. A backend whose host mapping is write-combined (Vulkan BAR memory) issues
+     * a full fence here, so the device never sees the status before the payload. Default: nothing.
+     */
+    protected void onPayloadWritten(int slot) {
+    }
+
+    /**
+     * Called from {@link #awaitSlotStatus} and {@link #awaitDoneCount} each time they are about to park
+     * (not while spinning). A backend with a watchdog throws a {@link BackendException} here when its
+     * interpreter stopped making progress, so waits fail with a clear message. Default: nothing.
+     */
+    protected void onAwaitIdle() {
+    }
+
     /** Called after {@link #writeControlWord} stored {@code value} (release). Default: nothing. */
     protected void onControlWritten(int word, int value) {
     }
@@ -204,6 +220,7 @@ public abstract class HostMappedSession implements PersistentSession {
         for (int i = 3; i < SlotLayout.ARGS_PER_SLOT; i++) {
             Words.set(r, base + SlotLayout.ARG0_WORD + i, 0);
         }
+        onPayloadWritten(slot);
         Words.setRelease(r, base, SlotStatus.PUBLISHED);
         onPublished(slot);
     }
@@ -229,6 +246,7 @@ public abstract class HostMappedSession implements PersistentSession {
         for (int i = 0; i < SlotLayout.ARGS_PER_SLOT; i++) {
             Words.set(r, base + SlotLayout.ARG0_WORD + i, i < argCount ? args[i] : 0);
         }
+        onPayloadWritten(slot);
         Words.setRelease(r, base, SlotStatus.PUBLISHED);
         onPublished(slot);
     }
@@ -260,6 +278,7 @@ public abstract class HostMappedSession implements PersistentSession {
         for (int i = 1; i < SlotLayout.SLOT_WORDS; i++) {
             Words.set(ring, base + i, words[i]);
         }
+        onPayloadWritten(slot);
         Words.setRelease(ring, base, words[SlotLayout.STATUS_WORD]);
         onPublished(slot);
     }
@@ -296,6 +315,7 @@ public abstract class HostMappedSession implements PersistentSession {
                 spins++;
                 Thread.onSpinWait();
             } else {
+                onAwaitIdle();
                 LockSupport.parkNanos(park);
                 park = Math.min(park << 1, MAX_PARK_NANOS);
             }
@@ -320,6 +340,7 @@ public abstract class HostMappedSession implements PersistentSession {
                 spins++;
                 Thread.onSpinWait();
             } else {
+                onAwaitIdle();
                 LockSupport.parkNanos(park);
                 park = Math.min(park << 1, MAX_PARK_NANOS);
             }

@@ -1,0 +1,116 @@
+package dev.vyre.backend.vulkan;
+
+import static org.lwjgl.system.MemoryStack.stackPush;
+import static org.lwjgl.vulkan.VK10.*;
+
+import dev.vyre.protocol.BackendException;
+import java.lang.foreign.MemorySegment;
+import org.lwjgl.PointerBuffer;
+import org.lwjgl.system.MemoryStack;
+import org.lwjgl.vulkan.VkBufferCreateInfo;
+import org.lwjgl.vulkan.VkMemoryAllocateInfo;
+import org.lwjgl.vulkan.VkMemoryRequirements;
+
+/**
+ * One VkBuffer bound to its own VkDeviceMemory, mapped when the memory type is host-visible. Buffers
+ * are usable as storage buffers and as copy source and destination.
+ */
+final class DeviceBlock implements AutoCloseable {
+
+    private final VulkanDevice device;
+    private final long buffer;
+    private final long memory;
+    private final long size;
+    private final int memoryType;
+    private final MemorySegment mapped;
+    private boolean closed;
+
+    /**
+     * @param size      bytes (at least 1)
+     * @param required  memory property flags the type must have
+     * @param preferred flag sets tried first, in order
+     * @throws BackendException when no memory type fits or the allocation fails
+     */
+    DeviceBlock(VulkanDevice device, long size, int required, int... preferred) {
+        this.device = device;
+        this.size = size;
+        try (MemoryStack stack = stackPush()) {
+            VkBufferCreateInfo bci = VkBufferCreateInfo.calloc(stack).sType$Default().size(size)
+                    .usage(VK_BUFFER_USAGE_STORAGE_BUFFER_BIT | VK_BUFFER_USAGE_TRANSFER_SRC_BIT
+                            | VK_BUFFER_USAGE_TRANSFER_DST_BIT)
+                    .sharingMode(VK_SHARING_MODE_EXCLUSIVE);
+            var pb = stack.mallocLong(1);
+            VulkanCalls.check(vkCreateBuffer(device.device(), bci, null, pb), "vkCreateBuffer(" + size + " bytes)");
+            buffer = pb.get(0);
+            VkMemoryRequirements req = VkMemoryRequirements.malloc(stack);
+            vkGetBufferMemoryRequirements(device.device(), buffer, req);
+            memoryType = device.memoryType(req.memoryTypeBits(), required, preferred);
+            if (memoryType < 0) {
+                vkDestroyBuffer(device.device(), buffer, null);
+                throw new BackendException("no Vulkan memory type with flags 0x" + Integer.toHexString(required)
+                        + " for a " + size + "-byte buffer", "use a device whose driver offers host-visible memory");
+            }
+            VkMemoryAllocateInfo mai = VkMemoryAllocateInfo.calloc(stack).sType$Default()
+                    .allocationSize(req.size()).memoryTypeIndex(memoryType);
+            var pm = stack.mallocLong(1);
+            int r = vkAllocateMemory(device.device(), mai, null, pm);
+            if (r != VK_SUCCESS) {
+                vkDestroyBuffer(device.device(), buffer, null);
+                throw VulkanCalls.failure(r, "vkAllocateMemory(" + req.size() + " bytes, type " + memoryType + ")");
+            }
+            memory = pm.get(0);
+            device.allocated();
+            r = vkBindBufferMemory(device.device(), buffer, memory, 0);
+            if (r != VK_SUCCESS) {
+                free();
+                throw VulkanCalls.failure(r, "vkBindBufferMemory");
+            }
+            if ((device.memoryFlags(memoryType) & VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT) != 0) {
+                PointerBuffer pp = stack.mallocPointer(1);
+                r = vkMapMemory(device.device(), memory, 0, VK_WHOLE_SIZE, 0, pp);
+                if (r != VK_SUCCESS) {
+                    free();
+                    throw VulkanCalls.failure(r, "vkMapMemory");
+                }
+                mapped = MemorySegment.ofAddress(pp.get(0)).reinterpret(size);
+            } else {
+                mapped = null;
+            }
+        }
+    }
+
+    long buffer() {
+        return buffer;
+    }
+
+    long size() {
+        return size;
+    }
+
+    /** @return property flags of the memory type it lives in */
+    int flags() {
+        return device.memoryFlags(memoryType);
+    }
+
+    /** @return the host mapping (whole buffer), or null when not host-visible */
+    MemorySegment mapped() {
+        return mapped;
+    }
+
+    private void free() {
+        vkDestroyBuffer(device.device(), buffer, null);
+        vkFreeMemory(device.device(), memory, null);
+        device.freed();
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            if (mapped != null) {
+                vkUnmapMemory(device.device(), memory);
+            }
+            free();
+        }
+    }
+}

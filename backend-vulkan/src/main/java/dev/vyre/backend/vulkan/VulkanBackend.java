@@ -1,0 +1,629 @@
+package dev.vyre.backend.vulkan;
+
+import static org.lwjgl.system.MemoryStack.stackPush;
+import static org.lwjgl.vulkan.VK10.*;
+
+import dev.vyre.protocol.BackendException;
+import dev.vyre.protocol.DebugLogLayout;
+import dev.vyre.spi.Backend;
+import dev.vyre.spi.Capabilities;
+import dev.vyre.spi.CustomOpcodes;
+import dev.vyre.spi.DeviceInfo;
+import dev.vyre.spi.DispatchRequest;
+import dev.vyre.spi.DispatchResult;
+import dev.vyre.spi.MemoryKind;
+import dev.vyre.spi.PersistentSession;
+import dev.vyre.spi.SessionOptions;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.LockSupport;
+import org.lwjgl.PointerBuffer;
+import org.lwjgl.system.MemoryStack;
+import org.lwjgl.system.MemoryUtil;
+import org.lwjgl.vulkan.VkBufferCopy;
+import org.lwjgl.vulkan.VkCommandBuffer;
+import org.lwjgl.vulkan.VkMemoryBarrier;
+import org.lwjgl.vulkan.VkPipelineCacheCreateInfo;
+
+/**
+ * The Vulkan backend on one device: one-pass dispatches (copy in, one dispatch of one invocation per
+ * slot, copy out) and, where the device supports it, persistent sessions ({@link VulkanSession}).
+ */
+public final class VulkanBackend implements Backend {
+
+    /** Invocations per workgroup of the one-pass shader. */
+    static final int ONCE_LOCAL_SIZE = 64;
+    /** Invocations per workgroup of the persistent shader. */
+    static final int PERSISTENT_LOCAL_SIZE = 32;
+    /** Bound on one one-pass dispatch (LOAD_MISS waits are bounded far below it). */
+    private static final long DISPATCH_TIMEOUT_NANOS = Duration.ofSeconds(120).toNanos();
+    /** System property: run persistent sessions on CPU devices (lavapipe) too. */
+    static final String PERSISTENT_ON_CPU_PROPERTY = "vyre.vulkan.persistentOnCpu";
+
+    private final VulkanDevice device;
+    private final long pipelineCache;
+    private final Path pipelineCacheFile;
+    private final Map<String, Kernel> builtIn = new HashMap<>();
+    private final List<VulkanSession> sessions = new CopyOnWriteArrayList<>();
+    private final BitSet queuesInUse = new BitSet();
+    private final Object dispatchLock = new Object();
+    private final Submitter onceSubmitter;
+    private final boolean persistent;
+    private final int persistentLanes;
+    /** Device clock ticks per nanosecond, 0 when the LOAD_MISS bound counts iterations instead. */
+    private final double ticksPerNano;
+    private final boolean clock;
+    private OnePassBuffers onePass;
+    private long[] onceSet;
+    private volatile boolean closed;
+
+    VulkanBackend(VulkanDevice device) {
+        this.device = device;
+        try {
+            this.pipelineCacheFile = ShaderCompiler.cacheDir() == null ? null
+                    : ShaderCompiler.cacheDir().resolve("pipeline-" + Integer.toHexString(device.vendorId()) + "-"
+                            + Integer.toHexString(device.name().hashCode()) + "-" + device.driverVersionText() + ".bin");
+            this.pipelineCache = createPipelineCache();
+            this.onceSubmitter = new Submitter(device, device.queues().getFirst());
+            queuesInUse.set(0);
+            boolean cpu = device.isCpu();
+            this.persistent = !cpu || Boolean.getBoolean(PERSISTENT_ON_CPU_PROPERTY);
+            int groups = device.smCount() > 0 ? device.smCount() : (cpu ? 1 : 64);
+            this.persistentLanes = groups * PERSISTENT_LOCAL_SIZE;
+            double ticks = device.deviceClock() ? calibrateClock() : 0;
+            this.clock = ticks > 0;
+            this.ticksPerNano = ticks;
+        } catch (RuntimeException | Error e) {
+            closeQuietly();
+            throw e;
+        }
+    }
+
+    // ------------------------------------------------------------------ Backend
+
+    @Override
+    public String name() {
+        return "vulkan";
+    }
+
+    @Override
+    public DeviceInfo device() {
+        Map<String, String> details = new LinkedHashMap<>();
+        details.put("vulkanApi", device.apiVersionText());
+        details.put("memoryModel", Boolean.toString(device.memoryModel()));
+        details.put("deviceClock", Boolean.toString(clock));
+        details.put("persistentPlacement", device.hasDeviceLocalHostVisible() && !device.unifiedMemory()
+                ? "DEVICE_LOCAL|HOST_VISIBLE|HOST_COHERENT" : "HOST_VISIBLE|HOST_COHERENT");
+        details.put("persistentLanes", Integer.toString(persistentLanes));
+        details.put("queues", Integer.toString(device.queues().size()));
+        details.put("binding", "LWJGL 3.4.3");
+        return new DeviceInfo(device.name(), "Vulkan driver " + device.driverVersionText(), details);
+    }
+
+    @Override
+    public Capabilities capabilities() {
+        long maxSlots = Math.min(SessionOptions.MAX_SLOTS, device.maxStorageBufferRange() / 64);
+        Set<MemoryKind> kinds = device.unifiedMemory() ? Set.of(MemoryKind.HOST_VISIBLE_COHERENT)
+                : device.hasDeviceLocalHostVisible()
+                        ? Set.of(MemoryKind.DEVICE_LOCAL, MemoryKind.DEVICE_LOCAL_HOST_VISIBLE)
+                        : Set.of(MemoryKind.DEVICE_LOCAL, MemoryKind.HOST_VISIBLE_COHERENT);
+        return new Capabilities((int) maxSlots, persistentLanes, kinds, true, maxDataBytes(), persistent, true);
+    }
+
+    long maxDataBytes() {
+        return Math.min(device.maxStorageBufferRange(), 0xFFFF_FFFCL) & ~3L;
+    }
+
+    @Override
+    public PersistentSession openSession(SessionOptions options) {
+        checkOpen();
+        if (!persistent) {
+            throw new BackendException("persistent sessions are off on " + device.name() + ": on a CPU Vulkan"
+                    + " device (lavapipe) a spinning shader does not see host writes while it runs (see"
+                    + " docs/PERFORMANCE.md, Vulkan)", "use Backend.dispatch (one pass) here, or a GPU device;"
+                    + " -D" + PERSISTENT_ON_CPU_PROPERTY + "=true forces it for experiments");
+        }
+        if (options.dataBufferBytes() > maxDataBytes()) {
+            throw new BackendException("data buffer of " + options.dataBufferBytes() + " bytes exceeds the device's"
+                    + " storage-buffer range of " + maxDataBytes() + " bytes", "use a smaller data buffer");
+        }
+        if ((long) options.slotCount() * 64 > device.maxStorageBufferRange()) {
+            throw new BackendException("a ring of " + options.slotCount() + " slots exceeds the device's"
+                    + " storage-buffer range of " + device.maxStorageBufferRange() + " bytes", "use fewer slots");
+        }
+        int queue = acquireQueue();
+        try {
+            VulkanSession session = VulkanSession.open(this, options, queue);
+            sessions.add(session);
+            return session;
+        } catch (RuntimeException e) {
+            releaseQueue(queue);
+            throw e;
+        }
+    }
+
+    private int acquireQueue() {
+        synchronized (queuesInUse) {
+            int n = device.queues().size();
+            int q = queuesInUse.nextClearBit(n == 1 ? 0 : 1);
+            if (n == 1 && !sessions.isEmpty()) {
+                q = n;
+            }
+            if (q >= n) {
+                throw new BackendException("every compute queue of " + device.name() + " already runs a persistent"
+                        + " session (" + n + " queues)", "close a session before opening another");
+            }
+            if (q > 0) {
+                queuesInUse.set(q);
+            }
+            return q;
+        }
+    }
+
+    void releaseQueue(int queue) {
+        if (queue > 0) {
+            synchronized (queuesInUse) {
+                queuesInUse.clear(queue);
+            }
+        }
+    }
+
+    void forget(VulkanSession session) {
+        sessions.remove(session);
+    }
+
+    @Override
+    public DispatchResult dispatch(DispatchRequest request) {
+        checkOpen();
+        request.validate();
+        long largest = Math.max(Math.max(request.control().length, request.ring().length), request.data().length);
+        if (largest > device.maxStorageBufferRange()) {
+            throw new BackendException("a " + largest + "-byte buffer exceeds the device's storage-buffer range of "
+                    + device.maxStorageBufferRange() + " bytes", "split the work into smaller rings or data buffers");
+        }
+        synchronized (dispatchLock) {
+            if (device.queues().size() == 1 && !sessions.isEmpty()) {
+                throw new BackendException("the device's only compute queue runs a persistent session",
+                        "close the session before a one-pass dispatch");
+            }
+            if (request.opcodes().isEmpty()) {
+                Kernel kernel = kernel(false, CustomOpcodes.none());
+                return runOnce(kernel, request, true);
+            }
+            try (Kernel kernel = kernel(false, request.opcodes())) {
+                return runOnce(kernel, request, false);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ kernels
+
+    /** @return the defines of a shader variant */
+    Map<String, String> defines(boolean persistentMode, CustomOpcodes opcodes) {
+        Map<String, String> d = new HashMap<>();
+        d.put("VYRE_LOCAL_SIZE", Integer.toString(persistentMode ? PERSISTENT_LOCAL_SIZE : ONCE_LOCAL_SIZE));
+        if (persistentMode) {
+            d.put("VYRE_PERSISTENT", "1");
+        }
+        if (device.memoryModel()) {
+            d.put("VYRE_VMM", "1");
+        }
+        if (device.deviceClock() && (clockOrUncalibrated())) {
+            d.put("VYRE_CLOCK", "1");
+        }
+        if (!opcodes.isEmpty()) {
+            d.put("VYRE_CUSTOM", "1");
+        }
+        return d;
+    }
+
+    private boolean clockOrUncalibrated() {
+        return clock || ticksPerNano == 0 && !calibrated;
+    }
+
+    private boolean calibrated;
+
+    /**
+     * @return the built-in kernel for the mode (owned by the backend) when {@code opcodes} is empty,
+     *         else a new kernel with the custom opcodes (owned by the caller)
+     */
+    Kernel kernel(boolean persistentMode, CustomOpcodes opcodes) {
+        if (opcodes.isEmpty()) {
+            synchronized (builtIn) {
+                String key = persistentMode ? "persistent" : "once";
+                Kernel k = builtIn.get(key);
+                if (k == null) {
+                    k = new Kernel(device, ShaderCompiler.compile(ShaderCompiler.source(),
+                            defines(persistentMode, opcodes)), pipelineCache);
+                    builtIn.put(key, k);
+                }
+                return k;
+            }
+        }
+        return new Kernel(device, ShaderCompiler.compile(ShaderCompiler.withCustomOpcodes(opcodes),
+                defines(persistentMode, opcodes)), pipelineCache);
+    }
+
+    private long createPipelineCache() {
+        try (MemoryStack stack = stackPush()) {
+            VkPipelineCacheCreateInfo ci = VkPipelineCacheCreateInfo.calloc(stack).sType$Default();
+            ByteBuffer initial = null;
+            if (pipelineCacheFile != null && Files.isRegularFile(pipelineCacheFile)) {
+                try {
+                    byte[] bytes = Files.readAllBytes(pipelineCacheFile);
+                    initial = MemoryUtil.memAlloc(bytes.length).put(bytes).flip();
+                    ci.pInitialData(initial);
+                } catch (java.io.IOException ignored) {
+                    // start with an empty cache
+                }
+            }
+            try {
+                var p = stack.mallocLong(1);
+                int r = vkCreatePipelineCache(device.device(), ci, null, p);
+                if (r != VK_SUCCESS && initial != null) {
+                    ci.pInitialData(null);
+                    r = vkCreatePipelineCache(device.device(), ci, null, p);
+                }
+                VulkanCalls.check(r, "vkCreatePipelineCache");
+                return p.get(0);
+            } finally {
+                if (initial != null) {
+                    MemoryUtil.memFree(initial);
+                }
+            }
+        }
+    }
+
+    private void savePipelineCache() {
+        if (pipelineCacheFile == null) {
+            return;
+        }
+        try (MemoryStack stack = stackPush()) {
+            PointerBuffer size = stack.mallocPointer(1);
+            if (vkGetPipelineCacheData(device.device(), pipelineCache, size, null) != VK_SUCCESS || size.get(0) == 0) {
+                return;
+            }
+            ByteBuffer data = MemoryUtil.memAlloc((int) size.get(0));
+            try {
+                if (vkGetPipelineCacheData(device.device(), pipelineCache, size, data) == VK_SUCCESS) {
+                    byte[] bytes = new byte[(int) size.get(0)];
+                    data.get(bytes);
+                    Files.createDirectories(pipelineCacheFile.getParent());
+                    Path tmp = Files.createTempFile(pipelineCacheFile.getParent(), "pipeline", ".tmp");
+                    Files.write(tmp, bytes);
+                    Files.move(tmp, pipelineCacheFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                            java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                }
+            } catch (java.io.IOException | UnsupportedOperationException ignored) {
+                // no cache on a read-only home
+            } finally {
+                MemoryUtil.memFree(data);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ one pass
+
+    private DispatchResult runOnce(Kernel kernel, DispatchRequest request, boolean builtInKernel) {
+        byte[][] parts = {request.control(), request.ring(), request.debugLog(), request.ioQueue(), request.data()};
+        long[] sizes = new long[Kernel.BINDINGS];
+        for (int i = 0; i < parts.length; i++) {
+            sizes[i] = Math.max(4, parts[i].length);
+        }
+        sizes[5] = VulkanLink.BYTES;
+        OnePassBuffers b = ensureOnePass(sizes);
+        long[] offsets = b.offsets;
+        MemorySegment host = b.host();
+        for (int i = 0; i < parts.length; i++) {
+            MemorySegment.copy(MemorySegment.ofArray(parts[i]), 0, host, offsets[i], parts[i].length);
+            if (parts[i].length < sizes[i]) {
+                host.asSlice(offsets[i] + parts[i].length, sizes[i] - parts[i].length).fill((byte) 0);
+            }
+        }
+        long timeout = request.ioWaitTimeout().toNanos();
+        VulkanLink.write(host.asSlice(offsets[5], VulkanLink.BYTES), request.control().length / 4,
+                request.slotCount(), request.debugLog().length / 4, request.ioQueue().length / 32,
+                request.data().length, timeoutTicks(timeout), timeoutIterations(timeout), 0, 0);
+        long[] set = builtInKernel ? onceSet(kernel, b) : kernel.bind(b.buffers(), offsets, sizes);
+        try {
+            int groups = (request.slotCount() + ONCE_LOCAL_SIZE - 1) / ONCE_LOCAL_SIZE;
+            submitAndWait(kernel, set[1], b, groups);
+        } finally {
+            if (!builtInKernel) {
+                vkDestroyDescriptorPool(device.device(), set[0], null);
+            }
+        }
+        byte[][] out = new byte[parts.length][];
+        for (int i = 0; i < parts.length; i++) {
+            out[i] = host.asSlice(offsets[i], parts[i].length).toArray(ValueLayout.JAVA_BYTE);
+        }
+        return new DispatchResult(out[0], out[1], out[2], out[3], out[4]);
+    }
+
+    private long[] onceSet(Kernel kernel, OnePassBuffers b) {
+        if (onceSet == null) {
+            onceSet = kernel.bind(b.buffers(), b.offsets, b.sizes);
+        } else {
+            kernel.update(onceSet[1], b.buffers(), b.offsets, b.sizes);
+        }
+        return onceSet;
+    }
+
+    private void submitAndWait(Kernel kernel, long set, OnePassBuffers b, int groups) {
+        VkCommandBuffer cb = onceSubmitter.begin();
+        try (MemoryStack stack = stackPush()) {
+            if (b.staging != null) {
+                VkBufferCopy.Buffer region = VkBufferCopy.calloc(1, stack);
+                region.get(0).srcOffset(0).dstOffset(0).size(b.total);
+                vkCmdCopyBuffer(cb, b.staging.buffer(), b.device.buffer(), region);
+                barrier(cb, stack, VK_ACCESS_TRANSFER_WRITE_BIT, VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT,
+                        VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT);
+            }
+            vkCmdBindPipeline(cb, VK_PIPELINE_BIND_POINT_COMPUTE, kernel.pipeline());
+            vkCmdBindDescriptorSets(cb, VK_PIPELINE_BIND_POINT_COMPUTE, kernel.pipelineLayout(), 0,
+                    stack.longs(set), null);
+            vkCmdDispatch(cb, groups, 1, 1);
+            if (b.staging != null) {
+                barrier(cb, stack, VK_ACCESS_SHADER_WRITE_BIT, VK_ACCESS_TRANSFER_READ_BIT,
+                        VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT);
+                VkBufferCopy.Buffer region = VkBufferCopy.calloc(1, stack);
+                region.get(0).srcOffset(0).dstOffset(0).size(b.total);
+                vkCmdCopyBuffer(cb, b.device.buffer(), b.staging.buffer(), region);
+                barrier(cb, stack, VK_ACCESS_TRANSFER_WRITE_BIT, VK_ACCESS_HOST_READ_BIT,
+                        VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_HOST_BIT);
+            } else {
+                barrier(cb, stack, VK_ACCESS_SHADER_WRITE_BIT, VK_ACCESS_HOST_READ_BIT,
+                        VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_PIPELINE_STAGE_HOST_BIT);
+            }
+        }
+        onceSubmitter.submit();
+        if (!onceSubmitter.await(DISPATCH_TIMEOUT_NANOS)) {
+            throw new BackendException("a one-pass Vulkan dispatch did not finish within 120 s",
+                    "the device is hung; close the backend (and check for a custom opcode that loops)");
+        }
+    }
+
+    private static void barrier(VkCommandBuffer cb, MemoryStack stack, int srcAccess, int dstAccess, int srcStage,
+                                int dstStage) {
+        VkMemoryBarrier.Buffer mb = VkMemoryBarrier.calloc(1, stack);
+        mb.get(0).sType$Default().srcAccessMask(srcAccess).dstAccessMask(dstAccess);
+        vkCmdPipelineBarrier(cb, srcStage, dstStage, 0, mb, null, null);
+    }
+
+    private OnePassBuffers ensureOnePass(long[] sizes) {
+        long align = device.storageAlignment();
+        long[] offsets = new long[sizes.length];
+        long at = 0;
+        for (int i = 0; i < sizes.length; i++) {
+            offsets[i] = at;
+            at += (sizes[i] + align - 1) / align * align;
+        }
+        if (onePass == null || onePass.capacity < at) {
+            if (onePass != null) {
+                onePass.close();
+                onePass = null;
+                if (onceSet != null) {
+                    vkDestroyDescriptorPool(device.device(), onceSet[0], null);
+                    onceSet = null;
+                }
+            }
+            onePass = new OnePassBuffers(device, Math.max(at, 1 << 20));
+        }
+        onePass.offsets = offsets;
+        onePass.sizes = sizes;
+        onePass.total = at;
+        return onePass;
+    }
+
+    /** One-pass memory: one mapped buffer on unified-memory devices, else device memory plus a staging copy. */
+    private static final class OnePassBuffers implements AutoCloseable {
+        final long capacity;
+        final DeviceBlock device;
+        final DeviceBlock staging;
+        long[] offsets;
+        long[] sizes;
+        long total;
+
+        OnePassBuffers(VulkanDevice vk, long capacity) {
+            this.capacity = capacity;
+            int coherent = VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT;
+            if (vk.unifiedMemory()) {
+                device = new DeviceBlock(vk, capacity, coherent, VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT);
+                staging = null;
+            } else {
+                device = new DeviceBlock(vk, capacity, VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT);
+                DeviceBlock s;
+                try {
+                    s = new DeviceBlock(vk, capacity, coherent, VK_MEMORY_PROPERTY_HOST_CACHED_BIT);
+                } catch (RuntimeException e) {
+                    device.close();
+                    throw e;
+                }
+                staging = s;
+            }
+        }
+
+        MemorySegment host() {
+            return staging != null ? staging.mapped() : device.mapped();
+        }
+
+        long[] buffers() {
+            long[] b = new long[Kernel.BINDINGS];
+            java.util.Arrays.fill(b, device.buffer());
+            return b;
+        }
+
+        @Override
+        public void close() {
+            device.close();
+            if (staging != null) {
+                staging.close();
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ IO wait bound
+
+    /** @return the LOAD_MISS bound in device clock ticks (0 when the shader counts iterations) */
+    long timeoutTicks(long nanos) {
+        return clock ? (long) Math.ceil(nanos * ticksPerNano) : 0;
+    }
+
+    /** @return the LOAD_MISS bound in poll iterations, used when the device has no clock */
+    static long timeoutIterations(long nanos) {
+        return Math.max(1, nanos / 20);
+    }
+
+    /**
+     * Measures the device clock against System.nanoTime with two probe dispatches 5 ms apart.
+     *
+     * @return ticks per nanosecond, or 0 when the clock is unusable (the shader then counts iterations)
+     */
+    private double calibrateClock() {
+        try {
+            synchronized (dispatchLock) {
+                Kernel kernel = kernel(false, CustomOpcodes.none());
+                long[] first = probeClock(kernel);
+                LockSupport.parkNanos(5_000_000L);
+                long[] second = probeClock(kernel);
+                double ticks = (double) (second[0] - first[0]) / (second[1] - first[1]);
+                calibrated = true;
+                if (!(ticks > 1e-4 && ticks < 1e4)) {
+                    dropBuiltIns();
+                    return 0;
+                }
+                return ticks;
+            }
+        } catch (BackendException e) {
+            calibrated = true;
+            dropBuiltIns();
+            return 0;
+        }
+    }
+
+    private void dropBuiltIns() {
+        synchronized (builtIn) {
+            builtIn.values().forEach(Kernel::close);
+            builtIn.clear();
+            if (onceSet != null) {
+                vkDestroyDescriptorPool(device.device(), onceSet[0], null);
+                onceSet = null;
+            }
+        }
+    }
+
+    /** @return {@code [device ticks, host nanos]} sampled by one probe dispatch */
+    private long[] probeClock(Kernel kernel) {
+        long[] sizes = {640, 64, DebugLogLayout.BUFFER_BYTES, 32, 4, VulkanLink.BYTES};
+        OnePassBuffers b = ensureOnePass(sizes);
+        MemorySegment host = b.host();
+        host.asSlice(0, b.total).fill((byte) 0);
+        MemorySegment link = host.asSlice(b.offsets[5], VulkanLink.BYTES);
+        VulkanLink.write(link, 160, 1, DebugLogLayout.BUFFER_WORDS, 1, 0, 0, 1, 0, VulkanLink.MODE_CLOCK_PROBE);
+        long before = System.nanoTime();
+        submitAndWait(kernel, onceSet(kernel, b)[1], b, 1);
+        long after = System.nanoTime();
+        long ticks = Integer.toUnsignedLong(link.get(ValueLayout.JAVA_INT_UNALIGNED, VulkanLink.CLOCK_LO * 4L))
+                | Integer.toUnsignedLong(link.get(ValueLayout.JAVA_INT_UNALIGNED, VulkanLink.CLOCK_HI * 4L)) << 32;
+        return new long[] {ticks, (before + after) / 2};
+    }
+
+    // ------------------------------------------------------------------ accessors for sessions and tests
+
+    VulkanDevice vulkanDevice() {
+        return device;
+    }
+
+    int persistentLanes() {
+        return persistentLanes;
+    }
+
+    boolean usesDeviceClock() {
+        return clock;
+    }
+
+    /** @return device memory allocations currently held (one-pass buffers and sessions) */
+    public int liveAllocations() {
+        return device.liveAllocations();
+    }
+
+    /** @return errors reported by VK_LAYER_KHRONOS_validation (empty when validation is off) */
+    public List<String> validationErrors() {
+        return device.validationMessages();
+    }
+
+    /** @return true when this backend runs with VK_LAYER_KHRONOS_validation */
+    public boolean validationEnabled() {
+        return device.validationEnabled();
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new BackendException("the Vulkan backend is closed", "open it again with Backends.open(\"vulkan\")");
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        List<RuntimeException> failures = new ArrayList<>();
+        for (VulkanSession s : sessions) {
+            try {
+                s.close();
+            } catch (RuntimeException e) {
+                failures.add(e);
+            }
+        }
+        boolean stuck = sessions.stream().anyMatch(VulkanSession::isStuck);
+        if (!stuck) {
+            synchronized (dispatchLock) {
+                closeQuietly();
+            }
+        }
+        if (!failures.isEmpty()) {
+            throw failures.getFirst();
+        }
+    }
+
+    private void closeQuietly() {
+        if (device == null) {
+            return;
+        }
+        vkDeviceWaitIdle(device.device());
+        if (onceSet != null) {
+            vkDestroyDescriptorPool(device.device(), onceSet[0], null);
+            onceSet = null;
+        }
+        if (onePass != null) {
+            onePass.close();
+            onePass = null;
+        }
+        synchronized (builtIn) {
+            builtIn.values().forEach(Kernel::close);
+            builtIn.clear();
+        }
+        if (onceSubmitter != null) {
+            onceSubmitter.close();
+        }
+        if (pipelineCache != VK_NULL_HANDLE) {
+            savePipelineCache();
+            vkDestroyPipelineCache(device.device(), pipelineCache, null);
+        }
+        device.close();
+    }
+}

@@ -1,0 +1,89 @@
+package dev.vyre.backend.vulkan;
+
+import dev.vyre.protocol.BackendException;
+import dev.vyre.spi.Backend;
+import dev.vyre.spi.BackendProvider;
+import dev.vyre.spi.Probe;
+
+/**
+ * Provides the Vulkan backend (LWJGL 3.4.3): available where a Vulkan 1.2 device with a compute queue
+ * is found. The device is chosen with {@code -Dvyre.vulkan.device} or {@code VYRE_VULKAN_DEVICE} (an
+ * index or a name substring), else the best GPU (discrete before integrated before CPU).
+ */
+public final class VulkanBackendProvider implements BackendProvider {
+
+    /** Rank between CUDA (100) and the reference backend (0). */
+    public static final int PRIORITY = 50;
+
+    private static volatile Probe cached;
+
+    /** Creates the provider; loads nothing native until {@link #probe()} or {@link #open()}. */
+    public VulkanBackendProvider() {
+    }
+
+    @Override
+    public String name() {
+        return "vulkan";
+    }
+
+    @Override
+    public int priority() {
+        return PRIORITY;
+    }
+
+    @Override
+    public Probe probe() {
+        Probe p = cached;
+        if (p == null) {
+            p = probeNow();
+            cached = p;
+        }
+        return p;
+    }
+
+    private static Probe probeNow() {
+        try (VulkanDevice device = VulkanDevice.open(false)) {
+            return Probe.available(device.name() + " (Vulkan " + device.apiVersionText() + ")",
+                    "Vulkan driver " + device.driverVersionText() + ", LWJGL 3.4.3");
+        } catch (BackendException e) {
+            return Probe.unavailable(e.getMessage());
+        } catch (LinkageError | IllegalStateException e) {
+            return Probe.unavailable("the Vulkan loader (libvulkan.so.1) or LWJGL's native library could not be"
+                    + " loaded: " + firstLine(e) + ". Fix: install libvulkan1 and a driver (apt-get install libvulkan1"
+                    + " mesa-vulkan-drivers gives lavapipe on the CPU), or select another backend with"
+                    + " -Dvyre.backend=reference");
+        } catch (RuntimeException e) {
+            return Probe.unavailable("Vulkan initialisation failed: " + firstLine(e)
+                    + ". Fix: check the driver with vulkaninfo, or select another backend with -Dvyre.backend=reference");
+        }
+    }
+
+    private static String firstLine(Throwable t) {
+        String text = String.valueOf(t.getMessage() != null ? t.getMessage() : t.toString());
+        int newline = text.indexOf('\n');
+        return (newline < 0 ? text : text.substring(0, newline)).strip();
+    }
+
+    @Override
+    public Backend open() {
+        return open(false);
+    }
+
+    /**
+     * Opens the backend with {@code VK_LAYER_KHRONOS_validation} enabled (also selected by
+     * {@code -Dvyre.vulkan.validation=true} or {@code VYRE_VULKAN_VALIDATION=1}); the errors it reports
+     * are collected in {@link VulkanBackend#validationErrors()}.
+     */
+    public VulkanBackend openWithValidation() {
+        return open(true);
+    }
+
+    private VulkanBackend open(boolean validation) {
+        Probe probe = probe();
+        if (!probe.available()) {
+            throw new BackendException("the Vulkan backend cannot run here: " + probe.reason(),
+                    "select another backend with -Dvyre.backend=reference");
+        }
+        return new VulkanBackend(VulkanDevice.open(validation));
+    }
+}

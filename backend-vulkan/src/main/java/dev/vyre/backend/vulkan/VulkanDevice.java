@@ -1,0 +1,537 @@
+package dev.vyre.backend.vulkan;
+
+import static org.lwjgl.system.MemoryStack.stackPush;
+import static org.lwjgl.vulkan.EXTDebugUtils.VK_DEBUG_UTILS_MESSAGE_SEVERITY_ERROR_BIT_EXT;
+import static org.lwjgl.vulkan.EXTDebugUtils.VK_DEBUG_UTILS_MESSAGE_SEVERITY_WARNING_BIT_EXT;
+import static org.lwjgl.vulkan.EXTDebugUtils.VK_DEBUG_UTILS_MESSAGE_TYPE_GENERAL_BIT_EXT;
+import static org.lwjgl.vulkan.EXTDebugUtils.VK_DEBUG_UTILS_MESSAGE_TYPE_PERFORMANCE_BIT_EXT;
+import static org.lwjgl.vulkan.EXTDebugUtils.VK_DEBUG_UTILS_MESSAGE_TYPE_VALIDATION_BIT_EXT;
+import static org.lwjgl.vulkan.EXTDebugUtils.VK_EXT_DEBUG_UTILS_EXTENSION_NAME;
+import static org.lwjgl.vulkan.EXTDebugUtils.VK_STRUCTURE_TYPE_DEBUG_UTILS_MESSENGER_CREATE_INFO_EXT;
+import static org.lwjgl.vulkan.EXTDebugUtils.vkCreateDebugUtilsMessengerEXT;
+import static org.lwjgl.vulkan.EXTDebugUtils.vkDestroyDebugUtilsMessengerEXT;
+import static org.lwjgl.vulkan.VK10.*;
+import static org.lwjgl.vulkan.VK11.VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2;
+import static org.lwjgl.vulkan.VK11.VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2;
+import static org.lwjgl.vulkan.VK11.vkGetPhysicalDeviceFeatures2;
+import static org.lwjgl.vulkan.VK11.vkGetPhysicalDeviceProperties2;
+import static org.lwjgl.vulkan.VK12.VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES;
+
+import dev.vyre.protocol.BackendException;
+import java.nio.IntBuffer;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.lwjgl.PointerBuffer;
+import org.lwjgl.system.MemoryStack;
+import org.lwjgl.vulkan.KHRShaderClock;
+import org.lwjgl.vulkan.VK;
+import org.lwjgl.vulkan.VkApplicationInfo;
+import org.lwjgl.vulkan.VkDebugUtilsMessengerCallbackDataEXT;
+import org.lwjgl.vulkan.VkDebugUtilsMessengerCallbackEXT;
+import org.lwjgl.vulkan.VkDebugUtilsMessengerCreateInfoEXT;
+import org.lwjgl.vulkan.VkDevice;
+import org.lwjgl.vulkan.VkDeviceCreateInfo;
+import org.lwjgl.vulkan.VkDeviceQueueCreateInfo;
+import org.lwjgl.vulkan.VkExtensionProperties;
+import org.lwjgl.vulkan.VkInstance;
+import org.lwjgl.vulkan.VkInstanceCreateInfo;
+import org.lwjgl.vulkan.VkLayerProperties;
+import org.lwjgl.vulkan.VkMemoryType;
+import org.lwjgl.vulkan.VkPhysicalDevice;
+import org.lwjgl.vulkan.VkPhysicalDeviceFeatures2;
+import org.lwjgl.vulkan.VkPhysicalDeviceMemoryProperties;
+import org.lwjgl.vulkan.VkPhysicalDeviceProperties;
+import org.lwjgl.vulkan.VkPhysicalDeviceProperties2;
+import org.lwjgl.vulkan.VkPhysicalDeviceShaderClockFeaturesKHR;
+import org.lwjgl.vulkan.VkPhysicalDeviceShaderSMBuiltinsPropertiesNV;
+import org.lwjgl.vulkan.VkPhysicalDeviceVulkan12Features;
+import org.lwjgl.vulkan.VkQueue;
+import org.lwjgl.vulkan.VkQueueFamilyProperties;
+
+/**
+ * One Vulkan instance and logical device: the selected physical device, its compute queues, memory
+ * types and the optional features the shader uses (Vulkan memory model, device clock). Counts the
+ * device memory allocations made through it, so tests can check that sessions free what they take.
+ */
+final class VulkanDevice implements AutoCloseable {
+
+    /** System property selecting the device by index or name substring. */
+    static final String DEVICE_PROPERTY = "vyre.vulkan.device";
+    /** Environment variable selecting the device (when the property is absent). */
+    static final String DEVICE_ENV = "VYRE_VULKAN_DEVICE";
+    /** System property enabling VK_LAYER_KHRONOS_validation. */
+    static final String VALIDATION_PROPERTY = "vyre.vulkan.validation";
+    static final String VALIDATION_LAYER = "VK_LAYER_KHRONOS_validation";
+
+    private final VkInstance instance;
+    private final long messenger;
+    private final VkDebugUtilsMessengerCallbackEXT callback;
+    private final VkPhysicalDevice physical;
+    private final VkDevice device;
+    private final int queueFamily;
+    private final List<VkQueue> queues = new ArrayList<>();
+    private final String name;
+    private final int apiVersion;
+    private final int driverVersion;
+    private final int vendorId;
+    private final int deviceType;
+    private final long maxStorageBufferRange;
+    private final long storageAlignment;
+    private final long nonCoherentAtomSize;
+    private final int[] memoryFlags;
+    private final int[] memoryHeaps;
+    private final long[] heapSizes;
+    private final boolean memoryModel;
+    private final boolean deviceClock;
+    private final int smCount;
+    private final List<String> validationMessages = new CopyOnWriteArrayList<>();
+    private final AtomicInteger liveAllocations = new AtomicInteger();
+    private boolean closed;
+
+    private VulkanDevice(boolean validation) {
+        ensureLoader();
+        try (MemoryStack stack = stackPush()) {
+            boolean withValidation = validation && hasLayer(stack, VALIDATION_LAYER);
+            if (validation && !withValidation) {
+                throw new BackendException(VALIDATION_LAYER + " is not installed",
+                        "install vulkan-validationlayers (Debian) or run without -D" + VALIDATION_PROPERTY);
+            }
+            VkApplicationInfo app = VkApplicationInfo.calloc(stack).sType$Default()
+                    .pApplicationName(stack.UTF8("vyre-java")).pEngineName(stack.UTF8("vyre"))
+                    .apiVersion(VK.getInstanceVersionSupported() >= VK_MAKE_API_VERSION(0, 1, 3, 0)
+                            ? VK_MAKE_API_VERSION(0, 1, 3, 0) : VK_MAKE_API_VERSION(0, 1, 2, 0));
+            VkInstanceCreateInfo ici = VkInstanceCreateInfo.calloc(stack).sType$Default().pApplicationInfo(app);
+            if (withValidation) {
+                ici.ppEnabledLayerNames(stack.pointers(stack.UTF8(VALIDATION_LAYER)));
+                ici.ppEnabledExtensionNames(stack.pointers(stack.UTF8(VK_EXT_DEBUG_UTILS_EXTENSION_NAME)));
+            }
+            PointerBuffer pInstance = stack.mallocPointer(1);
+            int r = vkCreateInstance(ici, null, pInstance);
+            if (r == VK_ERROR_INCOMPATIBLE_DRIVER) {
+                throw new BackendException("the Vulkan loader found no driver (ICD): vkCreateInstance returned"
+                        + " VK_ERROR_INCOMPATIBLE_DRIVER", "install a Vulkan driver: mesa-vulkan-drivers (lavapipe, on"
+                        + " the CPU) or the GPU vendor's driver with its ICD JSON");
+            }
+            VulkanCalls.check(r, "vkCreateInstance");
+            instance = new VkInstance(pInstance.get(0), ici);
+            if (withValidation) {
+                callback = VkDebugUtilsMessengerCallbackEXT.create((severity, types, data, user) -> {
+                    if ((severity & VK_DEBUG_UTILS_MESSAGE_SEVERITY_ERROR_BIT_EXT) != 0) {
+                        validationMessages.add(VkDebugUtilsMessengerCallbackDataEXT.create(data).pMessageString());
+                    }
+                    return VK_FALSE;
+                });
+                VkDebugUtilsMessengerCreateInfoEXT mci = VkDebugUtilsMessengerCreateInfoEXT.calloc(stack)
+                        .sType(VK_STRUCTURE_TYPE_DEBUG_UTILS_MESSENGER_CREATE_INFO_EXT)
+                        .messageSeverity(VK_DEBUG_UTILS_MESSAGE_SEVERITY_ERROR_BIT_EXT
+                                | VK_DEBUG_UTILS_MESSAGE_SEVERITY_WARNING_BIT_EXT)
+                        .messageType(VK_DEBUG_UTILS_MESSAGE_TYPE_GENERAL_BIT_EXT
+                                | VK_DEBUG_UTILS_MESSAGE_TYPE_VALIDATION_BIT_EXT
+                                | VK_DEBUG_UTILS_MESSAGE_TYPE_PERFORMANCE_BIT_EXT)
+                        .pfnUserCallback(callback);
+                var pm = stack.mallocLong(1);
+                VulkanCalls.check(vkCreateDebugUtilsMessengerEXT(instance, mci, null, pm), "vkCreateDebugUtilsMessengerEXT");
+                messenger = pm.get(0);
+            } else {
+                callback = null;
+                messenger = VK_NULL_HANDLE;
+            }
+            try {
+                Candidate chosen = select(stack);
+                physical = chosen.device;
+                queueFamily = chosen.queueFamily;
+                VkPhysicalDeviceProperties p = VkPhysicalDeviceProperties.malloc(stack);
+                vkGetPhysicalDeviceProperties(physical, p);
+                name = p.deviceNameString();
+                apiVersion = p.apiVersion();
+                driverVersion = p.driverVersion();
+                vendorId = p.vendorID();
+                deviceType = p.deviceType();
+                maxStorageBufferRange = Integer.toUnsignedLong(p.limits().maxStorageBufferRange());
+                storageAlignment = Math.max(256, p.limits().minStorageBufferOffsetAlignment());
+                nonCoherentAtomSize = p.limits().nonCoherentAtomSize();
+                VkPhysicalDeviceMemoryProperties mp = VkPhysicalDeviceMemoryProperties.malloc(stack);
+                vkGetPhysicalDeviceMemoryProperties(physical, mp);
+                memoryFlags = new int[mp.memoryTypeCount()];
+                memoryHeaps = new int[mp.memoryTypeCount()];
+                for (int i = 0; i < memoryFlags.length; i++) {
+                    VkMemoryType t = mp.memoryTypes(i);
+                    memoryFlags[i] = t.propertyFlags();
+                    memoryHeaps[i] = t.heapIndex();
+                }
+                heapSizes = new long[mp.memoryHeapCount()];
+                for (int i = 0; i < heapSizes.length; i++) {
+                    heapSizes[i] = mp.memoryHeaps(i).size();
+                }
+                Set<String> extensions = deviceExtensions(stack, physical);
+                VkPhysicalDeviceVulkan12Features f12 = VkPhysicalDeviceVulkan12Features.calloc(stack)
+                        .sType(VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES);
+                VkPhysicalDeviceShaderClockFeaturesKHR clock = VkPhysicalDeviceShaderClockFeaturesKHR.calloc(stack)
+                        .sType$Default();
+                VkPhysicalDeviceFeatures2 f2 = VkPhysicalDeviceFeatures2.calloc(stack)
+                        .sType(VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2).pNext(f12.address());
+                boolean hasClock = extensions.contains(KHRShaderClock.VK_KHR_SHADER_CLOCK_EXTENSION_NAME);
+                if (hasClock) {
+                    f12.pNext(clock.address());
+                }
+                vkGetPhysicalDeviceFeatures2(physical, f2);
+                memoryModel = f12.vulkanMemoryModel() && f12.vulkanMemoryModelDeviceScope();
+                deviceClock = hasClock && clock.shaderDeviceClock();
+                smCount = extensions.contains("VK_NV_shader_sm_builtins")
+                        ? smCount(stack) : 0;
+
+                VkPhysicalDeviceVulkan12Features e12 = VkPhysicalDeviceVulkan12Features.calloc(stack)
+                        .sType(VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES)
+                        .vulkanMemoryModel(memoryModel).vulkanMemoryModelDeviceScope(memoryModel);
+                VkPhysicalDeviceShaderClockFeaturesKHR eClock = VkPhysicalDeviceShaderClockFeaturesKHR.calloc(stack)
+                        .sType$Default().shaderDeviceClock(deviceClock);
+                if (deviceClock) {
+                    e12.pNext(eClock.address());
+                }
+                int queueCount = chosen.queueCount;
+                float[] priorities = new float[queueCount];
+                java.util.Arrays.fill(priorities, 1.0f);
+                VkDeviceQueueCreateInfo.Buffer qci = VkDeviceQueueCreateInfo.calloc(1, stack);
+                qci.get(0).sType$Default().queueFamilyIndex(queueFamily).pQueuePriorities(stack.floats(priorities));
+                VkDeviceCreateInfo dci = VkDeviceCreateInfo.calloc(stack).sType$Default().pNext(e12.address())
+                        .pQueueCreateInfos(qci);
+                if (deviceClock) {
+                    dci.ppEnabledExtensionNames(stack.pointers(stack.UTF8(KHRShaderClock.VK_KHR_SHADER_CLOCK_EXTENSION_NAME)));
+                }
+                PointerBuffer pDevice = stack.mallocPointer(1);
+                VulkanCalls.check(vkCreateDevice(physical, dci, null, pDevice), "vkCreateDevice");
+                device = new VkDevice(pDevice.get(0), physical, dci);
+                for (int i = 0; i < queueCount; i++) {
+                    PointerBuffer pq = stack.mallocPointer(1);
+                    vkGetDeviceQueue(device, queueFamily, i, pq);
+                    queues.add(new VkQueue(pq.get(0), device));
+                }
+            } catch (RuntimeException e) {
+                destroyInstance();
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * Selects LWJGL's FFM memory backend (no sun.misc.Unsafe warnings on JDK 25) unless the user chose
+     * one, and loads the Vulkan loader once per process.
+     */
+    private static synchronized void ensureLoader() {
+        if (System.getProperty("org.lwjgl.system.memoryBackend") == null) {
+            org.lwjgl.system.Configuration.MEMORY_BACKEND.set("ffm");
+        }
+        try {
+            VK.getFunctionProvider();
+        } catch (IllegalStateException notYet) {
+            try {
+                VK.create();
+            } catch (IllegalStateException | UnsatisfiedLinkError e) {
+                throw new BackendException("the Vulkan loader (libvulkan.so.1) could not be loaded: " + e.getMessage(),
+                        "install libvulkan1 and a driver (apt-get install libvulkan1 mesa-vulkan-drivers gives lavapipe"
+                                + " on the CPU)");
+            }
+        }
+    }
+
+    /** Opens the device chosen by {@value #DEVICE_PROPERTY} / {@value #DEVICE_ENV} (else the best GPU). */
+    static VulkanDevice open(boolean validation) {
+        return new VulkanDevice(validation || Boolean.getBoolean(VALIDATION_PROPERTY)
+                || "1".equals(System.getenv("VYRE_VULKAN_VALIDATION")));
+    }
+
+    private int smCount(MemoryStack stack) {
+        VkPhysicalDeviceShaderSMBuiltinsPropertiesNV sm = VkPhysicalDeviceShaderSMBuiltinsPropertiesNV.calloc(stack)
+                .sType$Default();
+        VkPhysicalDeviceProperties2 p2 = VkPhysicalDeviceProperties2.calloc(stack)
+                .sType(VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2).pNext(sm.address());
+        vkGetPhysicalDeviceProperties2(physical, p2);
+        return sm.shaderSMCount();
+    }
+
+    private static boolean hasLayer(MemoryStack stack, String layer) {
+        IntBuffer n = stack.mallocInt(1);
+        vkEnumerateInstanceLayerProperties(n, null);
+        VkLayerProperties.Buffer props = VkLayerProperties.malloc(n.get(0), stack);
+        vkEnumerateInstanceLayerProperties(n, props);
+        for (VkLayerProperties p : props) {
+            if (p.layerNameString().equals(layer)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Set<String> deviceExtensions(MemoryStack stack, VkPhysicalDevice device) {
+        IntBuffer n = stack.mallocInt(1);
+        vkEnumerateDeviceExtensionProperties(device, (String) null, n, null);
+        VkExtensionProperties.Buffer props = VkExtensionProperties.malloc(n.get(0), stack);
+        vkEnumerateDeviceExtensionProperties(device, (String) null, n, props);
+        Set<String> names = new HashSet<>();
+        for (VkExtensionProperties p : props) {
+            names.add(p.extensionNameString());
+        }
+        return names;
+    }
+
+    private record Candidate(VkPhysicalDevice device, int index, String name, int type, int queueFamily,
+                             int queueCount) {
+    }
+
+    private Candidate select(MemoryStack stack) {
+        IntBuffer n = stack.mallocInt(1);
+        VulkanCalls.check(vkEnumeratePhysicalDevices(instance, n, null), "vkEnumeratePhysicalDevices");
+        if (n.get(0) == 0) {
+            throw new BackendException("the Vulkan loader found no physical device",
+                    "install a Vulkan driver: mesa-vulkan-drivers (lavapipe) or the GPU vendor's driver");
+        }
+        PointerBuffer handles = stack.mallocPointer(n.get(0));
+        VulkanCalls.check(vkEnumeratePhysicalDevices(instance, n, handles), "vkEnumeratePhysicalDevices");
+        List<Candidate> suitable = new ArrayList<>();
+        List<String> rejected = new ArrayList<>();
+        List<String> all = new ArrayList<>();
+        for (int i = 0; i < handles.capacity(); i++) {
+            VkPhysicalDevice pd = new VkPhysicalDevice(handles.get(i), instance);
+            VkPhysicalDeviceProperties p = VkPhysicalDeviceProperties.malloc(stack);
+            vkGetPhysicalDeviceProperties(pd, p);
+            String devName = p.deviceNameString();
+            all.add(i + ": " + devName);
+            int api = p.apiVersion();
+            if (VK_API_VERSION_MAJOR(api) == 1 && VK_API_VERSION_MINOR(api) < 2) {
+                rejected.add(devName + " (Vulkan " + VK_API_VERSION_MAJOR(api) + "." + VK_API_VERSION_MINOR(api)
+                        + ", needs 1.2)");
+                continue;
+            }
+            IntBuffer qn = stack.mallocInt(1);
+            vkGetPhysicalDeviceQueueFamilyProperties(pd, qn, null);
+            VkQueueFamilyProperties.Buffer families = VkQueueFamilyProperties.malloc(qn.get(0), stack);
+            vkGetPhysicalDeviceQueueFamilyProperties(pd, qn, families);
+            int best = -1;
+            int bestCount = 0;
+            for (int f = 0; f < families.capacity(); f++) {
+                int flags = families.get(f).queueFlags();
+                if ((flags & VK_QUEUE_COMPUTE_BIT) == 0) {
+                    continue;
+                }
+                boolean computeOnly = (flags & VK_QUEUE_GRAPHICS_BIT) == 0;
+                if (best < 0 || (computeOnly && (families.get(best).queueFlags() & VK_QUEUE_GRAPHICS_BIT) != 0)
+                        || families.get(f).queueCount() > bestCount) {
+                    best = f;
+                    bestCount = families.get(f).queueCount();
+                }
+            }
+            if (best < 0) {
+                rejected.add(devName + " (no compute queue)");
+                continue;
+            }
+            // Storage buffers and 32-bit atomics on them are required of every Vulkan compute device; the
+            // ring needs storage buffers of at least 64 KiB.
+            if (Integer.toUnsignedLong(p.limits().maxStorageBufferRange()) < 65536) {
+                rejected.add(devName + " (storage buffers below 64 KiB)");
+                continue;
+            }
+            suitable.add(new Candidate(pd, i, devName, p.deviceType(), best, Math.min(bestCount, 16)));
+        }
+        String wanted = System.getProperty(DEVICE_PROPERTY, System.getenv(DEVICE_ENV));
+        if (wanted != null && !wanted.isBlank()) {
+            String w = wanted.strip();
+            for (Candidate c : suitable) {
+                if (w.equals(Integer.toString(c.index))
+                        || c.name.toLowerCase(Locale.ROOT).contains(w.toLowerCase(Locale.ROOT))) {
+                    return c;
+                }
+            }
+            throw new BackendException("no suitable Vulkan device matches '" + w + "' (devices: " + all
+                    + (rejected.isEmpty() ? "" : "; unsuitable: " + rejected) + ")",
+                    "set -D" + DEVICE_PROPERTY + " / " + DEVICE_ENV + " to an index or a name substring of a listed device");
+        }
+        if (suitable.isEmpty()) {
+            throw new BackendException("no suitable Vulkan device: " + rejected,
+                    "use a device with Vulkan 1.2 and a compute queue (update the driver)");
+        }
+        Candidate best = suitable.getFirst();
+        for (Candidate c : suitable) {
+            if (rank(c.type) > rank(best.type)) {
+                best = c;
+            }
+        }
+        return best;
+    }
+
+    private static int rank(int type) {
+        return switch (type) {
+            case VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU -> 4;
+            case VK_PHYSICAL_DEVICE_TYPE_INTEGRATED_GPU -> 3;
+            case VK_PHYSICAL_DEVICE_TYPE_VIRTUAL_GPU -> 2;
+            case VK_PHYSICAL_DEVICE_TYPE_CPU -> 1;
+            default -> 0;
+        };
+    }
+
+    /**
+     * @param required  flags the type must have
+     * @param preferred flags tried first, in order (each combined with {@code required})
+     * @return a memory type index allowed by {@code typeBits}, or -1
+     */
+    int memoryType(int typeBits, int required, int... preferred) {
+        for (int want : preferred) {
+            for (int i = 0; i < memoryFlags.length; i++) {
+                if ((typeBits & (1 << i)) != 0 && (memoryFlags[i] & (want | required)) == (want | required)) {
+                    return i;
+                }
+            }
+        }
+        for (int i = 0; i < memoryFlags.length; i++) {
+            if ((typeBits & (1 << i)) != 0 && (memoryFlags[i] & required) == required) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** @return property flags of memory type {@code index} */
+    int memoryFlags(int index) {
+        return memoryFlags[index];
+    }
+
+    /** @return true when some memory type is DEVICE_LOCAL, HOST_VISIBLE and HOST_COHERENT */
+    boolean hasDeviceLocalHostVisible() {
+        int want = VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT | VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT
+                | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT;
+        for (int f : memoryFlags) {
+            if ((f & want) == want) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** @return true when every host-visible memory type is also device-local (CPU devices, UMA) */
+    boolean unifiedMemory() {
+        for (int f : memoryFlags) {
+            if ((f & VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT) != 0 && (f & VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT) == 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    void allocated() {
+        liveAllocations.incrementAndGet();
+    }
+
+    void freed() {
+        liveAllocations.decrementAndGet();
+    }
+
+    /** @return device memory allocations currently held through this device */
+    int liveAllocations() {
+        return liveAllocations.get();
+    }
+
+    VkDevice device() {
+        return device;
+    }
+
+    VkPhysicalDevice physical() {
+        return physical;
+    }
+
+    int queueFamily() {
+        return queueFamily;
+    }
+
+    List<VkQueue> queues() {
+        return queues;
+    }
+
+    String name() {
+        return name;
+    }
+
+    String apiVersionText() {
+        return VK_API_VERSION_MAJOR(apiVersion) + "." + VK_API_VERSION_MINOR(apiVersion) + "."
+                + VK_API_VERSION_PATCH(apiVersion);
+    }
+
+    String driverVersionText() {
+        if (vendorId == 0x10DE) { // NVIDIA: 10.8.8.6 bits
+            return ((driverVersion >>> 22) & 0x3FF) + "." + ((driverVersion >>> 14) & 0xFF) + "."
+                    + ((driverVersion >>> 6) & 0xFF);
+        }
+        return VK_API_VERSION_MAJOR(driverVersion) + "." + VK_API_VERSION_MINOR(driverVersion) + "."
+                + VK_API_VERSION_PATCH(driverVersion);
+    }
+
+    boolean isCpu() {
+        return deviceType == VK_PHYSICAL_DEVICE_TYPE_CPU;
+    }
+
+    boolean isNvidia() {
+        return vendorId == 0x10DE;
+    }
+
+    int vendorId() {
+        return vendorId;
+    }
+
+    long maxStorageBufferRange() {
+        return maxStorageBufferRange;
+    }
+
+    long storageAlignment() {
+        return storageAlignment;
+    }
+
+    long nonCoherentAtomSize() {
+        return nonCoherentAtomSize;
+    }
+
+    boolean memoryModel() {
+        return memoryModel;
+    }
+
+    boolean deviceClock() {
+        return deviceClock;
+    }
+
+    /** @return streaming multiprocessors (VK_NV_shader_sm_builtins), 0 when unknown */
+    int smCount() {
+        return smCount;
+    }
+
+    /** @return validation-layer errors reported so far (empty without validation) */
+    List<String> validationMessages() {
+        return List.copyOf(validationMessages);
+    }
+
+    boolean validationEnabled() {
+        return callback != null;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        vkDeviceWaitIdle(device);
+        vkDestroyDevice(device, null);
+        destroyInstance();
+    }
+
+    private void destroyInstance() {
+        if (messenger != VK_NULL_HANDLE) {
+            vkDestroyDebugUtilsMessengerEXT(instance, messenger, null);
+        }
+        vkDestroyInstance(instance, null);
+        if (callback != null) {
+            callback.free();
+        }
+    }
+}
