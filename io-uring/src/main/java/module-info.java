@@ -9,7 +9,8 @@ module dev.vyre.uring {
     requires io.netty.common;
     requires io.netty.buffer;
     requires io.netty.transport;
-    requires io.netty.transport.io_uring;
+    requires io.netty.transport.classes.io_uring;
+    requires io.netty.transport.unix.common;
 
     exports dev.vyre.uring;
 }

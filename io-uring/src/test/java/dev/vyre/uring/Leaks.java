@@ -35,6 +35,26 @@ final class Leaks {
         return out;
     }
 
+    /** @return the /proc/net/tcp{,6} lines of leaked sockets, to say which connection leaked */
+    private static String sockets(Set<String> leaked) {
+        StringBuilder out = new StringBuilder();
+        for (String table : new String[] {"/proc/net/tcp", "/proc/net/tcp6"}) {
+            try {
+                for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of(table))) {
+                    for (String fd : leaked) {
+                        int at = fd.indexOf("socket:[");
+                        if (at >= 0 && line.contains(" " + fd.substring(at + 8, fd.length() - 1) + " ")) {
+                            out.append('\n').append(line.trim());
+                        }
+                    }
+                }
+            } catch (java.io.IOException e) {
+                out.append(" (").append(table).append(" unreadable)");
+            }
+        }
+        return out.toString();
+    }
+
     static Set<String> threads() {
         Set<String> out = new TreeSet<>();
         for (Thread t : Thread.getAllStackTraces().keySet()) {
@@ -62,7 +82,7 @@ final class Leaks {
             }
             LockSupport.parkNanos(10_000_000L);
         } while (System.nanoTime() - deadline < 0);
-        assertEquals(Set.of(), extraFds, "file descriptors leaked");
+        assertEquals(Set.of(), extraFds, "file descriptors leaked" + sockets(extraFds));
         assertEquals(Set.of(), extraThreads, "threads leaked");
     }
 }
