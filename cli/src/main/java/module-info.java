@@ -2,6 +2,7 @@
 module dev.vyre.cli {
     requires dev.vyre.api;
     requires dev.vyre.conformance;
+    requires dev.vyre.uring;
     requires info.picocli;
     opens dev.vyre.cli to info.picocli;
     uses dev.vyre.spi.BackendProvider;

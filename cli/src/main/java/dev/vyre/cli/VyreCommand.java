@@ -3,10 +3,10 @@ package dev.vyre.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code vyre} command: {@code backends}, {@code conform}, {@code demo}. */
+/** The {@code vyre} command: {@code backends}, {@code conform}, {@code demo}, {@code ingest}. */
 @Command(name = "vyre", mixinStandardHelpOptions = true, version = "vyre 0.1.0",
         description = "A persistent VIR0 bytecode interpreter on the GPU (or the pure-Java reference backend).",
-        subcommands = {BackendsCommand.class, ConformCommand.class, DemoCommand.class,
+        subcommands = {BackendsCommand.class, ConformCommand.class, DemoCommand.class, IngestCommand.class,
                 CommandLine.HelpCommand.class})
 public final class VyreCommand implements Runnable {
 

@@ -90,4 +90,20 @@ class CommandsTest {
         }
         return n;
     }
+
+    @Test
+    void ingestStreamsFilesVerifiesEveryChunkAndFailsOnAMissingFile(@TempDir Path dir) throws Exception {
+        byte[] bytes = new byte[3 * 65536 + 5];
+        new java.util.Random(3).nextBytes(bytes);
+        Path file = java.nio.file.Files.write(dir.resolve("data.bin"), bytes);
+        Run ok = run("ingest", "--backend", "reference", "--chunk", "65536", "--slots", "2", file.toString());
+        assertEquals(0, ok.exit(), ok.out() + ok.err());
+        assertTrue(ok.out().contains("196,613 of 196,613 bytes, 4 chunks, 4 verified") && ok.out().contains("OK"),
+                ok.out());
+        Run missing = run("ingest", "--backend", "reference", file.toString(), dir.resolve("missing").toString());
+        assertEquals(1, missing.exit(), missing.out());
+        assertTrue(missing.out().contains("ENOENT") && missing.out().contains("Fix: check the path exists"),
+                missing.out());
+        assertEquals(2, run("ingest").exit(), "neither files nor --listen");
+    }
 }
