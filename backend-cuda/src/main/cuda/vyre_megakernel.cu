@@ -50,6 +50,7 @@ typedef unsigned long long u64;
 #define C_OBSERVABLE_BASE 160ull
 
 // Link block (host-mapped, u32 word offsets; each group on its own 64-byte line).
+#define L_TAIL_LINE 0     // 16 words, host: the newest submission (see "Submissions")
 #define L_CONSUMED 16     // u64, leader: submission entries copied to the device
 #define L_HEARTBEAT 32    // u32, leader: +1 per loop
 #define L_DONE_MIRROR 33  // u32, leader: copy of control word 1
@@ -61,12 +62,23 @@ typedef unsigned long long u64;
 
 #define VYRE_FULL_MASK 0xFFFFFFFFu
 
-// Submission entry n (12 words, 48 bytes), written by the host for every publication:
-//   [tag, slot, generation, flags] [tag, opcode, tenant, arg0] [tag, arg1, arg2, arg3]
-// tag = n + 1 (mod 2^32) in each 16-byte quarter, written after that quarter's words, so a reader
-// that sees the expected tag in all three quarters has the whole entry. With VYRE_ENTRY_READ_SLOT
-// the executor reads the slot's words from the ring and requires status PUBLISHED (raw writes,
-// arguments beyond arg3, re-announced slots); otherwise the entry carries everything it needs.
+// Submissions. For its n-th publication the host writes, in this order:
+//   1. the slot's words into the ring (status PUBLISHED last, release);
+//   2. entry n of the submission array: one u64 = (generation << 32) | slot;
+//   3. the tail line (link words 0..15): eight u64 words (tag << 32) | field, tag = n + 1, fields
+//        slot, generation, flags, opcode, tenant, arg0, arg1, arg2.
+// Every field carries its own tag in one naturally aligned 8-byte word, which a PCIe read returns
+// whole: a line read while the host rewrites it can mix publications, but never inside a word, so
+// the leader uses the fields only when all eight tags agree. (16-byte quarters with one tag each
+// were measured to tear on the H100 machine: fields of two publications under equal tags.)
+// The leader polls only the tail line. When it advanced by one and is whole, the line itself
+// carries the publication (one PCIe round trip from publish to execution). Otherwise the tag of
+// word 0 bounds what is complete: entries below it are read from the array, and their executors
+// read the slot words from the ring (VYRE_ENTRY_READ_SLOT). The GPU never reads an array entry the
+// host has not written.
+//
+// Device entry (12 words, in devSq): [-, slot, generation, flags] [-, opcode, tenant, arg0]
+// [-, arg1, arg2, arg3]; without VYRE_ENTRY_READ_SLOT the fields are the slot's.
 #define VYRE_ENTRY_WORDS 12
 #define VYRE_ENTRY_READ_SLOT 1u
 
@@ -83,14 +95,21 @@ struct VyreArgs {
     u64 data;          // unsigned char*
     u64 dataBytes;
     u64 link;          // u32*, mapped host memory (persistent only)
-    u64 sq;            // u32*, mapped host memory: 12-word submission entries (see VYRE_ENTRY_*)
+    u64 sq;            // u64*, mapped host memory: submission array, (generation << 32) | slot
     u64 sqMask;        // capacity - 1 (capacity is a power of two)
     u64 devSq;         // u32*, device copy of the submission entries (12 words each)
     u64 devCursor;     // u64*, device: [0] entries handed to workers, [1] entries claimed by workers
     u64 executed;      // u32*, device: per-slot generation of the last publication executed
     u64 ioTimeoutNs;
     u64 idleSleepNs;   // longest idle back-off of a worker warp
+    u64 variant;       // VYRE_VARIANT_* bits: measured alternatives (docs/PERFORMANCE.md)
 };
+
+#define VYRE_VARIANT_NO_CLAIMED_STORE 1ull  // do not write CLAIMED to the ring before executing
+#define VYRE_VARIANT_GPU_FENCE_DONE 2ull    // DONE = gpu-scope fence + relaxed system store
+#define VYRE_VARIANT_NO_INLINE 4ull         // the leader never runs a lone entry itself
+#define VYRE_VARIANT_ARRAY_ONLY 8ull        // never take fields from the tail line (experiment)
+#define VYRE_VARIANT_SLOW_POLL 16ull        // the leader sleeps 20 us between polls (experiment)
 
 // ---- memory-order primitives (PTX ISA 6.0+, sm_70+) ----
 
@@ -411,8 +430,12 @@ __device__ u32 vyre_execute(VyreCtx& c, const u32* w) {
 }
 
 __device__ __forceinline__ bool vyre_authorised(const VyreCtx& c, u32 tenant) {
-    u64 index = (u64)vyre_load_control(c, C_TENANT_BASE) + (u64)tenant;
-    return index < C_TENANT_TABLE_END && vyre_load_control(c, index) != 0u;
+    // Both loads in flight at once: the table pointer is almost always the encoder's 3.
+    const u32 base = vyre_load_control(c, C_TENANT_BASE);
+    const u32 guess = tenant < 29u ? vyre_load_control(c, 3ull + tenant) : 0u;
+    const u64 index = (u64)base + (u64)tenant;
+    if (index >= C_TENANT_TABLE_END) return false;
+    return (base == 3u ? guess : vyre_load_control(c, index)) != 0u;
 }
 
 __device__ __forceinline__ VyreCtx vyre_context(const VyreArgs* A) {
@@ -495,14 +518,14 @@ __device__ u32 vyre_run_entry(const VyreArgs* A, VyreCtx& c, const u32* e) {
     }
     if (!vyre_authorised(c, w[2])) return 0;
     u32* executed = (u32*)A->executed + slot;
-    u32 seen = ld_relaxed_gpu(executed);
+    u32 seen = generation - 1u;  // the usual case: the previous publication ran
     while (true) {
         if ((int)(generation - seen) <= 0) return 0;
         u32 prev = atomicCAS(executed, seen, generation);
         if (prev == seen) break;
         seen = prev;
     }
-    st_relaxed_sys(s, VYRE_CLAIMED);
+    if ((A->variant & VYRE_VARIANT_NO_CLAIMED_STORE) == 0ull) st_relaxed_sys(s, VYRE_CLAIMED);
     c.slot = slot;
     return vyre_execute(c, w);
 }
@@ -510,7 +533,13 @@ __device__ u32 vyre_run_entry(const VyreArgs* A, VyreCtx& c, const u32* e) {
 // Publishes the final status; release at system scope: every effect of the slot, and DONE_COUNT,
 // is visible before the host can see DONE.
 __device__ __forceinline__ void vyre_finish(const VyreArgs* A, const u32* e, u32 result) {
-    st_release_sys((u32*)A->ring + (u64)e[1] * 16ull, result);
+    u32* status = (u32*)A->ring + (u64)e[1] * 16ull;
+    if (A->variant & VYRE_VARIANT_GPU_FENCE_DONE) {
+        __threadfence();
+        st_relaxed_sys(status, result);
+    } else {
+        st_release_sys(status, result);
+    }
 }
 
 __device__ __forceinline__ void vyre_load_quad(const u32* p, u32* out) {
@@ -520,99 +549,118 @@ __device__ __forceinline__ void vyre_load_quad(const u32* p, u32* out) {
                  : "memory");
 }
 
-// Leader warp: reads new submission entries straight from host memory (an entry carries its own
-// sequence tag, so one PCIe round trip both notices and delivers it), hands them to the worker warps
-// through device memory, runs a lone entry itself when the workers have no backlog, applies host
-// control writes, and mirrors DONE_COUNT and a heartbeat into the link block.
+// Leader warp: polls the tail line, hands submissions to the worker warps through device memory
+// (or runs a lone one itself when the workers have no backlog), applies host control writes, and
+// mirrors DONE_COUNT and a heartbeat into the link block.
 __device__ void vyre_leader(const VyreArgs* A, VyreCtx& c) {
     const u32 lane = threadIdx.x & 31u;
     u32* link = (u32*)A->link;
-    const u32* sq = (const u32*)A->sq;
+    const u64* sq = (const u64*)A->sq;
     u32* devSq = (u32*)A->devSq;
     u64* cursor = (u64*)A->devCursor;
     const u64 mask = A->sqMask;
-    u64 seen = 0;  // next entry to take
+    u64 seen = 0;  // submissions handed on so far
     u32 heartbeat = 0;
     u32 lastMail = 0;
-    u32 idle = 0;
     while (true) {
         const u32 stop = vyre_load_control(c, C_SHUTDOWN);
-        if (lane == 0 && (heartbeat & 7u) == 0u) {
-            u32 mail = ld_acquire_sys(link + L_MAIL_SEQ);
-            if (mail != lastMail) {
-                u32 word = ld_relaxed_sys(link + L_MAIL_WORD);
-                u32 value = ld_relaxed_sys(link + L_MAIL_VALUE);
-                vyre_store_control(c, word, value);
-                __threadfence_system();
-                st_release_sys(link + L_MAIL_ACK, mail);
-                lastMail = mail;
+        u64 word[8];
+        if (lane == 0) {
+#pragma unroll
+            for (int q = 0; q < 4; ++q) {
+                asm volatile("ld.relaxed.sys.global.v2.u64 {%0, %1}, [%2];"
+                             : "=l"(word[2 * q]), "=l"(word[2 * q + 1])
+                             : "l"(link + L_TAIL_LINE + 4 * q)
+                             : "memory");
             }
-        }
-        // Up to four entries per lane in flight (three 16-byte loads each): 128 entries per round
-        // trip. When idle, lane 0 alone watches the next entry.
-        const u32 perLane = idle > 64u ? 0u : 4u;
-        u32 e[4][VYRE_ENTRY_WORDS];
-#pragma unroll
-        for (int k = 0; k < 4; ++k) {
-            const u64 n = seen + (u64)k * 32ull + lane;
-            const bool load = (u32)k < perLane || (k == 0 && lane == 0);
-            const u32* src = sq + (n & mask) * VYRE_ENTRY_WORDS;
-#pragma unroll
-            for (int q = 0; q < 3; ++q) {
-                if (load) {
-                    vyre_load_quad(src + 4 * q, &e[k][4 * q]);
-                } else {
-                    e[k][4 * q] = 0u;
+            if ((heartbeat & 7u) == 0u) {
+                u32 mail = ld_acquire_sys(link + L_MAIL_SEQ);
+                if (mail != lastMail) {
+                    u32 w = ld_relaxed_sys(link + L_MAIL_WORD);
+                    u32 value = ld_relaxed_sys(link + L_MAIL_VALUE);
+                    vyre_store_control(c, w, value);
+                    __threadfence_system();
+                    st_release_sys(link + L_MAIL_ACK, mail);
+                    lastMail = mail;
                 }
             }
         }
-        u32 taken = 0;
 #pragma unroll
-        for (int k = 0; k < 4; ++k) {
-            const u64 n = seen + (u64)k * 32ull + lane;
-            const u32 tag = (u32)(n + 1ull);
-            const bool valid = e[k][0] == tag && e[k][4] == tag && e[k][8] == tag;
-            const u32 ballot = __ballot_sync(VYRE_FULL_MASK, valid);
-            const u32 prefix = (~ballot == 0u) ? 32u : (u32)(__ffs(~ballot) - 1);
-            if (taken == (u32)k * 32u) {
-                if (lane < prefix) {
-                    uint4* dst = (uint4*)(devSq + (n & mask) * VYRE_ENTRY_WORDS);
+        for (int i = 0; i < 8; ++i) word[i] = __shfl_sync(VYRE_FULL_MASK, word[i], 0);
+        const u32 lineTag = (u32)(word[0] >> 32);
+        bool agree = true;
 #pragma unroll
-                    for (int q = 0; q < 3; ++q) {
-                        dst[q] = make_uint4(e[k][4 * q], e[k][4 * q + 1], e[k][4 * q + 2], e[k][4 * q + 3]);
+        for (int i = 1; i < 8; ++i) agree = agree && (u32)(word[i] >> 32) == lineTag;
+        // device-entry layout: [-, slot, generation, flags] [-, opcode, tenant, arg0] [-, arg1, arg2, arg3]
+        u32 line[VYRE_ENTRY_WORDS] = {lineTag, (u32)word[0], (u32)word[1], (u32)word[2],
+                                      lineTag, (u32)word[3], (u32)word[4], (u32)word[5],
+                                      lineTag, (u32)word[6], (u32)word[7], 0u};
+        // Never trust a tag behind what was already taken (a stale read) or one the host cannot
+        // have reached (it waits for room in the array).
+        u32 ahead = lineTag - (u32)seen;
+        if (ahead > (u32)(mask + 1ull)) ahead = 0u;
+        const u64 tail = seen + (u64)ahead;
+        if (tail != seen) {
+            if (tail - seen > 1ull) __threadfence_system();  // array reads after the tail line read
+            const bool whole = agree && (A->variant & VYRE_VARIANT_ARRAY_ONLY) == 0ull;
+            const u64 count = tail - seen;
+            if (count == 1ull && whole) {
+                // the tail line is the submission: fields included
+                if (lane == 0) {
+                    uint4* dst = (uint4*)(devSq + (seen & mask) * VYRE_ENTRY_WORDS);
+                    dst[0] = make_uint4(line[0], line[1], line[2], line[3]);
+                    dst[1] = make_uint4(line[4], line[5], line[6], line[7]);
+                    dst[2] = make_uint4(line[8], line[9], line[10], line[11]);
+                }
+            } else {
+                for (u64 base = seen; base < tail; base += 256ull) {
+                    u64 v[8];
+#pragma unroll
+                    for (int k = 0; k < 8; ++k) {
+                        const u64 n = base + (u64)k * 32ull + lane;
+                        v[k] = 0ull;
+                        if (n < tail) {
+                            asm volatile("ld.relaxed.sys.global.u64 %0, [%1];" : "=l"(v[k]) : "l"(sq + (n & mask)) : "memory");
+                        }
+                    }
+#pragma unroll
+                    for (int k = 0; k < 8; ++k) {
+                        const u64 n = base + (u64)k * 32ull + lane;
+                        if (n < tail) {
+                            uint4* dst = (uint4*)(devSq + (n & mask) * VYRE_ENTRY_WORDS);
+                            dst[0] = make_uint4(0u, (u32)v[k], (u32)(v[k] >> 32), VYRE_ENTRY_READ_SLOT);
+                        }
                     }
                 }
-                taken += prefix;
             }
-        }
-        if (taken != 0u) {
             __syncwarp();
             __threadfence();
-            const u64 next = seen + taken;
             bool runHere = false;
             if (lane == 0) {
-                // A lone entry with no backlog runs here: no hand-off latency.
-                runHere = taken == 1u && atomicCAS(cursor + 1, seen, next) == seen;
-                st_release_gpu64(cursor, next);
-                st_relaxed_sys64((u64*)(link + L_CONSUMED), next);
+                // A lone submission with no backlog runs here: no hand-off latency.
+                runHere = count == 1ull && whole && (A->variant & VYRE_VARIANT_NO_INLINE) == 0ull
+                        && atomicCAS(cursor + 1, seen, tail) == seen;
+                st_release_gpu64(cursor, tail);
+                st_relaxed_sys64((u64*)(link + L_CONSUMED), tail);
                 if (runHere) {
-                    u32 result = vyre_run_entry(A, c, e[0]);
+                    u32 result = vyre_run_entry(A, c, line);
                     if (result == VYRE_DONE) vyre_atomic_add_control(c, C_DONE_COUNT, 1u);
-                    if (result != 0u) vyre_finish(A, e[0], result);
+                    if (result != 0u) vyre_finish(A, line, result);
                 }
             }
             __syncwarp();
-            seen = next;
-            idle = 0;
-        } else if (idle < 0xFFFFFFFFu) {
-            ++idle;
+            seen = tail;
         }
         if (lane == 0) {
             ++heartbeat;
             st_relaxed_sys(link + L_HEARTBEAT, heartbeat);
-            st_relaxed_sys(link + L_DONE_MIRROR, vyre_load_control(c, C_DONE_COUNT));
+            if ((heartbeat & 7u) == 0u) st_relaxed_sys(link + L_DONE_MIRROR, vyre_load_control(c, C_DONE_COUNT));
         }
-        if (stop != 0u) break;
+        if (stop != 0u) {
+            if (lane == 0) st_relaxed_sys(link + L_DONE_MIRROR, vyre_load_control(c, C_DONE_COUNT));
+            break;
+        }
+        if (A->variant & VYRE_VARIANT_SLOW_POLL) vyre_sleep(20000);
     }
     if (lane == 0) {
         __threadfence_system();

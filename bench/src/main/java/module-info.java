@@ -2,6 +2,7 @@
 module dev.vyre.bench {
     requires dev.vyre.api;
     requires HdrHistogram;
+    requires jcuda;
     requires jmh.core;
     exports dev.vyre.bench;
 }

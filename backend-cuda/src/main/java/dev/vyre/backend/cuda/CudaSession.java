@@ -35,17 +35,20 @@ import jcuda.driver.CUstream_flags;
 /**
  * A persistent megakernel on the GPU. See {@code vyre_megakernel.cu} for the device side.
  *
- * <p>Placement: the ring, IO queue, data buffer, submission queue and link block are pinned host
- * memory mapped into the device; control and debug log are device memory. Publishing writes the slot
- * (payload, then status with release), then a 48-byte submission entry for the n-th publication:
- * {@code [tag, slot, generation, flags] [tag, opcode, tenant, arg0] [tag, arg1, arg2, arg3]} with
- * {@code tag = n + 1} stored last in each 16-byte quarter. The kernel's leader warp polls the next
- * entry instead of every slot; one PCIe read both notices the publication and delivers what most
- * slots need, and the per-slot generation makes each publication run exactly once on the device.
+ * <p>Placement: the ring, IO queue, data buffer, submission array and link block are pinned host
+ * memory mapped into the device; control and debug log are device memory. Publication n writes the
+ * slot (payload, then status with release), then array entry n ({@code (generation << 32) | slot}),
+ * then the link block's tail line: eight u64 words {@code (tag << 32) | field} with {@code tag = n + 1}
+ * for slot, generation, flags, opcode, tenant, arg0..arg2, word 0 last (release). The kernel's
+ * leader warp polls only the tail line: one PCIe read notices a publication and, when it is the only
+ * new one and all eight tags agree, delivers its fields; the array is read only below the tail, so
+ * the GPU never snoops memory the host is about to write. The per-slot generation makes each
+ * publication run exactly once on the device however often it is announced.
  */
 final class CudaSession implements PersistentSession {
 
     // link block, u32 word offsets (must match vyre_megakernel.cu)
+    static final int L_TAIL_LINE = 0;
     static final int L_CONSUMED = 16;
     static final int L_HEARTBEAT = 32;
     static final int L_DONE_MIRROR = 33;
@@ -56,7 +59,7 @@ final class CudaSession implements PersistentSession {
     static final int L_MAIL_ACK = 52;
     static final long LINK_BYTES = 512;
 
-    /** Words per submission entry (must match VYRE_ENTRY_WORDS). */
+    /** Words per device submission entry (must match VYRE_ENTRY_WORDS). */
     static final int ENTRY_WORDS = 12;
     /** Entry flag: the executor reads the slot's words from the ring (VYRE_ENTRY_READ_SLOT). */
     static final int ENTRY_READ_SLOT = 1;
@@ -64,10 +67,12 @@ final class CudaSession implements PersistentSession {
     private static final VarHandle U64 =
             ValueLayout.JAVA_LONG.withOrder(ByteOrder.LITTLE_ENDIAN).varHandle();
     private static final VarHandle RESERVED;
+    private static final VarHandle TAIL;
 
     static {
         try {
             RESERVED = MethodHandles.lookup().findVarHandle(CudaSession.class, "reserved", long.class);
+            TAIL = MethodHandles.lookup().findVarHandle(CudaSession.class, "tail", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -102,6 +107,8 @@ final class CudaSession implements PersistentSession {
 
     @SuppressWarnings("unused") // accessed through RESERVED
     private volatile long reserved;
+    @SuppressWarnings("unused") // accessed through TAIL: submissions whose tail line is written
+    private volatile long tail;
     /** Last value read of the leader's consumed count (only grows; re-read when the queue looks full). */
     private volatile long consumedSeen;
     /** Publication generation per slot (host side; the device keeps the last one it executed). */
@@ -131,7 +138,7 @@ final class CudaSession implements PersistentSession {
             ioQueue = keep(made, new PinnedBuffer((long) IoQueueLayout.IO_SLOT_COUNT * IoQueueLayout.IO_SLOT_BYTES));
             data = keep(made, new PinnedBuffer(options.dataBufferBytes()));
             link = keep(made, new PinnedBuffer(LINK_BYTES));
-            sq = keep(made, new PinnedBuffer(sqCapacity * ENTRY_WORDS * Integer.BYTES));
+            sq = keep(made, new PinnedBuffer(sqCapacity * Long.BYTES));
             staging = keep(made, new PinnedBuffer(Math.max(options.controlBytes(), DebugLogLayout.BUFFER_BYTES)));
             control = keep(made, new DeviceBuffer(options.controlBytes()));
             debugLog = keep(made, new DeviceBuffer(DebugLogLayout.BUFFER_BYTES));
@@ -194,6 +201,7 @@ final class CudaSession implements PersistentSession {
         KernelArgs.put(block, KernelArgs.EXECUTED, executed.address());
         KernelArgs.put(block, KernelArgs.IO_TIMEOUT_NS, options.ioWaitTimeout().toNanos());
         KernelArgs.put(block, KernelArgs.IDLE_SLEEP_NS, CudaTuning.workerIdleSleepNanos());
+        KernelArgs.put(block, KernelArgs.VARIANT, CudaTuning.variant());
         args.upload(staging, 0, 0, KernelArgs.BYTES, copyStream);
         sync(copyStream);
 
@@ -237,7 +245,7 @@ final class CudaSession implements PersistentSession {
             Words.set(r, base + SlotLayout.ARG0_WORD + i, 0);
         }
         Words.setRelease(r, base, SlotStatus.PUBLISHED);
-        enqueue(slot, ++generation[slot], 0, opcode, tenant, arg0, arg1, arg2, 0);
+        enqueue(slot, ++generation[slot], 0, opcode, tenant, arg0, arg1, arg2);
     }
 
     @Override
@@ -254,13 +262,13 @@ final class CudaSession implements PersistentSession {
         for (int i = 0; i < SlotLayout.ARGS_PER_SLOT; i++) {
             int value = i < argCount ? argWords[i] : 0;
             Words.set(r, base + SlotLayout.ARG0_WORD + i, value);
-            if (i >= 4 && value != 0) {
+            if (i >= 3 && value != 0) {
                 flags = ENTRY_READ_SLOT;
             }
         }
         Words.setRelease(r, base, SlotStatus.PUBLISHED);
         enqueue(slot, ++generation[slot], flags, opcode, tenant, arg(argWords, argCount, 0), arg(argWords, argCount, 1),
-                arg(argWords, argCount, 2), arg(argWords, argCount, 3));
+                arg(argWords, argCount, 2));
     }
 
     @Override
@@ -277,8 +285,7 @@ final class CudaSession implements PersistentSession {
             Words.set(r, base + i, words[i]);
         }
         Words.setRelease(r, base, words[0]);
-        enqueue(slot, ++generation[slot], ENTRY_READ_SLOT, words[1], words[2], words[4], words[5], words[6],
-                words[7]);
+        enqueue(slot, ++generation[slot], ENTRY_READ_SLOT, words[1], words[2], words[4], words[5], words[6]);
     }
 
     private static int arg(int[] args, int count, int i) {
@@ -312,31 +319,30 @@ final class CudaSession implements PersistentSession {
     }
 
     /**
-     * Announces a publication of {@code slot} to the kernel: reserve entry n, wait until the leader
-     * has taken entry {@code n - capacity}, then write the entry, each quarter's tag last (release).
-     * Publishers need no ordering among themselves: the leader takes entries in sequence as their
-     * tags appear.
+     * Announces a publication of {@code slot} to the kernel: reserve submission n, wait until the
+     * leader has taken submission {@code n - capacity}, write array entry n, then (after submission
+     * n - 1, so the tail only moves forward) the tail line, word 0 last (release).
      */
-    private void enqueue(int slot, int gen, int flags, int opcode, int tenant, int a0, int a1, int a2, int a3) {
+    private void enqueue(int slot, int gen, int flags, int opcode, int tenant, int a0, int a1, int a2) {
         long n = (long) RESERVED.getAndAdd(this, 1L);
         if (n - consumedSeen >= sqCapacity) {
             awaitRoom(n);
         }
-        MemorySegment entries = sq.segment();
-        long at = (n & sqMask) * ENTRY_WORDS;
-        int tag = (int) (n + 1);
-        Words.set(entries, at + 9, a1);
-        Words.set(entries, at + 10, a2);
-        Words.set(entries, at + 11, a3);
-        Words.setRelease(entries, at + 8, tag);
-        Words.set(entries, at + 5, opcode);
-        Words.set(entries, at + 6, tenant);
-        Words.set(entries, at + 7, a0);
-        Words.setRelease(entries, at + 4, tag);
-        Words.set(entries, at + 1, slot);
-        Words.set(entries, at + 2, gen);
-        Words.set(entries, at + 3, flags);
-        Words.setRelease(entries, at, tag);
+        U64.set(sq.segment(), (n & sqMask) * Long.BYTES, ((long) gen << 32) | Integer.toUnsignedLong(slot));
+        while ((long) TAIL.getAcquire(this) != n) {
+            Thread.onSpinWait();
+        }
+        MemorySegment line = link.segment();
+        long tag = (n + 1) << 32;
+        U64.set(line, 8L, tag | Integer.toUnsignedLong(gen));
+        U64.set(line, 16L, tag | Integer.toUnsignedLong(flags));
+        U64.set(line, 24L, tag | Integer.toUnsignedLong(opcode));
+        U64.set(line, 32L, tag | Integer.toUnsignedLong(tenant));
+        U64.set(line, 40L, tag | Integer.toUnsignedLong(a0));
+        U64.set(line, 48L, tag | Integer.toUnsignedLong(a1));
+        U64.set(line, 56L, tag | Integer.toUnsignedLong(a2));
+        U64.setRelease(line, 0L, tag | Integer.toUnsignedLong(slot));
+        TAIL.setRelease(this, n + 1);
     }
 
     private void awaitRoom(long n) {
@@ -488,7 +494,7 @@ final class CudaSession implements PersistentSession {
         MemorySegment r = ring.segment();
         for (int slot = 0; slot < slotCount; slot++) {
             if (Words.getAcquire(r, (long) slot * SlotLayout.SLOT_WORDS) == SlotStatus.PUBLISHED) {
-                enqueue(slot, generation[slot], ENTRY_READ_SLOT, 0, 0, 0, 0, 0, 0);
+                enqueue(slot, generation[slot], ENTRY_READ_SLOT, 0, 0, 0, 0, 0);
             }
         }
     }

@@ -20,6 +20,11 @@ final class CudaTuning {
         return Math.max(1, Math.min(1 << 16, Integer.getInteger("vyre.cuda.workerWarps", 64)));
     }
 
+    /** Kernel variant bits ({@code vyre.cuda.variant}, VYRE_VARIANT_* in the kernel), 0 by default. */
+    static long variant() {
+        return Long.getLong("vyre.cuda.variant", 0L) & 0x1F;
+    }
+
     static long workerIdleSleepNanos() {
         return Math.max(32, Math.min(1_000_000, Long.getLong("vyre.cuda.idleSleepNs", 200)));
     }

@@ -5,7 +5,7 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 
 /**
- * The {@code VyreArgs} block of {@code vyre_megakernel.cu}: 18 little-endian u64 fields, in the
+ * The {@code VyreArgs} block of {@code vyre_megakernel.cu}: 19 little-endian u64 fields, in the
  * order of the struct. Filled in pinned memory, then copied to the device once per launch.
  */
 final class KernelArgs {
@@ -28,7 +28,8 @@ final class KernelArgs {
     static final int EXECUTED = 15;
     static final int IO_TIMEOUT_NS = 16;
     static final int IDLE_SLEEP_NS = 17;
-    static final int FIELDS = 18;
+    static final int VARIANT = 18;
+    static final int FIELDS = 19;
     static final long BYTES = FIELDS * 8L;
 
     private static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
