@@ -63,6 +63,7 @@ layout(std430, set = 0, binding = 5) coherent buffer LinkBuf { uint L[]; };
 #define OP_MEMCPY 5u
 #define OP_DFA_STEP 6u
 #define OP_BATCH_FENCE 7u
+#define OP_CRC32C 0x0000FFF1u
 #define OP_LOAD_MISS 0x0000FFFDu
 #define OP_PRINTF 0x0000FFFEu
 #define OP_PACKED_SLOT 0x80000001u
@@ -154,6 +155,67 @@ void vyre_memcpy() {
     }
 }
 
+// CRC-32C (Castagnoli, reflected) table.
+const uint VYRE_CRC32C[256] = uint[](
+    0x00000000u, 0xF26B8303u, 0xE13B70F7u, 0x1350F3F4u, 0xC79A971Fu, 0x35F1141Cu,
+    0x26A1E7E8u, 0xD4CA64EBu, 0x8AD958CFu, 0x78B2DBCCu, 0x6BE22838u, 0x9989AB3Bu,
+    0x4D43CFD0u, 0xBF284CD3u, 0xAC78BF27u, 0x5E133C24u, 0x105EC76Fu, 0xE235446Cu,
+    0xF165B798u, 0x030E349Bu, 0xD7C45070u, 0x25AFD373u, 0x36FF2087u, 0xC494A384u,
+    0x9A879FA0u, 0x68EC1CA3u, 0x7BBCEF57u, 0x89D76C54u, 0x5D1D08BFu, 0xAF768BBCu,
+    0xBC267848u, 0x4E4DFB4Bu, 0x20BD8EDEu, 0xD2D60DDDu, 0xC186FE29u, 0x33ED7D2Au,
+    0xE72719C1u, 0x154C9AC2u, 0x061C6936u, 0xF477EA35u, 0xAA64D611u, 0x580F5512u,
+    0x4B5FA6E6u, 0xB93425E5u, 0x6DFE410Eu, 0x9F95C20Du, 0x8CC531F9u, 0x7EAEB2FAu,
+    0x30E349B1u, 0xC288CAB2u, 0xD1D83946u, 0x23B3BA45u, 0xF779DEAEu, 0x05125DADu,
+    0x1642AE59u, 0xE4292D5Au, 0xBA3A117Eu, 0x4851927Du, 0x5B016189u, 0xA96AE28Au,
+    0x7DA08661u, 0x8FCB0562u, 0x9C9BF696u, 0x6EF07595u, 0x417B1DBCu, 0xB3109EBFu,
+    0xA0406D4Bu, 0x522BEE48u, 0x86E18AA3u, 0x748A09A0u, 0x67DAFA54u, 0x95B17957u,
+    0xCBA24573u, 0x39C9C670u, 0x2A993584u, 0xD8F2B687u, 0x0C38D26Cu, 0xFE53516Fu,
+    0xED03A29Bu, 0x1F682198u, 0x5125DAD3u, 0xA34E59D0u, 0xB01EAA24u, 0x42752927u,
+    0x96BF4DCCu, 0x64D4CECFu, 0x77843D3Bu, 0x85EFBE38u, 0xDBFC821Cu, 0x2997011Fu,
+    0x3AC7F2EBu, 0xC8AC71E8u, 0x1C661503u, 0xEE0D9600u, 0xFD5D65F4u, 0x0F36E6F7u,
+    0x61C69362u, 0x93AD1061u, 0x80FDE395u, 0x72966096u, 0xA65C047Du, 0x5437877Eu,
+    0x4767748Au, 0xB50CF789u, 0xEB1FCBADu, 0x197448AEu, 0x0A24BB5Au, 0xF84F3859u,
+    0x2C855CB2u, 0xDEEEDFB1u, 0xCDBE2C45u, 0x3FD5AF46u, 0x7198540Du, 0x83F3D70Eu,
+    0x90A324FAu, 0x62C8A7F9u, 0xB602C312u, 0x44694011u, 0x5739B3E5u, 0xA55230E6u,
+    0xFB410CC2u, 0x092A8FC1u, 0x1A7A7C35u, 0xE811FF36u, 0x3CDB9BDDu, 0xCEB018DEu,
+    0xDDE0EB2Au, 0x2F8B6829u, 0x82F63B78u, 0x709DB87Bu, 0x63CD4B8Fu, 0x91A6C88Cu,
+    0x456CAC67u, 0xB7072F64u, 0xA457DC90u, 0x563C5F93u, 0x082F63B7u, 0xFA44E0B4u,
+    0xE9141340u, 0x1B7F9043u, 0xCFB5F4A8u, 0x3DDE77ABu, 0x2E8E845Fu, 0xDCE5075Cu,
+    0x92A8FC17u, 0x60C37F14u, 0x73938CE0u, 0x81F80FE3u, 0x55326B08u, 0xA759E80Bu,
+    0xB4091BFFu, 0x466298FCu, 0x1871A4D8u, 0xEA1A27DBu, 0xF94AD42Fu, 0x0B21572Cu,
+    0xDFEB33C7u, 0x2D80B0C4u, 0x3ED04330u, 0xCCBBC033u, 0xA24BB5A6u, 0x502036A5u,
+    0x4370C551u, 0xB11B4652u, 0x65D122B9u, 0x97BAA1BAu, 0x84EA524Eu, 0x7681D14Du,
+    0x2892ED69u, 0xDAF96E6Au, 0xC9A99D9Eu, 0x3BC21E9Du, 0xEF087A76u, 0x1D63F975u,
+    0x0E330A81u, 0xFC588982u, 0xB21572C9u, 0x407EF1CAu, 0x532E023Eu, 0xA145813Du,
+    0x758FE5D6u, 0x87E466D5u, 0x94B49521u, 0x66DF1622u, 0x38CC2A06u, 0xCAA7A905u,
+    0xD9F75AF1u, 0x2B9CD9F2u, 0xFF56BD19u, 0x0D3D3E1Au, 0x1E6DCDEEu, 0xEC064EEDu,
+    0xC38D26C4u, 0x31E6A5C7u, 0x22B65633u, 0xD0DDD530u, 0x0417B1DBu, 0xF67C32D8u,
+    0xE52CC12Cu, 0x1747422Fu, 0x49547E0Bu, 0xBB3FFD08u, 0xA86F0EFCu, 0x5A048DFFu,
+    0x8ECEE914u, 0x7CA56A17u, 0x6FF599E3u, 0x9D9E1AE0u, 0xD3D3E1ABu, 0x21B862A8u,
+    0x32E8915Cu, 0xC083125Fu, 0x144976B4u, 0xE622F5B7u, 0xF5720643u, 0x07198540u,
+    0x590AB964u, 0xAB613A67u, 0xB831C993u, 0x4A5A4A90u, 0x9E902E7Bu, 0x6CFBAD78u,
+    0x7FAB5E8Cu, 0x8DC0DD8Fu, 0xE330A81Au, 0x115B2B19u, 0x020BD8EDu, 0xF0605BEEu,
+    0x24AA3F05u, 0xD6C1BC06u, 0xC5914FF2u, 0x37FACCF1u, 0x69E9F0D5u, 0x9B8273D6u,
+    0x88D28022u, 0x7AB90321u, 0xAE7367CAu, 0x5C18E4C9u, 0x4F48173Du, 0xBD23943Eu,
+    0xF36E6F75u, 0x0105EC76u, 0x12551F82u, 0xE03E9C81u, 0x34F4F86Au, 0xC69F7B69u,
+    0xD5CF889Du, 0x27A40B9Eu, 0x79B737BAu, 0x8BDCB4B9u, 0x988C474Du, 0x6AE7C44Eu,
+    0xBE2DA0A5u, 0x4C4623A6u, 0x5F16D052u, 0xAD7D5351u
+);
+
+// CRC32C: C[160 + a2] = crc32c(B[a0 .. min(a0 + a1, dataBytes))); no bytes -> 0.
+void vyre_crc32c() {
+    uint crc = 0u;
+    if (vyre_a0 < DBYTES) {
+        uint n = min(vyre_a1, DBYTES - vyre_a0);
+        crc = 0xFFFFFFFFu;
+        for (uint i = 0u; i < n; ++i) {
+            crc = VYRE_CRC32C[(crc ^ vyre_load_data_byte(vyre_a0 + i)) & 0xFFu] ^ (crc >> 8u);
+        }
+        crc = ~crc;
+    }
+    vyre_store_control(vyre_index_add(C_OBSERVABLE_BASE, vyre_a2), crc);
+}
+
 // metric, built-in and custom handlers for one (possibly packed inner) opcode
 void vyre_dispatch() {
     uint op = vyre_opcode;
@@ -175,6 +237,8 @@ void vyre_dispatch() {
     } else if (op == OP_BATCH_FENCE) {
         vyre_atomic_add_control(C_EPOCH, 1u);
         vyre_store_control(C_OBSERVABLE_BASE, vyre_a1);
+    } else if (op == OP_CRC32C) {
+        vyre_crc32c();
     } else if (op == OP_PRINTF) {
         vyre_printf();
     } else if (op == OP_SHUTDOWN) {
@@ -207,10 +271,21 @@ void vyre_packed() {
 }
 
 // ---- LOAD_MISS wait bound ----
+// An iteration cap always bounds the wait (it also keeps every loop finite for the compiler); with
+// VYRE_CLOCK the device clock ends it at the requested time.
+uint vyre_wait_count;
 #ifdef VYRE_CLOCK
 uvec2 vyre_wait_start;
-void vyre_wait_begin() { vyre_wait_start = clockRealtime2x32EXT(); }
+#endif
+void vyre_wait_begin() {
+    vyre_wait_count = 0u;
+#ifdef VYRE_CLOCK
+    vyre_wait_start = clockRealtime2x32EXT();
+#endif
+}
 bool vyre_wait_expired() {
+    if (++vyre_wait_count >= L[L_IO_ITERATIONS]) return true;
+#ifdef VYRE_CLOCK
     uvec2 now = clockRealtime2x32EXT();
     uint borrow;
     uint lo = usubBorrow(now.x, vyre_wait_start.x, borrow);
@@ -218,60 +293,93 @@ bool vyre_wait_expired() {
     uint toLo = L[L_IO_TIMEOUT_LO];
     uint toHi = L[L_IO_TIMEOUT_HI];
     return hi > toHi || (hi == toHi && lo >= toLo);
-}
 #else
-uint vyre_wait_count;
-void vyre_wait_begin() { vyre_wait_count = 0u; }
-bool vyre_wait_expired() { return ++vyre_wait_count >= L[L_IO_ITERATIONS]; }
+    return false;
 #endif
+}
 
 // Reserve an IO slot (CAS EMPTY -> WAIT_IO), publish a READ request, wait (bounded) for the host.
-uint vyre_load_miss() {
+// Sets vyre_result to DONE or FAULT. Written with structured loops, no early returns and a global
+// result: lavapipe (Mesa 22.3) mis-runs early returns out of these loops.
+uint vyre_result;
+
+#ifndef VYRE_PERSISTENT
+// One pass: nobody can complete a request while the dispatch runs (the host sees the buffers only
+// after it), so the bounded wait always ends in its timeout. The shader goes straight to that outcome:
+// reserve the first EMPTY IO slot, publish the request, take it back, FAULT. Straight-line code: lavapipe
+// (Mesa 22.3) stops an invocation that leaves a polling loop.
+void vyre_load_miss() {
+    uint q = OOB;
+    for (uint i = 0u; i < QS; ++i) {
+        if (q == OOB && atomicCompSwap(Q[i * 8u + 6u], ST_EMPTY, ST_WAIT_IO) == ST_EMPTY) q = i * 8u;
+    }
+    vyre_result = ST_FAULT;
+    if (q != OOB) {
+        STORE_RLX(Q[q], 1u);
+        STORE_RLX(Q[q + 1u], vyre_a0);
+        STORE_RLX(Q[q + 2u], vyre_a0);
+        STORE_RLX(Q[q + 3u], 0u);
+        STORE_RLX(Q[q + 4u], 0u);
+        STORE_RLX(Q[q + 5u], 0u);
+        STORE_RLX(Q[q + 7u], vyre_a0);
+        STORE_REL(Q[q + 6u], ST_PUBLISHED);
+        atomicCompSwap(Q[q + 6u], ST_PUBLISHED, ST_EMPTY);
+    }
+}
+#else
+void vyre_load_miss() {
     vyre_wait_begin();
     uint q = OOB;
-    while (q == OOB) {
-        for (uint i = 0u; i < QS; ++i) {
-            if (atomicCompSwap(Q[i * 8u + 6u], ST_EMPTY, ST_WAIT_IO) == ST_EMPTY) {
-                q = i * 8u;
-                break;
+    bool expired = false;
+    while (q == OOB && !expired) {
+        for (uint i = 0u; i < QS && q == OOB; ++i) {
+            uint prev = atomicCompSwap(Q[i * 8u + 6u], ST_EMPTY, ST_WAIT_IO);
+            if (prev == ST_EMPTY) q = i * 8u;
+        }
+        if (q == OOB) expired = vyre_wait_expired();
+    }
+    vyre_result = ST_FAULT;
+    if (q != OOB) {
+        STORE_RLX(Q[q], 1u);
+        STORE_RLX(Q[q + 1u], vyre_a0);
+        STORE_RLX(Q[q + 2u], vyre_a0);
+        STORE_RLX(Q[q + 3u], 0u);
+        STORE_RLX(Q[q + 4u], 0u);
+        STORE_RLX(Q[q + 5u], 0u);
+        STORE_RLX(Q[q + 7u], vyre_a0);
+        STORE_REL(Q[q + 6u], ST_PUBLISHED);
+        bool waiting = true;
+        uint overdue = 0u;
+        while (waiting) {
+            uint s = LOAD_ACQ(Q[q + 6u]);
+            if (s == IO_OK || s == IO_ERROR) {
+                STORE_REL(Q[q + 6u], ST_EMPTY);
+                vyre_result = s == IO_OK ? ST_DONE : ST_FAULT;
+                waiting = false;
+            } else if (vyre_wait_expired()) {
+                uint back = atomicCompSwap(Q[q + 6u], ST_PUBLISHED, ST_EMPTY);
+                if (back != ST_PUBLISHED) back = atomicCompSwap(Q[q + 6u], ST_CLAIMED, ST_EMPTY);
+                if (back == ST_PUBLISHED || back == ST_CLAIMED) {
+                    waiting = false;
+                } else {
+                    overdue++;
+                    if (overdue > 1000000u) waiting = false;  // a status outside the protocol: give up
+                }
             }
         }
-        if (q == OOB && vyre_wait_expired()) return ST_FAULT;
     }
-    STORE_RLX(Q[q], 1u);
-    STORE_RLX(Q[q + 1u], vyre_a0);
-    STORE_RLX(Q[q + 2u], vyre_a0);
-    STORE_RLX(Q[q + 3u], 0u);
-    STORE_RLX(Q[q + 4u], 0u);
-    STORE_RLX(Q[q + 5u], 0u);
-    STORE_RLX(Q[q + 7u], vyre_a0);
-    STORE_REL(Q[q + 6u], ST_PUBLISHED);
-    while (true) {
-        uint s = LOAD_ACQ(Q[q + 6u]);
-        if (s == IO_OK || s == IO_ERROR) {
-            STORE_REL(Q[q + 6u], ST_EMPTY);
-            return s == IO_OK ? ST_DONE : ST_FAULT;
-        }
-        if (vyre_wait_expired()) {
-            if (atomicCompSwap(Q[q + 6u], ST_PUBLISHED, ST_EMPTY) == ST_PUBLISHED
-                    || atomicCompSwap(Q[q + 6u], ST_CLAIMED, ST_EMPTY) == ST_CLAIMED) {
-                return ST_FAULT;
-            }
-        }
-    }
-    return ST_FAULT;
 }
+#endif
 
-// Executes the claimed slot whose words are in vyre_*; returns DONE or FAULT.
-uint vyre_execute() {
+// Executes the claimed slot whose words are in vyre_*; sets vyre_result to DONE or FAULT.
+void vyre_execute() {
+    vyre_result = ST_DONE;
     if (vyre_opcode == OP_PACKED_SLOT) {
         vyre_packed();
-        return ST_DONE;
+    } else {
+        if (vyre_opcode == OP_LOAD_MISS) vyre_load_miss();
+        if (vyre_result == ST_DONE) vyre_dispatch();
     }
-    uint result = ST_DONE;
-    if (vyre_opcode == OP_LOAD_MISS) result = vyre_load_miss();
-    if (result == ST_DONE) vyre_dispatch();
-    return result;
 }
 
 bool vyre_authorised(uint tenant) {
@@ -296,10 +404,10 @@ void vyre_try_slot(uint s) {
     vyre_a0 = vyre_payload[0];
     vyre_a1 = vyre_payload[1];
     vyre_a2 = vyre_payload[2];
-    uint result = vyre_execute();
-    if (result == ST_DONE) atomicAdd(C[C_DONE_COUNT], 1u);
+    vyre_execute();
+    if (vyre_result == ST_DONE) atomicAdd(C[C_DONE_COUNT], 1u);
     memoryBarrierBuffer();
-    STORE_REL(R[base], result);
+    STORE_REL(R[base], vyre_result);
 }
 
 void vyre_load_sizes() {

@@ -82,7 +82,9 @@ public final class VulkanBackend implements Backend {
             this.persistent = !cpu || Boolean.getBoolean(PERSISTENT_ON_CPU_PROPERTY);
             int groups = device.smCount() > 0 ? device.smCount() : (cpu ? 1 : 64);
             this.persistentLanes = groups * PERSISTENT_LOCAL_SIZE;
-            double ticks = device.deviceClock() ? calibrateClock() : 0;
+            // lavapipe's realtime clock does not advance at a steady rate inside a running invocation:
+            // CPU devices bound LOAD_MISS waits by iterations only.
+            double ticks = device.deviceClock() && !cpu ? calibrateClock() : 0;
             this.clock = ticks > 0;
             this.ticksPerNano = ticks;
         } catch (RuntimeException | Error e) {
@@ -217,10 +219,10 @@ public final class VulkanBackend implements Backend {
         if (persistentMode) {
             d.put("VYRE_PERSISTENT", "1");
         }
-        if (device.memoryModel()) {
+        if (device.memoryModel() && !"false".equals(System.getProperty("vyre.vulkan.memoryModel"))) {
             d.put("VYRE_VMM", "1");
         }
-        if (device.deviceClock() && (clockOrUncalibrated())) {
+        if (device.deviceClock() && !device.isCpu() && clockOrUncalibrated()) {
             d.put("VYRE_CLOCK", "1");
         }
         if (!opcodes.isEmpty()) {
@@ -332,10 +334,13 @@ public final class VulkanBackend implements Backend {
                 host.asSlice(offsets[i] + parts[i].length, sizes[i] - parts[i].length).fill((byte) 0);
             }
         }
-        long timeout = request.ioWaitTimeout().toNanos();
+        // Nobody can complete an IO request during a one-pass dispatch (the host holds no view of the
+        // buffers until it ends), so every LOAD_MISS wait ends in its timeout: the shader takes the
+        // request back at the first poll (iteration bound 1), which is the outcome of the bounded wait
+        // without the wait. (lavapipe also stops an invocation that spins on one word.)
         VulkanLink.write(host.asSlice(offsets[5], VulkanLink.BYTES), request.control().length / 4,
                 request.slotCount(), request.debugLog().length / 4, request.ioQueue().length / 32,
-                request.data().length, timeoutTicks(timeout), timeoutIterations(timeout), 0, 0);
+                request.data().length, 0, 1, 0, 0);
         long[] set = builtInKernel ? onceSet(kernel, b) : kernel.bind(b.buffers(), offsets, sizes);
         try {
             int groups = (request.slotCount() + ONCE_LOCAL_SIZE - 1) / ONCE_LOCAL_SIZE;
@@ -481,9 +486,12 @@ public final class VulkanBackend implements Backend {
         return clock ? (long) Math.ceil(nanos * ticksPerNano) : 0;
     }
 
-    /** @return the LOAD_MISS bound in poll iterations, used when the device has no clock */
-    static long timeoutIterations(long nanos) {
-        return Math.max(1, nanos / 20);
+    /**
+     * @return the LOAD_MISS iteration cap: about 20 ns per poll without a device clock; with one, one
+     *         iteration per nanosecond (a safety net only: the clock ends the wait)
+     */
+    long timeoutIterations(long nanos) {
+        return Math.max(1, clock ? nanos : nanos / 20);
     }
 
     /**
@@ -499,6 +507,9 @@ public final class VulkanBackend implements Backend {
                 LockSupport.parkNanos(5_000_000L);
                 long[] second = probeClock(kernel);
                 double ticks = (double) (second[0] - first[0]) / (second[1] - first[1]);
+                if (Boolean.getBoolean("vyre.vulkan.debugClock")) {
+                    System.err.println("vulkan clock " + java.util.Arrays.toString(first) + " " + java.util.Arrays.toString(second) + " ticks/ns " + ticks);
+                }
                 calibrated = true;
                 if (!(ticks > 1e-4 && ticks < 1e4)) {
                     dropBuiltIns();

@@ -110,7 +110,7 @@ final class VulkanSession extends HostMappedSession {
             }
             VulkanLink.write(link, controlWords(), options.slotCount(), DebugLogLayout.BUFFER_WORDS,
                     IoQueueLayout.IO_SLOT_COUNT, options.dataBufferBytes(), backend.timeoutTicks(timeout),
-                    VulkanBackend.timeoutIterations(timeout), (long) groups * VulkanBackend.PERSISTENT_LOCAL_SIZE, 0);
+                    backend.timeoutIterations(timeout), (long) groups * VulkanBackend.PERSISTENT_LOCAL_SIZE, 0);
             VarHandle.fullFence();
             long[] buffers = new long[Kernel.BINDINGS];
             java.util.Arrays.fill(buffers, block.buffer());
