@@ -34,10 +34,13 @@ final class CustomOpcodeCases {
     static CustomOpcodes opcodes() {
         return CustomOpcodes.of(
                 new CustomOpcode(ADD_OP, CustomOpcodeCases::add,
-                        "vyre_atomic_add_control(ctx, 160ull + (u64)vyre_arg(ctx, 1), vyre_arg(ctx, 0));", null),
+                        "vyre_atomic_add_control(ctx, 160ull + (u64)vyre_arg(ctx, 1), vyre_arg(ctx, 0));",
+                        "vyre_atomic_add_control(vyre_index_add(160u, vyre_arg(1u)), vyre_arg(0u));"),
                 new CustomOpcode(XOR_OP, CustomOpcodeCases::xor,
                         "vyre_store_control(ctx, 160ull + (u64)vyre_arg(ctx, 2),"
-                                + " vyre_arg(ctx, 0) ^ vyre_arg(ctx, 1) ^ vyre_arg(ctx, 11));", null));
+                                + " vyre_arg(ctx, 0) ^ vyre_arg(ctx, 1) ^ vyre_arg(ctx, 11));",
+                        "vyre_store_control(vyre_index_add(160u, vyre_arg(2u)),"
+                                + " vyre_arg(0u) ^ vyre_arg(1u) ^ vyre_arg(11u));"));
     }
 
     private static void add(SlotContext c) {

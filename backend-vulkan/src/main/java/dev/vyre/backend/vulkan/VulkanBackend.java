@@ -322,7 +322,7 @@ public final class VulkanBackend implements Backend {
         byte[][] parts = {request.control(), request.ring(), request.debugLog(), request.ioQueue(), request.data()};
         long[] sizes = new long[Kernel.BINDINGS];
         for (int i = 0; i < parts.length; i++) {
-            sizes[i] = Math.max(4, parts[i].length);
+            sizes[i] = Math.max(4, (parts[i].length + 3L) & ~3L);
         }
         sizes[5] = VulkanLink.BYTES;
         OnePassBuffers b = ensureOnePass(sizes);
