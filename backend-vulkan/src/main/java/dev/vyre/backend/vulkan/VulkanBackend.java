@@ -159,10 +159,8 @@ public final class VulkanBackend implements Backend {
     private int acquireQueue() {
         synchronized (queuesInUse) {
             int n = device.queues().size();
-            int q = queuesInUse.nextClearBit(n == 1 ? 0 : 1);
-            if (n == 1 && !sessions.isEmpty()) {
-                q = n;
-            }
+            // queue 0 runs one-pass dispatches; a one-queue device shares it with a single session
+            int q = n == 1 ? (sessions.isEmpty() ? 0 : n) : queuesInUse.nextClearBit(1);
             if (q >= n) {
                 throw new BackendException("every compute queue of " + device.name() + " already runs a persistent"
                         + " session (" + n + " queues)", "close a session before opening another");
