@@ -8,10 +8,10 @@ import org.lwjgl.system.linux.FCNTL;
 import org.lwjgl.system.linux.UNISTD;
 
 /** {@code open(2)} / {@code close(2)} through LWJGL, with errno and {@code Fix:} hints. */
-final class NativeFiles {
+public final class NativeFiles {
 
     /** The alignment O_DIRECT needs for offsets, lengths and addresses. */
-    static final int DIRECT_ALIGNMENT = 4096;
+    public static final int DIRECT_ALIGNMENT = 4096;
 
     private NativeFiles() {
     }
@@ -22,7 +22,7 @@ final class NativeFiles {
      * @return the file descriptor
      * @throws IoUringSyscallException with the errno when open fails
      */
-    static int openRead(Path path, boolean direct) {
+    public static int openRead(Path path, boolean direct) {
         int flags = FCNTL.O_RDONLY | FCNTL.O_CLOEXEC | (direct ? FCNTL.O_DIRECT : 0);
         try (MemoryStack stack = MemoryStack.stackPush()) {
             IntBuffer errno = stack.mallocInt(1);
@@ -37,7 +37,7 @@ final class NativeFiles {
     }
 
     /** Closes {@code fd}; errors are returned, not thrown (close is called on cleanup paths). */
-    static int close(int fd) {
+    public static int close(int fd) {
         if (fd < 0) {
             return 0;
         }

@@ -70,7 +70,7 @@ final class ReferenceSession extends HostMappedSession {
             MemorySegment debug = arena.allocate(DebugLogLayout.BUFFER_BYTES, 64);
             MemorySegment io = arena.allocate((long) IoQueueLayout.IO_SLOT_COUNT * IoQueueLayout.IO_SLOT_BYTES, 64);
             MemorySegment data = options.dataBufferBytes() == 0 ? MemorySegment.NULL
-                    : arena.allocate(options.dataBufferBytes(), 64);
+                    : arena.allocate(options.dataBufferBytes(), 4096); // page-aligned: io_uring O_DIRECT reads land here
             ReferenceSession session = new ReferenceSession(options, arena, control, ring, debug, io, data, table,
                     count, onClose);
             session.start();
