@@ -132,9 +132,9 @@ public final class VulkanBackend implements Backend {
     public PersistentSession openSession(SessionOptions options) {
         checkOpen();
         if (!persistent) {
-            throw new BackendException("persistent sessions are off on " + device.name() + ": on a CPU Vulkan"
-                    + " device (lavapipe) a spinning shader does not see host writes while it runs (see"
-                    + " docs/PERFORMANCE.md, Vulkan)", "use Backend.dispatch (one pass) here, or a GPU device;"
+            throw new BackendException("persistent sessions are off on " + device.name() + ": lavapipe cuts a"
+                    + " long-running shader loop short (the interpreter ends early and a LOAD_MISS lane that times"
+                    + " out never finishes its slot; see docs/PERFORMANCE.md, Vulkan)", "use Backend.dispatch (one pass) here, or a GPU device;"
                     + " -D" + PERSISTENT_ON_CPU_PROPERTY + "=true forces it for experiments");
         }
         if (options.dataBufferBytes() > maxDataBytes()) {

@@ -41,7 +41,8 @@ public final class VulkanBackendProvider implements BackendProvider {
         return p;
     }
 
-    private static Probe probeNow() {
+    /** Probes without the per-process cache (tests that change the device selection). */
+    static Probe probeNow() {
         try (VulkanDevice device = VulkanDevice.open(false)) {
             return Probe.available(device.name() + " (Vulkan " + device.apiVersionText() + ")",
                     "Vulkan driver " + device.driverVersionText() + ", LWJGL 3.4.3");

@@ -1,0 +1,73 @@
+package dev.vyre.backend.vulkan;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vyre.protocol.BackendException;
+import dev.vyre.spi.CustomOpcode;
+import dev.vyre.spi.CustomOpcodes;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Compiles every shader variant with shaderc (needs no Vulkan device, only LWJGL's shaderc natives). */
+class ShaderCompilerTest {
+
+    private static final int SPIRV_MAGIC = 0x07230203;
+
+    private static int magic(byte[] spv) {
+        return (spv[0] & 0xFF) | (spv[1] & 0xFF) << 8 | (spv[2] & 0xFF) << 16 | (spv[3] & 0xFF) << 24;
+    }
+
+    @Test
+    void everyVariantCompilesToSpirv() {
+        String src = ShaderCompiler.source();
+        for (boolean persistent : new boolean[] {false, true}) {
+            for (boolean vmm : new boolean[] {false, true}) {
+                for (boolean clock : new boolean[] {false, true}) {
+                    Map<String, String> d = new java.util.HashMap<>();
+                    d.put("VYRE_LOCAL_SIZE", persistent ? "32" : "64");
+                    if (persistent) {
+                        d.put("VYRE_PERSISTENT", "1");
+                    }
+                    if (vmm) {
+                        d.put("VYRE_VMM", "1");
+                    }
+                    if (clock) {
+                        d.put("VYRE_CLOCK", "1");
+                    }
+                    byte[] spv = ShaderCompiler.compile(src, d);
+                    assertEquals(SPIRV_MAGIC, magic(spv), d.toString());
+                    assertEquals(0, spv.length % 4);
+                }
+            }
+        }
+    }
+
+    @Test
+    void customGlslSnippetsCompile() {
+        CustomOpcodes ops = CustomOpcodes.of(new CustomOpcode(0x100, null, null,
+                "vyre_atomic_add_control(vyre_index_add(160u, vyre_arg(1u)), vyre_arg(0u) + vyre_load_data_byte(3u));"));
+        String glsl = ShaderCompiler.withCustomOpcodes(ops);
+        assertTrue(glsl.contains("if (vyre_opcode == 0x100u) vyre_custom_op_0();"), glsl);
+        byte[] spv = ShaderCompiler.compile(glsl, Map.of("VYRE_LOCAL_SIZE", "64", "VYRE_CUSTOM", "1"));
+        assertEquals(SPIRV_MAGIC, magic(spv));
+    }
+
+    @Test
+    void anOpcodeWithoutAGlslBodyIsRefusedWithAFix() {
+        CustomOpcodes ops = CustomOpcodes.of(CustomOpcode.java(0x100, c -> { }));
+        BackendException e = assertThrows(BackendException.class, () -> ShaderCompiler.withCustomOpcodes(ops));
+        assertTrue(e.getMessage().contains("custom opcode 0x100 has no GLSL body"), e.getMessage());
+        assertTrue(e.getMessage().contains("Fix: "), e.getMessage());
+    }
+
+    @Test
+    void aBrokenSnippetReportsTheCompilerMessage() {
+        CustomOpcodes ops = CustomOpcodes.of(new CustomOpcode(0x100, null, null, "this is not glsl;"));
+        BackendException e = assertThrows(BackendException.class, () -> ShaderCompiler.compile(
+                ShaderCompiler.withCustomOpcodes(ops), Map.of("VYRE_LOCAL_SIZE", "64", "VYRE_CUSTOM", "1")));
+        assertTrue(e.getMessage().contains("did not compile"), e.getMessage());
+        assertTrue(e.getMessage().contains("Fix: "), e.getMessage());
+    }
+}

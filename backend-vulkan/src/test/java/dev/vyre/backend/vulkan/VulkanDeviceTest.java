@@ -1,0 +1,113 @@
+package dev.vyre.backend.vulkan;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vyre.api.Megakernel;
+import dev.vyre.protocol.BackendException;
+import dev.vyre.protocol.Opcodes;
+import dev.vyre.protocol.SlotStatus;
+import dev.vyre.spi.CustomOpcode;
+import dev.vyre.spi.CustomOpcodes;
+import dev.vyre.spi.DispatchRequest;
+import dev.vyre.spi.DispatchResult;
+import dev.vyre.spi.PersistentSession;
+import dev.vyre.spi.SessionOptions;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Runs on the Vulkan device the probe finds (lavapipe in CI); skipped with the probe's reason otherwise. */
+class VulkanDeviceTest {
+
+    private static VulkanBackend backend;
+
+    @BeforeAll
+    static void open() {
+        VulkanBackendProvider provider = new VulkanBackendProvider();
+        Assumptions.assumeTrue(provider.probe().available(), () -> provider.probe().reason());
+        // persistent sessions are off on lavapipe by default; the lifecycle test below needs them
+        String before = System.getProperty(VulkanBackend.PERSISTENT_ON_CPU_PROPERTY);
+        System.setProperty(VulkanBackend.PERSISTENT_ON_CPU_PROPERTY, "true");
+        try {
+            backend = (VulkanBackend) provider.open();
+        } finally {
+            if (before == null) {
+                System.clearProperty(VulkanBackend.PERSISTENT_ON_CPU_PROPERTY);
+            } else {
+                System.setProperty(VulkanBackend.PERSISTENT_ON_CPU_PROPERTY, before);
+            }
+        }
+    }
+
+    @AfterAll
+    static void close() {
+        if (backend != null) {
+            backend.close();
+        }
+    }
+
+    private static int word(byte[] b, int index) {
+        return ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).getInt(index * 4);
+    }
+
+    @Test
+    void aGlslCustomOpcodeRunsAtTopLevelAndPacked() {
+        int op = 0x21;
+        CustomOpcodes ops = CustomOpcodes.of(new CustomOpcode(op, null, null,
+                "vyre_atomic_add_control(vyre_index_add(160u, vyre_arg(1u)), vyre_arg(0u) * 3u + vyre_arg(11u));"));
+        byte[] control = Megakernel.encodeControl(false, 1, 8);
+        byte[] ring = Megakernel.encodeEmptyRing(4);
+        Megakernel.publishSlot(ring, 0, 0, op, 5, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 100);
+        Megakernel.publishPackedSlot(ring, 1, 0, java.util.List.of(
+                new dev.vyre.protocol.PackedOp(op, new int[] {7, 3, 0})));
+        Megakernel.publishSlot(ring, 2, 0, op, 1, 0xFFFFFFF0);             // out of range: nothing
+        DispatchRequest req = DispatchRequest.of(control, ring, Megakernel.encodeEmptyDebugLog(64)).withOpcodes(ops);
+        DispatchResult r = backend.dispatch(req);
+        byte[] expected = control.clone();
+        ByteBuffer e = ByteBuffer.wrap(expected).order(ByteOrder.LITTLE_ENDIAN);
+        e.putInt(4, 3);                        // DONE_COUNT
+        e.putInt(162 * 4, 5 * 3 + 100);        // top level, arg 11 = 100
+        e.putInt(163 * 4, 7 * 3);              // packed: the slot's arg 11 is the packed payload word 11 = 0
+        assertArrayEquals(expected, r.control());
+        for (int s = 0; s < 3; s++) {
+            assertEquals(SlotStatus.DONE, word(r.ring(), s * 16));
+        }
+        assertEquals(0, word(r.ring(), 3 * 16));
+    }
+
+    @Test
+    void aCustomOpcodeWithoutGlslIsRefused() {
+        CustomOpcodes ops = CustomOpcodes.of(CustomOpcode.java(0x40, c -> { }));
+        DispatchRequest req = DispatchRequest.of(Megakernel.encodeControl(false, 1, 0), Megakernel.encodeEmptyRing(1),
+                Megakernel.encodeEmptyDebugLog(64)).withOpcodes(ops);
+        BackendException e = assertThrows(BackendException.class, () -> backend.dispatch(req));
+        assertTrue(e.getMessage().contains("no GLSL body") && e.getMessage().contains("Fix: "), e.getMessage());
+    }
+
+    @Test
+    void hundredSessionsOpenAndCloseWithoutLeakingDeviceMemory() {
+        backend.dispatch(DispatchRequest.of(Megakernel.encodeControl(false, 1, 0), Megakernel.encodeEmptyRing(1),
+                Megakernel.encodeEmptyDebugLog(64)));                   // one-pass buffers exist from here on
+        int before = backend.liveAllocations();
+        SessionOptions options = SessionOptions.builder().slotCount(16).observableSlots(4).dataBufferBytes(64).build();
+        for (int i = 0; i < 100; i++) {
+            PersistentSession s = backend.openSession(options);
+            assertEquals(before + 1, backend.liveAllocations());
+            if (i % 25 == 0) {
+                s.publish(0, 0, Opcodes.ATOMIC_ADD, i, 160, 0);
+                assertTrue(s.awaitSlotStatus(0, SlotStatus.DONE, Duration.ofSeconds(20)), "slot 0 of session " + i);
+                assertEquals(i, word(s.controlSnapshot(), 160));
+            }
+            s.close();
+            assertTrue(s.awaitTermination(Duration.ZERO));
+            assertEquals(before, backend.liveAllocations(), "after session " + i);
+        }
+    }
+}
