@@ -549,6 +549,43 @@ public final class VulkanBackend implements Backend {
         return new long[] {ticks, (before + after) / 2};
     }
 
+    /**
+     * The peer of a persistent round trip: one vkQueueSubmit of a 1-invocation dispatch and a spin on
+     * vkGetFenceStatus until it signals (what a host pays per op without a persistent kernel).
+     *
+     * @return nanoseconds of each of {@code count} round trips
+     */
+    public long[] submitFenceRoundTrips(int count) {
+        checkOpen();
+        synchronized (dispatchLock) {
+            Kernel kernel = kernel(false, CustomOpcodes.none());
+            long[] sizes = {640, 64, DebugLogLayout.BUFFER_BYTES, 32, 4, VulkanLink.BYTES};
+            OnePassBuffers b = ensureOnePass(sizes);
+            MemorySegment host = b.host();
+            host.asSlice(0, b.total).fill((byte) 0);
+            VulkanLink.write(host.asSlice(b.offsets[5], VulkanLink.BYTES), 160, 0, DebugLogLayout.BUFFER_WORDS, 1, 0,
+                    0, 1, 0, 0);
+            long set = onceSet(kernel, b)[1];
+            long[] out = new long[count];
+            for (int i = 0; i < count; i++) {
+                long t0 = System.nanoTime();
+                VkCommandBuffer cb = onceSubmitter.begin();
+                try (MemoryStack stack = stackPush()) {
+                    vkCmdBindPipeline(cb, VK_PIPELINE_BIND_POINT_COMPUTE, kernel.pipeline());
+                    vkCmdBindDescriptorSets(cb, VK_PIPELINE_BIND_POINT_COMPUTE, kernel.pipelineLayout(), 0,
+                            stack.longs(set), null);
+                    vkCmdDispatch(cb, 1, 1, 1);
+                }
+                onceSubmitter.submit();
+                while (!onceSubmitter.finished()) {
+                    Thread.onSpinWait();
+                }
+                out[i] = System.nanoTime() - t0;
+            }
+            return out;
+        }
+    }
+
     // ------------------------------------------------------------------ accessors for sessions and tests
 
     VulkanDevice vulkanDevice() {
