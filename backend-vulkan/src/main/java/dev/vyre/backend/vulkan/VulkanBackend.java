@@ -505,9 +505,6 @@ public final class VulkanBackend implements Backend {
                 LockSupport.parkNanos(5_000_000L);
                 long[] second = probeClock(kernel);
                 double ticks = (double) (second[0] - first[0]) / (second[1] - first[1]);
-                if (Boolean.getBoolean("vyre.vulkan.debugClock")) {
-                    System.err.println("vulkan clock " + java.util.Arrays.toString(first) + " " + java.util.Arrays.toString(second) + " ticks/ns " + ticks);
-                }
                 calibrated = true;
                 if (!(ticks > 1e-4 && ticks < 1e4)) {
                     dropBuiltIns();
