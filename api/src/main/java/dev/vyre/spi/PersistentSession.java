@@ -38,6 +38,25 @@ public interface PersistentSession extends AutoCloseable {
     void publish(int slot, int tenant, int opcode, int[] args, int argCount);
 
     /**
+     * Publishes one slot like {@link #publish(int, int, int, int, int, int)} (same checks, same
+     * bytes in the ring), but lets the backend delay telling the interpreter until {@link #flush()}
+     * or its own batch limit, so that a stream of publications costs one notification per batch.
+     * The slot may run at any time after this call and does run at the latest after the next
+     * {@code flush()}. Use the deferred form from one thread at a time per session. The default
+     * publishes at once.
+     */
+    default void publishDeferred(int slot, int tenant, int opcode, int arg0, int arg1, int arg2) {
+        publish(slot, tenant, opcode, arg0, arg1, arg2);
+    }
+
+    /**
+     * Makes every {@link #publishDeferred deferred} publication visible to the interpreter. Call it
+     * before waiting on a deferred slot. The default does nothing (nothing is deferred).
+     */
+    default void flush() {
+    }
+
+    /**
      * Writes all 16 words of a slot verbatim, words 1..15 first and the status word last
      * (release). No validation of opcode or status: this is how tests put hostile slots on
      * the ring. The interpreter must stay within its buffers whatever the words hold.

@@ -33,7 +33,7 @@ import org.HdrHistogram.Histogram;
  *
  * <pre>
  * RingBench [--backend NAME] [--mode latency|throughput|both] [--workers N] [--seconds S]
- *           [--warmup S] [--slots N] [--json FILE]
+ *           [--warmup S] [--slots N] [--batch N] [--json FILE]
  * </pre>
  */
 public final class RingBench {
@@ -45,6 +45,8 @@ public final class RingBench {
     private final double warmup;
     private final int slots;
     private final Path json;
+    /** 0: publish() per slot; N: publishDeferred() with a flush() every N slots. */
+    private final int batch;
 
     private RingBench(Map<String, String> args) {
         this.backendName = args.get("backend");
@@ -54,6 +56,7 @@ public final class RingBench {
         this.warmup = Double.parseDouble(args.getOrDefault("warmup", "2"));
         this.slots = Integer.parseInt(args.getOrDefault("slots", "1024"));
         this.json = args.containsKey("json") ? Path.of(args.get("json")) : null;
+        this.batch = Integer.parseInt(args.getOrDefault("batch", "0"));
         if (!List.of("latency", "throughput", "both").contains(mode)) {
             throw new IllegalArgumentException("--mode must be latency, throughput or both, not " + mode);
         }
@@ -197,6 +200,7 @@ public final class RingBench {
         double rate = completed / (elapsed / 1e9);
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("mode", "throughput");
+        r.put("batch", batch);
         r.put("workers", workers);
         r.put("slots", slots);
         r.put("seconds", seconds);
@@ -211,7 +215,16 @@ public final class RingBench {
 
     /** One publisher, slots recycled by per-slot DONE status. */
     private void publishLoop(PersistentSession session, long[] published, long durationNanos) {
+        try {
+            publishUntil(session, published, durationNanos);
+        } finally {
+            session.flush();
+        }
+    }
+
+    private void publishUntil(PersistentSession session, long[] published, long durationNanos) {
         long end = System.nanoTime() + durationNanos;
+        int deferred = 0;
         int slot = 0;
         int n = slots;
         int check = 0;
@@ -224,10 +237,22 @@ public final class RingBench {
             }
             int status = session.slotStatus(slot);
             if (status == SlotStatus.DONE || status == SlotStatus.EMPTY) {
-                session.publish(slot, 0, Opcodes.ATOMIC_ADD, 1, 160 + slot, 0);
+                if (batch > 0) {
+                    session.publishDeferred(slot, 0, Opcodes.ATOMIC_ADD, 1, 160 + slot, 0);
+                    if (++deferred == batch) {
+                        session.flush();
+                        deferred = 0;
+                    }
+                } else {
+                    session.publish(slot, 0, Opcodes.ATOMIC_ADD, 1, 160 + slot, 0);
+                }
                 published[slot]++;
                 slot = slot + 1 == n ? 0 : slot + 1;
             } else {
+                if (deferred != 0) {
+                    session.flush();
+                    deferred = 0;
+                }
                 Thread.onSpinWait();
             }
         }

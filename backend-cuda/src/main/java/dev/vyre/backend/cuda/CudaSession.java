@@ -57,12 +57,15 @@ final class CudaSession implements PersistentSession {
     static final int L_MAIL_WORD = 49;
     static final int L_MAIL_VALUE = 50;
     static final int L_MAIL_ACK = 52;
+    static final int L_TRACE = 40;
     static final long LINK_BYTES = 512;
 
     /** Words per device submission entry (must match VYRE_ENTRY_WORDS). */
     static final int ENTRY_WORDS = 12;
     /** Entry flag: the executor reads the slot's words from the ring (VYRE_ENTRY_READ_SLOT). */
     static final int ENTRY_READ_SLOT = 1;
+    /** Deferred publications announced with one tail update at most. */
+    static final int PENDING_LIMIT = 256;
     private static final long WATCHDOG_NANOS = Duration.ofSeconds(2).toNanos();
     private static final VarHandle U64 =
             ValueLayout.JAVA_LONG.withOrder(ByteOrder.LITTLE_ENDIAN).varHandle();
@@ -113,6 +116,10 @@ final class CudaSession implements PersistentSession {
     private volatile long consumedSeen;
     /** Publication generation per slot (host side; the device keeps the last one it executed). */
     private final int[] generation;
+    /** Deferred publications not yet announced: slot and generation (one deferring thread). */
+    private final int[] pendingSlot = new int[PENDING_LIMIT];
+    private final int[] pendingGeneration = new int[PENDING_LIMIT];
+    private int pendingCount;
     private int mailSeq;
     private volatile boolean closed;
     private volatile boolean kernelFinished;
@@ -233,7 +240,51 @@ final class CudaSession implements PersistentSession {
 
     @Override
     public void publish(int slot, int tenant, int opcode, int arg0, int arg1, int arg2) {
-        MemorySegment r = checkPublishable(slot, opcode);
+        if (pendingCount != 0) {
+            flush();
+        }
+        writeSlot(checkPublishable(slot, opcode), slot, tenant, opcode, arg0, arg1, arg2);
+        enqueue(slot, ++generation[slot], 0, opcode, tenant, arg0, arg1, arg2);
+    }
+
+    @Override
+    public void publishDeferred(int slot, int tenant, int opcode, int arg0, int arg1, int arg2) {
+        writeSlot(checkPublishable(slot, opcode), slot, tenant, opcode, arg0, arg1, arg2);
+        int k = pendingCount;
+        pendingSlot[k] = slot;
+        pendingGeneration[k] = ++generation[slot];
+        pendingCount = k + 1;
+        if (k + 1 == PENDING_LIMIT) {
+            flush();
+        }
+    }
+
+    /**
+     * Announces the deferred publications with one reservation, their array entries and one tail
+     * line (whose fields name the last one, to be read from the ring).
+     */
+    @Override
+    public void flush() {
+        int k = pendingCount;
+        if (k == 0) {
+            return;
+        }
+        pendingCount = 0;
+        long first = (long) RESERVED.getAndAdd(this, (long) k);
+        long last = first + k - 1;
+        if (last - consumedSeen >= sqCapacity) {
+            awaitRoom(last);
+        }
+        MemorySegment entries = sq.segment();
+        for (int i = 0; i < k; i++) {
+            long n = first + i;
+            U64.set(entries, (n & sqMask) * Long.BYTES,
+                    ((long) pendingGeneration[i] << 32) | Integer.toUnsignedLong(pendingSlot[i]));
+        }
+        publishTail(first, k, pendingSlot[k - 1], pendingGeneration[k - 1], ENTRY_READ_SLOT, 0, 0, 0, 0, 0);
+    }
+
+    private void writeSlot(MemorySegment r, int slot, int tenant, int opcode, int arg0, int arg1, int arg2) {
         long base = (long) slot * SlotLayout.SLOT_WORDS;
         Words.set(r, base + SlotLayout.OPCODE_WORD, opcode);
         Words.set(r, base + SlotLayout.TENANT_WORD, tenant);
@@ -245,13 +296,15 @@ final class CudaSession implements PersistentSession {
             Words.set(r, base + SlotLayout.ARG0_WORD + i, 0);
         }
         Words.setRelease(r, base, SlotStatus.PUBLISHED);
-        enqueue(slot, ++generation[slot], 0, opcode, tenant, arg0, arg1, arg2);
     }
 
     @Override
     public void publish(int slot, int tenant, int opcode, int[] argWords, int argCount) {
         if (argCount < 0 || argCount > SlotLayout.ARGS_PER_SLOT || argCount > argWords.length) {
             throw QueueFullException.submission("too many args for one slot; 12 u32 args max per slot");
+        }
+        if (pendingCount != 0) {
+            flush();
         }
         MemorySegment r = checkPublishable(slot, opcode);
         long base = (long) slot * SlotLayout.SLOT_WORDS;
@@ -279,6 +332,9 @@ final class CudaSession implements PersistentSession {
                     + " words; pass exactly 16 words (64 bytes)");
         }
         checkOpen();
+        if (pendingCount != 0) {
+            flush();
+        }
         MemorySegment r = ring.segment();
         long base = (long) slot * SlotLayout.SLOT_WORDS;
         for (int i = 1; i < SlotLayout.SLOT_WORDS; i++) {
@@ -329,11 +385,22 @@ final class CudaSession implements PersistentSession {
             awaitRoom(n);
         }
         U64.set(sq.segment(), (n & sqMask) * Long.BYTES, ((long) gen << 32) | Integer.toUnsignedLong(slot));
-        while ((long) TAIL.getAcquire(this) != n) {
+        publishTail(n, 1, slot, gen, flags, opcode, tenant, a0, a1, a2);
+    }
+
+    /**
+     * After submissions below {@code first} have theirs (so the tail only moves forward), writes the
+     * tail line for submissions {@code first .. first + count - 1}: tag {@code first + count}, the
+     * fields of the last one, word 0 last (release).
+     */
+    private void publishTail(long first, int count, int slot, int gen, int flags, int opcode, int tenant, int a0,
+                             int a1, int a2) {
+        while ((long) TAIL.getAcquire(this) != first) {
             Thread.onSpinWait();
         }
+        long end = first + count;
         MemorySegment line = link.segment();
-        long tag = (n + 1) << 32;
+        long tag = end << 32;
         U64.set(line, 8L, tag | Integer.toUnsignedLong(gen));
         U64.set(line, 16L, tag | Integer.toUnsignedLong(flags));
         U64.set(line, 24L, tag | Integer.toUnsignedLong(opcode));
@@ -342,7 +409,7 @@ final class CudaSession implements PersistentSession {
         U64.set(line, 48L, tag | Integer.toUnsignedLong(a1));
         U64.set(line, 56L, tag | Integer.toUnsignedLong(a2));
         U64.setRelease(line, 0L, tag | Integer.toUnsignedLong(slot));
-        TAIL.setRelease(this, n + 1);
+        TAIL.setRelease(this, end);
     }
 
     private void awaitRoom(long n) {
@@ -491,11 +558,27 @@ final class CudaSession implements PersistentSession {
      * harmless: a publication runs once however often it is announced.
      */
     private void requeuePublished() {
+        flush();
         MemorySegment r = ring.segment();
         for (int slot = 0; slot < slotCount; slot++) {
             if (Words.getAcquire(r, (long) slot * SlotLayout.SLOT_WORDS) == SlotStatus.PUBLISHED) {
                 enqueue(slot, generation[slot], ENTRY_READ_SLOT, 0, 0, 0, 0, 0);
             }
+        }
+    }
+
+    /** One word through a 4-byte copy from device memory (no snapshot of the whole buffer). */
+    @Override
+    public int controlWord(long word) {
+        checkOpen();
+        if (word < 0 || word >= options.controlBytes() / 4) {
+            return 0;
+        }
+        synchronized (copyLock) {
+            device.makeCurrent();
+            control.download(staging, 0, word * 4, 4, copyStream);
+            sync(copyStream);
+            return Words.get(staging.segment(), 0);
         }
     }
 
@@ -617,10 +700,32 @@ final class CudaSession implements PersistentSession {
         return Integer.toUnsignedLong(Words.getAcquire(link.segment(), L_HEARTBEAT));
     }
 
+    /**
+     * With {@code -Dvyre.cuda.trace=true}, prints the leader's loop period and, for slots it ran
+     * itself, the time from reading the tail line to starting the slot and the slot's run time.
+     */
+    private void printTrace(long openNanos) {
+        MemorySegment l = link.segment();
+        long loops = heartbeat();
+        long runs = (long) U64.getAcquire(l, (long) L_TRACE * 4);
+        long runNs = (long) U64.getAcquire(l, (long) L_TRACE * 4 + 8);
+        long reachNs = (long) U64.getAcquire(l, (long) L_TRACE * 4 + 16);
+        long pollNs = (long) U64.getAcquire(l, (long) L_TRACE * 4 + 24);
+        double seconds = (System.nanoTime() - openNanos) / 1e9;
+        System.err.printf(java.util.Locale.ROOT, "vyre.cuda.trace: leader loop %.3f us (%d loops in %.2f s, tail-line read %.3f us);"
+                        + " %d inline runs: line->start %.3f us, run %.3f us%n", seconds * 1e6 / Math.max(1, loops),
+                loops, seconds, pollNs / 1e3 / Math.max(1, loops / 64 * 64), runs, runs == 0 ? 0.0 : reachNs / 1e3 / runs, runs == 0 ? 0.0 : runNs / 1e3 / runs);
+    }
+
+    private final long openedNanos = System.nanoTime();
+
     @Override
     public void close() {
         if (closed) {
             return;
+        }
+        if (Boolean.getBoolean("vyre.cuda.trace")) {
+            printTrace(openedNanos);
         }
         BackendException stuck = null;
         if (!kernelFinished()) {

@@ -211,7 +211,9 @@ final class VulkanDevice implements AutoCloseable {
                     vkGetDeviceQueue(device, queueFamily, i, pq);
                     queues.add(new VkQueue(pq.get(0), device));
                 }
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
+                // Never leak the instance: the NVIDIA driver's threads crash the JVM at exit when
+                // an instance is left alive (seen on the H100 machine).
                 destroyInstance();
                 throw e;
             }
@@ -225,6 +227,9 @@ final class VulkanDevice implements AutoCloseable {
     private static synchronized void ensureLoader() {
         if (System.getProperty("org.lwjgl.system.memoryBackend") == null) {
             org.lwjgl.system.Configuration.MEMORY_BACKEND.set("ffm");
+        }
+        if (System.getProperty("org.lwjgl.system.stackSize") == null) {
+            org.lwjgl.system.Configuration.STACK_SIZE.set(512); // KiB per thread; the default 64 was too small on NVIDIA
         }
         try {
             VK.getFunctionProvider();
@@ -270,8 +275,14 @@ final class VulkanDevice implements AutoCloseable {
     private static Set<String> deviceExtensions(MemoryStack stack, VkPhysicalDevice device) {
         IntBuffer n = stack.mallocInt(1);
         vkEnumerateDeviceExtensionProperties(device, (String) null, n, null);
-        VkExtensionProperties.Buffer props = VkExtensionProperties.malloc(n.get(0), stack);
-        vkEnumerateDeviceExtensionProperties(device, (String) null, n, props);
+        // Heap, not the 64 KiB thread stack: the H100 driver lists ~200 extensions of 260 bytes.
+        try (VkExtensionProperties.Buffer props = VkExtensionProperties.malloc(n.get(0))) {
+            vkEnumerateDeviceExtensionProperties(device, (String) null, n, props);
+            return extensionNames(props);
+        }
+    }
+
+    private static Set<String> extensionNames(VkExtensionProperties.Buffer props) {
         Set<String> names = new HashSet<>();
         for (VkExtensionProperties p : props) {
             names.add(p.extensionNameString());
