@@ -79,14 +79,16 @@ public final class CudaPeerBench {
     public static void main(String[] argv) throws Exception {
         int ops = 20_000;
         int cycles = 1000;
+        boolean watchdog = false;
         Path out = null;
         for (int i = 0; i < argv.length; i++) {
             switch (argv[i]) {
                 case "--ops" -> ops = Integer.parseInt(argv[++i]);
                 case "--cycles" -> cycles = Integer.parseInt(argv[++i]);
                 case "--json" -> out = Path.of(argv[++i]);
+                case "--watchdog" -> watchdog = true;
                 default -> throw new IllegalArgumentException("unknown option " + argv[i]
-                        + ". Fix: use --ops N, --cycles N, --json FILE");
+                        + ". Fix: use --ops N, --cycles N, --json FILE, --watchdog");
             }
         }
         CudaPeerBench bench = new CudaPeerBench();
@@ -96,10 +98,16 @@ public final class CudaPeerBench {
             bench.onePass(cuda);
             bench.idle(cuda);
             bench.cycles(cuda, cycles);
-        }
-        if (out != null) {
-            Files.writeString(out, "{\"date\":\"" + Instant.now() + "\",\"results\":[" + String.join(",", bench.json)
-                    + "]}\n", StandardCharsets.UTF_8);
+            if (out != null) {
+                Files.writeString(out, "{\"date\":\"" + Instant.now() + "\",\"results\":[" + String.join(",", bench.json)
+                        + "]}\n", StandardCharsets.UTF_8);
+            }
+            if (watchdog) {
+                // last: the stalled kernel keeps the GPU busy until the process is killed
+                bench.watchdog(cuda);
+                System.out.flush();
+                Runtime.getRuntime().halt(0);
+            }
         }
     }
 
@@ -318,6 +326,32 @@ public final class CudaPeerBench {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return "interrupted";
+        }
+    }
+
+    // ---- 5. watchdog: a custom opcode that never returns stalls the kernel ----
+
+    private void watchdog(Backend cuda) {
+        var hang = dev.vyre.spi.CustomOpcodes.of(new dev.vyre.spi.CustomOpcode(0x777, null,
+                "for (;;) { asm volatile(\"nanosleep.u32 1000;\"); }", null));
+        PersistentSession s = cuda.openSession(SessionOptions.builder().slotCount(16).opcodes(hang).build());
+        s.publish(0, 0, 0x777, 0, 0, 0);
+        long t0 = System.nanoTime();
+        String outcome;
+        try {
+            boolean done = s.awaitSlotStatus(0, SlotStatus.DONE, Duration.ofSeconds(20));
+            outcome = "await returned " + done + " (no watchdog report)";
+        } catch (RuntimeException e) {
+            outcome = "await threw after " + String.format(Locale.ROOT, "%.2f", (System.nanoTime() - t0) / 1e9)
+                    + " s: " + e.getMessage();
+        }
+        System.out.println("watchdog: isAlive=" + s.isAlive() + "; " + outcome);
+        json.add("{\"bench\":\"watchdog\",\"outcome\":\"" + outcome.replace("\"", "'") + "\"}");
+        try {
+            s.close();
+            System.out.println("watchdog: close returned");
+        } catch (RuntimeException e) {
+            System.out.println("watchdog: close reported: " + e.getMessage());
         }
     }
 

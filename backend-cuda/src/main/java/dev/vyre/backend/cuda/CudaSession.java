@@ -66,7 +66,8 @@ final class CudaSession implements PersistentSession {
     static final int ENTRY_READ_SLOT = 1;
     /** Deferred publications announced with one tail update at most. */
     static final int PENDING_LIMIT = 256;
-    private static final long WATCHDOG_NANOS = Duration.ofSeconds(2).toNanos();
+    private static final int WATCHDOG_SECONDS = 2;
+    private static final long WATCHDOG_NANOS = Duration.ofSeconds(WATCHDOG_SECONDS).toNanos();
     private static final VarHandle U64 =
             ValueLayout.JAVA_LONG.withOrder(ByteOrder.LITTLE_ENDIAN).varHandle();
     private static final VarHandle RESERVED;
@@ -123,8 +124,8 @@ final class CudaSession implements PersistentSession {
     private int mailSeq;
     private volatile boolean closed;
     private volatile boolean kernelFinished;
-    private long lastHeartbeat = -1;
-    private long lastHeartbeatNanos = System.nanoTime();
+    private volatile long lastHeartbeat = -1;
+    private volatile long lastHeartbeatNanos = System.nanoTime();
 
     CudaSession(CudaBackend backend, CudaDevice device, SessionOptions options) {
         this.backend = backend;
@@ -488,9 +489,18 @@ final class CudaSession implements PersistentSession {
         return true;
     }
 
-    /** Throws when the kernel died with an error (a fault, not a SHUTDOWN). */
+    /**
+     * The watchdog: throws when the kernel died with an error, or when it runs but its leader's
+     * heartbeat has not moved for {@value #WATCHDOG_SECONDS} s (a stalled kernel), instead of
+     * letting a wait hang.
+     */
     private void checkKernel() {
-        kernelFinished();
+        if (!kernelFinished() && !isAlive()) {
+            throw new BackendException("the CUDA megakernel stopped making progress: its heartbeat has not moved"
+                    + " for " + WATCHDOG_SECONDS + " s while slots wait", "a slot is running unbounded work (a custom"
+                    + " opcode that never returns?); close the session, and restart the process if close reports"
+                    + " that the kernel did not stop");
+        }
     }
 
     private boolean kernelFinished() {
@@ -729,7 +739,17 @@ final class CudaSession implements PersistentSession {
         }
         BackendException stuck = null;
         if (!kernelFinished()) {
-            writeControlWord(ControlLayout.SHUTDOWN, 1);
+            try {
+                writeControlWord(ControlLayout.SHUTDOWN, 1);
+            } catch (BackendException leaderStalled) {
+                // the leader cannot take mail; the workers still read control word 0 themselves
+                synchronized (copyLock) {
+                    device.makeCurrent();
+                    Words.set(staging.segment(), 0, 1);
+                    control.upload(staging, 0, 0, 4, copyStream);
+                    sync(copyStream);
+                }
+            }
             if (!awaitTermination(Duration.ofSeconds(10))) {
                 stuck = new BackendException("the CUDA megakernel did not stop within 10 s of SHUTDOWN; its memory"
                         + " is left allocated so the running kernel cannot fault", "restart the process");

@@ -12,10 +12,16 @@ import dev.vyre.spi.Probe;
  */
 public final class VulkanBackendProvider implements BackendProvider {
 
-    /** Rank between CUDA (100) and the reference backend (0). */
+    /** Rank on a GPU: between CUDA (100) and the reference backend (0). */
     public static final int PRIORITY = 50;
+    /**
+     * Rank on a CPU device (lavapipe): below the reference backend, because a CPU device runs only
+     * one-pass dispatches (no persistent sessions), so it must not become the default.
+     */
+    public static final int CPU_DEVICE_PRIORITY = -10;
 
     private static volatile Probe cached;
+    private static volatile boolean cpuDevice;
 
     /** Creates the provider; loads nothing native until {@link #probe()} or {@link #open()}. */
     public VulkanBackendProvider() {
@@ -26,9 +32,10 @@ public final class VulkanBackendProvider implements BackendProvider {
         return "vulkan";
     }
 
+    /** @return {@link #PRIORITY}, or {@link #CPU_DEVICE_PRIORITY} once the probe found a CPU device */
     @Override
     public int priority() {
-        return PRIORITY;
+        return cpuDevice ? CPU_DEVICE_PRIORITY : PRIORITY;
     }
 
     @Override
@@ -44,6 +51,7 @@ public final class VulkanBackendProvider implements BackendProvider {
     /** Probes without the per-process cache (tests that change the device selection). */
     static Probe probeNow() {
         try (VulkanDevice device = VulkanDevice.open(false)) {
+            cpuDevice = device.isCpu();
             return Probe.available(device.name() + " (Vulkan " + device.apiVersionText() + ")",
                     "Vulkan driver " + device.driverVersionText() + ", LWJGL 3.4.3");
         } catch (BackendException e) {

@@ -14,13 +14,19 @@ class VulkanProbeTest {
     void probeNeverThrowsAndExplainsItself() {
         VulkanBackendProvider provider = new VulkanBackendProvider();
         assertEquals("vulkan", provider.name());
-        assertEquals(50, provider.priority());
         Probe p = provider.probe();
         assertNotNull(p);
         if (p.available()) {
             assertFalse(p.device().isEmpty());
             assertTrue(p.driver().contains("LWJGL 3.4.3"), p.driver());
+            boolean cpu;
+            try (VulkanDevice device = VulkanDevice.open(false)) {
+                cpu = device.isCpu();
+            }
+            assertEquals(cpu ? VulkanBackendProvider.CPU_DEVICE_PRIORITY : VulkanBackendProvider.PRIORITY,
+                    provider.priority(), "a CPU device must rank below the reference backend");
         } else {
+            assertEquals(VulkanBackendProvider.PRIORITY, provider.priority());
             assertTrue(p.reason().contains("Fix: "), p.reason());
         }
     }
