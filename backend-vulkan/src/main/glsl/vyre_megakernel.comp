@@ -28,6 +28,11 @@ layout(std430, set = 0, binding = 2) coherent buffer DebugBuf { uint D[]; };
 layout(std430, set = 0, binding = 3) coherent buffer IoBuf { uint Q[]; };
 layout(std430, set = 0, binding = 4) coherent readonly buffer DataBuf { uint B[]; };
 layout(std430, set = 0, binding = 5) coherent buffer LinkBuf { uint L[]; };
+#ifdef VYRE_PERSISTENT
+// Status mirror (StatusMirror.java): host-cached system memory the host polls instead of reading
+// BAR-mapped VRAM. The shader only ever writes it (on NVIDIA a shader polling system memory hangs).
+layout(std430, set = 0, binding = 6) coherent writeonly buffer MirrorBuf { uint M[]; };
+#endif
 
 // link block words (must match VulkanLink.java)
 #define L_CONTROL_WORDS 0
@@ -44,6 +49,13 @@ layout(std430, set = 0, binding = 5) coherent buffer LinkBuf { uint L[]; };
 #define L_STOPPED 17
 #define L_CLOCK_LO 18
 #define L_CLOCK_HI 19
+#define L_GEN_BASE 64u
+
+// status mirror words (must match StatusMirror.java)
+#define M_DONE_COUNT 0u
+#define M_HEARTBEAT 1u
+#define M_STATUS_BASE 32u
+#define M_GEN_SHIFT 3u
 
 #define MODE_CLOCK_PROBE 1u
 
@@ -83,11 +95,14 @@ layout(std430, set = 0, binding = 5) coherent buffer LinkBuf { uint L[]; };
 #define LOAD_RLX(x) atomicLoad(x, gl_ScopeDevice, 0, gl_SemanticsRelaxed)
 #define STORE_REL(x, v) atomicStore(x, v, gl_ScopeDevice, gl_StorageSemanticsBuffer, gl_SemanticsRelease | gl_SemanticsMakeAvailable)
 #define STORE_RLX(x, v) atomicStore(x, v, gl_ScopeDevice, 0, gl_SemanticsRelaxed)
+// mirror stores: a release store (a plain strong store on the device), never a read-modify-write atomic
+#define MIRROR_STORE(x, v) STORE_REL(x, v)
 #else
 #define LOAD_ACQ(x) atomicAdd(x, 0u)
 #define LOAD_RLX(x) atomicAdd(x, 0u)
 #define STORE_REL(x, v) { memoryBarrierBuffer(); atomicExchange(x, v); }
 #define STORE_RLX(x, v) atomicExchange(x, v)
+#define MIRROR_STORE(x, v) { memoryBarrierBuffer(); x = v; }
 #endif
 
 // ---- the executing slot (also what a custom GLSL snippet sees, see docs/PROTOCOL.md) ----
@@ -397,6 +412,11 @@ void vyre_try_slot(uint s) {
     uint tenant = LOAD_RLX(R[base + 2u]);
     if (!vyre_authorised(tenant)) return;
     if (atomicCompSwap(R[base], ST_PUBLISHED, ST_CLAIMED) != ST_PUBLISHED) return;
+#ifdef VYRE_PERSISTENT
+    // the host wrote the slot's generation before its status: tag the mirror entries with it
+    uint tag = LOAD_RLX(L[L_GEN_BASE + s]) << M_GEN_SHIFT;
+    MIRROR_STORE(M[M_STATUS_BASE + s], tag | ST_CLAIMED);
+#endif
     vyre_slot = s;
     vyre_opcode = LOAD_RLX(R[base + 1u]);
     vyre_tenant = tenant;
@@ -408,6 +428,10 @@ void vyre_try_slot(uint s) {
     if (vyre_result == ST_DONE) atomicAdd(C[C_DONE_COUNT], 1u);
     memoryBarrierBuffer();
     STORE_REL(R[base], vyre_result);
+#ifdef VYRE_PERSISTENT
+    // after the effects, DONE_COUNT and the ring status (release): the host trusts a mirrored DONE
+    MIRROR_STORE(M[M_STATUS_BASE + s], tag | vyre_result);
+#endif
 }
 
 void vyre_load_sizes() {
@@ -428,6 +452,7 @@ void main() {
     uint stride = L[L_STRIDE];
     uint gid = gl_GlobalInvocationID.x;
     uint beat = 0u;
+    uint mirroredDone = 0u;
     while (true) {
         if (gl_LocalInvocationIndex == 0u) vyre_stop = vyre_load_control(C_SHUTDOWN);
         barrier();
@@ -438,6 +463,13 @@ void main() {
         if (gid == 0u) {
             ++beat;
             STORE_REL(L[L_HEARTBEAT], beat);
+            // one writer keeps the mirrored DONE_COUNT monotonic; it lags by at most one sweep
+            uint done = LOAD_ACQ(C[C_DONE_COUNT]);
+            if (done != mirroredDone) {
+                mirroredDone = done;
+                MIRROR_STORE(M[M_DONE_COUNT], done);
+            }
+            if ((beat & 63u) == 0u) MIRROR_STORE(M[M_HEARTBEAT], beat);
         }
     }
     if (gid == 0u) {

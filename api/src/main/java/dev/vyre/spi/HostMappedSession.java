@@ -160,6 +160,36 @@ public abstract class HostMappedSession implements PersistentSession {
     }
 
     /**
+     * Like {@link #onPayloadWritten(int)}, with the status word about to be release-stored. A backend
+     * that tracks statuses on the host (a host-cached status mirror) records it here. Default: calls
+     * {@link #onPayloadWritten(int)}.
+     */
+    protected void onPayloadWritten(int slot, int status) {
+        onPayloadWritten(slot);
+    }
+
+    /**
+     * Reads a slot's status word. With {@code exact} false the backend may answer from a cheaper,
+     * possibly older copy (never a state the slot has not been in since the host last wrote it);
+     * with {@code exact} true it must return the ring's current word (acquire). Used by
+     * {@link #slotStatus}, {@link #awaitSlotStatus} (exact when about to park and at the deadline)
+     * and the publish check (exact before refusing). Default: the ring word (acquire) either way.
+     */
+    protected int statusWord(int slot, boolean exact) {
+        return Words.getAcquire(ring, (long) slot * SlotLayout.SLOT_WORDS);
+    }
+
+    /**
+     * @return true when DONE_COUNT (control word 1) has reached {@code goal} (wrapping compare). With
+     *         {@code exact} false the backend may answer false from an older copy; a true answer must
+     *         hold for the real word. Used by {@link #awaitDoneCount} (exact when about to park and at
+     *         the deadline). Default: reads the control word (acquire) either way.
+     */
+    protected boolean doneCountReached(int goal, boolean exact) {
+        return Words.getAcquire(control, ControlLayout.DONE_COUNT) - goal >= 0;
+    }
+
+    /**
      * Called from {@link #awaitSlotStatus} and {@link #awaitDoneCount} each time they are about to park
      * (not while spinning). A backend with a watchdog throws a {@link BackendException} here when its
      * interpreter stopped making progress, so waits fail with a clear message. Default: nothing.
@@ -210,18 +240,9 @@ public abstract class HostMappedSession implements PersistentSession {
     @Override
     public final void publish(int slot, int tenant, int opcode, int arg0, int arg1, int arg2) {
         long base = checkPublishable(slot, opcode);
-        MemorySegment r = ring;
-        Words.set(r, base + SlotLayout.OPCODE_WORD, opcode);
-        Words.set(r, base + SlotLayout.TENANT_WORD, tenant);
-        Words.set(r, base + SlotLayout.PRIORITY_WORD, Priority.NORMAL);
-        Words.set(r, base + SlotLayout.ARG0_WORD, arg0);
-        Words.set(r, base + SlotLayout.ARG0_WORD + 1, arg1);
-        Words.set(r, base + SlotLayout.ARG0_WORD + 2, arg2);
-        for (int i = 3; i < SlotLayout.ARGS_PER_SLOT; i++) {
-            Words.set(r, base + SlotLayout.ARG0_WORD + i, 0);
-        }
-        onPayloadWritten(slot);
-        Words.setRelease(r, base, SlotStatus.PUBLISHED);
+        writePayload(base, tenant, opcode, arg0, arg1, arg2);
+        onPayloadWritten(slot, SlotStatus.PUBLISHED);
+        Words.setRelease(ring, base, SlotStatus.PUBLISHED);
         onPublished(slot);
     }
 
@@ -246,13 +267,38 @@ public abstract class HostMappedSession implements PersistentSession {
         for (int i = 0; i < SlotLayout.ARGS_PER_SLOT; i++) {
             Words.set(r, base + SlotLayout.ARG0_WORD + i, i < argCount ? args[i] : 0);
         }
-        onPayloadWritten(slot);
+        onPayloadWritten(slot, SlotStatus.PUBLISHED);
         Words.setRelease(r, base, SlotStatus.PUBLISHED);
         onPublished(slot);
     }
 
-    /** Validates as {@code Megakernel.publishSlot}: slot range, opcode, status (acquire). */
-    private long checkPublishable(int slot, int opcode) {
+    /**
+     * Writes words 1..15 of a three-argument slot (opcode, tenant, NORMAL priority, arguments, zeros);
+     * the status word is left to the caller.
+     *
+     * @param base the slot's first word index ({@code slot * 16}, from {@link #checkPublishable})
+     */
+    protected final void writePayload(long base, int tenant, int opcode, int arg0, int arg1, int arg2) {
+        MemorySegment r = ring;
+        Words.set(r, base + SlotLayout.OPCODE_WORD, opcode);
+        Words.set(r, base + SlotLayout.TENANT_WORD, tenant);
+        Words.set(r, base + SlotLayout.PRIORITY_WORD, Priority.NORMAL);
+        Words.set(r, base + SlotLayout.ARG0_WORD, arg0);
+        Words.set(r, base + SlotLayout.ARG0_WORD + 1, arg1);
+        Words.set(r, base + SlotLayout.ARG0_WORD + 2, arg2);
+        for (int i = 3; i < SlotLayout.ARGS_PER_SLOT; i++) {
+            Words.set(r, base + SlotLayout.ARG0_WORD + i, 0);
+        }
+    }
+
+    /**
+     * Validates as {@code Megakernel.publishSlot}: open, slot range, opcode, status ({@link #statusWord},
+     * exact before refusing).
+     *
+     * @return the slot's first word index
+     * @throws QueueFullException as {@link #publish(int, int, int, int, int, int)}
+     */
+    protected final long checkPublishable(int slot, int opcode) {
         ensureOpen();
         if (slot < 0 || slot >= slotCount) {
             throw QueueFullException.submission(FIX_SLOT_RANGE);
@@ -261,7 +307,7 @@ public abstract class HostMappedSession implements PersistentSession {
             throw QueueFullException.submission(FIX_OPCODE);
         }
         long base = (long) slot * SlotLayout.SLOT_WORDS;
-        if (!SlotStatus.isPublishable(Words.getAcquire(ring, base))) {
+        if (!SlotStatus.isPublishable(statusWord(slot, false)) && !SlotStatus.isPublishable(statusWord(slot, true))) {
             throw QueueFullException.submission(FIX_STATUS);
         }
         return base;
@@ -278,7 +324,7 @@ public abstract class HostMappedSession implements PersistentSession {
         for (int i = 1; i < SlotLayout.SLOT_WORDS; i++) {
             Words.set(ring, base + i, words[i]);
         }
-        onPayloadWritten(slot);
+        onPayloadWritten(slot, words[SlotLayout.STATUS_WORD]);
         Words.setRelease(ring, base, words[SlotLayout.STATUS_WORD]);
         onPublished(slot);
     }
@@ -287,7 +333,7 @@ public abstract class HostMappedSession implements PersistentSession {
     public final int slotStatus(int slot) {
         ensureOpen();
         checkSlot(slot);
-        return Words.getAcquire(ring, (long) slot * SlotLayout.SLOT_WORDS);
+        return statusWord(slot, false);
     }
 
     @Override
@@ -300,22 +346,24 @@ public abstract class HostMappedSession implements PersistentSession {
     public final boolean awaitSlotStatus(int slot, int status, Duration timeout) {
         ensureOpen();
         checkSlot(slot);
-        long base = (long) slot * SlotLayout.SLOT_WORDS;
         long deadline = System.nanoTime() + timeout.toNanos();
         int spins = 0;
         long park = MIN_PARK_NANOS;
         while (true) {
-            if (Words.getAcquire(ring, base) == status) {
+            if (statusWord(slot, false) == status) {
                 return true;
             }
             if (System.nanoTime() - deadline >= 0 || closed) {
-                return false;
+                return !closed && statusWord(slot, true) == status;
             }
             if (spins < SPIN_LIMIT) {
                 spins++;
                 Thread.onSpinWait();
             } else {
                 onAwaitIdle();
+                if (statusWord(slot, true) == status) {
+                    return true;
+                }
                 LockSupport.parkNanos(park);
                 park = Math.min(park << 1, MAX_PARK_NANOS);
             }
@@ -330,17 +378,20 @@ public abstract class HostMappedSession implements PersistentSession {
         int spins = 0;
         long park = MIN_PARK_NANOS;
         while (true) {
-            if (Words.getAcquire(control, ControlLayout.DONE_COUNT) - goal >= 0) {
+            if (doneCountReached(goal, false)) {
                 return true;
             }
             if (System.nanoTime() - deadline >= 0 || closed) {
-                return false;
+                return !closed && doneCountReached(goal, true);
             }
             if (spins < SPIN_LIMIT) {
                 spins++;
                 Thread.onSpinWait();
             } else {
                 onAwaitIdle();
+                if (doneCountReached(goal, true)) {
+                    return true;
+                }
                 LockSupport.parkNanos(park);
                 park = Math.min(park << 1, MAX_PARK_NANOS);
             }

@@ -32,6 +32,26 @@ final class DeviceBlock implements AutoCloseable {
      * @throws BackendException when no memory type fits or the allocation fails
      */
     DeviceBlock(VulkanDevice device, long size, int required, int... preferred) {
+        this(device, size, bits -> device.memoryType(bits, required, preferred), "0x" + Integer.toHexString(required));
+    }
+
+    /**
+     * A block in host memory the host reads from its caches: HOST_VISIBLE | HOST_COHERENT, preferring
+     * HOST_CACHED, and not DEVICE_LOCAL where the device has host-visible memory that is not (a
+     * discrete GPU: its DEVICE_LOCAL | HOST_VISIBLE memory is uncached BAR-mapped VRAM).
+     *
+     * @throws BackendException when no memory type fits or the allocation fails
+     */
+    static DeviceBlock hostCached(VulkanDevice device, long size) {
+        int coherent = VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT;
+        int avoid = device.unifiedMemory() ? 0 : VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT;
+        return new DeviceBlock(device, size, bits -> {
+            int t = device.memoryTypeAvoiding(bits, coherent | VK_MEMORY_PROPERTY_HOST_CACHED_BIT, avoid);
+            return t >= 0 ? t : device.memoryTypeAvoiding(bits, coherent, avoid);
+        }, "0x" + Integer.toHexString(coherent) + " (not DEVICE_LOCAL)");
+    }
+
+    private DeviceBlock(VulkanDevice device, long size, java.util.function.IntUnaryOperator typeFor, String flags) {
         this.device = device;
         this.size = size;
         try (MemoryStack stack = stackPush()) {
@@ -44,10 +64,10 @@ final class DeviceBlock implements AutoCloseable {
             buffer = pb.get(0);
             VkMemoryRequirements req = VkMemoryRequirements.malloc(stack);
             vkGetBufferMemoryRequirements(device.device(), buffer, req);
-            memoryType = device.memoryType(req.memoryTypeBits(), required, preferred);
+            memoryType = typeFor.applyAsInt(req.memoryTypeBits());
             if (memoryType < 0) {
                 vkDestroyBuffer(device.device(), buffer, null);
-                throw new BackendException("no Vulkan memory type with flags 0x" + Integer.toHexString(required)
+                throw new BackendException("no Vulkan memory type with flags " + flags
                         + " for a " + size + "-byte buffer", "use a device whose driver offers host-visible memory");
             }
             VkMemoryAllocateInfo mai = VkMemoryAllocateInfo.calloc(stack).sType$Default()

@@ -19,13 +19,16 @@ import org.lwjgl.vulkan.VkShaderModuleCreateInfo;
 import org.lwjgl.vulkan.VkWriteDescriptorSet;
 
 /**
- * A compiled megakernel variant: descriptor set layout (bindings 0..5, storage buffers: control,
- * ring, debug log, IO queue, data, link block), pipeline layout and compute pipeline.
+ * A compiled megakernel variant: descriptor set layout (bindings 0..6, storage buffers: control,
+ * ring, debug log, IO queue, data, link block, status mirror), pipeline layout and compute pipeline.
  */
 final class Kernel implements AutoCloseable {
 
-    /** Storage-buffer bindings: control, ring, debug log, IO queue, data, link. */
-    static final int BINDINGS = 6;
+    /**
+     * Storage-buffer bindings: control, ring, debug log, IO queue, data, link, status mirror (host-cached
+     * memory the persistent shader writes and never reads; see {@link StatusMirror}).
+     */
+    static final int BINDINGS = 7;
 
     private final VulkanDevice device;
     private final long setLayout;
@@ -83,7 +86,7 @@ final class Kernel implements AutoCloseable {
     }
 
     /**
-     * Allocates a descriptor pool with one set for this kernel and points bindings 0..5 at
+     * Allocates a descriptor pool with one set for this kernel and points bindings 0..6 at
      * {@code (buffer, offset, range)} triples.
      *
      * @return {@code [pool, set]}

@@ -323,6 +323,7 @@ public final class VulkanBackend implements Backend {
             sizes[i] = Math.max(4, (parts[i].length + 3L) & ~3L);
         }
         sizes[5] = VulkanLink.BYTES;
+        sizes[6] = 4; // status mirror: only the persistent shader writes it
         OnePassBuffers b = ensureOnePass(sizes);
         long[] offsets = b.offsets;
         MemorySegment host = b.host();
@@ -532,7 +533,7 @@ public final class VulkanBackend implements Backend {
 
     /** @return {@code [device ticks, host nanos]} sampled by one probe dispatch */
     private long[] probeClock(Kernel kernel) {
-        long[] sizes = {640, 64, DebugLogLayout.BUFFER_BYTES, 32, 4, VulkanLink.BYTES};
+        long[] sizes = {640, 64, DebugLogLayout.BUFFER_BYTES, 32, 4, VulkanLink.BYTES, 4};
         OnePassBuffers b = ensureOnePass(sizes);
         MemorySegment host = b.host();
         host.asSlice(0, b.total).fill((byte) 0);
@@ -556,7 +557,7 @@ public final class VulkanBackend implements Backend {
         checkOpen();
         synchronized (dispatchLock) {
             Kernel kernel = kernel(false, CustomOpcodes.none());
-            long[] sizes = {640, 64, DebugLogLayout.BUFFER_BYTES, 32, 4, VulkanLink.BYTES};
+            long[] sizes = {640, 64, DebugLogLayout.BUFFER_BYTES, 32, 4, VulkanLink.BYTES, 4};
             OnePassBuffers b = ensureOnePass(sizes);
             MemorySegment host = b.host();
             host.asSlice(0, b.total).fill((byte) 0);

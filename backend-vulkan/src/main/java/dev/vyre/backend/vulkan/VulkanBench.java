@@ -18,8 +18,13 @@ import java.util.Map;
  * Vulkan benchmark with its peers in one run (docs/PERFORMANCE.md, Vulkan):
  * <ul>
  *   <li>{@code submit+fence}: vkQueueSubmit of a 1-invocation dispatch + spin on the fence, per op;</li>
+ *   <li>{@code mirror_check}: one slot through a persistent session, seen DONE in the host-cached status
+ *       mirror and in the ring (BAR); where the buffers live;</li>
+ *   <li>{@code host_publish_ns}: host cost of publish() / publishDeferred() into a ring the shader leaves
+ *       alone (unauthorised tenant), per slot;</li>
  *   <li>{@code persistent}: publish one ATOMIC_ADD slot, spin on its status until DONE (p50/p99/p99.9);</li>
- *   <li>{@code throughput}: one Java publisher over a recycled ring, slots/s from DONE_COUNT;</li>
+ *   <li>{@code throughput}: one Java publisher over a recycled ring, slots/s from DONE_COUNT, with
+ *       publish() and with publishDeferred() + flush() every 64 slots;</li>
  *   <li>{@code one-pass}: Backend.dispatch of 1, 64, 4,096 and 65,536 ATOMIC_ADD slots (median).</li>
  * </ul>
  * Usage: {@code VulkanBench [--seconds S] [--json FILE]}.
@@ -49,8 +54,12 @@ public final class VulkanBench {
             b.submitFenceRoundTrips(2000);
             out.put("submit_fence_us", percentiles(b.submitFenceRoundTrips(20000)));
             if (b.capabilities().persistent()) {
-                out.put("persistent_rtt_us", latency(b, seconds));
-                out.put("throughput_slots_per_s", throughput(b, seconds));
+                double s = seconds;
+                section(out, "mirror_check", () -> mirrorCheck(b));
+                section(out, "host_publish_ns", () -> hostPublish(b));
+                section(out, "persistent_rtt_us", () -> latency(b, s));
+                section(out, "throughput_slots_per_s", () -> throughput(b, s, 0));
+                section(out, "throughput_deferred64_slots_per_s", () -> throughput(b, s, 64));
             } else {
                 out.put("persistent", "off on this device");
             }
@@ -65,6 +74,96 @@ public final class VulkanBench {
         if (json != null) {
             Files.writeString(json, text);
         }
+    }
+
+    /** Runs one section; a failure becomes its entry ("FAILED: ...") and is printed, the rest still runs. */
+    private static void section(Map<String, Object> out, String name, java.util.function.Supplier<Object> body) {
+        try {
+            out.put(name, body.get());
+        } catch (RuntimeException e) {
+            String text = "FAILED: " + e;
+            out.put(name, text);
+            System.err.println(name + " " + text);
+            e.printStackTrace();
+        }
+    }
+
+    /**
+     * One slot through a session: how long until the status mirror (host-cached, what the host polls)
+     * and the ring (BAR) show DONE. If the mirror never does, GPU writes to host memory stay in the
+     * GPU's caches while the dispatch runs on this driver: waits still finish (they confirm in BAR
+     * memory before parking) but spin far slower.
+     */
+    private static Map<String, Object> mirrorCheck(VulkanBackend b) {
+        SessionOptions o = SessionOptions.builder().slotCount(64).observableSlots(16).build();
+        try (VulkanSession s = (VulkanSession) b.openSession(o)) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("placement", s.placement());
+            for (int round = 0; round < 3; round++) {
+                long t0 = System.nanoTime();
+                s.publish(0, 0, Opcodes.ATOMIC_ADD, 1, 160, 0);
+                long deadline = t0 + 2_000_000_000L;
+                long mirrorNs = -1;
+                while (System.nanoTime() < deadline) {
+                    if (s.slotStatus(0) == SlotStatus.DONE) {
+                        mirrorNs = System.nanoTime() - t0;
+                        break;
+                    }
+                    Thread.onSpinWait();
+                }
+                int ring = s.ringStatus(0);
+                m.put("round" + round, "mirror DONE after " + (mirrorNs < 0 ? "NEVER (2 s)" : mirrorNs / 1e3 + " us")
+                        + ", ring status " + SlotStatus.name(ring) + ", control[160] " + s.controlWord(160));
+                if (mirrorNs < 0) {
+                    m.put("verdict", ring == SlotStatus.DONE
+                            ? "MIRROR BROKEN: the ring says DONE but the host-cached mirror never did; the shader's"
+                                    + " writes to system memory are not reaching the host while it runs"
+                            : "SHADER NOT RUNNING SLOTS: the ring status is " + SlotStatus.name(ring) + ", alive "
+                                    + s.isAlive());
+                    return m;
+                }
+                if (!s.awaitSlotStatus(0, SlotStatus.DONE, java.time.Duration.ofSeconds(1))) {
+                    throw new IllegalStateException("awaitSlotStatus(DONE) failed after the mirror showed DONE");
+                }
+            }
+            m.put("done_count", s.doneCount());
+            m.put("verdict", s.doneCount() == 3 && s.controlWord(160) == 3 ? "OK"
+                    : "WRONG: expected DONE_COUNT 3 and control[160] 3");
+            return m;
+        }
+    }
+
+    /** Host cost per slot of publish() and publishDeferred() (flush every 64) with tenant 31 (not authorised). */
+    private static Map<String, Object> hostPublish(VulkanBackend b) {
+        int ring = 4096;
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int mode = 0; mode < 2; mode++) {
+            long best = Long.MAX_VALUE;
+            for (int rep = 0; rep < 5; rep++) {
+                SessionOptions o = SessionOptions.builder().slotCount(ring).observableSlots(16).build();
+                try (PersistentSession s = b.openSession(o)) {
+                    long t0 = System.nanoTime();
+                    for (int i = 0; i < ring; i++) {
+                        if (mode == 0) {
+                            s.publish(i, 31, Opcodes.ATOMIC_ADD, 1, 160, 0);
+                        } else {
+                            s.publishDeferred(i, 31, Opcodes.ATOMIC_ADD, 1, 160, 0);
+                            if ((i & 63) == 63) {
+                                s.flush();
+                            }
+                        }
+                    }
+                    best = Math.min(best, System.nanoTime() - t0);
+                    if (s.slotStatus(ring - 1) != SlotStatus.PUBLISHED) {
+                        throw new IllegalStateException("slot " + (ring - 1) + " is " + SlotStatus.name(
+                                s.slotStatus(ring - 1)) + " after publishing with an unauthorised tenant, expected"
+                                + " PUBLISHED");
+                    }
+                }
+            }
+            m.put(mode == 0 ? "publish" : "publishDeferred64", (double) best / ring);
+        }
+        return m;
     }
 
     private static Map<String, Object> latency(VulkanBackend b, double seconds) {
@@ -83,8 +182,8 @@ public final class VulkanBench {
                 s.publish(slot, 0, Opcodes.ATOMIC_ADD, 1, 160, 0);
                 long spins = 0;
                 while (s.slotStatus(slot) != SlotStatus.DONE) {
-                    if (++spins % 1_000_000 == 0 && !s.isAlive()) {
-                        throw new IllegalStateException("the persistent shader stopped (watchdog)");
+                    if (++spins % 1_000_000 == 0) {
+                        stuck(s, slot, t0);
                     }
                     Thread.onSpinWait();
                 }
@@ -98,7 +197,21 @@ public final class VulkanBench {
         }
     }
 
-    private static double throughput(VulkanBackend b, double seconds) {
+    /** Throws with what the host sees when a slot has not finished for a second. */
+    private static void stuck(PersistentSession s, int slot, long since) {
+        if (System.nanoTime() - since < 1_000_000_000L) {
+            return;
+        }
+        VulkanSession v = (VulkanSession) s;
+        throw new IllegalStateException("slot " + slot + " not DONE after 1 s: mirror says "
+                + SlotStatus.name(s.slotStatus(slot)) + ", ring (BAR) says " + SlotStatus.name(v.ringStatus(slot))
+                + ", alive " + s.isAlive() + ", heartbeat " + v.heartbeat() + "; " + v.placement()
+                + (v.ringStatus(slot) == SlotStatus.DONE ? " -> the status mirror is not updated by the shader"
+                        : " -> the shader does not run the slot"));
+    }
+
+    /** @param batch 0: publish(); else publishDeferred() with flush() every {@code batch} slots */
+    private static double throughput(VulkanBackend b, double seconds, int batch) {
         int ring = 4096;
         SessionOptions o = SessionOptions.builder().slotCount(ring).observableSlots(ring).build();
         try (PersistentSession s = b.openSession(o)) {
@@ -109,13 +222,28 @@ public final class VulkanBench {
             boolean measuring = false;
             int slot = 0;
             long published = 0;
+            long waitingSince = 0;
             while (true) {
                 int st = s.slotStatus(slot);
                 if (st == SlotStatus.EMPTY || st == SlotStatus.DONE) {
-                    s.publish(slot, 0, Opcodes.ATOMIC_ADD, 1, 160 + slot, 0);
+                    if (batch == 0) {
+                        s.publish(slot, 0, Opcodes.ATOMIC_ADD, 1, 160 + slot, 0);
+                    } else {
+                        s.publishDeferred(slot, 0, Opcodes.ATOMIC_ADD, 1, 160 + slot, 0);
+                        if ((published + 1) % batch == 0) {
+                            s.flush();
+                        }
+                    }
                     published++;
+                    waitingSince = 0;
                     slot = slot + 1 == ring ? 0 : slot + 1;
                 } else {
+                    s.flush();
+                    if (waitingSince == 0) {
+                        waitingSince = System.nanoTime();
+                    } else {
+                        stuck(s, slot, waitingSince);
+                    }
                     Thread.onSpinWait();
                 }
                 if ((published & 1023) == 0) {

@@ -405,6 +405,21 @@ final class VulkanDevice implements AutoCloseable {
         return -1;
     }
 
+    /**
+     * @param required flags the type must have
+     * @param avoid    flags the type must not have
+     * @return the first memory type allowed by {@code typeBits} with {@code required} and none of
+     *         {@code avoid}, or -1
+     */
+    int memoryTypeAvoiding(int typeBits, int required, int avoid) {
+        for (int i = 0; i < memoryFlags.length; i++) {
+            if ((typeBits & (1 << i)) != 0 && (memoryFlags[i] & required) == required && (memoryFlags[i] & avoid) == 0) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     /** @return property flags of memory type {@code index} */
     int memoryFlags(int index) {
         return memoryFlags[index];

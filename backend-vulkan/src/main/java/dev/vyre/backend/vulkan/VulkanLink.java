@@ -25,8 +25,19 @@ final class VulkanLink {
     static final int CLOCK_LO = 18;
     static final int CLOCK_HI = 19;
     static final int MODE_CLOCK_PROBE = 1;
-    /** Bytes of the block. */
+    /**
+     * First word of the persistent session's generation array: word {@code GEN_BASE + s} holds the
+     * generation of the host's latest write to slot {@code s}, which the shader copies into the status
+     * mirror (see {@link StatusMirror}).
+     */
+    static final int GEN_BASE = 64;
+    /** Bytes of the block without a generation array (one-pass dispatches). */
     static final long BYTES = 256;
+
+    /** @return bytes of a persistent session's block: the header and one generation word per slot */
+    static long persistentBytes(int slots) {
+        return BYTES + 4L * slots;
+    }
 
     private VulkanLink() {
     }

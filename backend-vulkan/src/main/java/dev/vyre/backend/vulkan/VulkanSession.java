@@ -6,7 +6,9 @@ import static org.lwjgl.vulkan.VK10.*;
 import dev.vyre.protocol.BackendException;
 import dev.vyre.protocol.DebugLogLayout;
 import dev.vyre.protocol.IoQueueLayout;
+import dev.vyre.protocol.ControlLayout;
 import dev.vyre.protocol.SlotLayout;
+import dev.vyre.protocol.SlotStatus;
 import dev.vyre.protocol.Words;
 import dev.vyre.spi.HostMappedSession;
 import dev.vyre.spi.SessionOptions;
@@ -26,6 +28,16 @@ import org.lwjgl.vulkan.VkCommandBuffer;
  * HOST_VISIBLE | HOST_COHERENT memory. Host stores to BAR memory are write-combined, so a full fence
  * orders a slot's payload before its status and flushes the status towards the device.
  *
+ * <p>Host reads: BAR reads are uncached PCIe reads (about 1 µs each), so everything the host polls
+ * (slot statuses, DONE_COUNT, the heartbeat) comes from a {@link StatusMirror} in host-cached system
+ * memory that the shader writes; the ring and control words are read from BAR only to confirm (before
+ * refusing a publish, before parking in a wait, at a wait's deadline) and for snapshots, which
+ * therefore stay byte-identical to the reference backend.
+ *
+ * <p>Deferred publishing ({@link #publishDeferred}): payloads and generations are written at once,
+ * the statuses of up to {@value #MAX_DEFERRED} slots together in {@link #flush()}, between two fences
+ * (two fences per batch instead of two per slot).
+ *
  * <p>Watchdog: workgroup 0 bumps a heartbeat word in the link block once per sweep. A session whose
  * heartbeat has not moved for {@link #watchdogNanos} while its dispatch is still running reports
  * {@link #isAlive()} false, and waits on it fail with a {@link BackendException} instead of hanging.
@@ -33,6 +45,8 @@ import org.lwjgl.vulkan.VkCommandBuffer;
 final class VulkanSession extends HostMappedSession {
 
     private static final long STOP_TIMEOUT_NANOS = Duration.ofSeconds(10).toNanos();
+    /** Deferred publications held before {@link #publishDeferred} flushes on its own. */
+    static final int MAX_DEFERRED = 256;
 
     private final VulkanBackend backend;
     private final VulkanDevice device;
@@ -45,7 +59,12 @@ final class VulkanSession extends HostMappedSession {
     private final Submitter submitter;
     private final long watchdogNanos;
     private final boolean fenced;
+    private final StatusMirror mirror;
+    private final int[] deferred = new int[MAX_DEFERRED];
+    private final boolean[] pending;
+    private int deferredCount;
     private long lastBeat = -1;
+    private long lastBeatExact = -1;
     private long lastBeatNanos = System.nanoTime();
     private volatile boolean finished;
     private volatile boolean stuck;
@@ -60,11 +79,12 @@ final class VulkanSession extends HostMappedSession {
         VulkanDevice device = backend.vulkanDevice();
         long[] sizes = {options.controlBytes(), (long) options.slotCount() * SlotLayout.SLOT_BYTES,
                 DebugLogLayout.BUFFER_BYTES, (long) IoQueueLayout.IO_SLOT_COUNT * IoQueueLayout.IO_SLOT_BYTES,
-                Math.max(4, (options.dataBufferBytes() + 3) & ~3L), VulkanLink.BYTES};
+                Math.max(4, (options.dataBufferBytes() + 3) & ~3L), VulkanLink.persistentBytes(options.slotCount()),
+                StatusMirror.bytes(options.slotCount())};
         long align = device.storageAlignment();
         long[] offsets = new long[sizes.length];
         long at = 0;
-        for (int i = 0; i < sizes.length; i++) {
+        for (int i = 0; i < Kernel.BINDINGS - 1; i++) {
             offsets[i] = at;
             at += (sizes[i] + align - 1) / align * align;
         }
@@ -77,15 +97,21 @@ final class VulkanSession extends HostMappedSession {
             block = new DeviceBlock(device, at, coherent);
         }
         Layout layout = new Layout(block, offsets, sizes);
+        StatusMirror mirror = null;
         try {
-            return new VulkanSession(backend, options, queue, layout);
+            mirror = new StatusMirror(device, options.slotCount());
+            return new VulkanSession(backend, options, queue, layout, mirror);
         } catch (RuntimeException e) {
+            if (mirror != null) {
+                mirror.close();
+            }
             block.close();
             throw e;
         }
     }
 
-    private VulkanSession(VulkanBackend backend, SessionOptions options, int queue, Layout layout) {
+    private VulkanSession(VulkanBackend backend, SessionOptions options, int queue, Layout layout,
+                          StatusMirror mirror) {
         super(options, layout.slice(0), layout.slice(1), layout.slice(2), layout.slice(3),
                 options.dataBufferBytes() == 0 ? MemorySegment.NULL
                         : layout.block.mapped().asSlice(layout.offsets[4], options.dataBufferBytes()));
@@ -95,6 +121,8 @@ final class VulkanSession extends HostMappedSession {
         this.block = layout.block;
         this.link = layout.slice(5);
         this.fenced = (block.flags() & VK_MEMORY_PROPERTY_HOST_CACHED_BIT) == 0;
+        this.mirror = mirror;
+        this.pending = new boolean[options.slotCount()];
         this.watchdogNanos = Duration.ofSeconds(2).toNanos() + options.ioWaitTimeout().toNanos();
         this.ownsKernel = !options.opcodes().isEmpty();
         this.kernel = backend.kernel(true, options.opcodes());
@@ -114,6 +142,7 @@ final class VulkanSession extends HostMappedSession {
             VarHandle.fullFence();
             long[] buffers = new long[Kernel.BINDINGS];
             java.util.Arrays.fill(buffers, block.buffer());
+            buffers[Kernel.BINDINGS - 1] = mirror.buffer(); // offset 0 in its own allocation
             s = kernel.bind(buffers, layout.offsets, layout.sizes);
             sub = new Submitter(device, device.queues().get(queue));
             VkCommandBuffer cb = sub.begin();
@@ -143,10 +172,76 @@ final class VulkanSession extends HostMappedSession {
     // ------------------------------------------------------------------ hooks
 
     @Override
-    protected void onPayloadWritten(int slot) {
+    protected void onPayloadWritten(int slot, int status) {
+        pending[slot] = false;
+        Words.set(link, VulkanLink.GEN_BASE + slot, mirror.begin(slot, status));
         if (fenced) {
             VarHandle.fullFence(); // drain write-combining buffers: payload reaches the device before the status
         }
+    }
+
+    @Override
+    protected int statusWord(int slot, boolean exact) {
+        if (!exact) {
+            return mirror.status(slot);
+        }
+        return pending[slot] ? mirror.hostStatus(slot) : Words.getAcquire(ring, (long) slot * SlotLayout.SLOT_WORDS);
+    }
+
+    @Override
+    protected boolean doneCountReached(int goal, boolean exact) {
+        if (!exact && mirror.doneCount() - goal < 0) {
+            return false;
+        }
+        return Words.getAcquire(control, ControlLayout.DONE_COUNT) - goal >= 0; // one BAR read to confirm
+    }
+
+    /**
+     * Writes the slot's payload and generation now and its status at the next {@link #flush()} (or when
+     * {@value #MAX_DEFERRED} publications are pending). Same checks and ring bytes as {@code publish};
+     * one thread at a time per session.
+     */
+    @Override
+    public void publishDeferred(int slot, int tenant, int opcode, int arg0, int arg1, int arg2) {
+        long base = checkPublishable(slot, opcode);
+        int now = statusWord(slot, false);
+        if (!SlotStatus.isPublishable(now)) {
+            now = statusWord(slot, true);
+        }
+        // Rewriting the current status (EMPTY or DONE, which the shader never touches) with the payload
+        // fills the whole 64-byte line: the write-combining buffer leaves as one burst without a fence.
+        Words.set(ring, base, now);
+        writePayload(base, tenant, opcode, arg0, arg1, arg2);
+        Words.set(link, VulkanLink.GEN_BASE + slot, mirror.begin(slot, SlotStatus.PUBLISHED));
+        pending[slot] = true;
+        deferred[deferredCount++] = slot;
+        if (deferredCount == MAX_DEFERRED) {
+            flush();
+        }
+    }
+
+    /** Stores the statuses of every deferred publication between two fences. */
+    @Override
+    public void flush() {
+        int n = deferredCount;
+        if (n == 0) {
+            return;
+        }
+        if (isClosed()) {
+            deferredCount = 0;
+            throw new BackendException("the persistent session is closed; " + n + " deferred publications were"
+                    + " dropped", "flush before closing the session");
+        }
+        VarHandle.fullFence(); // every payload and generation before any status
+        for (int i = 0; i < n; i++) {
+            int slot = deferred[i];
+            if (pending[slot]) { // else a publish or raw write replaced it
+                Words.setRelease(ring, (long) slot * SlotLayout.SLOT_WORDS, SlotStatus.PUBLISHED);
+                pending[slot] = false;
+            }
+        }
+        deferredCount = 0;
+        VarHandle.fullFence(); // push the statuses out of the write-combining buffers now
     }
 
     @Override
@@ -181,14 +276,33 @@ final class VulkanSession extends HostMappedSession {
 
     /** @return true when the heartbeat has not moved for the watchdog window */
     private synchronized boolean stalled() {
-        long beat = Integer.toUnsignedLong(Words.getAcquire(link, VulkanLink.HEARTBEAT));
+        long beat = Integer.toUnsignedLong(mirror.heartbeat());
         long now = System.nanoTime();
-        if (beat != lastBeat) {
-            lastBeat = beat;
+        if (beat == lastBeat && now - lastBeatNanos > watchdogNanos) {
+            long exact = heartbeat(); // the mirror has not moved: confirm with the BAR word
+            if (exact == lastBeatExact) {
+                return true;
+            }
+            lastBeatExact = exact;
             lastBeatNanos = now;
             return false;
         }
-        return now - lastBeatNanos > watchdogNanos;
+        if (beat != lastBeat) {
+            lastBeat = beat;
+            lastBeatNanos = now;
+        }
+        return false;
+    }
+
+    /** @return where the buffers live: memory property flags of the BAR block and of the status mirror */
+    String placement() {
+        return "buffers 0x" + Integer.toHexString(block.flags()) + ", status mirror 0x"
+                + Integer.toHexString(mirror.flags()) + " (1 DEVICE_LOCAL, 2 HOST_VISIBLE, 4 HOST_COHERENT, 8 HOST_CACHED)";
+    }
+
+    /** @return the slot's status word read from the ring itself (a BAR read; for benchmarks and tests) */
+    int ringStatus(int slot) {
+        return statusWord(slot, true);
     }
 
     /** @return the heartbeat word (for benchmarks and tests) */
@@ -245,6 +359,7 @@ final class VulkanSession extends HostMappedSession {
             kernel.close();
         }
         block.close();
+        mirror.close();
         backend.releaseQueue(queue);
     }
 }
