@@ -207,7 +207,9 @@ public final class VulkanBench {
                 + SlotStatus.name(s.slotStatus(slot)) + ", ring (BAR) says " + SlotStatus.name(v.ringStatus(slot))
                 + ", alive " + s.isAlive() + ", heartbeat " + v.heartbeat() + "; " + v.placement()
                 + (v.ringStatus(slot) == SlotStatus.DONE ? " -> the status mirror is not updated by the shader"
-                        : " -> the shader does not run the slot"));
+                        : !s.isAlive() ? " -> the persistent dispatch ended or stalled (expected on lavapipe, which"
+                                + " ends long-running loops; a bug on a GPU)"
+                        : " -> the shader is alive but does not run the slot"));
     }
 
     /** @param batch 0: publish(); else publishDeferred() with flush() every {@code batch} slots */
