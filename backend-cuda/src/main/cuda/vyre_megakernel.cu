@@ -258,8 +258,15 @@ __device__ const u32 vyre_crc32c_table[256] = {
 };
 
 // CRC32C: C[160 + a2] = crc32c(B[a0 .. min(a0 + a1, dataBytes))). The data buffer may be mapped host
-// memory, so the bytes are fetched 16 at a time, eight loads in flight (128 bytes per round trip).
-__device__ void vyre_crc32c(const VyreCtx& c) {
+// memory across PCIe, so the executing lane keeps 32 16-byte loads in flight (512 bytes per round
+// trip) before folding them into the CRC.
+#define VYRE_CRC_BLOCK 512ull
+__device__ __forceinline__ u32 vyre_crc32c_word(u32 crc, u32 word) {
+#pragma unroll
+    for (int b = 0; b < 4; ++b) crc = vyre_crc32c_table[(crc ^ (word >> (8 * b))) & 0xFFu] ^ (crc >> 8);
+    return crc;
+}
+__device__ __noinline__ void vyre_crc32c(const VyreCtx& c) {
     u64 begin = c.a0;
     u64 end = begin + (u64)c.a1;
     if (end > c.dataBytes) end = c.dataBytes;
@@ -269,27 +276,23 @@ __device__ void vyre_crc32c(const VyreCtx& c) {
         crc = vyre_crc32c_table[(crc ^ c.data[at]) & 0xFFu] ^ (crc >> 8);
         ++at;
     }
-    while (at + 128ull <= end) {
-        uint4 v[8];
+    while (at + VYRE_CRC_BLOCK <= end) {
+        uint4 v[32];
 #pragma unroll
-        for (int k = 0; k < 8; ++k) {
+        for (int k = 0; k < 32; ++k) {
             const u32* p = (const u32*)(c.data + at + 16ull * k);
             asm volatile("ld.volatile.global.v4.u32 {%0, %1, %2, %3}, [%4];"
                          : "=r"(v[k].x), "=r"(v[k].y), "=r"(v[k].z), "=r"(v[k].w)
                          : "l"(p));
         }
 #pragma unroll
-        for (int k = 0; k < 8; ++k) {
-            u32 words[4] = {v[k].x, v[k].y, v[k].z, v[k].w};
-#pragma unroll
-            for (int w = 0; w < 4; ++w) {
-#pragma unroll
-                for (int b = 0; b < 4; ++b) {
-                    crc = vyre_crc32c_table[(crc ^ (words[w] >> (8 * b))) & 0xFFu] ^ (crc >> 8);
-                }
-            }
+        for (int k = 0; k < 32; ++k) {
+            crc = vyre_crc32c_word(crc, v[k].x);
+            crc = vyre_crc32c_word(crc, v[k].y);
+            crc = vyre_crc32c_word(crc, v[k].z);
+            crc = vyre_crc32c_word(crc, v[k].w);
         }
-        at += 128ull;
+        at += VYRE_CRC_BLOCK;
     }
     while (at < end) {
         crc = vyre_crc32c_table[(crc ^ c.data[at]) & 0xFFu] ^ (crc >> 8);
@@ -624,9 +627,15 @@ __device__ void vyre_leader(const VyreArgs* A, VyreCtx& c) {
         if (tail != seen) {
             const bool whole = agree && (A->variant & VYRE_VARIANT_ARRAY_ONLY) == 0ull;
             const u64 count = tail - seen;
-            // A lone, whole submission with no worker backlog runs here at once: no hand-off.
+            // A lone, whole, short submission with no worker backlog runs here at once: no hand-off.
+            // Work that can take long (CRC32C over a range, LOAD_MISS, custom opcodes, slots read
+            // from the ring, long MEMCPYs) goes to the workers so the leader keeps polling.
+            const u32 op = line[5];
+            const bool shortOp = (line[3] & VYRE_ENTRY_READ_SLOT) == 0u
+                    && (op <= OP_BATCH_FENCE || op == OP_PRINTF || op == OP_SHUTDOWN)
+                    && (op != OP_MEMCPY || line[10] <= 64u);
             bool runHere = false;
-            if (lane == 0 && count == 1ull && whole && (A->variant & VYRE_VARIANT_NO_INLINE) == 0ull) {
+            if (lane == 0 && count == 1ull && whole && shortOp && (A->variant & VYRE_VARIANT_NO_INLINE) == 0ull) {
                 runHere = atomicCAS(cursor + 1, seen, tail) == seen;
             }
             runHere = __shfl_sync(VYRE_FULL_MASK, runHere, 0);
