@@ -27,4 +27,14 @@ public record Probe(boolean available, String device, String driver, String reas
     public static Probe unavailable(String reason) {
         return new Probe(false, "", "", reason);
     }
+
+    /**
+     * The first line of a throwable's message (or its class name), for an unavailable reason: native
+     * loaders put long multi-line texts in their errors, which must not reach the user raw.
+     */
+    public static String firstLine(Throwable t) {
+        String text = t.getMessage() != null ? t.getMessage() : t.toString();
+        int newline = text.indexOf('\n');
+        return (newline < 0 ? text : text.substring(0, newline)).strip();
+    }
 }

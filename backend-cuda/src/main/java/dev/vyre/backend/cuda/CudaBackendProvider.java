@@ -35,19 +35,14 @@ public final class CudaBackendProvider implements BackendProvider {
             return Probe.unavailable(e.getMessage());
         } catch (LinkageError e) {
             return Probe.unavailable("the CUDA driver library (libcuda.so.1) or JCuda's native library could not"
-                    + " be loaded: " + firstLine(e) + ". Fix: install the NVIDIA driver (it provides libcuda.so.1),"
+                    + " be loaded: " + Probe.firstLine(e) + ". Fix: install the NVIDIA driver (it provides libcuda.so.1),"
                     + " or select another backend with -Dvyre.backend=reference");
         } catch (RuntimeException e) {
-            return Probe.unavailable("CUDA initialisation failed: " + firstLine(e)
+            return Probe.unavailable("CUDA initialisation failed: " + Probe.firstLine(e)
                     + ". Fix: check nvidia-smi and the driver installation");
         }
     }
 
-    private static String firstLine(Throwable t) {
-        String text = String.valueOf(t.getMessage() != null ? t.getMessage() : t.toString());
-        int newline = text.indexOf('\n');
-        return (newline < 0 ? text : text.substring(0, newline)).strip();
-    }
 
     @Override
     public Backend open() {

@@ -58,20 +58,15 @@ public final class VulkanBackendProvider implements BackendProvider {
             return Probe.unavailable(e.getMessage());
         } catch (LinkageError | IllegalStateException e) {
             return Probe.unavailable("the Vulkan loader (libvulkan.so.1) or LWJGL's native library could not be"
-                    + " loaded: " + firstLine(e) + ". Fix: install libvulkan1 and a driver (apt-get install libvulkan1"
+                    + " loaded: " + Probe.firstLine(e) + ". Fix: install libvulkan1 and a driver (apt-get install libvulkan1"
                     + " mesa-vulkan-drivers gives lavapipe on the CPU), or select another backend with"
                     + " -Dvyre.backend=reference");
         } catch (RuntimeException e) {
-            return Probe.unavailable("Vulkan initialisation failed: " + firstLine(e)
+            return Probe.unavailable("Vulkan initialisation failed: " + Probe.firstLine(e)
                     + ". Fix: check the driver with vulkaninfo, or select another backend with -Dvyre.backend=reference");
         }
     }
 
-    private static String firstLine(Throwable t) {
-        String text = String.valueOf(t.getMessage() != null ? t.getMessage() : t.toString());
-        int newline = text.indexOf('\n');
-        return (newline < 0 ? text : text.substring(0, newline)).strip();
-    }
 
     @Override
     public Backend open() {
