@@ -285,17 +285,21 @@ final class CudaSession implements PersistentSession {
         publishTail(first, k, pendingSlot[k - 1], pendingGeneration[k - 1], ENTRY_READ_SLOT, 0, 0, 0, 0, 0);
     }
 
+    /**
+     * Writes a slot's words 1..15 as one int and seven 8-byte stores (the ring is page-aligned, so
+     * words 2k..2k+1 form an aligned long), then the status with release.
+     */
     private void writeSlot(MemorySegment r, int slot, int tenant, int opcode, int arg0, int arg1, int arg2) {
         long base = (long) slot * SlotLayout.SLOT_WORDS;
+        long bytes = base * Integer.BYTES;
         Words.set(r, base + SlotLayout.OPCODE_WORD, opcode);
-        Words.set(r, base + SlotLayout.TENANT_WORD, tenant);
-        Words.set(r, base + SlotLayout.PRIORITY_WORD, 2);
-        Words.set(r, base + SlotLayout.ARG0_WORD, arg0);
-        Words.set(r, base + SlotLayout.ARG0_WORD + 1, arg1);
-        Words.set(r, base + SlotLayout.ARG0_WORD + 2, arg2);
-        for (int i = 3; i < SlotLayout.ARGS_PER_SLOT; i++) {
-            Words.set(r, base + SlotLayout.ARG0_WORD + i, 0);
-        }
+        U64.set(r, bytes + 8, Integer.toUnsignedLong(tenant) | (2L << 32));
+        U64.set(r, bytes + 16, Integer.toUnsignedLong(arg0) | ((long) arg1 << 32));
+        U64.set(r, bytes + 24, Integer.toUnsignedLong(arg2));
+        U64.set(r, bytes + 32, 0L);
+        U64.set(r, bytes + 40, 0L);
+        U64.set(r, bytes + 48, 0L);
+        U64.set(r, bytes + 56, 0L);
         Words.setRelease(r, base, SlotStatus.PUBLISHED);
     }
 
