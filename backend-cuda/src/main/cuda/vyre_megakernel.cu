@@ -184,6 +184,9 @@ struct VyreCtx {
     u32 opcode;
     u32 a0, a1, a2;
     const u32* payload;  // the slot's 12 argument words (registers of the executing lane)
+    bool warpCrc;        // worker warps: CRC32C is left to the whole warp (vyre_warp_crc32c)
+    bool crcPending;     // a CRC32C of this lane's slot waits for the warp
+    u32 crcA0, crcA1, crcA2;
 };
 
 __device__ __forceinline__ u32 vyre_load_control(const VyreCtx& c, u64 i) {
@@ -266,21 +269,19 @@ __device__ __forceinline__ u32 vyre_crc32c_word(u32 crc, u32 word) {
     for (int b = 0; b < 4; ++b) crc = vyre_crc32c_table[(crc ^ (word >> (8 * b))) & 0xFFu] ^ (crc >> 8);
     return crc;
 }
-__device__ __noinline__ void vyre_crc32c(const VyreCtx& c) {
-    u64 begin = c.a0;
-    u64 end = begin + (u64)c.a1;
-    if (end > c.dataBytes) end = c.dataBytes;
+// Standard CRC-32C (initial value and final xor 0xFFFFFFFF) of data[begin .. end).
+__device__ __noinline__ u32 vyre_crc32c_range(const unsigned char* data, u64 begin, u64 end) {
     u32 crc = 0xFFFFFFFFu;
     u64 at = begin;
     while (at < end && (at & 15ull) != 0ull) {
-        crc = vyre_crc32c_table[(crc ^ c.data[at]) & 0xFFu] ^ (crc >> 8);
+        crc = vyre_crc32c_table[(crc ^ data[at]) & 0xFFu] ^ (crc >> 8);
         ++at;
     }
     while (at + VYRE_CRC_BLOCK <= end) {
         uint4 v[32];
 #pragma unroll
         for (int k = 0; k < 32; ++k) {
-            const u32* p = (const u32*)(c.data + at + 16ull * k);
+            const u32* p = (const u32*)(data + at + 16ull * k);
             asm volatile("ld.volatile.global.v4.u32 {%0, %1, %2, %3}, [%4];"
                          : "=r"(v[k].x), "=r"(v[k].y), "=r"(v[k].z), "=r"(v[k].w)
                          : "l"(p));
@@ -295,10 +296,66 @@ __device__ __noinline__ void vyre_crc32c(const VyreCtx& c) {
         at += VYRE_CRC_BLOCK;
     }
     while (at < end) {
-        crc = vyre_crc32c_table[(crc ^ c.data[at]) & 0xFFu] ^ (crc >> 8);
+        crc = vyre_crc32c_table[(crc ^ data[at]) & 0xFFu] ^ (crc >> 8);
         ++at;
     }
-    vyre_store_control(c, C_OBSERVABLE_BASE + c.a2, crc ^ 0xFFFFFFFFu);
+    return crc ^ 0xFFFFFFFFu;
+}
+
+// GF(2) arithmetic modulo the reflected Castagnoli polynomial: bit 31 is x^0.
+__device__ u32 vyre_gf2_mul(u32 a, u32 b) {
+    u32 product = 0u;
+    for (int i = 0; i < 32; ++i) {
+        if (a & (0x80000000u >> i)) product ^= b;
+        b = (b & 1u) ? (b >> 1) ^ 0x82F63B78u : b >> 1;
+    }
+    return product;
+}
+
+// x^(8 * bytes) modulo the polynomial, by square-and-multiply.
+__device__ u32 vyre_gf2_shift_bytes(u64 bytes) {
+    u32 result = 0x80000000u;  // 1
+    u32 power = 0x00800000u;   // x^8
+    while (bytes != 0ull) {
+        if (bytes & 1ull) result = vyre_gf2_mul(result, power);
+        power = vyre_gf2_mul(power, power);
+        bytes >>= 1;
+    }
+    return result;
+}
+
+// CRC32C: C[160 + a2] = crc32c(B[a0 .. min(a0 + a1, dataBytes))). One lane; the data buffer may be
+// mapped host memory across PCIe, so the lane keeps 512 bytes of loads in flight.
+__device__ void vyre_crc32c(const VyreCtx& c) {
+    u64 begin = c.a0;
+    u64 end = begin + (u64)c.a1;
+    if (end > c.dataBytes) end = c.dataBytes;
+    const u32 crc = begin < end ? vyre_crc32c_range(c.data, begin, end) : 0u;
+    vyre_store_control(c, C_OBSERVABLE_BASE + c.a2, crc);
+}
+
+// The same CRC32C computed by a whole warp: lane i checksums the i-th of 32 equal segments, then
+// lane 0 joins them in order with crc(A || B) = crc(A) * x^(8 |B|) + crc(B) (mod P). Every lane of
+// the warp must call it with the same arguments.
+__device__ void vyre_warp_crc32c(const VyreCtx& c, u32 a0, u32 a1, u32 a2) {
+    const u32 lane = threadIdx.x & 31u;
+    const u64 begin = a0;
+    u64 end = begin + (u64)a1;
+    if (end > c.dataBytes) end = c.dataBytes;
+    const u64 length = begin < end ? end - begin : 0ull;
+    const u64 segment = (length + 31ull) / 32ull;
+    u64 from = begin + segment * lane;
+    u64 to = from + segment;
+    if (from > begin + length) from = begin + length;
+    if (to > begin + length) to = begin + length;
+    const u32 part = from < to ? vyre_crc32c_range(c.data, from, to) : 0u;
+    u32 total = 0u;
+    for (int i = 0; i < 32; ++i) {
+        const u32 crc = __shfl_sync(VYRE_FULL_MASK, part, i);
+        const u64 bytes = __shfl_sync(VYRE_FULL_MASK, to - from, i);
+        if (lane == 0u) total = i == 0 ? crc : vyre_gf2_mul(vyre_gf2_shift_bytes(bytes), total) ^ crc;
+    }
+    if (lane == 0u) vyre_store_control(c, C_OBSERVABLE_BASE + a2, length == 0ull ? 0u : total);
 }
 
 __device__ void vyre_printf(const VyreCtx& c) {
@@ -346,7 +403,16 @@ __device__ void vyre_dispatch(VyreCtx& c) {
             vyre_store_control(c, C_OBSERVABLE_BASE, c.a1);
             break;
         case OP_PRINTF: vyre_printf(c); break;
-        case OP_CRC32C: vyre_crc32c(c); break;
+        case OP_CRC32C:
+            if (c.warpCrc) {
+                c.crcPending = true;
+                c.crcA0 = c.a0;
+                c.crcA1 = c.a1;
+                c.crcA2 = c.a2;
+            } else {
+                vyre_crc32c(c);
+            }
+            break;
         case OP_SHUTDOWN: vyre_store_control(c, C_SHUTDOWN, 1u); break;
         default: break;
     }
@@ -460,6 +526,9 @@ __device__ __forceinline__ VyreCtx vyre_context(const VyreArgs* A) {
     c.opcode = 0;
     c.a0 = c.a1 = c.a2 = 0;
     c.payload = 0;
+    c.warpCrc = false;
+    c.crcPending = false;
+    c.crcA0 = c.crcA1 = c.crcA2 = 0u;
     return c;
 }
 
@@ -754,6 +823,8 @@ __device__ void vyre_worker(const VyreArgs* A, VyreCtx& c) {
         sleep = 0;
         u32 result = 0;
         u32 e[VYRE_ENTRY_WORDS];
+        c.warpCrc = true;
+        c.crcPending = false;
         if ((u64)lane < take) {
             const uint4* src = (const uint4*)(devSq + ((head + lane) & mask) * VYRE_ENTRY_WORDS);
 #pragma unroll
@@ -766,6 +837,17 @@ __device__ void vyre_worker(const VyreArgs* A, VyreCtx& c) {
             }
             result = vyre_run_entry(A, c, e);
         }
+        // CRC32C slots of this batch, each checksummed by the whole warp (a chunk of megabytes read
+        // across PCIe by one lane took tens of milliseconds).
+        u32 crcLanes = __ballot_sync(VYRE_FULL_MASK, c.crcPending);
+        while (crcLanes != 0u) {
+            const int src = __ffs(crcLanes) - 1;
+            crcLanes &= crcLanes - 1u;
+            vyre_warp_crc32c(c, __shfl_sync(VYRE_FULL_MASK, c.crcA0, src), __shfl_sync(VYRE_FULL_MASK, c.crcA1, src),
+                             __shfl_sync(VYRE_FULL_MASK, c.crcA2, src));
+        }
+        __syncwarp();
+        __threadfence();
         // DONE_COUNT once per warp, after every lane's effects and before any DONE.
         const u32 done = __popc(__ballot_sync(VYRE_FULL_MASK, result == VYRE_DONE));
         if (lane == 0 && done != 0u) vyre_atomic_add_control(c, C_DONE_COUNT, done);
