@@ -117,7 +117,11 @@ final class CudaSession implements PersistentSession {
     private volatile long consumedSeen;
     /** Publication generation per slot (host side; the device keeps the last one it executed). */
     private final int[] generation;
-    /** Deferred publications not yet announced: slot and generation (one deferring thread). */
+    /**
+     * Deferred publications not yet announced: slot and generation. Only the deferring thread
+     * touches them (the SPI allows one at a time); other publishers never flush them, and a slot
+     * re-announced meanwhile by a control write runs once thanks to its generation.
+     */
     private final int[] pendingSlot = new int[PENDING_LIMIT];
     private final int[] pendingGeneration = new int[PENDING_LIMIT];
     private int pendingCount;
@@ -241,9 +245,6 @@ final class CudaSession implements PersistentSession {
 
     @Override
     public void publish(int slot, int tenant, int opcode, int arg0, int arg1, int arg2) {
-        if (pendingCount != 0) {
-            flush();
-        }
         writeSlot(checkPublishable(slot, opcode), slot, tenant, opcode, arg0, arg1, arg2);
         enqueue(slot, ++generation[slot], 0, opcode, tenant, arg0, arg1, arg2);
     }
@@ -308,9 +309,6 @@ final class CudaSession implements PersistentSession {
         if (argCount < 0 || argCount > SlotLayout.ARGS_PER_SLOT || argCount > argWords.length) {
             throw QueueFullException.submission("too many args for one slot; 12 u32 args max per slot");
         }
-        if (pendingCount != 0) {
-            flush();
-        }
         MemorySegment r = checkPublishable(slot, opcode);
         long base = (long) slot * SlotLayout.SLOT_WORDS;
         Words.set(r, base + SlotLayout.OPCODE_WORD, opcode);
@@ -337,9 +335,6 @@ final class CudaSession implements PersistentSession {
                     + " words; pass exactly 16 words (64 bytes)");
         }
         checkOpen();
-        if (pendingCount != 0) {
-            flush();
-        }
         MemorySegment r = ring.segment();
         long base = (long) slot * SlotLayout.SLOT_WORDS;
         for (int i = 1; i < SlotLayout.SLOT_WORDS; i++) {
@@ -572,7 +567,6 @@ final class CudaSession implements PersistentSession {
      * harmless: a publication runs once however often it is announced.
      */
     private void requeuePublished() {
-        flush();
         MemorySegment r = ring.segment();
         for (int slot = 0; slot < slotCount; slot++) {
             if (Words.getAcquire(r, (long) slot * SlotLayout.SLOT_WORDS) == SlotStatus.PUBLISHED) {
