@@ -20,6 +20,13 @@ import org.lwjgl.system.linux.liburing.LibURing;
  * reader falls back to plain {@code READ}, says so once in the log and reports it in
  * {@link #fixedBuffers()} / {@link #registrationErrno()}.
  *
+ * <p>Before registering, the reader backs the buffer's whole 2 MiB pages with transparent huge
+ * pages ({@code madvise MADV_HUGEPAGE + MADV_COLLAPSE}, best effort, see {@link #hugePageBytes()}):
+ * O_DIRECT reads into 4 KiB pages from a fragmented free list need one DMA segment per page, and a
+ * disk with few descriptors (virtio-blk without indirect descriptors) then holds only one or two
+ * 1 MiB reads at a time whatever the queue depth. {@code -Dvyre.uring.hugePages=false} (or the
+ * four-argument constructor) leaves the buffer's pages as they are.
+ *
  * <p>Up to {@code queueDepth} requests are in flight. Completions are matched to requests by
  * {@code user_data} (slot index and generation), never by order; a short read is resubmitted
  * for the rest until the request's expected byte count arrived or the file ends; every failure
@@ -47,6 +54,7 @@ public final class UringFileReader implements AutoCloseable {
     private static final long DRAIN_NANOS = 10_000_000_000L;
     private static final System.Logger LOG = System.getLogger(UringFileReader.class.getName());
     private static final AtomicBoolean FALLBACK_LOGGED = new AtomicBoolean();
+    private static final AtomicBoolean HUGE_PAGES_LOGGED = new AtomicBoolean();
 
     private final int depth;
     private final long ring;
@@ -54,6 +62,9 @@ public final class UringFileReader implements AutoCloseable {
     private final long size;
     private final boolean fixed;
     private final int registrationErrno;
+    private final long hugePageBytes;
+    private final int hugePageErrno;
+    private final long[] pieceStarts;
     private final long cqePointers;
     private final int cqeCapacity;
     private final long timespec;
@@ -63,6 +74,7 @@ public final class UringFileReader implements AutoCloseable {
     private final long[] bufferOffsets;
     private final long[] lengths;
     private final long[] expected;
+    private final long[] queued;
     private final long[] done;
     private final long[] tokens;
     private final int[] generations;
@@ -76,7 +88,8 @@ public final class UringFileReader implements AutoCloseable {
     private boolean closed;
 
     /**
-     * Sets up a ring of {@code queueDepth} entries and registers {@code buffer}.
+     * Sets up a ring of {@code queueDepth} entries, backs {@code buffer} with huge pages where it
+     * can (unless {@code -Dvyre.uring.hugePages=false}) and registers it.
      *
      * @param buffer     native memory reads land in (the session's data buffer)
      * @param queueDepth in-flight reads, 1..4096
@@ -84,6 +97,20 @@ public final class UringFileReader implements AutoCloseable {
      * @throws IoUringSyscallException when io_uring cannot be set up (seccomp, old kernel)
      */
     public UringFileReader(MemorySegment buffer, int queueDepth, boolean register) {
+        this(buffer, queueDepth, register, !"false".equalsIgnoreCase(System.getProperty("vyre.uring.hugePages")));
+    }
+
+    /**
+     * Sets up a ring of {@code queueDepth} entries and registers {@code buffer}.
+     *
+     * @param buffer     native memory reads land in (the session's data buffer)
+     * @param queueDepth in-flight reads, 1..4096
+     * @param register   false to skip registration and use plain READ
+     * @param hugePages  true to back the buffer's whole 2 MiB pages with transparent huge pages first
+     *                   (contents and addresses unchanged), false to leave its pages as they are
+     * @throws IoUringSyscallException when io_uring cannot be set up (seccomp, old kernel)
+     */
+    public UringFileReader(MemorySegment buffer, int queueDepth, boolean register, boolean hugePages) {
         if (queueDepth < 1 || queueDepth > 4096) {
             throw QueueFullException.submission("io_uring queue depth " + queueDepth
                     + " is outside 1..4096; pass a depth in that range");
@@ -103,6 +130,16 @@ public final class UringFileReader implements AutoCloseable {
                     "io_uring needs Linux 5.6+ and must not be blocked by seccomp (containers:"
                             + " --security-opt seccomp=unconfined, sysctl kernel.io_uring_disabled=0)");
         }
+        long huge = hugePages && size > 0 ? HugePages.alignedBytes(base, size) : 0;
+        this.hugePageErrno = huge > 0 ? HugePages.back(base, size) : 0;
+        this.hugePageBytes = hugePageErrno == 0 ? huge : 0;
+        this.pieceStarts = pieceStarts(base, size, hugePageBytes);
+        if (hugePageErrno != 0 && HUGE_PAGES_LOGGED.compareAndSet(false, true)) {
+            LOG.log(System.Logger.Level.INFO, "could not back the " + size + "-byte data buffer with transparent huge"
+                    + " pages (madvise: " + Errno.name(hugePageErrno) + "); O_DIRECT reads then need one DMA segment per"
+                    + " 4 KiB page. Fix: use Linux 6.1+ with /sys/kernel/mm/transparent_hugepage/enabled not 'never',"
+                    + " or allocate the data buffer from 2 MiB pages");
+        }
         int regErrno = register && size > 0 ? registerBuffer() : (size > 0 ? Errno.EPERM : 0);
         this.fixed = register && size > 0 && regErrno == 0;
         this.registrationErrno = fixed ? 0 : regErrno;
@@ -119,6 +156,7 @@ public final class UringFileReader implements AutoCloseable {
         bufferOffsets = new long[depth];
         lengths = new long[depth];
         expected = new long[depth];
+        queued = new long[depth];
         done = new long[depth];
         tokens = new long[depth];
         generations = new int[depth];
@@ -130,15 +168,34 @@ public final class UringFileReader implements AutoCloseable {
         freeTop = depth;
     }
 
+    /**
+     * Where registered pieces start, as buffer offsets, plus {@code size} last: pieces of at most
+     * {@link #REGISTERED_PIECE} bytes, and the huge-page interior (if any) in pieces of its own so
+     * that the kernel can keep each of its 2 MiB folios as one segment (it does so only for a
+     * registration made of folios of one size).
+     */
+    static long[] pieceStarts(long base, long size, long hugeBytes) {
+        long head = hugeBytes > 0 ? HugePages.alignedStart(base) - base : 0;
+        long[] bounds = hugeBytes > 0 ? new long[] {0, head, head + hugeBytes, size} : new long[] {0, size};
+        int count = 0;
+        long[] starts = new long[(int) (size / REGISTERED_PIECE) + 6];
+        for (int b = 0; b + 1 < bounds.length; b++) {
+            for (long at = bounds[b]; at < bounds[b + 1]; at += Math.min(REGISTERED_PIECE, bounds[b + 1] - at)) {
+                starts[count++] = at;
+            }
+        }
+        starts[count++] = size;
+        return java.util.Arrays.copyOf(starts, count);
+    }
+
     private int registerBuffer() {
-        int pieces = (int) ((size + REGISTERED_PIECE - 1) / REGISTERED_PIECE);
+        int pieces = pieceStarts.length - 1;
         long iovecs = MemoryUtil.nmemCalloc(pieces, IOVec.SIZEOF);
         try {
             for (int i = 0; i < pieces; i++) {
                 long at = iovecs + (long) i * IOVec.SIZEOF;
-                long off = i * REGISTERED_PIECE;
-                MemoryUtil.memPutAddress(at + IOVec.IOV_BASE, base + off);
-                MemoryUtil.memPutAddress(at + IOVec.IOV_LEN, Math.min(REGISTERED_PIECE, size - off));
+                MemoryUtil.memPutAddress(at + IOVec.IOV_BASE, base + pieceStarts[i]);
+                MemoryUtil.memPutAddress(at + IOVec.IOV_LEN, pieceStarts[i + 1] - pieceStarts[i]);
             }
             int ret = LibURing.nio_uring_register_buffers(ring, iovecs, pieces);
             return ret < 0 ? -ret : 0;
@@ -155,6 +212,20 @@ public final class UringFileReader implements AutoCloseable {
     /** @return the errno of the refused registration, 0 when registered */
     public int registrationErrno() {
         return registrationErrno;
+    }
+
+    /**
+     * @return bytes of the buffer backed by 2 MiB transparent huge pages by this reader (its whole
+     *         2 MiB-aligned pages); 0 when not asked, when the buffer holds no whole huge page, or
+     *         when the kernel refused ({@link #hugePageErrno()})
+     */
+    public long hugePageBytes() {
+        return hugePageBytes;
+    }
+
+    /** @return the errno of a refused huge-page backing ({@code madvise}), 0 when done or not asked */
+    public int hugePageErrno() {
+        return hugePageErrno;
     }
 
     /** @return requests submitted and not yet completed */
@@ -243,12 +314,16 @@ public final class UringFileReader implements AutoCloseable {
         long len = Math.min(lengths[id] - done[id], Integer.MAX_VALUE & ~4095L);
         long fileOffset = fileOffsets[id] + done[id];
         if (fixed) {
-            long piece = off / REGISTERED_PIECE;
-            len = Math.min(len, (piece + 1) * REGISTERED_PIECE - off); // a read never crosses a registered piece
-            LibURing.nio_uring_prep_read_fixed(sqe, fds[id], base + off, (int) len, fileOffset, (int) piece);
+            int piece = 0;
+            while (pieceStarts[piece + 1] <= off) {
+                piece++;
+            }
+            len = Math.min(len, pieceStarts[piece + 1] - off); // a read never crosses a registered piece
+            LibURing.nio_uring_prep_read_fixed(sqe, fds[id], base + off, (int) len, fileOffset, piece);
         } else {
             LibURing.nio_uring_prep_read(sqe, fds[id], base + off, (int) len, fileOffset);
         }
+        queued[id] = len;
         LibURing.nio_uring_sqe_set_data64(sqe, userData(id));
         submissions++;
     }
@@ -335,7 +410,9 @@ public final class UringFileReader implements AutoCloseable {
         }
         done[id] += res;
         if (res > 0 && done[id] < expected[id] && done[id] < lengths[id]) {
-            shortReads++;
+            if (res < queued[id]) {
+                shortReads++; // the kernel returned less than asked (not a read split at a piece boundary)
+            }
             queue(id);
             return false;
         }
