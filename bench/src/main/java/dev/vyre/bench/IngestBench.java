@@ -27,16 +27,21 @@ import java.util.regex.Pattern;
 
 /**
  * io_uring ingest throughput, same file, same run: a plain {@code FileChannel} read loop, fio
- * (io_uring engine, registered buffers), the raw {@link UringFileReader} (READ_FIXED into native
- * memory) and the whole {@link FileIngestPump} (READ_FIXED into the backend's data buffer, one
- * CRC32C slot per chunk, every chunk verified). Two modes: page cache (file read once before,
- * buffered reads) and disk (O_DIRECT, page cache dropped first when permitted).
+ * (io_uring engine, registered buffers; once with fio's own malloc buffers and, when the system has
+ * enough free hugetlb pages, once with {@code --mem=shmhuge}), the raw {@link UringFileReader}
+ * (READ_FIXED into native memory; once with the buffer's pages left as 4 KiB pages, once backed by
+ * huge pages as the reader does by default) and the whole {@link FileIngestPump} (READ_FIXED into
+ * the backend's data buffer, one CRC32C slot per chunk, every chunk verified). Two modes: page
+ * cache (file read once before, buffered reads) and disk (O_DIRECT, page cache dropped before each
+ * run when permitted). The raw reader's buffer is 4096-aligned like a session's data buffer.
  *
  * <pre>
  * java -cp ... dev.vyre.bench.IngestBench [--backend reference|cuda|vulkan] [--file PATH] [--size-mib 2048]
  *      [--chunk 1048576] [--depth 32] [--slots 16] [--runs 3] [--fio fio] [--modes cache,disk]
  * </pre>
- * Prints one line per measurement (best of the runs) and a table last.
+ * For the huge-page fio peer reserve hugetlb pages first (root): {@code echo 64 > /proc/sys/vm/nr_hugepages}.
+ * Prints one line per measurement (best and median of the runs) and a table last; "% of fio" is
+ * against the faster of the two fio figures of the mode.
  */
 public final class IngestBench {
 
@@ -93,28 +98,42 @@ public final class IngestBench {
                 if (!disk) {
                     channelLoop(false); // warm the page cache
                 }
-                double channel = best(() -> channelLoop(disk), disk);
-                double fioGbs = best(() -> fio(disk), disk);
-                double raw = best(() -> rawUring(disk), disk);
-                double pump = best(() -> pump(session, disk), disk);
+                double[] channel = measure(() -> channelLoop(disk), disk);
+                double[] fioMalloc = measure(() -> fio(disk, false), disk);
+                boolean huge = hugetlbFree() >= (long) depth * chunk + (4L << 20);
+                if (!huge) {
+                    System.out.println("  no fio --mem=shmhuge row: too few free hugetlb pages"
+                            + " (reserve them with: echo 64 > /proc/sys/vm/nr_hugepages)");
+                }
+                double[] fioHuge = huge ? measure(() -> fio(disk, true), disk) : new double[] {Double.NaN, Double.NaN};
+                double[] raw4k = measure(() -> rawUring(disk, false), disk);
+                double[] raw = measure(() -> rawUring(disk, true), disk);
+                double[] pump = measure(() -> pump(session, disk), disk);
+                double fioGbs = Double.isNaN(fioHuge[0]) ? fioMalloc[0] : Math.max(fioMalloc[0], fioHuge[0]);
                 row(how, "FileChannel read loop", channel, fioGbs);
-                row(how, "fio io_uring --fixedbufs", fioGbs, fioGbs);
-                row(how, "UringFileReader READ_FIXED", raw, fioGbs);
+                row(how, "fio io_uring --fixedbufs (malloc buffers)", fioMalloc, fioGbs);
+                row(how, "fio io_uring --fixedbufs --mem=shmhuge", fioHuge, fioGbs);
+                row(how, "UringFileReader READ_FIXED, 4 KiB pages", raw4k, fioGbs);
+                row(how, "UringFileReader READ_FIXED, huge pages (default)", raw, fioGbs);
                 row(how, "FileIngestPump + CRC32C slots (" + be.name() + ")", pump, fioGbs);
             }
         }
         System.out.println();
-        System.out.println("| mode | reader | GB/s | % of fio |");
-        System.out.println("|---|---|---|---|");
+        System.out.println("| mode | reader | best GB/s | median GB/s | best, % of fio |");
+        System.out.println("|---|---|---|---|---|");
         for (String[] r : table) {
             System.out.println("| " + String.join(" | ", r) + " |");
         }
     }
 
-    private void row(String mode, String what, double gbs, double fioGbs) {
-        String pct = Double.isNaN(gbs) || Double.isNaN(fioGbs) ? "—" : String.format(Locale.ROOT, "%.0f %%", 100 * gbs / fioGbs);
-        table.add(new String[] {mode, what, Double.isNaN(gbs) ? "n/a" : String.format(Locale.ROOT, "%.2f", gbs), pct});
-        System.out.printf(Locale.ROOT, "  %-12s %-45s %s GB/s%n", mode, what, table.getLast()[2]);
+    private void row(String mode, String what, double[] gbs, double fioGbs) {
+        String pct = Double.isNaN(gbs[0]) || Double.isNaN(fioGbs) ? "—" : String.format(Locale.ROOT, "%.0f %%", 100 * gbs[0] / fioGbs);
+        table.add(new String[] {mode, what, fmt(gbs[0]), fmt(gbs[1]), pct});
+        System.out.printf(Locale.ROOT, "  %-12s %-50s best %s GB/s, median %s GB/s%n", mode, what, fmt(gbs[0]), fmt(gbs[1]));
+    }
+
+    private static String fmt(double gbs) {
+        return Double.isNaN(gbs) ? "n/a" : String.format(Locale.ROOT, "%.2f", gbs);
     }
 
     @FunctionalInterface
@@ -122,18 +141,35 @@ public final class IngestBench {
         double gbs() throws Exception;
     }
 
-    private double best(Measure m, boolean disk) throws Exception {
-        double best = Double.NaN;
+    /** @return {best, median} of the runs, each after dropping the page cache in disk mode */
+    private double[] measure(Measure m, boolean disk) throws Exception {
+        double[] v = new double[runs];
         for (int i = 0; i < runs; i++) {
             if (disk) {
                 dropCaches();
             }
-            double v = m.gbs();
-            if (Double.isNaN(best) || v > best) {
-                best = v;
-            }
+            v[i] = m.gbs();
         }
-        return best;
+        java.util.Arrays.sort(v);
+        return new double[] {v[runs - 1], runs % 2 == 1 ? v[runs / 2] : (v[runs / 2 - 1] + v[runs / 2]) / 2};
+    }
+
+    /** @return bytes of free hugetlb pages (HugePages_Free × Hugepagesize), 0 when unknown */
+    private static long hugetlbFree() {
+        try {
+            long free = 0;
+            long size = 0;
+            for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+                if (line.startsWith("HugePages_Free:")) {
+                    free = Long.parseLong(line.replaceAll("\\D", ""));
+                } else if (line.startsWith("Hugepagesize:")) {
+                    size = Long.parseLong(line.replaceAll("\\D", "")) << 10;
+                }
+            }
+            return free * size;
+        } catch (IOException | NumberFormatException e) {
+            return 0;
+        }
     }
 
     private static boolean dropCaches() {
@@ -178,12 +214,13 @@ public final class IngestBench {
         }
     }
 
-    private double fio(boolean direct) throws Exception {
+    private double fio(boolean direct, boolean hugeBuffers) throws Exception {
         Process p;
         try {
             p = new ProcessBuilder(fio, "--name=vyre", "--filename=" + file, "--rw=read", "--bs=" + chunk,
                     "--iodepth=" + depth, "--ioengine=io_uring", "--fixedbufs", "--iodepth_batch_submit=" + depth, "--direct=" + (direct ? 1 : 0),
-                    "--size=" + Files.size(file), "--invalidate=" + (direct ? 1 : 0), "--numjobs=1", "--output-format=json").redirectErrorStream(true).start();
+                    "--size=" + Files.size(file), "--invalidate=" + (direct ? 1 : 0), "--numjobs=1",
+                    "--mem=" + (hugeBuffers ? "shmhuge" : "malloc"), "--output-format=json").redirectErrorStream(true).start();
         } catch (IOException e) {
             System.out.println("  fio not runnable (" + e.getMessage() + "): install it with apt-get install fio");
             return Double.NaN;
@@ -198,12 +235,12 @@ public final class IngestBench {
         return Long.parseLong(m.group(1)) / 1e9;
     }
 
-    private double rawUring(boolean direct) throws IOException {
+    private double rawUring(boolean direct, boolean hugePages) throws IOException {
         long size = Files.size(file);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment buf = arena.allocate((long) depth * chunk, 4096);
             int fd = NativeFiles.openRead(file, direct);
-            try (UringFileReader reader = new UringFileReader(buf, depth, true)) {
+            try (UringFileReader reader = new UringFileReader(buf, depth, true, hugePages)) {
                 long[] next = {0};
                 long[] total = {0};
                 long t0 = System.nanoTime();
@@ -229,6 +266,9 @@ public final class IngestBench {
                 }
                 if (!reader.fixedBuffers()) {
                     System.out.println("  note: buffer registration refused, raw reader used READ");
+                }
+                if (hugePages && reader.hugePageErrno() != 0) {
+                    System.out.println("  note: huge pages refused (errno " + reader.hugePageErrno() + "), raw reader used 4 KiB pages");
                 }
                 return total[0] / ((System.nanoTime() - t0) / 1e9) / 1e9;
             } finally {
