@@ -85,7 +85,10 @@ final class TenantCases {
             s.publish(1, 3, Opcodes.STORE_U32, 0x33, 163, 0); // C[3] = tenant 0's mask: runs
             Sessions.await(s, 1, SlotStatus.DONE);
             s.publish(2, 0, Opcodes.STORE_U32, 0x30, 160, 0); // C[0] = 0: waits
-            s.publish(3, 2, Opcodes.STORE_U32, 0x32, 162, 0); // C[2] = 0 now: waits
+            // C[0 + 4] = 0 (no mask) before the restore and C[3 + 4] = 0 after it: waits. (Tenant 2 would
+            // read C[2], the base word itself, which the host rewrites below: whether it then runs
+            // depends on when the interpreter re-checks it, so it is not an order-free workload.)
+            s.publish(3, 4, Opcodes.STORE_U32, 0x32, 162, 0);
             s.publish(4, 32, Opcodes.STORE_U32, 0x20, 164, 0); // word 32 is outside the table: waits
             s.publish(5, 1, Opcodes.STORE_U32, 0x11, 161, 0); // C[1] = DONE_COUNT = 2: runs
             Sessions.await(s, 5, SlotStatus.DONE);
@@ -98,7 +101,7 @@ final class TenantCases {
             g.controlAdd(97, 4).controlAdd(96, 1);
             g.control(163, 0x33).control(161, 0x11).control(160, 0x30).control(0, 1);
             g.published(0, 0, Opcodes.STORE_U32, 0, 2, 0).published(1, 3, Opcodes.STORE_U32, 0x33, 163, 0)
-                    .published(2, 0, Opcodes.STORE_U32, 0x30, 160, 0).published(3, 2, Opcodes.STORE_U32, 0x32, 162, 0)
+                    .published(2, 0, Opcodes.STORE_U32, 0x30, 160, 0).published(3, 4, Opcodes.STORE_U32, 0x32, 162, 0)
                     .published(4, 32, Opcodes.STORE_U32, 0x20, 164, 0).published(5, 1, Opcodes.STORE_U32, 0x11, 161, 0)
                     .published(6, 0, Opcodes.NOP, 0, 0, 0);
             for (int slot : new int[] {0, 1, 2, 5, 6}) {
