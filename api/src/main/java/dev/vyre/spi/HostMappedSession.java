@@ -8,6 +8,7 @@ import dev.vyre.protocol.IoQueueLayout;
 import dev.vyre.protocol.Opcodes;
 import dev.vyre.protocol.Priority;
 import dev.vyre.protocol.QueueFullException;
+import dev.vyre.protocol.RingPublisher;
 import dev.vyre.protocol.SlotLayout;
 import dev.vyre.protocol.SlotStatus;
 import dev.vyre.protocol.Words;
@@ -56,11 +57,10 @@ public abstract class HostMappedSession implements PersistentSession {
     private static final long MIN_PARK_NANOS = 1_000L;
     private static final long MAX_PARK_NANOS = 1_000_000L;
 
-    private static final String FIX_SLOT_RANGE = "slot_idx exceeds ring slot count; enlarge the ring via encode_empty_ring";
-    private static final String FIX_ARGS = "too many args for one slot; 12 u32 args max per slot";
-    private static final String FIX_OPCODE = "User opcode overlaps with reserved system range or uses the high bit.";
-    private static final String FIX_STATUS =
-            "slot is not publishable; only EMPTY and DONE slots may be written by the host";
+    private static final String FIX_SLOT_RANGE = RingPublisher.SLOT_BOUNDS;
+    private static final String FIX_ARGS = RingPublisher.TOO_MANY_ARGS;
+    private static final String FIX_OPCODE = RingPublisher.BAD_OPCODE;
+    private static final String FIX_STATUS = RingPublisher.NOT_PUBLISHABLE;
 
     private final SessionOptions options;
     /** Control buffer ({@code 160 + observableSlots} words). */

@@ -27,10 +27,14 @@ public final class RingPublisher {
 
     static final String RING_LENGTH = "ring buffer byte length is not an exact multiple of SLOT_WORDS * 4; "
             + "rebuild it with Megakernel::encode_empty_ring";
-    static final String SLOT_BOUNDS = "slot_idx exceeds ring slot count; enlarge the ring via encode_empty_ring";
-    static final String TOO_MANY_ARGS = "too many args for one slot; 12 u32 args max per slot";
-    static final String BAD_OPCODE = "User opcode overlaps with reserved system range or uses the high bit.";
-    static final String NOT_PUBLISHABLE =
+    /** Fix text of a publish refused for a slot index beyond the ring (vyre's, verbatim). */
+    public static final String SLOT_BOUNDS = "slot_idx exceeds ring slot count; enlarge the ring via encode_empty_ring";
+    /** Fix text of a publish refused for more than 12 argument words. */
+    public static final String TOO_MANY_ARGS = "too many args for one slot; 12 u32 args max per slot";
+    /** Fix text of a publish refused for a system opcode. */
+    public static final String BAD_OPCODE = "User opcode overlaps with reserved system range or uses the high bit.";
+    /** Fix text of a publish refused because the slot is neither EMPTY nor DONE. */
+    public static final String NOT_PUBLISHABLE =
             "slot is not publishable; only EMPTY and DONE slots may be written by the host";
     static final String PACKED_COUNT = "packed slot supports at most 255 inner opcodes";
     static final String PACKED_METADATA = "packed slot metadata exceeds the 12-word slot argument budget";

@@ -13,10 +13,10 @@ import dev.vyre.spi.DispatchRequest;
 import dev.vyre.spi.DispatchResult;
 import dev.vyre.spi.MemoryKind;
 import dev.vyre.spi.PersistentSession;
+import dev.vyre.spi.SessionCloser;
 import dev.vyre.spi.SessionOptions;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -146,21 +146,14 @@ final class CudaBackend implements Backend {
             return;
         }
         closed = true;
-        List<RuntimeException> failures = new ArrayList<>();
-        for (CudaSession session : sessions) {
-            try {
-                session.close();
-            } catch (RuntimeException e) {
-                failures.add(e);
-            }
-        }
+        RuntimeException failure = SessionCloser.closeEach(sessions);
         synchronized (dispatchLock) {
             device.makeCurrent();
             onePass.close();
             cuStreamDestroy(stream);
         }
-        if (!failures.isEmpty()) {
-            throw failures.getFirst();
+        if (failure != null) {
+            throw failure;
         }
     }
 

@@ -12,6 +12,7 @@ import dev.vyre.protocol.DebugLogLayout;
 import dev.vyre.protocol.IoQueueLayout;
 import dev.vyre.protocol.Opcodes;
 import dev.vyre.protocol.QueueFullException;
+import dev.vyre.protocol.RingPublisher;
 import dev.vyre.protocol.SlotLayout;
 import dev.vyre.protocol.SlotStatus;
 import dev.vyre.protocol.Words;
@@ -307,7 +308,7 @@ final class CudaSession implements PersistentSession {
     @Override
     public void publish(int slot, int tenant, int opcode, int[] argWords, int argCount) {
         if (argCount < 0 || argCount > SlotLayout.ARGS_PER_SLOT || argCount > argWords.length) {
-            throw QueueFullException.submission("too many args for one slot; 12 u32 args max per slot");
+            throw QueueFullException.submission(RingPublisher.TOO_MANY_ARGS);
         }
         MemorySegment r = checkPublishable(slot, opcode);
         long base = (long) slot * SlotLayout.SLOT_WORDS;
@@ -351,20 +352,20 @@ final class CudaSession implements PersistentSession {
     private MemorySegment checkPublishable(int slot, int opcode) {
         checkSlot(slot);
         if (!Opcodes.isPublishable(opcode)) {
-            throw QueueFullException.submission("User opcode overlaps with reserved system range or uses the high bit.");
+            throw QueueFullException.submission(RingPublisher.BAD_OPCODE);
         }
         checkOpen();
         MemorySegment r = ring.segment();
         int status = Words.getAcquire(r, (long) slot * SlotLayout.SLOT_WORDS);
         if (!SlotStatus.isPublishable(status)) {
-            throw QueueFullException.submission("slot is not publishable; only EMPTY and DONE slots may be written by the host");
+            throw QueueFullException.submission(RingPublisher.NOT_PUBLISHABLE);
         }
         return r;
     }
 
     private void checkSlot(int slot) {
         if (slot < 0 || slot >= slotCount) {
-            throw QueueFullException.submission("slot_idx exceeds ring slot count; enlarge the ring via encode_empty_ring");
+            throw QueueFullException.submission(RingPublisher.SLOT_BOUNDS);
         }
     }
 

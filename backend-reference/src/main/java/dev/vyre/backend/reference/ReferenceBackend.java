@@ -9,6 +9,7 @@ import dev.vyre.spi.DispatchRequest;
 import dev.vyre.spi.DispatchResult;
 import dev.vyre.spi.MemoryKind;
 import dev.vyre.spi.PersistentSession;
+import dev.vyre.spi.SessionCloser;
 import dev.vyre.spi.SessionOptions;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -118,8 +119,9 @@ final class ReferenceBackend implements Backend {
     @Override
     public void close() {
         closed = true;
-        for (ReferenceSession session : new ArrayList<>(sessions)) {
-            session.close();
+        RuntimeException failure = SessionCloser.closeEach(new ArrayList<>(sessions));
+        if (failure != null) {
+            throw failure;
         }
     }
 }

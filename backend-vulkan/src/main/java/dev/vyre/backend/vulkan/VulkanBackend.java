@@ -13,6 +13,7 @@ import dev.vyre.spi.DispatchRequest;
 import dev.vyre.spi.DispatchResult;
 import dev.vyre.spi.MemoryKind;
 import dev.vyre.spi.PersistentSession;
+import dev.vyre.spi.SessionCloser;
 import dev.vyre.spi.SessionOptions;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -20,7 +21,6 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -625,22 +625,15 @@ public final class VulkanBackend implements Backend {
             return;
         }
         closed = true;
-        List<RuntimeException> failures = new ArrayList<>();
-        for (VulkanSession s : sessions) {
-            try {
-                s.close();
-            } catch (RuntimeException e) {
-                failures.add(e);
-            }
-        }
+        RuntimeException failure = SessionCloser.closeEach(sessions);
         boolean stuck = sessions.stream().anyMatch(VulkanSession::isStuck);
         if (!stuck) {
             synchronized (dispatchLock) {
                 closeQuietly();
             }
         }
-        if (!failures.isEmpty()) {
-            throw failures.getFirst();
+        if (failure != null) {
+            throw failure;
         }
     }
 
