@@ -9,6 +9,7 @@ import dev.vyre.protocol.Opcodes;
 import dev.vyre.protocol.Priority;
 import dev.vyre.protocol.QueueFullException;
 import dev.vyre.protocol.RingPublisher;
+import dev.vyre.protocol.SlotImages;
 import dev.vyre.protocol.SlotLayout;
 import dev.vyre.protocol.SlotStatus;
 import dev.vyre.protocol.Words;
@@ -311,6 +312,31 @@ public abstract class HostMappedSession implements PersistentSession {
             throw QueueFullException.submission(FIX_STATUS);
         }
         return base;
+    }
+
+    /**
+     * Copies each image's words 1..15 into the ring, then its status (release), with the same hooks
+     * as {@link #publish(int, int, int, int, int, int)}; allocates nothing. A backend that can announce
+     * a run at once overrides it.
+     */
+    @Override
+    public int publishSlots(int firstSlot, MemorySegment images, int count) {
+        ensureOpen();
+        SlotImages.check(slotCount, firstSlot, images, count);
+        flush();
+        for (int i = 0; i < count; i++) {
+            int slot = firstSlot + i;
+            if (!SlotStatus.isPublishable(statusWord(slot, false)) && !SlotStatus.isPublishable(statusWord(slot, true))) {
+                return i;
+            }
+            long base = (long) slot * SlotLayout.SLOT_WORDS;
+            MemorySegment.copy(images, (long) i * SlotLayout.SLOT_BYTES + Integer.BYTES, ring,
+                    Words.offset(base + 1), SlotLayout.SLOT_BYTES - Integer.BYTES);
+            onPayloadWritten(slot, SlotStatus.PUBLISHED);
+            Words.setRelease(ring, base, SlotStatus.PUBLISHED);
+            onPublished(slot);
+        }
+        return count;
     }
 
     @Override

@@ -1,5 +1,9 @@
 package dev.vyre.spi;
 
+import dev.vyre.protocol.SlotImages;
+import dev.vyre.protocol.SlotLayout;
+import dev.vyre.protocol.SlotStatus;
+import dev.vyre.protocol.Words;
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
 import java.util.List;
@@ -54,6 +58,40 @@ public interface PersistentSession extends AutoCloseable {
      * before waiting on a deferred slot. The default does nothing (nothing is deferred).
      */
     default void flush() {
+    }
+
+    /**
+     * Publishes a run of whole slots: the {@code count} 64-byte VIR0 slot images in {@code images}
+     * (little-endian, each with status PUBLISHED and a publishable opcode, exactly the bytes the ring
+     * slot will hold) go into ring slots {@code firstSlot .. firstSlot + count - 1} in order, stopping
+     * at the first ring slot that is not EMPTY or DONE. Every image is checked before anything is
+     * written. Backends copy the run with bulk stores and tell the interpreter once per run, so this is
+     * the cheapest way for one thread to feed the ring. It first {@link #flush() flushes} the calling
+     * thread's deferred publications; use it from one thread at a time per session. The default
+     * writes each slot with {@link #writeRawSlot} (allocating one 16-word array per call).
+     *
+     * @param firstSlot the first ring slot of the run
+     * @param images at least {@code count * 64} bytes of slot images
+     * @param count slots in the run; {@code firstSlot + count} must not exceed {@link #slotCount()}
+     * @return how many images were published, from the first on: {@code count}, or fewer when ring slot
+     *         {@code firstSlot + result} was busy (0 when {@code firstSlot} itself is); the rest of the
+     *         ring is untouched, so the caller publishes them again later
+     * @throws dev.vyre.protocol.QueueFullException when the run leaves the ring, {@code images} is too
+     *         short, or an image's status or opcode is wrong (nothing is written)
+     */
+    default int publishSlots(int firstSlot, MemorySegment images, int count) {
+        SlotImages.check(slotCount(), firstSlot, images, count);
+        flush();
+        int[] words = new int[SlotLayout.SLOT_WORDS];
+        for (int i = 0; i < count; i++) {
+            if (!SlotStatus.isPublishable(slotStatus(firstSlot + i))) {
+                return i;
+            }
+            MemorySegment.copy(images, Words.WORD_UNALIGNED, (long) i * SlotLayout.SLOT_BYTES, words, 0,
+                    SlotLayout.SLOT_WORDS);
+            writeRawSlot(firstSlot + i, words);
+        }
+        return count;
     }
 
     /**
