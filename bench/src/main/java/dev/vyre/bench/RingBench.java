@@ -2,12 +2,17 @@ package dev.vyre.bench;
 
 import dev.vyre.api.Backends;
 import dev.vyre.protocol.Opcodes;
+import dev.vyre.protocol.Priority;
+import dev.vyre.protocol.SlotLayout;
+import dev.vyre.protocol.Words;
 import dev.vyre.protocol.SlotStatus;
 import dev.vyre.spi.Backend;
 import dev.vyre.spi.PersistentSession;
 import dev.vyre.spi.SessionOptions;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,13 +33,23 @@ import org.HdrHistogram.Histogram;
  *       HdrHistogram of the publish-to-DONE round trip after a warm-up.</li>
  *   <li>{@code throughput}: one publisher thread publishes ATOMIC_ADD slots to distinct
  *       observable words, recycling each slot once its status is DONE; sustained slots/s from
- *       DONE_COUNT over the measured interval, and a check that every increment landed.</li>
+ *       DONE_COUNT over the measured interval, and a check that every increment landed. Run once
+ *       per publishing API named in {@code --api} (peers in the same run):
+ *       <ul>
+ *         <li>{@code publish}: {@code slotStatus} then {@code publish()} per slot;</li>
+ *         <li>{@code deferred}: {@code slotStatus} then {@code publishDeferred()} per slot and a
+ *             {@code flush()} every {@code --batch} slots (and whenever the next slot is busy);</li>
+ *         <li>{@code slots}: {@code publishSlots()} of runs of {@code --batch} slots; the publisher
+ *             encodes every image of a run (status, opcode, tenant, priority, three arguments) into a
+ *             reused off-heap buffer before each call.</li>
+ *       </ul></li>
  * </ul>
  *
  * <pre>
  * RingBench [--backend NAME] [--mode latency|throughput|both] [--workers N] [--seconds S]
- *           [--warmup S] [--slots N] [--batch N] [--json FILE]
+ *           [--warmup S] [--slots N] [--batch N] [--api publish,deferred,slots] [--json FILE]
  * </pre>
+ * Without {@code --api}: {@code deferred} when {@code --batch} is above 0, else {@code publish}.
  */
 public final class RingBench {
 
@@ -45,8 +60,10 @@ public final class RingBench {
     private final double warmup;
     private final int slots;
     private final Path json;
-    /** 0: publish() per slot; N: publishDeferred() with a flush() every N slots. */
+    /** Slots per flush ({@code deferred}) or per run ({@code slots}). */
     private final int batch;
+    /** Publishing APIs to measure, one throughput run each. */
+    private final List<String> apis;
 
     private RingBench(Map<String, String> args) {
         this.backendName = args.get("backend");
@@ -57,6 +74,16 @@ public final class RingBench {
         this.slots = Integer.parseInt(args.getOrDefault("slots", "1024"));
         this.json = args.containsKey("json") ? Path.of(args.get("json")) : null;
         this.batch = Integer.parseInt(args.getOrDefault("batch", "0"));
+        this.apis = List.of(args.getOrDefault("api", batch > 0 ? "deferred" : "publish").split(","));
+        for (String api : apis) {
+            if (!List.of("publish", "deferred", "slots").contains(api)) {
+                throw new IllegalArgumentException("--api takes publish, deferred or slots (comma-separated), not "
+                        + api);
+            }
+            if (!api.equals("publish") && batch <= 0) {
+                throw new IllegalArgumentException("--api " + api + " needs --batch N with N > 0");
+            }
+        }
         if (!List.of("latency", "throughput", "both").contains(mode)) {
             throw new IllegalArgumentException("--mode must be latency, throughput or both, not " + mode);
         }
@@ -67,7 +94,8 @@ public final class RingBench {
         Map<String, String> args = parse(argv);
         if (args.containsKey("help")) {
             System.out.println("usage: RingBench [--backend NAME] [--mode latency|throughput|both] [--workers N]"
-                    + " [--seconds S] [--warmup S] [--slots N] [--json FILE]");
+                    + " [--seconds S] [--warmup S] [--slots N] [--batch N] [--api publish,deferred,slots]"
+                    + " [--json FILE]");
             return;
         }
         new RingBench(args).run(System.out);
@@ -104,14 +132,17 @@ public final class RingBench {
                 results.add(latency(backend, out));
             }
             if (!mode.equals("latency")) {
-                results.add(throughput(backend, out));
+                for (String api : apis) {
+                    results.add(throughput(backend, api, out));
+                }
             }
             out.println();
-            out.println("| backend | mode | workers | slots | seconds | result |");
-            out.println("|---|---|---|---|---|---|");
+            out.println("| backend | mode | api | batch | workers | slots | seconds | result |");
+            out.println("|---|---|---|---|---|---|---|---|");
             for (Map<String, Object> r : results) {
-                out.printf(Locale.ROOT, "| %s | %s | %s | %s | %s | %s |%n", backend.name(), r.get("mode"),
-                        r.get("workers"), r.get("slots"), r.get("seconds"), r.get("summary"));
+                out.printf(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s |%n", backend.name(), r.get("mode"),
+                        r.getOrDefault("api", "-"), r.getOrDefault("batch", "-"), r.get("workers"), r.get("slots"),
+                        r.get("seconds"), r.get("summary"));
             }
             if (json != null) {
                 writeJson(backend, results);
@@ -177,16 +208,16 @@ public final class RingBench {
         }
     }
 
-    private Map<String, Object> throughput(Backend backend, PrintStream out) {
+    private Map<String, Object> throughput(Backend backend, String api, PrintStream out) {
         long completed;
         long elapsed;
         boolean verified;
         try (PersistentSession session = backend.openSession(options())) {
             long[] published = new long[slots];
-            publishLoop(session, published, nanos(warmup));
+            publishLoop(session, api, published, nanos(warmup));
             long done0 = session.doneCount();
             long t0 = System.nanoTime();
-            publishLoop(session, published, nanos(seconds));
+            publishLoop(session, api, published, nanos(seconds));
             long done1 = session.doneCount();
             elapsed = System.nanoTime() - t0;
             completed = (done1 - done0) & 0xFFFF_FFFFL;
@@ -200,7 +231,8 @@ public final class RingBench {
         double rate = completed / (elapsed / 1e9);
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("mode", "throughput");
-        r.put("batch", batch);
+        r.put("api", api);
+        r.put("batch", api.equals("publish") ? 0 : batch);
         r.put("workers", workers);
         r.put("slots", slots);
         r.put("seconds", seconds);
@@ -209,20 +241,59 @@ public final class RingBench {
         r.put("verified", verified);
         r.put("summary", String.format(Locale.ROOT, "%.2f M slots/s (%d slots, every increment %s)", rate / 1e6,
                 completed, verified ? "verified" : "NOT verified"));
-        out.println("throughput: " + r.get("summary"));
+        out.println("throughput (" + api + (api.equals("publish") ? "" : ", batch " + batch) + "): "
+                + r.get("summary"));
         return r;
     }
 
     /** One publisher, slots recycled by per-slot DONE status. */
-    private void publishLoop(PersistentSession session, long[] published, long durationNanos) {
+    private void publishLoop(PersistentSession session, String api, long[] published, long durationNanos) {
         try {
-            publishUntil(session, published, durationNanos);
+            if (api.equals("slots")) {
+                publishRunsUntil(session, published, durationNanos);
+            } else {
+                publishUntil(session, api.equals("deferred") ? batch : 0, published, durationNanos);
+            }
         } finally {
             session.flush();
         }
     }
 
-    private void publishUntil(PersistentSession session, long[] published, long durationNanos) {
+    /** Runs of {@link #batch} slot images through {@code publishSlots}, each image encoded per call. */
+    private void publishRunsUntil(PersistentSession session, long[] published, long durationNanos) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment images = arena.allocate((long) batch * SlotLayout.SLOT_BYTES, 64);
+            long end = System.nanoTime() + durationNanos;
+            int slot = 0;
+            int n = slots;
+            while (System.nanoTime() - end < 0) {
+                int run = Math.min(batch, n - slot);
+                for (int i = 0; i < run; i++) {
+                    long base = (long) i * SlotLayout.SLOT_WORDS;
+                    Words.set(images, base + SlotLayout.STATUS_WORD, SlotStatus.PUBLISHED);
+                    Words.set(images, base + SlotLayout.OPCODE_WORD, Opcodes.ATOMIC_ADD);
+                    Words.set(images, base + SlotLayout.TENANT_WORD, 0);
+                    Words.set(images, base + SlotLayout.PRIORITY_WORD, Priority.NORMAL);
+                    Words.set(images, base + SlotLayout.ARG0_WORD, 1);
+                    Words.set(images, base + SlotLayout.ARG0_WORD + 1, 160 + slot + i);
+                    Words.set(images, base + SlotLayout.ARG0_WORD + 2, 0);
+                }
+                int k = session.publishSlots(slot, images, run);
+                for (int i = 0; i < k; i++) {
+                    published[slot + i]++;
+                }
+                slot += k;
+                if (slot == n) {
+                    slot = 0;
+                }
+                if (k < run) {
+                    Thread.onSpinWait();
+                }
+            }
+        }
+    }
+
+    private void publishUntil(PersistentSession session, int batch, long[] published, long durationNanos) {
         long end = System.nanoTime() + durationNanos;
         int deferred = 0;
         int slot = 0;

@@ -43,6 +43,7 @@ public final class ConformanceSuite {
         all.addAll(IoCases.all());
         all.addAll(MixedCases.all());
         all.addAll(PersistentCases.all());
+        all.addAll(RunCases.all());
         return new ConformanceSuite(all);
     }
 

@@ -13,6 +13,7 @@ import dev.vyre.protocol.IoQueueLayout;
 import dev.vyre.protocol.Opcodes;
 import dev.vyre.protocol.QueueFullException;
 import dev.vyre.protocol.RingPublisher;
+import dev.vyre.protocol.SlotImages;
 import dev.vyre.protocol.SlotLayout;
 import dev.vyre.protocol.SlotStatus;
 import dev.vyre.protocol.Words;
@@ -285,6 +286,45 @@ final class CudaSession implements PersistentSession {
                     ((long) pendingGeneration[i] << 32) | Integer.toUnsignedLong(pendingSlot[i]));
         }
         publishTail(first, k, pendingSlot[k - 1], pendingGeneration[k - 1], ENTRY_READ_SLOT, 0, 0, 0, 0, 0);
+    }
+
+    /**
+     * Publishes a run of slot images: reads the run's statuses first (independent loads, so their
+     * cache misses overlap), copies the publishable prefix into the ring with one bulk copy, then writes
+     * one array entry per slot and a single tail line for the run (the device reads the slots from the
+     * ring). Allocates nothing.
+     */
+    @Override
+    public int publishSlots(int firstSlot, MemorySegment images, int count) {
+        checkOpen();
+        SlotImages.check(slotCount, firstSlot, images, count);
+        flush();
+        MemorySegment r = ring.segment();
+        long statusWord = (long) firstSlot * SlotLayout.SLOT_WORDS;
+        int n = 0;
+        while (n < count && SlotStatus.isPublishable(Words.getAcquire(r, statusWord))) {
+            n++;
+            statusWord += SlotLayout.SLOT_WORDS;
+        }
+        if (n == 0) {
+            return 0;
+        }
+        MemorySegment.copy(images, 0, r, (long) firstSlot * SlotLayout.SLOT_BYTES, (long) n * SlotLayout.SLOT_BYTES);
+        long first = (long) RESERVED.getAndAdd(this, (long) n);
+        long last = first + n - 1;
+        if (last - consumedSeen >= sqCapacity) {
+            awaitRoom(last);
+        }
+        MemorySegment entries = sq.segment();
+        int[] gens = generation;
+        int gen = 0;
+        for (int i = 0; i < n; i++) {
+            int slot = firstSlot + i;
+            gen = ++gens[slot];
+            U64.set(entries, ((first + i) & sqMask) * Long.BYTES, ((long) gen << 32) | Integer.toUnsignedLong(slot));
+        }
+        publishTail(first, n, firstSlot + n - 1, gen, ENTRY_READ_SLOT, 0, 0, 0, 0, 0);
+        return n;
     }
 
     /**
