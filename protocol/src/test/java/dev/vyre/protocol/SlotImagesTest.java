@@ -1,0 +1,55 @@
+package dev.vyre.protocol;
+
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.foreign.MemorySegment;
+import org.junit.jupiter.api.Test;
+
+class SlotImagesTest {
+
+    private static MemorySegment images(int count) {
+        MemorySegment m = MemorySegment.ofArray(new int[count * SlotLayout.SLOT_WORDS]);
+        for (int i = 0; i < count; i++) {
+            Words.set(m, (long) i * SlotLayout.SLOT_WORDS, SlotStatus.PUBLISHED);
+            Words.set(m, (long) i * SlotLayout.SLOT_WORDS + SlotLayout.OPCODE_WORD, Opcodes.ATOMIC_ADD);
+        }
+        return m;
+    }
+
+    private static void refused(String fixPart, Runnable call) {
+        QueueFullException e = assertThrows(QueueFullException.class, call::run);
+        assertTrue(e.getMessage().contains("Fix: ") && e.getMessage().contains(fixPart), e.getMessage());
+    }
+
+    @Test
+    void aWellFormedRunInsideTheRingPasses() {
+        assertDoesNotThrow(() -> SlotImages.check(16, 8, images(8), 8));
+        assertDoesNotThrow(() -> SlotImages.check(16, 16, images(0), 0));
+    }
+
+    @Test
+    void runsOutsideTheRingAreRefused() {
+        refused("inside the ring", () -> SlotImages.check(16, 9, images(8), 8));
+        refused("inside the ring", () -> SlotImages.check(16, -1, images(1), 1));
+        refused("inside the ring", () -> SlotImages.check(16, 0, images(1), -1));
+        refused("inside the ring", () -> SlotImages.check(16, Integer.MAX_VALUE, images(1), 1));
+    }
+
+    @Test
+    void aShortSegmentIsRefused() {
+        refused("count * 64 bytes", () -> SlotImages.check(16, 0, images(3), 4));
+        refused("count * 64 bytes", () -> SlotImages.check(16, 0, null, 1));
+    }
+
+    @Test
+    void aWrongStatusOrOpcodeNamesTheImage() {
+        MemorySegment m = images(4);
+        Words.set(m, 2L * SlotLayout.SLOT_WORDS, SlotStatus.DONE);
+        refused("slot image 2: every slot image must carry status PUBLISHED", () -> SlotImages.check(16, 0, m, 4));
+        MemorySegment n = images(4);
+        Words.set(n, 3L * SlotLayout.SLOT_WORDS + SlotLayout.OPCODE_WORD, 0x8000_0002);
+        refused("slot image 3", () -> SlotImages.check(16, 0, n, 4));
+    }
+}
