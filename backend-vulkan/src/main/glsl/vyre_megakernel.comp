@@ -50,6 +50,7 @@ layout(std430, set = 0, binding = 6) coherent writeonly buffer MirrorBuf { uint 
 #define L_CLOCK_LO 18
 #define L_CLOCK_HI 19
 #define L_GEN_BASE 64u
+// the seen array (L_GEN_BASE + slot count ...) follows the generation array, see main()
 
 // status mirror words (must match StatusMirror.java)
 #define M_DONE_COUNT 0u
@@ -402,19 +403,23 @@ bool vyre_authorised(uint tenant) {
     return index < C_TENANT_TABLE_END && vyre_load_control(index) != 0u;
 }
 
-// Claims slot s if it is PUBLISHED and authorised, executes it and publishes DONE / FAULT.
-void vyre_try_slot(uint s) {
+// Claims slot s if it is PUBLISHED and authorised, executes it and publishes DONE / FAULT. gen is the
+// slot's generation word the caller read (persistent mode: the mirror tag; one pass: unused).
+// Returns true when the slot is settled for this generation: it was not PUBLISHED, or it ran. It
+// returns false when it left the slot PUBLISHED (SHUTDOWN seen, tenant not authorised, claim lost), so
+// the persistent loop looks at it again on every sweep (a later control write may authorise it).
+bool vyre_try_slot(uint s, uint gen) {
     uint base = s * 16u;
-    if (LOAD_ACQ(R[base]) != ST_PUBLISHED) return;
+    if (LOAD_ACQ(R[base]) != ST_PUBLISHED) return true;
 #ifdef VYRE_PERSISTENT
-    if (vyre_load_control(C_SHUTDOWN) != 0u) return;
+    if (vyre_load_control(C_SHUTDOWN) != 0u) return false;
 #endif
     uint tenant = LOAD_RLX(R[base + 2u]);
-    if (!vyre_authorised(tenant)) return;
-    if (atomicCompSwap(R[base], ST_PUBLISHED, ST_CLAIMED) != ST_PUBLISHED) return;
+    if (!vyre_authorised(tenant)) return false;
+    if (atomicCompSwap(R[base], ST_PUBLISHED, ST_CLAIMED) != ST_PUBLISHED) return false;
 #ifdef VYRE_PERSISTENT
-    // the host wrote the slot's generation before its status: tag the mirror entries with it
-    uint tag = LOAD_RLX(L[L_GEN_BASE + s]) << M_GEN_SHIFT;
+    // tag the mirror entries with the generation that rang this slot's doorbell
+    uint tag = gen << M_GEN_SHIFT;
     MIRROR_STORE(M[M_STATUS_BASE + s], tag | ST_CLAIMED);
 #endif
     vyre_slot = s;
@@ -432,6 +437,7 @@ void vyre_try_slot(uint s) {
     // after the effects, DONE_COUNT and the ring status (release): the host trusts a mirrored DONE
     MIRROR_STORE(M[M_STATUS_BASE + s], tag | vyre_result);
 #endif
+    return true;
 }
 
 void vyre_load_sizes() {
@@ -446,9 +452,18 @@ shared uint vyre_stop;
 
 // Workgroup-uniform loop: every invocation sweeps the slots it owns (s = gid, gid + stride, ...), then
 // the workgroup meets at a barrier, so invocations of one workgroup interleave on every implementation.
+//
+// Doorbell: the host writes a slot's whole ring line (payload and status), then, behind a full fence,
+// the slot's new generation word L[L_GEN_BASE + s] (VulkanSession.java). A sweep loads that word
+// (acquire; lanes of a workgroup own consecutive slots, so the loads coalesce) and looks at the ring
+// line only when it differs from L[seen + s], the generation this invocation last settled there
+// (device-only words, zero at open like the generations). A slot left PUBLISHED (refused for its
+// tenant, or SHUTDOWN seen) is not settled: it is looked at again on every sweep. The shader never
+// stores PUBLISHED into a ring slot, so a settled slot changes only with a new host generation.
 void main() {
     vyre_load_sizes();
     uint slots = L[L_SLOT_COUNT];
+    uint seen = L_GEN_BASE + slots;
     uint stride = L[L_STRIDE];
     uint gid = gl_GlobalInvocationID.x;
     uint beat = 0u;
@@ -459,7 +474,12 @@ void main() {
         uint stop = vyre_stop;
         barrier();
         if (stop != 0u) break;
-        for (uint s = gid; s < slots; s += stride) vyre_try_slot(s);
+        for (uint s = gid; s < slots; s += stride) {
+            uint g = LOAD_ACQ(L[L_GEN_BASE + s]);
+            if (g != L[seen + s]) {
+                if (vyre_try_slot(s, g)) L[seen + s] = g;
+            }
+        }
         if (gid == 0u) {
             ++beat;
             STORE_REL(L[L_HEARTBEAT], beat);
@@ -493,6 +513,6 @@ void main() {
     }
     if (s >= L[L_SLOT_COUNT]) return;
     if (vyre_load_control(C_SHUTDOWN) != 0u) return;
-    vyre_try_slot(s);
+    vyre_try_slot(s, 0u);
 }
 #endif

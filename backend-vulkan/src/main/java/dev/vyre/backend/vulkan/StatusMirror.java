@@ -16,11 +16,14 @@ import java.lang.invoke.VarHandle;
  * memory hangs on NVIDIA). Workgroup 0 also mirrors DONE_COUNT (when it changed) and, every 64
  * sweeps, its heartbeat.
  *
- * <p>Generations: each host write of a slot status (publish, raw slot write) bumps the slot's
- * generation here and stores it in the link block (BAR, before the status); the shader tags its
- * mirror entries with it ({@code generation << 3 | status}). A mirror entry counts only while its
+ * <p>Generations: each host write of a slot status (publish, deferred publish, raw slot write, a run
+ * of {@code publishSlots}) bumps the slot's generation here ({@link #begin}, as the status is stored).
+ * The host then stores the generation into the link block after the slot's whole line, behind a full
+ * fence: it is the doorbell the persistent shader polls, and the shader tags its mirror entries with
+ * the generation it read ({@code generation << 3 | status}). A mirror entry counts only while its
  * generation is the host's latest for that slot, so a stale entry of an earlier round (or one the
- * device wrote late) is never mistaken for the current one; until the shader writes one, the slot's
+ * device wrote late, or one tagged with the previous generation because the doorbell of this round
+ * was not rung yet) is never mistaken for the current one; until the shader writes one, the slot's
  * status is the one the host wrote. Word offsets must match {@code vyre_megakernel.comp}.
  */
 final class StatusMirror implements AutoCloseable {
@@ -64,13 +67,19 @@ final class StatusMirror implements AutoCloseable {
     /**
      * Records that the host is about to store {@code status} into the slot (release).
      *
-     * @return the slot's new generation, to be stored in the link block before the status
+     * @return the slot's new generation, to be stored in the link block (the doorbell) after the
+     *         slot's line, behind a full fence
      */
     int begin(int slot, int status) {
         long e = (long) ENTRY.getAcquire(entries, slot);
         int gen = ((int) (e >>> 32) + 1) & GEN_MASK;
         ENTRY.setRelease(entries, slot, (long) gen << 32 | Integer.toUnsignedLong(status));
         return gen;
+    }
+
+    /** @return the slot's generation of the host's latest {@link #begin} (what the doorbell word should hold) */
+    int generation(int slot) {
+        return (int) ((long) ENTRY.getAcquire(entries, slot) >>> 32);
     }
 
     /** @return the status the host last stored into the slot */

@@ -6,7 +6,9 @@ import java.lang.foreign.MemorySegment;
 /**
  * The link block (binding 5): buffer lengths and mode words the host writes before a dispatch, and
  * the heartbeat / stopped words a persistent shader writes (extension words outside the control
- * buffer, docs/PROTOCOL.md). Word offsets must match {@code vyre_megakernel.comp}.
+ * buffer, docs/PROTOCOL.md). A persistent session's block also holds, from word {@link #GEN_BASE},
+ * one generation word per slot (the host's doorbell) and then one seen word per slot (the shader's
+ * own bookkeeping). Word offsets must match {@code vyre_megakernel.comp}.
  */
 final class VulkanLink {
 
@@ -26,17 +28,28 @@ final class VulkanLink {
     static final int CLOCK_HI = 19;
     static final int MODE_CLOCK_PROBE = 1;
     /**
-     * First word of the persistent session's generation array: word {@code GEN_BASE + s} holds the
-     * generation of the host's latest write to slot {@code s}, which the shader copies into the status
-     * mirror (see {@link StatusMirror}).
+     * First word of the persistent session's generation array, the doorbell: word {@code GEN_BASE + s}
+     * holds the generation of the host's latest write to slot {@code s}. The host stores it after the
+     * slot's whole 64-byte line (payload and status) and a full fence; the persistent shader looks at a
+     * slot's ring line only when this word differs from the slot's {@link #seenBase seen} word, and tags
+     * its status-mirror entries with it (see {@link StatusMirror}).
      */
     static final int GEN_BASE = 64;
-    /** Bytes of the block without a generation array (one-pass dispatches). */
+    /** Bytes of the block without generation and seen arrays (one-pass dispatches). */
     static final long BYTES = 256;
 
-    /** @return bytes of a persistent session's block: the header and one generation word per slot */
+    /**
+     * @return the first word of the seen array, which follows the generation array: word
+     *         {@code seenBase(slots) + s} holds the last generation of slot {@code s} the shader settled
+     *         (device-only; zero at open, like the generations)
+     */
+    static int seenBase(int slots) {
+        return GEN_BASE + slots;
+    }
+
+    /** @return bytes of a persistent session's block: the header, then one generation and one seen word per slot */
     static long persistentBytes(int slots) {
-        return BYTES + 4L * slots;
+        return BYTES + 8L * slots;
     }
 
     private VulkanLink() {

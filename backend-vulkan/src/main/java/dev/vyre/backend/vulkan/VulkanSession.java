@@ -7,6 +7,7 @@ import dev.vyre.protocol.BackendException;
 import dev.vyre.protocol.DebugLogLayout;
 import dev.vyre.protocol.IoQueueLayout;
 import dev.vyre.protocol.ControlLayout;
+import dev.vyre.protocol.SlotImages;
 import dev.vyre.protocol.SlotLayout;
 import dev.vyre.protocol.SlotStatus;
 import dev.vyre.protocol.Words;
@@ -25,8 +26,16 @@ import org.lwjgl.vulkan.VkCommandBuffer;
  * <p>Placement: every buffer (control, ring, debug log, IO queue, data, link block) lives in one
  * allocation of DEVICE_LOCAL | HOST_VISIBLE | HOST_COHERENT memory where the device has it (BAR-mapped
  * VRAM: on NVIDIA a shader polling system memory never sees host writes, polling VRAM does), else in
- * HOST_VISIBLE | HOST_COHERENT memory. Host stores to BAR memory are write-combined, so a full fence
- * orders a slot's payload before its status and flushes the status towards the device.
+ * HOST_VISIBLE | HOST_COHERENT memory. Host stores to BAR memory are write-combined (WC): stores to
+ * one 64-byte line merge into one PCIe write, and only a full fence orders them and pushes them out.
+ *
+ * <p>Doorbell: the shader does not poll ring statuses but each slot's generation word in the link
+ * block ({@link VulkanLink#GEN_BASE}), and reads a slot's ring line only when that word differs from
+ * the generation it last settled there. So every publication writes the slot's whole line, status
+ * PUBLISHED included, with no fence inside (one WC burst), then, behind a full fence, the slot's new
+ * generation ({@link StatusMirror#begin}), then a full fence that pushes it out. A raw slot write
+ * does the same with whatever status it carries. Generation words of consecutive slots share 64-byte
+ * lines, so a batch of them merges into few bursts.
  *
  * <p>Host reads: BAR reads are uncached PCIe reads (about 1 µs each), so everything the host polls
  * (slot statuses, DONE_COUNT, the heartbeat) comes from a {@link StatusMirror} in host-cached system
@@ -34,9 +43,12 @@ import org.lwjgl.vulkan.VkCommandBuffer;
  * refusing a publish, before parking in a wait, at a wait's deadline) and for snapshots, which
  * therefore stay byte-identical to the reference backend.
  *
- * <p>Deferred publishing ({@link #publishDeferred}): payloads and generations are written at once,
- * the statuses of up to {@value #MAX_DEFERRED} slots together in {@link #flush()}, between two fences
- * (two fences per batch instead of two per slot).
+ * <p>Deferred publishing ({@link #publishDeferred}): each slot's whole line (status PUBLISHED) is
+ * written at once, the generation words of up to {@value #MAX_DEFERRED} slots together in
+ * {@link #flush()}, between two fences (two fences per batch instead of two per slot). The ring, and
+ * so {@link #slotStatus} and snapshots, show PUBLISHED from the {@code publishDeferred} call on; the
+ * shader runs the slot once its generation is out. {@link #publishSlots} copies a run of whole slot
+ * images with one bulk copy and rings the run's doorbells together the same way.
  *
  * <p>Watchdog: workgroup 0 bumps a heartbeat word in the link block once per sweep. A session whose
  * heartbeat has not moved for {@link #watchdogNanos} while its dispatch is still running reports
@@ -61,7 +73,6 @@ final class VulkanSession extends HostMappedSession {
     private final boolean fenced;
     private final StatusMirror mirror;
     private final int[] deferred = new int[MAX_DEFERRED];
-    private final boolean[] pending;
     private int deferredCount;
     private long lastBeat = -1;
     private long lastBeatExact = -1;
@@ -122,7 +133,6 @@ final class VulkanSession extends HostMappedSession {
         this.link = layout.slice(5);
         this.fenced = (block.flags() & VK_MEMORY_PROPERTY_HOST_CACHED_BIT) == 0;
         this.mirror = mirror;
-        this.pending = new boolean[options.slotCount()];
         this.watchdogNanos = Duration.ofSeconds(2).toNanos() + options.ioWaitTimeout().toNanos();
         this.ownsKernel = !options.opcodes().isEmpty();
         this.kernel = backend.kernel(true, options.opcodes());
@@ -171,13 +181,10 @@ final class VulkanSession extends HostMappedSession {
 
     // ------------------------------------------------------------------ hooks
 
+    /** Records the status in the mirror; no fence, so payload and status leave as one WC burst. */
     @Override
     protected void onPayloadWritten(int slot, int status) {
-        pending[slot] = false;
-        Words.set(link, VulkanLink.GEN_BASE + slot, mirror.begin(slot, status));
-        if (fenced) {
-            VarHandle.fullFence(); // drain write-combining buffers: payload reaches the device before the status
-        }
+        mirror.begin(slot, status);
     }
 
     @Override
@@ -185,7 +192,7 @@ final class VulkanSession extends HostMappedSession {
         if (!exact) {
             return mirror.status(slot);
         }
-        return pending[slot] ? mirror.hostStatus(slot) : Words.getAcquire(ring, (long) slot * SlotLayout.SLOT_WORDS);
+        return Words.getAcquire(ring, (long) slot * SlotLayout.SLOT_WORDS);
     }
 
     @Override
@@ -197,30 +204,25 @@ final class VulkanSession extends HostMappedSession {
     }
 
     /**
-     * Writes the slot's payload and generation now and its status at the next {@link #flush()} (or when
-     * {@value #MAX_DEFERRED} publications are pending). Same checks and ring bytes as {@code publish};
-     * one thread at a time per session.
+     * Writes the slot's whole line (status PUBLISHED) now and its generation word, the doorbell, at the
+     * next {@link #flush()} (or when {@value #MAX_DEFERRED} publications are pending). Same checks and
+     * ring bytes as {@code publish}; one thread at a time per session.
      */
     @Override
     public void publishDeferred(int slot, int tenant, int opcode, int arg0, int arg1, int arg2) {
         long base = checkPublishable(slot, opcode);
-        int now = statusWord(slot, false);
-        if (!SlotStatus.isPublishable(now)) {
-            now = statusWord(slot, true);
-        }
-        // Rewriting the current status (EMPTY or DONE, which the shader never touches) with the payload
-        // fills the whole 64-byte line: the write-combining buffer leaves as one burst without a fence.
-        Words.set(ring, base, now);
+        mirror.begin(slot, SlotStatus.PUBLISHED);
+        // The whole 64-byte line without a fence: the write-combining buffer leaves as one burst. The
+        // shader does not look at the line before the slot's generation word changes (flush).
         writePayload(base, tenant, opcode, arg0, arg1, arg2);
-        Words.set(link, VulkanLink.GEN_BASE + slot, mirror.begin(slot, SlotStatus.PUBLISHED));
-        pending[slot] = true;
+        Words.set(ring, base, SlotStatus.PUBLISHED);
         deferred[deferredCount++] = slot;
         if (deferredCount == MAX_DEFERRED) {
             flush();
         }
     }
 
-    /** Stores the statuses of every deferred publication between two fences. */
+    /** Stores the generation words of every deferred publication between two fences. */
     @Override
     public void flush() {
         int n = deferredCount;
@@ -232,23 +234,64 @@ final class VulkanSession extends HostMappedSession {
             throw new BackendException("the persistent session is closed; " + n + " deferred publications were"
                     + " dropped", "flush before closing the session");
         }
-        VarHandle.fullFence(); // every payload and generation before any status
+        VarHandle.fullFence(); // every line before any doorbell
         for (int i = 0; i < n; i++) {
             int slot = deferred[i];
-            if (pending[slot]) { // else a publish or raw write replaced it
-                Words.setRelease(ring, (long) slot * SlotLayout.SLOT_WORDS, SlotStatus.PUBLISHED);
-                pending[slot] = false;
-            }
+            // the host's latest generation: a publish or raw write since has rung it already (same value)
+            Words.set(link, VulkanLink.GEN_BASE + slot, mirror.generation(slot));
         }
         deferredCount = 0;
-        VarHandle.fullFence(); // push the statuses out of the write-combining buffers now
+        VarHandle.fullFence(); // push the generation words out of the write-combining buffers now
     }
 
+    /** Rings the doorbell of one publish or raw slot write: fence, generation word, fence. */
     @Override
     protected void onPublished(int slot) {
+        int gen = mirror.generation(slot);
         if (fenced) {
-            VarHandle.fullFence(); // push the status store out of the write-combining buffer now
+            VarHandle.fullFence(); // the line (payload and status) reaches the device before the generation
+            Words.set(link, VulkanLink.GEN_BASE + slot, gen);
+            VarHandle.fullFence(); // push the generation out of the write-combining buffer now
+        } else {
+            Words.setRelease(link, VulkanLink.GEN_BASE + slot, gen);
         }
+    }
+
+    /**
+     * Publishes a run of whole slot images: checked first ({@link SlotImages#check}), deferred
+     * publications flushed, then the leading ring slots that are EMPTY or DONE (mirror, confirmed from
+     * the ring before stopping) get their images with one bulk copy (whole lines: WC bursts), and
+     * their generation words follow between two fences. Allocates nothing.
+     */
+    @Override
+    public int publishSlots(int firstSlot, MemorySegment images, int count) {
+        if (isClosed()) {
+            throw new BackendException("the persistent session is closed", "open a new session with Backend.openSession");
+        }
+        SlotImages.check(slotCount(), firstSlot, images, count);
+        flush();
+        int n = 0;
+        while (n < count) {
+            int slot = firstSlot + n;
+            if (!SlotStatus.isPublishable(statusWord(slot, false)) && !SlotStatus.isPublishable(statusWord(slot, true))) {
+                break;
+            }
+            n++;
+        }
+        if (n == 0) {
+            return 0;
+        }
+        for (int i = 0; i < n; i++) {
+            mirror.begin(firstSlot + i, SlotStatus.PUBLISHED);
+        }
+        MemorySegment.copy(images, 0, ring, (long) firstSlot * SlotLayout.SLOT_BYTES, (long) n * SlotLayout.SLOT_BYTES);
+        VarHandle.fullFence(); // every line before any doorbell
+        for (int i = 0; i < n; i++) {
+            int slot = firstSlot + i;
+            Words.set(link, VulkanLink.GEN_BASE + slot, mirror.generation(slot));
+        }
+        VarHandle.fullFence(); // push the generation words out of the write-combining buffers now
+        return n;
     }
 
     @Override

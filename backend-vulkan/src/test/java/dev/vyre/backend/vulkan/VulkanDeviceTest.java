@@ -2,12 +2,14 @@ package dev.vyre.backend.vulkan;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vyre.api.Megakernel;
 import dev.vyre.protocol.BackendException;
 import dev.vyre.protocol.Opcodes;
+import dev.vyre.protocol.QueueFullException;
 import dev.vyre.protocol.SlotStatus;
 import dev.vyre.spi.CustomOpcode;
 import dev.vyre.spi.CustomOpcodes;
@@ -15,6 +17,8 @@ import dev.vyre.spi.DispatchRequest;
 import dev.vyre.spi.DispatchResult;
 import dev.vyre.spi.PersistentSession;
 import dev.vyre.spi.SessionOptions;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
@@ -150,6 +154,123 @@ class VulkanDeviceTest {
                 expected.putInt((5 * 16 + w) * 4, raw[w]);
             }
             assertArrayEquals(expected.array(), s.ringSnapshot());
+        }
+    }
+
+    /** Writes {@code words} as slot image {@code index} of {@code images}. */
+    private static void putImage(MemorySegment images, int index, int[] words) {
+        for (int w = 0; w < 16; w++) {
+            dev.vyre.protocol.Words.set(images, index * 16L + w, words[w]);
+        }
+    }
+
+    /** An ATOMIC_ADD image adding {@code i + 1} to control word {@code 160 + i}, with marker words in the tail. */
+    private static int[] addImage(int i) {
+        int[] w = slot(SlotStatus.PUBLISHED, Opcodes.ATOMIC_ADD, 0, i + 1, 160 + i, 0);
+        w[14] = 0x5EED_0000 + i;
+        w[15] = 0xC0DE_0000 + i; // arguments the opcode ignores: the ring must still hold them byte-exactly
+        return w;
+    }
+
+    @Test
+    void publishSlotsPublishesARunByteExactlyStopsAtABusySlotAndRefusesMalformedImages() {
+        SessionOptions options = SessionOptions.builder().slotCount(16).tenantCount(1).observableSlots(16).build();
+        try (PersistentSession s = backend.openSession(options); Arena arena = Arena.ofConfined()) {
+            MemorySegment images = arena.allocate(16 * 64L, 64);
+            for (int i = 0; i < 6; i++) {
+                putImage(images, i, addImage(i));
+            }
+            // a deferred publication before the run is flushed by it
+            s.publishDeferred(0, 0, Opcodes.STORE_U32, 0x77, 175, 0);
+            assertEquals(6, s.publishSlots(2, images, 6));
+            for (int i = 0; i < 6; i++) {
+                assertTrue(s.awaitSlotStatus(2 + i, SlotStatus.DONE, Duration.ofSeconds(20)), "slot " + (2 + i));
+            }
+            assertTrue(s.awaitSlotStatus(0, SlotStatus.DONE, Duration.ofSeconds(20)));
+            assertTrue(s.awaitDoneCount(7, Duration.ofSeconds(20)));
+
+            // slot 10 busy: PUBLISHED for tenant 5, whose mask word (C[3 + 5]) is 0
+            s.publish(10, 5, Opcodes.ATOMIC_ADD, 1, 174, 0);
+            MemorySegment run = arena.allocate(4 * 64L, 64);
+            for (int i = 0; i < 4; i++) {
+                putImage(run, i, addImage(6 + i));
+            }
+            assertEquals(2, s.publishSlots(8, run, 4)); // slots 8 and 9; stops at 10; 11 untouched
+            assertEquals(0, s.publishSlots(10, run.asSlice(2 * 64L), 2));
+            assertTrue(s.awaitSlotStatus(8, SlotStatus.DONE, Duration.ofSeconds(20)));
+            assertTrue(s.awaitSlotStatus(9, SlotStatus.DONE, Duration.ofSeconds(20)));
+            assertTrue(s.awaitDoneCount(9, Duration.ofSeconds(20)));
+            assertEquals(SlotStatus.PUBLISHED, s.slotStatus(10));
+
+            // malformed runs: nothing is written
+            byte[] ringBefore = s.ringSnapshot();
+            MemorySegment bad = arena.allocate(3 * 64L, 64);
+            putImage(bad, 0, addImage(12));
+            putImage(bad, 1, addImage(13));
+            int[] wrongStatus = addImage(14);
+            wrongStatus[0] = SlotStatus.DONE;
+            putImage(bad, 2, wrongStatus);
+            assertThrows(QueueFullException.class, () -> s.publishSlots(12, bad, 3));
+            int reserved = 0xFFF5;
+            assertFalse(Opcodes.isPublishable(reserved));
+            int[] wrongOpcode = addImage(14);
+            wrongOpcode[1] = reserved;
+            putImage(bad, 2, wrongOpcode);
+            assertThrows(QueueFullException.class, () -> s.publishSlots(12, bad, 3));
+            assertThrows(QueueFullException.class, () -> s.publishSlots(14, bad, 3)); // leaves the ring
+            assertArrayEquals(ringBefore, s.ringSnapshot());
+            assertEquals(SlotStatus.EMPTY, s.slotStatus(12));
+
+            // a later slot: every earlier slot had its chance to run twice
+            s.publish(15, 0, Opcodes.NOP, 0, 0, 0);
+            assertTrue(s.awaitSlotStatus(15, SlotStatus.DONE, Duration.ofSeconds(20)));
+            assertTrue(s.awaitDoneCount(10, Duration.ofSeconds(20)));
+            assertEquals(10, s.doneCount());
+
+            ByteBuffer expected = ByteBuffer.allocate(16 * 64).order(ByteOrder.LITTLE_ENDIAN);
+            int[][] slots = new int[16][];
+            slots[0] = slot(SlotStatus.DONE, Opcodes.STORE_U32, 0, 0x77, 175, 0);
+            for (int i = 0; i < 8; i++) {
+                slots[2 + i] = addImage(i);
+                slots[2 + i][0] = SlotStatus.DONE;
+            }
+            slots[10] = slot(SlotStatus.PUBLISHED, Opcodes.ATOMIC_ADD, 5, 1, 174, 0);
+            slots[15] = slot(SlotStatus.DONE, Opcodes.NOP, 0, 0, 0, 0);
+            for (int i = 0; i < 16; i++) {
+                for (int w = 0; slots[i] != null && w < 16; w++) {
+                    expected.putInt((i * 16 + w) * 4, slots[i][w]);
+                }
+            }
+            assertArrayEquals(expected.array(), s.ringSnapshot());
+            byte[] control = s.controlSnapshot();
+            for (int i = 0; i < 8; i++) {
+                assertEquals(i + 1, word(control, 160 + i), "control word " + (160 + i) + ": each ATOMIC_ADD once");
+            }
+            assertEquals(0, word(control, 174));
+            assertEquals(0x77, word(control, 175));
+            assertEquals(8, word(control, 96 + Opcodes.ATOMIC_ADD)); // the ATOMIC_ADD metric: 8 runs
+        }
+    }
+
+    @Test
+    void aSlotRefusedForItsTenantRunsOnceAControlWriteAuthorisesIt() {
+        SessionOptions options = SessionOptions.builder().slotCount(16).tenantCount(1).observableSlots(4).build();
+        try (PersistentSession s = backend.openSession(options)) {
+            s.publish(0, 5, Opcodes.ATOMIC_ADD, 3, 160, 0);      // tenant 5: mask word C[3 + 5] is 0
+            s.publishDeferred(1, 5, Opcodes.ATOMIC_ADD, 4, 161, 0);
+            s.flush();
+            s.publish(2, 0, Opcodes.ATOMIC_ADD, 1, 162, 0);      // published after them, runs
+            assertTrue(s.awaitSlotStatus(2, SlotStatus.DONE, Duration.ofSeconds(20)));
+            assertEquals(SlotStatus.PUBLISHED, s.slotStatus(0));
+            assertEquals(SlotStatus.PUBLISHED, s.slotStatus(1));
+            s.writeControlWord(3 + 5, 0xFFFFFFFF);                 // authorise tenant 5
+            assertTrue(s.awaitSlotStatus(0, SlotStatus.DONE, Duration.ofSeconds(20)));
+            assertTrue(s.awaitSlotStatus(1, SlotStatus.DONE, Duration.ofSeconds(20)));
+            assertTrue(s.awaitDoneCount(3, Duration.ofSeconds(20)));
+            byte[] control = s.controlSnapshot();
+            assertEquals(3, word(control, 160));
+            assertEquals(4, word(control, 161));
+            assertEquals(1, word(control, 162));
         }
     }
 
