@@ -398,25 +398,44 @@ void vyre_execute() {
     }
 }
 
-bool vyre_authorised(uint tenant) {
-    uint index = vyre_index_add(vyre_load_control(C_TENANT_BASE), tenant);
+// tenantBase: control word C_TENANT_BASE as loaded by the caller
+bool vyre_authorised_at(uint tenantBase, uint tenant) {
+    uint index = vyre_index_add(tenantBase, tenant);
     return index < C_TENANT_TABLE_END && vyre_load_control(index) != 0u;
+}
+
+bool vyre_authorised(uint tenant) {
+    return vyre_authorised_at(vyre_load_control(C_TENANT_BASE), tenant);
 }
 
 // Claims slot s if it is PUBLISHED and authorised, executes it and publishes DONE / FAULT. gen is the
 // slot's generation word the caller read (persistent mode: the mirror tag; one pass: unused).
 // Returns true when the slot is settled for this generation: it was not PUBLISHED, or it ran. It
-// returns false when it left the slot PUBLISHED (SHUTDOWN seen, tenant not authorised, claim lost), so
+// returns false when it left the slot PUBLISHED (SHUTDOWN seen, tenant not authorised; in one-pass
+// mode also a claim lost to another invocation), so
 // the persistent loop looks at it again on every sweep (a later control write may authorise it).
 bool vyre_try_slot(uint s, uint gen) {
     uint base = s * 16u;
-    if (LOAD_ACQ(R[base]) != ST_PUBLISHED) return true;
 #ifdef VYRE_PERSISTENT
-    if (vyre_load_control(C_SHUTDOWN) != 0u) return false;
-#endif
+    // The caller saw a new generation (acquire): the host stored the whole line, status included,
+    // before it, so no separate status read is needed: the claim CAS returns the status. The three
+    // independent loads are issued before any branch (a GPU does not speculate past one), so the
+    // path from the doorbell to the claim is two dependent loads (tenant table word, then its mask).
+    uint stop = vyre_load_control(C_SHUTDOWN);
+    uint tenant = LOAD_RLX(R[base + 2u]);
+    uint tenantBase = vyre_load_control(C_TENANT_BASE);
+    if (stop != 0u) return false;
+    if (!vyre_authorised_at(tenantBase, tenant)) {
+        return LOAD_RLX(R[base]) != ST_PUBLISHED; // left PUBLISHED: look again every sweep
+    }
+    // not PUBLISHED (a raw write of another status): nothing runs for this generation
+    if (atomicCompSwap(R[base], ST_PUBLISHED, ST_CLAIMED) != ST_PUBLISHED) return true;
+#else
+    if (LOAD_ACQ(R[base]) != ST_PUBLISHED) return true;
     uint tenant = LOAD_RLX(R[base + 2u]);
     if (!vyre_authorised(tenant)) return false;
     if (atomicCompSwap(R[base], ST_PUBLISHED, ST_CLAIMED) != ST_PUBLISHED) return false;
+#endif
 #ifdef VYRE_PERSISTENT
     // tag the mirror entries with the generation that rang this slot's doorbell
     uint tag = gen << M_GEN_SHIFT;
@@ -475,8 +494,9 @@ void main() {
         barrier();
         if (stop != 0u) break;
         for (uint s = gid; s < slots; s += stride) {
+            uint settled = L[seen + s]; // before the acquire below, so both loads are in flight together
             uint g = LOAD_ACQ(L[L_GEN_BASE + s]);
-            if (g != L[seen + s]) {
+            if (g != settled) {
                 if (vyre_try_slot(s, g)) L[seen + s] = g;
             }
         }
