@@ -5,10 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vyre.spi.Backend;
-import dev.vyre.spi.Capabilities;
-import dev.vyre.spi.DeviceInfo;
-import dev.vyre.spi.DispatchRequest;
-import dev.vyre.spi.DispatchResult;
 import dev.vyre.spi.IoRequestView;
 import dev.vyre.spi.PersistentSession;
 import dev.vyre.spi.SessionOptions;
@@ -87,42 +83,17 @@ class PublishSlotsDefaultTest {
     }
 
     /** A backend whose sessions are the reference backend's, wrapped. */
-    private static final class SessionBackend implements Backend {
-        private final Backend inner;
+    private static final class SessionBackend extends DelegatingBackend {
         private final Function<PersistentSession, PersistentSession> wrap;
 
         SessionBackend(Backend inner, Function<PersistentSession, PersistentSession> wrap) {
-            this.inner = inner;
+            super(inner, "wrapped");
             this.wrap = wrap;
-        }
-
-        @Override
-        public String name() {
-            return "wrapped";
-        }
-
-        @Override
-        public DeviceInfo device() {
-            return inner.device();
-        }
-
-        @Override
-        public Capabilities capabilities() {
-            return inner.capabilities();
         }
 
         @Override
         public PersistentSession openSession(SessionOptions options) {
             return wrap.apply(inner.openSession(options));
-        }
-
-        @Override
-        public DispatchResult dispatch(DispatchRequest request) {
-            return inner.dispatch(request);
-        }
-
-        @Override
-        public void close() {
         }
     }
 

@@ -7,12 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.vyre.spi.Backend;
 import dev.vyre.spi.BackendProvider;
 import dev.vyre.spi.Capabilities;
-import dev.vyre.spi.DeviceInfo;
 import dev.vyre.spi.DispatchRequest;
 import dev.vyre.spi.DispatchResult;
-import dev.vyre.spi.PersistentSession;
 import dev.vyre.spi.Probe;
-import dev.vyre.spi.SessionOptions;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.UnaryOperator;
@@ -140,42 +137,17 @@ class RunnerDetectsFaultsTest {
     }
 
     /** Delegates to a backend and rewrites what {@link #dispatch} returns. */
-    private static class Wrapped implements Backend {
-        private final Backend inner;
+    private static class Wrapped extends DelegatingBackend {
         private final UnaryOperator<DispatchResult> fault;
 
         Wrapped(Backend inner, UnaryOperator<DispatchResult> fault) {
-            this.inner = inner;
+            super(inner, "faulty");
             this.fault = fault;
-        }
-
-        @Override
-        public String name() {
-            return "faulty";
-        }
-
-        @Override
-        public DeviceInfo device() {
-            return inner.device();
-        }
-
-        @Override
-        public Capabilities capabilities() {
-            return inner.capabilities();
-        }
-
-        @Override
-        public PersistentSession openSession(SessionOptions options) {
-            return inner.openSession(options);
         }
 
         @Override
         public DispatchResult dispatch(DispatchRequest request) {
             return fault.apply(inner.dispatch(request));
-        }
-
-        @Override
-        public void close() {
         }
     }
 }
