@@ -10,11 +10,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vyre.protocol.BackendException;
 import dev.vyre.protocol.Opcodes;
+import dev.vyre.protocol.Priority;
 import dev.vyre.protocol.QueueFullException;
 import dev.vyre.protocol.SlotStatus;
+import dev.vyre.protocol.Words;
 import dev.vyre.spi.Backend;
 import dev.vyre.spi.PersistentSession;
 import dev.vyre.spi.SessionOptions;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -319,6 +323,37 @@ class PersistentSessionTest {
             assertTrue(s.awaitDoneCount(0x1_0000_0001L, WAIT));
             assertEquals(1, s.doneCount());
             assertFalse(s.awaitDoneCount(2, Duration.ofMillis(20)));
+        }
+    }
+
+    /** The README's publishSlots example, as written there, on the reference backend. */
+    @Test
+    void theReadmePublishSlotsExampleAddsOneToEachObservableWord() {
+        SessionOptions options = SessionOptions.builder().slotCount(1024).observableSlots(256).build();
+        try (PersistentSession session = backend.openSession(options);
+             Arena arena = Arena.ofConfined()) {
+            MemorySegment images = arena.allocate(64L * 64, 64);
+            for (int i = 0; i < 64; i++) {
+                long w = i * 16L;
+                Words.set(images, w, SlotStatus.PUBLISHED);
+                Words.set(images, w + 1, Opcodes.ATOMIC_ADD);
+                Words.set(images, w + 3, Priority.NORMAL);
+                Words.set(images, w + 4, 1);
+                Words.set(images, w + 5, 160 + i);
+            }
+            assertEquals(64, session.publishSlots(0, images, 64));
+            assertTrue(session.awaitDoneCount(64, WAIT));
+            byte[] control = session.controlSnapshot();
+            for (int i = 0; i < 64; i++) {
+                assertEquals(1, word(control, 160 + i), "observable word " + i);
+            }
+            byte[] ring = session.ringSnapshot();
+            for (int i = 0; i < 64; i++) {
+                assertTrue(session.awaitSlotStatus(i, SlotStatus.DONE, WAIT));
+                assertEquals(Opcodes.ATOMIC_ADD, word(ring, i * 16 + 1));
+                assertEquals(160 + i, word(ring, i * 16 + 5));
+            }
+            assertEquals(0, word(ring, 64 * 16 + 1), "slot 64 untouched");
         }
     }
 }
