@@ -308,7 +308,7 @@ public abstract class HostMappedSession implements PersistentSession {
             throw QueueFullException.submission(FIX_OPCODE);
         }
         long base = (long) slot * SlotLayout.SLOT_WORDS;
-        if (!SlotStatus.isPublishable(statusWord(slot, false)) && !SlotStatus.isPublishable(statusWord(slot, true))) {
+        if (!publishable(slot)) {
             throw QueueFullException.submission(FIX_STATUS);
         }
         return base;
@@ -321,14 +321,9 @@ public abstract class HostMappedSession implements PersistentSession {
      */
     @Override
     public int publishSlots(int firstSlot, MemorySegment images, int count) {
-        ensureOpen();
-        SlotImages.check(slotCount, firstSlot, images, count);
-        flush();
-        for (int i = 0; i < count; i++) {
+        int n = publishableRun(firstSlot, images, count);
+        for (int i = 0; i < n; i++) {
             int slot = firstSlot + i;
-            if (!SlotStatus.isPublishable(statusWord(slot, false)) && !SlotStatus.isPublishable(statusWord(slot, true))) {
-                return i;
-            }
             long base = (long) slot * SlotLayout.SLOT_WORDS;
             MemorySegment.copy(images, (long) i * SlotLayout.SLOT_BYTES + Integer.BYTES, ring,
                     Words.offset(base + 1), SlotLayout.SLOT_BYTES - Integer.BYTES);
@@ -336,7 +331,30 @@ public abstract class HostMappedSession implements PersistentSession {
             Words.setRelease(ring, base, SlotStatus.PUBLISHED);
             onPublished(slot);
         }
-        return count;
+        return n;
+    }
+
+    /**
+     * The start of every {@link #publishSlots} implementation: checks that the session is open and the
+     * run is well formed ({@link SlotImages#check}), flushes deferred publications, and counts the
+     * leading ring slots of the run that are EMPTY or DONE ({@link #statusWord}, exact before stopping).
+     *
+     * @return how many images of the run may be published now
+     */
+    protected final int publishableRun(int firstSlot, MemorySegment images, int count) {
+        ensureOpen();
+        SlotImages.check(slotCount, firstSlot, images, count);
+        flush();
+        int n = 0;
+        while (n < count && publishable(firstSlot + n)) {
+            n++;
+        }
+        return n;
+    }
+
+    /** @return true when the slot is EMPTY or DONE: the cheap status first, the exact one before saying no */
+    private boolean publishable(int slot) {
+        return SlotStatus.isPublishable(statusWord(slot, false)) || SlotStatus.isPublishable(statusWord(slot, true));
     }
 
     @Override

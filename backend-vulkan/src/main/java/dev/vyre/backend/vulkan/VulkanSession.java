@@ -265,19 +265,7 @@ final class VulkanSession extends HostMappedSession {
      */
     @Override
     public int publishSlots(int firstSlot, MemorySegment images, int count) {
-        if (isClosed()) {
-            throw new BackendException("the persistent session is closed", "open a new session with Backend.openSession");
-        }
-        SlotImages.check(slotCount(), firstSlot, images, count);
-        flush();
-        int n = 0;
-        while (n < count) {
-            int slot = firstSlot + n;
-            if (!SlotStatus.isPublishable(statusWord(slot, false)) && !SlotStatus.isPublishable(statusWord(slot, true))) {
-                break;
-            }
-            n++;
-        }
+        int n = publishableRun(firstSlot, images, count);
         if (n == 0) {
             return 0;
         }
