@@ -1,10 +1,13 @@
 /**
- * The host API of vyre-java ({@link dev.vyre.api.Megakernel}, backend selection) and the
- * backend SPI ({@code dev.vyre.spi}) that every backend implements.
+ * The user API of vyre-java: {@link dev.vyre.api.Vyre} (find and open a backend),
+ * {@link dev.vyre.api.Session} (the runtime: every protocol rule, once, for every backend), options and
+ * results, and the seed protocol facade {@link dev.vyre.api.Megakernel}. Backends implement
+ * {@code dev.vyre.spi}; users never import it.
  */
 module dev.vyre.api {
     requires transitive dev.vyre.protocol;
+    requires transitive dev.vyre.spi;
+    requires static transitive org.apiguardian.api;
     exports dev.vyre.api;
-    exports dev.vyre.spi;
     uses dev.vyre.spi.BackendProvider;
 }

@@ -44,7 +44,7 @@ class MegakernelIoTelemetryFacadeTest {
         assertEquals(0, Megakernel.tryClaimIoRequestsInto(b, out));
         Megakernel.completeIoRequest(b, 1, true);
         assertEquals(0x10, b[32 + 24]);
-        assertEquals(QF + "io_queue completion requires a CLAIMED request; poll with claim_io_requests_into before "
+        assertEquals(QF + "io_queue completion requires a CLAIMED request; poll with Megakernel.claimIoRequestsInto before "
                 + "completing so the same DMA is not completed without ownership",
                 message(() -> Megakernel.tryCompleteIoRequest(b, 1, true)));
         assertEquals(QF + "io_queue completion slot exceeds queue length; complete a valid slot id",
@@ -67,7 +67,7 @@ class MegakernelIoTelemetryFacadeTest {
         assertEquals(10, control[134 * 4]);
         byte[] small = new byte[524];
         assertEquals(QF + "control buffer is too small for priority partition offsets; rebuild it with "
-                + "Megakernel::encode_control", message(() -> Megakernel.writeDefaultPriorityOffsets(small, 10)));
+                + "Megakernel.encodeControl", message(() -> Megakernel.writeDefaultPriorityOffsets(small, 10)));
         assertArrayEquals(new byte[524], small);
     }
 
@@ -75,7 +75,7 @@ class MegakernelIoTelemetryFacadeTest {
     void validationHelpers() {
         for (int n : new int[] {4, 101, 642}) {
             assertEquals("backend error: megakernel control buffer has " + n + " bytes, expected at least 640 bytes "
-                    + "and 4-byte alignment. Fix: build it with Megakernel::encode_control.",
+                    + "and 4-byte alignment. Fix: build it with Megakernel.encodeControl.",
                     message(() -> Megakernel.validateControlBytes(new byte[n])));
         }
         Megakernel.validateControlBytes(new byte[640]);
@@ -83,7 +83,7 @@ class MegakernelIoTelemetryFacadeTest {
         for (int n : new int[] {4, 1032}) {
             assertEquals("backend error: megakernel debug-log buffer has " + n + " bytes, expected exactly 1028 "
                     + "bytes for 64 PRINTF records. Fix: build it with "
-                    + "Megakernel::encode_empty_debug_log(protocol::debug::RECORD_CAPACITY).",
+                    + "Megakernel.encodeEmptyDebugLog(Megakernel.debugRecordCapacity()).",
                     message(() -> Megakernel.validateDebugLogBytes(new byte[n])));
         }
         Megakernel.validateDebugLogBytes(new byte[1028]);

@@ -20,7 +20,7 @@ public final class BufferValidation {
         if (len < ControlLayout.CONTROL_MIN_BYTES || len % Integer.BYTES != 0) {
             throw new BackendException("megakernel control buffer has " + len + " bytes, expected at least "
                     + ControlLayout.CONTROL_MIN_BYTES + " bytes and 4-byte alignment",
-                    "build it with Megakernel::encode_control.");
+                    "build it with Megakernel.encodeControl.");
         }
     }
 
@@ -30,7 +30,7 @@ public final class BufferValidation {
         if (len != DebugLogLayout.BUFFER_BYTES) {
             throw new BackendException("megakernel debug-log buffer has " + len + " bytes, expected exactly "
                     + DebugLogLayout.BUFFER_BYTES + " bytes for " + DebugLogLayout.RECORD_CAPACITY + " PRINTF records",
-                    "build it with Megakernel::encode_empty_debug_log(protocol::debug::RECORD_CAPACITY).");
+                    "build it with Megakernel.encodeEmptyDebugLog(Megakernel.debugRecordCapacity()).");
         }
     }
 
@@ -41,7 +41,7 @@ public final class BufferValidation {
         if (len != expected) {
             throw new BackendException("megakernel ring buffer has " + len + " bytes, expected " + expected + " for "
                     + Integer.toUnsignedString(slotCount) + " slots",
-                    "build ring bytes with Megakernel::encode_empty_ring(slot_count) for this handle.");
+                    "build ring bytes with Megakernel.encodeEmptyRing(slotCount) for this handle.");
         }
     }
 
@@ -53,7 +53,7 @@ public final class BufferValidation {
         long len = ring.byteSize();
         if (len % SlotLayout.SLOT_BYTES != 0) {
             throw new BackendException("megakernel readback ring has " + len + " bytes, not a multiple of "
-                    + SlotLayout.SLOT_BYTES, "rebuild the ring with Megakernel::encode_empty_ring.");
+                    + SlotLayout.SLOT_BYTES, "rebuild the ring with Megakernel.encodeEmptyRing.");
         }
         return len / SlotLayout.SLOT_BYTES;
     }

@@ -116,7 +116,7 @@ public final class CountMinSketch {
             if (Long.compareUnsigned(c + amount, c) < 0) {
                 throw new BackendException("Count-Min sketch counter overflowed for row " + row + ", key "
                         + Integer.toUnsignedString(key),
-                        "snapshot and clear telemetry before counters reach u64::MAX.");
+                        "snapshot and clear telemetry before counters reach 2^64 - 1.");
             }
         }
         for (int row = 0; row < depth; row++) {

@@ -98,7 +98,7 @@ public final class HostRing {
     private long checkSlot(int slot) {
         long wordIndex = Integer.toUnsignedLong(slot) * SlotLayout.SLOT_WORDS;
         if (Integer.compareUnsigned(slot, slotCount) >= 0) {
-            throw new MissingWordException(BUFFER, wordIndex, ring.byteSize(), "slot_idx must be < slot_count");
+            throw new MissingWordException(BUFFER, wordIndex, ring.byteSize(), "pass a slot index below the ring's slot count");
         }
         return wordIndex;
     }

@@ -41,7 +41,7 @@ public final class IoQueue {
             + "split the queue or rebuild the megakernel with a larger IO_SLOT_COUNT";
     static final String FIX_COMPLETE_BOUNDS = "io_queue completion slot exceeds queue length; complete a valid slot id";
     static final String FIX_COMPLETE_NOT_CLAIMED = "io_queue completion requires a CLAIMED request; poll with "
-            + "claim_io_requests_into before completing so the same DMA is not completed without ownership";
+            + "Megakernel.claimIoRequestsInto before completing so the same DMA is not completed without ownership";
 
     private IoQueue() {
     }

@@ -32,11 +32,11 @@ public final class MegakernelIoQueue {
     static final String FIX_NEW_ZERO = "MegakernelIoQueue requires at least one slot";
     static final String FIX_NEW_TOO_MANY = "MegakernelIoQueue exceeds the compiled IO poll window of 64 slots; "
             + "enlarge IO_SLOT_COUNT and rebuild the megakernel before publishing more than 64 completions";
-    static final String FIX_PUBLISH_BOUNDS = "io_queue slot exceeds MegakernelIoQueue::slot_count; "
+    static final String FIX_PUBLISH_BOUNDS = "io_queue slot exceeds MegakernelIoQueue.slotCount(); "
             + "enlarge the queue or publish into a valid slot id";
     static final String FIX_PUBLISH_BUSY = "io_queue slot still in flight; wait for the GPU to recycle it before "
             + "publishing again";
-    static final String FIX_SUBMIT_BOUNDS = "io_queue slot exceeds MegakernelIoQueue::slot_count; "
+    static final String FIX_SUBMIT_BOUNDS = "io_queue slot exceeds MegakernelIoQueue.slotCount(); "
             + "enlarge the queue or submit into a valid slot id";
     static final String FIX_SUBMIT_BUSY = "io_queue slot still in flight; wait for completion before submitting "
             + "a new request";

@@ -13,9 +13,9 @@ public final class PriorityOffsets {
     public static final int WORDS = ControlLayout.PRIORITY_OFFSETS_SLOTS;
 
     static final String FIX_MISALIGNED =
-            "control buffer byte length is not 4-byte aligned; rebuild it with Megakernel::encode_control";
+            "control buffer byte length is not 4-byte aligned; rebuild it with Megakernel.encodeControl";
     static final String FIX_TOO_SMALL =
-            "control buffer is too small for priority partition offsets; rebuild it with Megakernel::encode_control";
+            "control buffer is too small for priority partition offsets; rebuild it with Megakernel.encodeControl";
 
     private PriorityOffsets() {
     }

@@ -26,9 +26,9 @@ import java.util.List;
 public final class RingPublisher {
 
     static final String RING_LENGTH = "ring buffer byte length is not an exact multiple of SLOT_WORDS * 4; "
-            + "rebuild it with Megakernel::encode_empty_ring";
+            + "rebuild it with Megakernel.encodeEmptyRing";
     /** Fix text of a publish refused for a slot index beyond the ring (vyre's, verbatim). */
-    public static final String SLOT_BOUNDS = "slot_idx exceeds ring slot count; enlarge the ring via encode_empty_ring";
+    public static final String SLOT_BOUNDS = "slot_idx exceeds ring slot count; enlarge the ring (Megakernel.encodeEmptyRing) or pass a slot below its slot count";
     /** Fix text of a publish refused for more than 12 argument words. */
     public static final String TOO_MANY_ARGS = "too many args for one slot; 12 u32 args max per slot";
     /** Fix text of a publish refused for a system opcode. */
@@ -313,6 +313,43 @@ public final class RingPublisher {
     /** {@link #publishWorkItems(MemorySegment, int, int, List)} on a {@code byte[]} ring. */
     public static int publishWorkItems(byte[] ring, int startSlot, int tenantId, List<WorkItem> items) {
         return publishWorkItems(MemorySegment.ofArray(ring), startSlot, tenantId, items);
+    }
+
+    // ---------------------------------------------------------------- payloads of a live ring
+
+    private static final java.lang.invoke.VarHandle PAIR = java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED
+            .withOrder(java.nio.ByteOrder.LITTLE_ENDIAN).varHandle();
+
+    /**
+     * Writes words 1..15 of a slot (opcode, tenant, priority NORMAL, arguments 0..2, nine zero words)
+     * with plain stores, eight bytes at a time where it can; the status word is left to the caller, who
+     * release-stores it afterwards. No checks: the caller validated the slot index.
+     */
+    public static void writePayload(MemorySegment ring, int slotIdx, int tenantId, int opcode, int a0, int a1,
+                                    int a2) {
+        long at = (long) slotIdx * SlotLayout.SLOT_BYTES;
+        Words.set(ring, (at >>> 2) + SlotLayout.OPCODE_WORD, opcode);
+        PAIR.set(ring, at + 8, Integer.toUnsignedLong(tenantId) | ((long) Priority.NORMAL << 32));
+        PAIR.set(ring, at + 16, Integer.toUnsignedLong(a0) | ((long) a1 << 32));
+        PAIR.set(ring, at + 24, Integer.toUnsignedLong(a2));
+        PAIR.set(ring, at + 32, 0L);
+        PAIR.set(ring, at + 40, 0L);
+        PAIR.set(ring, at + 48, 0L);
+        PAIR.set(ring, at + 56, 0L);
+    }
+
+    /**
+     * Writes words 1..15 of a slot with {@code argCount} argument words from {@code args} and zeros
+     * after them; the status word is left to the caller. No checks: the caller validated the slot index
+     * and {@code argCount}.
+     */
+    public static void writePayload(MemorySegment ring, int slotIdx, int tenantId, int opcode, int[] args,
+                                    int argCount) {
+        long base = (long) slotIdx * SlotLayout.SLOT_WORDS;
+        writeHeader(ring, base, opcode, tenantId);
+        for (int j = 0; j < SlotLayout.ARGS_PER_SLOT; j++) {
+            Words.set(ring, base + SlotLayout.ARG0_WORD + j, j < argCount ? args[j] : 0);
+        }
     }
 
     // ---------------------------------------------------------------- transitions

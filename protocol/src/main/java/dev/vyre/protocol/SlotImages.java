@@ -4,7 +4,7 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * Checks a run of whole slot images before it is published into a ring
- * ({@code PersistentSession.publishSlots}): {@code count} consecutive 64-byte VIR0 slots, little-endian,
+ * ({@code Session.publishSlots}): {@code count} consecutive 64-byte VIR0 slots, little-endian,
  * each with status PUBLISHED and a publishable opcode, exactly the bytes the ring slots will hold.
  */
 public final class SlotImages {
@@ -25,23 +25,29 @@ public final class SlotImages {
     /**
      * Checks the whole run; nothing is written by the caller when this throws.
      *
-     * @throws QueueFullException when the run leaves the ring, {@code images} is too short, or an
+     * @throws VyreArgumentException when the run leaves the ring, {@code images} is too short, or an
      *         image's status is not PUBLISHED or its opcode is not publishable
      */
     public static void check(int slotCount, int firstSlot, MemorySegment images, int count) {
         if (firstSlot < 0 || count < 0 || (long) firstSlot + count > slotCount) {
-            throw QueueFullException.submission(RUN_BOUNDS);
+            throw new VyreArgumentException("firstSlot", "the run " + firstSlot + " + " + count
+                    + " does not lie inside the ring of " + slotCount + " slots", RUN_BOUNDS);
         }
         if (images == null || images.byteSize() < (long) count * SlotLayout.SLOT_BYTES) {
-            throw QueueFullException.submission(IMAGES_SHORT);
+            throw new VyreArgumentException("images", "the segment is too short for " + count + " slot images",
+                    IMAGES_SHORT);
         }
         for (int i = 0; i < count; i++) {
             long base = (long) i * SlotLayout.SLOT_WORDS;
             if (Words.get(images, base + SlotLayout.STATUS_WORD) != SlotStatus.PUBLISHED) {
-                throw QueueFullException.submission("slot image " + i + ": " + IMAGE_STATUS);
+                throw new VyreArgumentException("images", "slot image " + i + " has status "
+                        + SlotStatus.name(Words.get(images, base + SlotLayout.STATUS_WORD)), IMAGE_STATUS);
             }
             if (!Opcodes.isPublishable(Words.get(images, base + SlotLayout.OPCODE_WORD))) {
-                throw QueueFullException.submission("slot image " + i + ": " + RingPublisher.BAD_OPCODE);
+                throw new VyreArgumentException("images", "slot image " + i + " has opcode 0x"
+                        + Integer.toHexString(Words.get(images, base + SlotLayout.OPCODE_WORD))
+                        + ", which is not publishable", "use a built-in opcode or a custom opcode in 0x8..0xFFEF or"
+                        + " 0x10000..0x7FFFFFFF");
             }
         }
     }

@@ -4,7 +4,7 @@ package dev.vyre.protocol;
  * Root of every error vyre-java throws. The message always ends with {@code Fix: <what to do>}.
  */
 public abstract sealed class VyreException extends RuntimeException
-        permits ProtocolException, PipelineException {
+        permits ProtocolException, PipelineException, SlotBusyException {
 
     private static final long serialVersionUID = 1L;
 

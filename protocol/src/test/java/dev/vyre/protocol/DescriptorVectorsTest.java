@@ -62,7 +62,7 @@ class DescriptorVectorsTest {
         BatchDescriptor b = new BatchDescriptor(0, List.of(SlotDescriptor.single(0, BuiltinOpcode.NOP),
                 SlotDescriptor.single(0, BuiltinOpcode.NOP)));
         var e = assertThrows(QueueFullException.class, () -> b.publishInto(ring));
-        assertEquals(QF + "slot_idx exceeds ring slot count; enlarge the ring via encode_empty_ring", e.getMessage());
+        assertEquals(QF + "slot_idx exceeds ring slot count; enlarge the ring (Megakernel.encodeEmptyRing) or pass a slot below its slot count", e.getMessage());
         assertArrayEquals(new byte[64], ring, "vyre leaves slot 0 PUBLISHED here; we write nothing");
     }
 
@@ -73,7 +73,7 @@ class DescriptorVectorsTest {
                 SlotDescriptor.single(0, BuiltinOpcode.NOP)));
         assertEquals(QF + "batch start plus item count overflows u32; split the descriptor batch before publishing",
                 assertThrows(QueueFullException.class, () -> overflow.publishInto(ring)).getMessage());
-        assertEquals(QF + "slot_idx exceeds ring slot count; enlarge the ring via encode_empty_ring",
+        assertEquals(QF + "slot_idx exceeds ring slot count; enlarge the ring (Megakernel.encodeEmptyRing) or pass a slot below its slot count",
                 assertThrows(QueueFullException.class, () -> new BatchDescriptor(0xFFFF_FFFF,
                         List.of(SlotDescriptor.single(0, BuiltinOpcode.NOP))).publishInto(ring)).getMessage(),
                 "start u32::MAX with one item does not overflow; it fails the bounds check");
@@ -100,7 +100,7 @@ class DescriptorVectorsTest {
         assertArrayEquals(before, ring);
         byte[] odd = new byte[65];
         assertEquals(QF + "ring buffer byte length is not an exact multiple of SLOT_WORDS * 4; rebuild it with "
-                + "Megakernel::encode_empty_ring", assertThrows(QueueFullException.class,
+                + "Megakernel.encodeEmptyRing", assertThrows(QueueFullException.class,
                 () -> new BatchDescriptor(0, List.of(SlotDescriptor.single(0, BuiltinOpcode.NOP))).publishInto(odd))
                 .getMessage());
     }

@@ -43,7 +43,7 @@ class IoQueueVectorsTest {
         assertEquals(QF + "io_queue slot still in flight; wait for the GPU to recycle it before publishing again",
                 busy.getMessage());
         var oob = assertThrows(QueueFullException.class, () -> q.publishSlot(4, 1, 1, 1));
-        assertEquals(QF + "io_queue slot exceeds MegakernelIoQueue::slot_count; enlarge the queue or publish into a "
+        assertEquals(QF + "io_queue slot exceeds MegakernelIoQueue.slotCount(); enlarge the queue or publish into a "
                 + "valid slot id", oob.getMessage());
         assertArrayEquals(bytes, q.toByteArray(), "refusals leave the queue unchanged");
     }
@@ -56,7 +56,7 @@ class IoQueueVectorsTest {
                 Le.slice(q.toByteArray(), 32, 32));
         assertEquals(QF + "io_queue slot still in flight; wait for completion before submitting a new request",
                 assertThrows(QueueFullException.class, () -> q.submitDmaRead(1, 1, 1, 1, 1)).getMessage());
-        assertEquals(QF + "io_queue slot exceeds MegakernelIoQueue::slot_count; enlarge the queue or submit into a "
+        assertEquals(QF + "io_queue slot exceeds MegakernelIoQueue.slotCount(); enlarge the queue or submit into a "
                 + "valid slot id", assertThrows(QueueFullException.class, () -> q.submitDmaRead(4, 1, 1, 1, 1))
                 .getMessage());
 
@@ -80,7 +80,7 @@ class IoQueueVectorsTest {
         byte[] before = b.clone();
         assertEquals(QF + IoQueue.FIX_COMPLETE_NOT_CLAIMED,
                 assertThrows(QueueFullException.class, () -> IoQueue.completeIoRequest(seg(b), 0, true)).getMessage());
-        assertEquals(QF + "io_queue completion requires a CLAIMED request; poll with claim_io_requests_into before "
+        assertEquals(QF + "io_queue completion requires a CLAIMED request; poll with Megakernel.claimIoRequestsInto before "
                 + "completing so the same DMA is not completed without ownership", QF + IoQueue.FIX_COMPLETE_NOT_CLAIMED);
         assertEquals(QF + "io_queue completion slot exceeds queue length; complete a valid slot id",
                 assertThrows(QueueFullException.class, () -> IoQueue.completeIoRequest(seg(b), 9, true)).getMessage());

@@ -77,11 +77,11 @@ class PriorityOffsetsVectorsTest {
             var e = assertThrows(QueueFullException.class,
                     () -> PriorityOffsets.writeDefaultPriorityOffsets(control, 10));
             assertEquals(QF + "control buffer is too small for priority partition offsets; rebuild it with "
-                    + "Megakernel::encode_control", e.getMessage());
+                    + "Megakernel.encodeControl", e.getMessage());
             assertArrayEquals(before, control, "vyre writes words 129/130 of a 524-byte buffer; we write none");
         }
         byte[] odd = new byte[521];
-        assertEquals(QF + "control buffer byte length is not 4-byte aligned; rebuild it with Megakernel::encode_control",
+        assertEquals(QF + "control buffer byte length is not 4-byte aligned; rebuild it with Megakernel.encodeControl",
                 assertThrows(QueueFullException.class, () -> PriorityOffsets.writeDefaultPriorityOffsets(odd, 10))
                         .getMessage());
         byte[] exact = new byte[540];

@@ -16,8 +16,8 @@ import org.junit.jupiter.api.function.Executable;
 class PublishVectorsTest {
 
     static final String RING_LENGTH = "ring buffer byte length is not an exact multiple of SLOT_WORDS * 4; rebuild "
-            + "it with Megakernel::encode_empty_ring";
-    static final String BOUNDS = "slot_idx exceeds ring slot count; enlarge the ring via encode_empty_ring";
+            + "it with Megakernel.encodeEmptyRing";
+    static final String BOUNDS = "slot_idx exceeds ring slot count; enlarge the ring (Megakernel.encodeEmptyRing) or pass a slot below its slot count";
     static final String ARGS = "too many args for one slot; 12 u32 args max per slot";
     static final String OPCODE = "User opcode overlaps with reserved system range or uses the high bit.";
     static final String NOT_PUBLISHABLE = "slot is not publishable; only EMPTY and DONE slots may be written by the host";

@@ -1,11 +1,15 @@
-package dev.vyre.spi;
+package dev.vyre.api;
 
-import dev.vyre.protocol.QueueFullException;
+import dev.vyre.protocol.CustomOpcodes;
+import dev.vyre.protocol.VyreArgumentException;
+import dev.vyre.spi.SessionSpec;
+import org.apiguardian.api.API;
 import java.time.Duration;
 import java.util.Objects;
 
 /**
- * How to open a {@link PersistentSession}. Immutable; build with {@link #builder()}.
+ * How to open a {@link Session}. Immutable; build with {@link #builder()}. Every component is checked
+ * when the options are built; a bad one raises a {@link VyreArgumentException} naming it.
  *
  * @param slotCount        ring slots (1 .. 1,048,576)
  * @param tenantCount      tenants authorised by the encoded control buffer (tenant ids 0 .. n-1)
@@ -15,6 +19,7 @@ import java.util.Objects;
  * @param opcodes          custom opcodes the interpreter runs
  * @param ioWaitTimeout    how long a LOAD_MISS waits for the host before the slot FAULTs
  */
+@API(status = API.Status.EXPERIMENTAL, since = "0.2")
 public record SessionOptions(int slotCount, int tenantCount, int observableSlots, long dataBufferBytes,
                              int workers, CustomOpcodes opcodes, Duration ioWaitTimeout) {
 
@@ -27,28 +32,28 @@ public record SessionOptions(int slotCount, int tenantCount, int observableSlots
         Objects.requireNonNull(opcodes, "opcodes");
         Objects.requireNonNull(ioWaitTimeout, "ioWaitTimeout");
         if (slotCount < 1 || slotCount > MAX_SLOTS) {
-            throw QueueFullException.submission("session slot count " + slotCount
-                    + " is outside 1.." + MAX_SLOTS + "; open a session with a ring size in that range");
+            throw new VyreArgumentException("slotCount", slotCount + " is outside 1.." + MAX_SLOTS,
+                    "open a session with a ring size in that range");
         }
         if (tenantCount < 0) {
-            throw QueueFullException.submission("tenant count " + tenantCount
-                    + " is negative; pass the number of tenants to authorise (0 or more)");
+            throw new VyreArgumentException("tenantCount", tenantCount + " is negative",
+                    "pass the number of tenants to authorise (0 or more)");
         }
         if (observableSlots < 0 || observableSlots > MAX_OBSERVABLE_SLOTS) {
-            throw QueueFullException.submission("observable slot count " + observableSlots
-                    + " is outside 0.." + MAX_OBSERVABLE_SLOTS + "; shard observable results");
+            throw new VyreArgumentException("observableSlots", observableSlots + " is outside 0.."
+                    + MAX_OBSERVABLE_SLOTS, "shard observable results over several sessions");
         }
         if (dataBufferBytes < 0) {
-            throw QueueFullException.submission("data buffer size " + dataBufferBytes
-                    + " is negative; pass 0 for no data buffer or a positive byte count");
+            throw new VyreArgumentException("dataBufferBytes", dataBufferBytes + " is negative",
+                    "pass 0 for no data buffer or a positive byte count");
         }
         if (workers < 0) {
-            throw QueueFullException.submission("worker count " + workers
-                    + " is negative; pass 0 for the backend default or a positive count");
+            throw new VyreArgumentException("workers", workers + " is negative",
+                    "pass 0 for the backend default or a positive count");
         }
         if (ioWaitTimeout.isNegative() || ioWaitTimeout.isZero()) {
-            throw QueueFullException.submission("IO wait timeout " + ioWaitTimeout
-                    + " is not positive; pass a positive duration");
+            throw new VyreArgumentException("ioWaitTimeout", ioWaitTimeout + " is not positive",
+                    "pass a positive duration");
         }
     }
 
@@ -60,6 +65,12 @@ public record SessionOptions(int slotCount, int tenantCount, int observableSlots
     /** @return the control buffer length in bytes these options encode */
     public long controlBytes() {
         return (160L + observableSlots) * Integer.BYTES;
+    }
+
+    /** @return the request a backend receives */
+    SessionSpec toSpec() {
+        return new SessionSpec(slotCount, tenantCount, observableSlots, dataBufferBytes, workers, opcodes,
+                ioWaitTimeout);
     }
 
     /** Mutable builder of {@link SessionOptions}. */

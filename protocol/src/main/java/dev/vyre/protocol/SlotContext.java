@@ -1,4 +1,4 @@
-package dev.vyre.spi;
+package dev.vyre.protocol;
 
 /**
  * What a custom opcode's Java body can see and touch. Every access is bounds-checked with the

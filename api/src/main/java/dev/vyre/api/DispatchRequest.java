@@ -1,13 +1,15 @@
-package dev.vyre.spi;
+package dev.vyre.api;
 
 import dev.vyre.protocol.DebugLogLayout;
 import dev.vyre.protocol.IoQueueLayout;
 import dev.vyre.protocol.QueueFullException;
 import java.time.Duration;
+import dev.vyre.protocol.CustomOpcodes;
 import java.util.Objects;
+import org.apiguardian.api.API;
 
 /**
- * Buffers for one pass of {@link Backend#dispatch}. Arrays are copied by the backend; the
+ * Buffers for one pass of {@link Vyre#dispatch}. Arrays are copied by the backend; the
  * caller's arrays are never modified.
  *
  * @param control       control buffer (at least 640 bytes, whole words)
@@ -18,6 +20,7 @@ import java.util.Objects;
  * @param opcodes       custom opcodes
  * @param ioWaitTimeout bound on a LOAD_MISS wait
  */
+@API(status = API.Status.EXPERIMENTAL, since = "0.2")
 public record DispatchRequest(byte[] control, byte[] ring, byte[] debugLog, byte[] ioQueue, byte[] data,
                               CustomOpcodes opcodes, Duration ioWaitTimeout) {
 

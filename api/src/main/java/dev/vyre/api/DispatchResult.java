@@ -1,4 +1,6 @@
-package dev.vyre.spi;
+package dev.vyre.api;
+
+import org.apiguardian.api.API;
 
 /**
  * The buffers after one pass, in vyre's readback order.
@@ -9,5 +11,6 @@ package dev.vyre.spi;
  * @param ioQueue  IO queue
  * @param data     data buffer (unchanged by built-in opcodes)
  */
+@API(status = API.Status.EXPERIMENTAL, since = "0.2")
 public record DispatchResult(byte[] control, byte[] ring, byte[] debugLog, byte[] ioQueue, byte[] data) {
 }

@@ -1,10 +1,14 @@
 package dev.vyre.spi;
 
+import org.apiguardian.api.API;
+
 /**
- * A backend plugin, found with {@link java.util.ServiceLoader}. Implementations must have a
- * public no-argument constructor that does no native work: loading native libraries belongs
- * in {@link #probe()} and {@link #open()}.
+ * A backend plugin, found with {@link java.util.ServiceLoader}. Implementations have a public
+ * no-argument constructor that does no native work: loading native libraries belongs in
+ * {@link #probe()} and {@link #open()}. The runtime validates each provider (name, probe, device,
+ * capabilities) before users see it.
  */
+@API(status = API.Status.EXPERIMENTAL, since = "0.2")
 public interface BackendProvider {
 
     /** @return the short, lower-case name users select it by ({@code reference}, {@code cuda}, ...) */
@@ -14,8 +18,8 @@ public interface BackendProvider {
     int priority();
 
     /**
-     * Finds out whether this backend can run here. Must never throw, not even
-     * {@link LinkageError} from a missing native library: report it as the reason.
+     * Finds out whether this backend can run here. Never throws, not even {@link LinkageError} from a
+     * missing native library, and prints nothing: the reason goes into the result.
      *
      * @return available with device and driver, or unavailable with a reason that ends in a fix
      */

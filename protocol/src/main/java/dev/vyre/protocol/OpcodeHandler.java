@@ -1,4 +1,4 @@
-package dev.vyre.spi;
+package dev.vyre.protocol;
 
 /**
  * Body of a custom opcode for backends that run Java (the reference backend). It runs after

@@ -1,5 +1,6 @@
 package dev.vyre.spi;
 
+import org.apiguardian.api.API;
 import java.util.Map;
 
 /**
@@ -9,6 +10,7 @@ import java.util.Map;
  * @param driver  driver / runtime version text
  * @param details further key/value facts (compute capability, API version, ...)
  */
+@API(status = API.Status.EXPERIMENTAL, since = "0.2")
 public record DeviceInfo(String name, String driver, Map<String, String> details) {
     public DeviceInfo {
         details = Map.copyOf(details);

@@ -1,6 +1,5 @@
-package dev.vyre.spi;
+package dev.vyre.protocol;
 
-import dev.vyre.protocol.QueueFullException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -27,15 +26,15 @@ public final class CustomOpcodes {
     }
 
     /**
-     * @throws QueueFullException when an opcode appears twice
+     * @throws VyreArgumentException when an opcode appears twice
      */
     public static CustomOpcodes of(CustomOpcode... opcodes) {
         List<CustomOpcode> list = new ArrayList<>(opcodes.length);
         for (CustomOpcode op : opcodes) {
             for (CustomOpcode seen : list) {
                 if (seen.opcode() == op.opcode()) {
-                    throw QueueFullException.submission("custom opcode 0x" + Integer.toHexString(op.opcode())
-                            + " is registered twice; register each opcode once");
+                    throw new VyreArgumentException("opcodes", "custom opcode 0x" + Integer.toHexString(op.opcode())
+                            + " is registered twice", "register each opcode once");
                 }
             }
             list.add(op);
@@ -51,6 +50,15 @@ public final class CustomOpcodes {
     /** @return true when {@code opcode} has a registered handler */
     public boolean contains(int opcode) {
         return Arrays.binarySearch(sortedOpcodes, opcode) >= 0;
+    }
+
+    /** @return every dialect some opcode has a body in */
+    public java.util.Set<String> dialects() {
+        java.util.Set<String> all = new java.util.TreeSet<>();
+        for (CustomOpcode op : entries) {
+            all.addAll(op.dialects());
+        }
+        return all;
     }
 
     /** @return true when empty */

@@ -1,5 +1,6 @@
 package dev.vyre.spi;
 
+import org.apiguardian.api.API;
 import java.util.Objects;
 
 /**
@@ -10,6 +11,7 @@ import java.util.Objects;
  * @param driver    the driver / runtime version (empty when unavailable)
  * @param reason    why it is unavailable, ending in {@code Fix: ...} (empty when available)
  */
+@API(status = API.Status.EXPERIMENTAL, since = "0.2")
 public record Probe(boolean available, String device, String driver, String reason) {
 
     public Probe {

@@ -1,0 +1,26 @@
+package dev.vyre.api;
+
+import java.util.Set;
+import org.apiguardian.api.API;
+
+/**
+ * What an opened backend can do.
+ *
+ * @param maxSlots           largest ring a session or dispatch may use
+ * @param lanes              executing lanes a session uses by default
+ * @param persistent         whether {@link Vyre#openSession} is supported (otherwise one-pass
+ *                           {@link Vyre#dispatch} only)
+ * @param dataBuffer         whether a data buffer (binding 4) is supported
+ * @param maxDataBufferBytes largest data buffer
+ * @param dialects           custom-opcode body dialects it runs ({@code java}, {@code cuda-c}, {@code glsl}, ...)
+ * @param placements         where it keeps session buffers ({@code HOST}, {@code HOST_MAPPED},
+ *                           {@code DEVICE_MAPPED}, {@code DEVICE})
+ */
+@API(status = API.Status.EXPERIMENTAL, since = "0.2")
+public record Features(int maxSlots, int lanes, boolean persistent, boolean dataBuffer, long maxDataBufferBytes,
+                       Set<String> dialects, Set<String> placements) {
+    public Features {
+        dialects = Set.copyOf(dialects);
+        placements = Set.copyOf(placements);
+    }
+}

@@ -1,0 +1,587 @@
+package dev.vyre.api;
+
+import dev.vyre.protocol.BackendException;
+import dev.vyre.protocol.ControlLayout;
+import dev.vyre.protocol.DebugLogLayout;
+import dev.vyre.protocol.IoQueue;
+import dev.vyre.protocol.IoQueueLayout;
+import dev.vyre.protocol.IoRequest;
+import dev.vyre.protocol.Opcodes;
+import dev.vyre.protocol.QueueFullException;
+import dev.vyre.protocol.RingPublisher;
+import dev.vyre.protocol.SlotBusyException;
+import dev.vyre.protocol.SlotImages;
+import dev.vyre.protocol.SlotLayout;
+import dev.vyre.protocol.SlotStatus;
+import dev.vyre.protocol.VyreArgumentException;
+import dev.vyre.protocol.Words;
+import dev.vyre.spi.Liveness;
+import dev.vyre.spi.SessionDriver;
+import dev.vyre.spi.SessionMemory;
+import java.lang.foreign.MemorySegment;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.locks.LockSupport;
+import org.apiguardian.api.API;
+
+/**
+ * A running persistent interpreter. The host publishes slots into EMPTY or DONE ring slots; the
+ * interpreter moves each authorised PUBLISHED slot to CLAIMED, then DONE (or FAULT), exactly once.
+ * Open one with {@link Vyre#openSession}.
+ *
+ * <p>This class implements every host-side rule of the protocol once, for every backend: argument
+ * checks, slot payloads and the order they are stored in, the doorbell, waits and the watchdog,
+ * snapshots, the IO queue, shutdown and close. A backend supplies only a driver.
+ *
+ * <p>Threads: disjoint slots may be published from any number of threads; publishing one slot from
+ * two threads at once is the caller's error. {@link #publishDeferred}, {@link #flush} and
+ * {@link #publishSlots} are used from one thread at a time. The {@code publish} methods allocate
+ * nothing. Closing while other threads still publish is the caller's error.
+ *
+ * <p>Errors: a bad argument raises a {@link VyreArgumentException} naming the parameter; a slot that
+ * is not EMPTY or DONE raises a {@link SlotBusyException}; a closed session, a stalled interpreter or
+ * a failed device raises a {@link BackendException}. Nothing is written when a call is refused.
+ */
+@API(status = API.Status.EXPERIMENTAL, since = "0.2")
+public final class Session implements AutoCloseable {
+
+    /** Deferred publications held before {@link #publishDeferred} flushes on its own. */
+    public static final int MAX_DEFERRED = 256;
+    private static final int SPIN_ROUNDS = 2_000;
+    private static final long MIN_PARK_NANOS = 1_000L;
+    private static final long MAX_PARK_NANOS = 1_000_000L;
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
+
+    private final Vyre owner;
+    private final SessionOptions options;
+    private final SessionDriver driver;
+    private final MemorySegment control;
+    private final MemorySegment ring;
+    private final MemorySegment debugLog;
+    private final MemorySegment ioQueue;
+    private final MemorySegment data;
+    private final boolean ringPolled;
+    private final boolean controlOnHost;
+    private final int slotCount;
+    private final long controlWords;
+    private final int[] deferred = new int[MAX_DEFERRED];
+    private int deferredCount;
+    private volatile boolean closed;
+
+    Session(Vyre owner, SessionOptions options, SessionDriver driver) {
+        this.owner = owner;
+        this.options = options;
+        this.driver = driver;
+        SessionMemory memory = Objects.requireNonNull(driver.memory(), "the driver returned no SessionMemory");
+        this.slotCount = options.slotCount();
+        this.controlWords = options.controlBytes() / Integer.BYTES;
+        this.controlOnHost = memory.controlOnHost();
+        this.control = controlOnHost ? checked("control", memory.control(), options.controlBytes()) : MemorySegment.NULL;
+        this.debugLog = controlOnHost ? checked("debug log", memory.debugLog(), DebugLogLayout.BUFFER_BYTES)
+                : MemorySegment.NULL;
+        this.ring = checked("ring", memory.ring(), (long) slotCount * SlotLayout.SLOT_BYTES);
+        this.ioQueue = checked("IO queue", memory.ioQueue(),
+                (long) IoQueueLayout.IO_SLOT_COUNT * IoQueueLayout.IO_SLOT_BYTES);
+        this.data = options.dataBufferBytes() == 0 ? MemorySegment.NULL
+                : checked("data", memory.data(), options.dataBufferBytes());
+        this.ringPolled = memory.ringPolled();
+    }
+
+    private MemorySegment checked(String name, MemorySegment segment, long bytes) {
+        if (segment.byteSize() != bytes || !segment.isNative() || segment.address() % Integer.BYTES != 0) {
+            throw new BackendException("backend '" + owner.name() + "' gave a " + name + " buffer of "
+                    + segment.byteSize() + " bytes (native " + segment.isNative() + ", address 0x"
+                    + Long.toHexString(segment.address()) + "); the session needs " + bytes
+                    + " bytes of native, 4-byte aligned memory", "report this to the backend's author: its"
+                    + " SessionDriver.memory() breaks the SPI contract");
+        }
+        return segment;
+    }
+
+    /** @return the options the session was opened with */
+    public SessionOptions options() {
+        return options;
+    }
+
+    /** @return ring slots */
+    public int slotCount() {
+        return slotCount;
+    }
+
+    /** @return the name of the backend running this session */
+    public String backendName() {
+        return owner.name();
+    }
+
+    // ------------------------------------------------------------------ publishing
+
+    /**
+     * Publishes one slot with up to three argument words (the other nine are zero) and priority NORMAL.
+     *
+     * @throws VyreArgumentException when {@code slot} is outside the ring or {@code opcode} is not
+     *         publishable
+     * @throws SlotBusyException     when the slot is neither EMPTY nor DONE
+     */
+    public void publish(int slot, int tenant, int opcode, int arg0, int arg1, int arg2) {
+        checkPublish(slot, opcode);
+        RingPublisher.writePayload(ring, slot, tenant, opcode, arg0, arg1, arg2);
+        Words.setRelease(ring, (long) slot * SlotLayout.SLOT_WORDS, SlotStatus.PUBLISHED);
+        driver.announce(slot, 1, SlotStatus.PUBLISHED);
+    }
+
+    /**
+     * Publishes one slot with {@code argCount} argument words taken from {@code args} (at most 12; the
+     * rest are zero). Same checks as {@link #publish(int, int, int, int, int, int)}.
+     *
+     * @throws VyreArgumentException also when {@code argCount} is negative, above 12 or above
+     *         {@code args.length}
+     */
+    public void publish(int slot, int tenant, int opcode, int[] args, int argCount) {
+        if (argCount < 0 || argCount > SlotLayout.ARGS_PER_SLOT || (argCount > 0 && (args == null
+                || args.length < argCount))) {
+            throw new VyreArgumentException("argCount", argCount + " does not fit "
+                    + (args == null ? "a missing args array" : "an args array of " + args.length) + " and the"
+                    + " slot's 12 argument words", "pass 0 .. min(12, args.length)");
+        }
+        checkPublish(slot, opcode);
+        RingPublisher.writePayload(ring, slot, tenant, opcode, args, argCount);
+        Words.setRelease(ring, (long) slot * SlotLayout.SLOT_WORDS, SlotStatus.PUBLISHED);
+        driver.announce(slot, 1, SlotStatus.PUBLISHED);
+    }
+
+    /**
+     * Publishes one slot like {@link #publish(int, int, int, int, int, int)} (same checks, same bytes in
+     * the ring) but rings the doorbell at the next {@link #flush()}, or after {@value #MAX_DEFERRED}
+     * deferred slots, so that a stream of publications costs one doorbell per batch. The slot may run at
+     * any time after this call and runs at the latest after the next {@code flush()}.
+     */
+    public void publishDeferred(int slot, int tenant, int opcode, int arg0, int arg1, int arg2) {
+        checkPublish(slot, opcode);
+        RingPublisher.writePayload(ring, slot, tenant, opcode, arg0, arg1, arg2);
+        Words.setRelease(ring, (long) slot * SlotLayout.SLOT_WORDS, SlotStatus.PUBLISHED);
+        int k = deferredCount;
+        deferred[k] = slot;
+        deferredCount = k + 1;
+        if (k + 1 == MAX_DEFERRED) {
+            flush();
+        }
+    }
+
+    /**
+     * Rings the doorbell of every {@link #publishDeferred deferred} publication: one announce per run of
+     * consecutive slots. Call it before waiting on a deferred slot.
+     */
+    public void flush() {
+        int n = deferredCount;
+        if (n == 0) {
+            return;
+        }
+        deferredCount = 0;
+        ensureOpen();
+        int[] slots = deferred;
+        int first = slots[0];
+        int run = 1;
+        for (int i = 1; i < n; i++) {
+            if (slots[i] == first + run) {
+                run++;
+            } else {
+                driver.announce(first, run, SlotStatus.PUBLISHED);
+                first = slots[i];
+                run = 1;
+            }
+        }
+        driver.announce(first, run, SlotStatus.PUBLISHED);
+    }
+
+    /**
+     * Publishes a run of whole slots: the {@code count} 64-byte slot images in {@code images}
+     * (little-endian, each with status PUBLISHED and a publishable opcode, exactly the bytes the ring
+     * slot will hold) go into ring slots {@code firstSlot .. firstSlot + count - 1} in order, stopping at
+     * the first ring slot that is not EMPTY or DONE, with one doorbell for the run. Every image is checked
+     * before anything is written. Deferred publications are flushed first. Allocates nothing.
+     *
+     * @param firstSlot the first ring slot of the run
+     * @param images    at least {@code count * 64} bytes of slot images
+     * @param count     slots in the run; {@code firstSlot + count} must not exceed {@link #slotCount()}
+     * @return how many images were published, from the first on: {@code count}, or fewer when ring slot
+     *         {@code firstSlot + result} was busy (0 when {@code firstSlot} itself is); the rest of the
+     *         ring is untouched, so the caller publishes them again later
+     * @throws VyreArgumentException when the run leaves the ring, {@code images} is too short, or an
+     *         image's status or opcode is wrong (nothing is written)
+     */
+    public int publishSlots(int firstSlot, MemorySegment images, int count) {
+        ensureOpen();
+        SlotImages.check(slotCount, firstSlot, images, count);
+        flush();
+        int n = 0;
+        while (n < count && publishable(firstSlot + n)) {
+            n++;
+        }
+        if (n == 0) {
+            return 0;
+        }
+        if (ringPolled) {
+            for (int i = 0; i < n; i++) {
+                long base = (long) (firstSlot + i) * SlotLayout.SLOT_WORDS;
+                MemorySegment.copy(images, (long) i * SlotLayout.SLOT_BYTES + Integer.BYTES, ring,
+                        Words.offset(base + 1), SlotLayout.SLOT_BYTES - Integer.BYTES);
+                Words.setRelease(ring, base, SlotStatus.PUBLISHED);
+            }
+        } else {
+            MemorySegment.copy(images, 0, ring, (long) firstSlot * SlotLayout.SLOT_BYTES,
+                    (long) n * SlotLayout.SLOT_BYTES);
+        }
+        driver.announce(firstSlot, n, SlotStatus.PUBLISHED);
+        return n;
+    }
+
+    /**
+     * Writes all 16 words of a slot verbatim, words 1..15 first and the status word last (release), and
+     * rings its doorbell. Nothing is checked but the slot index and the array's length: this is how tests
+     * put hostile slots on the ring. The interpreter stays within its buffers whatever the words hold.
+     *
+     * @param words exactly 16 words
+     */
+    public void writeRawSlot(int slot, int[] words) {
+        ensureOpen();
+        checkSlot(slot);
+        if (words == null || words.length != SlotLayout.SLOT_WORDS) {
+            throw new VyreArgumentException("words", "a raw slot needs exactly 16 words, got "
+                    + (words == null ? "null" : words.length), "pass an int[16]");
+        }
+        long base = (long) slot * SlotLayout.SLOT_WORDS;
+        for (int i = 1; i < SlotLayout.SLOT_WORDS; i++) {
+            Words.set(ring, base + i, words[i]);
+        }
+        Words.setRelease(ring, base, words[SlotLayout.STATUS_WORD]);
+        driver.announce(slot, 1, words[SlotLayout.STATUS_WORD]);
+    }
+
+    private void checkPublish(int slot, int opcode) {
+        ensureOpen();
+        checkSlot(slot);
+        if (!Opcodes.isPublishable(opcode)) {
+            throw new VyreArgumentException("opcode", "0x" + Integer.toHexString(opcode) + " is not publishable: "
+                    + RingPublisher.BAD_OPCODE, "publish a built-in opcode or a custom opcode in 0x8..0xFFEF or"
+                    + " 0x10000..0x7FFFFFFF");
+        }
+        if (!publishable(slot)) {
+            throw new SlotBusyException(slot, driver.status(slot, true));
+        }
+    }
+
+    /** @return true when the slot is EMPTY or DONE: the cheap status first, the exact one before saying no */
+    private boolean publishable(int slot) {
+        return SlotStatus.isPublishable(driver.status(slot, false))
+                || SlotStatus.isPublishable(driver.status(slot, true));
+    }
+
+    private void checkSlot(int slot) {
+        if (slot < 0 || slot >= slotCount) {
+            throw new VyreArgumentException("slot", slot + " is outside the ring of " + slotCount + " slots",
+                    "pass a slot in 0.." + (slotCount - 1) + ", or open the session with a larger slotCount");
+        }
+    }
+
+    // ------------------------------------------------------------------ observing
+
+    /** @return the slot's status word (acquire) */
+    public int slotStatus(int slot) {
+        ensureOpen();
+        checkSlot(slot);
+        return driver.status(slot, false);
+    }
+
+    /** @return DONE_COUNT, control word 1, as an unsigned value */
+    public long doneCount() {
+        ensureOpen();
+        return Integer.toUnsignedLong(driver.readControl(ControlLayout.DONE_COUNT, true));
+    }
+
+    /**
+     * Waits until {@link #slotStatus} equals {@code status}: spins briefly, then sleeps with a growing
+     * timeout, checking the interpreter's liveness before each sleep.
+     *
+     * @return true if it did before the timeout; false at the timeout or once the interpreter stopped
+     * @throws BackendException when the interpreter stalled (the watchdog) or failed
+     */
+    public boolean awaitSlotStatus(int slot, int status, Duration timeout) {
+        ensureOpen();
+        checkSlot(slot);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long park = MIN_PARK_NANOS;
+        for (int round = 0; ; round++) {
+            if (driver.status(slot, false) == status) {
+                return true;
+            }
+            if (round < SPIN_ROUNDS) {
+                Thread.onSpinWait();
+                continue;
+            }
+            boolean stopped = checkLiveness();
+            if (driver.status(slot, true) == status) {
+                return true;
+            }
+            if (stopped || closed || System.nanoTime() - deadline >= 0) {
+                return false;
+            }
+            LockSupport.parkNanos(park);
+            park = Math.min(park << 1, MAX_PARK_NANOS);
+        }
+    }
+
+    /**
+     * Waits until {@link #doneCount()} reaches {@code target} (compared as a distance modulo 2^32, so a
+     * wrapping counter works), with the same policy as {@link #awaitSlotStatus}.
+     *
+     * @return true if it did before the timeout
+     * @throws BackendException when the interpreter stalled (the watchdog) or failed
+     */
+    public boolean awaitDoneCount(long target, Duration timeout) {
+        ensureOpen();
+        int goal = (int) target;
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long park = MIN_PARK_NANOS;
+        for (int round = 0; ; round++) {
+            if (driver.readControl(ControlLayout.DONE_COUNT, false) - goal >= 0
+                    && driver.readControl(ControlLayout.DONE_COUNT, true) - goal >= 0) {
+                return true;
+            }
+            if (round < SPIN_ROUNDS) {
+                Thread.onSpinWait();
+                continue;
+            }
+            boolean stopped = checkLiveness();
+            if (driver.readControl(ControlLayout.DONE_COUNT, true) - goal >= 0) {
+                return true;
+            }
+            if (stopped || closed || System.nanoTime() - deadline >= 0) {
+                return false;
+            }
+            LockSupport.parkNanos(park);
+            park = Math.min(park << 1, MAX_PARK_NANOS);
+        }
+    }
+
+    /**
+     * The watchdog, run before a wait sleeps.
+     *
+     * @return true when the interpreter has stopped
+     * @throws BackendException when it stalled
+     */
+    private boolean checkLiveness() {
+        Liveness live = driver.liveness();
+        if (live.state() == Liveness.State.STALLED) {
+            throw new BackendException("the interpreter of backend '" + owner.name() + "' stopped making progress:"
+                    + " its heartbeat (" + live.heartbeat() + ") has not moved for "
+                    + live.sinceProgressNanos() / 1_000_000 + " ms", "a slot runs unbounded work (a custom opcode"
+                    + " that never returns?); close the session and open a new one, and restart the process if"
+                    + " close reports that the interpreter did not stop");
+        }
+        return live.state() == Liveness.State.STOPPED;
+    }
+
+    /**
+     * @return true while the interpreter runs and makes progress; false once it stopped, after close,
+     *         or while the watchdog sees it stalled
+     */
+    public boolean isAlive() {
+        return !closed && driver.liveness().state() == Liveness.State.RUNNING;
+    }
+
+    // ------------------------------------------------------------------ control buffer
+
+    /**
+     * Writes a control word from the host (release): tenant masks, SHUTDOWN, ...
+     *
+     * @throws VyreArgumentException when {@code word} is outside the control buffer
+     */
+    public void writeControlWord(int word, int value) {
+        ensureOpen();
+        if (word < 0 || word >= controlWords) {
+            throw new VyreArgumentException("word", word + " is outside the control buffer of " + controlWords
+                    + " words", "write a word below " + controlWords);
+        }
+        driver.writeControl(word, value);
+    }
+
+    /**
+     * Reads one control word (acquire), e.g. an observable result word {@code 160 + k} after its slot is
+     * DONE. Allocates nothing.
+     *
+     * @return the word, or 0 when {@code word} is outside the control buffer
+     */
+    public int controlWord(long word) {
+        ensureOpen();
+        return word >= 0 && word < controlWords ? driver.readControl((int) word, true) : 0;
+    }
+
+    /** @return a copy of the control buffer, each word read atomically */
+    public byte[] controlSnapshot() {
+        return controlOnHost ? snapshot(control) : deviceSnapshot(SessionDriver.DeviceBuffer.CONTROL,
+                options.controlBytes());
+    }
+
+    /** @return a copy of the ring */
+    public byte[] ringSnapshot() {
+        return snapshot(ring);
+    }
+
+    /** @return a copy of the debug log */
+    public byte[] debugLogSnapshot() {
+        return controlOnHost ? snapshot(debugLog) : deviceSnapshot(SessionDriver.DeviceBuffer.DEBUG_LOG,
+                DebugLogLayout.BUFFER_BYTES);
+    }
+
+    /** @return a copy of the IO queue */
+    public byte[] ioQueueSnapshot() {
+        return snapshot(ioQueue);
+    }
+
+    private byte[] snapshot(MemorySegment segment) {
+        ensureOpen();
+        long words = Words.count(segment);
+        byte[] copy = new byte[Math.toIntExact(segment.byteSize())];
+        MemorySegment dst = MemorySegment.ofArray(copy);
+        for (long i = 0; i < words; i++) {
+            Words.set(dst, i, Words.getAcquire(segment, i));
+        }
+        return copy;
+    }
+
+    private byte[] deviceSnapshot(SessionDriver.DeviceBuffer buffer, long bytes) {
+        ensureOpen();
+        byte[] copy = new byte[Math.toIntExact(bytes)];
+        driver.copyDeviceBuffer(buffer, MemorySegment.ofArray(copy));
+        return copy;
+    }
+
+    /**
+     * @return the host-visible data buffer (binding 4), or {@link MemorySegment#NULL} when the session has
+     *         none. Bytes written here are visible to slots published after.
+     */
+    public MemorySegment dataBuffer() {
+        ensureOpen();
+        return data;
+    }
+
+    // ------------------------------------------------------------------ IO queue
+
+    /**
+     * Claims every PUBLISHED IO request (PUBLISHED to CLAIMED by compare-and-set) for a host IO service.
+     *
+     * @return the claimed requests, in slot order
+     */
+    public List<IoRequest> claimIoRequests() {
+        ensureOpen();
+        List<IoRequest> claimed = new ArrayList<>();
+        IoQueue.tryClaimIoRequestsInto(ioQueue, claimed);
+        return claimed;
+    }
+
+    /**
+     * Completes a CLAIMED IO request with OK or ERROR.
+     *
+     * @throws QueueFullException when the slot is outside the queue or no longer CLAIMED (the interpreter
+     *         takes a request back when its IO wait bound elapses)
+     */
+    public void completeIoRequest(int ioSlot, boolean ok) {
+        ensureOpen();
+        IoQueue.tryCompleteIoRequest(ioQueue, ioSlot, ok);
+    }
+
+    // ------------------------------------------------------------------ lifecycle
+
+    /** Sets control word 0 so that every lane stops; slots already claimed finish first. */
+    public void requestShutdown() {
+        writeControlWord(ControlLayout.SHUTDOWN, 1);
+    }
+
+    /**
+     * Waits until the interpreter has stopped (after SHUTDOWN).
+     *
+     * @return true when it stopped within {@code timeout}, or the session is closed
+     */
+    public boolean awaitTermination(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long park = MIN_PARK_NANOS;
+        while (!closed) {
+            if (driver.liveness().state() == Liveness.State.STOPPED) {
+                return true;
+            }
+            if (System.nanoTime() - deadline >= 0) {
+                return false;
+            }
+            LockSupport.parkNanos(park);
+            park = Math.min(park << 1, MAX_PARK_NANOS);
+        }
+        return true;
+    }
+
+    /**
+     * Stops the interpreter (SHUTDOWN, then waits up to 10 s for it) and releases every resource;
+     * idempotent. Deferred publications not yet flushed are dropped.
+     *
+     * @throws BackendException when the interpreter did not stop; its memory then stays allocated until
+     *         the process exits, so the device never touches freed memory
+     */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        deferredCount = 0;
+        RuntimeException failure = null;
+        boolean stopped = false;
+        try {
+            driver.writeControl(ControlLayout.SHUTDOWN, 1);
+        } catch (RuntimeException e) {
+            failure = e;
+        }
+        try {
+            stopped = driver.stop(STOP_TIMEOUT);
+        } catch (RuntimeException e) {
+            failure = addTo(failure, e);
+        }
+        try {
+            driver.close();
+        } catch (RuntimeException e) {
+            failure = addTo(failure, e);
+        } finally {
+            owner.forget(this);
+        }
+        if (!stopped) {
+            failure = addTo(failure, new BackendException("the interpreter of backend '" + owner.name()
+                    + "' did not stop within " + STOP_TIMEOUT.toSeconds() + " s of SHUTDOWN; the memory it may"
+                    + " still touch stays allocated until the process exits", "restart the process; a slot"
+                    + " runs unbounded work (a custom opcode that never returns?)"));
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    private static RuntimeException addTo(RuntimeException first, RuntimeException next) {
+        if (first == null) {
+            return next;
+        }
+        first.addSuppressed(next);
+        return first;
+    }
+
+    /** @return true once {@link #close()} has begun */
+    public boolean isClosed() {
+        return closed;
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new BackendException("the session is closed", "open a new one with Vyre.openSession");
+        }
+    }
+}
