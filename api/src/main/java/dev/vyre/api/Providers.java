@@ -108,7 +108,12 @@ final class Providers {
                 return f;
             }
         }
-        throw new BackendException("no backend can run here (found: " + names(found) + ")",
+        StringBuilder reasons = new StringBuilder();
+        for (Found f : found) {
+            reasons.append(reasons.isEmpty() ? "" : "; ").append(f.info().name()).append(": ")
+                    .append(stripFix(f.info().reason()));
+        }
+        throw new BackendException("no backend can run here (" + (found.isEmpty() ? "none found" : reasons) + ")",
                 "add vyre-backend-reference to the class path (it always runs), or run `vyre backends` for each"
                         + " backend's reason");
     }
