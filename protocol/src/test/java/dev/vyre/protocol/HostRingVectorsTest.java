@@ -14,9 +14,9 @@ class HostRingVectorsTest {
         HostRing ring = new HostRing(4);
         assertEquals("in-process-host", ring.name());
         byte[] slot = new byte[64];
-        assertEquals("ring slot is missing word 64 in 256 bytes. Fix: slot_idx must be < slot_count",
+        assertEquals("ring slot is missing word 64 in 256 bytes. Fix: pass a slot index below the ring's slot count",
                 assertThrows(MissingWordException.class, () -> ring.publish(4, slot)).getMessage());
-        assertEquals("ring slot is missing word 68719476720 in 256 bytes. Fix: slot_idx must be < slot_count",
+        assertEquals("ring slot is missing word 68719476720 in 256 bytes. Fix: pass a slot index below the ring's slot count",
                 assertThrows(MissingWordException.class, () -> ring.publish(0xFFFF_FFFF, slot)).getMessage());
         for (int n : new int[] {63, 68, 65}) {
             assertEquals("ring slot has " + n + " bytes, not a whole number of u32 words. Fix: encoded slot must be "
@@ -26,7 +26,7 @@ class HostRingVectorsTest {
         assertEquals("ring slot has 63 bytes, not a whole number of u32 words. Fix: out slice must be exactly "
                 + "SLOT_BYTES (64) long", assertThrows(MisalignedByteLengthException.class,
                 () -> ring.readSlot(0, new byte[63])).getMessage());
-        assertEquals("ring slot is missing word 64 in 256 bytes. Fix: slot_idx must be < slot_count",
+        assertEquals("ring slot is missing word 64 in 256 bytes. Fix: pass a slot index below the ring's slot count",
                 assertThrows(MissingWordException.class, () -> ring.readSlot(4, slot)).getMessage());
         assertEquals("ring byte length overflow. Fix: split the dispatch into smaller ring shards before encoding; "
                 + "slot_count exceeds the megakernel allocation cap or host address space",

@@ -1,6 +1,7 @@
 package dev.vyre.protocol;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -18,9 +19,10 @@ class SlotImagesTest {
         return m;
     }
 
-    private static void refused(String fixPart, Runnable call) {
-        QueueFullException e = assertThrows(QueueFullException.class, call::run);
-        assertTrue(e.getMessage().contains("Fix: ") && e.getMessage().contains(fixPart), e.getMessage());
+    private static void refused(String parameter, String part, Runnable call) {
+        VyreArgumentException e = assertThrows(VyreArgumentException.class, call::run);
+        assertEquals(parameter, e.parameter());
+        assertTrue(e.getMessage().contains("Fix: ") && e.getMessage().contains(part), e.getMessage());
     }
 
     @Test
@@ -31,25 +33,25 @@ class SlotImagesTest {
 
     @Test
     void runsOutsideTheRingAreRefused() {
-        refused("inside the ring", () -> SlotImages.check(16, 9, images(8), 8));
-        refused("inside the ring", () -> SlotImages.check(16, -1, images(1), 1));
-        refused("inside the ring", () -> SlotImages.check(16, 0, images(1), -1));
-        refused("inside the ring", () -> SlotImages.check(16, Integer.MAX_VALUE, images(1), 1));
+        refused("firstSlot", "inside the ring", () -> SlotImages.check(16, 9, images(8), 8));
+        refused("firstSlot", "inside the ring", () -> SlotImages.check(16, -1, images(1), 1));
+        refused("firstSlot", "inside the ring", () -> SlotImages.check(16, 0, images(1), -1));
+        refused("firstSlot", "inside the ring", () -> SlotImages.check(16, Integer.MAX_VALUE, images(1), 1));
     }
 
     @Test
     void aShortSegmentIsRefused() {
-        refused("count * 64 bytes", () -> SlotImages.check(16, 0, images(3), 4));
-        refused("count * 64 bytes", () -> SlotImages.check(16, 0, null, 1));
+        refused("images", "count * 64 bytes", () -> SlotImages.check(16, 0, images(3), 4));
+        refused("images", "count * 64 bytes", () -> SlotImages.check(16, 0, null, 1));
     }
 
     @Test
     void aWrongStatusOrOpcodeNamesTheImage() {
         MemorySegment m = images(4);
         Words.set(m, 2L * SlotLayout.SLOT_WORDS, SlotStatus.DONE);
-        refused("slot image 2: every slot image must carry status PUBLISHED", () -> SlotImages.check(16, 0, m, 4));
+        refused("images", "slot image 2 has status DONE. Fix: every slot image must carry status PUBLISHED", () -> SlotImages.check(16, 0, m, 4));
         MemorySegment n = images(4);
         Words.set(n, 3L * SlotLayout.SLOT_WORDS + SlotLayout.OPCODE_WORD, 0x8000_0002);
-        refused("slot image 3", () -> SlotImages.check(16, 0, n, 4));
+        refused("images", "slot image 3 has opcode 0x80000002", () -> SlotImages.check(16, 0, n, 4));
     }
 }
