@@ -1,9 +1,11 @@
 package dev.vyre.cli;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noMethods;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaModifier;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.BeforeAll;
@@ -11,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * DESIGN section 2, enforced: the module rules hold for the main classes of every module on the
- * CLI's class path (protocol, api/spi, every backend, io-uring, conformance-tests, cli).
+ * CLI's class path (protocol, spi, api, every backend, io-uring, conformance-tests, cli).
  */
 class ArchitectureTest {
 
@@ -33,17 +35,50 @@ class ArchitectureTest {
     }
 
     @Test
-    void backendsDependOnApiSpiAndProtocolOnly() {
+    void theSpiKnowsOnlyTheProtocol() {
+        noClasses().that().resideInAPackage("dev.vyre.spi..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.vyre.api..", "dev.vyre.backend..",
+                        "dev.vyre.uring..", "dev.vyre.conformance..", "dev.vyre.cli..", "dev.vyre.bench..")
+                .because("the SPI is for backend authors and depends on the protocol alone").check(classes);
+    }
+
+    @Test
+    void theSpiHasNoBaseClassesWithHooks() {
+        noClasses().that().resideInAPackage("dev.vyre.spi..").and().areNotInterfaces()
+                .should().haveModifier(JavaModifier.ABSTRACT)
+                .because("a driver is composed into the runtime, not derived from a base class").check(classes);
+        noMethods().that().areDeclaredInClassesThat().resideInAPackage("dev.vyre.spi..")
+                .should().beProtected()
+                .because("no protected hook exists for one backend only").check(classes);
+    }
+
+    @Test
+    void theRuntimeKnowsNoConcreteModule() {
+        noClasses().that().resideInAPackage("dev.vyre.api..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.vyre.backend..", "dev.vyre.uring..",
+                        "dev.vyre.conformance..", "dev.vyre.cli..", "dev.vyre.bench..")
+                .because("the runtime drives backends only through the SPI").check(classes);
+    }
+
+    @Test
+    void backendsDependOnTheSpiAndProtocolOnly() {
         noClasses().that().resideInAPackage("dev.vyre.backend..")
-                .should().dependOnClassesThat().resideInAnyPackage("dev.vyre.uring..", "dev.vyre.conformance..",
-                        "dev.vyre.cli..", "dev.vyre.bench..")
-                .because("backends depend on api only (DESIGN 2)").check(classes);
+                .should().dependOnClassesThat().resideInAnyPackage("dev.vyre.api..", "dev.vyre.uring..",
+                        "dev.vyre.conformance..", "dev.vyre.cli..", "dev.vyre.bench..")
+                .because("backends implement the SPI and never reach into the runtime (DESIGN 2)").check(classes);
     }
 
     @Test
     void backendsNeverDependOnEachOther() {
         slices().matching("dev.vyre.backend.(*)..").should().notDependOnEachOther()
                 .because("each backend is a plugin of its own (DESIGN 2)").check(classes);
+    }
+
+    @Test
+    void userCodeNeverImportsTheSpi() {
+        noClasses().that().resideInAnyPackage("dev.vyre.cli..", "dev.vyre.uring..", "dev.vyre.bench..")
+                .should().dependOnClassesThat().resideInAPackage("dev.vyre.spi..")
+                .because("users program against dev.vyre.api; the SPI is for backend authors").check(classes);
     }
 
     @Test
@@ -54,8 +89,8 @@ class ArchitectureTest {
     }
 
     @Test
-    void theSpiCarriesNoNativeBindingTypes() {
-        noClasses().that().resideInAnyPackage("dev.vyre.spi..", "dev.vyre.api..")
+    void theSpiAndApiCarryNoNativeBindingTypes() {
+        noClasses().that().resideInAnyPackage("dev.vyre.spi..", "dev.vyre.api..", "dev.vyre.protocol..")
                 .should().dependOnClassesThat().resideInAnyPackage("jcuda..", "org.lwjgl..", "io.netty..")
                 .because("the SPI must not leak JCuda, LWJGL or netty types (DESIGN 2)").check(classes);
     }
