@@ -1,14 +1,14 @@
 package dev.vyre.backend.reference;
 
 import dev.vyre.protocol.BackendException;
-import dev.vyre.spi.CustomOpcode;
-import dev.vyre.spi.CustomOpcodes;
-import dev.vyre.spi.OpcodeHandler;
+import dev.vyre.protocol.CustomOpcode;
+import dev.vyre.protocol.CustomOpcodes;
+import dev.vyre.protocol.OpcodeHandler;
 import java.util.Arrays;
 
 /**
- * Custom opcode lookup for the interpreter: opcode to Java handler, allocation-free. Opcodes
- * below 65,536 are looked up in a dense array, larger ones by binary search.
+ * Custom opcode lookup for the interpreter: opcode to its {@value CustomOpcode#JAVA} body, allocation-free.
+ * Opcodes below 65,536 are looked up in a dense array, larger ones by binary search.
  */
 final class OpcodeTable {
 
@@ -27,17 +27,17 @@ final class OpcodeTable {
     /**
      * Builds the table.
      *
-     * @throws BackendException when an opcode has no Java body
+     * @throws BackendException when an opcode has no {@value CustomOpcode#JAVA} body
      */
     static OpcodeTable of(CustomOpcodes opcodes) {
         int denseSize = 0;
         int sparseCount = 0;
         for (CustomOpcode op : opcodes.entries()) {
-            if (op.java() == null) {
+            if (op.handler() == null) {
                 throw new BackendException("custom opcode 0x" + Integer.toHexString(op.opcode())
-                        + " has no Java body, and the reference backend runs only Java handlers",
-                        "give it an OpcodeHandler (CustomOpcode.java(opcode, handler) or the java component)"
-                                + " or select a backend whose language it has a body in");
+                        + " has no Java body (dialects " + op.dialects() + "), and the reference backend runs only"
+                        + " Java handlers", "give it an OpcodeHandler (CustomOpcode.java(opcode, handler) or"
+                        + " CustomOpcode.of(opcode).java(handler)) or select a backend that runs one of its dialects");
             }
             if (Integer.compareUnsigned(op.opcode(), DENSE_LIMIT) < 0) {
                 denseSize = Math.max(denseSize, op.opcode() + 1);
@@ -53,9 +53,9 @@ final class OpcodeTable {
         for (int i = 0; i < entries.size(); i++) {
             CustomOpcode op = entries.get(i);
             if (Integer.compareUnsigned(op.opcode(), DENSE_LIMIT) < 0) {
-                dense[op.opcode()] = op.java();
+                dense[op.opcode()] = op.handler();
             } else {
-                byIndex[n] = op.java();
+                byIndex[n] = op.handler();
                 sparse[n] = (Integer.toUnsignedLong(op.opcode()) << 32) | n;
                 n++;
             }

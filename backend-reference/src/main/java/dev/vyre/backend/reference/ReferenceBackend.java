@@ -1,20 +1,19 @@
 package dev.vyre.backend.reference;
 
 import dev.vyre.protocol.BackendException;
+import dev.vyre.protocol.CustomOpcode;
 import dev.vyre.protocol.SlotLayout;
 import dev.vyre.spi.Backend;
 import dev.vyre.spi.Capabilities;
 import dev.vyre.spi.DeviceInfo;
-import dev.vyre.spi.DispatchRequest;
-import dev.vyre.spi.DispatchResult;
-import dev.vyre.spi.MemoryKind;
-import dev.vyre.spi.PersistentSession;
-import dev.vyre.spi.SessionCloser;
-import dev.vyre.spi.SessionOptions;
+import dev.vyre.spi.PassRequest;
+import dev.vyre.spi.PassResult;
+import dev.vyre.spi.Placement;
+import dev.vyre.spi.SessionDriver;
+import dev.vyre.spi.SessionSpec;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.util.ArrayList;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,28 +21,26 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The pure-Java reference interpreter: the oracle every GPU backend is held to, and the
  * embedded default where no GPU is available. Persistent sessions run on worker threads over
- * off-heap memory; {@link #dispatch} runs every slot once, in ascending slot order, on the
- * calling thread (the canonical order).
+ * off-heap memory ({@link ReferenceDriver}); {@link #dispatch} runs every slot once, in ascending
+ * slot order, on the calling thread (the canonical order).
  */
 final class ReferenceBackend implements Backend {
 
+    /** Largest ring a session or dispatch may use. */
+    static final int MAX_SLOTS = 1 << 20;
     /** Largest data buffer a session or dispatch may carry (16 GiB). */
     static final long MAX_DATA_BYTES = 1L << 34;
 
     private final DeviceInfo device;
     private final Capabilities capabilities;
-    private final Set<ReferenceSession> sessions = ConcurrentHashMap.newKeySet();
+    /** Drivers not closed yet; each removes itself when it closes. */
+    private final Set<ReferenceDriver> drivers = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
     ReferenceBackend(DeviceInfo device) {
         this.device = device;
-        this.capabilities = new Capabilities(SessionOptions.MAX_SLOTS, Runtime.getRuntime().availableProcessors(),
-                Set.of(MemoryKind.HOST), true, MAX_DATA_BYTES, true, true);
-    }
-
-    @Override
-    public String name() {
-        return ReferenceBackendProvider.NAME;
+        this.capabilities = new Capabilities(MAX_SLOTS, Runtime.getRuntime().availableProcessors(),
+                Set.of(Placement.HOST), true, MAX_DATA_BYTES, true, Set.of(CustomOpcode.JAVA));
     }
 
     @Override
@@ -56,29 +53,37 @@ final class ReferenceBackend implements Backend {
         return capabilities;
     }
 
+    /**
+     * Allocates the session's buffers off-heap, writes their initial contents and starts the worker
+     * threads.
+     *
+     * @throws BackendException when the backend is closed or a custom opcode has no Java body
+     */
     @Override
-    public PersistentSession openSession(SessionOptions options) {
-        Objects.requireNonNull(options, "options");
+    public SessionDriver openSession(SessionSpec spec) {
+        Objects.requireNonNull(spec, "spec");
         ensureOpen();
-        if (options.dataBufferBytes() > MAX_DATA_BYTES) {
-            throw new BackendException("data buffer of " + options.dataBufferBytes()
-                    + " bytes exceeds the reference backend's limit of " + MAX_DATA_BYTES + " bytes",
-                    "use a smaller data buffer or stream it in parts");
-        }
-        ReferenceSession session = ReferenceSession.open(options, sessions::remove);
-        sessions.add(session);
+        ReferenceDriver driver = ReferenceDriver.open(spec, drivers::remove);
+        drivers.add(driver);
         if (closed) {
-            session.close();
+            driver.shutDown();
             ensureOpen();
         }
-        return session;
+        return driver;
     }
 
+    /**
+     * Runs every PUBLISHED, authorised slot once, in ascending slot order, on the calling thread, over
+     * off-heap copies of the request's buffers; the results are copied back into the request's arrays
+     * (the runtime's own copies), which the result returns. A SHUTDOWN seen in the control buffer ends
+     * the pass before the next slot.
+     *
+     * @throws BackendException when the backend is closed or a custom opcode has no Java body
+     */
     @Override
-    public DispatchResult dispatch(DispatchRequest request) {
+    public PassResult dispatch(PassRequest request) {
         Objects.requireNonNull(request, "request");
         ensureOpen();
-        request.validate();
         OpcodeTable table = OpcodeTable.of(request.opcodes());
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment control = copyIn(arena, request.control());
@@ -95,8 +100,9 @@ final class ReferenceBackend implements Backend {
                 }
                 executor.tryExecute(s);
             }
-            return new DispatchResult(copyOut(control), copyOut(ring), copyOut(debug), copyOut(io),
-                    data.byteSize() == 0 ? new byte[0] : copyOut(data));
+            return new PassResult(copyOut(control, request.control()), copyOut(ring, request.ring()),
+                    copyOut(debug, request.debugLog()), copyOut(io, request.ioQueue()),
+                    copyOut(data, request.data()));
         }
     }
 
@@ -106,22 +112,27 @@ final class ReferenceBackend implements Backend {
         return segment;
     }
 
-    private static byte[] copyOut(MemorySegment segment) {
-        return segment.toArray(ValueLayout.JAVA_BYTE);
+    private static byte[] copyOut(MemorySegment segment, byte[] dst) {
+        MemorySegment.copy(segment, ValueLayout.JAVA_BYTE, 0, dst, 0, dst.length);
+        return dst;
     }
 
     private void ensureOpen() {
         if (closed) {
-            throw new BackendException("the reference backend is closed", "open it again with Backends.open(\"reference\")");
+            throw new BackendException("the reference backend is closed", "open it again with Vyre.open(\"reference\")");
         }
     }
 
+    /**
+     * Marks the backend closed; idempotent. The runtime closes every session before; a driver still
+     * open (opened through the SPI directly and never closed) is shut down here, so that no worker
+     * thread outlives its backend.
+     */
     @Override
     public void close() {
         closed = true;
-        RuntimeException failure = SessionCloser.closeEach(new ArrayList<>(sessions));
-        if (failure != null) {
-            throw failure;
+        for (ReferenceDriver driver : drivers) {
+            driver.shutDown();
         }
     }
 }

@@ -3,12 +3,12 @@ package dev.vyre.backend.reference;
 import dev.vyre.protocol.ControlLayout;
 import dev.vyre.protocol.DebugLogLayout;
 import dev.vyre.protocol.IoQueueLayout;
+import dev.vyre.protocol.OpcodeHandler;
 import dev.vyre.protocol.Opcodes;
+import dev.vyre.protocol.SlotContext;
 import dev.vyre.protocol.SlotLayout;
 import dev.vyre.protocol.SlotStatus;
 import dev.vyre.protocol.Words;
-import dev.vyre.spi.OpcodeHandler;
-import dev.vyre.spi.SlotContext;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.util.concurrent.locks.LockSupport;
@@ -51,7 +51,7 @@ final class SlotExecutor implements SlotContext {
     private final CRC32C crc = new CRC32C();
     private final ByteBuffer dataView;
 
-    /** Set when the owning session closes: a LOAD_MISS wait gives up at once. */
+    /** Set when the driver stops: a LOAD_MISS wait gives up at once. */
     private volatile boolean abort;
 
     // The slot being executed (SlotContext view).

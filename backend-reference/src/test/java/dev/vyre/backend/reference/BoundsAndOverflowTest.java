@@ -6,11 +6,11 @@ import static dev.vyre.backend.reference.Vir.setWord;
 import static dev.vyre.backend.reference.Vir.word;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
+import dev.vyre.api.DispatchRequest;
+import dev.vyre.api.DispatchResult;
+import dev.vyre.api.Vyre;
 import dev.vyre.protocol.Opcodes;
 import dev.vyre.protocol.SlotStatus;
-import dev.vyre.spi.Backend;
-import dev.vyre.spi.DispatchRequest;
-import dev.vyre.spi.DispatchResult;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -21,22 +21,22 @@ class BoundsAndOverflowTest {
 
     private static final int WORDS = 320; // encode_control(false, 1, 160)
 
-    private static Backend backend;
+    private static Vyre vyre;
 
     @BeforeAll
     static void open() {
-        backend = new ReferenceBackendProvider().open();
+        vyre = Vyre.open(new ReferenceBackendProvider());
     }
 
     @AfterAll
     static void close() {
-        backend.close();
+        vyre.close();
     }
 
     private static DispatchResult runOne(byte[] control, int opcode, int... args) {
         byte[] ring = Vir.ring(1);
         published(ring, 0, opcode, args);
-        DispatchResult r = backend.dispatch(DispatchRequest.of(control, ring, Vir.debugLog()));
+        DispatchResult r = vyre.dispatch(DispatchRequest.of(control, ring, Vir.debugLog()));
         byte[] doneRing = ring.clone();
         setWord(doneRing, 0, SlotStatus.DONE);
         assertArrayEquals(doneRing, r.ring(), "the slot completes normally");
@@ -139,7 +139,7 @@ class BoundsAndOverflowTest {
         published(ring, 0, Opcodes.DFA_STEP, 0xFFFF_FFFF, 0xFF, 1);
         byte[] data = new byte[4096];
         java.util.Arrays.fill(data, (byte) 0x5A);
-        DispatchResult r = backend.dispatch(DispatchRequest.of(c, ring, Vir.debugLog()).withData(data));
+        DispatchResult r = vyre.dispatch(DispatchRequest.of(c, ring, Vir.debugLog()).withData(data));
         assertArrayEquals(with(c, 1, 1, 102, 1, 161, 0), r.control());
         assertArrayEquals(data, r.data());
     }
@@ -152,7 +152,7 @@ class BoundsAndOverflowTest {
         for (int s = 0; s < slots; s++) {
             published(ring, s, Opcodes.PRINTF, s, s + 1, s + 2);
         }
-        DispatchResult r = backend.dispatch(DispatchRequest.of(c, ring, Vir.debugLog()));
+        DispatchResult r = vyre.dispatch(DispatchRequest.of(c, ring, Vir.debugLog()));
         byte[] debug = Vir.debugLog();
         setWord(debug, 0, 4 * slots);
         for (int k = 0; k < 64; k++) {
@@ -172,7 +172,7 @@ class BoundsAndOverflowTest {
         published(ring, 0, Opcodes.PRINTF, 1, 2, 3);
         byte[] debug = Vir.debugLog();
         setWord(debug, 0, 0xFFFF_FFFE); // r = 0xFFFFFFFF, far past the log (no u32 wrap to 3)
-        DispatchResult r = backend.dispatch(DispatchRequest.of(c, ring, debug));
+        DispatchResult r = vyre.dispatch(DispatchRequest.of(c, ring, debug));
         byte[] expected = debug.clone();
         setWord(expected, 0, 2);
         assertArrayEquals(expected, r.debugLog());
@@ -187,7 +187,7 @@ class BoundsAndOverflowTest {
         for (int s = 0; s < ops.length; s++) {
             published(ring, s, ops[s], 0xFFFF_FFFF, 0xFFFF_FFFF, 0xFFFF_FFFF);
         }
-        DispatchResult r = backend.dispatch(DispatchRequest.of(c, ring, Vir.debugLog()));
+        DispatchResult r = vyre.dispatch(DispatchRequest.of(c, ring, Vir.debugLog()));
         byte[] expected = with(c, 1, 8, 99, 1, 100, 1, 101, 1, 102, 1, 103, 1, 128, 1, 97, 1, 98, 1);
         assertArrayEquals(expected, r.control());
         byte[] debug = Vir.debugLog();

@@ -8,19 +8,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vyre.api.DispatchRequest;
+import dev.vyre.api.DispatchResult;
+import dev.vyre.api.Session;
+import dev.vyre.api.SessionOptions;
+import dev.vyre.api.Vyre;
 import dev.vyre.protocol.BackendException;
+import dev.vyre.protocol.CustomOpcode;
+import dev.vyre.protocol.CustomOpcodes;
 import dev.vyre.protocol.IoQueueLayout;
+import dev.vyre.protocol.IoRequest;
 import dev.vyre.protocol.Opcodes;
 import dev.vyre.protocol.QueueFullException;
 import dev.vyre.protocol.SlotStatus;
-import dev.vyre.spi.Backend;
-import dev.vyre.spi.CustomOpcode;
-import dev.vyre.spi.CustomOpcodes;
-import dev.vyre.spi.DispatchRequest;
-import dev.vyre.spi.DispatchResult;
-import dev.vyre.spi.IoRequestView;
-import dev.vyre.spi.PersistentSession;
-import dev.vyre.spi.SessionOptions;
+import dev.vyre.spi.PassRequest;
+import dev.vyre.spi.SessionSpec;
 import java.lang.foreign.ValueLayout;
 import java.time.Duration;
 import java.util.List;
@@ -33,22 +35,22 @@ class LoadMissAndCustomOpcodeTest {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
 
-    private static Backend backend;
+    private static Vyre vyre;
 
     @BeforeAll
     static void open() {
-        backend = new ReferenceBackendProvider().open();
+        vyre = Vyre.open(new ReferenceBackendProvider());
     }
 
     @AfterAll
     static void close() {
-        backend.close();
+        vyre.close();
     }
 
-    private static List<IoRequestView> claimOne(PersistentSession s) {
+    private static List<IoRequest> claimOne(Session s) {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (System.nanoTime() < deadline) {
-            List<IoRequestView> claimed = s.claimIoRequests();
+            List<IoRequest> claimed = s.claimIoRequests();
             if (!claimed.isEmpty()) {
                 return claimed;
             }
@@ -60,13 +62,13 @@ class LoadMissAndCustomOpcodeTest {
     @Test
     void loadMissServedOkCompletesTheSlot() {
         SessionOptions options = SessionOptions.builder().slotCount(4).workers(1).ioWaitTimeout(WAIT).build();
-        try (PersistentSession s = backend.openSession(options)) {
+        try (Session s = vyre.openSession(options)) {
             s.publish(2, 0, Opcodes.PRINTF, 1, 2, 3); // unrelated work still flows
             assertTrue(s.awaitSlotStatus(2, SlotStatus.DONE, WAIT));
             s.writeRawSlot(0, new int[] {SlotStatus.PUBLISHED, Opcodes.LOAD_MISS, 0, 2, 42, 1, 0, 0, 0, 0, 0, 0, 0, 0,
                     0, 0});
-            List<IoRequestView> claimed = claimOne(s);
-            assertEquals(List.of(new IoRequestView(0, IoQueueLayout.OP_READ, 42, 42, 0, 0, 42)), claimed);
+            List<IoRequest> claimed = claimOne(s);
+            assertEquals(List.of(new IoRequest(0, IoQueueLayout.OP_READ, 42, 42, 0, 0, 42)), claimed);
             assertEquals(SlotStatus.CLAIMED, s.slotStatus(0));
             s.completeIoRequest(0, true);
             assertTrue(s.awaitSlotStatus(0, SlotStatus.DONE, WAIT));
@@ -83,12 +85,12 @@ class LoadMissAndCustomOpcodeTest {
     @Test
     void loadMissServedErrorFaultsTheSlot() {
         SessionOptions options = SessionOptions.builder().slotCount(4).workers(2).ioWaitTimeout(WAIT).build();
-        try (PersistentSession s = backend.openSession(options)) {
+        try (Session s = vyre.openSession(options)) {
             s.writeRawSlot(1, new int[] {SlotStatus.PUBLISHED, Opcodes.LOAD_MISS, 0, 2, 7, 0, 0, 0, 0, 0, 0, 0, 0, 0,
                     0, 0});
-            List<IoRequestView> claimed = claimOne(s);
+            List<IoRequest> claimed = claimOne(s);
             assertEquals(7, claimed.get(0).srcHandle());
-            s.completeIoRequest(claimed.get(0).slot(), false);
+            s.completeIoRequest(claimed.get(0).slotIdx(), false);
             assertTrue(s.awaitSlotStatus(1, SlotStatus.FAULT, WAIT));
             assertEquals(0, s.doneCount());
             assertEquals(SlotStatus.EMPTY, word(s.ioQueueSnapshot(), 6));
@@ -99,7 +101,7 @@ class LoadMissAndCustomOpcodeTest {
     void loadMissNobodyServingFaultsAfterTheTimeout() {
         SessionOptions options = SessionOptions.builder().slotCount(4).workers(1)
                 .ioWaitTimeout(Duration.ofMillis(30)).build();
-        try (PersistentSession s = backend.openSession(options)) {
+        try (Session s = vyre.openSession(options)) {
             s.writeRawSlot(0, new int[] {SlotStatus.PUBLISHED, Opcodes.LOAD_MISS, 0, 2, 9, 0, 0, 0, 0, 0, 0, 0, 0, 0,
                     0, 0});
             assertTrue(s.awaitSlotStatus(0, SlotStatus.FAULT, WAIT));
@@ -115,12 +117,12 @@ class LoadMissAndCustomOpcodeTest {
     void loadMissClaimedButNeverCompletedIsTakenBack() {
         SessionOptions options = SessionOptions.builder().slotCount(4).workers(1)
                 .ioWaitTimeout(Duration.ofMillis(50)).build();
-        try (PersistentSession s = backend.openSession(options)) {
+        try (Session s = vyre.openSession(options)) {
             s.writeRawSlot(0, new int[] {SlotStatus.PUBLISHED, Opcodes.LOAD_MISS, 0, 2, 9, 0, 0, 0, 0, 0, 0, 0, 0, 0,
                     0, 0});
-            IoRequestView r = claimOne(s).get(0);
+            IoRequest r = claimOne(s).get(0);
             assertTrue(s.awaitSlotStatus(0, SlotStatus.FAULT, WAIT));
-            QueueFullException late = assertThrows(QueueFullException.class, () -> s.completeIoRequest(r.slot(), true));
+            QueueFullException late = assertThrows(QueueFullException.class, () -> s.completeIoRequest(r.slotIdx(), true));
             assertTrue(late.getMessage().endsWith(late.fix()));
         }
     }
@@ -163,7 +165,7 @@ class LoadMissAndCustomOpcodeTest {
         published(ring, 3, THROWING_OP);
         published(ring, 4, 20);   // metric only, no handler
         byte[] data = {0, 0, 7};
-        DispatchResult r = backend.dispatch(DispatchRequest.of(control, ring, Vir.debugLog()).withData(data)
+        DispatchResult r = vyre.dispatch(DispatchRequest.of(control, ring, Vir.debugLog()).withData(data)
                 .withOpcodes(opcodes()));
         byte[] expected = control.clone();
         int[] changes = {1, 4, 163, 17, 170, 0, 171, 1, 172, 0xEE, 173, 3, 174, 320, 175, 0,
@@ -183,7 +185,7 @@ class LoadMissAndCustomOpcodeTest {
     void customOpcodesRunInPersistentSessions() {
         SessionOptions options = SessionOptions.builder().slotCount(8).workers(2).dataBufferBytes(4).opcodes(opcodes())
                 .build();
-        try (PersistentSession s = backend.openSession(options)) {
+        try (Session s = vyre.openSession(options)) {
             s.dataBuffer().set(ValueLayout.JAVA_BYTE, 1, (byte) 30);
             s.publish(3, 0, ADD_OP, 2, 5, 1);
             assertTrue(s.awaitSlotStatus(3, SlotStatus.DONE, WAIT));
@@ -201,25 +203,42 @@ class LoadMissAndCustomOpcodeTest {
 
     @Test
     void customOpcodeWithoutJavaBodyIsRefused() {
-        CustomOpcodes cudaOnly = CustomOpcodes.of(new CustomOpcode(0x300, null, "control[160] = 1;", null));
+        CustomOpcodes cudaOnly = CustomOpcodes.of(CustomOpcode.of(0x300).text("cuda-c", "control[160] = 1;").build());
         BackendException atOpen = assertThrows(BackendException.class,
-                () -> backend.openSession(SessionOptions.builder().opcodes(cudaOnly).build()));
-        assertTrue(atOpen.getMessage().contains("has no Java body"), atOpen.getMessage());
+                () -> vyre.openSession(SessionOptions.builder().opcodes(cudaOnly).build()));
+        assertTrue(atOpen.getMessage().contains("0x300"), atOpen.getMessage());
         assertTrue(atOpen.getMessage().contains("Fix: "));
         byte[] ring = Vir.ring(1);
-        BackendException atDispatch = assertThrows(BackendException.class, () -> backend.dispatch(
+        BackendException atDispatch = assertThrows(BackendException.class, () -> vyre.dispatch(
                 DispatchRequest.of(Vir.control(false, 1, 0), ring, Vir.debugLog()).withOpcodes(cudaOnly)));
         assertTrue(atDispatch.getMessage().contains("0x300"));
+        assertEquals(List.of(), PersistentSessionTest.liveWorkers());
+    }
+
+    /** The runtime refuses such an opcode first; the backend refuses it too when called through the SPI. */
+    @Test
+    void customOpcodeWithoutJavaBodyIsRefusedByTheBackendItself() {
+        CustomOpcodes cudaOnly = CustomOpcodes.of(CustomOpcode.of(0x300).text("cuda-c", "control[160] = 1;").build());
+        try (ReferenceBackend backend = (ReferenceBackend) new ReferenceBackendProvider().open()) {
+            BackendException atOpen = assertThrows(BackendException.class, () -> backend.openSession(
+                    new SessionSpec(1024, 1, 256, 0, 0, cudaOnly, Duration.ofSeconds(5))));
+            assertTrue(atOpen.getMessage().contains("has no Java body"), atOpen.getMessage());
+            assertTrue(atOpen.getMessage().contains("Fix: "));
+            BackendException atDispatch = assertThrows(BackendException.class, () -> backend.dispatch(
+                    new PassRequest(Vir.control(false, 1, 0), Vir.ring(1), Vir.debugLog(), new byte[2048], new byte[0],
+                            cudaOnly, Duration.ofMillis(10))));
+            assertTrue(atDispatch.getMessage().contains("0x300"));
+        }
         assertEquals(List.of(), PersistentSessionTest.liveWorkers());
     }
 
     @Test
     void dispatchValidatesShapes() {
         assertThrows(BackendException.class,
-                () -> backend.dispatch(DispatchRequest.of(new byte[636], Vir.ring(1), Vir.debugLog())));
+                () -> vyre.dispatch(DispatchRequest.of(new byte[636], Vir.ring(1), Vir.debugLog())));
         assertThrows(BackendException.class,
-                () -> backend.dispatch(DispatchRequest.of(Vir.control(false, 1, 0), new byte[65], Vir.debugLog())));
+                () -> vyre.dispatch(DispatchRequest.of(Vir.control(false, 1, 0), new byte[65], Vir.debugLog())));
         assertThrows(BackendException.class,
-                () -> backend.dispatch(DispatchRequest.of(Vir.control(false, 1, 0), Vir.ring(1), new byte[1024])));
+                () -> vyre.dispatch(DispatchRequest.of(Vir.control(false, 1, 0), Vir.ring(1), new byte[1024])));
     }
 }

@@ -8,33 +8,33 @@ import static dev.vyre.backend.reference.Vir.word;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.vyre.api.DispatchRequest;
+import dev.vyre.api.DispatchResult;
+import dev.vyre.api.Vyre;
 import dev.vyre.protocol.Opcodes;
 import dev.vyre.protocol.SlotStatus;
-import dev.vyre.spi.Backend;
-import dev.vyre.spi.DispatchRequest;
-import dev.vyre.spi.DispatchResult;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every built-in opcode in one-pass mode with byte-exact buffers: vyre 0.6.3's section W vectors,
- * adapted to our deliberate fixes (DFA_STEP reads the data buffer, tenant 29 is unauthorised,
- * LOAD_MISS reaches the IO queue and FAULTs when nobody serves it).
+ * Every built-in opcode in one-pass mode with byte-exact buffers, as {@code docs/PROTOCOL.md} specifies
+ * them (DFA_STEP reads the data buffer, tenant 29 is unauthorised, LOAD_MISS reaches the IO queue and
+ * FAULTs when nobody serves it).
  */
 class OnePassOpcodeTest {
 
-    private static Backend backend;
+    private static Vyre vyre;
 
     @BeforeAll
     static void open() {
-        backend = new ReferenceBackendProvider().open();
+        vyre = Vyre.open(new ReferenceBackendProvider());
     }
 
     @AfterAll
     static void close() {
-        backend.close();
+        vyre.close();
     }
 
     /** Fresh encode_control(false, 1, 160), one PUBLISHED slot, empty debug log. */
@@ -44,11 +44,11 @@ class OnePassOpcodeTest {
         }
 
         DispatchResult run() {
-            return backend.dispatch(DispatchRequest.of(control, ring, debug));
+            return vyre.dispatch(DispatchRequest.of(control, ring, debug));
         }
 
         DispatchResult run(byte[] data) {
-            return backend.dispatch(DispatchRequest.of(control, ring, debug).withData(data));
+            return vyre.dispatch(DispatchRequest.of(control, ring, debug).withData(data));
         }
 
         byte[] expectedControl(int... wordValuePairs) {
@@ -250,8 +250,8 @@ class OnePassOpcodeTest {
         Case c = Case.of(1);
         published(c.ring(), 0, Opcodes.LOAD_MISS, 42, 1);
         DispatchRequest request = new DispatchRequest(c.control(), c.ring(), c.debug(), new byte[2048], new byte[0],
-                dev.vyre.spi.CustomOpcodes.none(), Duration.ofMillis(5));
-        DispatchResult r = backend.dispatch(request);
+                dev.vyre.protocol.CustomOpcodes.none(), Duration.ofMillis(5));
+        DispatchResult r = vyre.dispatch(request);
         assertArrayEquals(c.control(), r.control(), "no DONE_COUNT, no metric");
         assertArrayEquals(c.expectedRing(0, SlotStatus.FAULT), r.ring());
         byte[] io = new byte[2048];
@@ -270,7 +270,7 @@ class OnePassOpcodeTest {
         for (int q = 0; q < 64; q++) {
             setWord(io, q * 8 + 6, SlotStatus.CLAIMED);
         }
-        DispatchResult r = backend.dispatch(DispatchRequest.of(c.control(), c.ring(), c.debug()).withIoQueue(io));
+        DispatchResult r = vyre.dispatch(DispatchRequest.of(c.control(), c.ring(), c.debug()).withIoQueue(io));
         assertArrayEquals(c.control(), r.control());
         assertArrayEquals(c.expectedRing(0, SlotStatus.FAULT), r.ring());
         assertArrayEquals(io, r.ioQueue());

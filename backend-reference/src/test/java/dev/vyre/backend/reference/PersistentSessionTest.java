@@ -8,15 +8,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vyre.api.Session;
+import dev.vyre.api.SessionOptions;
+import dev.vyre.api.Vyre;
 import dev.vyre.protocol.BackendException;
 import dev.vyre.protocol.Opcodes;
 import dev.vyre.protocol.Priority;
-import dev.vyre.protocol.QueueFullException;
+import dev.vyre.protocol.SlotBusyException;
 import dev.vyre.protocol.SlotStatus;
+import dev.vyre.protocol.VyreArgumentException;
 import dev.vyre.protocol.Words;
-import dev.vyre.spi.Backend;
-import dev.vyre.spi.PersistentSession;
-import dev.vyre.spi.SessionOptions;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
@@ -34,16 +35,16 @@ class PersistentSessionTest {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
 
-    private static Backend backend;
+    private static Vyre vyre;
 
     @BeforeAll
     static void open() {
-        backend = new ReferenceBackendProvider().open();
+        vyre = Vyre.open(new ReferenceBackendProvider());
     }
 
     @AfterAll
     static void close() {
-        backend.close();
+        vyre.close();
     }
 
     @AfterEach
@@ -61,7 +62,7 @@ class PersistentSessionTest {
         return names;
     }
 
-    private static void publishWhenFree(PersistentSession s, int slot, int opcode, int a0, int a1) {
+    private static void publishWhenFree(Session s, int slot, int opcode, int a0, int a1) {
         while (true) {
             int status = s.slotStatus(slot);
             if (status == SlotStatus.DONE || status == SlotStatus.EMPTY) {
@@ -76,7 +77,7 @@ class PersistentSessionTest {
     void freshSessionBuffersAreEncoded() {
         SessionOptions options = SessionOptions.builder().slotCount(8).tenantCount(2).observableSlots(4).workers(1)
                 .dataBufferBytes(100).build();
-        try (PersistentSession s = backend.openSession(options)) {
+        try (Session s = vyre.openSession(options)) {
             assertArrayEquals(Vir.control(false, 2, 4), s.controlSnapshot());
             assertArrayEquals(new byte[8 * 64], s.ringSnapshot());
             assertArrayEquals(new byte[1028], s.debugLogSnapshot());
@@ -92,7 +93,7 @@ class PersistentSessionTest {
         int slots = 4096;
         int total = 1_000_000;
         SessionOptions options = SessionOptions.builder().slotCount(slots).observableSlots(slots).workers(2).build();
-        try (PersistentSession s = backend.openSession(options)) {
+        try (Session s = vyre.openSession(options)) {
             for (int i = 0; i < total; i++) {
                 int slot = i % slots;
                 publishWhenFree(s, slot, Opcodes.ATOMIC_ADD, 1 + (slot & 7), 160 + slot);
@@ -119,7 +120,7 @@ class PersistentSessionTest {
         int rounds = 50;
         int slots = publishers * perPublisher;
         SessionOptions options = SessionOptions.builder().slotCount(slots).observableSlots(slots).workers(2).build();
-        try (PersistentSession s = backend.openSession(options)) {
+        try (Session s = vyre.openSession(options)) {
             AtomicReference<Throwable> failure = new AtomicReference<>();
             List<Thread> threads = new ArrayList<>();
             for (int p = 0; p < publishers; p++) {
@@ -153,7 +154,7 @@ class PersistentSessionTest {
     @Test
     void shutdownOpcodeStopsEveryWorker() {
         SessionOptions options = SessionOptions.builder().slotCount(16).workers(3).build();
-        try (PersistentSession s = backend.openSession(options)) {
+        try (Session s = vyre.openSession(options)) {
             s.publish(0, 0, Opcodes.ATOMIC_ADD, 1, 170, 0);
             assertTrue(s.awaitSlotStatus(0, SlotStatus.DONE, WAIT));
             s.publish(5, 0, Opcodes.SHUTDOWN, 0, 0, 0);
@@ -173,7 +174,7 @@ class PersistentSessionTest {
     @Test
     void controlWordShutdownStopsIdleWorkers() throws Exception {
         SessionOptions options = SessionOptions.builder().slotCount(64).workers(2).build();
-        try (PersistentSession s = backend.openSession(options)) {
+        try (Session s = vyre.openSession(options)) {
             Thread.sleep(50); // let them go idle and park
             s.writeControlWord(0, 1);
             assertTrue(s.awaitTermination(WAIT));
@@ -183,7 +184,7 @@ class PersistentSessionTest {
 
     @Test
     void requestShutdownStopsWorkers() {
-        try (PersistentSession s = backend.openSession(SessionOptions.builder().workers(2).build())) {
+        try (Session s = vyre.openSession(SessionOptions.builder().workers(2).build())) {
             s.requestShutdown();
             assertTrue(s.awaitTermination(WAIT));
             assertEquals(1, word(s.controlSnapshot(), 0));
@@ -192,7 +193,7 @@ class PersistentSessionTest {
 
     @Test
     void storeToWordZeroIsAShutdown() {
-        try (PersistentSession s = backend.openSession(SessionOptions.builder().workers(2).build())) {
+        try (Session s = vyre.openSession(SessionOptions.builder().workers(2).build())) {
             s.publish(3, 0, Opcodes.STORE_U32, 7, 0, 0);
             assertTrue(s.awaitTermination(WAIT));
             assertEquals(SlotStatus.DONE, s.slotStatus(3));
@@ -202,7 +203,7 @@ class PersistentSessionTest {
     @Test
     void closeWhileBusyJoinsEveryWorker() {
         SessionOptions options = SessionOptions.builder().slotCount(256).observableSlots(256).workers(4).build();
-        PersistentSession s = backend.openSession(options);
+        Session s = vyre.openSession(options);
         for (int i = 0; i < 10_000; i++) {
             int slot = i % 256;
             if (SlotStatus.isPublishable(s.slotStatus(slot))) {
@@ -220,8 +221,8 @@ class PersistentSessionTest {
 
     @Test
     void backendCloseClosesItsSessions() {
-        Backend b = new ReferenceBackendProvider().open();
-        PersistentSession s = b.openSession(SessionOptions.builder().workers(2).build());
+        Vyre b = Vyre.open(new ReferenceBackendProvider());
+        Session s = b.openSession(SessionOptions.builder().workers(2).build());
         assertTrue(s.isAlive());
         b.close();
         assertFalse(s.isAlive());
@@ -231,7 +232,7 @@ class PersistentSessionTest {
 
     @Test
     void workerThreadsAreNamedDaemons() {
-        try (PersistentSession s = backend.openSession(SessionOptions.builder().workers(3).build())) {
+        try (Session s = vyre.openSession(SessionOptions.builder().workers(3).build())) {
             List<String> names = liveWorkers();
             names.sort(null);
             assertEquals(List.of("vyre-ref-worker-0", "vyre-ref-worker-1", "vyre-ref-worker-2"), names);
@@ -246,7 +247,7 @@ class PersistentSessionTest {
     @Test
     void publishValidatesLikePublishSlotAndWritesNothingOnRefusal() {
         SessionOptions options = SessionOptions.builder().slotCount(4).workers(1).build();
-        try (PersistentSession s = backend.openSession(options)) {
+        try (Session s = vyre.openSession(options)) {
             s.publish(1, 42, Opcodes.STORE_U32, 100, 200, 0); // tenant 42 unauthorised: stays PUBLISHED
             byte[] ring = s.ringSnapshot();
             byte[] expected = new byte[4 * 64];
@@ -256,18 +257,26 @@ class PersistentSessionTest {
             }
             assertArrayEquals(expected, ring);
 
-            QueueFullException range = assertThrows(QueueFullException.class,
+            VyreArgumentException range = assertThrows(VyreArgumentException.class,
                     () -> s.publish(4, 0, Opcodes.NOP, 0, 0, 0));
-            assertEquals("slot_idx exceeds ring slot count; enlarge the ring via encode_empty_ring", range.fix());
-            QueueFullException opcode = assertThrows(QueueFullException.class,
+            assertEquals("slot", range.parameter());
+            assertTrue(range.getMessage().endsWith("Fix: " + range.fix()), range.getMessage());
+            VyreArgumentException opcode = assertThrows(VyreArgumentException.class,
                     () -> s.publish(0, 0, 0xFFF0, 0, 0, 0));
-            assertEquals("User opcode overlaps with reserved system range or uses the high bit.", opcode.fix());
-            assertThrows(QueueFullException.class, () -> s.publish(0, 0, Opcodes.LOAD_MISS, 0, 0, 0));
-            QueueFullException status = assertThrows(QueueFullException.class,
+            assertEquals("opcode", opcode.parameter());
+            assertTrue(opcode.getMessage().contains("User opcode overlaps with reserved system range or uses the high bit."),
+                    opcode.getMessage());
+            VyreArgumentException loadMiss = assertThrows(VyreArgumentException.class,
+                    () -> s.publish(0, 0, Opcodes.LOAD_MISS, 0, 0, 0));
+            assertEquals("opcode", loadMiss.parameter());
+            SlotBusyException status = assertThrows(SlotBusyException.class,
                     () -> s.publish(1, 0, Opcodes.NOP, 0, 0, 0));
-            assertEquals("slot is not publishable; only EMPTY and DONE slots may be written by the host",
-                    status.fix());
-            assertThrows(QueueFullException.class, () -> s.publish(0, 0, Opcodes.NOP, new int[13], 13));
+            assertEquals(1, status.slot());
+            assertEquals(SlotStatus.PUBLISHED, status.status());
+            assertTrue(status.getMessage().contains("not EMPTY or DONE"), status.getMessage());
+            VyreArgumentException args = assertThrows(VyreArgumentException.class,
+                    () -> s.publish(0, 0, Opcodes.NOP, new int[13], 13));
+            assertEquals("argCount", args.parameter());
             assertArrayEquals(expected, s.ringSnapshot(), "refusals write nothing");
         }
     }
@@ -275,7 +284,7 @@ class PersistentSessionTest {
     @Test
     void publishOverDoneClearsStaleArguments() {
         SessionOptions options = SessionOptions.builder().slotCount(1).workers(1).build();
-        try (PersistentSession s = backend.openSession(options)) {
+        try (Session s = vyre.openSession(options)) {
             int[] raw = {SlotStatus.DONE, 0x4000_0000, 0xFFFF_FFFF, 2, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
             s.writeRawSlot(0, raw);
             s.publish(0, 5, Opcodes.NOP, new int[] {9, 99}, 1); // tenant 5: not authorised, stays PUBLISHED
@@ -294,7 +303,7 @@ class PersistentSessionTest {
     @Test
     void rawHostileSlotsNeverEscapeTheBuffers() {
         SessionOptions options = SessionOptions.builder().slotCount(8).observableSlots(0).workers(2).build();
-        try (PersistentSession s = backend.openSession(options)) {
+        try (Session s = vyre.openSession(options)) {
             int[] ops = {Opcodes.LOAD_U32, Opcodes.COMPARE_SWAP, Opcodes.DFA_STEP, Opcodes.MEMCPY,
                     Opcodes.STORE_U32, Opcodes.ATOMIC_ADD, Opcodes.BATCH_FENCE, Opcodes.PACKED_SLOT};
             for (int i = 0; i < ops.length; i++) {
@@ -316,7 +325,7 @@ class PersistentSessionTest {
     @Test
     void doneCountWaitWrapsModulo32Bits() {
         SessionOptions options = SessionOptions.builder().slotCount(4).workers(1).build();
-        try (PersistentSession s = backend.openSession(options)) {
+        try (Session s = vyre.openSession(options)) {
             s.writeControlWord(1, 0xFFFF_FFFF);
             s.publish(0, 0, Opcodes.NOP, 0, 0, 0);
             s.publish(1, 0, Opcodes.NOP, 0, 0, 0);
@@ -330,7 +339,7 @@ class PersistentSessionTest {
     @Test
     void theReadmePublishSlotsExampleAddsOneToEachObservableWord() {
         SessionOptions options = SessionOptions.builder().slotCount(1024).observableSlots(256).build();
-        try (PersistentSession session = backend.openSession(options);
+        try (Session session = vyre.openSession(options);
              Arena arena = Arena.ofConfined()) {
             MemorySegment images = arena.allocate(64L * 64, 64);
             for (int i = 0; i < 64; i++) {

@@ -3,12 +3,11 @@ package dev.vyre.backend.reference;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.vyre.api.Backends;
-import dev.vyre.api.ProviderStatus;
-import dev.vyre.spi.Backend;
-import dev.vyre.spi.MemoryKind;
+import dev.vyre.api.BackendInfo;
+import dev.vyre.api.Vyre;
 import dev.vyre.spi.Probe;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class ReferenceBackendProviderTest {
@@ -27,14 +26,14 @@ class ReferenceBackendProviderTest {
 
     @Test
     void foundByServiceLoaderAndOpenedByName() {
-        List<ProviderStatus> found = Backends.discover();
-        assertTrue(found.stream().anyMatch(s -> s.name().equals("reference") && s.probe().available()),
+        List<BackendInfo> found = Vyre.backends();
+        assertTrue(found.stream().anyMatch(s -> s.name().equals("reference") && s.available()),
                 found.toString());
-        try (Backend backend = Backends.open("reference")) {
-            assertEquals("reference", backend.name());
-            assertTrue(backend.capabilities().persistent());
-            assertTrue(backend.capabilities().customOpcodes());
-            assertEquals(java.util.Set.of(MemoryKind.HOST), backend.capabilities().memoryKinds());
+        try (Vyre vyre = Vyre.open("reference")) {
+            assertEquals("reference", vyre.name());
+            assertTrue(vyre.features().persistent());
+            assertEquals(Set.of("java"), vyre.features().dialects(), "custom opcodes with Java bodies");
+            assertEquals(Set.of("HOST"), vyre.features().placements());
         }
     }
 }
