@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vyre.api.Session;
+import dev.vyre.api.Slots;
+import dev.vyre.api.Op;
 import dev.vyre.api.SessionOptions;
 import dev.vyre.api.Vyre;
 import dev.vyre.protocol.BackendException;
@@ -335,31 +337,46 @@ class PersistentSessionTest {
         }
     }
 
-    /** The README's publishSlots example, as written there, on the reference backend. */
+    /** The README's two Java examples, as written there (only the reference backend is on this class path). */
     @Test
-    void theReadmePublishSlotsExampleAddsOneToEachObservableWord() {
-        SessionOptions options = SessionOptions.builder().slotCount(1024).observableSlots(256).build();
-        try (Session session = vyre.openSession(options);
-             Arena arena = Arena.ofConfined()) {
-            MemorySegment images = arena.allocate(64L * 64, 64);
-            for (int i = 0; i < 64; i++) {
-                long w = i * 16L;
-                Words.set(images, w, SlotStatus.PUBLISHED);
-                Words.set(images, w + 1, Opcodes.ATOMIC_ADD);
-                Words.set(images, w + 3, Priority.NORMAL);
-                Words.set(images, w + 4, 1);
-                Words.set(images, w + 5, 160 + i);
+    void theReadmeExamplesRunAsWritten() {
+        try (Vyre vyre = Vyre.open();   // best available backend; -Dvyre.backend=NAME or VYRE_BACKEND=NAME forces one
+             Session session = vyre.openSession(SessionOptions.builder()
+                     .slotCount(1024).observableSlots(256).build())) {
+            session.publish(0, 0, Op.ATOMIC_ADD, 5, Slots.observable(7), 0);  // observable 7 += 5
+            session.publish(1, 0, Op.STORE_U32, 42, Slots.observable(8), 0);  // observable 8 = 42
+            for (int slot = 0; slot < 2; slot++) {
+                if (!session.awaitSlotStatus(slot, Slots.DONE, Duration.ofSeconds(1))) {
+                    throw new IllegalStateException("slot " + slot + " did not complete");
+                }
             }
-            assertEquals(64, session.publishSlots(0, images, 64));
-            assertTrue(session.awaitDoneCount(64, WAIT));
+            int sum = session.controlWord(Slots.observable(7));     // 5
+            int stored = session.controlWord(Slots.observable(8));  // 42
+            assertEquals(5, sum);
+            assertEquals(42, stored);
+            assertEquals("reference", vyre.name());
+
+            for (int slot = 0; slot < 2; slot++) {
+                assertTrue(session.awaitSlotStatus(slot, Slots.DONE, WAIT));
+            }
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment images = arena.allocate(64L * Slots.BYTES, 64);   // 64 slot images, reused run after run
+                for (int i = 0; i < 64; i++) {
+                    Slots.encode(images, i, 0, Op.ATOMIC_ADD, 1, Slots.observable(i), 0);  // observable i += 1
+                }
+                int published = session.publishSlots(0, images, 64);             // 64, or fewer if a slot was still busy
+                assertEquals(64, published);
+            }
+            assertTrue(session.awaitDoneCount(66, WAIT));
             byte[] control = session.controlSnapshot();
             for (int i = 0; i < 64; i++) {
-                assertEquals(1, word(control, 160 + i), "observable word " + i);
+                assertEquals(i == 7 ? 6 : i == 8 ? 43 : 1, word(control, 160 + i), "observable word " + i);
             }
             byte[] ring = session.ringSnapshot();
             for (int i = 0; i < 64; i++) {
                 assertTrue(session.awaitSlotStatus(i, SlotStatus.DONE, WAIT));
                 assertEquals(Opcodes.ATOMIC_ADD, word(ring, i * 16 + 1));
+                assertEquals(Priority.NORMAL, word(ring, i * 16 + 3));
                 assertEquals(160 + i, word(ring, i * 16 + 5));
             }
             assertEquals(0, word(ring, 64 * 16 + 1), "slot 64 untouched");
