@@ -60,7 +60,7 @@ public record DispatchRequest(byte[] control, byte[] ring, byte[] debugLog, byte
     }
 
     /**
-     * Checks the buffer shapes in vyre's order (control, debug log, IO queue, ring).
+     * Checks the buffer shapes in the protocol's order (control, debug log, IO queue, ring).
      *
      * @throws dev.vyre.protocol.BackendException or {@link QueueFullException} naming the buffer
      */

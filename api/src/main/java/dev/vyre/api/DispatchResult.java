@@ -3,7 +3,7 @@ package dev.vyre.api;
 import org.apiguardian.api.API;
 
 /**
- * The buffers after one pass, in vyre's readback order.
+ * The buffers after one pass, in readback order.
  *
  * @param control  control buffer
  * @param ring     ring

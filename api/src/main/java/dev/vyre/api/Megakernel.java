@@ -463,7 +463,7 @@ public final class Megakernel {
 
     // == publishing (slots, packed, batch, work items, transitions) ==
     //
-    // All refusals are QueueFullException("submission", fix) with vyre's fix texts and leave the
+    // All refusals are QueueFullException("submission", fix) with the protocol's fix texts and leave the
     // ring unchanged; see RingPublisher for validation order and memory ordering.
 
     /** Publishes one slot; see {@link RingPublisher#publishSlot(MemorySegment, int, int, int, int...)}. */

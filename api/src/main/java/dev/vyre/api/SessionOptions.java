@@ -23,9 +23,9 @@ import java.util.Objects;
 public record SessionOptions(int slotCount, int tenantCount, int observableSlots, long dataBufferBytes,
                              int workers, CustomOpcodes opcodes, Duration ioWaitTimeout) {
 
-    /** Largest ring a session may open (vyre's allocation cap). */
+    /** Largest ring a session may open (the protocol's allocation cap). */
     public static final int MAX_SLOTS = 1 << 20;
-    /** Largest observable area (vyre's allocation cap). */
+    /** Largest observable area (the protocol's allocation cap). */
     public static final int MAX_OBSERVABLE_SLOTS = 1 << 20;
 
     public SessionOptions {

@@ -208,10 +208,10 @@ public final class Vyre implements AutoCloseable {
     }
 
     /**
-     * One pass over a ring the host filled beforehand (vyre's {@code dispatch}): every PUBLISHED,
+     * One pass over a ring the host filled beforehand: every PUBLISHED,
      * authorised slot runs once; the buffers come back. The caller's arrays are never modified.
      *
-     * @throws dev.vyre.protocol.PipelineException when a buffer has the wrong shape (checked in vyre's
+     * @throws dev.vyre.protocol.PipelineException when a buffer has the wrong shape (checked in the protocol's
      *         order: control, debug log, IO queue, ring)
      * @throws BackendException when the request exceeds what the backend can do, or the device fails
      */

@@ -1,7 +1,7 @@
 package dev.vyre.protocol;
 
 /**
- * A backend, a device or a buffer handed to one failed (vyre's {@code PipelineError::Backend}).
+ * A backend, a device or a buffer handed to one failed.
  * The detail text ends with its own {@code Fix:}, as in vyre; the message is
  * {@code backend error: <detail>}.
  */

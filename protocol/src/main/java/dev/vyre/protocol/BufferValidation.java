@@ -59,7 +59,7 @@ public final class BufferValidation {
     }
 
     /**
-     * Validates a dispatch's buffers in vyre's order: control, debug log, IO queue, ring.
+     * Validates a dispatch's buffers in the protocol's order: control, debug log, IO queue, ring.
      *
      * @throws PipelineException on the first failing buffer
      */

@@ -1,6 +1,6 @@
 package dev.vyre.protocol;
 
-/** The interpreter's built-in opcodes as a typed API (vyre's {@code BuiltinOpcode}). */
+/** The interpreter's built-in opcodes as a typed API. */
 public enum BuiltinOpcode implements SlotOpcode {
     NOP(Opcodes.NOP),
     STORE_U32(Opcodes.STORE_U32),
@@ -19,7 +19,7 @@ public enum BuiltinOpcode implements SlotOpcode {
         this.wire = wire;
     }
 
-    /** @return the wire value (vyre's {@code into_wire}) */
+    /** @return the wire value */
     @Override
     public int wire() {
         return wire;

@@ -3,7 +3,7 @@ package dev.vyre.protocol;
 import java.lang.foreign.MemorySegment;
 
 /**
- * Control buffer encoder and scalar decoders (vyre 0.6.3 {@code protocol/codec.rs}).
+ * Control buffer encoder and scalar decoders.
  *
  * <p>u32 values are Java {@code int}s read as unsigned. Strict {@code try...} readers throw
  * {@link MisalignedByteLengthException} or {@link MissingWordException} (the observable reader

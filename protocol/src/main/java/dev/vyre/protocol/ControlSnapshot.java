@@ -6,7 +6,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Structured view of a control buffer (vyre's {@code ControlSnapshot}).
+ * Structured view of a control buffer.
  *
  * @param shutdown         word 0 is non-zero
  * @param doneCount        word 1 (u32)

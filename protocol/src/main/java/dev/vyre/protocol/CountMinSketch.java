@@ -3,7 +3,7 @@ package dev.vyre.protocol;
 import java.util.Arrays;
 
 /**
- * Fixed-shape Count-Min sketch with vyre's exact hashing (vyre {@code telemetry/sketch.rs}):
+ * Fixed-shape Count-Min sketch with the protocol's exact hashing:
  * {@code depth × width} unsigned 64-bit counters, row-major; the bucket of {@code key} in row
  * {@code r} is {@code r × width + splitmix64(key ^ (r × 0x9E3779B97F4A7C15)) mod width}
  * (unsigned, wrapping multiply). Not thread-safe.

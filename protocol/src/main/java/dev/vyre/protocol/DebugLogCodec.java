@@ -5,8 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Debug-log (PRINTF channel) encoder and decoders (vyre 0.6.3
- * {@code protocol/codec/debug_log.rs}). Word 0 is the cursor, the number of words reserved so
+ * Debug-log (PRINTF channel) encoder and decoders. Word 0 is the cursor, the number of words reserved so
  * far (+4 per PRINTF, growing past capacity); record {@code r} is words {@code 1+4r .. 4+4r}.
  *
  * <p>The strict decoder is vyre's: any cursor beyond capacity or not a multiple of 4 rejects

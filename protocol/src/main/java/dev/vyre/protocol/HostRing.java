@@ -4,7 +4,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 /**
- * In-process host ring (vyre {@code ring.rs}): a plain ring buffer that producers fill with
+ * In-process host ring: a plain ring buffer that producers fill with
  * already-encoded 64-byte slots. {@link #publish} is a raw copy with <b>no status check</b> (as
  * in vyre it can overwrite an in-flight slot); the status word is written last with release
  * ordering so a concurrent reader never sees PUBLISHED before the payload.

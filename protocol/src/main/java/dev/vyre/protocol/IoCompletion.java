@@ -2,7 +2,7 @@ package dev.vyre.protocol;
 
 /**
  * A host-to-GPU completion notice as read back from a {@link MegakernelIoQueue} slot
- * (vyre's {@code IoCompletion}).
+ *.
  *
  * @param slotIdx    IO slot index
  * @param mappedSlot word 2 (the destination handle / mapped ring slot)

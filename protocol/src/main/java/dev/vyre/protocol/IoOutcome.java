@@ -2,7 +2,7 @@ package dev.vyre.protocol;
 
 /**
  * One entry of an IO completion batch: the claimed IO slot and whether its request succeeded
- * (vyre's {@code (usize, bool)} pair).
+ *.
  *
  * @param slot IO slot index (compared unsigned)
  * @param ok   true writes status OK (0x10), false writes ERROR (0x11)

@@ -48,7 +48,7 @@ public final class IoQueue {
 
     // ---------------------------------------------------------------- encoders
 
-    /** Same as {@link #tryEncodeEmptyIoQueue(int)} (vyre's plain form is strict too). */
+    /** Same as {@link #tryEncodeEmptyIoQueue(int)}. */
     public static byte[] encodeEmptyIoQueue(int slotCount) {
         return tryEncodeEmptyIoQueue(slotCount);
     }

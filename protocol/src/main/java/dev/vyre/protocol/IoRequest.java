@@ -1,7 +1,7 @@
 package dev.vyre.protocol;
 
 /**
- * One PUBLISHED request read from the IO queue (vyre's {@code IoRequest}).
+ * One PUBLISHED request read from the IO queue.
  *
  * @param slotIdx   IO slot index (0..63)
  * @param opType    word 0: READ 1, WRITE 2, FENCE 3 (raw, not validated)

@@ -4,7 +4,7 @@ import java.lang.foreign.MemorySegment;
 import java.util.Optional;
 
 /**
- * The LOAD_MISS slot encoding (vyre 0.6.3 {@code protocol.rs}): words
+ * The LOAD_MISS slot encoding: words
  * {@code [PUBLISHED, 0xFFFD, tenant 0, priority 0, resourceId, prefetch ? 1 : 0, 0 x 10]}.
  * It is raw bytes: no opcode validation (host publishers refuse 0xFFFD).
  */
@@ -13,7 +13,7 @@ public final class LoadMissCodec {
     private LoadMissCodec() {
     }
 
-    /** @return the 64-byte LOAD_MISS slot; never fails (vyre's lenient form) */
+    /** @return the 64-byte LOAD_MISS slot; never fails */
     public static byte[] encodeLoadMiss(int resourceId, boolean prefetch) {
         return tryEncodeLoadMiss(resourceId, prefetch);
     }

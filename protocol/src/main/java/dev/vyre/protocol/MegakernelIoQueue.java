@@ -17,7 +17,7 @@ import java.lang.foreign.MemorySegment;
 import java.util.Optional;
 
 /**
- * Host-to-GPU IO queue (vyre {@code io/queue.rs}): the host publishes completion notices
+ * Host-to-GPU IO queue: the host publishes completion notices
  * ({@link #publishSlot}) or DMA-read requests ({@link #submitDmaRead}) into EMPTY slots and the
  * GPU recycles them. Backed by a heap array ({@link #MegakernelIoQueue(int)}) or by a
  * caller-owned segment ({@link #wrap(MemorySegment)}), e.g. pinned GPU-visible memory.

@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Per-opcode metric decoders (control words 96..127; vyre 0.6.3 {@code read_metrics}).
+ * Per-opcode metric decoders (control words 96..127).
  * Entries are the non-zero counters in ascending opcode order. The {@code ...Into} forms write
  * packed entries ({@code opcode << 32 | count}, see {@link #pack}) into a caller-owned
  * {@code long[]} and return how many they wrote; 32 entries always suffice.

@@ -1,6 +1,6 @@
 package dev.vyre.protocol;
 
-/** VIR0 opcode numbers and their classification (vyre {@code protocol/opcode.rs}). */
+/** VIR0 opcode numbers and their classification. */
 public final class Opcodes {
     public static final int NOP = 0;
     public static final int STORE_U32 = 1;

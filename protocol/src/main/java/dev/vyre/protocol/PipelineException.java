@@ -1,7 +1,7 @@
 package dev.vyre.protocol;
 
 /**
- * An operation on the runtime failed (vyre's {@code PipelineError}). Every strict
+ * An operation on the runtime failed. Every strict
  * ({@code try...}) method of the {@code Megakernel} facade throws a subtype of this.
  */
 public abstract sealed class PipelineException extends VyreException

@@ -3,7 +3,7 @@ package dev.vyre.protocol;
 import java.lang.foreign.MemorySegment;
 
 /**
- * Default priority partitions of the ring (vyre {@code scheduler/offsets.rs}): five levels of
+ * Default priority partitions of the ring: five levels of
  * {@code total / 5} slots each, the remainder going to NORMAL (level 2); word 5 is the sentinel
  * {@code total}. The priority scheduler reads them from control words 129..134.
  */
@@ -25,7 +25,7 @@ public final class PriorityOffsets {
         return defaultPriorityOffsetsArray(totalSlots);
     }
 
-    /** Same as {@link #defaultPriorityOffsets(int)} (vyre's fallible form only fails on allocation). */
+    /** Same as {@link #defaultPriorityOffsets(int)}. */
     public static int[] tryDefaultPriorityOffsets(int totalSlots) {
         return defaultPriorityOffsetsArray(totalSlots);
     }

@@ -1,7 +1,7 @@
 package dev.vyre.protocol;
 
 /**
- * Requeue pressure visible in a ring snapshot (vyre's {@code PriorityRequeueAccounting}).
+ * Requeue pressure visible in a ring snapshot.
  *
  * @param requeueCount   REQUEUE slots
  * @param agedPromotions always 0 (vyre does not derive it from a snapshot)

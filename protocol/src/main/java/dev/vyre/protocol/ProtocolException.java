@@ -1,7 +1,7 @@
 package dev.vyre.protocol;
 
 /**
- * A buffer does not have the VIR0 shape a codec needs (vyre's {@code ProtocolError}).
+ * A buffer does not have the VIR0 shape a codec needs.
  * Thrown by the strict protocol codecs; the {@code Megakernel} facade maps it to a
  * {@link PipelineException} exactly as vyre 0.6.3 does.
  */

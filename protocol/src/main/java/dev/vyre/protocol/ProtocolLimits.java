@@ -1,7 +1,7 @@
 package dev.vyre.protocol;
 
 /**
- * Size caps of the VIR0 v1 protocol (vyre 0.6.3 {@code protocol.rs}). The protocol caps bound
+ * Size caps of the VIR0 v1 protocol. The protocol caps bound
  * what the u32 word ABI can address ({@code ...ByteLen} methods return empty above them); the
  * allocation caps bound what the encoders materialise (they throw
  * {@link ByteLengthOverflowException} above them). All values are unsigned u32 quantities held

@@ -2,7 +2,7 @@ package dev.vyre.protocol;
 
 /**
  * A submission was refused: a queue is at capacity, or the request does not fit the
- * ring, slot or queue it targets (vyre's {@code PipelineError::QueueFull}).
+ * ring, slot or queue it targets.
  */
 public non-sealed class QueueFullException extends PipelineException {
     private static final long serialVersionUID = 1L;

@@ -3,7 +3,7 @@ package dev.vyre.protocol;
 import java.lang.foreign.MemorySegment;
 import java.util.OptionalLong;
 
-/** Ring buffer encoder and the DONE-slot counter (vyre 0.6.3 {@code protocol/codec.rs}). */
+/** Ring buffer encoder and the DONE-slot counter. */
 public final class RingCodec {
 
     private RingCodec() {

@@ -1,7 +1,7 @@
 package dev.vyre.protocol;
 
 /**
- * Slot counts per status across a ring snapshot (vyre's {@code RingOccupancy}); each count is
+ * Slot counts per status across a ring snapshot; each count is
  * a u32.
  */
 public record RingOccupancy(int empty, int published, int claimed, int done, int waitIo, int yieldCount,

@@ -5,12 +5,12 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Host-side ring publishing (vyre 0.6.3 {@code protocol_api/publish.rs}): single slots, packed
+ * Host-side ring publishing: single slots, packed
  * slots, fenced batches, work items, and status transitions.
  *
  * <p>Every method validates completely before it writes, so a refused call leaves the ring
  * byte-for-byte unchanged, and it never writes outside the slots it names. Errors are
- * {@link QueueFullException}s on the {@code "submission"} queue with vyre's fix texts.
+ * {@link QueueFullException}s on the {@code "submission"} queue with the protocol's fix texts.
  *
  * <p>Memory ordering: a publisher reads the target status with acquire, writes the slot's
  * payload words (opcode, tenant, priority NORMAL, 12 argument words, unused ones zero) with
@@ -27,7 +27,7 @@ public final class RingPublisher {
 
     static final String RING_LENGTH = "ring buffer byte length is not an exact multiple of SLOT_WORDS * 4; "
             + "rebuild it with Megakernel.encodeEmptyRing";
-    /** Fix text of a publish refused for a slot index beyond the ring (vyre's, verbatim). */
+    /** Fix text of a publish refused for a slot index beyond the ring. */
     public static final String SLOT_BOUNDS = "slot_idx exceeds ring slot count; enlarge the ring (Megakernel.encodeEmptyRing) or pass a slot below its slot count";
     /** Fix text of a publish refused for more than 12 argument words. */
     public static final String TOO_MANY_ARGS = "too many args for one slot; 12 u32 args max per slot";
@@ -57,7 +57,7 @@ public final class RingPublisher {
     // ---------------------------------------------------------------- single slot
 
     /**
-     * Publishes one slot (vyre {@code publish_slot}). Checks, first failure wins: ring length a
+     * Publishes one slot. Checks, first failure wins: ring length a
      * multiple of 64; {@code slotIdx} below the slot count; at most 12 args; opcode publishable
      * ({@link Opcodes#isPublishable}); status EMPTY or DONE.
      *
@@ -81,7 +81,7 @@ public final class RingPublisher {
     // ---------------------------------------------------------------- packed slot
 
     /**
-     * Publishes a PACKED_SLOT (vyre {@code publish_packed_slot}). Payload bytes (little-endian
+     * Publishes a PACKED_SLOT. Payload bytes (little-endian
      * within argument words): byte 0 = op count {@code n}, byte 1 = total packed argument
      * words, bytes {@code 2+2i} / {@code 3+2i} = op id / argument word offset of op {@code i};
      * the arguments follow, concatenated, from argument word {@code ceil((2+2n)/4)}. Packing is
@@ -150,7 +150,7 @@ public final class RingPublisher {
 
     /**
      * Publishes {@code items} at slots {@code startSlot ..} and a BATCH_FENCE with args
-     * {@code [items.size(), batchTag]} right after them (vyre {@code batch_publish}). All-or-
+     * {@code [items.size(), batchTag]} right after them. All-or-
      * nothing: ring length, index overflow, ring bounds, every item's args and opcode, and every
      * target status are checked before anything is written.
      *
@@ -200,7 +200,7 @@ public final class RingPublisher {
     /**
      * Encodes a whole ring of {@code slotCount} slots into bytes {@code [0, slotCount * 64)} of
      * {@code dst}: item {@code i} PUBLISHED at slot {@code i} (op handle, tenant, NORMAL,
-     * input, output, param), every other byte zero (vyre {@code encode_work_items_ring_into}).
+     * input, output, param), every other byte zero.
      * Validates first (item count, opcodes, allocation cap, then {@code dst} capacity);
      * {@code dst} is untouched on error.
      *
@@ -355,7 +355,7 @@ public final class RingPublisher {
     // ---------------------------------------------------------------- transitions
 
     /**
-     * Moves one slot's status (vyre {@code transition_slot_status}); only the status word
+     * Moves one slot's status; only the status word
      * changes, by compare-and-set, so it is safe against a concurrently running interpreter.
      * Checks, in order: {@link SlotTransition#PUBLISH} is always refused; ring length a multiple
      * of 64; the status word lies inside the ring; the transition is legal from the current

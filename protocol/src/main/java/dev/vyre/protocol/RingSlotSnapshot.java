@@ -1,7 +1,7 @@
 package dev.vyre.protocol;
 
 /**
- * One decoded ring slot (vyre's {@code RingSlotSnapshot}).
+ * One decoded ring slot.
  *
  * @param slotIdx  slot index
  * @param status   decoded status word
@@ -14,7 +14,7 @@ package dev.vyre.protocol;
 public record RingSlotSnapshot(int slotIdx, RingStatus status, int tenantId, int opcode, int arg0, int arg1,
                                int arg2) {
 
-    /** @return {@code [arg0, arg1, arg2]} (vyre's {@code args_prefix}) */
+    /** @return {@code [arg0, arg1, arg2]} */
     public int[] argsPrefix() {
         return new int[] {arg0, arg1, arg2};
     }

@@ -1,7 +1,7 @@
 package dev.vyre.protocol;
 
 /**
- * Decoded status word of a ring slot (vyre's {@code RingStatus}): one of the eight known
+ * Decoded status word of a ring slot: one of the eight known
  * statuses ({@link Known}) or {@link Unknown} with the raw value.
  */
 public sealed interface RingStatus permits RingStatus.Known, RingStatus.Unknown {

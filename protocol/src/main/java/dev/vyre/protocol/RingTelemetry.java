@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Structured host telemetry of one control + ring snapshot (vyre {@code telemetry.rs}): the
+ * Structured host telemetry of one control + ring snapshot: the
  * control view, per-slot status, occupancy, ticketed windows, runtime counters, watchdog health
  * and Count-Min sketches. Immutable.
  */

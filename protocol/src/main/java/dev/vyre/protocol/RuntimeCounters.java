@@ -1,7 +1,7 @@
 package dev.vyre.protocol;
 
 /**
- * Runtime counters derived from one telemetry snapshot (vyre's {@code MegakernelRuntimeCounters}).
+ * Runtime counters derived from one telemetry snapshot.
  * u32 quantities are {@code long} in 0..2^32-1.
  *
  * @param totalSlots            ring slots in the snapshot

@@ -1,7 +1,7 @@
 package dev.vyre.protocol;
 
 /**
- * Compact sketches of a telemetry snapshot (vyre's {@code SketchTelemetry}).
+ * Compact sketches of a telemetry snapshot.
  *
  * @param ringOpcode      every ring slot by opcode
  * @param activeOpcode    active ring slots by opcode

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * One typed slot publication (vyre's {@code SlotDescriptor}): a normal slot or a packed slot.
+ * One typed slot publication: a normal slot or a packed slot.
  * Argument arrays are copied on construction.
  */
 public sealed interface SlotDescriptor permits SlotDescriptor.Single, SlotDescriptor.Packed {
@@ -87,7 +87,7 @@ public sealed interface SlotDescriptor permits SlotDescriptor.Single, SlotDescri
     }
 
     /**
-     * A packed slot (vyre's {@code SlotDescriptor::Packed}).
+     * A packed slot.
      *
      * @param tenantId tenant id
      * @param ops      inner ops

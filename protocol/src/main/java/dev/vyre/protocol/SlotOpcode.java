@@ -1,7 +1,7 @@
 package dev.vyre.protocol;
 
 /**
- * The opcode of a descriptor slot (vyre's {@code SlotOpcode}): a {@link BuiltinOpcode} or a
+ * The opcode of a descriptor slot: a {@link BuiltinOpcode} or a
  * {@link Custom} wire value.
  */
 public sealed interface SlotOpcode permits BuiltinOpcode, SlotOpcode.Custom {

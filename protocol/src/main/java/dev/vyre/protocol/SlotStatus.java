@@ -1,6 +1,6 @@
 package dev.vyre.protocol;
 
-/** Ring slot status words (also the task states of vyre's work-item view). */
+/** Ring slot status words (also the task states of the work-item view). */
 public final class SlotStatus {
     public static final int EMPTY = 0;
     public static final int PUBLISHED = 1;

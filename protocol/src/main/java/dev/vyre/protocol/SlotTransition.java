@@ -1,7 +1,7 @@
 package dev.vyre.protocol;
 
 /**
- * Host-side ring slot status transitions (vyre's {@code RingSlotTransition}) and their
+ * Host-side ring slot status transitions and their
  * legality table.
  */
 public enum SlotTransition {

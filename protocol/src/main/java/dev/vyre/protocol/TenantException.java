@@ -1,7 +1,7 @@
 package dev.vyre.protocol;
 
 /**
- * A tenant registry or tenant handle refused a request (vyre's {@code TenantError}), reported
+ * A tenant registry or tenant handle refused a request, reported
  * as a refusal of the {@code "tenant"} queue. {@link #kind()} tells which.
  */
 public final class TenantException extends QueueFullException {

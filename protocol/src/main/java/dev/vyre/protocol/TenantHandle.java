@@ -6,7 +6,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * A registered tenant (vyre's {@code TenantHandle}): its id (ring word 2), its opcode window
+ * A registered tenant: its id (ring word 2), its opcode window
  * {@code [baseOpcode, baseOpcode + 2^20)}, and host-side publish accounting with an
  * outstanding-slot cap. Thread-safe; usable after the registry entry is removed (publishing is
  * then refused as revoked).

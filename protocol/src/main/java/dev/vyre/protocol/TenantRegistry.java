@@ -8,11 +8,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Hands out tenant ids and opcode windows (vyre {@code src/tenant.rs}). Ids are issued 1, 2,
+ * Hands out tenant ids and opcode windows. Ids are issued 1, 2,
  * 3, ... and never reused; tenant {@code id} owns opcodes {@code [0x40000000 + id × 2^20,
  * 0x40000000 + (id + 1) × 2^20)}. Thread-safe.
  *
- * <p><b>Deliberate fix (DESIGN §4.1-3):</b> the interpreter authorises a tenant only through
+ * <p><b>Deliberate fix (docs/PROTOCOL.md, tenant masks):</b> the interpreter authorises a tenant only through
  * its word in the control buffer's tenant mask table (words 3..31: 29 entries, ids 0..28), so
  * an id from 29 on could never run a slot. vyre 0.6.3 registers such ids anyway (up to 3070);
  * this registry refuses them at registration with a {@link TenantException} of kind

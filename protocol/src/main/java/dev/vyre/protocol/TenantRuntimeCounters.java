@@ -1,7 +1,7 @@
 package dev.vyre.protocol;
 
 /**
- * Host-side counters of one tenant (vyre's {@code TenantRuntimeCounters}).
+ * Host-side counters of one tenant.
  *
  * @param tenantId            tenant id
  * @param publishedCount      slots ever published through the tenant's handles

@@ -2,7 +2,7 @@ package dev.vyre.protocol;
 
 import java.lang.foreign.MemorySegment;
 
-/** Shared fix texts (verbatim from vyre 0.6.3) and caller-storage checks of the codecs. */
+/** Shared fix texts and caller-storage checks of the codecs. */
 final class Texts {
     static final String WHOLE_WORDS = "pass whole u32 protocol words; do not decode partial DMA/readback buffers";
     static final String MATCHING_ENCODER = "decode only buffers produced by the matching megakernel protocol encoder";

@@ -1,7 +1,7 @@
 package dev.vyre.protocol;
 
 /**
- * Health view computed from two telemetry snapshots (vyre's {@code MegakernelWatchdogSnapshot}).
+ * Health view computed from two telemetry snapshots.
  *
  * @param doneDelta      DONE_COUNT increase since the previous snapshot
  * @param queueDepth     current active queue depth

@@ -1,6 +1,6 @@
 package dev.vyre.protocol;
 
-/** Class of a window item, written as the second argument word (vyre's {@code WindowClass}). */
+/** Class of a window item, written as the second argument word. */
 public enum WindowClass {
     /** Work the window needs; wire 0. */
     REQUIRED(0),

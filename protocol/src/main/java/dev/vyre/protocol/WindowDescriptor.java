@@ -6,12 +6,12 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * A ticketed window of related slots (vyre's {@code WindowDescriptor}): each required payload,
+ * A ticketed window of related slots: each required payload,
  * then each lookahead payload, is published at consecutive slots from {@code startSlot} with
  * arguments {@code [ticket, class, payload...]}.
  *
  * <p><b>Deliberate fix:</b> vyre 0.6.3 leaves earlier slots published when a later payload is
- * refused. Here every slot is checked first (vyre's checks and texts, in vyre's order) and
+ * refused. Here every slot is checked first (vyre's checks and texts, in the protocol's order) and
  * nothing is written unless all pass.
  *
  * @param startSlot first slot (u32)

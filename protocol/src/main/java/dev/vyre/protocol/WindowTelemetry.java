@@ -1,7 +1,7 @@
 package dev.vyre.protocol;
 
 /**
- * Aggregated state of one ticketed window (vyre's {@code WindowTelemetry}): every slot whose
+ * Aggregated state of one ticketed window: every slot whose
  * opcode is a window opcode, grouped by {@code (ticket = arg0, opcode)}.
  *
  * @param ticket         arg0 of the grouped slots

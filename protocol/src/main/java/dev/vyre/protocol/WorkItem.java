@@ -1,7 +1,7 @@
 package dev.vyre.protocol;
 
 /**
- * vyre's {@code MegakernelWorkItem}: one slot of the work-item encoders, written as slot words
+ * One slot of the work-item encoders, written as slot words
  * 1 (op handle), 4 (input), 5 (output) and 6 (param).
  *
  * @param opHandle     the slot opcode
