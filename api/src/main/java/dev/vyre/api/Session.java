@@ -68,6 +68,11 @@ public final class Session implements AutoCloseable {
     private final long controlWords;
     private final int[] deferred = new int[MAX_DEFERRED];
     private int deferredCount;
+    /**
+     * Slots written by {@link #publishDeferred} whose doorbell has not rung yet: a driver learns of a
+     * slot only at its doorbell, so until then only the ring itself (an exact read) shows its status.
+     */
+    private final boolean[] unannounced;
     private volatile boolean closed;
 
     Session(Vyre owner, SessionOptions options, SessionDriver driver) {
@@ -87,6 +92,7 @@ public final class Session implements AutoCloseable {
         this.data = options.dataBufferBytes() == 0 ? MemorySegment.NULL
                 : checked("data", memory.data(), options.dataBufferBytes());
         this.ringPolled = memory.ringPolled();
+        this.unannounced = new boolean[slotCount];
     }
 
     private MemorySegment checked(String name, MemorySegment segment, long bytes) {
@@ -161,6 +167,7 @@ public final class Session implements AutoCloseable {
         checkPublish(slot, opcode);
         RingPublisher.writePayload(ring, slot, tenant, opcode, arg0, arg1, arg2);
         Words.setRelease(ring, (long) slot * SlotLayout.SLOT_WORDS, SlotStatus.PUBLISHED);
+        unannounced[slot] = true;
         int k = deferredCount;
         deferred[k] = slot;
         deferredCount = k + 1;
@@ -181,6 +188,9 @@ public final class Session implements AutoCloseable {
         deferredCount = 0;
         ensureOpen();
         int[] slots = deferred;
+        for (int i = 0; i < n; i++) {
+            unannounced[slots[i]] = false;
+        }
         int first = slots[0];
         int run = 1;
         for (int i = 1; i < n; i++) {
@@ -274,6 +284,9 @@ public final class Session implements AutoCloseable {
 
     /** @return true when the slot is EMPTY or DONE: the cheap status first, the exact one before saying no */
     private boolean publishable(int slot) {
+        if (unannounced[slot]) {
+            return SlotStatus.isPublishable(driver.status(slot, true));
+        }
         return SlotStatus.isPublishable(driver.status(slot, false))
                 || SlotStatus.isPublishable(driver.status(slot, true));
     }
@@ -287,11 +300,14 @@ public final class Session implements AutoCloseable {
 
     // ------------------------------------------------------------------ observing
 
-    /** @return the slot's status word (acquire) */
+    /**
+     * @return the slot's status word (acquire); a slot this thread published with
+     *         {@link #publishDeferred} reads PUBLISHED (or later) before {@link #flush()} as well
+     */
     public int slotStatus(int slot) {
         ensureOpen();
         checkSlot(slot);
-        return driver.status(slot, false);
+        return driver.status(slot, unannounced[slot]);
     }
 
     /** @return DONE_COUNT, control word 1, as an unsigned value */

@@ -54,6 +54,8 @@ class SessionRuntimeTest {
         boolean persistent = true;
         long ringBytesOverride = -1;
         boolean ringPolled;
+        /** The cheap status is a mirror that learns of a slot only at its doorbell (as Vulkan's). */
+        boolean mirrorAtDoorbell;
         int sessionsOpened;
         int dispatches;
     }
@@ -78,9 +80,22 @@ class SessionRuntimeTest {
             return memory;
         }
 
+        private final java.util.Map<Integer, Integer> mirror = new java.util.HashMap<>();
+
         @Override
         public void announce(int firstSlot, int count, int status) {
+            for (int i = 0; i < count; i++) {
+                mirror.put(firstSlot + i, status);
+            }
             log.calls.add("announce " + firstSlot + "+" + count + " " + SlotStatus.name(status));
+        }
+
+        @Override
+        public int status(int slot, boolean exact) {
+            if (log.mirrorAtDoorbell && !exact) {
+                return mirror.getOrDefault(slot, SlotStatus.EMPTY);
+            }
+            return Words.getAcquire(memory.ring(), slot * 16L);
         }
 
         @Override
@@ -248,6 +263,23 @@ class SessionRuntimeTest {
             assertEquals(List.of("announce 3+3 PUBLISHED", "announce 9+2 PUBLISHED", "announce 2+1 PUBLISHED"), log.calls);
             s.flush();
             assertEquals(3, log.calls.size());
+        }
+    }
+
+    @Test
+    void aDeferredSlotIsBusyAndReadsPublishedBeforeItsDoorbellRings() {
+        Log log = new Log();
+        log.mirrorAtDoorbell = true;
+        try (Vyre vyre = Vyre.open(provider(log)); Session s = open(vyre, 8)) {
+            s.publishDeferred(1, 0, Opcodes.ATOMIC_ADD, 1, 160, 0);
+            assertEquals(SlotStatus.PUBLISHED, s.slotStatus(1));
+            byte[] before = s.ringSnapshot();
+            assertThrows(SlotBusyException.class, () -> s.publish(1, 0, Opcodes.STORE_U32, 9, 161, 0));
+            assertThrows(SlotBusyException.class, () -> s.publishDeferred(1, 0, Opcodes.STORE_U32, 9, 161, 0));
+            assertArrayEquals(before, s.ringSnapshot());
+            s.flush();
+            assertEquals(SlotStatus.PUBLISHED, s.slotStatus(1));
+            assertEquals(List.of("announce 1+1 PUBLISHED"), log.calls);
         }
     }
 

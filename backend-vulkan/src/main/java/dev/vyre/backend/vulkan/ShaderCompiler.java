@@ -3,8 +3,8 @@ package dev.vyre.backend.vulkan;
 import static org.lwjgl.util.shaderc.Shaderc.*;
 
 import dev.vyre.protocol.BackendException;
-import dev.vyre.spi.CustomOpcode;
-import dev.vyre.spi.CustomOpcodes;
+import dev.vyre.protocol.CustomOpcode;
+import dev.vyre.protocol.CustomOpcodes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -29,6 +29,8 @@ final class ShaderCompiler {
     static final String SOURCE_RESOURCE = "vyre_megakernel.comp";
     /** System property naming the cache directory ("none" disables the cache). */
     static final String CACHE_PROPERTY = "vyre.vulkan.cache";
+    /** The dialect of custom-opcode bodies this backend compiles. */
+    static final String DIALECT = "glsl";
 
     private static volatile String source;
 
@@ -64,13 +66,14 @@ final class ShaderCompiler {
         StringBuilder dispatch = new StringBuilder("void vyre_custom_dispatch() {\n");
         int index = 0;
         for (CustomOpcode op : opcodes.entries()) {
-            if (op.glsl() == null) {
+            String body = op.text(DIALECT);
+            if (body == null) {
                 throw new BackendException("custom opcode 0x" + Integer.toHexString(op.opcode())
                         + " has no GLSL body, which the Vulkan backend needs",
-                        "give it a GLSL snippet (new CustomOpcode(opcode, java, cuda, glsl); see docs/PROTOCOL.md,"
+                        "give it a GLSL snippet (CustomOpcode.of(opcode).text(\"glsl\", source); see docs/PROTOCOL.md,"
                                 + " Custom opcodes) or run it on a backend that has its body");
             }
-            out.append("void vyre_custom_op_").append(index).append("() {\n").append(op.glsl()).append("\n}\n");
+            out.append("void vyre_custom_op_").append(index).append("() {\n").append(body).append("\n}\n");
             dispatch.append("    if (vyre_opcode == 0x").append(Integer.toHexString(op.opcode()))
                     .append("u) vyre_custom_op_").append(index).append("();\n");
             index++;

@@ -4,17 +4,17 @@ import static org.lwjgl.system.MemoryStack.stackPush;
 import static org.lwjgl.vulkan.VK10.*;
 
 import dev.vyre.protocol.BackendException;
+import dev.vyre.protocol.ControlLayout;
+import dev.vyre.protocol.CustomOpcodes;
 import dev.vyre.protocol.DebugLogLayout;
 import dev.vyre.spi.Backend;
 import dev.vyre.spi.Capabilities;
-import dev.vyre.spi.CustomOpcodes;
 import dev.vyre.spi.DeviceInfo;
-import dev.vyre.spi.DispatchRequest;
-import dev.vyre.spi.DispatchResult;
-import dev.vyre.spi.MemoryKind;
-import dev.vyre.spi.PersistentSession;
-import dev.vyre.spi.SessionCloser;
-import dev.vyre.spi.SessionOptions;
+import dev.vyre.spi.PassRequest;
+import dev.vyre.spi.PassResult;
+import dev.vyre.spi.Placement;
+import dev.vyre.spi.SessionDriver;
+import dev.vyre.spi.SessionSpec;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
@@ -40,6 +40,7 @@ import org.lwjgl.vulkan.VkPipelineCacheCreateInfo;
 /**
  * The Vulkan backend on one device: one-pass dispatches (copy in, one dispatch of one invocation per
  * slot, copy out) and, where the device supports it, persistent sessions ({@link VulkanSession}).
+ * Requests arrive validated by the runtime against {@link #capabilities()}.
  */
 public final class VulkanBackend implements Backend {
 
@@ -51,6 +52,10 @@ public final class VulkanBackend implements Backend {
     private static final long DISPATCH_TIMEOUT_NANOS = Duration.ofSeconds(120).toNanos();
     /** System property: run persistent sessions on CPU devices (lavapipe) too. */
     static final String PERSISTENT_ON_CPU_PROPERTY = "vyre.vulkan.persistentOnCpu";
+    /** Largest ring the protocol allows (the runtime's session cap). */
+    static final int PROTOCOL_MAX_SLOTS = 1 << 20;
+    /** Custom-opcode body dialects the shader compiler takes. */
+    private static final Set<String> DIALECTS = Set.of(ShaderCompiler.DIALECT);
 
     private final VulkanDevice device;
     private final long pipelineCache;
@@ -96,11 +101,6 @@ public final class VulkanBackend implements Backend {
     // ------------------------------------------------------------------ Backend
 
     @Override
-    public String name() {
-        return "vulkan";
-    }
-
-    @Override
     public DeviceInfo device() {
         Map<String, String> details = new LinkedHashMap<>();
         details.put("vulkanApi", device.apiVersionText());
@@ -116,38 +116,36 @@ public final class VulkanBackend implements Backend {
 
     @Override
     public Capabilities capabilities() {
-        long maxSlots = Math.min(SessionOptions.MAX_SLOTS, device.maxStorageBufferRange() / 64);
-        Set<MemoryKind> kinds = device.unifiedMemory() ? Set.of(MemoryKind.HOST_VISIBLE_COHERENT)
+        long maxSlots = Math.min(PROTOCOL_MAX_SLOTS, device.maxStorageBufferRange() / 64);
+        Set<Placement> placements = device.unifiedMemory() ? Set.of(Placement.HOST_MAPPED)
                 : device.hasDeviceLocalHostVisible()
-                        ? Set.of(MemoryKind.DEVICE_LOCAL, MemoryKind.DEVICE_LOCAL_HOST_VISIBLE)
-                        : Set.of(MemoryKind.DEVICE_LOCAL, MemoryKind.HOST_VISIBLE_COHERENT);
-        return new Capabilities((int) maxSlots, persistentLanes, kinds, true, maxDataBytes(), persistent, true);
+                        ? Set.of(Placement.DEVICE, Placement.DEVICE_MAPPED)
+                        : Set.of(Placement.DEVICE, Placement.HOST_MAPPED);
+        return new Capabilities((int) maxSlots, persistentLanes, placements, true, maxDataBytes(), persistent,
+                DIALECTS);
     }
 
     long maxDataBytes() {
         return Math.min(device.maxStorageBufferRange(), 0xFFFF_FFFCL) & ~3L;
     }
 
+    /**
+     * Starts the persistent shader on a compute queue of its own (queue 0 runs one-pass dispatches; a
+     * one-queue device shares it with a single session). Slot count and data buffer size arrive checked
+     * against {@link #capabilities()}.
+     */
     @Override
-    public PersistentSession openSession(SessionOptions options) {
+    public SessionDriver openSession(SessionSpec spec) {
         checkOpen();
         if (!persistent) {
             throw new BackendException("persistent sessions are off on " + device.name() + ": lavapipe cuts a"
                     + " long-running shader loop short (the interpreter ends early and a LOAD_MISS lane that times"
-                    + " out never finishes its slot; see docs/PERFORMANCE.md, Vulkan)", "use Backend.dispatch (one pass) here, or a GPU device;"
-                    + " -D" + PERSISTENT_ON_CPU_PROPERTY + "=true forces it for experiments");
-        }
-        if (options.dataBufferBytes() > maxDataBytes()) {
-            throw new BackendException("data buffer of " + options.dataBufferBytes() + " bytes exceeds the device's"
-                    + " storage-buffer range of " + maxDataBytes() + " bytes", "use a smaller data buffer");
-        }
-        if ((long) options.slotCount() * 64 > device.maxStorageBufferRange()) {
-            throw new BackendException("a ring of " + options.slotCount() + " slots exceeds the device's"
-                    + " storage-buffer range of " + device.maxStorageBufferRange() + " bytes", "use fewer slots");
+                    + " out never finishes its slot; see docs/PERFORMANCE.md, Vulkan)", "use Vyre.dispatch (one pass)"
+                    + " here, or a GPU device; -D" + PERSISTENT_ON_CPU_PROPERTY + "=true forces it for experiments");
         }
         int queue = acquireQueue();
         try {
-            VulkanSession session = VulkanSession.open(this, options, queue);
+            VulkanSession session = VulkanSession.open(this, spec, queue);
             sessions.add(session);
             return session;
         } catch (RuntimeException e) {
@@ -185,9 +183,8 @@ public final class VulkanBackend implements Backend {
     }
 
     @Override
-    public DispatchResult dispatch(DispatchRequest request) {
+    public PassResult dispatch(PassRequest request) {
         checkOpen();
-        request.validate();
         long largest = Math.max(Math.max(request.control().length, request.ring().length), request.data().length);
         if (largest > device.maxStorageBufferRange()) {
             throw new BackendException("a " + largest + "-byte buffer exceeds the device's storage-buffer range of "
@@ -316,7 +313,7 @@ public final class VulkanBackend implements Backend {
 
     // ------------------------------------------------------------------ one pass
 
-    private DispatchResult runOnce(Kernel kernel, DispatchRequest request, boolean builtInKernel) {
+    private PassResult runOnce(Kernel kernel, PassRequest request, boolean builtInKernel) {
         byte[][] parts = {request.control(), request.ring(), request.debugLog(), request.ioQueue(), request.data()};
         long[] sizes = new long[Kernel.BINDINGS];
         for (int i = 0; i < parts.length; i++) {
@@ -353,7 +350,7 @@ public final class VulkanBackend implements Backend {
         for (int i = 0; i < parts.length; i++) {
             out[i] = host.asSlice(offsets[i], parts[i].length).toArray(ValueLayout.JAVA_BYTE);
         }
-        return new DispatchResult(out[0], out[1], out[2], out[3], out[4]);
+        return new PassResult(out[0], out[1], out[2], out[3], out[4]);
     }
 
     private long[] onceSet(Kernel kernel, OnePassBuffers b) {
@@ -547,43 +544,6 @@ public final class VulkanBackend implements Backend {
         return new long[] {ticks, (before + after) / 2};
     }
 
-    /**
-     * The peer of a persistent round trip: one vkQueueSubmit of a 1-invocation dispatch and a spin on
-     * vkGetFenceStatus until it signals (what a host pays per op without a persistent kernel).
-     *
-     * @return nanoseconds of each of {@code count} round trips
-     */
-    public long[] submitFenceRoundTrips(int count) {
-        checkOpen();
-        synchronized (dispatchLock) {
-            Kernel kernel = kernel(false, CustomOpcodes.none());
-            long[] sizes = {640, 64, DebugLogLayout.BUFFER_BYTES, 32, 4, VulkanLink.BYTES, 4};
-            OnePassBuffers b = ensureOnePass(sizes);
-            MemorySegment host = b.host();
-            host.asSlice(0, b.total).fill((byte) 0);
-            VulkanLink.write(host.asSlice(b.offsets[5], VulkanLink.BYTES), 160, 0, DebugLogLayout.BUFFER_WORDS, 1, 0,
-                    0, 1, 0, 0);
-            long set = onceSet(kernel, b)[1];
-            long[] out = new long[count];
-            for (int i = 0; i < count; i++) {
-                long t0 = System.nanoTime();
-                VkCommandBuffer cb = onceSubmitter.begin();
-                try (MemoryStack stack = stackPush()) {
-                    vkCmdBindPipeline(cb, VK_PIPELINE_BIND_POINT_COMPUTE, kernel.pipeline());
-                    vkCmdBindDescriptorSets(cb, VK_PIPELINE_BIND_POINT_COMPUTE, kernel.pipelineLayout(), 0,
-                            stack.longs(set), null);
-                    vkCmdDispatch(cb, 1, 1, 1);
-                }
-                onceSubmitter.submit();
-                while (!onceSubmitter.finished()) {
-                    Thread.onSpinWait();
-                }
-                out[i] = System.nanoTime() - t0;
-            }
-            return out;
-        }
-    }
-
     // ------------------------------------------------------------------ accessors for sessions and tests
 
     VulkanDevice vulkanDevice() {
@@ -615,17 +575,38 @@ public final class VulkanBackend implements Backend {
 
     private void checkOpen() {
         if (closed) {
-            throw new BackendException("the Vulkan backend is closed", "open it again with Backends.open(\"vulkan\")");
+            throw new BackendException("the Vulkan backend is closed", "open it again with Vyre.open(\"vulkan\")");
         }
     }
 
+    /**
+     * Stops and closes any session the runtime left open (it closes them first), then frees every
+     * device resource, unless a session's shader did not stop: then the device stays as it is, so the
+     * running dispatch never touches freed memory.
+     */
     @Override
     public void close() {
         if (closed) {
             return;
         }
         closed = true;
-        RuntimeException failure = SessionCloser.closeEach(sessions);
+        RuntimeException failure = null;
+        for (VulkanSession session : sessions) {
+            if (session.isClosed()) {
+                continue;
+            }
+            try {
+                session.writeControl(ControlLayout.SHUTDOWN, 1);
+                session.stop(VulkanSession.STOP_TIMEOUT);
+                session.close();
+            } catch (RuntimeException e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
         boolean stuck = sessions.stream().anyMatch(VulkanSession::isStuck);
         if (!stuck) {
             synchronized (dispatchLock) {

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vyre.protocol.BackendException;
-import dev.vyre.spi.CustomOpcode;
-import dev.vyre.spi.CustomOpcodes;
+import dev.vyre.protocol.CustomOpcode;
+import dev.vyre.protocol.CustomOpcodes;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -46,8 +46,9 @@ class ShaderCompilerTest {
 
     @Test
     void customGlslSnippetsCompile() {
-        CustomOpcodes ops = CustomOpcodes.of(new CustomOpcode(0x100, null, null,
-                "vyre_atomic_add_control(vyre_index_add(160u, vyre_arg(1u)), vyre_arg(0u) + vyre_load_data_byte(3u));"));
+        CustomOpcodes ops = CustomOpcodes.of(CustomOpcode.of(0x100).text("glsl",
+                "vyre_atomic_add_control(vyre_index_add(160u, vyre_arg(1u)), vyre_arg(0u) + vyre_load_data_byte(3u));")
+                .build());
         String glsl = ShaderCompiler.withCustomOpcodes(ops);
         assertTrue(glsl.contains("if (vyre_opcode == 0x100u) vyre_custom_op_0();"), glsl);
         byte[] spv = ShaderCompiler.compile(glsl, Map.of("VYRE_LOCAL_SIZE", "64", "VYRE_CUSTOM", "1"));
@@ -64,7 +65,7 @@ class ShaderCompilerTest {
 
     @Test
     void aBrokenSnippetReportsTheCompilerMessage() {
-        CustomOpcodes ops = CustomOpcodes.of(new CustomOpcode(0x100, null, null, "this is not glsl;"));
+        CustomOpcodes ops = CustomOpcodes.of(CustomOpcode.of(0x100).text("glsl", "this is not glsl;").build());
         BackendException e = assertThrows(BackendException.class, () -> ShaderCompiler.compile(
                 ShaderCompiler.withCustomOpcodes(ops), Map.of("VYRE_LOCAL_SIZE", "64", "VYRE_CUSTOM", "1")));
         assertTrue(e.getMessage().contains("did not compile"), e.getMessage());

@@ -6,17 +6,22 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vyre.api.DispatchRequest;
+import dev.vyre.api.DispatchResult;
 import dev.vyre.api.Megakernel;
+import dev.vyre.api.Session;
+import dev.vyre.api.SessionOptions;
+import dev.vyre.api.Vyre;
 import dev.vyre.protocol.BackendException;
+import dev.vyre.protocol.CustomOpcode;
+import dev.vyre.protocol.CustomOpcodes;
 import dev.vyre.protocol.Opcodes;
-import dev.vyre.protocol.QueueFullException;
+import dev.vyre.protocol.SlotBusyException;
 import dev.vyre.protocol.SlotStatus;
-import dev.vyre.spi.CustomOpcode;
-import dev.vyre.spi.CustomOpcodes;
-import dev.vyre.spi.DispatchRequest;
-import dev.vyre.spi.DispatchResult;
-import dev.vyre.spi.PersistentSession;
-import dev.vyre.spi.SessionOptions;
+import dev.vyre.protocol.VyreArgumentException;
+import dev.vyre.spi.Backend;
+import dev.vyre.spi.BackendProvider;
+import dev.vyre.spi.Probe;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
@@ -27,10 +32,40 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Runs on the Vulkan device the probe finds (lavapipe in CI); skipped with the probe's reason otherwise. */
+/**
+ * Runs on the Vulkan device the probe finds (lavapipe in CI) through the user API; skipped with the
+ * probe's reason otherwise. The backend behind {@link Vyre} is kept for its allocation count.
+ */
 class VulkanDeviceTest {
 
+    private static Vyre vyre;
     private static VulkanBackend backend;
+
+    /** The Vulkan provider, keeping the backend it opens. */
+    private static final class Capturing implements BackendProvider {
+        private final VulkanBackendProvider delegate = new VulkanBackendProvider();
+
+        @Override
+        public String name() {
+            return delegate.name();
+        }
+
+        @Override
+        public int priority() {
+            return delegate.priority();
+        }
+
+        @Override
+        public Probe probe() {
+            return delegate.probe();
+        }
+
+        @Override
+        public Backend open() {
+            backend = (VulkanBackend) delegate.open();
+            return backend;
+        }
+    }
 
     @BeforeAll
     static void open() {
@@ -40,7 +75,7 @@ class VulkanDeviceTest {
         String before = System.getProperty(VulkanBackend.PERSISTENT_ON_CPU_PROPERTY);
         System.setProperty(VulkanBackend.PERSISTENT_ON_CPU_PROPERTY, "true");
         try {
-            backend = (VulkanBackend) provider.open();
+            vyre = Vyre.open(new Capturing());
         } finally {
             if (before == null) {
                 System.clearProperty(VulkanBackend.PERSISTENT_ON_CPU_PROPERTY);
@@ -52,8 +87,8 @@ class VulkanDeviceTest {
 
     @AfterAll
     static void close() {
-        if (backend != null) {
-            backend.close();
+        if (vyre != null) {
+            vyre.close();
         }
     }
 
@@ -64,8 +99,9 @@ class VulkanDeviceTest {
     @Test
     void aGlslCustomOpcodeRunsAtTopLevelAndPacked() {
         int op = 0x21;
-        CustomOpcodes ops = CustomOpcodes.of(new CustomOpcode(op, null, null,
-                "vyre_atomic_add_control(vyre_index_add(160u, vyre_arg(1u)), vyre_arg(0u) * 3u + vyre_arg(11u));"));
+        CustomOpcodes ops = CustomOpcodes.of(CustomOpcode.of(op).text("glsl",
+                "vyre_atomic_add_control(vyre_index_add(160u, vyre_arg(1u)), vyre_arg(0u) * 3u + vyre_arg(11u));")
+                .build());
         byte[] control = Megakernel.encodeControl(false, 1, 8);
         byte[] ring = Megakernel.encodeEmptyRing(4);
         Megakernel.publishSlot(ring, 0, 0, op, 5, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 100);
@@ -73,7 +109,7 @@ class VulkanDeviceTest {
                 new dev.vyre.protocol.PackedOp(op, new int[] {7, 3, 0})));
         Megakernel.publishSlot(ring, 2, 0, op, 1, 0xFFFFFFF0);             // out of range: nothing
         DispatchRequest req = DispatchRequest.of(control, ring, Megakernel.encodeEmptyDebugLog(64)).withOpcodes(ops);
-        DispatchResult r = backend.dispatch(req);
+        DispatchResult r = vyre.dispatch(req);
         byte[] expected = control.clone();
         ByteBuffer e = ByteBuffer.wrap(expected).order(ByteOrder.LITTLE_ENDIAN);
         e.putInt(4, 3);                        // DONE_COUNT
@@ -91,8 +127,9 @@ class VulkanDeviceTest {
         CustomOpcodes ops = CustomOpcodes.of(CustomOpcode.java(0x40, c -> { }));
         DispatchRequest req = DispatchRequest.of(Megakernel.encodeControl(false, 1, 0), Megakernel.encodeEmptyRing(1),
                 Megakernel.encodeEmptyDebugLog(64)).withOpcodes(ops);
-        BackendException e = assertThrows(BackendException.class, () -> backend.dispatch(req));
-        assertTrue(e.getMessage().contains("no GLSL body") && e.getMessage().contains("Fix: "), e.getMessage());
+        BackendException e = assertThrows(BackendException.class, () -> vyre.dispatch(req));
+        assertTrue(e.getMessage().contains("custom opcode 0x40") && e.getMessage().contains("glsl")
+                && e.getMessage().contains("Fix: "), e.getMessage());
     }
 
     private static int[] slot(int status, int opcode, int tenant, int arg0, int arg1, int arg2) {
@@ -110,7 +147,7 @@ class VulkanDeviceTest {
     @Test
     void persistentSlotsFinishThroughTheStatusMirrorWithImmediateAndDeferredPublishing() {
         SessionOptions options = SessionOptions.builder().slotCount(16).observableSlots(8).build();
-        try (PersistentSession s = backend.openSession(options)) {
+        try (Session s = vyre.openSession(options)) {
             assertEquals(SlotStatus.EMPTY, s.slotStatus(3));
             s.publish(0, 0, Opcodes.ATOMIC_ADD, 5, 160, 0);
             assertTrue(s.awaitSlotStatus(0, SlotStatus.DONE, Duration.ofSeconds(20)));
@@ -120,8 +157,7 @@ class VulkanDeviceTest {
             s.publishDeferred(2, 0, Opcodes.STORE_U32, 9, 162, 0);
             assertEquals(SlotStatus.PUBLISHED, s.slotStatus(1));
             // a deferred slot is not publishable again before it ran
-            assertThrows(dev.vyre.protocol.QueueFullException.class,
-                    () -> s.publish(1, 0, Opcodes.ATOMIC_ADD, 1, 161, 0));
+            assertThrows(SlotBusyException.class, () -> s.publish(1, 0, Opcodes.ATOMIC_ADD, 1, 161, 0));
             s.flush();
             assertTrue(s.awaitSlotStatus(1, SlotStatus.DONE, Duration.ofSeconds(20)));
             assertTrue(s.awaitSlotStatus(2, SlotStatus.DONE, Duration.ofSeconds(20)));
@@ -175,7 +211,7 @@ class VulkanDeviceTest {
     @Test
     void publishSlotsPublishesARunByteExactlyStopsAtABusySlotAndRefusesMalformedImages() {
         SessionOptions options = SessionOptions.builder().slotCount(16).tenantCount(1).observableSlots(16).build();
-        try (PersistentSession s = backend.openSession(options); Arena arena = Arena.ofConfined()) {
+        try (Session s = vyre.openSession(options); Arena arena = Arena.ofConfined()) {
             MemorySegment images = arena.allocate(16 * 64L, 64);
             for (int i = 0; i < 6; i++) {
                 putImage(images, i, addImage(i));
@@ -210,14 +246,14 @@ class VulkanDeviceTest {
             int[] wrongStatus = addImage(14);
             wrongStatus[0] = SlotStatus.DONE;
             putImage(bad, 2, wrongStatus);
-            assertThrows(QueueFullException.class, () -> s.publishSlots(12, bad, 3));
+            assertThrows(VyreArgumentException.class, () -> s.publishSlots(12, bad, 3));
             int reserved = 0xFFF5;
             assertFalse(Opcodes.isPublishable(reserved));
             int[] wrongOpcode = addImage(14);
             wrongOpcode[1] = reserved;
             putImage(bad, 2, wrongOpcode);
-            assertThrows(QueueFullException.class, () -> s.publishSlots(12, bad, 3));
-            assertThrows(QueueFullException.class, () -> s.publishSlots(14, bad, 3)); // leaves the ring
+            assertThrows(VyreArgumentException.class, () -> s.publishSlots(12, bad, 3));
+            assertThrows(VyreArgumentException.class, () -> s.publishSlots(14, bad, 3)); // leaves the ring
             assertArrayEquals(ringBefore, s.ringSnapshot());
             assertEquals(SlotStatus.EMPTY, s.slotStatus(12));
 
@@ -255,7 +291,7 @@ class VulkanDeviceTest {
     @Test
     void aSlotRefusedForItsTenantRunsOnceAControlWriteAuthorisesIt() {
         SessionOptions options = SessionOptions.builder().slotCount(16).tenantCount(1).observableSlots(4).build();
-        try (PersistentSession s = backend.openSession(options)) {
+        try (Session s = vyre.openSession(options)) {
             s.publish(0, 5, Opcodes.ATOMIC_ADD, 3, 160, 0);      // tenant 5: mask word C[3 + 5] is 0
             s.publishDeferred(1, 5, Opcodes.ATOMIC_ADD, 4, 161, 0);
             s.flush();
@@ -276,12 +312,12 @@ class VulkanDeviceTest {
 
     @Test
     void hundredSessionsOpenAndCloseWithoutLeakingDeviceMemory() {
-        backend.dispatch(DispatchRequest.of(Megakernel.encodeControl(false, 1, 0), Megakernel.encodeEmptyRing(1),
+        vyre.dispatch(DispatchRequest.of(Megakernel.encodeControl(false, 1, 0), Megakernel.encodeEmptyRing(1),
                 Megakernel.encodeEmptyDebugLog(64)));                   // one-pass buffers exist from here on
         int before = backend.liveAllocations();
         SessionOptions options = SessionOptions.builder().slotCount(16).observableSlots(4).dataBufferBytes(64).build();
         for (int i = 0; i < 100; i++) {
-            PersistentSession s = backend.openSession(options);
+            Session s = vyre.openSession(options);
             assertEquals(before + 2, backend.liveAllocations()); // BAR buffers + host-cached status mirror
             if (i % 25 == 0) {
                 s.publish(0, 0, Opcodes.ATOMIC_ADD, i, 160, 0);
