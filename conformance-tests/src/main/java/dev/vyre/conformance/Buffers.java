@@ -1,8 +1,8 @@
 package dev.vyre.conformance;
 
-import dev.vyre.spi.DispatchRequest;
-import dev.vyre.spi.DispatchResult;
-import dev.vyre.spi.PersistentSession;
+import dev.vyre.api.DispatchRequest;
+import dev.vyre.api.DispatchResult;
+import dev.vyre.api.Session;
 import java.util.Objects;
 
 /**
@@ -36,7 +36,7 @@ public record Buffers(byte[] control, byte[] ring, byte[] debugLog, byte[] ioQue
     }
 
     /** @return snapshots of a session's buffers (the data buffer copied from its segment) */
-    public static Buffers of(PersistentSession session) {
+    public static Buffers of(Session session) {
         byte[] data = session.dataBuffer().byteSize() == 0 ? new byte[0]
                 : session.dataBuffer().toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
         return new Buffers(session.controlSnapshot(), session.ringSnapshot(), session.debugLogSnapshot(),

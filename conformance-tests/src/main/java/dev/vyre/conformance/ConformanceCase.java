@@ -13,9 +13,9 @@ public final class ConformanceCase {
 
     /** How a case drives the backend. */
     public enum Mode {
-        /** {@link dev.vyre.spi.Backend#dispatch}: one pass over a pre-filled ring. */
+        /** {@link dev.vyre.api.Vyre#dispatch}: one pass over a pre-filled ring. */
         ONE_PASS,
-        /** {@link dev.vyre.spi.Backend#openSession}: a persistent interpreter fed while it runs. */
+        /** {@link dev.vyre.api.Vyre#openSession}: a persistent interpreter fed while it runs. */
         PERSISTENT
     }
 
@@ -89,7 +89,7 @@ public final class ConformanceCase {
         return mode;
     }
 
-    /** @return capabilities the backend needs */
+    /** @return features the backend needs */
     public Set<Requirement> requirements() {
         return requirements;
     }

@@ -1,10 +1,8 @@
 package dev.vyre.conformance;
 
-import dev.vyre.api.Backends;
-import dev.vyre.api.ProviderStatus;
-import dev.vyre.spi.Backend;
+import dev.vyre.api.BackendInfo;
+import dev.vyre.api.Vyre;
 import dev.vyre.spi.BackendProvider;
-import dev.vyre.spi.Probe;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,9 +15,10 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 /**
- * Runs conformance cases on a backend and compares what it observed with an oracle backend (the
- * reference backend, found by name through {@link java.util.ServiceLoader}) and with each case's
- * golden expectations. Needs no JUnit: {@code vyre conform} uses it directly.
+ * Runs conformance cases on a backend, opened through the runtime ({@link Vyre}) as users reach it,
+ * and compares what it observed with an oracle (the reference backend, found by name through
+ * {@link java.util.ServiceLoader}) and with each case's golden expectations. Needs no JUnit:
+ * {@code vyre conform} uses it directly.
  *
  * <p>Each case runs on its own daemon thread under the case's time limit, so a backend that hangs
  * (e.g. a MEMCPY that loops 2^32 times) fails that case instead of the whole run.
@@ -29,81 +28,93 @@ public final class ConformanceRunner {
     /** Name of the oracle backend. */
     public static final String ORACLE_NAME = "reference";
 
-    private final Backend oracle;
+    private final Vyre oracle;
 
     /** @param oracle the backend whose buffers are the expected ones, or null for golden checks only */
-    public ConformanceRunner(Backend oracle) {
+    public ConformanceRunner(Vyre oracle) {
         this.oracle = oracle;
     }
 
     /** @return the oracle, or null */
-    public Backend oracle() {
+    public Vyre oracle() {
         return oracle;
     }
 
     /**
-     * Opens the reference backend found on the class path as the oracle.
+     * Opens the reference backend found on the class path as the oracle; the caller closes it.
      *
      * @return the opened oracle, or null when no provider named {@value #ORACLE_NAME} is available
      */
-    public static Backend openOracle() {
-        for (ProviderStatus status : Backends.discover()) {
-            if (status.name().equals(ORACLE_NAME) && status.probe().available()) {
-                return status.provider().open();
+    public static Vyre openOracle() {
+        for (BackendProvider provider : Vyre.providers()) {
+            if (ORACLE_NAME.equals(nameOf(provider))) {
+                return Vyre.describe(provider).available() ? Vyre.open(provider) : null;
             }
         }
         return null;
     }
 
+    /** @return the provider's name, or null when asking for it fails (the runtime reports such a provider) */
+    private static String nameOf(BackendProvider provider) {
+        try {
+            return provider.name();
+        } catch (RuntimeException | LinkageError e) {
+            return null;
+        }
+    }
+
     /**
-     * Runs {@code cases} on the provider's backend: an unavailable provider yields one SKIPPED
-     * result per case with the probe's reason.
+     * Runs {@code cases} on the provider's backend, opened with {@link Vyre#open(BackendProvider)} and
+     * closed afterwards: an unavailable provider yields one SKIPPED result per case with the probe's
+     * reason.
      */
     public SuiteReport run(BackendProvider provider, List<ConformanceCase> cases, Consumer<CaseResult> progress) {
-        Probe probe = Backends.discover().stream()
-                .filter(s -> s.provider().getClass() == provider.getClass()).map(ProviderStatus::probe)
-                .findFirst().orElseGet(() -> safeProbe(provider));
+        BackendInfo info = Vyre.describe(provider);
         Instant start = Instant.now();
-        if (!probe.available()) {
+        if (!info.available()) {
             List<CaseResult> results = new ArrayList<>();
             for (ConformanceCase c : cases) {
                 CaseResult r = new CaseResult(c.name(), CaseStatus.SKIPPED,
-                        "backend '" + provider.name() + "' is unavailable: " + probe.reason(), null, Duration.ZERO);
+                        "backend '" + info.name() + "' is unavailable: " + info.reason(), null, Duration.ZERO);
                 results.add(r);
                 progress.accept(r);
             }
-            return new SuiteReport(provider.name(), "-", "-", oracleName(), start, results);
+            return new SuiteReport(info.name(), "-", "-", oracleName(), start, results);
         }
-        try (Backend backend = provider.open()) {
-            return run(backend, probe.driver(), cases, progress);
+        try (Vyre vyre = Vyre.open(provider)) {
+            return run(vyre, info.driver(), cases, progress);
         }
     }
 
-    /** Runs {@code cases} on an opened backend. */
-    public SuiteReport run(Backend backend, String driver, List<ConformanceCase> cases, Consumer<CaseResult> progress) {
+    /**
+     * Runs {@code cases} on an opened backend.
+     *
+     * @param driver the driver text for the report, or empty for the device's
+     */
+    public SuiteReport run(Vyre vyre, String driver, List<ConformanceCase> cases, Consumer<CaseResult> progress) {
         Instant start = Instant.now();
         List<CaseResult> results = new ArrayList<>(cases.size());
         for (ConformanceCase c : cases) {
-            CaseResult r = runCase(backend, c);
+            CaseResult r = runCase(vyre, c);
             results.add(r);
             progress.accept(r);
         }
-        String drv = driver == null || driver.isEmpty() ? backend.device().driver() : driver;
-        return new SuiteReport(backend.name(), backend.device().name(), drv, oracleName(), start, results);
+        String drv = driver == null || driver.isEmpty() ? vyre.device().driver() : driver;
+        return new SuiteReport(vyre.name(), vyre.device().name(), drv, oracleName(), start, results);
     }
 
-    /** Runs one case on {@code backend} and, unless it is golden-only, on the oracle too. */
-    public CaseResult runCase(Backend backend, ConformanceCase c) {
-        Objects.requireNonNull(backend, "backend");
+    /** Runs one case on {@code vyre} and, unless it is golden-only, on the oracle too. */
+    public CaseResult runCase(Vyre vyre, ConformanceCase c) {
+        Objects.requireNonNull(vyre, "vyre");
         long t0 = System.nanoTime();
         for (Requirement req : c.requirements()) {
-            if (!req.metBy(backend.capabilities())) {
-                return result(c, CaseStatus.SKIPPED, "backend '" + backend.name() + "' lacks capability " + req,
+            if (!req.metBy(vyre.features())) {
+                return result(c, CaseStatus.SKIPPED, "backend '" + vyre.name() + "' lacks capability " + req,
                         null, t0);
             }
         }
         try {
-            List<Snapshot> actual = timed(c, backend);
+            List<Snapshot> actual = timed(c, vyre);
             if (c.compareWithOracle() && oracle != null) {
                 List<Snapshot> expected;
                 try {
@@ -143,8 +154,8 @@ public final class ConformanceRunner {
         }
     }
 
-    private static List<Snapshot> timed(ConformanceCase c, Backend backend) throws Throwable {
-        FutureTask<List<Snapshot>> task = new FutureTask<>(() -> c.workload().run(backend));
+    private static List<Snapshot> timed(ConformanceCase c, Vyre vyre) throws Throwable {
+        FutureTask<List<Snapshot>> task = new FutureTask<>(() -> c.workload().run(vyre));
         Thread thread = Thread.ofPlatform().daemon().name("vyre-conformance-" + c.name()).start(task);
         try {
             return task.get(c.timeout().toNanos(), TimeUnit.NANOSECONDS);
@@ -158,13 +169,5 @@ public final class ConformanceRunner {
 
     private static CaseResult result(ConformanceCase c, CaseStatus status, String detail, Mismatch m, long t0) {
         return new CaseResult(c.name(), status, detail, m, Duration.ofNanos(System.nanoTime() - t0));
-    }
-
-    private static Probe safeProbe(BackendProvider provider) {
-        try {
-            return provider.probe();
-        } catch (Throwable t) {
-            return Probe.unavailable("probe failed: " + t + ". Fix: check the backend's native libraries and driver");
-        }
     }
 }

@@ -1,10 +1,8 @@
 package dev.vyre.conformance;
 
-import dev.vyre.api.Backends;
-import dev.vyre.api.ProviderStatus;
-import dev.vyre.spi.Backend;
+import dev.vyre.api.BackendInfo;
+import dev.vyre.api.Vyre;
 import dev.vyre.spi.BackendProvider;
-import dev.vyre.spi.Probe;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
@@ -25,8 +23,9 @@ import org.junit.jupiter.api.DynamicTest;
  * }
  * }</pre>
  *
- * Every case becomes a dynamic test. A provider whose probe says unavailable yields one test
- * that is <em>skipped</em> (aborted assumption) with the probe's reason, never a pass.
+ * Every case becomes a dynamic test. The backend is opened with {@link Vyre#open(BackendProvider)}
+ * and driven through the runtime, as users reach it. A provider whose probe says unavailable yields
+ * one test that is <em>skipped</em> (aborted assumption) with the probe's reason, never a pass.
  */
 public final class ConformanceTests {
 
@@ -35,12 +34,12 @@ public final class ConformanceTests {
 
     /** @return one container per provider found by {@link java.util.ServiceLoader} */
     public static Stream<DynamicNode> forAllProviders() {
-        List<ProviderStatus> statuses = Backends.discover();
-        if (statuses.isEmpty()) {
+        List<BackendProvider> providers = Vyre.providers();
+        if (providers.isEmpty()) {
             return Stream.of(DynamicTest.dynamicTest("no backend provider found", () -> Assumptions.abort(
                     "no BackendProvider on the test class path. Fix: add a backend module as a test dependency")));
         }
-        List<Holder> holders = statuses.stream().map(s -> new Holder(s.provider())).toList();
+        List<Holder> holders = providers.stream().map(Holder::new).toList();
         List<ConformanceCase> cases = ConformanceSuite.standard().cases();
         return holders.stream().<DynamicNode>map(h -> container(h.provider, cases, h))
                 .onClose(() -> holders.forEach(Holder::close));
@@ -61,15 +60,15 @@ public final class ConformanceTests {
     }
 
     private static DynamicContainer container(BackendProvider provider, List<ConformanceCase> cases, Holder holder) {
-        Probe probe = probe(provider);
-        String title = provider.name() + (probe.available() ? " on " + probe.device() : " (unavailable)");
-        if (!probe.available()) {
+        BackendInfo info = Vyre.describe(provider);
+        String title = info.name() + (info.available() ? " on " + info.device() : " (unavailable)");
+        if (!info.available()) {
             return DynamicContainer.dynamicContainer(title, Stream.of(DynamicTest.dynamicTest(
-                    "backend unavailable", () -> Assumptions.abort("backend '" + provider.name()
-                            + "' is unavailable: " + probe.reason()))));
+                    "backend unavailable", () -> Assumptions.abort("backend '" + info.name()
+                            + "' is unavailable: " + info.reason()))));
         }
         Stream<DynamicNode> tests = cases.stream().map(c -> DynamicTest.dynamicTest(c.name(), () -> {
-            CaseResult r = holder.runner().runCase(holder.backend(), c);
+            CaseResult r = holder.runner().runCase(holder.vyre(), c);
             switch (r.status()) {
                 case PASSED -> {
                 }
@@ -80,31 +79,22 @@ public final class ConformanceTests {
         return DynamicContainer.dynamicContainer(title, tests.onClose(holder::close));
     }
 
-    private static Probe probe(BackendProvider provider) {
-        try {
-            Probe p = provider.probe();
-            return p != null ? p : Probe.unavailable("probe returned nothing. Fix: report this to the backend's author");
-        } catch (Throwable t) {
-            return Probe.unavailable("probe failed: " + t + ". Fix: check the backend's native libraries and driver");
-        }
-    }
-
     /** Opens the backend and the oracle on first use, closes both when the container ends. */
     private static final class Holder {
         private final BackendProvider provider;
-        private Backend backend;
-        private Backend oracle;
+        private Vyre vyre;
+        private Vyre oracle;
         private ConformanceRunner runner;
 
         Holder(BackendProvider provider) {
             this.provider = provider;
         }
 
-        synchronized Backend backend() {
-            if (backend == null) {
-                backend = provider.open();
+        synchronized Vyre vyre() {
+            if (vyre == null) {
+                vyre = Vyre.open(provider);
             }
-            return backend;
+            return vyre;
         }
 
         synchronized ConformanceRunner runner() {
@@ -116,9 +106,9 @@ public final class ConformanceTests {
         }
 
         synchronized void close() {
-            if (backend != null) {
-                backend.close();
-                backend = null;
+            if (vyre != null) {
+                vyre.close();
+                vyre = null;
             }
             if (oracle != null) {
                 oracle.close();

@@ -3,15 +3,15 @@ package dev.vyre.conformance;
 import static dev.vyre.conformance.OnePass.done;
 import static dev.vyre.conformance.OnePass.metric;
 
+import dev.vyre.api.Session;
+import dev.vyre.api.SessionOptions;
+import dev.vyre.api.Vyre;
+import dev.vyre.protocol.CustomOpcode;
+import dev.vyre.protocol.CustomOpcodes;
 import dev.vyre.protocol.Opcodes;
+import dev.vyre.protocol.SlotContext;
 import dev.vyre.protocol.SlotStatus;
 import dev.vyre.protocol.VyreException;
-import dev.vyre.spi.Backend;
-import dev.vyre.spi.CustomOpcode;
-import dev.vyre.spi.CustomOpcodes;
-import dev.vyre.spi.PersistentSession;
-import dev.vyre.spi.SessionOptions;
-import dev.vyre.spi.SlotContext;
 import java.util.List;
 
 /**
@@ -19,8 +19,9 @@ import java.util.List;
  * ops, with bounds-checked access. Opcode 20 (metric counted) adds {@code a0} to observable
  * {@code a1}; opcode 0x1234 stores {@code a0 ^ a1 ^ arg11} at observable {@code a2}.
  *
- * <p>Each opcode carries a Java body and a CUDA body (docs/PROTOCOL.md, "Custom opcodes"); a
- * backend that needs a body in another language reports these cases SKIPPED with its refusal.
+ * <p>Each opcode carries a body in the {@code java}, {@code cuda-c} and {@code glsl} dialects
+ * (docs/PROTOCOL.md, "Custom opcodes"); a backend that runs none of them, or refuses them, reports
+ * these cases SKIPPED with its refusal.
  */
 final class CustomOpcodeCases {
 
@@ -30,17 +31,19 @@ final class CustomOpcodeCases {
     private CustomOpcodeCases() {
     }
 
-    /** The opcodes the cases register. */
+    /** The opcodes the cases register: each with a {@code java}, a {@code cuda-c} and a {@code glsl} body. */
     static CustomOpcodes opcodes() {
         return CustomOpcodes.of(
-                new CustomOpcode(ADD_OP, CustomOpcodeCases::add,
-                        "vyre_atomic_add_control(ctx, 160ull + (u64)vyre_arg(ctx, 1), vyre_arg(ctx, 0));",
-                        "vyre_atomic_add_control(vyre_index_add(160u, vyre_arg(1u)), vyre_arg(0u));"),
-                new CustomOpcode(XOR_OP, CustomOpcodeCases::xor,
-                        "vyre_store_control(ctx, 160ull + (u64)vyre_arg(ctx, 2),"
-                                + " vyre_arg(ctx, 0) ^ vyre_arg(ctx, 1) ^ vyre_arg(ctx, 11));",
-                        "vyre_store_control(vyre_index_add(160u, vyre_arg(2u)),"
-                                + " vyre_arg(0u) ^ vyre_arg(1u) ^ vyre_arg(11u));"));
+                CustomOpcode.of(ADD_OP).java(CustomOpcodeCases::add)
+                        .text("cuda-c", "vyre_atomic_add_control(ctx, 160ull + (u64)vyre_arg(ctx, 1), vyre_arg(ctx, 0));")
+                        .text("glsl", "vyre_atomic_add_control(vyre_index_add(160u, vyre_arg(1u)), vyre_arg(0u));")
+                        .build(),
+                CustomOpcode.of(XOR_OP).java(CustomOpcodeCases::xor)
+                        .text("cuda-c", "vyre_store_control(ctx, 160ull + (u64)vyre_arg(ctx, 2),"
+                                + " vyre_arg(ctx, 0) ^ vyre_arg(ctx, 1) ^ vyre_arg(ctx, 11));")
+                        .text("glsl", "vyre_store_control(vyre_index_add(160u, vyre_arg(2u)),"
+                                + " vyre_arg(0u) ^ vyre_arg(1u) ^ vyre_arg(11u));")
+                        .build());
     }
 
     private static void add(SlotContext c) {
@@ -61,7 +64,7 @@ final class CustomOpcodeCases {
                         CustomOpcodeCases::session).requires(Requirement.CUSTOM_OPCODES));
     }
 
-    private static List<Snapshot> onePass(Backend b) {
+    private static List<Snapshot> onePass(Vyre vyre) {
         byte[] ring = Wire.ring(8);
         Wire.publish(ring, 0, 0, ADD_OP, 5, 0);
         Wire.publish(ring, 1, 0, ADD_OP, 6, 0);
@@ -70,7 +73,7 @@ final class CustomOpcodeCases {
         Wire.publish(ring, 4, 0, ADD_OP, 1, 0xFFFFFFFF);        // out of range: no effect
         Wire.publish(ring, 5, 2, ADD_OP, 1, 2);                 // unauthorised tenant: stays PUBLISHED
         var request = OnePass.request(Wire.control(false, 1, 16), ring).withOpcodes(opcodes());
-        return refusalSkips(() -> OnePass.run(b, request, g -> {
+        return refusalSkips(() -> OnePass.run(vyre, request, g -> {
             for (int s = 0; s < 5; s++) {
                 done(g, s);
             }
@@ -79,10 +82,10 @@ final class CustomOpcodeCases {
         }));
     }
 
-    private static List<Snapshot> session(Backend b) {
+    private static List<Snapshot> session(Vyre vyre) {
         SessionOptions options = SessionOptions.builder().slotCount(4).observableSlots(16).opcodes(opcodes()).build();
         return refusalSkips(() -> {
-            try (PersistentSession s = b.openSession(options)) {
+            try (Session s = vyre.openSession(options)) {
                 Golden g = Golden.from(Buffers.of(s));
                 s.publish(0, 0, ADD_OP, 9, 4, 0);
                 s.publish(1, 0, XOR_OP, new int[] {0xF0, 0x0F, 5, 0, 0, 0, 0, 0, 0, 0, 0, 0x3000}, 12);
@@ -98,7 +101,7 @@ final class CustomOpcodeCases {
         });
     }
 
-    /** A backend that cannot run a Java body refuses with a VyreException: report that as a skip. */
+    /** A backend (or the runtime, for a backend without these dialects) refuses with a VyreException: a skip. */
     private static List<Snapshot> refusalSkips(java.util.function.Supplier<List<Snapshot>> body) {
         try {
             return body.get();

@@ -3,11 +3,11 @@ package dev.vyre.conformance;
 import static dev.vyre.conformance.OnePass.done;
 import static dev.vyre.conformance.OnePass.metric;
 
+import dev.vyre.api.Session;
+import dev.vyre.api.SessionOptions;
+import dev.vyre.api.Vyre;
 import dev.vyre.protocol.Opcodes;
 import dev.vyre.protocol.SlotStatus;
-import dev.vyre.spi.Backend;
-import dev.vyre.spi.PersistentSession;
-import dev.vyre.spi.SessionOptions;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
 
@@ -66,7 +66,7 @@ final class DataCases {
         return data;
     }
 
-    private static List<Snapshot> crcOnePass(Backend b) {
+    private static List<Snapshot> crcOnePass(Vyre vyre) {
         byte[] data = crcData(CRC_DATA_BYTES, 0xC3C3);
         byte[] control = Wire.control(false, 1, 16);
         for (int i = 0; i < 16; i++) {
@@ -82,7 +82,7 @@ final class DataCases {
         Wire.publish(ring, 6, 0, Opcodes.CRC32C, 0xFFFFFFFF, 0xFFFFFFFF, 6);   // far past the end
         Wire.publish(ring, 7, 0, Opcodes.CRC32C, 0, 16, 0xFFFFFFFF);           // destination out of range
         var request = OnePass.request(control, ring).withData(data);
-        return OnePass.run(b, request, g -> {
+        return OnePass.run(vyre, request, g -> {
             for (int s = 0; s < 8; s++) {
                 done(g, s);
             }
@@ -96,9 +96,9 @@ final class DataCases {
         });
     }
 
-    private static List<Snapshot> crcSession(Backend b) {
+    private static List<Snapshot> crcSession(Vyre vyre) {
         SessionOptions options = SessionOptions.builder().slotCount(4).observableSlots(16).dataBufferBytes(8192).build();
-        try (PersistentSession s = b.openSession(options)) {
+        try (Session s = vyre.openSession(options)) {
             byte[] bytes = crcData(8192, 0x5EED);
             MemorySegment.copy(bytes, 0, s.dataBuffer(), java.lang.foreign.ValueLayout.JAVA_BYTE, 0, bytes.length);
             Golden g = Golden.from(Buffers.of(s));
@@ -119,7 +119,7 @@ final class DataCases {
         return 0xD0000000 | index;
     }
 
-    private static List<Snapshot> onePass(Backend b) {
+    private static List<Snapshot> onePass(Vyre vyre) {
         byte[] data = new byte[DATA_BYTES];
         for (int i = 0; i < 512; i++) {
             Wire.setWord(data, i, entry(i));
@@ -138,7 +138,7 @@ final class DataCases {
         Wire.publish(ring, 4, 0, Opcodes.DFA_STEP, 0xFFFFFFFF, 0xFF, 8); // far out of range
         Wire.publish(ring, 5, 0, Opcodes.DFA_STEP, 0, 7, 0xFFFFFFFF);   // destination out of range
         var request = OnePass.request(control, ring).withData(data);
-        return OnePass.run(b, request, g -> {
+        return OnePass.run(vyre, request, g -> {
             for (int s = 0; s < 6; s++) {
                 metric(done(g, s), Opcodes.DFA_STEP);
             }
@@ -146,9 +146,9 @@ final class DataCases {
         });
     }
 
-    private static List<Snapshot> session(Backend b) {
+    private static List<Snapshot> session(Vyre vyre) {
         SessionOptions options = SessionOptions.builder().slotCount(4).observableSlots(16).dataBufferBytes(4096).build();
-        try (PersistentSession s = b.openSession(options)) {
+        try (Session s = vyre.openSession(options)) {
             MemorySegment data = s.dataBuffer();
             for (int i = 0; i < 1024; i++) {
                 data.set(dev.vyre.protocol.Words.WORD_UNALIGNED, i * 4L, entry(i));

@@ -3,9 +3,9 @@ package dev.vyre.conformance;
 import static dev.vyre.conformance.OnePass.done;
 import static dev.vyre.conformance.OnePass.metric;
 
+import dev.vyre.api.Vyre;
 import dev.vyre.protocol.Opcodes;
 import dev.vyre.protocol.SlotStatus;
-import dev.vyre.spi.Backend;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -35,12 +35,12 @@ final class HostileCases {
         for (long seed : new long[] {0x5EED_0001L, 0x5EED_0002L, 0x5EED_0003L, 0x5EED_0004L}) {
             cases.add(ConformanceCase.onePass("hostile/random_" + Long.toHexString(seed),
                     "256 seeded random 64-byte slots over a 160-word control buffer: only counters may change",
-                    b -> random(b, seed)));
+                    vyre -> random(vyre, seed)));
         }
         return cases;
     }
 
-    private static List<Snapshot> crafted(Backend b) {
+    private static List<Snapshot> crafted(Vyre vyre) {
         byte[] control = Wire.control(false, 1, OBSERVABLE);
         for (int i = 0; i < OBSERVABLE; i++) {
             Wire.setWord(control, 160 + i, CANARY | i);
@@ -82,7 +82,7 @@ final class HostileCases {
         Wire.publish(ring, s++, 0, Opcodes.ATOMIC_ADD, 0xFFFFFFFF, 166);        // wrapping add
         int casSlot = s;
         Wire.publish(ring, s++, 0, Opcodes.COMPARE_SWAP, 0xFFFFFF60, 0, 1);     // result must not wrap to C[0]
-        return OnePass.run(b, OnePass.request(control, ring), g -> {
+        return OnePass.run(vyre, OnePass.request(control, ring), g -> {
             for (int slot = 0; slot < executed; slot++) {
                 done(g, slot);
             }
@@ -118,7 +118,7 @@ final class HostileCases {
      * range, so only DONE_COUNT, metrics and the epoch may change (and the statuses of the slots
      * that run), whatever order they run in. The expectation is computed from the slots.
      */
-    private static List<Snapshot> random(Backend b, long seed) {
+    private static List<Snapshot> random(Vyre vyre, long seed) {
         SplittableRandom rnd = new SplittableRandom(seed);
         byte[] control = Wire.control(false, 2, 0);
         int slots = 256;
@@ -146,7 +146,7 @@ final class HostileCases {
             }
             Wire.raw(ring, s, w);
         }
-        return OnePass.run(b, OnePass.request(control, ring), g -> {
+        return OnePass.run(vyre, OnePass.request(control, ring), g -> {
             for (int s = 0; s < slots; s++) {
                 int[] w = Wire.slot(ring, s);
                 long t = 3 + Integer.toUnsignedLong(w[2]);

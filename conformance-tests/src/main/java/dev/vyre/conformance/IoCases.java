@@ -1,11 +1,11 @@
 package dev.vyre.conformance;
 
+import dev.vyre.api.Session;
+import dev.vyre.api.SessionOptions;
+import dev.vyre.api.Vyre;
 import dev.vyre.protocol.IoQueueLayout;
+import dev.vyre.protocol.IoRequest;
 import dev.vyre.protocol.SlotStatus;
-import dev.vyre.spi.Backend;
-import dev.vyre.spi.IoRequestView;
-import dev.vyre.spi.PersistentSession;
-import dev.vyre.spi.SessionOptions;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
@@ -26,28 +26,28 @@ final class IoCases {
         return List.of(
                 ConformanceCase.onePass("io/load_miss_unserved",
                         "one pass, nobody serves IO: after the bounded wait the ring slot is FAULT, the IO slot EMPTY",
-                        b -> onePass(b, 0)),
+                        vyre -> onePass(vyre, 0)),
                 ConformanceCase.onePass("io/load_miss_skips_busy_io_slots",
                         "IO slots 0..2 are busy: the request goes to slot 3, the first EMPTY one",
-                        b -> onePass(b, 3)),
+                        vyre -> onePass(vyre, 3)),
                 ConformanceCase.onePass("io/load_miss_queue_full",
                         "every IO slot is busy: no reservation, the ring slot FAULTs, the queue is untouched",
-                        b -> onePass(b, IoQueueLayout.IO_SLOT_COUNT)),
+                        vyre -> onePass(vyre, IoQueueLayout.IO_SLOT_COUNT)),
                 ConformanceCase.persistent("io/load_miss_served_ok",
                         "a host thread claims the request and completes it OK: the ring slot is DONE",
-                        b -> served(b, Completion.OK)),
+                        vyre -> served(vyre, Completion.OK)),
                 ConformanceCase.persistent("io/load_miss_served_error",
                         "a host thread completes the request with ERROR: the ring slot is FAULT",
-                        b -> served(b, Completion.ERROR)),
+                        vyre -> served(vyre, Completion.ERROR)),
                 ConformanceCase.persistent("io/load_miss_timeout",
                         "nobody serves the request within the session's IO wait bound: the ring slot is FAULT",
-                        b -> served(b, Completion.NONE)));
+                        vyre -> served(vyre, Completion.NONE)));
     }
 
     private enum Completion { OK, ERROR, NONE }
 
     /** One LOAD_MISS in slot 1 of a 4-slot ring, with {@code busy} IO slots in use beforehand. */
-    private static List<Snapshot> onePass(Backend b, int busy) {
+    private static List<Snapshot> onePass(Vyre vyre, int busy) {
         byte[] ring = Wire.ring(4);
         Wire.raw(ring, 1, Wire.loadMiss(RESOURCE, true));
         var request = OnePass.request(Wire.control(false, 1, 0), ring);
@@ -56,7 +56,7 @@ final class IoCases {
             Wire.setWord(request.ioQueue(), q * 8L + IoQueueLayout.STATUS_WORD, busyStatuses[q % busyStatuses.length]);
             Wire.setWord(request.ioQueue(), q * 8L + IoQueueLayout.TAG_WORD, 0x7A60 + q);
         }
-        return OnePass.run(b, request, g -> {
+        return OnePass.run(vyre, request, g -> {
             g.status(1, SlotStatus.FAULT);
             if (busy < IoQueueLayout.IO_SLOT_COUNT) {
                 request(g, busy);
@@ -71,10 +71,10 @@ final class IoCases {
                 .io(base + 4, 0).io(base + 5, 0).io(base + 6, SlotStatus.EMPTY).io(base + 7, RESOURCE);
     }
 
-    private static List<Snapshot> served(Backend b, Completion completion) throws Exception {
+    private static List<Snapshot> served(Vyre vyre, Completion completion) throws Exception {
         Duration bound = completion == Completion.NONE ? Duration.ofMillis(50) : Duration.ofSeconds(10);
         SessionOptions options = SessionOptions.builder().slotCount(4).observableSlots(0).ioWaitTimeout(bound).build();
-        try (PersistentSession s = b.openSession(options)) {
+        try (Session s = vyre.openSession(options)) {
             Golden g = Golden.from(Buffers.of(s));
             AtomicReference<Object> seen = new AtomicReference<>();
             Thread host = null;
@@ -82,11 +82,11 @@ final class IoCases {
                 host = Thread.ofPlatform().name("vyre-conformance-io").start(() -> {
                     long deadline = System.nanoTime() + Sessions.WAIT.toNanos();
                     while (System.nanoTime() < deadline) {
-                        List<IoRequestView> requests = s.claimIoRequests();
+                        List<IoRequest> requests = s.claimIoRequests();
                         if (!requests.isEmpty()) {
                             seen.set(requests);
-                            for (IoRequestView r : requests) {
-                                s.completeIoRequest(r.slot(), completion == Completion.OK);
+                            for (IoRequest r : requests) {
+                                s.completeIoRequest(r.slotIdx(), completion == Completion.OK);
                             }
                             return;
                         }
@@ -100,7 +100,7 @@ final class IoCases {
             if (host != null) {
                 host.join();
                 Object requests = seen.get();
-                List<IoRequestView> want = List.of(new IoRequestView(0, IoQueueLayout.OP_READ, RESOURCE, RESOURCE, 0, 0,
+                List<IoRequest> want = List.of(new IoRequest(0, IoQueueLayout.OP_READ, RESOURCE, RESOURCE, 0, 0,
                         RESOURCE));
                 if (!want.equals(requests)) {
                     throw new ConformanceFailure("the host claimed " + requests + ", expected " + want);

@@ -3,10 +3,10 @@ package dev.vyre.conformance;
 import static dev.vyre.conformance.OnePass.done;
 import static dev.vyre.conformance.OnePass.metric;
 
+import dev.vyre.api.Vyre;
 import dev.vyre.protocol.IoQueueLayout;
 import dev.vyre.protocol.Opcodes;
 import dev.vyre.protocol.SlotStatus;
-import dev.vyre.spi.Backend;
 import java.util.List;
 
 /** Every opcode in one ring, and one pass over a ring with every slot pre-filled. */
@@ -25,7 +25,7 @@ final class MixedCases {
                         MixedCases::prefilled));
     }
 
-    private static List<Snapshot> allOpcodes(Backend b) {
+    private static List<Snapshot> allOpcodes(Vyre vyre) {
         byte[] ring = Wire.ring(16);
         Wire.publish(ring, 0, 0, Opcodes.NOP);
         Wire.publish(ring, 1, 0, Opcodes.STORE_U32, 0x1111, 161);
@@ -45,7 +45,7 @@ final class MixedCases {
         Wire.raw(ring, 15, Wire.loadMiss(7, false));
         byte[] control = Wire.control(false, 2, 64);
         Wire.setWord(control, 170, 0xC0DE);
-        return OnePass.run(b, OnePass.request(control, ring), g -> {
+        return OnePass.run(vyre, OnePass.request(control, ring), g -> {
             for (int s = 0; s <= 13; s++) {
                 done(g, s);
             }
@@ -65,7 +65,7 @@ final class MixedCases {
         });
     }
 
-    private static List<Snapshot> prefilled(Backend b) {
+    private static List<Snapshot> prefilled(Vyre vyre) {
         int slots = 4096;
         byte[] ring = Wire.ring(slots);
         for (int s = 0; s < slots; s++) {
@@ -75,7 +75,7 @@ final class MixedCases {
                 default -> Wire.publish(ring, s, 0, Opcodes.ATOMIC_ADD, 1, 160 + slots);
             }
         }
-        return OnePass.run(b, OnePass.request(Wire.control(false, 1, slots + 1), ring), g -> {
+        return OnePass.run(vyre, OnePass.request(Wire.control(false, 1, slots + 1), ring), g -> {
             int shared = 0;
             for (int s = 0; s < slots; s++) {
                 done(g, s);

@@ -1,8 +1,8 @@
 package dev.vyre.conformance;
 
-import dev.vyre.spi.Backend;
-import dev.vyre.spi.CustomOpcodes;
-import dev.vyre.spi.DispatchRequest;
+import dev.vyre.api.DispatchRequest;
+import dev.vyre.api.Vyre;
+import dev.vyre.protocol.CustomOpcodes;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
@@ -26,10 +26,10 @@ final class OnePass {
      * Dispatches {@code request} once, checks every buffer against the input with the changes
      * {@code effects} lists, and returns the buffers for the oracle comparison.
      */
-    static List<Snapshot> run(Backend backend, DispatchRequest request, Consumer<Golden> effects) {
+    static List<Snapshot> run(Vyre vyre, DispatchRequest request, Consumer<Golden> effects) {
         Golden golden = Golden.from(Buffers.of(request));
         effects.accept(golden);
-        Buffers after = Buffers.of(backend.dispatch(request));
+        Buffers after = Buffers.of(vyre.dispatch(request));
         golden.verify("dispatch", after);
         return List.of(Snapshot.exact("dispatch", after));
     }

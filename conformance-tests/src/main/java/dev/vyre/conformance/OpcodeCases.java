@@ -62,56 +62,56 @@ final class OpcodeCases {
         // Appendix A: encode_control(false, 1, 0) (640 bytes), 4-slot ring, tenant 0.
         cases.add(ConformanceCase.onePass("opcode/a1_store_add_nop",
                 "A1 (order-free form): STORE_U32, ATOMIC_ADD and NOP on distinct words; slot 3 stays EMPTY",
-                b -> {
+                vyre -> {
                     byte[] control = Wire.control(false, 1, 0);
                     byte[] ring = Wire.ring(4);
                     Wire.publish(ring, 0, 0, Opcodes.STORE_U32, 42, 150);
                     Wire.publish(ring, 1, 0, Opcodes.ATOMIC_ADD, 5, 151);
                     Wire.publish(ring, 2, 0, Opcodes.NOP);
-                    return OnePass.run(b, OnePass.request(control, ring), g -> {
+                    return OnePass.run(vyre, OnePass.request(control, ring), g -> {
                         done(done(done(g, 0), 1), 2);
                         metric(metric(metric(g, 0), 1), 2).control(150, 42).control(151, 5);
                     });
                 }));
         cases.add(ConformanceCase.onePass("opcode/a1_commutative_adds",
                 "A1 (commutative form): two ATOMIC_ADDs on one word sum to 47 in any order",
-                b -> {
+                vyre -> {
                     byte[] control = Wire.control(false, 1, 0);
                     byte[] ring = Wire.ring(4);
                     Wire.publish(ring, 0, 0, Opcodes.ATOMIC_ADD, 42, 150);
                     Wire.publish(ring, 1, 0, Opcodes.ATOMIC_ADD, 5, 150);
-                    return OnePass.run(b, OnePass.request(control, ring),
+                    return OnePass.run(vyre, OnePass.request(control, ring),
                             g -> metric(metric(done(done(g, 0), 1), 2), 2).control(150, 47));
                 }));
         cases.add(ConformanceCase.onePass("opcode/a2_unauthorised_tenant",
                 "A2: a slot of tenant 1 with tenant_count 1 stays PUBLISHED, nothing counted",
-                b -> {
+                vyre -> {
                     byte[] control = Wire.control(false, 1, 0);
                     byte[] ring = Wire.ring(4);
                     Wire.publish(ring, 0, 1, Opcodes.STORE_U32, 42, 150);
-                    return OnePass.run(b, OnePass.request(control, ring), g -> { });
+                    return OnePass.run(vyre, OnePass.request(control, ring), g -> { });
                 }));
         cases.add(ConformanceCase.onePass("opcode/a3_printf", "A3: PRINTF [7,8,9] in slot 2 writes 7,8,9,32",
-                b -> {
+                vyre -> {
                     byte[] ring = Wire.ring(4);
                     Wire.publish(ring, 2, 0, Opcodes.PRINTF, 7, 8, 9);
-                    return OnePass.run(b, OnePass.request(Wire.control(false, 1, 0), ring),
+                    return OnePass.run(vyre, OnePass.request(Wire.control(false, 1, 0), ring),
                             g -> done(g, 2).debug(0, 4).debug(1, 7).debug(2, 8).debug(3, 9).debug(4, 32));
                 }));
         cases.add(ConformanceCase.onePass("opcode/a4_batch_fence_no_observable",
                 "A4: BATCH_FENCE with a 160-word control buffer bumps the epoch; word 160 does not exist",
-                b -> {
+                vyre -> {
                     byte[] ring = Wire.ring(4);
                     Wire.publish(ring, 0, 0, Opcodes.BATCH_FENCE, 3, 0xABCD);
-                    return OnePass.run(b, OnePass.request(Wire.control(false, 1, 0), ring),
+                    return OnePass.run(vyre, OnePass.request(Wire.control(false, 1, 0), ring),
                             g -> metric(done(g, 0), 7).control(128, 1));
                 }));
         cases.add(ConformanceCase.onePass("opcode/a6_store_out_of_bounds",
                 "A6: STORE_U32 [1, 0xFFFFFFF0] changes nothing but its metric and DONE",
-                b -> {
+                vyre -> {
                     byte[] ring = Wire.ring(4);
                     Wire.publish(ring, 0, 0, Opcodes.STORE_U32, 1, 0xFFFFFFF0);
-                    return OnePass.run(b, OnePass.request(Wire.control(false, 1, 0), ring), g -> metric(done(g, 0), 1));
+                    return OnePass.run(vyre, OnePass.request(Wire.control(false, 1, 0), ring), g -> metric(done(g, 0), 1));
                 }));
         return cases;
     }
@@ -130,14 +130,14 @@ final class OpcodeCases {
     /** Like {@link #w} with control words preset by the host ({@code presets} = word, value pairs). */
     private static ConformanceCase preset(String name, String description, int[] presets, int slot, int opcode,
                                           int[] args, Consumer<Golden> effects) {
-        return ConformanceCase.onePass("opcode/" + name, description, b -> {
+        return ConformanceCase.onePass("opcode/" + name, description, vyre -> {
             byte[] control = Wire.control(false, 1, 160);
             for (int i = 0; i < presets.length; i += 2) {
                 Wire.setWord(control, presets[i], presets[i + 1]);
             }
             byte[] ring = Wire.ring(4);
             Wire.raw(ring, slot, Wire.slotWords(SlotStatus.PUBLISHED, opcode, 0, args));
-            return OnePass.run(b, OnePass.request(control, ring), effects);
+            return OnePass.run(vyre, OnePass.request(control, ring), effects);
         });
     }
 }

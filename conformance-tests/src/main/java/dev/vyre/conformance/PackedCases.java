@@ -104,10 +104,10 @@ final class PackedCases {
     }
 
     private static ConformanceCase slot(String name, String description, int[] payload, Consumer<Golden> effects) {
-        return ConformanceCase.onePass("packed/" + name, description, b -> {
+        return ConformanceCase.onePass("packed/" + name, description, vyre -> {
             byte[] ring = Wire.ring(1);
             Wire.raw(ring, 0, Wire.slotWords(SlotStatus.PUBLISHED, Opcodes.PACKED_SLOT, TENANT, payload));
-            return OnePass.run(b, OnePass.request(Wire.control(false, 8, 32), ring), effects);
+            return OnePass.run(vyre, OnePass.request(Wire.control(false, 8, 32), ring), effects);
         });
     }
 }

@@ -1,10 +1,10 @@
 package dev.vyre.conformance;
 
+import dev.vyre.api.Session;
+import dev.vyre.api.SessionOptions;
+import dev.vyre.api.Vyre;
 import dev.vyre.protocol.Opcodes;
 import dev.vyre.protocol.SlotStatus;
-import dev.vyre.spi.Backend;
-import dev.vyre.spi.PersistentSession;
-import dev.vyre.spi.SessionOptions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
@@ -27,28 +27,28 @@ final class PersistentCases {
         List<ConformanceCase> cases = new ArrayList<>();
         cases.add(ConformanceCase.persistent("persistent/shutdown_opcode",
                 "a SHUTDOWN slot stops the interpreter; a slot published afterwards stays PUBLISHED",
-                b -> shutdown(b, Way.OPCODE)));
+                vyre -> shutdown(vyre, Way.OPCODE)));
         cases.add(ConformanceCase.persistent("persistent/shutdown_control_word",
                 "the host writing control word 0 stops the interpreter; later slots stay PUBLISHED",
-                b -> shutdown(b, Way.CONTROL_WORD)));
+                vyre -> shutdown(vyre, Way.CONTROL_WORD)));
         cases.add(ConformanceCase.persistent("persistent/shutdown_store_u32",
                 "a STORE_U32 [1, 0] slot stops the interpreter; later slots stay PUBLISHED",
-                b -> shutdown(b, Way.STORE)));
+                vyre -> shutdown(vyre, Way.STORE)));
         cases.add(ConformanceCase.persistent("persistent/million_slots_two_publishers",
                 RING * WAVES + " ATOMIC_ADD slots in " + WAVES + " waves over a recycled " + RING
                         + "-slot ring from 2 threads: every slot runs exactly once",
-                b -> waves(b, RING, WAVES, 2)).goldenOnly().withTimeout(java.time.Duration.ofSeconds(120)));
+                vyre -> waves(vyre, RING, WAVES, 2)).goldenOnly().withTimeout(java.time.Duration.ofSeconds(120)));
         cases.add(ConformanceCase.persistent("persistent/four_publishers_mixed",
                 "4 publisher threads on disjoint ranges of a 256-slot ring, STORE_U32 and ATOMIC_ADD, 50 waves",
-                b -> mixedPublishers(b)));
+                vyre -> mixedPublishers(vyre)));
         return cases;
     }
 
     private enum Way { OPCODE, CONTROL_WORD, STORE }
 
-    private static List<Snapshot> shutdown(Backend b, Way way) {
+    private static List<Snapshot> shutdown(Vyre vyre, Way way) {
         SessionOptions options = SessionOptions.builder().slotCount(8).observableSlots(16).build();
-        try (PersistentSession s = b.openSession(options)) {
+        try (Session s = vyre.openSession(options)) {
             Golden g = Golden.from(Buffers.of(s));
             s.publish(0, 0, Opcodes.STORE_U32, 0x5A, 160, 0);
             Sessions.await(s, 0, SlotStatus.DONE);
@@ -81,9 +81,9 @@ final class PersistentCases {
      * wave: slot {@code s} in wave {@code w} adds {@code w + 1} to observable word {@code s},
      * after its previous run is DONE. Every observable word must end at {@code waves(waves+1)/2}.
      */
-    static List<Snapshot> waves(Backend b, int ring, int waves, int threads) throws Exception {
+    static List<Snapshot> waves(Vyre vyre, int ring, int waves, int threads) throws Exception {
         SessionOptions options = SessionOptions.builder().slotCount(ring).observableSlots(ring).build();
-        try (PersistentSession s = b.openSession(options)) {
+        try (Session s = vyre.openSession(options)) {
             Golden g = Golden.from(Buffers.of(s));
             AtomicReference<Throwable> error = new AtomicReference<>();
             List<Thread> publishers = new ArrayList<>();
@@ -131,12 +131,12 @@ final class PersistentCases {
         }
     }
 
-    private static List<Snapshot> mixedPublishers(Backend b) throws Exception {
+    private static List<Snapshot> mixedPublishers(Vyre vyre) throws Exception {
         int ring = 256;
         int waves = 50;
         int threads = 4;
         SessionOptions options = SessionOptions.builder().slotCount(ring).observableSlots(2 * ring).build();
-        try (PersistentSession s = b.openSession(options)) {
+        try (Session s = vyre.openSession(options)) {
             Golden g = Golden.from(Buffers.of(s));
             AtomicReference<Throwable> error = new AtomicReference<>();
             List<Thread> publishers = new ArrayList<>();

@@ -2,11 +2,11 @@ package dev.vyre.conformance;
 
 import static dev.vyre.conformance.OnePass.done;
 
+import dev.vyre.api.Session;
+import dev.vyre.api.SessionOptions;
+import dev.vyre.api.Vyre;
 import dev.vyre.protocol.Opcodes;
 import dev.vyre.protocol.SlotStatus;
-import dev.vyre.spi.Backend;
-import dev.vyre.spi.PersistentSession;
-import dev.vyre.spi.SessionOptions;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
@@ -30,7 +30,7 @@ final class PrintfCases {
                         PrintfCases::sequential));
     }
 
-    private static List<Snapshot> parallel(Backend b) {
+    private static List<Snapshot> parallel(Vyre vyre) {
         byte[] ring = Wire.ring(COUNT);
         for (int s = 0; s < COUNT; s++) {
             Wire.publish(ring, s, 0, Opcodes.PRINTF, 0x70, s, ~s);
@@ -40,7 +40,7 @@ final class PrintfCases {
         for (int s = 0; s < COUNT; s++) {
             done(g, s);
         }
-        Buffers after = Buffers.of(b.dispatch(request));
+        Buffers after = Buffers.of(vyre.dispatch(request));
         g.verify("dispatch", after, EnumSet.complementOf(EnumSet.of(BufferKind.DEBUG_LOG)));
         byte[] log = after.debugLog();
         if (Wire.word(log, 0) != 4 * COUNT) {
@@ -62,9 +62,9 @@ final class PrintfCases {
         return List.of(new Snapshot("dispatch", after, EnumSet.complementOf(EnumSet.of(BufferKind.DEBUG_LOG))));
     }
 
-    private static List<Snapshot> sequential(Backend b) {
+    private static List<Snapshot> sequential(Vyre vyre) {
         SessionOptions options = SessionOptions.builder().slotCount(8).observableSlots(0).build();
-        try (PersistentSession s = b.openSession(options)) {
+        try (Session s = vyre.openSession(options)) {
             Golden g = Golden.from(Buffers.of(s));
             for (int i = 0; i < COUNT; i++) {
                 int slot = i % 8;

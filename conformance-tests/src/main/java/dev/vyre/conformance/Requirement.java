@@ -1,22 +1,22 @@
 package dev.vyre.conformance;
 
-import dev.vyre.spi.Capabilities;
+import dev.vyre.api.Features;
 
-/** A capability a case needs; a backend without it reports the case as SKIPPED. */
+/** A feature a case needs; a backend without it reports the case as SKIPPED. */
 public enum Requirement {
-    /** {@link Capabilities#persistent()}. */
+    /** {@link Features#persistent()}: persistent sessions. */
     PERSISTENT,
-    /** {@link Capabilities#dataBuffer()}. */
+    /** {@link Features#dataBuffer()}: a data buffer (binding 4). */
     DATA_BUFFER,
-    /** {@link Capabilities#customOpcodes()}. */
+    /** Custom opcodes: at least one body dialect in {@link Features#dialects()}. */
     CUSTOM_OPCODES;
 
-    /** @return true when {@code capabilities} provide this requirement */
-    public boolean metBy(Capabilities capabilities) {
+    /** @return true when {@code features} provide this requirement */
+    public boolean metBy(Features features) {
         return switch (this) {
-            case PERSISTENT -> capabilities.persistent();
-            case DATA_BUFFER -> capabilities.dataBuffer();
-            case CUSTOM_OPCODES -> capabilities.customOpcodes();
+            case PERSISTENT -> features.persistent();
+            case DATA_BUFFER -> features.dataBuffer();
+            case CUSTOM_OPCODES -> !features.dialects().isEmpty();
         };
     }
 }

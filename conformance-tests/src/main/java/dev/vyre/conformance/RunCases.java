@@ -1,20 +1,20 @@
 package dev.vyre.conformance;
 
+import dev.vyre.api.Session;
+import dev.vyre.api.SessionOptions;
+import dev.vyre.api.Vyre;
 import dev.vyre.protocol.Opcodes;
-import dev.vyre.protocol.QueueFullException;
 import dev.vyre.protocol.SlotLayout;
 import dev.vyre.protocol.SlotStatus;
+import dev.vyre.protocol.VyreArgumentException;
 import dev.vyre.protocol.Words;
-import dev.vyre.spi.Backend;
-import dev.vyre.spi.PersistentSession;
-import dev.vyre.spi.SessionOptions;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import java.util.List;
 
 /**
- * {@code PersistentSession.publishSlots}: runs of whole slot images land in the ring verbatim (every
+ * {@code Session.publishSlots}: runs of whole slot images land in the ring verbatim (every
  * word, not only the three-argument form), each runs exactly once, a run stops at the first busy slot
  * and returns how far it got, and a malformed image is refused before anything is written.
  */
@@ -54,9 +54,9 @@ final class RunCases {
         MemorySegment.copy(words, 0, images, Words.WORD_UNALIGNED, (long) index * SlotLayout.SLOT_BYTES, SlotLayout.SLOT_WORDS);
     }
 
-    private static List<Snapshot> waves(Backend b) {
+    private static List<Snapshot> waves(Vyre vyre) {
         SessionOptions options = SessionOptions.builder().slotCount(RING).observableSlots(RING).build();
-        try (PersistentSession s = b.openSession(options); Arena arena = Arena.ofConfined()) {
+        try (Session s = vyre.openSession(options); Arena arena = Arena.ofConfined()) {
             Golden g = Golden.from(Buffers.of(s));
             MemorySegment images = arena.allocate((long) RUN * SlotLayout.SLOT_BYTES, 64);
             for (int w = 0; w < WAVES; w++) {
@@ -100,9 +100,9 @@ final class RunCases {
         }
     }
 
-    private static List<Snapshot> stopsAtBusy(Backend b) {
+    private static List<Snapshot> stopsAtBusy(Vyre vyre) {
         SessionOptions options = SessionOptions.builder().slotCount(16).observableSlots(16).build();
-        try (PersistentSession s = b.openSession(options); Arena arena = Arena.ofConfined()) {
+        try (Session s = vyre.openSession(options); Arena arena = Arena.ofConfined()) {
             Golden g = Golden.from(Buffers.of(s));
             int[] claimed = Wire.slotWords(SlotStatus.CLAIMED, Opcodes.STORE_U32, 0, 0xBAD, 170, 0);
             s.writeRawSlot(5, claimed);
@@ -135,7 +135,7 @@ final class RunCases {
                     s.publishSlots(0, images, 2);
                     throw new ConformanceFailure("publishSlots accepted an image with status "
                             + bad[SlotLayout.STATUS_WORD] + " and opcode 0x" + Integer.toHexString(bad[1]));
-                } catch (QueueFullException expected) {
+                } catch (VyreArgumentException expected) {
                     if (!expected.getMessage().contains("Fix: ")) {
                         throw new ConformanceFailure("the refusal has no Fix: " + expected.getMessage());
                     }
@@ -148,7 +148,7 @@ final class RunCases {
             try {
                 s.publishSlots(10, images, 7);
                 throw new ConformanceFailure("publishSlots accepted a run past the ring's end (10 + 7 > 16)");
-            } catch (QueueFullException expected) {
+            } catch (VyreArgumentException expected) {
                 // nothing written, checked with the final snapshot
             }
             Buffers after = Sessions.stop(s);

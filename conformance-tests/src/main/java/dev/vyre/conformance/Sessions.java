@@ -1,7 +1,7 @@
 package dev.vyre.conformance;
 
+import dev.vyre.api.Session;
 import dev.vyre.protocol.SlotStatus;
-import dev.vyre.spi.PersistentSession;
 import java.time.Duration;
 
 /** Helpers for persistent cases. */
@@ -14,7 +14,7 @@ final class Sessions {
     }
 
     /** Waits for {@code slot} to reach {@code status}, failing the case otherwise. */
-    static void await(PersistentSession session, int slot, int status) {
+    static void await(Session session, int slot, int status) {
         if (session.slotStatus(slot) != status && !session.awaitSlotStatus(slot, status, WAIT)) {
             throw new ConformanceFailure("slot " + slot + " did not reach " + SlotStatus.name(status) + " within "
                     + WAIT.toSeconds() + " s; it is " + SlotStatus.name(session.slotStatus(slot)));
@@ -22,7 +22,7 @@ final class Sessions {
     }
 
     /** Waits for the interpreter to stop after SHUTDOWN, failing the case otherwise. */
-    static void awaitStopped(PersistentSession session, String how) {
+    static void awaitStopped(Session session, String how) {
         if (!session.awaitTermination(WAIT)) {
             throw new ConformanceFailure("the interpreter did not stop within " + WAIT.toSeconds()
                     + " s after SHUTDOWN " + how);
@@ -30,7 +30,7 @@ final class Sessions {
     }
 
     /** Requests SHUTDOWN, waits for the interpreter to stop, and returns its buffers. */
-    static Buffers stop(PersistentSession session) {
+    static Buffers stop(Session session) {
         session.requestShutdown();
         awaitStopped(session, "by requestShutdown()");
         return Buffers.of(session);

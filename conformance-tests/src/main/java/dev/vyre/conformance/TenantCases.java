@@ -3,11 +3,11 @@ package dev.vyre.conformance;
 import static dev.vyre.conformance.OnePass.done;
 import static dev.vyre.conformance.OnePass.metric;
 
+import dev.vyre.api.Session;
+import dev.vyre.api.SessionOptions;
+import dev.vyre.api.Vyre;
 import dev.vyre.protocol.Opcodes;
 import dev.vyre.protocol.SlotStatus;
-import dev.vyre.spi.Backend;
-import dev.vyre.spi.PersistentSession;
-import dev.vyre.spi.SessionOptions;
 import java.util.List;
 
 /**
@@ -35,21 +35,21 @@ final class TenantCases {
                         TenantCases::storeMovesBase));
     }
 
-    private static List<Snapshot> maskTable(Backend b) {
+    private static List<Snapshot> maskTable(Vyre vyre) {
         byte[] control = Wire.control(false, 3, 16);
         byte[] ring = Wire.ring(8);
         int[] tenants = {0, 2, 3, 28, 29, 1000, 0xFFFFFFFF, 1};
         for (int s = 0; s < tenants.length; s++) {
             Wire.publish(ring, s, tenants[s], Opcodes.STORE_U32, 0x100 + s, 160 + s);
         }
-        return OnePass.run(b, OnePass.request(control, ring), g -> {
+        return OnePass.run(vyre, OnePass.request(control, ring), g -> {
             for (int s : new int[] {0, 1, 7}) {
                 metric(done(g, s), 1).control(160 + s, 0x100 + s);
             }
         });
     }
 
-    private static List<Snapshot> movedBase(Backend b) {
+    private static List<Snapshot> movedBase(Vyre vyre) {
         byte[] control = Wire.control(false, 29, 16);
         Wire.setWord(control, 2, 10);
         Wire.setWord(control, 12, 0); // tenant 2 (word 12) loses its mask
@@ -58,14 +58,14 @@ final class TenantCases {
         for (int s = 0; s < tenants.length; s++) {
             Wire.publish(ring, s, tenants[s], Opcodes.STORE_U32, 0x200 + s, 160 + s);
         }
-        return OnePass.run(b, OnePass.request(control, ring), g -> {
+        return OnePass.run(vyre, OnePass.request(control, ring), g -> {
             for (int s : new int[] {0, 1}) {
                 metric(done(g, s), 1).control(160 + s, 0x200 + s);
             }
         });
     }
 
-    private static List<Snapshot> baseNoWrap(Backend b) {
+    private static List<Snapshot> baseNoWrap(Vyre vyre) {
         byte[] control = Wire.control(false, 29, 16);
         Wire.setWord(control, 2, 0xFFFFFFFF);
         byte[] ring = Wire.ring(4);
@@ -73,12 +73,12 @@ final class TenantCases {
         for (int s = 0; s < tenants.length; s++) {
             Wire.publish(ring, s, tenants[s], Opcodes.STORE_U32, 0x300 + s, 160 + s);
         }
-        return OnePass.run(b, OnePass.request(control, ring), g -> { });
+        return OnePass.run(vyre, OnePass.request(control, ring), g -> { });
     }
 
-    private static List<Snapshot> storeMovesBase(Backend b) {
+    private static List<Snapshot> storeMovesBase(Vyre vyre) {
         SessionOptions options = SessionOptions.builder().slotCount(8).tenantCount(1).observableSlots(16).build();
-        try (PersistentSession s = b.openSession(options)) {
+        try (Session s = vyre.openSession(options)) {
             Golden g = Golden.from(Buffers.of(s));
             s.publish(0, 0, Opcodes.STORE_U32, 0, 2, 0); // C[2] = 0: tenant t now reads C[t]
             Sessions.await(s, 0, SlotStatus.DONE);

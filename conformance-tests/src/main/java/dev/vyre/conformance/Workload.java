@@ -1,6 +1,6 @@
 package dev.vyre.conformance;
 
-import dev.vyre.spi.Backend;
+import dev.vyre.api.Vyre;
 import java.util.List;
 
 /**
@@ -17,5 +17,5 @@ public interface Workload {
      * @throws CaseSkipped        when the backend cannot run this workload
      * @throws Exception          anything else: reported as a failure
      */
-    List<Snapshot> run(Backend backend) throws Exception;
+    List<Snapshot> run(Vyre vyre) throws Exception;
 }

@@ -4,11 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vyre.api.Vyre;
+import dev.vyre.protocol.ControlLayout;
 import dev.vyre.spi.Backend;
 import dev.vyre.spi.BackendProvider;
 import dev.vyre.spi.Capabilities;
-import dev.vyre.spi.DispatchRequest;
-import dev.vyre.spi.DispatchResult;
+import dev.vyre.spi.PassRequest;
+import dev.vyre.spi.PassResult;
 import dev.vyre.spi.Probe;
 import java.time.Duration;
 import java.util.List;
@@ -17,10 +19,13 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The suite can fail: faulty backends (wrapping the reference backend) are caught and located. */
+/**
+ * The suite can fail: faulty backends (the reference backend behind an SPI wrapper whose dispatch or
+ * session driver misbehaves), opened through the runtime like any backend, are caught and located.
+ */
 class RunnerDetectsFaultsTest {
 
-    private static Backend reference;
+    private static Vyre reference;
 
     @BeforeAll
     static void open() {
@@ -37,14 +42,30 @@ class RunnerDetectsFaultsTest {
         return ConformanceSuite.standard().cases().stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow();
     }
 
+    /** Runs {@code c} on the reference backend wrapped with {@code wrap}, against the reference oracle. */
+    private static CaseResult run(UnaryOperator<Backend> wrap, ConformanceCase c) {
+        try (Vyre faulty = DelegatingBackend.open("faulty", wrap)) {
+            return new ConformanceRunner(reference).runCase(faulty, c);
+        }
+    }
+
+    /** @return a wrapper whose dispatch rewrites what the reference backend returned */
+    private static UnaryOperator<Backend> dispatchFault(UnaryOperator<PassResult> fault) {
+        return backend -> new DelegatingBackend(backend) {
+            @Override
+            public PassResult dispatch(PassRequest request) {
+                return fault.apply(inner.dispatch(request));
+            }
+        };
+    }
+
     @Test
     void aStrayWriteOutsideTheExpectedWordsFailsWithItsLocation() {
-        Backend faulty = new Wrapped(reference, r -> {
+        CaseResult result = run(dispatchFault(r -> {
             byte[] c = r.control().clone();
             Wire.setWord(c, 159, 1); // a store that wrapped to a low word
-            return new DispatchResult(c, r.ring(), r.debugLog(), r.ioQueue(), r.data());
-        });
-        CaseResult result = new ConformanceRunner(reference).runCase(faulty, named("hostile/crafted"));
+            return new PassResult(c, r.ring(), r.debugLog(), r.ioQueue(), r.data());
+        }), named("hostile/crafted"));
         assertEquals(CaseStatus.FAILED, result.status(), result.detail());
         assertEquals(BufferKind.CONTROL, result.mismatch().buffer());
         assertEquals(159, result.mismatch().word());
@@ -55,12 +76,11 @@ class RunnerDetectsFaultsTest {
 
     @Test
     void aDroppedPrintfRecordFails() {
-        Backend faulty = new Wrapped(reference, r -> {
+        CaseResult result = run(dispatchFault(r -> {
             byte[] d = r.debugLog().clone();
             Wire.setWord(d, 4, 0);
-            return new DispatchResult(r.control(), r.ring(), d, r.ioQueue(), r.data());
-        });
-        CaseResult result = new ConformanceRunner(reference).runCase(faulty, named("opcode/printf"));
+            return new PassResult(r.control(), r.ring(), d, r.ioQueue(), r.data());
+        }), named("opcode/printf"));
         assertEquals(CaseStatus.FAILED, result.status());
         assertEquals(BufferKind.DEBUG_LOG, result.mismatch().buffer());
         assertEquals(4, result.mismatch().word());
@@ -68,16 +88,15 @@ class RunnerDetectsFaultsTest {
 
     @Test
     void aHungBackendFailsTheCaseInsteadOfTheRun() {
-        Backend hung = new Wrapped(reference, r -> {
+        ConformanceCase c = named("opcode/nop").withTimeout(Duration.ofMillis(300));
+        CaseResult result = run(dispatchFault(r -> {
             try {
                 Thread.sleep(Long.MAX_VALUE);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
             return r;
-        });
-        ConformanceCase c = named("opcode/nop").withTimeout(Duration.ofMillis(300));
-        CaseResult result = new ConformanceRunner(reference).runCase(hung, c);
+        }), c);
         assertEquals(CaseStatus.FAILED, result.status());
         assertTrue(result.detail().contains("did not finish"), result.detail());
     }
@@ -113,17 +132,30 @@ class RunnerDetectsFaultsTest {
 
     @Test
     void aMissingCapabilitySkipsTheCase() {
-        Backend noData = new Wrapped(reference, UnaryOperator.identity()) {
+        CaseResult result = run(backend -> new DelegatingBackend(backend) {
             @Override
             public Capabilities capabilities() {
-                Capabilities c = reference.capabilities();
-                return new Capabilities(c.maxSlots(), c.lanes(), c.memoryKinds(), false, 0, c.persistent(),
-                        c.customOpcodes());
+                Capabilities c = inner.capabilities();
+                return new Capabilities(c.maxSlots(), c.lanes(), c.placements(), false, 0, c.persistent(),
+                        c.dialects());
             }
-        };
-        CaseResult result = new ConformanceRunner(reference).runCase(noData, named("data/dfa_step"));
+        }, named("data/dfa_step"));
         assertEquals(CaseStatus.SKIPPED, result.status());
         assertTrue(result.detail().contains("DATA_BUFFER"));
+    }
+
+    @Test
+    void aSessionDriverWhoseDoneCountLagsFails() {
+        // readControl lies: DONE_COUNT one behind the interpreter's, so the last slot never counts
+        CaseResult result = run(backend -> DelegatingBackend.withDrivers(backend, d -> new DelegatingDriver(d) {
+            @Override
+            public int readControl(int word, boolean exact) {
+                int value = inner.readControl(word, exact);
+                return word == ControlLayout.DONE_COUNT ? value - 1 : value;
+            }
+        }), named("run/publish_slots_waves"));
+        assertEquals(CaseStatus.FAILED, result.status(), result.detail());
+        assertTrue(result.detail().contains("DONE_COUNT reached"), result.detail());
     }
 
     @Test
@@ -134,20 +166,5 @@ class RunnerDetectsFaultsTest {
         assertTrue(json.contains("\"backend\": \"reference\""), json);
         assertTrue(json.contains("\"passed\": 2"), json);
         assertTrue(json.contains("\"name\": \"packed/m08_five_ops\", \"status\": \"PASSED\""), json);
-    }
-
-    /** Delegates to a backend and rewrites what {@link #dispatch} returns. */
-    private static class Wrapped extends DelegatingBackend {
-        private final UnaryOperator<DispatchResult> fault;
-
-        Wrapped(Backend inner, UnaryOperator<DispatchResult> fault) {
-            super(inner, "faulty");
-            this.fault = fault;
-        }
-
-        @Override
-        public DispatchResult dispatch(DispatchRequest request) {
-            return fault.apply(inner.dispatch(request));
-        }
     }
 }

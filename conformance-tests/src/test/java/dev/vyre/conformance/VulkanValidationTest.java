@@ -3,10 +3,14 @@ package dev.vyre.conformance;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vyre.api.BackendInfo;
+import dev.vyre.api.Vyre;
 import dev.vyre.backend.vulkan.VulkanBackend;
 import dev.vyre.backend.vulkan.VulkanBackendProvider;
 import dev.vyre.protocol.BackendException;
 import dev.vyre.spi.Backend;
+import dev.vyre.spi.BackendProvider;
+import dev.vyre.spi.Probe;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Assumptions;
@@ -23,7 +27,8 @@ class VulkanValidationTest {
     @Test
     void onePassCasesRaiseNoValidationError() {
         VulkanBackendProvider provider = new VulkanBackendProvider();
-        Assumptions.assumeTrue(provider.probe().available(), () -> "no Vulkan device: " + provider.probe().reason());
+        BackendInfo info = Vyre.describe(provider);
+        Assumptions.assumeTrue(info.available(), () -> "no Vulkan device: " + info.reason());
         VulkanBackend backend;
         try {
             backend = provider.openWithValidation();
@@ -31,8 +36,15 @@ class VulkanValidationTest {
             Assumptions.abort("validation layer unavailable: " + e.getMessage());
             return;
         }
-        try (Backend oracle = ConformanceRunner.openOracle(); VulkanBackend b = backend) {
-            assertTrue(b.validationEnabled());
+        assertTrue(backend.validationEnabled());
+        Vyre vulkan;
+        try {
+            vulkan = Vyre.open(new Validating(provider, backend));
+        } catch (RuntimeException e) {
+            backend.close();
+            throw e;
+        }
+        try (Vyre oracle = ConformanceRunner.openOracle(); Vyre b = vulkan) {
             ConformanceRunner runner = new ConformanceRunner(oracle);
             List<String> failed = new ArrayList<>();
             int ran = 0;
@@ -48,7 +60,30 @@ class VulkanValidationTest {
             }
             assertTrue(ran > 50, "ran " + ran + " one-pass cases");
             assertEquals(List.of(), failed);
-            assertEquals(List.of(), b.validationErrors(), "VK_LAYER_KHRONOS_validation errors");
+            assertEquals(List.of(), backend.validationErrors(), "VK_LAYER_KHRONOS_validation errors");
+        }
+    }
+
+    /** The Vulkan provider, except that {@code open()} hands out the backend opened with validation. */
+    private record Validating(VulkanBackendProvider provider, VulkanBackend backend) implements BackendProvider {
+        @Override
+        public String name() {
+            return provider.name();
+        }
+
+        @Override
+        public int priority() {
+            return provider.priority();
+        }
+
+        @Override
+        public Probe probe() {
+            return provider.probe();
+        }
+
+        @Override
+        public Backend open() {
+            return backend;
         }
     }
 }
