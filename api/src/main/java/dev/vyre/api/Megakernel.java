@@ -24,6 +24,7 @@ import dev.vyre.protocol.RingPublisher;
 import dev.vyre.protocol.SlotOp;
 import dev.vyre.protocol.SlotTransition;
 import dev.vyre.protocol.WorkItem;
+import org.apiguardian.api.API;
 import dev.vyre.protocol.BufferValidation;
 import dev.vyre.protocol.IoOutcome;
 import dev.vyre.protocol.IoQueue;
@@ -37,6 +38,7 @@ import dev.vyre.protocol.RingTelemetry;
  * throw a {@link dev.vyre.protocol.PipelineException} whose message ends with {@code Fix: ...};
  * {@code ...Into} forms write into caller-owned storage and allocate nothing.
  */
+@API(status = API.Status.STABLE, since = "0.1")
 public final class Megakernel {
 
     private Megakernel() {

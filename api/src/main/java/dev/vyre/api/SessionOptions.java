@@ -74,6 +74,7 @@ public record SessionOptions(int slotCount, int tenantCount, int observableSlots
     }
 
     /** Mutable builder of {@link SessionOptions}. */
+    @API(status = API.Status.EXPERIMENTAL, since = "0.2")
     public static final class Builder {
         private int slotCount = 1024;
         private int tenantCount = 1;
