@@ -1,10 +1,11 @@
 /**
  * CUDA backend: the VIR0 megakernel as one persistent CUDA kernel, driven through JCuda's driver
- * API (needs only {@code libcuda.so.1}); custom opcodes are compiled at run time with NVRTC,
- * bound with the FFM API.
+ * API (needs only {@code libcuda.so.1}); custom opcodes ({@code cuda-c} bodies) are compiled at run
+ * time with NVRTC, bound with the FFM API. Exports nothing: the runtime finds it as a
+ * {@link dev.vyre.spi.BackendProvider}.
  */
 module dev.vyre.backend.cuda {
-    requires dev.vyre.api;
+    requires dev.vyre.spi;
     requires jcuda;
     provides dev.vyre.spi.BackendProvider with dev.vyre.backend.cuda.CudaBackendProvider;
 }

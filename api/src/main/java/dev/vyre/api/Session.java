@@ -134,7 +134,7 @@ public final class Session implements AutoCloseable {
         checkPublish(slot, opcode);
         RingPublisher.writePayload(ring, slot, tenant, opcode, arg0, arg1, arg2);
         Words.setRelease(ring, (long) slot * SlotLayout.SLOT_WORDS, SlotStatus.PUBLISHED);
-        driver.announce(slot, 1, SlotStatus.PUBLISHED);
+        driver.announce(slot, tenant, opcode, arg0, arg1, arg2);
     }
 
     /**

@@ -91,6 +91,12 @@ class SessionRuntimeTest {
         }
 
         @Override
+        public void announce(int slot, int tenant, int opcode, int arg0, int arg1, int arg2) {
+            mirror.put(slot, SlotStatus.PUBLISHED);
+            log.calls.add("announce " + slot + " inline " + tenant + "," + opcode + "," + arg0 + "," + arg1 + "," + arg2);
+        }
+
+        @Override
         public int status(int slot, boolean exact) {
             if (log.mirrorAtDoorbell && !exact) {
                 return mirror.getOrDefault(slot, SlotStatus.EMPTY);
@@ -201,7 +207,7 @@ class SessionRuntimeTest {
             s.publish(4, 1, Opcodes.STORE_U32, new int[] {1, 2, 3, 4, 5}, 5);
             assertArrayEquals(new int[] {SlotStatus.PUBLISHED, Opcodes.STORE_U32, 1, 2, 1, 2, 3, 4, 5, 0, 0, 0, 0, 0, 0,
                     0}, slotWords(s, 4));
-            assertEquals(List.of("announce 3+1 PUBLISHED", "announce 4+1 PUBLISHED"), log.calls);
+            assertEquals(List.of("announce 3 inline 7,2,5,167,-1", "announce 4+1 PUBLISHED"), log.calls);
         }
     }
 

@@ -45,6 +45,16 @@ public interface SessionDriver extends AutoCloseable {
     void announce(int firstSlot, int count, int status);
 
     /**
+     * The doorbell of one slot that the runtime wrote with status PUBLISHED, priority NORMAL and argument
+     * words 3..11 zero, with the fields it holds, so that a driver can carry the payload in the doorbell
+     * itself and spare the device a read of the slot. The default calls
+     * {@link #announce announce(slot, 1, PUBLISHED)}. Must not allocate.
+     */
+    default void announce(int slot, int tenant, int opcode, int arg0, int arg1, int arg2) {
+        announce(slot, 1, dev.vyre.protocol.SlotStatus.PUBLISHED);
+    }
+
+    /**
      * Reads a slot's status word. With {@code exact} false the driver may answer from a cheaper copy
      * that is possibly older than the ring but never newer; with {@code exact} true it returns the
      * ring's word (acquire). The default reads the ring.

@@ -6,15 +6,15 @@ import static jcuda.driver.JCudaDriver.cuStreamDestroy;
 import static jcuda.driver.JCudaDriver.cuStreamSynchronize;
 
 import dev.vyre.protocol.BackendException;
+import dev.vyre.protocol.ProtocolLimits;
 import dev.vyre.spi.Backend;
 import dev.vyre.spi.Capabilities;
 import dev.vyre.spi.DeviceInfo;
-import dev.vyre.spi.DispatchRequest;
-import dev.vyre.spi.DispatchResult;
-import dev.vyre.spi.MemoryKind;
-import dev.vyre.spi.PersistentSession;
-import dev.vyre.spi.SessionCloser;
-import dev.vyre.spi.SessionOptions;
+import dev.vyre.spi.PassRequest;
+import dev.vyre.spi.PassResult;
+import dev.vyre.spi.Placement;
+import dev.vyre.spi.SessionDriver;
+import dev.vyre.spi.SessionSpec;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.List;
@@ -25,13 +25,19 @@ import jcuda.Pointer;
 import jcuda.driver.CUstream;
 import jcuda.driver.CUstream_flags;
 
-/** The CUDA backend on one device: persistent sessions and one-pass dispatches. */
+/**
+ * The CUDA backend on one device: persistent sessions and one-pass dispatches. Custom opcodes run
+ * from their {@value #DIALECT} body, compiled with NVRTC.
+ */
 final class CudaBackend implements Backend {
 
+    /** The custom-opcode body dialect this backend compiles. */
+    static final String DIALECT = "cuda-c";
     private static final int ONCE_THREADS = 256;
 
     private final CudaDevice device;
-    private final List<CudaSession> sessions = new CopyOnWriteArrayList<>();
+    /** Session drivers opened and not yet closed. */
+    private final List<CudaSessionDriver> sessions = new CopyOnWriteArrayList<>();
     private final CUstream stream = new CUstream();
     private final Object dispatchLock = new Object();
     private final OnePassBuffers onePass = new OnePassBuffers();
@@ -41,11 +47,6 @@ final class CudaBackend implements Backend {
         this.device = device;
         device.makeCurrent();
         CudaCalls.check(cuStreamCreate(stream, CUstream_flags.CU_STREAM_NON_BLOCKING), "cuStreamCreate");
-    }
-
-    @Override
-    public String name() {
-        return "cuda";
     }
 
     @Override
@@ -59,26 +60,26 @@ final class CudaBackend implements Backend {
     @Override
     public Capabilities capabilities() {
         int lanes = device.multiprocessors() * CudaTuning.threadsPerBlock();
-        return new Capabilities(SessionOptions.MAX_SLOTS, lanes,
-                Set.of(MemoryKind.DEVICE_LOCAL, MemoryKind.HOST_PINNED_MAPPED), true, 1L << 30, true, true);
+        return new Capabilities((int) ProtocolLimits.MAX_ENCODED_RING_SLOTS, lanes,
+                Set.of(Placement.HOST_MAPPED, Placement.DEVICE), true, 1L << 30, true, Set.of(DIALECT));
     }
 
     @Override
-    public PersistentSession openSession(SessionOptions options) {
+    public SessionDriver openSession(SessionSpec spec) {
         checkOpen();
-        CudaSession session = new CudaSession(this, device, options);
-        sessions.add(session);
-        return session;
+        CudaSessionDriver driver = new CudaSessionDriver(this, device, spec);
+        sessions.add(driver);
+        return driver;
     }
 
-    void forget(CudaSession session) {
-        sessions.remove(session);
+    /** Called by a driver's {@code close()}. */
+    void forget(CudaSessionDriver driver) {
+        sessions.remove(driver);
     }
 
     @Override
-    public DispatchResult dispatch(DispatchRequest request) {
+    public PassResult dispatch(PassRequest request) {
         checkOpen();
-        request.validate();
         synchronized (dispatchLock) {
             device.makeCurrent();
             MegakernelModule module = request.opcodes().isEmpty() ? device.builtIn()
@@ -93,7 +94,7 @@ final class CudaBackend implements Backend {
         }
     }
 
-    private DispatchResult runOnce(MegakernelModule module, DispatchRequest request) {
+    private PassResult runOnce(MegakernelModule module, PassRequest request) {
         OnePassBuffers b = onePass;
         b.ensure(request);
         MemorySegment host = b.staging.segment();
@@ -131,41 +132,41 @@ final class CudaBackend implements Backend {
         for (int i = 0; i < parts.length; i++) {
             out[i] = host.asSlice(offsets[i], parts[i].length).toArray(ValueLayout.JAVA_BYTE);
         }
-        return new DispatchResult(out[0], out[1], out[2], out[3], out[4]);
+        return new PassResult(out[0], out[1], out[2], out[3], out[4]);
     }
 
     private void checkOpen() {
         if (closed) {
-            throw new BackendException("the CUDA backend is closed", "open it again with Backends.open(\"cuda\")");
+            throw new BackendException("the CUDA backend is closed", "open it again with Vyre.open(\"cuda\")");
         }
     }
 
+    /**
+     * Releases the dispatch stream and buffers. The runtime closes every session first; each driver
+     * owns its own streams and buffers, so one left open is not affected.
+     */
     @Override
     public void close() {
         if (closed) {
             return;
         }
         closed = true;
-        RuntimeException failure = SessionCloser.closeEach(sessions);
         synchronized (dispatchLock) {
             device.makeCurrent();
             onePass.close();
             cuStreamDestroy(stream);
-        }
-        if (failure != null) {
-            throw failure;
         }
     }
 
     /** Device and pinned staging memory reused by one-pass dispatches, grown on demand. */
     private static final class OnePassBuffers implements AutoCloseable {
         private static final long ALIGN = 256;
-        DeviceBuffer device;
-        DeviceBuffer args;
+        DeviceMemory device;
+        DeviceMemory args;
         PinnedBuffer staging;
 
         /** @return start offsets of control, ring, debug log, IO queue, data, then the total */
-        long[] layout(DispatchRequest r) {
+        long[] layout(PassRequest r) {
             long[] sizes = {r.control().length, r.ring().length, r.debugLog().length, r.ioQueue().length,
                     r.data().length};
             long[] offsets = new long[sizes.length + 1];
@@ -178,13 +179,13 @@ final class CudaBackend implements Backend {
             return offsets;
         }
 
-        void ensure(DispatchRequest r) {
+        void ensure(PassRequest r) {
             long needed = layout(r)[5];
             if (device == null || device.byteSize() < needed) {
                 close();
                 long size = Math.max(needed, 1 << 20);
-                device = new DeviceBuffer(size);
-                args = new DeviceBuffer(KernelArgs.BYTES);
+                device = new DeviceMemory(size);
+                args = new DeviceMemory(KernelArgs.BYTES);
                 staging = new PinnedBuffer(size + KernelArgs.BYTES);
             }
         }

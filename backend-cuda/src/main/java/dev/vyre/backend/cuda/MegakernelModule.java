@@ -5,8 +5,8 @@ import static jcuda.driver.JCudaDriver.cuModuleLoadData;
 import static jcuda.driver.JCudaDriver.cuModuleUnload;
 
 import dev.vyre.protocol.BackendException;
-import dev.vyre.spi.CustomOpcode;
-import dev.vyre.spi.CustomOpcodes;
+import dev.vyre.protocol.CustomOpcode;
+import dev.vyre.protocol.CustomOpcodes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -41,7 +41,7 @@ final class MegakernelModule implements AutoCloseable {
     }
 
     /**
-     * Compiles the kernel with the CUDA bodies of {@code opcodes} and loads it.
+     * Compiles the kernel with the {@value CudaBackend#DIALECT} bodies of {@code opcodes} and loads it.
      *
      * @param computeCapability e.g. 90 for sm_90
      */
@@ -57,9 +57,10 @@ final class MegakernelModule implements AutoCloseable {
 
     /**
      * The translation unit NVRTC compiles: the shipped kernel with {@code VYRE_CUSTOM_DISPATCH}
-     * calling one function per custom opcode, in registration order.
+     * calling one function per custom opcode (its {@value CudaBackend#DIALECT} body), in registration order.
      *
-     * @throws BackendException when an opcode has no CUDA body
+     * @throws BackendException when an opcode has no {@value CudaBackend#DIALECT} body (the runtime
+     *         refuses such opcodes before they reach the backend)
      */
     static String customSource(CustomOpcodes opcodes) {
         StringBuilder prelude = new StringBuilder();
@@ -69,14 +70,16 @@ final class MegakernelModule implements AutoCloseable {
         StringBuilder dispatch = new StringBuilder("__device__ void vyre_custom_dispatch(VyreCtx& ctx) {\n");
         int index = 0;
         for (CustomOpcode op : opcodes.entries()) {
-            if (op.cuda() == null) {
+            String body = op.text(CudaBackend.DIALECT);
+            if (body == null) {
                 throw new BackendException("custom opcode 0x" + Integer.toHexString(op.opcode())
-                        + " has no CUDA body", "give it a CUDA snippet (see docs/PROTOCOL.md, custom opcodes) or run"
-                        + " it on a backend that has its body");
+                        + " has no CUDA body (dialect " + CudaBackend.DIALECT + "; it has " + op.dialects() + ")",
+                        "add a body with CustomOpcode.of(op).text(\"" + CudaBackend.DIALECT + "\", source) (see"
+                        + " docs/PROTOCOL.md, custom opcodes) or run it on a backend that has one of its dialects");
             }
             bodies.append("__device__ void vyre_custom_op_").append(index).append("(VyreCtx& ctx) {\n")
                     .append("#line 1 \"opcode_0x").append(Integer.toHexString(op.opcode())).append("\"\n")
-                    .append(op.cuda()).append("\n}\n");
+                    .append(body).append("\n}\n");
             dispatch.append("    if (ctx.opcode == 0x").append(Integer.toHexString(op.opcode()))
                     .append("u) vyre_custom_op_").append(index).append("(ctx);\n");
             index++;

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vyre.protocol.BackendException;
-import dev.vyre.spi.CustomOpcode;
-import dev.vyre.spi.CustomOpcodes;
+import dev.vyre.protocol.CustomOpcode;
+import dev.vyre.protocol.CustomOpcodes;
 import org.junit.jupiter.api.Test;
 
 /** Custom CUDA opcodes become one device function each, dispatched in registration order. */
@@ -14,8 +14,8 @@ class CustomSourceTest {
     @Test
     void bodiesAreDispatchedInRegistrationOrder() {
         String source = MegakernelModule.customSource(CustomOpcodes.of(
-                new CustomOpcode(0x1234, null, "vyre_store_control(ctx, 170, ctx.a0);", null),
-                new CustomOpcode(9, null, "vyre_atomic_add_control(ctx, 171, 1u);", null)));
+                CustomOpcode.of(0x1234).text("cuda-c", "vyre_store_control(ctx, 170, ctx.a0);").build(),
+                CustomOpcode.of(9).text("cuda-c", "vyre_atomic_add_control(ctx, 171, 1u);").build()));
         assertTrue(source.startsWith("struct VyreCtx;"), source.substring(0, 80));
         int first = source.indexOf("if (ctx.opcode == 0x1234u) vyre_custom_op_0(ctx);");
         int second = source.indexOf("if (ctx.opcode == 0x9u) vyre_custom_op_1(ctx);");
@@ -29,5 +29,13 @@ class CustomSourceTest {
         CustomOpcodes javaOnly = CustomOpcodes.of(CustomOpcode.java(0x1234, ctx -> { }));
         BackendException e = assertThrows(BackendException.class, () -> MegakernelModule.customSource(javaOnly));
         assertTrue(e.getMessage().contains("has no CUDA body") && e.getMessage().contains("Fix:"), e.getMessage());
+    }
+
+    @Test
+    void aBodyInAnotherTextDialectIsRefusedWithAFix() {
+        CustomOpcodes glslOnly = CustomOpcodes.of(CustomOpcode.of(0x1234).text("glsl", "/* */").build());
+        BackendException e = assertThrows(BackendException.class, () -> MegakernelModule.customSource(glslOnly));
+        assertTrue(e.getMessage().contains("has no CUDA body") && e.getMessage().contains("cuda-c")
+                && e.getMessage().contains("Fix:"), e.getMessage());
     }
 }

@@ -9,14 +9,14 @@ import static jcuda.driver.JCudaDriver.cuMemcpyHtoDAsync;
 import jcuda.driver.CUstream;
 
 /** Device memory ({@code cuMemAlloc}) the host reaches only through copies. */
-final class DeviceBuffer implements AutoCloseable {
+final class DeviceMemory implements AutoCloseable {
 
     private final DevicePointer pointer = new DevicePointer();
     private final long byteSize;
     private boolean freed;
 
     /** Allocates at least one byte (a zero-length buffer gets a 4-byte allocation). */
-    DeviceBuffer(long byteSize) {
+    DeviceMemory(long byteSize) {
         this.byteSize = byteSize;
         CudaCalls.check(cuMemAlloc(pointer, Math.max(4, byteSize)), "cuMemAlloc(" + byteSize + " bytes)");
     }
