@@ -6,5 +6,8 @@ module dev.vyre.bench {
     requires HdrHistogram;
     requires jcuda;
     requires jmh.core;
+    requires org.lwjgl;
+    requires org.lwjgl.vulkan;
+    requires org.lwjgl.shaderc;
     exports dev.vyre.bench;
 }

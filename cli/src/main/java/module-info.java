@@ -5,5 +5,4 @@ module dev.vyre.cli {
     requires dev.vyre.uring;
     requires info.picocli;
     opens dev.vyre.cli to info.picocli;
-    uses dev.vyre.spi.BackendProvider;
 }

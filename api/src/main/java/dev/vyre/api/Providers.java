@@ -44,31 +44,38 @@ final class Providers {
         return List.copyOf(found);
     }
 
-    /** Probes a provider, turning a throwing or malformed probe into an unavailable one. */
+    /**
+     * Probes a provider, turning a throwing or malformed probe into an unavailable one. The priority is
+     * read after the probe, since a provider may rank itself by what its probe found (a CPU device).
+     */
     static BackendInfo describe(BackendProvider provider) {
         String name;
-        int priority;
         try {
             name = provider.name();
-            priority = provider.priority();
         } catch (RuntimeException | LinkageError e) {
             return new BackendInfo(provider.getClass().getName(), Integer.MIN_VALUE, false, "", "",
-                    "its name() or priority() failed: " + Probe.firstLine(e) + ". Fix: report this to the backend's author");
+                    "its name() failed: " + Probe.firstLine(e) + ". Fix: report this to the backend's author");
         }
         if (name == null || name.isBlank() || !name.equals(name.toLowerCase(Locale.ROOT))) {
-            return new BackendInfo(String.valueOf(name), priority, false, "", "", "provider "
+            return new BackendInfo(String.valueOf(name), Integer.MIN_VALUE, false, "", "", "provider "
                     + provider.getClass().getName() + " has no lower-case name. Fix: report this to the backend's author");
         }
         Probe probe;
         try {
             probe = provider.probe();
         } catch (Throwable t) {
-            return new BackendInfo(name, priority, false, "", "", "probe failed: " + Probe.firstLine(t)
+            probe = Probe.unavailable("probe failed: " + Probe.firstLine(t)
                     + ". Fix: check the backend's native libraries and driver");
         }
         if (probe == null) {
-            return new BackendInfo(name, priority, false, "", "",
-                    "probe returned nothing. Fix: report this to the backend's author");
+            probe = Probe.unavailable("probe returned nothing. Fix: report this to the backend's author");
+        }
+        int priority;
+        try {
+            priority = provider.priority();
+        } catch (RuntimeException | LinkageError e) {
+            return new BackendInfo(name, Integer.MIN_VALUE, false, "", "",
+                    "its priority() failed: " + Probe.firstLine(e) + ". Fix: report this to the backend's author");
         }
         return new BackendInfo(name, priority, probe.available(), probe.device(), probe.driver(), probe.reason());
     }

@@ -20,16 +20,17 @@ import static jcuda.driver.JCudaDriver.cuStreamCreate;
 import static jcuda.driver.JCudaDriver.cuStreamEndCapture;
 import static jcuda.driver.JCudaDriver.cuStreamSynchronize;
 
-import dev.vyre.api.Backends;
+import dev.vyre.api.DispatchRequest;
+import dev.vyre.api.Session;
+import dev.vyre.api.SessionOptions;
+import dev.vyre.api.Vyre;
 import dev.vyre.protocol.ControlCodec;
+import dev.vyre.protocol.CustomOpcode;
+import dev.vyre.protocol.CustomOpcodes;
 import dev.vyre.protocol.Opcodes;
 import dev.vyre.protocol.RingPublisher;
 import dev.vyre.protocol.SlotStatus;
 import dev.vyre.protocol.Words;
-import dev.vyre.spi.Backend;
-import dev.vyre.spi.DispatchRequest;
-import dev.vyre.spi.PersistentSession;
-import dev.vyre.spi.SessionOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.foreign.MemorySegment;
@@ -92,7 +93,7 @@ public final class CudaPeerBench {
             }
         }
         CudaPeerBench bench = new CudaPeerBench();
-        try (Backend cuda = Backends.open("cuda")) {
+        try (Vyre cuda = Vyre.open("cuda")) {
             System.out.println("device: " + cuda.device());
             bench.latency(cuda, ops);
             bench.onePass(cuda);
@@ -113,9 +114,9 @@ public final class CudaPeerBench {
 
     // ---- 1. single-slot latency, persistent vs launch per op vs graph per op ----
 
-    private void latency(Backend cuda, int ops) {
+    private void latency(Vyre cuda, int ops) {
         Histogram persistent = new Histogram(3_600_000_000_000L, 3);
-        try (PersistentSession session = cuda.openSession(SessionOptions.builder().slotCount(1024)
+        try (Session session = cuda.openSession(SessionOptions.builder().slotCount(1024)
                 .observableSlots(1024).build())) {
             for (int i = 0; i < ops + ops / 5; i++) {
                 int slot = i & 1023;
@@ -263,7 +264,7 @@ public final class CudaPeerBench {
 
     // ---- 2. one-pass batches ----
 
-    private void onePass(Backend cuda) {
+    private void onePass(Vyre cuda) {
         for (int n : new int[] {1, 64, 4096, 65536}) {
             byte[] control = ControlCodec.encodeControl(false, 1, n);
             byte[] ring = new byte[n * 64];
@@ -295,10 +296,10 @@ public final class CudaPeerBench {
 
     // ---- 3. idle cost ----
 
-    private void idle(Backend cuda) throws Exception {
+    private void idle(Vyre cuda) throws Exception {
         String before = smi();
         String during;
-        try (PersistentSession session = cuda.openSession(SessionOptions.builder().slotCount(1024).build())) {
+        try (Session session = cuda.openSession(SessionOptions.builder().slotCount(1024).build())) {
             Thread.sleep(3000);
             during = smi();
             session.publish(0, 0, Opcodes.NOP, 0, 0, 0);
@@ -331,10 +332,10 @@ public final class CudaPeerBench {
 
     // ---- 5. watchdog: a custom opcode that never returns stalls the kernel ----
 
-    private void watchdog(Backend cuda) {
-        var hang = dev.vyre.spi.CustomOpcodes.of(new dev.vyre.spi.CustomOpcode(0x777, null,
-                "for (;;) { asm volatile(\"nanosleep.u32 1000;\"); }", null));
-        PersistentSession s = cuda.openSession(SessionOptions.builder().slotCount(16).opcodes(hang).build());
+    private void watchdog(Vyre cuda) {
+        var hang = CustomOpcodes.of(CustomOpcode.of(0x777)
+                .text("cuda-c", "for (;;) { asm volatile(\"nanosleep.u32 1000;\"); }").build());
+        Session s = cuda.openSession(SessionOptions.builder().slotCount(16).opcodes(hang).build());
         s.publish(0, 0, 0x777, 0, 0, 0);
         long t0 = System.nanoTime();
         String outcome;
@@ -357,11 +358,11 @@ public final class CudaPeerBench {
 
     // ---- 4. open/close cycles ----
 
-    private void cycles(Backend cuda, int cycles) {
+    private void cycles(Vyre cuda, int cycles) {
         long[] free = new long[1];
         long[] total = new long[1];
         // warm up allocator pools once
-        try (PersistentSession s = cuda.openSession(SessionOptions.builder().slotCount(1024).build())) {
+        try (Session s = cuda.openSession(SessionOptions.builder().slotCount(1024).build())) {
             s.publish(0, 0, Opcodes.NOP, 0, 0, 0);
             s.awaitSlotStatus(0, SlotStatus.DONE, Duration.ofSeconds(5));
         }
@@ -369,7 +370,7 @@ public final class CudaPeerBench {
         long start = free[0];
         long t0 = System.nanoTime();
         for (int i = 0; i < cycles; i++) {
-            try (PersistentSession s = cuda.openSession(SessionOptions.builder().slotCount(1024).build())) {
+            try (Session s = cuda.openSession(SessionOptions.builder().slotCount(1024).build())) {
                 s.publish(i & 1023, 0, Opcodes.NOP, 0, 0, 0);
                 if (!s.awaitSlotStatus(i & 1023, SlotStatus.DONE, Duration.ofSeconds(5))) {
                     throw new IllegalStateException("cycle " + i + ": slot not DONE. Fix: backend bug");

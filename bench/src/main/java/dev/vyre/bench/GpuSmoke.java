@@ -1,18 +1,17 @@
 package dev.vyre.bench;
 
-import dev.vyre.api.Backends;
-import dev.vyre.api.ProviderStatus;
+import dev.vyre.api.BackendInfo;
+import dev.vyre.api.DispatchRequest;
+import dev.vyre.api.DispatchResult;
+import dev.vyre.api.Session;
+import dev.vyre.api.SessionOptions;
+import dev.vyre.api.Vyre;
 import dev.vyre.protocol.ControlCodec;
 import dev.vyre.protocol.Opcodes;
 import dev.vyre.protocol.PackedOp;
 import dev.vyre.protocol.RingPublisher;
 import dev.vyre.protocol.SlotStatus;
 import dev.vyre.protocol.Words;
-import dev.vyre.spi.Backend;
-import dev.vyre.spi.DispatchRequest;
-import dev.vyre.spi.DispatchResult;
-import dev.vyre.spi.PersistentSession;
-import dev.vyre.spi.SessionOptions;
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
 import java.util.Arrays;
@@ -30,12 +29,12 @@ public final class GpuSmoke {
     }
 
     public static void main(String[] args) throws Exception {
-        for (ProviderStatus s : Backends.discover()) {
+        for (BackendInfo s : Vyre.backends()) {
             System.out.println("provider " + s.describe());
         }
         String name = args.length > 0 ? args[0] : null;
         boolean ok = true;
-        try (Backend reference = Backends.open("reference"); Backend backend = Backends.open(name)) {
+        try (Vyre reference = Vyre.open("reference"); Vyre backend = Vyre.open(name)) {
             System.out.println("backend " + backend.name() + " on " + backend.device());
             ok &= onePass(reference, backend);
             ok &= persistent(backend);
@@ -46,7 +45,7 @@ public final class GpuSmoke {
         System.exit(ok ? 0 : 1);
     }
 
-    private static boolean onePass(Backend reference, Backend backend) {
+    private static boolean onePass(Vyre reference, Vyre backend) {
         byte[] control = ControlCodec.encodeControl(false, 2, 64);
         byte[] ring = new byte[64 * 64];
         int s = 0;
@@ -101,10 +100,10 @@ public final class GpuSmoke {
     }
 
     /** Host publish ceiling and device drain rate: a 1 Mi-slot ring published once, no recycling. */
-    private static boolean bulk(Backend backend, boolean deferred) {
+    private static boolean bulk(Vyre backend, boolean deferred) {
         int slots = 1 << 20;
         SessionOptions options = SessionOptions.builder().slotCount(slots).observableSlots(1024).build();
-        try (PersistentSession session = backend.openSession(options)) {
+        try (Session session = backend.openSession(options)) {
             long t0 = System.nanoTime();
             for (int slot = 0; slot < slots; slot++) {
                 if (deferred) {
@@ -124,11 +123,11 @@ public final class GpuSmoke {
         }
     }
 
-    private static boolean persistent(Backend backend) {
+    private static boolean persistent(Vyre backend) {
         int slots = 4096;
         SessionOptions options = SessionOptions.builder().slotCount(slots).observableSlots(slots).build();
         boolean ok = true;
-        try (PersistentSession session = backend.openSession(options)) {
+        try (Session session = backend.openSession(options)) {
             // single-slot round trips
             long[] rtt = new long[20_000];
             for (int i = 0; i < rtt.length; i++) {

@@ -1,9 +1,8 @@
 package dev.vyre.bench;
 
-import dev.vyre.api.Backends;
-import dev.vyre.spi.Backend;
-import dev.vyre.spi.PersistentSession;
-import dev.vyre.spi.SessionOptions;
+import dev.vyre.api.Session;
+import dev.vyre.api.SessionOptions;
+import dev.vyre.api.Vyre;
 import dev.vyre.uring.FileIngestPump;
 import dev.vyre.uring.FileReport;
 import dev.vyre.uring.IngestListener;
@@ -88,8 +87,8 @@ public final class IngestBench {
         }
         System.out.printf(Locale.ROOT, "IngestBench: %s, %d MiB, chunk %d, depth %d, %d slots, backend %s, best of %d%n",
                 file, sizeMib, chunk, depth, slots, backend, runs);
-        try (Backend be = Backends.open(backend);
-             PersistentSession session = be.openSession(SessionOptions.builder().slotCount(slots)
+        try (Vyre be = Vyre.open(backend);
+             Session session = be.openSession(SessionOptions.builder().slotCount(slots)
                      .observableSlots(slots).dataBufferBytes((long) slots * chunk).build())) {
             for (String mode : modes) {
                 boolean disk = mode.equals("disk");
@@ -281,7 +280,7 @@ public final class IngestBench {
         return direct ? (len + 4095) & -4096L : len;
     }
 
-    private double pump(PersistentSession session, boolean direct) {
+    private double pump(Session session, boolean direct) {
         IngestOptions options = IngestOptions.builder().chunkBytes(chunk).queueDepth(depth).directIo(direct).build();
         try (FileIngestPump pump = new FileIngestPump(session, options, IngestListener.none())) {
             long t0 = System.nanoTime();

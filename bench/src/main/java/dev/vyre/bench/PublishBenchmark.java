@@ -1,11 +1,14 @@
 package dev.vyre.bench;
 
+import dev.vyre.api.Session;
+import dev.vyre.api.SessionOptions;
+import dev.vyre.api.Vyre;
+import dev.vyre.protocol.ControlLayout;
 import dev.vyre.protocol.Opcodes;
+import dev.vyre.protocol.Priority;
 import dev.vyre.protocol.SlotLayout;
 import dev.vyre.protocol.SlotStatus;
 import dev.vyre.protocol.Words;
-import dev.vyre.spi.HostMappedSession;
-import dev.vyre.spi.SessionOptions;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
@@ -16,6 +19,7 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
@@ -25,10 +29,13 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The host publish path of {@link HostMappedSession} alone: validation, 15 plain stores and the
- * release store of the status word, with no interpreter running. A stand-in "interpreter" marks
- * each slot DONE again so the next publish is accepted. Run with
- * {@code java -cp ... org.openjdk.jmh.Main PublishBenchmark}.
+ * The host publish path of a {@link Session} on the reference backend, through the user API:
+ * {@link Session#publish(int, int, int, int, int, int) publish} (argument checks, the payload stores,
+ * the release store of the status word, one doorbell) and {@link Session#publishSlots publishSlots}
+ * (image checks, one copy and one doorbell per run of {@value #RUN} slots), while the reference
+ * interpreter drains the ring. Each benchmark cycles over the ring; a slot is reused once the
+ * interpreter has marked it DONE, so a score includes waiting only when the interpreter falls a whole
+ * ring behind. Scores are per slot. Run with {@code java -cp ... org.openjdk.jmh.Main PublishBenchmark}.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -38,64 +45,71 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
 public class PublishBenchmark {
 
+    /** Slots per {@code publishSlots} call; {@link #slots} is a multiple of it. */
+    static final int RUN = 64;
+    private static final Duration STALL = Duration.ofSeconds(10);
+
     @Param({"1024"})
     int slots;
 
+    private Vyre vyre;
+    private Session session;
     private Arena arena;
-    private BenchSession session;
-    private MemorySegment ring;
+    private MemorySegment images;
     private int slot;
-
-    /** A session with no interpreter: the publish path only. */
-    static final class BenchSession extends HostMappedSession {
-        BenchSession(SessionOptions o, Arena a) {
-            super(o, a.allocate(o.controlBytes(), 64), a.allocate((long) o.slotCount() * SlotLayout.SLOT_BYTES, 64),
-                    a.allocate(1028, 64), a.allocate(2048, 64), MemorySegment.NULL);
-        }
-
-        MemorySegment ringSegment() {
-            return ring;
-        }
-
-        @Override
-        protected void stopInterpreter() {
-        }
-
-        @Override
-        protected void release() {
-        }
-
-        @Override
-        public boolean awaitTermination(Duration timeout) {
-            return true;
-        }
-
-        @Override
-        public boolean isAlive() {
-            return false;
-        }
-    }
 
     @Setup(Level.Trial)
     public void setUp() {
+        if (slots < RUN || slots % RUN != 0) {
+            throw new IllegalArgumentException("slots = " + slots + " is not a multiple of " + RUN
+                    + ". Fix: pass -p slots=1024 (or another multiple of " + RUN + ")");
+        }
+        vyre = Vyre.open("reference");
+        session = vyre.openSession(SessionOptions.builder().slotCount(slots).observableSlots(slots).build());
         arena = Arena.ofShared();
-        session = new BenchSession(SessionOptions.builder().slotCount(slots).observableSlots(slots).build(), arena);
-        ring = session.ringSegment();
+        images = arena.allocate((long) RUN * SlotLayout.SLOT_BYTES, 64);
+        for (int i = 0; i < RUN; i++) {
+            long base = (long) i * SlotLayout.SLOT_WORDS;
+            Words.set(images, base + SlotLayout.STATUS_WORD, SlotStatus.PUBLISHED);
+            Words.set(images, base + SlotLayout.OPCODE_WORD, Opcodes.ATOMIC_ADD);
+            Words.set(images, base + SlotLayout.TENANT_WORD, 0);
+            Words.set(images, base + SlotLayout.PRIORITY_WORD, Priority.NORMAL);
+            Words.set(images, base + SlotLayout.ARG0_WORD, 1);
+            Words.set(images, base + SlotLayout.ARG0_WORD + 1, ControlLayout.OBSERVABLE_BASE + i);
+        }
+        slot = 0;
     }
 
     @TearDown(Level.Trial)
     public void tearDown() {
-        session.close();
-        arena.close();
+        try {
+            session.close();
+            vyre.close();
+        } finally {
+            arena.close();
+        }
     }
 
-    /** One validated publish of a 3-argument slot, then the slot is recycled (DONE, release). */
+    /** One checked publish of a 3-argument ATOMIC_ADD slot with its doorbell. */
     @Benchmark
     public void publishThreeArgs() {
         int s = slot;
-        session.publish(s, 0, Opcodes.ATOMIC_ADD, 1, 160 + s, 0);
-        Words.setRelease(ring, (long) s * SlotLayout.SLOT_WORDS, SlotStatus.DONE);
+        awaitPublishable(s);
+        session.publish(s, 0, Opcodes.ATOMIC_ADD, 1, ControlLayout.OBSERVABLE_BASE + s, 0);
         slot = s + 1 == slots ? 0 : s + 1;
+    }
+
+    /** A run of {@value #RUN} ATOMIC_ADD slot images through one {@code publishSlots} call (per slot). */
+    @Benchmark
+    @OperationsPerInvocation(RUN)
+    public void publishSlots() {
+        int first = slot;
+        int n = session.publishSlots(first, images, RUN);
+        while (n < RUN) {
+            awaitPublishable(first + n);
+            n += session.publishSlots(first + n, images.asSlice((long) n * SlotLayout.SLOT_BYTES), RUN - n);
+        }
+        slot = first + RUN == slots ? 0 : first + RUN;
     }
 
     /** A status read (acquire), as a publisher polling for a free slot does. */
@@ -104,5 +118,14 @@ public class PublishBenchmark {
         int s = slot;
         slot = s + 1 == slots ? 0 : s + 1;
         return session.slotStatus(s);
+    }
+
+    /** Waits until the interpreter has finished slot {@code s} (DONE), the back-pressure of a full ring. */
+    private void awaitPublishable(int s) {
+        if (!SlotStatus.isPublishable(session.slotStatus(s)) && !session.awaitSlotStatus(s, SlotStatus.DONE, STALL)) {
+            throw new IllegalStateException("slot " + s + " did not reach DONE within " + STALL + " (status "
+                    + SlotStatus.name(session.slotStatus(s)) + "). Fix: check that the reference interpreter runs"
+                    + " (Session.isAlive)");
+        }
     }
 }

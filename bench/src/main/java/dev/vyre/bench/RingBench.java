@@ -1,14 +1,13 @@
 package dev.vyre.bench;
 
-import dev.vyre.api.Backends;
+import dev.vyre.api.Session;
+import dev.vyre.api.SessionOptions;
+import dev.vyre.api.Vyre;
 import dev.vyre.protocol.Opcodes;
 import dev.vyre.protocol.Priority;
 import dev.vyre.protocol.SlotLayout;
-import dev.vyre.protocol.Words;
 import dev.vyre.protocol.SlotStatus;
-import dev.vyre.spi.Backend;
-import dev.vyre.spi.PersistentSession;
-import dev.vyre.spi.SessionOptions;
+import dev.vyre.protocol.Words;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.foreign.Arena;
@@ -125,7 +124,7 @@ public final class RingBench {
 
     private void run(PrintStream out) throws IOException {
         List<Map<String, Object>> results = new ArrayList<>();
-        try (Backend backend = Backends.open(backendName)) {
+        try (Vyre backend = Vyre.open(backendName)) {
             out.printf(Locale.ROOT, "backend %s on %s [%s]%n", backend.name(), backend.device().name(),
                     backend.device().driver());
             if (!mode.equals("throughput")) {
@@ -155,10 +154,10 @@ public final class RingBench {
         return SessionOptions.builder().slotCount(slots).observableSlots(slots).workers(workers).build();
     }
 
-    private Map<String, Object> latency(Backend backend, PrintStream out) {
+    private Map<String, Object> latency(Vyre backend, PrintStream out) {
         Histogram histogram = new Histogram(60_000_000_000L, 3);
         long rounds;
-        try (PersistentSession session = backend.openSession(options())) {
+        try (Session session = backend.openSession(options())) {
             runLatency(session, null, nanos(warmup));
             rounds = runLatency(session, histogram, nanos(seconds));
             session.requestShutdown();
@@ -182,7 +181,7 @@ public final class RingBench {
     }
 
     /** Publish one slot, spin until DONE, repeat; @return round trips */
-    private long runLatency(PersistentSession session, Histogram histogram, long durationNanos) {
+    private long runLatency(Session session, Histogram histogram, long durationNanos) {
         long end = System.nanoTime() + durationNanos;
         long rounds = 0;
         int slot = 0;
@@ -208,11 +207,11 @@ public final class RingBench {
         }
     }
 
-    private Map<String, Object> throughput(Backend backend, String api, PrintStream out) {
+    private Map<String, Object> throughput(Vyre backend, String api, PrintStream out) {
         long completed;
         long elapsed;
         boolean verified;
-        try (PersistentSession session = backend.openSession(options())) {
+        try (Session session = backend.openSession(options())) {
             long[] published = new long[slots];
             publishLoop(session, api, published, nanos(warmup));
             long done0 = session.doneCount();
@@ -247,7 +246,7 @@ public final class RingBench {
     }
 
     /** One publisher, slots recycled by per-slot DONE status. */
-    private void publishLoop(PersistentSession session, String api, long[] published, long durationNanos) {
+    private void publishLoop(Session session, String api, long[] published, long durationNanos) {
         try {
             if (api.equals("slots")) {
                 publishRunsUntil(session, published, durationNanos);
@@ -260,7 +259,7 @@ public final class RingBench {
     }
 
     /** Runs of {@link #batch} slot images through {@code publishSlots}, each image encoded per call. */
-    private void publishRunsUntil(PersistentSession session, long[] published, long durationNanos) {
+    private void publishRunsUntil(Session session, long[] published, long durationNanos) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment images = arena.allocate((long) batch * SlotLayout.SLOT_BYTES, 64);
             long end = System.nanoTime() + durationNanos;
@@ -293,7 +292,7 @@ public final class RingBench {
         }
     }
 
-    private void publishUntil(PersistentSession session, int batch, long[] published, long durationNanos) {
+    private void publishUntil(Session session, int batch, long[] published, long durationNanos) {
         long end = System.nanoTime() + durationNanos;
         int deferred = 0;
         int slot = 0;
@@ -329,7 +328,7 @@ public final class RingBench {
         }
     }
 
-    private boolean verify(PersistentSession session, long[] published) {
+    private boolean verify(Session session, long[] published) {
         byte[] control = session.controlSnapshot();
         java.nio.ByteBuffer words = java.nio.ByteBuffer.wrap(control).order(java.nio.ByteOrder.LITTLE_ENDIAN);
         for (int s = 0; s < published.length; s++) {
@@ -340,7 +339,7 @@ public final class RingBench {
         return true;
     }
 
-    private void writeJson(Backend backend, List<Map<String, Object>> results) throws IOException {
+    private void writeJson(Vyre backend, List<Map<String, Object>> results) throws IOException {
         StringBuilder sb = new StringBuilder();
         sb.append("{\n  \"date\": ").append(quote(Instant.now().toString()));
         sb.append(",\n  \"backend\": ").append(quote(backend.name()));

@@ -1,20 +1,19 @@
 package dev.vyre.bench;
 
-import dev.vyre.api.Backends;
+import dev.vyre.api.Session;
+import dev.vyre.api.SessionOptions;
+import dev.vyre.api.Vyre;
+import dev.vyre.protocol.CustomOpcode;
+import dev.vyre.protocol.CustomOpcodes;
 import dev.vyre.protocol.Opcodes;
 import dev.vyre.protocol.SlotStatus;
-import dev.vyre.spi.Backend;
-import dev.vyre.spi.CustomOpcode;
-import dev.vyre.spi.CustomOpcodes;
-import dev.vyre.spi.PersistentSession;
-import dev.vyre.spi.SessionOptions;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
 
 /**
- * Robustness of a GPU backend through the SPI only (GPU machine): {@code N} session
+ * Robustness of a GPU backend through the user API only (GPU machine): {@code N} session
  * open/publish/close cycles with GPU memory from nvidia-smi before and after, then a watchdog check
  * with a custom opcode that never returns (its CUDA and GLSL bodies spin forever): a wait must fail
  * with a {@code Fix:} instead of hanging. The stalled kernel keeps the GPU until the process ends,
@@ -42,7 +41,7 @@ public final class RobustnessBench {
                         + ". Fix: use --backend NAME, --cycles N, --no-watchdog");
             }
         }
-        Backend backend = Backends.open(name);
+        Vyre backend = Vyre.open(name);
         System.out.println("backend " + backend.name() + " on " + backend.device().name());
         cycles(backend, cycles);
         if (watchdog) {
@@ -53,7 +52,7 @@ public final class RobustnessBench {
         backend.close();
     }
 
-    private static void cycles(Backend backend, int cycles) {
+    private static void cycles(Vyre backend, int cycles) {
         SessionOptions options = SessionOptions.builder().slotCount(1024).build();
         runOnce(backend, options, 0);
         String before = gpuMemoryUsed();
@@ -66,8 +65,8 @@ public final class RobustnessBench {
                 (t1 - t0) / 1e9, before, gpuMemoryUsed());
     }
 
-    private static void runOnce(Backend backend, SessionOptions options, int i) {
-        try (PersistentSession s = backend.openSession(options)) {
+    private static void runOnce(Vyre backend, SessionOptions options, int i) {
+        try (Session s = backend.openSession(options)) {
             int slot = i & 1023;
             s.publish(slot, 0, Opcodes.NOP, 0, 0, 0);
             if (!s.awaitSlotStatus(slot, SlotStatus.DONE, Duration.ofSeconds(5))) {
@@ -76,11 +75,11 @@ public final class RobustnessBench {
         }
     }
 
-    private static void watchdog(Backend backend) {
-        CustomOpcodes hang = CustomOpcodes.of(new CustomOpcode(HANG_OPCODE, null,
-                "for (;;) { asm volatile(\"nanosleep.u32 1000;\"); }",
-                "while (vyre_load_control(0u) != 0xFFFFFFFFu) { }"));
-        PersistentSession s = backend.openSession(SessionOptions.builder().slotCount(16).opcodes(hang).build());
+    private static void watchdog(Vyre backend) {
+        CustomOpcodes hang = CustomOpcodes.of(CustomOpcode.of(HANG_OPCODE)
+                .text("cuda-c", "for (;;) { asm volatile(\"nanosleep.u32 1000;\"); }")
+                .text("glsl", "while (vyre_load_control(0u) != 0xFFFFFFFFu) { }").build());
+        Session s = backend.openSession(SessionOptions.builder().slotCount(16).opcodes(hang).build());
         s.publish(0, 0, HANG_OPCODE, 0, 0, 0);
         s.publish(1, 0, Opcodes.NOP, 0, 0, 0);
         long t0 = System.nanoTime();

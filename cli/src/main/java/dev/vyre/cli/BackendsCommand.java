@@ -1,7 +1,7 @@
 package dev.vyre.cli;
 
-import dev.vyre.api.Backends;
-import dev.vyre.api.ProviderStatus;
+import dev.vyre.api.BackendInfo;
+import dev.vyre.api.Vyre;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -20,7 +20,7 @@ final class BackendsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        List<ProviderStatus> statuses = Backends.discover();
+        List<BackendInfo> statuses = Vyre.backends();
         if (statuses.isEmpty()) {
             out.println("no backend providers found. Fix: put vyre-backend-reference (or another backend) on the"
                     + " class path");
@@ -28,21 +28,21 @@ final class BackendsCommand implements Callable<Integer> {
         }
         String selected = null;
         try {
-            selected = Backends.select(statuses, null).name();
+            selected = Vyre.select(null).name();
         } catch (RuntimeException e) {
             spec.commandLine().getErr().println(e.getMessage());
         }
         out.printf("%-3s %-12s %8s  %-11s %s%n", "", "NAME", "PRIORITY", "STATUS", "DEVICE / REASON");
-        for (ProviderStatus s : statuses) {
-            boolean ok = s.probe().available();
-            String detail = ok ? s.probe().device() + " [" + s.probe().driver() + "]" : s.probe().reason();
+        for (BackendInfo s : statuses) {
+            boolean ok = s.available();
+            String detail = ok ? s.device() + " [" + s.driver() + "]" : s.reason();
             out.printf("%-3s %-12s %8d  %-11s %s%n", s.name().equals(selected) ? "*" : "", s.name(),
-                    s.provider().priority(), ok ? "available" : "unavailable", detail);
+                    s.priority(), ok ? "available" : "unavailable", detail);
         }
         out.println();
         out.println(selected == null ? "no backend can run here"
-                : "* = default (" + selected + "); choose another with -D" + Backends.PROPERTY + "=NAME or "
-                        + Backends.ENV + "=NAME");
+                : "* = default (" + selected + "); choose another with -D" + Vyre.PROPERTY + "=NAME or "
+                        + Vyre.ENV + "=NAME");
         out.flush();
         return 0;
     }

@@ -1,22 +1,25 @@
 package dev.vyre.cli;
 
-import dev.vyre.api.Backends;
-import dev.vyre.api.ProviderStatus;
+import dev.vyre.api.BackendInfo;
+import dev.vyre.api.Vyre;
 import dev.vyre.conformance.CaseResult;
 import dev.vyre.conformance.CaseStatus;
+import dev.vyre.conformance.ConformanceCase;
 import dev.vyre.conformance.ConformanceRunner;
 import dev.vyre.conformance.ConformanceSuite;
 import dev.vyre.conformance.SuiteReport;
-import dev.vyre.spi.Backend;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -47,31 +50,30 @@ final class ConformCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
-        List<ProviderStatus> statuses = Backends.discover();
-        List<ProviderStatus> targets = new ArrayList<>();
-        for (ProviderStatus s : statuses) {
+        List<BackendInfo> statuses = Vyre.backends();
+        List<BackendInfo> targets = new ArrayList<>();
+        for (BackendInfo s : statuses) {
             if (backend == null || s.name().equals(backend.trim().toLowerCase(Locale.ROOT))) {
                 targets.add(s);
             }
         }
         if (targets.isEmpty()) {
             spec.commandLine().getErr().println("no backend named '" + backend + "' is on the class path. Fix: pick one"
-                    + " of: " + statuses.stream().map(ProviderStatus::name).toList());
+                    + " of: " + statuses.stream().map(BackendInfo::name).toList());
             return 2;
         }
         ConformanceSuite suite = ConformanceSuite.standard().filter(filter);
         List<SuiteReport> reports = new ArrayList<>();
-        Backend oracle = ConformanceRunner.openOracle();
+        Vyre oracle = ConformanceRunner.openOracle();
         try {
             ConformanceRunner runner = new ConformanceRunner(oracle);
-            for (ProviderStatus target : targets) {
-                out.printf("== %s: %s%n", target.name(), target.probe().available()
-                        ? target.probe().device() + " [" + target.probe().driver() + "]"
-                        : "unavailable: " + target.probe().reason());
+            for (BackendInfo target : targets) {
+                out.printf("== %s: %s%n", target.name(), target.available()
+                        ? target.device() + " [" + target.driver() + "]"
+                        : "unavailable: " + target.reason());
                 out.flush();
-                boolean available = target.probe().available();
-                SuiteReport r = runner.run(target.provider(), suite.cases(),
-                        c -> print(out, c, available || verbose));
+                boolean available = target.available();
+                SuiteReport r = run(runner, target, suite.cases(), c -> print(out, c, available || verbose));
                 if (!available) {
                     out.printf("  all %d cases SKIPPED (backend unavailable)%n", r.results().size());
                 }
@@ -105,6 +107,29 @@ final class ConformCommand implements Callable<Integer> {
             out.flush();
         }
         return reports.stream().allMatch(SuiteReport::noFailures) ? 0 : 1;
+    }
+
+    /**
+     * Runs the cases on {@code target}, opened by name and closed afterwards; an unavailable backend
+     * yields one SKIPPED result per case with its probe's reason.
+     */
+    private static SuiteReport run(ConformanceRunner runner, BackendInfo target, List<ConformanceCase> cases,
+                                   Consumer<CaseResult> progress) {
+        if (target.available()) {
+            try (Vyre vyre = Vyre.open(target.name())) {
+                return runner.run(vyre, target.driver(), cases, progress);
+            }
+        }
+        Instant start = Instant.now();
+        List<CaseResult> results = new ArrayList<>(cases.size());
+        for (ConformanceCase c : cases) {
+            CaseResult r = new CaseResult(c.name(), CaseStatus.SKIPPED,
+                    "backend '" + target.name() + "' is unavailable: " + target.reason(), null, Duration.ZERO);
+            results.add(r);
+            progress.accept(r);
+        }
+        return new SuiteReport(target.name(), "-", "-", runner.oracle() == null ? "" : runner.oracle().name(), start,
+                results);
     }
 
     private void print(PrintWriter out, CaseResult r, boolean show) {

@@ -1,14 +1,12 @@
 package dev.vyre.cli;
 
-import dev.vyre.api.Backends;
-import dev.vyre.api.ProviderStatus;
+import dev.vyre.api.BackendInfo;
+import dev.vyre.api.Session;
+import dev.vyre.api.SessionOptions;
+import dev.vyre.api.Vyre;
 import dev.vyre.protocol.SlotStatus;
-import dev.vyre.spi.Backend;
-import dev.vyre.spi.PersistentSession;
-import dev.vyre.spi.SessionOptions;
 import java.io.PrintWriter;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -48,12 +46,11 @@ final class DemoCommand implements Callable<Integer> {
             err.println("--slots must be 1..65536 and --seconds positive. Fix: pass e.g. --slots 1024 --seconds 3");
             return 2;
         }
-        List<ProviderStatus> statuses = Backends.discover();
-        ProviderStatus chosen = Backends.select(statuses, backend);
+        BackendInfo chosen = Vyre.select(backend);
         DemoWorkload model = new DemoWorkload(slots);
         SessionOptions options = SessionOptions.builder().slotCount(slots).observableSlots(model.observable)
                 .workers(workers).build();
-        out.printf("vyre demo: backend %s on %s [%s]%n", chosen.name(), chosen.probe().device(), chosen.probe().driver());
+        out.printf("vyre demo: backend %s on %s [%s]%n", chosen.name(), chosen.device(), chosen.driver());
         out.printf("  %d ring slots in flight, %d observable words, streaming for %.1f s%n", slots, model.observable,
                 seconds);
         out.flush();
@@ -65,7 +62,7 @@ final class DemoCommand implements Callable<Integer> {
         long start;
         long end;
         int waves = 0;
-        try (Backend b = chosen.provider().open(); PersistentSession session = b.openSession(options)) {
+        try (Vyre vyre = Vyre.open(chosen.name()); Session session = vyre.openSession(options)) {
             start = System.nanoTime();
             long deadline = start + (long) (seconds * 1e9);
             while (failure == null && System.nanoTime() < deadline) {

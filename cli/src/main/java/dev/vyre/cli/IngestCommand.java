@@ -1,10 +1,9 @@
 package dev.vyre.cli;
 
-import dev.vyre.api.Backends;
-import dev.vyre.api.ProviderStatus;
-import dev.vyre.spi.Backend;
-import dev.vyre.spi.PersistentSession;
-import dev.vyre.spi.SessionOptions;
+import dev.vyre.api.BackendInfo;
+import dev.vyre.api.Session;
+import dev.vyre.api.SessionOptions;
+import dev.vyre.api.Vyre;
 import dev.vyre.uring.ChunkReport;
 import dev.vyre.uring.ConnectionReport;
 import dev.vyre.uring.FileIngestPump;
@@ -83,21 +82,21 @@ final class IngestCommand implements Callable<Integer> {
             err.println("--slots x --chunk must be 1 .. 2 GiB. Fix: e.g. --slots 16 --chunk 1048576");
             return 2;
         }
-        ProviderStatus chosen = Backends.select(Backends.discover(), backend);
+        BackendInfo chosen = Vyre.select(backend);
         SessionOptions session = SessionOptions.builder().slotCount(slots).observableSlots(slots)
                 .dataBufferBytes((long) slots * chunk).build();
         IngestOptions options = IngestOptions.builder().chunkBytes(chunk).queueDepth(depth).directIo(!noDirect)
                 .fixedBuffers(!noFixed).build();
         out.printf("vyre ingest: backend %s on %s, %d x %d-byte staging regions, CRC32C per chunk%n", chosen.name(),
-                chosen.probe().device(), slots, chunk);
+                chosen.device(), slots, chunk);
         out.flush();
         Progress progress = new Progress(err);
-        try (Backend b = chosen.provider().open(); PersistentSession s = b.openSession(session)) {
+        try (Vyre vyre = Vyre.open(chosen.name()); Session s = vyre.openSession(session)) {
             return listen != null ? listen(s, options, out, progress) : files(s, options, out, progress);
         }
     }
 
-    private int files(PersistentSession s, IngestOptions options, PrintWriter out, Progress progress) {
+    private int files(Session s, IngestOptions options, PrintWriter out, Progress progress) {
         boolean ok = true;
         long start = System.nanoTime();
         long total = 0;
@@ -128,7 +127,7 @@ final class IngestCommand implements Callable<Integer> {
         return ok ? 0 : 1;
     }
 
-    private int listen(PersistentSession s, IngestOptions options, PrintWriter out, Progress progress) {
+    private int listen(Session s, IngestOptions options, PrintWriter out, Progress progress) {
         LinkedBlockingQueue<ConnectionReport> ended = new LinkedBlockingQueue<>();
         boolean ok = true;
         long start = System.nanoTime();

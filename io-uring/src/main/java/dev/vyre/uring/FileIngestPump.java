@@ -1,9 +1,9 @@
 package dev.vyre.uring;
 
+import dev.vyre.api.Session;
 import dev.vyre.protocol.BackendException;
-import dev.vyre.protocol.IoUringSyscallException;
 import dev.vyre.protocol.PipelineException;
-import dev.vyre.spi.PersistentSession;
+import dev.vyre.protocol.SyscallException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,9 +48,9 @@ public final class FileIngestPump implements AutoCloseable, UringFileReader.Comp
      * @param session  a running session with a data buffer of at least one chunk
      * @param options  chunking, opcode, tenant, slot and observable ranges
      * @param listener receives every settled chunk
-     * @throws IoUringSyscallException when io_uring cannot be set up here
+     * @throws SyscallException when io_uring cannot be set up here
      */
-    public FileIngestPump(PersistentSession session, IngestOptions options, IngestListener listener) {
+    public FileIngestPump(Session session, IngestOptions options, IngestListener listener) {
         this.options = options;
         IngestListener counting = chunk -> {
             if (chunk.verified()) {
@@ -113,7 +113,7 @@ public final class FileIngestPump implements AutoCloseable, UringFileReader.Comp
         int fd;
         try {
             fd = NativeFiles.openRead(file, direct);
-        } catch (IoUringSyscallException e) {
+        } catch (SyscallException e) {
             if (!direct || e.errno() != Errno.EINVAL) {
                 readErrors++;
                 return new FileReport(path, 0, 0, 0, 0, false, e);
@@ -121,7 +121,7 @@ public final class FileIngestPump implements AutoCloseable, UringFileReader.Comp
             direct = false; // the file system refuses O_DIRECT (tmpfs, ...): read through the page cache
             try {
                 fd = NativeFiles.openRead(file, false);
-            } catch (IoUringSyscallException again) {
+            } catch (SyscallException again) {
                 readErrors++;
                 return new FileReport(path, 0, 0, 0, 0, false, again);
             }
@@ -211,9 +211,9 @@ public final class FileIngestPump implements AutoCloseable, UringFileReader.Comp
             readErrors++;
             regions.release(r);
             if (fileError == null) {
-                fileError = new IoUringSyscallException((reader.fixedBuffers() ? "READ_FIXED" : "READ") + " of " + path
-                        + " at offset " + at + " (" + regionExpected[r] + " bytes) " + Errno.name(errno), errno,
-                        Errno.readFix(errno));
+                fileError = new SyscallException((reader.fixedBuffers() ? "io_uring READ_FIXED" : "io_uring READ")
+                        + " of " + path + " at offset " + at + " (" + regionExpected[r] + " bytes) "
+                        + Errno.name(errno), errno, Errno.readFix(errno));
             }
             return;
         }

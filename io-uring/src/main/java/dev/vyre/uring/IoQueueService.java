@@ -1,16 +1,16 @@
 package dev.vyre.uring;
 
+import dev.vyre.api.Session;
 import dev.vyre.protocol.IoQueueLayout;
+import dev.vyre.protocol.IoRequest;
 import dev.vyre.protocol.PipelineException;
-import dev.vyre.spi.IoRequestView;
-import dev.vyre.spi.PersistentSession;
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
 import java.util.List;
 
 /**
  * Serves GPU-initiated IO (LOAD_MISS) with io_uring: a service thread claims PUBLISHED IO
- * requests ({@link PersistentSession#claimIoRequests()}, a CAS per slot), reads each READ's
+ * requests ({@link Session#claimIoRequests()}, a CAS per slot), reads each READ's
  * resource ({@link IoResourceRegistry}) into its data-buffer region with READ_FIXED, and
  * completes it OK, or ERROR for an unknown resource, a failed read, WRITE or an unknown op.
  * FENCE completes OK once every read claimed before it completed. A read that ends early at end
@@ -27,7 +27,7 @@ public final class IoQueueService implements AutoCloseable, UringFileReader.Comp
     private static final long REAP_NANOS = 200_000L;
     private static final System.Logger LOG = System.getLogger(IoQueueService.class.getName());
 
-    private final PersistentSession session;
+    private final Session session;
     private final IoResourceRegistry registry;
     private final MemorySegment data;
     private final UringFileReader reader;
@@ -44,7 +44,7 @@ public final class IoQueueService implements AutoCloseable, UringFileReader.Comp
     private volatile long unknownResources;
     private volatile long abandoned;
 
-    private IoQueueService(PersistentSession session, IoResourceRegistry registry) {
+    private IoQueueService(Session session, IoResourceRegistry registry) {
         this.session = session;
         this.registry = registry;
         this.data = session.dataBuffer();
@@ -55,9 +55,9 @@ public final class IoQueueService implements AutoCloseable, UringFileReader.Comp
     /**
      * Starts the service thread for {@code session}'s IO queue.
      *
-     * @throws dev.vyre.protocol.IoUringSyscallException when io_uring cannot be set up here
+     * @throws dev.vyre.protocol.SyscallException when io_uring cannot be set up here
      */
-    public static IoQueueService start(PersistentSession session, IoResourceRegistry registry) {
+    public static IoQueueService start(Session session, IoResourceRegistry registry) {
         IoQueueService service = new IoQueueService(session, registry);
         service.thread.start();
         return service;
@@ -91,7 +91,7 @@ public final class IoQueueService implements AutoCloseable, UringFileReader.Comp
     private void run() {
         try {
             while (!stop) {
-                List<IoRequestView> claimed = session.claimIoRequests();
+                List<IoRequest> claimed = session.claimIoRequests();
                 for (int i = 0; i < claimed.size(); i++) {
                     serve(claimed.get(i));
                 }
@@ -118,8 +118,8 @@ public final class IoQueueService implements AutoCloseable, UringFileReader.Comp
         }
     }
 
-    private void serve(IoRequestView request) {
-        int slot = request.slot();
+    private void serve(IoRequest request) {
+        int slot = request.slotIdx();
         switch (request.opType()) {
             case IoQueueLayout.OP_READ -> read(request);
             case IoQueueLayout.OP_FENCE -> {
@@ -130,8 +130,8 @@ public final class IoQueueService implements AutoCloseable, UringFileReader.Comp
         }
     }
 
-    private void read(IoRequestView request) {
-        int slot = request.slot();
+    private void read(IoRequest request) {
+        int slot = request.slotIdx();
         IoResourceRegistry.Resource resource = registry.get(request.srcHandle());
         if (resource == null) {
             unknownResources++;

@@ -31,7 +31,7 @@ public final class IoResourceRegistry implements AutoCloseable {
      * Opens {@code path} and maps {@code id} to {@code length} bytes at {@code fileOffset}, landing at
      * {@code dataOffset} of the data buffer. Replaces (and closes) an earlier registration of {@code id}.
      *
-     * @throws dev.vyre.protocol.IoUringSyscallException when the file cannot be opened
+     * @throws dev.vyre.protocol.SyscallException when the file cannot be opened
      * @throws QueueFullException when the range is negative or empty
      */
     public IoResourceRegistry register(int id, Path path, long fileOffset, int length, long dataOffset) {

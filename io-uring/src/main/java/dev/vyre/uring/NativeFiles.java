@@ -1,6 +1,6 @@
 package dev.vyre.uring;
 
-import dev.vyre.protocol.IoUringSyscallException;
+import dev.vyre.protocol.SyscallException;
 import java.nio.IntBuffer;
 import java.nio.file.Path;
 import org.lwjgl.system.MemoryStack;
@@ -20,7 +20,7 @@ public final class NativeFiles {
      * Opens {@code path} read-only (close-on-exec), with {@code O_DIRECT} when asked.
      *
      * @return the file descriptor
-     * @throws IoUringSyscallException with the errno when open fails
+     * @throws SyscallException with the errno when open fails
      */
     public static int openRead(Path path, boolean direct) {
         int flags = FCNTL.O_RDONLY | FCNTL.O_CLOEXEC | (direct ? FCNTL.O_DIRECT : 0);
@@ -29,7 +29,7 @@ public final class NativeFiles {
             int fd = FCNTL.open(errno, path.toString(), flags, 0);
             if (fd < 0) {
                 int e = errno.get(0);
-                throw new IoUringSyscallException("open(" + path + (direct ? ", O_DIRECT" : "") + ") " + Errno.name(e),
+                throw new SyscallException("open(" + path + (direct ? ", O_DIRECT" : "") + ") " + Errno.name(e),
                         e, Errno.readFix(e));
             }
             return fd;

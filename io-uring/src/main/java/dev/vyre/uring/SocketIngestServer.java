@@ -1,10 +1,10 @@
 package dev.vyre.uring;
 
+import dev.vyre.api.Session;
 import dev.vyre.protocol.BackendException;
-import dev.vyre.protocol.IoUringSyscallException;
 import dev.vyre.protocol.PipelineException;
 import dev.vyre.protocol.QueueFullException;
-import dev.vyre.spi.PersistentSession;
+import dev.vyre.protocol.SyscallException;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -60,7 +60,7 @@ public final class SocketIngestServer implements AutoCloseable {
     private int nextId;
     private boolean closed;
 
-    private SocketIngestServer(PersistentSession session, IngestOptions options, IngestListener chunks,
+    private SocketIngestServer(Session session, IngestOptions options, IngestListener chunks,
                                Consumer<ConnectionReport> connections, String host, int port) {
         this.options = options;
         this.connections = connections;
@@ -103,7 +103,7 @@ public final class SocketIngestServer implements AutoCloseable {
      * @param connections receives each connection's report once all its chunks settled
      * @throws BackendException when io_uring sockets are unavailable or the port cannot be bound
      */
-    public static SocketIngestServer listen(PersistentSession session, IngestOptions options, String host, int port,
+    public static SocketIngestServer listen(Session session, IngestOptions options, String host, int port,
                                             IngestListener chunks, Consumer<ConnectionReport> connections) {
         if (!IoUring.isAvailable()) {
             throw new BackendException("netty's io_uring transport is unavailable: " + IoUring.unavailabilityCause(),
@@ -314,7 +314,7 @@ public final class SocketIngestServer implements AutoCloseable {
                 connectionErrors++;
                 if (cause instanceof Errors.NativeIoException io && io.expectedErr() < 0) {
                     int errno = -io.expectedErr();
-                    error = new IoUringSyscallException("recv from " + source + " " + Errno.name(errno) + " after "
+                    error = new SyscallException("recv from " + source + " " + Errno.name(errno) + " after "
                             + received + " bytes", errno, errno == Errno.ECONNRESET
                             ? "the peer reset the connection; the " + received + " bytes before the reset were"
                                     + " published and verified: resend from byte " + received

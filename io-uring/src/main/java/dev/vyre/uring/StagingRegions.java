@@ -1,10 +1,10 @@
 package dev.vyre.uring;
 
+import dev.vyre.api.Session;
 import dev.vyre.protocol.ControlLayout;
 import dev.vyre.protocol.Opcodes;
 import dev.vyre.protocol.QueueFullException;
 import dev.vyre.protocol.SlotStatus;
-import dev.vyre.spi.PersistentSession;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.util.zip.CRC32C;
@@ -25,7 +25,7 @@ final class StagingRegions {
 
     private static final long CRC_WINDOW = 1L << 30;
 
-    private final PersistentSession session;
+    private final Session session;
     private final IngestOptions options;
     private final IngestListener listener;
     private final MemorySegment data;
@@ -51,7 +51,7 @@ final class StagingRegions {
     long backpressureWaits;
     long backpressureNanos;
 
-    StagingRegions(PersistentSession session, IngestOptions options, IngestListener listener) {
+    StagingRegions(Session session, IngestOptions options, IngestListener listener) {
         this.session = session;
         this.options = options;
         this.listener = listener;

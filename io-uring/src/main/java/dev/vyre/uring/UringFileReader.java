@@ -1,7 +1,7 @@
 package dev.vyre.uring;
 
-import dev.vyre.protocol.IoUringSyscallException;
 import dev.vyre.protocol.QueueFullException;
+import dev.vyre.protocol.SyscallException;
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.lwjgl.system.MemoryUtil;
@@ -94,7 +94,7 @@ public final class UringFileReader implements AutoCloseable {
      * @param buffer     native memory reads land in (the session's data buffer)
      * @param queueDepth in-flight reads, 1..4096
      * @param register   false to skip registration and use plain READ
-     * @throws IoUringSyscallException when io_uring cannot be set up (seccomp, old kernel)
+     * @throws SyscallException when io_uring cannot be set up (seccomp, old kernel)
      */
     public UringFileReader(MemorySegment buffer, int queueDepth, boolean register) {
         this(buffer, queueDepth, register, !"false".equalsIgnoreCase(System.getProperty("vyre.uring.hugePages")));
@@ -108,7 +108,7 @@ public final class UringFileReader implements AutoCloseable {
      * @param register   false to skip registration and use plain READ
      * @param hugePages  true to back the buffer's whole 2 MiB pages with transparent huge pages first
      *                   (contents and addresses unchanged), false to leave its pages as they are
-     * @throws IoUringSyscallException when io_uring cannot be set up (seccomp, old kernel)
+     * @throws SyscallException when io_uring cannot be set up (seccomp, old kernel)
      */
     public UringFileReader(MemorySegment buffer, int queueDepth, boolean register, boolean hugePages) {
         if (queueDepth < 1 || queueDepth > 4096) {
@@ -126,7 +126,7 @@ public final class UringFileReader implements AutoCloseable {
         int ret = LibURing.nio_uring_queue_init(queueDepth, ring, 0);
         if (ret < 0) {
             MemoryUtil.nmemFree(ring);
-            throw new IoUringSyscallException("io_uring_queue_init(" + queueDepth + ") " + Errno.name(-ret), -ret,
+            throw new SyscallException("io_uring_queue_init(" + queueDepth + ") " + Errno.name(-ret), -ret,
                     "io_uring needs Linux 5.6+ and must not be blocked by seccomp (containers:"
                             + " --security-opt seccomp=unconfined, sysctl kernel.io_uring_disabled=0)");
         }
@@ -336,12 +336,12 @@ public final class UringFileReader implements AutoCloseable {
      * Hands queued SQEs to the kernel.
      *
      * @return SQEs submitted
-     * @throws IoUringSyscallException when io_uring_enter fails
+     * @throws SyscallException when io_uring_enter fails
      */
     public int submit() {
         int ret = LibURing.nio_uring_submit(ring);
         if (ret < 0 && ret != -Errno.EINTR && ret != -Errno.EAGAIN) {
-            throw new IoUringSyscallException("io_uring_enter(submit) " + Errno.name(-ret), -ret,
+            throw new SyscallException("io_uring_enter(submit) " + Errno.name(-ret), -ret,
                     "the ring is unusable; close the reader and open a new one");
         }
         return Math.max(ret, 0);
@@ -368,7 +368,7 @@ public final class UringFileReader implements AutoCloseable {
                 KernelTimespec.ntv_nsec(timespec, timeoutNanos % 1_000_000_000L);
                 int ret = LibURing.nio_uring_wait_cqe_timeout(ring, cqePointers, timespec);
                 if (ret < 0 && ret != -Errno.ETIME && ret != -Errno.EINTR && ret != -Errno.EAGAIN) {
-                    throw new IoUringSyscallException("io_uring_wait_cqe_timeout " + Errno.name(-ret), -ret,
+                    throw new SyscallException("io_uring_wait_cqe_timeout " + Errno.name(-ret), -ret,
                             "the ring is unusable; close the reader and open a new one");
                 }
                 n = LibURing.nio_uring_peek_batch_cqe(ring, cqePointers, cqeCapacity);
@@ -397,7 +397,7 @@ public final class UringFileReader implements AutoCloseable {
         }
         int id = (int) ud;
         if (id < 0 || id >= depth || generations[id] != (int) (ud >>> 32) || !busy[id]) {
-            throw new IoUringSyscallException("io_uring_cqe(user_data=0x" + Long.toHexString(ud) + ")", Errno.EINVAL,
+            throw new SyscallException("io_uring_cqe(user_data=0x" + Long.toHexString(ud) + ")", Errno.EINVAL,
                     "a completion arrived for no request in flight; this is a reader bug, report it");
         }
         if (res == -Errno.EAGAIN || res == -Errno.EINTR) {
@@ -454,7 +454,7 @@ public final class UringFileReader implements AutoCloseable {
      * Cancels and drains in-flight reads (their completions are dropped), unregisters the
      * buffer and tears the ring down. Idempotent.
      *
-     * @throws IoUringSyscallException when reads were still in flight after the drain bound (the
+     * @throws SyscallException when reads were still in flight after the drain bound (the
      *         ring is then kept so the kernel never writes into memory it no longer owns)
      */
     @Override
@@ -463,7 +463,7 @@ public final class UringFileReader implements AutoCloseable {
             return;
         }
         if (!cancelAll((token, bytes, errno) -> { })) {
-            throw new IoUringSyscallException("close (" + inFlight + " reads still in flight)", Errno.ETIME,
+            throw new SyscallException("io_uring close (" + inFlight + " reads still in flight)", Errno.ETIME,
                     "a read did not finish within 10 s of cancellation; keep the data buffer alive and retry close");
         }
         closed = true;

@@ -7,12 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vyre.api.Session;
+import dev.vyre.api.Vyre;
 import dev.vyre.protocol.BackendException;
-import dev.vyre.protocol.IoUringSyscallException;
 import dev.vyre.protocol.QueueFullException;
 import dev.vyre.protocol.SlotStatus;
-import dev.vyre.spi.Backend;
-import dev.vyre.spi.PersistentSession;
+import dev.vyre.protocol.SyscallException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,7 +72,7 @@ class FileIngestTest {
         Path file = Files.write(dir.resolve("f" + size), random(size, size));
         Leaks leaks = Leaks.snapshot();
         List<ChunkReport> chunks = Collections.synchronizedList(new ArrayList<>());
-        try (Backend b = Sessions.reference(); PersistentSession s = Sessions.open(b, 8, 8 * CHUNK, 1);
+        try (Vyre b = Sessions.reference(); Session s = Sessions.open(b, 8, 8 * CHUNK, 1);
              FileIngestPump pump = new FileIngestPump(s, IngestOptions.builder().chunkBytes(CHUNK).queueDepth(4)
                      .build(), chunks::add)) {
             FileReport report = pump.ingest(file);
@@ -96,7 +96,7 @@ class FileIngestTest {
         Path file = Files.write(dir.resolve("paths"), random(size, 7));
         for (boolean fixed : new boolean[] {true, false}) {
             List<ChunkReport> chunks = new ArrayList<>();
-            try (Backend b = Sessions.reference(); PersistentSession s = Sessions.open(b, 4, 4 * CHUNK, 1);
+            try (Vyre b = Sessions.reference(); Session s = Sessions.open(b, 4, 4 * CHUNK, 1);
                  FileIngestPump pump = new FileIngestPump(s, IngestOptions.builder().chunkBytes(CHUNK)
                          .fixedBuffers(fixed).directIo(false).build(), chunks::add)) {
                 FileReport report = pump.ingest(file);
@@ -123,7 +123,7 @@ class FileIngestTest {
         }
         int chunk = 4 << 20;
         List<ChunkReport> chunks = new ArrayList<>();
-        try (Backend b = Sessions.reference(); PersistentSession s = Sessions.open(b, 16, 16L * chunk, 1);
+        try (Vyre b = Sessions.reference(); Session s = Sessions.open(b, 16, 16L * chunk, 1);
              FileIngestPump pump = new FileIngestPump(s, IngestOptions.builder().chunkBytes(chunk).queueDepth(8)
                      .build(), chunks::add)) {
             FileReport report = pump.ingest(file);
@@ -149,14 +149,14 @@ class FileIngestTest {
         Path directory = Files.createDirectory(dir.resolve("a-directory"));
         Path good = Files.write(dir.resolve("good"), random(5000, 3));
         Leaks leaks = Leaks.snapshot();
-        try (Backend b = Sessions.reference(); PersistentSession s = Sessions.open(b, 4, 4 * CHUNK, 1);
+        try (Vyre b = Sessions.reference(); Session s = Sessions.open(b, 4, 4 * CHUNK, 1);
              FileIngestPump pump = new FileIngestPump(s, IngestOptions.builder().chunkBytes(CHUNK).build(),
                      IngestListener.none())) {
             List<FileReport> reports = pump.ingest(List.of(missing, directory, good));
-            IoUringSyscallException open = assertInstanceOf(IoUringSyscallException.class, reports.get(0).error());
+            SyscallException open = assertInstanceOf(SyscallException.class, reports.get(0).error());
             assertEquals(2, open.errno());
             assertTrue(open.getMessage().contains("ENOENT") && open.getMessage().contains("Fix: "), open.getMessage());
-            IoUringSyscallException read = assertInstanceOf(IoUringSyscallException.class, reports.get(1).error());
+            SyscallException read = assertInstanceOf(SyscallException.class, reports.get(1).error());
             assertEquals(21, read.errno());
             assertTrue(read.getMessage().contains("EISDIR") && read.getMessage().contains("Fix: pass a regular file"),
                     read.getMessage());
@@ -174,7 +174,7 @@ class FileIngestTest {
         Leaks leaks = Leaks.snapshot();
         // Tenant 1 is not authorised at first: the first 4 chunks fill the ring and the pump waits
         // (back-pressure). The file is truncated meanwhile; then the tenant is authorised.
-        try (Backend b = Sessions.reference(); PersistentSession s = Sessions.open(b, 4, 4 * CHUNK, 1);
+        try (Vyre b = Sessions.reference(); Session s = Sessions.open(b, 4, 4 * CHUNK, 1);
              FileIngestPump pump = new FileIngestPump(s, IngestOptions.builder().chunkBytes(CHUNK).tenant(1)
                      .directIo(false).build(), chunks::add)) {
             CompletableFuture<FileReport> running = CompletableFuture.supplyAsync(() -> pump.ingest(file));
@@ -203,7 +203,7 @@ class FileIngestTest {
     void ringFullWithoutProgressIsAClearRefusalAfterTheStallTimeout() throws Exception {
         Path file = Files.write(dir.resolve("stall"), random(10 * CHUNK, 5));
         Leaks leaks = Leaks.snapshot();
-        try (Backend b = Sessions.reference(); PersistentSession s = Sessions.open(b, 2, 2 * CHUNK, 1);
+        try (Vyre b = Sessions.reference(); Session s = Sessions.open(b, 2, 2 * CHUNK, 1);
              FileIngestPump pump = new FileIngestPump(s, IngestOptions.builder().chunkBytes(CHUNK).tenant(2)
                      .stallTimeout(Duration.ofMillis(200)).build(), IngestListener.none())) {
             QueueFullException e = assertThrows(QueueFullException.class, () -> pump.ingest(file));

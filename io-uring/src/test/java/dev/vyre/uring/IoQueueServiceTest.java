@@ -5,10 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vyre.api.Session;
+import dev.vyre.api.SessionOptions;
+import dev.vyre.api.Vyre;
 import dev.vyre.protocol.Opcodes;
 import dev.vyre.protocol.SlotStatus;
-import dev.vyre.spi.Backend;
-import dev.vyre.spi.PersistentSession;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,7 +58,7 @@ class IoQueueServiceTest {
         Path path = Files.write(dir.resolve("resource"), file);
         Path shortFile = Files.write(dir.resolve("short"), Arrays.copyOf(file, 1000));
         Leaks leaks = Leaks.snapshot();
-        try (Backend b = Sessions.reference(); PersistentSession s = Sessions.open(b, 8, 64 * 1024, 1);
+        try (Vyre b = Sessions.reference(); Session s = Sessions.open(b, 8, 64 * 1024, 1);
              IoResourceRegistry registry = new IoResourceRegistry()
                      .register(7, path, 100, 4096, 8192)
                      .register(8, shortFile, 500, 4096, 16384)) {
@@ -94,7 +95,7 @@ class IoQueueServiceTest {
     void unknownResourceAndFailedReadFaultTheSlot() throws Exception {
         Path directory = Files.createDirectory(dir.resolve("dir"));
         Leaks leaks = Leaks.snapshot();
-        try (Backend b = Sessions.reference(); PersistentSession s = Sessions.open(b, 4, 16 * 1024, 1);
+        try (Vyre b = Sessions.reference(); Session s = Sessions.open(b, 4, 16 * 1024, 1);
              IoResourceRegistry registry = new IoResourceRegistry().register(5, directory, 0, 4096, 0);
              IoQueueService service = IoQueueService.start(s, registry)) {
             s.writeRawSlot(0, loadMiss(99));
@@ -113,7 +114,7 @@ class IoQueueServiceTest {
     @Test
     void closeWithNothingPendingStopsTheThreadAndTheSessionStillTimesOutCleanly() throws Exception {
         Leaks leaks = Leaks.snapshot();
-        try (Backend b = Sessions.reference(); PersistentSession s = b.openSession(dev.vyre.spi.SessionOptions.builder()
+        try (Vyre b = Sessions.reference(); Session s = b.openSession(SessionOptions.builder()
                 .slotCount(2).dataBufferBytes(4096).ioWaitTimeout(Duration.ofMillis(100)).build());
              IoResourceRegistry registry = new IoResourceRegistry()) {
             IoQueueService.start(s, registry).close();

@@ -1,9 +1,8 @@
 package dev.vyre.uring;
 
-import dev.vyre.api.Backends;
-import dev.vyre.spi.Backend;
-import dev.vyre.spi.PersistentSession;
-import dev.vyre.spi.SessionOptions;
+import dev.vyre.api.Session;
+import dev.vyre.api.SessionOptions;
+import dev.vyre.api.Vyre;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
@@ -16,12 +15,12 @@ final class Sessions {
     private Sessions() {
     }
 
-    static Backend reference() {
-        return Backends.open("reference");
+    static Vyre reference() {
+        return Vyre.open("reference");
     }
 
-    static PersistentSession open(Backend backend, int slots, long dataBytes, int tenants) {
-        return backend.openSession(SessionOptions.builder().slotCount(slots).observableSlots(slots)
+    static Session open(Vyre vyre, int slots, long dataBytes, int tenants) {
+        return vyre.openSession(SessionOptions.builder().slotCount(slots).observableSlots(slots)
                 .dataBufferBytes(dataBytes).tenantCount(tenants).workers(1).ioWaitTimeout(Duration.ofSeconds(5))
                 .build());
     }

@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.vyre.protocol.IoUringSyscallException;
+import dev.vyre.api.Session;
+import dev.vyre.api.Vyre;
 import dev.vyre.protocol.SlotStatus;
-import dev.vyre.spi.Backend;
-import dev.vyre.spi.PersistentSession;
+import dev.vyre.protocol.SyscallException;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.time.Duration;
@@ -39,7 +39,7 @@ class SocketIngestTest {
     static void ioUringAvailableAndWarm() throws Exception {
         UringSupport.assumeAvailable();
         LinkedBlockingQueue<ConnectionReport> reports = new LinkedBlockingQueue<>();
-        try (Backend b = Sessions.reference(); PersistentSession s = Sessions.open(b, 2, 2 * CHUNK, 1);
+        try (Vyre b = Sessions.reference(); Session s = Sessions.open(b, 2, 2 * CHUNK, 1);
              SocketIngestServer server = SocketIngestServer.listen(s, IngestOptions.builder().chunkBytes(CHUNK)
                      .build(), "127.0.0.1", 0, IngestListener.none(), reports::add)) {
             try (Socket client = new Socket("127.0.0.1", server.port())) {
@@ -88,7 +88,7 @@ class SocketIngestTest {
         Leaks leaks = Leaks.snapshot();
         List<ChunkReport> chunks = java.util.Collections.synchronizedList(new ArrayList<>());
         LinkedBlockingQueue<ConnectionReport> reports = new LinkedBlockingQueue<>();
-        try (Backend b = Sessions.reference(); PersistentSession s = Sessions.open(b, 8, 8 * CHUNK, 1);
+        try (Vyre b = Sessions.reference(); Session s = Sessions.open(b, 8, 8 * CHUNK, 1);
              SocketIngestServer server = SocketIngestServer.listen(s, IngestOptions.builder().chunkBytes(CHUNK)
                      .build(), "127.0.0.1", 0, chunks::add, reports::add)) {
             try (Socket client = new Socket("127.0.0.1", server.port())) {
@@ -115,7 +115,7 @@ class SocketIngestTest {
         List<ChunkReport> chunks = java.util.Collections.synchronizedList(new ArrayList<>());
         LinkedBlockingQueue<ConnectionReport> reports = new LinkedBlockingQueue<>();
         int chunk = 64 * 1024;
-        try (Backend b = Sessions.reference(); PersistentSession s = Sessions.open(b, 4, 4 * chunk, 1);
+        try (Vyre b = Sessions.reference(); Session s = Sessions.open(b, 4, 4 * chunk, 1);
              SocketIngestServer server = SocketIngestServer.listen(s, IngestOptions.builder().chunkBytes(chunk)
                      .tenant(1).build(), "127.0.0.1", 0, chunks::add, reports::add)) {
             CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
@@ -150,7 +150,7 @@ class SocketIngestTest {
         Leaks leaks = Leaks.snapshot();
         List<ChunkReport> chunks = java.util.Collections.synchronizedList(new ArrayList<>());
         LinkedBlockingQueue<ConnectionReport> reports = new LinkedBlockingQueue<>();
-        try (Backend b = Sessions.reference(); PersistentSession s = Sessions.open(b, 8, 8 * CHUNK, 1);
+        try (Vyre b = Sessions.reference(); Session s = Sessions.open(b, 8, 8 * CHUNK, 1);
              SocketIngestServer server = SocketIngestServer.listen(s, IngestOptions.builder().chunkBytes(CHUNK)
                      .build(), "127.0.0.1", 0, chunks::add, reports::add)) {
             try (Socket client = new Socket("127.0.0.1", server.port())) {
@@ -160,7 +160,7 @@ class SocketIngestTest {
                 client.setSoLinger(true, 0); // close sends RST
             }
             ConnectionReport report = reports.poll(20, TimeUnit.SECONDS);
-            IoUringSyscallException e = assertInstanceOf(IoUringSyscallException.class, report.error());
+            SyscallException e = assertInstanceOf(SyscallException.class, report.error());
             assertEquals(104, e.errno());
             assertTrue(e.getMessage().contains("ECONNRESET") && e.getMessage().contains("Fix: the peer reset"),
                     e.getMessage());

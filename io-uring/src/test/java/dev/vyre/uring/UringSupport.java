@@ -1,6 +1,6 @@
 package dev.vyre.uring;
 
-import dev.vyre.protocol.IoUringSyscallException;
+import dev.vyre.protocol.SyscallException;
 import java.lang.foreign.MemorySegment;
 import org.junit.jupiter.api.Assumptions;
 
@@ -16,7 +16,7 @@ final class UringSupport {
         String reason = null;
         try (UringFileReader r = new UringFileReader(MemorySegment.NULL, 1, false)) {
             return;
-        } catch (IoUringSyscallException e) {
+        } catch (SyscallException e) {
             reason = e.getMessage();
         }
         if (System.getenv("CI") != null) {
