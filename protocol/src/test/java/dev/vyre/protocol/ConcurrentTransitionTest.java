@@ -22,6 +22,7 @@ class ConcurrentTransitionTest {
             }
             AtomicInteger wins = new AtomicInteger();
             AtomicInteger refusals = new AtomicInteger();
+            java.util.Queue<String> problems = new java.util.concurrent.ConcurrentLinkedQueue<>();
             CountDownLatch start = new CountDownLatch(1);
             Thread[] workers = new Thread[threads];
             for (int t = 0; t < threads; t++) {
@@ -29,15 +30,20 @@ class ConcurrentTransitionTest {
                     try {
                         start.await();
                     } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
+                        problems.add("worker interrupted before it started");
                         return;
                     }
                     for (int s = 0; s < slots; s++) {
                         try {
-                            assertEquals(SlotStatus.PUBLISHED, RingPublisher.transitionSlotStatus(ring, s, SlotTransition.CLAIM));
+                            int previous = RingPublisher.transitionSlotStatus(ring, s, SlotTransition.CLAIM);
+                            if (previous != SlotStatus.PUBLISHED) {
+                                problems.add("slot " + s + " was claimed from " + SlotStatus.name(previous));
+                            }
                             wins.incrementAndGet();
                         } catch (QueueFullException e) {
                             refusals.incrementAndGet();
+                        } catch (RuntimeException e) {
+                            problems.add("slot " + s + ": " + e);
                         }
                     }
                 });
@@ -47,6 +53,7 @@ class ConcurrentTransitionTest {
             for (Thread w : workers) {
                 w.join();
             }
+            assertEquals(java.util.List.of(), java.util.List.copyOf(problems), "failures inside the workers");
             assertEquals(slots, wins.get());
             assertEquals(slots * (threads - 1), refusals.get());
             for (int s = 0; s < slots; s++) {

@@ -135,7 +135,6 @@ class DecoderFuzzTest {
             List<DebugRecord> records = strict("tryReadDebugLog", run, b, () -> DebugLogCodec.tryReadDebugLog(b), DEBUG_ERRORS);
             Integer into = strict("tryReadDebugLogInto", run, b, () -> DebugLogCodec.tryReadDebugLogInto(b, out), DEBUG_ERRORS);
             DebugLogReadout readout = DebugLogCodec.readDebugLog(b);
-            assertTrue(readout.droppedCount() >= 0, c);
             assertEquals(readout.droppedCount(), DebugLogCodec.droppedRecords(b), c);
             int n = DebugLogCodec.readDebugLogInto(b, out);
             assertEquals(readout.records().size(), n, c);
@@ -149,6 +148,10 @@ class DecoderFuzzTest {
                 long reserved = Integer.toUnsignedLong(Words.get(b, 0)) / 4;
                 assertEquals(Math.min(capacity, reserved), readout.records().size(), c);
                 assertEquals(reserved - readout.records().size(), readout.droppedCount(), c);
+            } else {
+                assertEquals(0, readout.droppedCount(), c);
+                assertTrue(readout.records().isEmpty(), c);
+                assertEquals(0, n, c);
             }
         }
     }

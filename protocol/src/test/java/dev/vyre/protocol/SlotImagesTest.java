@@ -26,9 +26,15 @@ class SlotImagesTest {
     }
 
     @Test
-    void aWellFormedRunInsideTheRingPasses() {
-        assertDoesNotThrow(() -> SlotImages.check(16, 8, images(8), 8));
+    void aWellFormedRunInsideTheRingPassesAndIsLeftAsItWas() {
+        MemorySegment run = images(8);
+        byte[] before = run.toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+        assertDoesNotThrow(() -> SlotImages.check(16, 8, run, 8));
         assertDoesNotThrow(() -> SlotImages.check(16, 16, images(0), 0));
+        assertDoesNotThrow(() -> SlotImages.check(16, 0, run.asSlice(0, 64L * 3), 3));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(before, run.toArray(java.lang.foreign.ValueLayout.JAVA_BYTE));
+        refused("firstSlot", "inside the ring", () -> SlotImages.check(16, 9, run, 8));
+        refused("images", "count * 64 bytes", () -> SlotImages.check(16, 0, run.asSlice(0, 64L * 3 - 1), 3));
     }
 
     @Test
