@@ -97,7 +97,11 @@ public final class RingBench {
                     + " [--json FILE]");
             return;
         }
-        new RingBench(args).run(System.out);
+        if (!new RingBench(args).run(System.out)) {
+            System.err.println("RingBench: a throughput run was NOT verified (an increment is missing or doubled)."
+                    + " Fix: report the backend, its device and the table above; the backend lost or repeated slots");
+            System.exit(1);
+        }
     }
 
     private static Map<String, String> parse(String[] argv) {
@@ -122,7 +126,8 @@ public final class RingBench {
         return args;
     }
 
-    private void run(PrintStream out) throws IOException {
+    /** @return true when every throughput run was verified */
+    private boolean run(PrintStream out) throws IOException {
         List<Map<String, Object>> results = new ArrayList<>();
         try (Vyre backend = Vyre.open(backendName)) {
             out.printf(Locale.ROOT, "backend %s on %s [%s]%n", backend.name(), backend.device().name(),
@@ -148,6 +153,12 @@ public final class RingBench {
                 out.println("wrote " + json);
             }
         }
+        for (Map<String, Object> r : results) {
+            if (Boolean.FALSE.equals(r.get("verified"))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private SessionOptions options() {
