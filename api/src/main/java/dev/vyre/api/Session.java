@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.apiguardian.api.API;
 
@@ -43,6 +44,12 @@ import org.apiguardian.api.API;
  * <p>Errors: a bad argument raises a {@link VyreArgumentException} naming the parameter; a slot that
  * is not EMPTY or DONE raises a {@link SlotBusyException}; a closed session, a stalled interpreter or
  * a failed device raises a {@link BackendException}. Nothing is written when a call is refused.
+ *
+ * <p>Observability: the session emits JDK Flight Recorder events {@code dev.vyre.SessionOpen},
+ * {@code SessionClose}, {@code PublishBatch} (one per {@link #flush()} or {@link #publishSlots} call, throttled),
+ * {@code WatchdogStall}, {@code IoRequestsClaimed}, {@code IoRequestCompleted} and {@code DeviceLoss}, in
+ * category "Vyre". While no recording enables them they cost nothing; the single-slot {@code publish} methods,
+ * {@link #publishDeferred} and {@link #slotStatus} emit none.
  */
 @API(status = API.Status.EXPERIMENTAL, since = "0.2")
 public final class Session implements AutoCloseable {
@@ -53,6 +60,7 @@ public final class Session implements AutoCloseable {
     private static final long MIN_PARK_NANOS = 1_000L;
     private static final long MAX_PARK_NANOS = 1_000_000L;
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
+    private static final AtomicLong IDS = new AtomicLong();
 
     private final Vyre owner;
     private final SessionOptions options;
@@ -74,6 +82,8 @@ public final class Session implements AutoCloseable {
      */
     private final boolean[] unannounced;
     private volatile boolean closed;
+    private final long id = IDS.incrementAndGet();
+    private final long openedAt = System.nanoTime();
 
     Session(Vyre owner, SessionOptions options, SessionDriver driver) {
         this.owner = owner;
@@ -119,6 +129,11 @@ public final class Session implements AutoCloseable {
     /** @return the name of the backend running this session */
     public String backendName() {
         return owner.name();
+    }
+
+    /** @return this session's number in the process (from 1), the {@code session} field of its JFR events */
+    long id() {
+        return id;
     }
 
     // ------------------------------------------------------------------ publishing
@@ -193,6 +208,7 @@ public final class Session implements AutoCloseable {
         }
         int first = slots[0];
         int run = 1;
+        int doorbells = 1;
         for (int i = 1; i < n; i++) {
             if (slots[i] == first + run) {
                 run++;
@@ -200,9 +216,11 @@ public final class Session implements AutoCloseable {
                 driver.announce(first, run, SlotStatus.PUBLISHED);
                 first = slots[i];
                 run = 1;
+                doorbells++;
             }
         }
         driver.announce(first, run, SlotStatus.PUBLISHED);
+        SessionEvents.batch(id, SessionEvents.FLUSH, slots[0], n, n, doorbells);
     }
 
     /**
@@ -230,6 +248,7 @@ public final class Session implements AutoCloseable {
             n++;
         }
         if (n == 0) {
+            SessionEvents.batch(id, SessionEvents.PUBLISH_SLOTS, firstSlot, count, 0, 0);
             return 0;
         }
         if (ringPolled) {
@@ -244,6 +263,7 @@ public final class Session implements AutoCloseable {
                     (long) n * SlotLayout.SLOT_BYTES);
         }
         driver.announce(firstSlot, n, SlotStatus.PUBLISHED);
+        SessionEvents.batch(id, SessionEvents.PUBLISH_SLOTS, firstSlot, count, n, 1);
         return n;
     }
 
@@ -388,8 +408,9 @@ public final class Session implements AutoCloseable {
      * @throws BackendException when it stalled
      */
     private boolean checkLiveness() {
-        Liveness live = driver.liveness();
+        Liveness live = liveness();
         if (live.state() == Liveness.State.STALLED) {
+            SessionEvents.stall(id, owner.name(), live.heartbeat(), live.sinceProgressNanos());
             throw new BackendException("the interpreter of backend '" + owner.name() + "' stopped making progress:"
                     + " its heartbeat (" + live.heartbeat() + ") has not moved for "
                     + live.sinceProgressNanos() / 1_000_000 + " ms", "a slot runs unbounded work (a custom opcode"
@@ -399,12 +420,22 @@ public final class Session implements AutoCloseable {
         return live.state() == Liveness.State.STOPPED;
     }
 
+    /** The driver's liveness; a BackendException from it is a lost device, recorded before it propagates. */
+    private Liveness liveness() {
+        try {
+            return driver.liveness();
+        } catch (BackendException e) {
+            SessionEvents.deviceLost(id, owner.name(), "liveness", e);
+            throw e;
+        }
+    }
+
     /**
      * @return true while the interpreter runs and makes progress; false once it stopped, after close,
      *         or while the watchdog sees it stalled
      */
     public boolean isAlive() {
-        return !closed && driver.liveness().state() == Liveness.State.RUNNING;
+        return !closed && liveness().state() == Liveness.State.RUNNING;
     }
 
     // ------------------------------------------------------------------ control buffer
@@ -493,7 +524,10 @@ public final class Session implements AutoCloseable {
     public List<IoRequest> claimIoRequests() {
         ensureOpen();
         List<IoRequest> claimed = new ArrayList<>();
-        IoQueue.tryClaimIoRequestsInto(ioQueue, claimed);
+        int n = IoQueue.tryClaimIoRequestsInto(ioQueue, claimed);
+        if (n > 0) {
+            SessionEvents.ioClaimed(id, n);
+        }
         return claimed;
     }
 
@@ -506,6 +540,7 @@ public final class Session implements AutoCloseable {
     public void completeIoRequest(int ioSlot, boolean ok) {
         ensureOpen();
         IoQueue.tryCompleteIoRequest(ioQueue, ioSlot, ok);
+        SessionEvents.ioCompleted(id, ioSlot, ok);
     }
 
     // ------------------------------------------------------------------ lifecycle
@@ -524,7 +559,7 @@ public final class Session implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         long park = MIN_PARK_NANOS;
         while (!closed) {
-            if (driver.liveness().state() == Liveness.State.STOPPED) {
+            if (liveness().state() == Liveness.State.STOPPED) {
                 return true;
             }
             if (System.nanoTime() - deadline >= 0) {
@@ -552,22 +587,24 @@ public final class Session implements AutoCloseable {
             closed = true;
         }
         deferredCount = 0;
+        SessionEvents.SessionClose event = SessionEvents.beginClose();
+        long doneCount = event == null ? -1 : doneCountForEvent();
         RuntimeException failure = null;
         boolean stopped = false;
         try {
             driver.writeControl(ControlLayout.SHUTDOWN, 1);
         } catch (RuntimeException e) {
-            failure = e;
+            failure = lost("shutdown", e);
         }
         try {
             stopped = driver.stop(STOP_TIMEOUT);
         } catch (RuntimeException e) {
-            failure = addTo(failure, e);
+            failure = addTo(failure, lost("stop", e));
         }
         try {
             driver.close();
         } catch (RuntimeException e) {
-            failure = addTo(failure, e);
+            failure = addTo(failure, lost("close", e));
         } finally {
             owner.forget(this);
         }
@@ -577,9 +614,27 @@ public final class Session implements AutoCloseable {
                     + " still touch stays allocated until the process exits", "restart the process; a slot"
                     + " runs unbounded work (a custom opcode that never returns?)"));
         }
+        SessionEvents.endClose(event, this, System.nanoTime() - openedAt, doneCount, stopped, failure);
         if (failure != null) {
             throw failure;
         }
+    }
+
+    /** @return DONE_COUNT for the close event, or -1 when the driver cannot read it */
+    private long doneCountForEvent() {
+        try {
+            return Integer.toUnsignedLong(driver.readControl(ControlLayout.DONE_COUNT, true));
+        } catch (RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** Records a driver's BackendException during close as a lost device; returns {@code e}. */
+    private RuntimeException lost(String operation, RuntimeException e) {
+        if (e instanceof BackendException) {
+            SessionEvents.deviceLost(id, owner.name(), operation, e);
+        }
+        return e;
     }
 
     private static RuntimeException addTo(RuntimeException first, RuntimeException next) {

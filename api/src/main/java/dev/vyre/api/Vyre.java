@@ -181,6 +181,7 @@ public final class Vyre implements AutoCloseable {
                     + " `vyre backends` line says persistent");
         }
         checkFits(options.slotCount(), options.dataBufferBytes(), options.opcodes());
+        SessionEvents.SessionOpen event = SessionEvents.beginOpen();
         SessionDriver driver = backend.openSession(options.toSpec());
         if (driver == null) {
             throw new BackendException("backend '" + name + "' opened no session driver",
@@ -204,6 +205,7 @@ public final class Vyre implements AutoCloseable {
             session.close();
             ensureOpen();
         }
+        SessionEvents.endOpen(event, session, device.name(), options.opcodes().entries().size());
         return session;
     }
 
