@@ -3,6 +3,7 @@ package dev.vyre.api;
 import dev.vyre.protocol.BackendException;
 import dev.vyre.protocol.CustomOpcode;
 import dev.vyre.protocol.CustomOpcodes;
+import dev.vyre.protocol.UnsupportedFeatureException;
 import dev.vyre.spi.Backend;
 import dev.vyre.spi.BackendProvider;
 import dev.vyre.spi.Capabilities;
@@ -169,14 +170,15 @@ public final class Vyre implements AutoCloseable {
      * Starts a persistent interpreter: it runs until SHUTDOWN (opcode or control word 0) or
      * {@link Session#close()}, while the host publishes slots.
      *
-     * @throws BackendException when the backend runs one-pass dispatches only, the options exceed what it
-     *         can do, a custom opcode has no body in a dialect it runs, or the device fails
+     * @throws UnsupportedFeatureException when the backend runs one-pass dispatches only, the options exceed
+     *         what it can do, or a custom opcode has no body in a dialect it runs (nothing was opened)
+     * @throws BackendException when the device fails
      */
     public Session openSession(SessionOptions options) {
         Objects.requireNonNull(options, "options");
         ensureOpen();
         if (!capabilities.persistent()) {
-            throw new BackendException("backend '" + name + "' on " + device.name() + " runs one-pass dispatches"
+            throw new UnsupportedFeatureException(name, "persistent sessions", "backend '" + name + "' on " + device.name() + " runs one-pass dispatches"
                     + " only and cannot open a persistent session", "use Vyre.dispatch, or pick a backend whose"
                     + " `vyre backends` line says persistent");
         }
@@ -215,7 +217,8 @@ public final class Vyre implements AutoCloseable {
      *
      * @throws dev.vyre.protocol.PipelineException when a buffer has the wrong shape (checked in the protocol's
      *         order: control, debug log, IO queue, ring)
-     * @throws BackendException when the request exceeds what the backend can do, or the device fails
+     * @throws UnsupportedFeatureException when the request exceeds what the backend can do (nothing ran)
+     * @throws BackendException when the device fails
      */
     public DispatchResult dispatch(DispatchRequest request) {
         Objects.requireNonNull(request, "request");
@@ -236,11 +239,11 @@ public final class Vyre implements AutoCloseable {
 
     private void checkFits(int slotCount, long dataBytes, CustomOpcodes opcodes) {
         if (slotCount > capabilities.maxSlots()) {
-            throw new BackendException("a ring of " + slotCount + " slots exceeds backend '" + name + "''s limit of "
+            throw new UnsupportedFeatureException(name, "ring size", "a ring of " + slotCount + " slots exceeds backend '" + name + "''s limit of "
                     + capabilities.maxSlots(), "use at most " + capabilities.maxSlots() + " slots");
         }
         if (dataBytes > 0 && (!capabilities.dataBuffer() || dataBytes > capabilities.maxDataBufferBytes())) {
-            throw new BackendException("a data buffer of " + dataBytes + " bytes exceeds backend '" + name
+            throw new UnsupportedFeatureException(name, "data buffer size", "a data buffer of " + dataBytes + " bytes exceeds backend '" + name
                     + "''s limit of " + (capabilities.dataBuffer() ? capabilities.maxDataBufferBytes() : 0) + " bytes",
                     "use a smaller data buffer, stream it in parts, or pick another backend");
         }
@@ -250,7 +253,8 @@ public final class Vyre implements AutoCloseable {
                 runnable |= capabilities.dialects().contains(dialect);
             }
             if (!runnable) {
-                throw new BackendException("custom opcode 0x" + Integer.toHexString(op.opcode()) + " has bodies in "
+                throw new UnsupportedFeatureException(name, "custom-opcode dialects " + op.dialects(), "custom opcode 0x"
+                        + Integer.toHexString(op.opcode()) + " has bodies in "
                         + op.dialects() + " but backend '" + name + "' runs " + (capabilities.dialects().isEmpty()
                         ? "no custom opcodes" : "only " + new TreeSet<>(capabilities.dialects())),
                         "add a body in one of the backend's dialects, or pick another backend");

@@ -13,6 +13,7 @@ import dev.vyre.protocol.CustomOpcodes;
 import dev.vyre.protocol.Opcodes;
 import dev.vyre.protocol.SlotBusyException;
 import dev.vyre.protocol.SlotStatus;
+import dev.vyre.protocol.UnsupportedFeatureException;
 import dev.vyre.protocol.VyreArgumentException;
 import dev.vyre.protocol.Words;
 import dev.vyre.spi.Backend;
@@ -400,18 +401,18 @@ class SessionRuntimeTest {
         Log log = new Log();
         try (Vyre vyre = Vyre.open(provider(log))) {
             CustomOpcodes cudaOnly = CustomOpcodes.of(CustomOpcode.of(0x100).text("cuda-c", "/* */").build());
-            BackendException dialect = assertThrows(BackendException.class, () -> vyre.openSession(
+            UnsupportedFeatureException dialect = assertThrows(UnsupportedFeatureException.class, () -> vyre.openSession(
                     SessionOptions.builder().opcodes(cudaOnly).build()));
             assertTrue(dialect.getMessage().contains("[cuda-c]") && dialect.getMessage().contains("[java]"),
                     dialect.getMessage());
-            assertThrows(BackendException.class, () -> open(vyre, 4097));
-            assertThrows(BackendException.class, () -> vyre.openSession(
+            assertThrows(UnsupportedFeatureException.class, () -> open(vyre, 4097));
+            assertThrows(UnsupportedFeatureException.class, () -> vyre.openSession(
                     SessionOptions.builder().dataBufferBytes((1 << 20) + 1).build()));
             assertEquals(0, log.sessionsOpened);
         }
         log.persistent = false;
         try (Vyre vyre = Vyre.open(provider(log))) {
-            BackendException onePass = assertThrows(BackendException.class, () -> open(vyre, 8));
+            UnsupportedFeatureException onePass = assertThrows(UnsupportedFeatureException.class, () -> open(vyre, 8));
             assertTrue(onePass.getMessage().contains("one-pass"), onePass.getMessage());
             assertEquals(0, log.sessionsOpened);
         }

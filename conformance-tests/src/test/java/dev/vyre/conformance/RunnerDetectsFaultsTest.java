@@ -60,6 +60,36 @@ class RunnerDetectsFaultsTest {
     }
 
     @Test
+    void aBackendThatCrashesInACustomOpcodeDispatchFailsInsteadOfSkipping() {
+        CaseResult result = run(backend -> new DelegatingBackend(backend) {
+            @Override
+            public PassResult dispatch(PassRequest request) {
+                if (!request.opcodes().isEmpty()) {
+                    throw new dev.vyre.protocol.BackendException("the device faulted in a custom opcode",
+                            "report this to the backend's author");
+                }
+                return inner.dispatch(request);
+            }
+        }, named("custom/one_pass"));
+        assertEquals(CaseStatus.FAILED, result.status(), result.detail());
+        assertTrue(result.detail().contains("the device faulted in a custom opcode"), result.detail());
+    }
+
+    @Test
+    void aBackendWithoutTheDialectsIsSkippedWithTheRuntimesRefusal() {
+        CaseResult result = run(backend -> new DelegatingBackend(backend) {
+            @Override
+            public Capabilities capabilities() {
+                Capabilities c = inner.capabilities();
+                return new Capabilities(c.maxSlots(), c.lanes(), c.placements(), c.dataBuffer(), c.maxDataBufferBytes(),
+                        c.persistent(), java.util.Set.of("metal"));
+            }
+        }, named("custom/one_pass"));
+        assertEquals(CaseStatus.SKIPPED, result.status(), result.detail());
+        assertTrue(result.detail().contains("runs none of the dialects"), result.detail());
+    }
+
+    @Test
     void aStrayWriteOutsideTheExpectedWordsFailsWithItsLocation() {
         CaseResult result = run(dispatchFault(r -> {
             byte[] c = r.control().clone();

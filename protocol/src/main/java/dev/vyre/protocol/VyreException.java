@@ -4,7 +4,7 @@ package dev.vyre.protocol;
  * Root of every error vyre-java throws. The message always ends with {@code Fix: <what to do>}.
  */
 public abstract sealed class VyreException extends RuntimeException
-        permits ProtocolException, PipelineException, SlotBusyException {
+        permits ProtocolException, PipelineException, SlotBusyException, UnsupportedFeatureException {
 
     private static final long serialVersionUID = 1L;
 

@@ -14,6 +14,7 @@ import dev.vyre.api.Session;
 import dev.vyre.api.SessionOptions;
 import dev.vyre.api.Vyre;
 import dev.vyre.protocol.BackendException;
+import dev.vyre.protocol.UnsupportedFeatureException;
 import dev.vyre.protocol.CustomOpcode;
 import dev.vyre.protocol.CustomOpcodes;
 import dev.vyre.protocol.IoQueueLayout;
@@ -204,12 +205,12 @@ class LoadMissAndCustomOpcodeTest {
     @Test
     void customOpcodeWithoutJavaBodyIsRefused() {
         CustomOpcodes cudaOnly = CustomOpcodes.of(CustomOpcode.of(0x300).text("cuda-c", "control[160] = 1;").build());
-        BackendException atOpen = assertThrows(BackendException.class,
+        UnsupportedFeatureException atOpen = assertThrows(UnsupportedFeatureException.class,
                 () -> vyre.openSession(SessionOptions.builder().opcodes(cudaOnly).build()));
         assertTrue(atOpen.getMessage().contains("0x300"), atOpen.getMessage());
         assertTrue(atOpen.getMessage().contains("Fix: "));
         byte[] ring = Vir.ring(1);
-        BackendException atDispatch = assertThrows(BackendException.class, () -> vyre.dispatch(
+        UnsupportedFeatureException atDispatch = assertThrows(UnsupportedFeatureException.class, () -> vyre.dispatch(
                 DispatchRequest.of(Vir.control(false, 1, 0), ring, Vir.debugLog()).withOpcodes(cudaOnly)));
         assertTrue(atDispatch.getMessage().contains("0x300"));
         assertEquals(List.of(), PersistentSessionTest.liveWorkers());

@@ -12,7 +12,7 @@ import dev.vyre.api.Megakernel;
 import dev.vyre.api.Session;
 import dev.vyre.api.SessionOptions;
 import dev.vyre.api.Vyre;
-import dev.vyre.protocol.BackendException;
+import dev.vyre.protocol.UnsupportedFeatureException;
 import dev.vyre.protocol.CustomOpcode;
 import dev.vyre.protocol.CustomOpcodes;
 import dev.vyre.protocol.Opcodes;
@@ -127,7 +127,7 @@ class VulkanDeviceTest {
         CustomOpcodes ops = CustomOpcodes.of(CustomOpcode.java(0x40, c -> { }));
         DispatchRequest req = DispatchRequest.of(Megakernel.encodeControl(false, 1, 0), Megakernel.encodeEmptyRing(1),
                 Megakernel.encodeEmptyDebugLog(64)).withOpcodes(ops);
-        BackendException e = assertThrows(BackendException.class, () -> vyre.dispatch(req));
+        UnsupportedFeatureException e = assertThrows(UnsupportedFeatureException.class, () -> vyre.dispatch(req));
         assertTrue(e.getMessage().contains("custom opcode 0x40") && e.getMessage().contains("glsl")
                 && e.getMessage().contains("Fix: "), e.getMessage());
     }
