@@ -48,8 +48,16 @@ public final class VulkanBackendProvider implements BackendProvider {
         return p;
     }
 
-    /** Probes without the per-process cache (tests that change the device selection). */
+    /**
+     * Probes without the per-process cache (tests that change the device selection). Silent: LWJGL's
+     * "[LWJGL] Failed to load a library" notice is discarded ({@link LwjglOutput}); the reason is in the
+     * returned probe.
+     */
     static Probe probeNow() {
+        return LwjglOutput.quietly(VulkanBackendProvider::probeDevice);
+    }
+
+    private static Probe probeDevice() {
         try (VulkanDevice device = VulkanDevice.open(false)) {
             cpuDevice = device.isCpu();
             return Probe.available(device.name() + " (Vulkan " + device.apiVersionText() + ")",
