@@ -4,5 +4,7 @@ module dev.vyre.cli {
     requires dev.vyre.conformance;
     requires dev.vyre.uring;
     requires info.picocli;
+    requires HdrHistogram;
+    requires jdk.jfr;
     opens dev.vyre.cli to info.picocli;
 }

@@ -25,10 +25,17 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code vyre conform}: the conformance suite outside Maven, with an optional JSON report. */
+/**
+ * {@code vyre conform}: the conformance suite outside Maven, with an optional JSON report. Every argument
+ * is checked before a case runs: the backend name, the case filter (it must match a case), the report
+ * path (it must be writable). Exit status: 0 when no case failed and at least one passed; 1 when a case
+ * failed, a backend failed to open, the backend named by {@code --backend} cannot run here, or no case
+ * could run at all; 2 for a usage error.
+ */
 @Command(name = "conform", mixinStandardHelpOptions = true,
         description = "Run the conformance suite on one backend (default: every backend found) and compare it"
-                + " with the reference backend and the protocol's golden vectors. Exits 1 on any failure.")
+                + " with the reference backend and the protocol's golden vectors. Exits 1 on any failure, and when"
+                + " nothing could run.")
 final class ConformCommand implements Callable<Integer> {
 
     @Spec
@@ -41,8 +48,12 @@ final class ConformCommand implements Callable<Integer> {
             + " tested; an array when several)")
     private Path report;
 
-    @Option(names = "--cases", paramLabel = "TEXT", description = "run only cases whose name contains TEXT")
+    @Option(names = "--cases", paramLabel = "TEXT", description = "run only cases whose name contains TEXT"
+            + " (see --list)")
     private String filter;
+
+    @Option(names = "--list", description = "print the names of the cases (after --cases) and exit")
+    private boolean list;
 
     @Option(names = "--verbose", description = "print every case, not only failures and skips")
     private boolean verbose;
@@ -50,20 +61,23 @@ final class ConformCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
-        List<BackendInfo> statuses = Vyre.backends();
-        List<BackendInfo> targets = new ArrayList<>();
-        for (BackendInfo s : statuses) {
-            if (backend == null || s.name().equals(backend.trim().toLowerCase(Locale.ROOT))) {
-                targets.add(s);
-            }
-        }
-        if (targets.isEmpty()) {
-            spec.commandLine().getErr().println("no backend named '" + backend + "' is on the class path. Fix: pick one"
-                    + " of: " + statuses.stream().map(BackendInfo::name).toList());
-            return 2;
-        }
         ConformanceSuite suite = ConformanceSuite.standard().filter(filter);
+        if (suite.cases().isEmpty()) {
+            throw UsageErrorHandler.error(spec, "--cases '" + filter + "' matches none of the "
+                    + ConformanceSuite.standard().cases().size() + " case names",
+                    "run `vyre conform --list` to see the case names, and pass a part of one");
+        }
+        if (list) {
+            suite.cases().forEach(c -> out.println(c.name()));
+            out.flush();
+            return 0;
+        }
+        if (report != null) {
+            OutputFile.check(spec, "--report", report, "build/conformance.json");
+        }
+        List<BackendInfo> targets = targets();
         List<SuiteReport> reports = new ArrayList<>();
+        List<String> openFailures = new ArrayList<>();
         Vyre oracle = ConformanceRunner.openOracle();
         try {
             ConformanceRunner runner = new ConformanceRunner(oracle);
@@ -73,9 +87,25 @@ final class ConformCommand implements Callable<Integer> {
                         : "unavailable: " + target.reason());
                 out.flush();
                 boolean available = target.available();
-                SuiteReport r = run(runner, target, suite.cases(), c -> print(out, c, available || verbose));
+                SuiteReport r;
+                try (Progress progress = Progress.onTerminal(spec.commandLine().getErr(), "conform " + target.name(),
+                        suite.cases().size(), "cases")) {
+                    int[] done = {0};
+                    r = run(runner, target, suite.cases(), c -> {
+                        if (show(c, available || verbose)) {
+                            progress.close(); // erase the live line before a case line
+                            print(out, c);
+                        }
+                        progress.update(++done[0]);
+                    });
+                } catch (RuntimeException e) {
+                    String line = OneLine.of(e, FailureHandler.DEFAULT_FIX);
+                    out.println("  FAILED  could not open backend '" + target.name() + "': " + line);
+                    openFailures.add(target.name() + ": " + line);
+                    continue;
+                }
                 if (!available) {
-                    out.printf("  all %d cases SKIPPED (backend unavailable)%n", r.results().size());
+                    out.printf(Locale.ROOT, "  all %,d cases SKIPPED (backend unavailable)%n", r.results().size());
                 }
                 reports.add(r);
             }
@@ -98,15 +128,64 @@ final class ConformCommand implements Callable<Integer> {
         if (report != null) {
             String json = reports.size() == 1 ? reports.get(0).toJson()
                     : "[\n" + String.join(",\n", reports.stream().map(SuiteReport::toJson).toList()) + "]\n";
-            Path parent = report.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
             Files.writeString(report, json, StandardCharsets.UTF_8);
             out.println("report written to " + report);
             out.flush();
         }
-        return reports.stream().allMatch(SuiteReport::noFailures) ? 0 : 1;
+        if (!openFailures.isEmpty()) {
+            throw new CliFailure("backend " + String.join("; backend ", openFailures.stream()
+                    .map(BackendChoice::withoutFix).toList()), BackendChoice.fixOf(openFailures.get(0),
+                    "run `vyre backends` to see why"));
+        }
+        long passed = reports.stream().mapToLong(r -> r.count(CaseStatus.PASSED)).sum();
+        long failed = reports.stream().mapToLong(r -> r.count(CaseStatus.FAILED)).sum();
+        if (failed == 0 && passed == 0) {
+            throw new CliFailure("no case could run: every one of the " + reports.stream()
+                    .mapToLong(r -> r.results().size()).sum() + " cases was skipped" + firstSkip(reports),
+                    "run on a backend that has what the cases need (`vyre backends` shows what each can do), or"
+                            + " pick other cases with --cases");
+        }
+        return failed == 0 ? 0 : 1;
+    }
+
+    /**
+     * @return the backends to test: the one named by {@code --backend} (a usage error when no provider
+     *         has that name, a failure when it cannot run here), else every provider found
+     */
+    private List<BackendInfo> targets() {
+        List<BackendInfo> found = Vyre.backends();
+        if (backend == null) {
+            if (found.isEmpty()) {
+                throw new CliFailure("no backend provider is on the class path",
+                        "put vyre-backend-reference (or another backend) on the class path");
+            }
+            return found;
+        }
+        String name = backend.trim().toLowerCase(Locale.ROOT);
+        for (BackendInfo b : found) {
+            if (b.name().equals(name)) {
+                if (!b.available()) {
+                    throw new CliFailure("backend '" + name + "' cannot run here, so no case ran: "
+                            + BackendChoice.withoutFix(b.reason()),
+                            BackendChoice.fixOf(b.reason(), "run `vyre backends` and pick an available backend"));
+                }
+                return List.of(b);
+            }
+        }
+        throw UsageErrorHandler.error(spec, "no backend named '" + backend + "' is on the class path (found: "
+                + String.join(", ", found.stream().map(BackendInfo::name).toList()) + ")",
+                "pass one of those names, or run `vyre backends`");
+    }
+
+    private static String firstSkip(List<SuiteReport> reports) {
+        for (SuiteReport r : reports) {
+            for (CaseResult c : r.results()) {
+                if (c.status() == CaseStatus.SKIPPED && !c.detail().isEmpty()) {
+                    return " (" + r.backend() + ", " + c.name() + ": " + BackendChoice.withoutFix(c.detail()) + ")";
+                }
+            }
+        }
+        return "";
     }
 
     /**
@@ -132,11 +211,12 @@ final class ConformCommand implements Callable<Integer> {
                 results);
     }
 
-    private void print(PrintWriter out, CaseResult r, boolean show) {
-        if (!show || r.status() == CaseStatus.PASSED && !verbose) {
-            return;
-        }
-        out.printf("  %-7s %-48s %6d ms%s%n", r.status(), r.name(), r.time().toMillis(),
+    private boolean show(CaseResult r, boolean show) {
+        return show && (r.status() != CaseStatus.PASSED || verbose);
+    }
+
+    private static void print(PrintWriter out, CaseResult r) {
+        out.printf(Locale.ROOT, "  %-7s %-48s %6d ms%s%n", r.status(), r.name(), r.time().toMillis(),
                 r.detail().isEmpty() ? "" : "  " + r.detail());
         out.flush();
     }

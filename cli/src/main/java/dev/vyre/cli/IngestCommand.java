@@ -1,68 +1,117 @@
 package dev.vyre.cli;
 
-import dev.vyre.api.BackendInfo;
 import dev.vyre.api.Session;
 import dev.vyre.api.SessionOptions;
 import dev.vyre.api.Vyre;
-import dev.vyre.uring.ChunkReport;
 import dev.vyre.uring.ConnectionReport;
 import dev.vyre.uring.FileIngestPump;
 import dev.vyre.uring.FileReport;
-import dev.vyre.uring.IngestListener;
 import dev.vyre.uring.IngestOptions;
 import dev.vyre.uring.IngestTelemetry;
 import dev.vyre.uring.SocketIngestServer;
+import dev.vyre.uring.SourceKind;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code vyre ingest FILE...} / {@code vyre ingest --listen PORT}: streams files (io_uring,
- * READ_FIXED into the data buffer) or a TCP socket (netty io_uring) through the selected
- * backend, one CRC32C slot per chunk, checks each chunk's device CRC against the host's and
- * prints throughput with progress.
+ * {@code vyre ingest FILE...} / {@code vyre ingest --listen PORT}: streams sources (io_uring READ_FIXED
+ * into the data buffer for regular files; streaming reads to the end for FIFOs, pipes, standard input,
+ * devices and pseudo files) or TCP connections (netty io_uring) through a backend that runs persistent
+ * sessions, one CRC32C slot per chunk, and checks each chunk's device CRC against the host's.
+ *
+ * <p>Every argument is checked before the backend is opened. Exit status: 0 when every source (or
+ * connection) arrived whole and verified and at least one byte was ingested; 1 when a source or
+ * connection failed, or nothing was ingested; 2 for a usage error. Ctrl-C prints the totals so far.
+ * With {@code --listen}, the line {@code listening on HOST:PORT} and the {@code --ready-file} appear
+ * only once the socket is bound.
  */
-@Command(name = "ingest", mixinStandardHelpOptions = true,
-        description = "Stream files or a TCP socket through io_uring into the backend's data buffer; every chunk is"
-                + " checksummed by a CRC32C slot and verified against the host's CRC-32C.")
+@Command(name = "ingest", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Stream files, FIFOs, standard input or TCP connections through io_uring into the backend's"
+                + " data buffer; every chunk is checksummed by a CRC32C slot and verified against the host's CRC-32C.",
+                "Regular files are read with io_uring READ_FIXED; sources of unknown size (FIFOs, pipes, '-' for"
+                        + " standard input, devices, /proc files) are read until they end."},
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  vyre ingest data.bin more.bin",
+            "  some-producer | vyre ingest -",
+            "  vyre ingest --max-bytes 1G /dev/zero",
+            "  vyre ingest --listen 9000 --connections 1 --ready-file /tmp/vyre.ready &",
+            "  until [ -e /tmp/vyre.ready ]; do sleep 0.1; done",
+            "  cat data.bin > /dev/tcp/127.0.0.1/9000; wait $!"})
 final class IngestCommand implements Callable<Integer> {
+
+    /** Largest ring {@code --slots} accepts. */
+    static final int MAX_SLOTS = SessionOptions.MAX_SLOTS;
+    /** The staging area ({@code --slots} x {@code --chunk}) stays below this. */
+    static final long MAX_STAGING = 1L << 31;
+    /** Longest {@code --idle-timeout}. */
+    static final double MAX_IDLE_SECONDS = 86_400;
 
     @Spec
     private CommandSpec spec;
 
-    @Parameters(paramLabel = "FILE", arity = "0..*", description = "files to stream, in order")
-    private List<Path> files = List.of();
+    @ParentCommand
+    private VyreCommand parent;
 
-    @Option(names = "--listen", paramLabel = "PORT", description = "listen for TCP connections on PORT instead (0 = any)")
+    @Parameters(paramLabel = "FILE", arity = "0..*",
+            description = "sources to stream, in order: files, FIFOs, devices, /proc files; '-' reads standard input")
+    private List<String> files = List.of();
+
+    @Option(names = "--listen", paramLabel = "PORT",
+            description = "listen for TCP connections on PORT instead, 0..65535 (0 picks a free one)")
     private Integer listen;
 
-    @Option(names = "--host", defaultValue = "0.0.0.0", description = "address to listen on (default ${DEFAULT-VALUE})")
+    @Option(names = "--host", defaultValue = "127.0.0.1", paramLabel = "ADDR",
+            description = "with --listen: a local address to listen on (default ${DEFAULT-VALUE}; 0.0.0.0 = every"
+                    + " interface)")
     private String host;
 
-    @Option(names = "--connections", defaultValue = "0",
-            description = "with --listen: stop after this many connections ended (0 = until interrupted)")
-    private int connections;
+    @Option(names = "--connections", paramLabel = "N",
+            description = "with --listen: stop after N connections ended (default 0 = until Ctrl-C)")
+    private Integer connections;
 
-    @Option(names = "--backend", paramLabel = "NAME", description = "backend to use (default: the best available)")
+    @Option(names = "--ready-file", paramLabel = "PATH",
+            description = "with --listen: create PATH (holding HOST:PORT) once the socket is bound; removed on exit")
+    private Path readyFile;
+
+    @Option(names = "--backend", paramLabel = "NAME",
+            description = "backend to use (default: the best available that runs persistent sessions)")
     private String backend;
 
-    @Option(names = "--chunk", defaultValue = "1048576", description = "bytes per chunk / slot (default ${DEFAULT-VALUE})")
-    private int chunk;
+    @Option(names = "--chunk", defaultValue = "1048576", paramLabel = "BYTES", converter = ByteCount.class,
+            description = "bytes per chunk / slot, 1..1G (K, M, G suffixes; default ${DEFAULT-VALUE})")
+    private long chunk;
 
-    @Option(names = "--slots", defaultValue = "16", description = "staging regions = chunk slots in flight (default ${DEFAULT-VALUE})")
+    @Option(names = "--slots", defaultValue = "16", paramLabel = "N",
+            description = "staging regions = chunk slots in flight, 1..1048576, and --slots x --chunk below 2 GiB"
+                    + " (default ${DEFAULT-VALUE})")
     private int slots;
 
-    @Option(names = "--depth", defaultValue = "16", description = "io_uring reads in flight (default ${DEFAULT-VALUE})")
+    @Option(names = "--depth", defaultValue = "16", paramLabel = "N",
+            description = "io_uring reads in flight, 1..4096 (default ${DEFAULT-VALUE})")
     private int depth;
+
+    @Option(names = "--max-bytes", paramLabel = "BYTES", converter = ByteCount.class,
+            description = "read at most BYTES from each FILE source (K, M, G suffixes); needed for endless sources"
+                    + " such as /dev/zero")
+    private Long maxBytes;
+
+    @Option(names = "--idle-timeout", paramLabel = "SECONDS",
+            description = "give up on a FIFO, pipe or standard input that delivers nothing (no writer included) for"
+                    + " SECONDS; 0 waits without limit (default 30)")
+    private Double idleTimeout;
 
     @Option(names = "--no-direct", description = "read through the page cache even when O_DIRECT alignment holds")
     private boolean noDirect;
@@ -72,139 +121,279 @@ final class IngestCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Plan plan = validate();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        if ((listen == null) == files.isEmpty()) {
-            err.println("pass either FILE... or --listen PORT. Fix: vyre ingest data.bin, or vyre ingest --listen 9000");
-            return 2;
-        }
-        if (slots < 1 || chunk < 1 || (long) slots * chunk > (1L << 31)) {
-            err.println("--slots x --chunk must be 1 .. 2 GiB. Fix: e.g. --slots 16 --chunk 1048576");
-            return 2;
-        }
-        BackendInfo chosen = Vyre.select(backend);
         SessionOptions session = SessionOptions.builder().slotCount(slots).observableSlots(slots)
                 .dataBufferBytes((long) slots * chunk).build();
-        IngestOptions options = IngestOptions.builder().chunkBytes(chunk).queueDepth(depth).directIo(!noDirect)
-                .fixedBuffers(!noFixed).build();
-        out.printf("vyre ingest: backend %s on %s, %d x %d-byte staging regions, CRC32C per chunk%n", chosen.name(),
-                chosen.device(), slots, chunk);
-        out.flush();
-        Progress progress = new Progress(err);
-        try (Vyre vyre = Vyre.open(chosen.name()); Session s = vyre.openSession(session)) {
-            return listen != null ? listen(s, options, out, progress) : files(s, options, out, progress);
-        }
-    }
-
-    private int files(Session s, IngestOptions options, PrintWriter out, Progress progress) {
-        boolean ok = true;
-        long start = System.nanoTime();
-        long total = 0;
-        try (FileIngestPump pump = new FileIngestPump(s, options, progress)) {
-            out.printf("  reads: %s%n", pump.fixedBuffers() ? "READ_FIXED into the registered data buffer"
-                    : "READ (buffer registration refused: errno " + pump.telemetry().registrationErrno() + ")");
-            for (Path file : files) {
-                long t0 = System.nanoTime();
-                FileReport r = pump.ingest(file);
-                progress.finishLine();
-                double secs = (System.nanoTime() - t0) / 1e9;
-                total += r.bytes();
-                out.printf("  %s: %,d of %,d bytes, %d chunks, %d verified%s, %.3f s, %.2f GB/s%s%n", r.path(), r.bytes(),
-                        r.size(), r.chunks(), r.verified(), r.directIo() ? " (O_DIRECT)" : "", secs,
-                        r.bytes() / Math.max(secs, 1e-9) / 1e9, r.ok() && r.verified() == r.chunks() ? "  OK" : "  FAILED");
-                if (r.error() != null) {
-                    out.println("    " + r.error().getMessage());
-                }
-                ok &= r.ok() && r.verified() == r.chunks();
-            }
-            summary(out, pump.telemetry(), total, System.nanoTime() - start);
-        } catch (RuntimeException e) {
-            progress.finishLine();
-            out.println("  ingest stopped: " + e.getMessage());
-            return 1;
-        }
-        out.flush();
-        return ok ? 0 : 1;
-    }
-
-    private int listen(Session s, IngestOptions options, PrintWriter out, Progress progress) {
-        LinkedBlockingQueue<ConnectionReport> ended = new LinkedBlockingQueue<>();
-        boolean ok = true;
-        long start = System.nanoTime();
-        try (SocketIngestServer server = SocketIngestServer.listen(s, options, host, listen, progress, ended::add)) {
-            out.printf("  listening on %s:%d (netty io_uring)%n", host, server.port());
+        try (Vyre vyre = BackendChoice.openPersistent(spec, backend, parent.environment());
+             Session s = vyre.openSession(session)) {
+            out.printf("vyre ingest: backend %s on %s, %s x %s-byte staging regions, CRC32C per chunk%n", vyre.name(),
+                    vyre.device().name(), Formats.count(slots), Formats.count(chunk));
             out.flush();
-            int seen = 0;
-            while (connections == 0 || seen < connections) {
-                ConnectionReport r = ended.poll(1, TimeUnit.SECONDS);
-                if (r == null) {
-                    continue;
-                }
-                seen++;
-                progress.finishLine();
-                boolean good = r.error() == null && r.verified() == r.chunks();
-                out.printf("  %s: %,d bytes, %d chunks, %d verified  %s%n", r.source(), r.bytes(), r.chunks(),
-                        r.verified(), good ? "OK" : "FAILED");
-                if (r.error() != null) {
-                    out.println("    " + r.error().getMessage());
-                }
-                out.flush();
-                ok &= good;
-            }
-            summary(out, server.telemetry(), server.telemetry().bytes(), System.nanoTime() - start);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return 1;
-        } catch (RuntimeException e) {
-            out.println("  ingest stopped: " + e.getMessage());
-            return 1;
+            return listen != null ? listen(s, plan, out, err) : files(s, plan, out, err);
         }
+    }
+
+    /** Everything {@link #validate()} resolved: the pump options, the ready file, the byte limit. */
+    private record Plan(IngestOptions options, ReadyFile ready, long limit, long knownBytes) {
+    }
+
+    /** Checks every argument; nothing is opened before this returns. */
+    private Plan validate() {
+        if ((listen == null) == files.isEmpty()) {
+            throw UsageErrorHandler.error(spec, listen == null ? "no source given" : "FILE arguments and --listen"
+                    + " together", "pass either FILE... (e.g. vyre ingest data.bin) or --listen PORT (e.g. vyre ingest"
+                    + " --listen 9000)");
+        }
+        range("--chunk", chunk, 1, IngestOptions.MAX_CHUNK, "e.g. --chunk 1M");
+        range("--slots", slots, 1, MAX_SLOTS, "e.g. --slots 16");
+        range("--depth", depth, 1, IngestOptions.MAX_QUEUE_DEPTH, "e.g. --depth 16");
+        if ((long) slots * chunk >= MAX_STAGING) {
+            throw UsageErrorHandler.error(spec, "--slots " + Formats.count(slots) + " x --chunk " + Formats.count(chunk)
+                    + " = " + Formats.count(slots * chunk) + " bytes of staging is not below 2 GiB",
+                    "use fewer or smaller chunks, e.g. --slots 16 --chunk 1M");
+        }
+        Duration idle = Duration.ofSeconds(30);
+        if (idleTimeout != null) {
+            if (!(idleTimeout >= 0 && idleTimeout <= MAX_IDLE_SECONDS)) {
+                throw UsageErrorHandler.error(spec, "--idle-timeout " + idleTimeout + " is outside 0.."
+                        + (long) MAX_IDLE_SECONDS + " seconds", "pass a number of seconds, e.g. --idle-timeout 30, or 0"
+                        + " to wait without limit");
+            }
+            idle = Duration.ofNanos((long) (idleTimeout * 1e9));
+        }
+        if (maxBytes != null && maxBytes < 1) {
+            throw UsageErrorHandler.error(spec, "--max-bytes " + maxBytes + " is not positive",
+                    "pass a byte count of 1 or more, e.g. --max-bytes 1G");
+        }
+        IngestOptions options = IngestOptions.builder().chunkBytes((int) chunk).queueDepth(depth)
+                .directIo(!noDirect).fixedBuffers(!noFixed).idleTimeout(idle).build();
+        if (listen != null) {
+            return new Plan(options, validateListen(), Long.MAX_VALUE, 0);
+        }
+        for (String option : new String[] {"--connections", "--ready-file"}) {
+            if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
+                throw UsageErrorHandler.error(spec, option + " applies to --listen only",
+                        "add --listen PORT, or drop " + option);
+            }
+        }
+        long limit = maxBytes == null ? Long.MAX_VALUE : maxBytes;
+        return new Plan(options, null, limit, validateSources(limit));
+    }
+
+    private void range(String option, long value, long min, long max, String example) {
+        if (value < min || value > max) {
+            throw UsageErrorHandler.error(spec, option + " " + Formats.count(value) + " is outside "
+                    + Formats.count(min) + ".." + Formats.count(max), "pass a value in that range, " + example);
+        }
+    }
+
+    private ReadyFile validateListen() {
+        range("--listen", listen, 0, 65_535, "e.g. --listen 9000, or 0 for a free port");
+        if (connections != null) {
+            range("--connections", connections, 0, Integer.MAX_VALUE, "e.g. --connections 1, or 0 for no limit");
+        }
+        for (String option : new String[] {"--max-bytes", "--idle-timeout"}) {
+            if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
+                throw UsageErrorHandler.error(spec, option + " applies to FILE sources, not to --listen",
+                        "drop " + option);
+            }
+        }
+        ListenAddress.check(spec, host, listen);
+        return readyFile == null ? null : ReadyFile.check(spec, readyFile);
+    }
+
+    /** @return bytes the sources are known to hold (regular files, up to the limit), for the progress line */
+    private long validateSources(long limit) {
+        long known = 0;
+        int stdin = 0;
+        for (String f : files) {
+            if (f.equals("-")) {
+                if (++stdin > 1) {
+                    throw UsageErrorHandler.error(spec, "'-' (standard input) is given more than once",
+                            "pass '-' once");
+                }
+                continue;
+            }
+            Path p = Path.of(f);
+            SourceKind kind = SourceKind.of(p);
+            if (kind.mayBeEndless() && limit == Long.MAX_VALUE) {
+                throw UsageErrorHandler.error(spec, f + " is a character device and may never end (as /dev/zero)",
+                        "pass --max-bytes BYTES to stop after that many bytes, e.g. --max-bytes 1G");
+            }
+            if (kind == SourceKind.REGULAR) {
+                try {
+                    known += Math.min(java.nio.file.Files.size(p), limit);
+                } catch (java.io.IOException e) {
+                    // reported when the source is read
+                }
+            }
+        }
+        return files.stream().allMatch(f -> !f.equals("-") && !SourceKind.of(Path.of(f)).streamed()) ? known : 0;
+    }
+
+    private static String waitHint(IngestOptions options) {
+        return options.idleTimeout().isZero() ? " (no time limit; Ctrl-C stops)"
+                : " (up to " + ByteUnits.duration(options.idleTimeout().toNanos()) + ", see --idle-timeout; Ctrl-C stops)";
+    }
+
+    private int files(Session s, Plan plan, PrintWriter out, PrintWriter err) {
+        int failed = 0;
+        long start = System.nanoTime();
+        try (Progress progress = Progress.onTerminal(err, "ingest", plan.knownBytes(), "bytes");
+             Interrupt interrupt = new Interrupt(out, progress, null)) {
+            IngestTotals totals = new IngestTotals(err, progress, waitHint(plan.options()));
+            interrupt.watch(totals);
+            try (FileIngestPump pump = new FileIngestPump(s, plan.options(), totals)) {
+                out.printf("  reads: %s%n", pump.fixedBuffers() ? "READ_FIXED into the registered data buffer"
+                        : "READ (buffer registration refused: errno " + pump.telemetry().registrationErrno() + ")");
+                out.flush();
+                for (String f : files) {
+                    long t0 = System.nanoTime();
+                    FileReport r = f.equals("-") ? pump.ingestStandardInput(plan.limit())
+                            : pump.ingest(Path.of(f), plan.limit());
+                    progress.close();
+                    boolean good = r.ok() && r.verified() == r.chunks();
+                    out.printf("  %s: %s, %s chunks, %s verified%s, %s, %s  %s%n", r.path(), amount(r),
+                            Formats.count(r.chunks()), Formats.count(r.verified()), r.directIo() ? " (O_DIRECT)" : "",
+                            ByteUnits.duration(System.nanoTime() - t0),
+                            ByteUnits.rate(r.bytes(), (System.nanoTime() - t0) / 1e9), good ? "OK" : "FAILED");
+                    if (r.error() != null) {
+                        out.println("    " + OneLine.of(r.error(), FailureHandler.DEFAULT_FIX));
+                    }
+                    out.flush();
+                    failed += good ? 0 : 1;
+                }
+                summary(out, pump.telemetry(), totals, System.nanoTime() - start);
+            }
+            if (failed == 0 && totals.bytes() == 0) {
+                throw new CliFailure("nothing was ingested: " + (files.size() == 1 ? "the source" : "all "
+                        + files.size() + " sources") + " ended without a byte", "pass a non-empty file; for a FIFO,"
+                        + " pipe or standard input, make sure its writer sends data before it closes");
+            }
+        }
+        return failed == 0 ? 0 : 1;
+    }
+
+    /** @return e.g. {@code 196,613 of 196,613 bytes}, {@code 4,096 bytes (to the end of the stream)} */
+    private static String amount(FileReport r) {
+        String limited = r.limited() ? " (stopped at --max-bytes)" : "";
+        if (r.sizeKnown()) {
+            return Formats.count(r.bytes()) + " of " + ByteUnits.bytes(r.size()) + limited;
+        }
+        return ByteUnits.bytes(r.bytes()) + (r.limited() ? limited : r.error() == null ? " (to the end of the stream)"
+                : "");
+    }
+
+    private int listen(Session s, Plan plan, PrintWriter out, PrintWriter err) {
+        LinkedBlockingQueue<ConnectionReport> ended = new LinkedBlockingQueue<>();
+        int limit = connections == null ? 0 : connections;
+        int failed = 0;
+        int seen = 0;
+        long start = System.nanoTime();
+        try (Progress progress = Progress.onTerminal(err, "ingest", 0, "bytes");
+             Interrupt interrupt = new Interrupt(out, progress, plan.ready())) {
+            IngestTotals totals = new IngestTotals(err, progress, "");
+            interrupt.watch(totals);
+            interrupt.connections(0);
+            try (SocketIngestServer server = SocketIngestServer.listen(s, plan.options(), host, listen, totals,
+                    ended::add)) {
+                out.printf("  listening on %s:%d (netty io_uring)%n", host, server.port());
+                out.flush();
+                if (plan.ready() != null) {
+                    plan.ready().write(host + ":" + server.port());
+                }
+                while (limit == 0 || seen < limit) {
+                    ConnectionReport r = ended.poll(1, TimeUnit.SECONDS);
+                    if (r == null) {
+                        continue;
+                    }
+                    seen++;
+                    interrupt.connections(seen);
+                    boolean good = r.error() == null && r.verified() == r.chunks();
+                    out.printf("  %s: %s, %s chunks, %s verified  %s%n", r.source(), ByteUnits.bytes(r.bytes()),
+                            Formats.count(r.chunks()), Formats.count(r.verified()), good ? "OK" : "FAILED");
+                    if (r.error() != null) {
+                        out.println("    " + OneLine.of(r.error(), FailureHandler.DEFAULT_FIX));
+                    }
+                    out.flush();
+                    failed += good ? 0 : 1;
+                }
+                progress.close();
+                summary(out, server.telemetry(), totals, System.nanoTime() - start);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CliFailure("interrupted while waiting for connections", "run it again");
+            } finally {
+                if (plan.ready() != null) {
+                    plan.ready().remove();
+                }
+            }
+            if (failed == 0 && totals.bytes() == 0) {
+                throw new CliFailure("nothing was ingested: " + seen + (seen == 1 ? " connection" : " connections")
+                        + " ended without sending a byte", "send data before closing the connection");
+            }
+        }
+        return failed == 0 ? 0 : 1;
+    }
+
+    private static void summary(PrintWriter out, IngestTelemetry t, IngestTotals totals, long nanos) {
+        out.printf("  total: %s in %s = %s; %s chunks, %s verified, %s CRC mismatches, %s short reads resubmitted,"
+                        + " %s errors, %s back-pressure waits (%s)%n", ByteUnits.bytes(t.bytes()), ByteUnits.duration(nanos),
+                ByteUnits.rate(t.bytes(), nanos / 1e9), Formats.count(t.chunks()), Formats.count(t.verified()),
+                Formats.count(t.mismatches()), Formats.count(t.shortReads()), Formats.count(t.readErrors()),
+                Formats.count(t.backpressureWaits()), ByteUnits.duration(t.backpressureNanos()));
         out.flush();
-        return ok ? 0 : 1;
     }
 
-    private static void summary(PrintWriter out, IngestTelemetry t, long bytes, long nanos) {
-        out.printf("  total: %,d bytes in %.3f s = %.2f GB/s; %d chunks, %d verified, %d CRC mismatches, %d short"
-                        + " reads resubmitted, %d errors, %d back-pressure waits (%.1f ms)%n", bytes, nanos / 1e9,
-                bytes / Math.max(nanos / 1e9, 1e-9) / 1e9, t.chunks(), t.verified(), t.mismatches(), t.shortReads(),
-                t.readErrors(), t.backpressureWaits(), t.backpressureNanos() / 1e6);
-    }
+    /**
+     * A shutdown hook for the run: on Ctrl-C (or SIGTERM) it prints the totals so far and removes the
+     * ready file; {@link #close()} takes it back when the run ends normally.
+     */
+    private static final class Interrupt implements AutoCloseable {
+        private final PrintWriter out;
+        private final Progress progress;
+        private final ReadyFile ready;
+        private final Thread hook;
+        private volatile IngestTotals totals;
+        private volatile int connections = -1;
 
-    /** Prints bytes and GB/s at most every 0.5 s; reports CRC mismatches as they happen. */
-    private static final class Progress implements IngestListener {
-        private final PrintWriter err;
-        private final boolean terminal = System.console() != null;
-        private final long start = System.nanoTime();
-        private final AtomicLong bytes = new AtomicLong();
-        private long lastPrint = System.nanoTime();
-        private boolean lineOpen;
+        Interrupt(PrintWriter out, Progress progress, ReadyFile ready) {
+            this.out = out;
+            this.progress = progress;
+            this.ready = ready;
+            this.hook = new Thread(this::report, "vyre-ingest-interrupted");
+            Runtime.getRuntime().addShutdownHook(hook);
+        }
 
-        Progress(PrintWriter err) {
-            this.err = err;
+        void watch(IngestTotals t) {
+            totals = t;
+        }
+
+        void connections(int n) {
+            connections = n;
+        }
+
+        private void report() {
+            IngestTotals t = totals;
+            if (t != null) {
+                out.println((progress.live() ? System.lineSeparator() : "") + "  interrupted: "
+                        + (connections >= 0 ? Formats.count(connections) + " connections ended, " : "") + t.line()
+                        + " so far");
+                out.flush();
+            }
+            if (ready != null) {
+                ready.remove();
+            }
         }
 
         @Override
-        public synchronized void onChunk(ChunkReport chunk) {
-            long total = bytes.addAndGet(chunk.length());
-            if (!chunk.verified()) {
-                finishLine();
-                err.printf("  CRC MISMATCH: %s chunk %d at %d (%d bytes): device 0x%08x, host 0x%08x%n", chunk.source(),
-                        chunk.sequence(), chunk.sourceOffset(), chunk.length(), chunk.deviceCrc(), chunk.hostCrc());
-            }
-            long now = System.nanoTime();
-            if (now - lastPrint >= 500_000_000L) {
-                lastPrint = now;
-                double secs = (now - start) / 1e9;
-                err.printf(terminal ? "\r  %,d bytes, %.2f GB/s   " : "  %,d bytes, %.2f GB/s%n", total, total / secs / 1e9);
-                err.flush();
-                lineOpen = terminal;
-            }
-        }
-
-        synchronized void finishLine() {
-            if (lineOpen) {
-                err.println();
-                lineOpen = false;
+        public void close() {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the JVM is exiting: the hook reports
             }
         }
     }

@@ -6,6 +6,7 @@ final class Errno {
     static final int ENOENT = 2;
     static final int EINTR = 4;
     static final int EIO = 5;
+    static final int ENXIO = 6;
     static final int EBADF = 9;
     static final int EAGAIN = 11;
     static final int ENOMEM = 12;
@@ -17,6 +18,8 @@ final class Errno {
     static final int ENOSYS = 38;
     static final int ETIME = 62;
     static final int EOPNOTSUPP = 95;
+    static final int EADDRINUSE = 98;
+    static final int EADDRNOTAVAIL = 99;
     static final int ECONNRESET = 104;
     static final int ECANCELED = 125;
 
@@ -30,6 +33,7 @@ final class Errno {
             case ENOENT -> "ENOENT";
             case EINTR -> "EINTR";
             case EIO -> "EIO";
+            case ENXIO -> "ENXIO";
             case EBADF -> "EBADF";
             case EAGAIN -> "EAGAIN";
             case ENOMEM -> "ENOMEM";
@@ -41,6 +45,8 @@ final class Errno {
             case ENOSYS -> "ENOSYS";
             case ETIME -> "ETIME";
             case EOPNOTSUPP -> "EOPNOTSUPP";
+            case EADDRINUSE -> "EADDRINUSE";
+            case EADDRNOTAVAIL -> "EADDRNOTAVAIL";
             case ECONNRESET -> "ECONNRESET";
             case ECANCELED -> "ECANCELED";
             default -> "errno " + errno;
@@ -56,6 +62,7 @@ final class Errno {
             case EINVAL -> "O_DIRECT needs 4096-byte aligned offsets, lengths and addresses: align the chunk size"
                     + " and data buffer, or disable direct IO";
             case EIO -> "the device reported an IO error: check dmesg and the disk";
+            case ENXIO -> "pass a file, FIFO or device; a UNIX socket cannot be opened as a file";
             case EBADF -> "the file descriptor was closed while a read was in flight; keep it open until completion";
             case ECANCELED -> "the read was cancelled because the reader closed; close only after draining";
             case EFAULT -> "the destination is outside the registered buffer; keep reads inside the data buffer";

@@ -4,6 +4,7 @@ import dev.vyre.api.Session;
 import dev.vyre.protocol.BackendException;
 import dev.vyre.protocol.PipelineException;
 import dev.vyre.protocol.SyscallException;
+import dev.vyre.protocol.VyreArgumentException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,14 +21,27 @@ import java.util.List;
  * CRC-32C of the staged bytes and report the chunk. When every region is in use the pump waits
  * for a slot to reach DONE (back-pressure), at most the stall timeout.
  *
+ * <p>A regular file with a size ({@link SourceKind#REGULAR}) is read as that many bytes, in io_uring
+ * reads of known ranges. Every other source — a FIFO, a pipe, standard input, a character or block
+ * device, a pseudo file whose {@code stat} size is 0 ({@code /proc}) — is read by streaming reads
+ * ({@code poll} + {@code read}) straight into the staging region until it ends, or until the byte
+ * limit: a FIFO is opened without blocking, waits for its writer, and ends when every writer closed.
+ * A stream that delivers nothing for {@link IngestOptions#idleTimeout()} (when not zero) ends with an
+ * error; {@link IngestListener#onWaiting} hears about every pause of a second or more.
+ *
  * <p>Not thread-safe: call {@link #ingest} from one thread. {@link #close()} cancels and drains
  * in-flight reads before it returns, so the data buffer can be released afterwards.
  */
 public final class FileIngestPump implements AutoCloseable, UringFileReader.Completion {
 
     private static final long REAP_WAIT_NANOS = 1_000_000L;
+    /** The name standard input gets in reports. */
+    public static final String STDIN = "stdin";
+    private static final int POLL_SLICE_MILLIS = 100;
+    private static final long WAIT_NOTICE_NANOS = 1_000_000_000L;
 
     private final IngestOptions options;
+    private final IngestListener listener;
     private final StagingRegions regions;
     private final UringFileReader reader;
     private final Backoff backoff = new Backoff();
@@ -52,6 +66,7 @@ public final class FileIngestPump implements AutoCloseable, UringFileReader.Comp
      */
     public FileIngestPump(Session session, IngestOptions options, IngestListener listener) {
         this.options = options;
+        this.listener = listener;
         IngestListener counting = chunk -> {
             if (chunk.verified()) {
                 fileVerified++;
@@ -94,21 +109,40 @@ public final class FileIngestPump implements AutoCloseable, UringFileReader.Comp
         return reports;
     }
 
-    /**
-     * Streams one file: every chunk is read, published, DONE and (for CRC32C) verified before this
-     * returns. A failed read, a file that shrinks while it is read, or a file that cannot be opened
-     * ends the file with {@link FileReport#error()}; chunks read before the failure are still
-     * published and settled, nothing is dropped silently.
-     *
-     * @throws dev.vyre.protocol.QueueFullException when no slot reaches DONE within the stall timeout
-     */
+    /** Streams one source to its end: {@link #ingest(Path, long)} without a byte limit. */
     public FileReport ingest(Path file) {
-        path = file.toString();
-        fileError = null;
-        fileBytes = 0;
-        fileChunks = 0;
-        fileVerified = 0;
-        truncatedAt = Long.MAX_VALUE;
+        return ingest(file, Long.MAX_VALUE);
+    }
+
+    /**
+     * Streams one source: every chunk is read, published, DONE and (for CRC32C) verified before this
+     * returns. A failed read, a file that shrinks while it is read, a source that cannot be opened, or
+     * a stream idle for longer than the idle timeout ends the source with {@link FileReport#error()};
+     * chunks read before the failure are still published and settled, nothing is dropped silently.
+     *
+     * @param file     a regular file, FIFO, device or pseudo file
+     * @param maxBytes read at most this many bytes ({@link Long#MAX_VALUE}: to the end)
+     * @throws dev.vyre.protocol.QueueFullException when no slot reaches DONE within the stall timeout
+     * @throws VyreArgumentException when {@code maxBytes} is not positive
+     */
+    public FileReport ingest(Path file, long maxBytes) {
+        checkLimit(maxBytes);
+        begin(file.toString());
+        SourceKind kind = SourceKind.of(file);
+        if (kind.streamed()) {
+            int fd;
+            try {
+                fd = NativeFiles.openReadNonBlocking(file);
+            } catch (SyscallException e) {
+                readErrors++;
+                return new FileReport(path, FileReport.UNKNOWN_SIZE, 0, 0, 0, false, e, false);
+            }
+            try {
+                return stream(fd, kind == SourceKind.FIFO, maxBytes);
+            } finally {
+                NativeFiles.close(fd);
+            }
+        }
         boolean direct = options.directIo() && alignedForDirect;
         int fd;
         try {
@@ -116,19 +150,22 @@ public final class FileIngestPump implements AutoCloseable, UringFileReader.Comp
         } catch (SyscallException e) {
             if (!direct || e.errno() != Errno.EINVAL) {
                 readErrors++;
-                return new FileReport(path, 0, 0, 0, 0, false, e);
+                return new FileReport(path, 0, 0, 0, 0, false, e, false);
             }
             direct = false; // the file system refuses O_DIRECT (tmpfs, ...): read through the page cache
             try {
                 fd = NativeFiles.openRead(file, false);
             } catch (SyscallException again) {
                 readErrors++;
-                return new FileReport(path, 0, 0, 0, 0, false, again);
+                return new FileReport(path, 0, 0, 0, 0, false, again, false);
             }
         }
         long size = 0;
+        boolean limited = false;
         try {
-            size = Files.size(file);
+            long whole = Files.size(file);
+            size = Math.min(whole, maxBytes);
+            limited = size < whole;
             pump(fd, size, direct);
             regions.awaitSettled(backoff);
             if (truncatedAt != Long.MAX_VALUE && fileError == null) {
@@ -146,7 +183,123 @@ public final class FileIngestPump implements AutoCloseable, UringFileReader.Comp
             }
             NativeFiles.close(fd);
         }
-        return new FileReport(path, size, fileBytes, fileChunks, fileVerified, direct, fileError);
+        return new FileReport(path, size, fileBytes, fileChunks, fileVerified, direct, fileError, limited);
+    }
+
+    /**
+     * Streams standard input (descriptor 0) until it ends or {@code maxBytes} arrived; the descriptor
+     * stays open and its flags are not changed. Reports name it {@value #STDIN}.
+     *
+     * @throws dev.vyre.protocol.QueueFullException when no slot reaches DONE within the stall timeout
+     * @throws VyreArgumentException when {@code maxBytes} is not positive
+     */
+    public FileReport ingestStandardInput(long maxBytes) {
+        checkLimit(maxBytes);
+        begin(STDIN);
+        return stream(0, false, maxBytes);
+    }
+
+    private static void checkLimit(long maxBytes) {
+        if (maxBytes < 1) {
+            throw new VyreArgumentException("maxBytes", maxBytes + " is not positive",
+                    "pass a positive byte count, or Long.MAX_VALUE to read to the end");
+        }
+    }
+
+    private void begin(String name) {
+        path = name;
+        fileError = null;
+        fileBytes = 0;
+        fileChunks = 0;
+        fileVerified = 0;
+        truncatedAt = Long.MAX_VALUE;
+    }
+
+    /**
+     * Reads {@code fd} chunk by chunk into staging regions until end of stream, an error, the idle
+     * timeout or {@code maxBytes}; publishes every filled region and waits until all settled.
+     */
+    private FileReport stream(int fd, boolean fifo, long maxBytes) {
+        long total = 0;
+        long seq = 0;
+        boolean ended = false;
+        long idleSince = System.nanoTime();
+        boolean announced = false;
+        long idleLimit = options.idleTimeout().toNanos();
+        try (StreamReads io = new StreamReads(fd)) {
+            while (!ended && fileError == null && total < maxBytes) {
+                int r = regions.tryAcquire();
+                if (r < 0) {
+                    awaitRegion();
+                    idleSince = System.nanoTime(); // waiting for the device is not the source's idleness
+                    continue;
+                }
+                int want = (int) Math.min(options.chunkBytes(), maxBytes - total);
+                long at = regions.data().address() + regions.offset(r);
+                int fill = 0;
+                while (fill < want) {
+                    int events = io.poll(POLL_SLICE_MILLIS);
+                    if (events == 0 || events == -Errno.EINTR) {
+                        regions.settleAll();
+                        long idle = System.nanoTime() - idleSince;
+                        if (!announced && idle >= WAIT_NOTICE_NANOS) {
+                            announced = true;
+                            listener.onWaiting(path, fifo && total + fill == 0 ? "a writer" : "data");
+                        }
+                        if (idleLimit > 0 && idle >= idleLimit) {
+                            fileError = idle(fifo && total + fill == 0, total + fill);
+                            break;
+                        }
+                        continue;
+                    }
+                    if (events < 0) {
+                        fileError = readError("poll", -events, total + fill);
+                        break;
+                    }
+                    long n = io.read(at + fill, want - fill);
+                    if (n > 0) {
+                        fill += (int) n;
+                        idleSince = System.nanoTime();
+                        announced = false;
+                    } else if (n == 0) {
+                        ended = true;
+                        break;
+                    } else if (n != -Errno.EAGAIN && n != -Errno.EINTR) {
+                        fileError = readError("read", (int) -n, total + fill);
+                        break;
+                    }
+                }
+                if (fill > 0) {
+                    regions.publish(r, fill, path, seq++, total);
+                    total += fill;
+                } else {
+                    regions.release(r);
+                }
+            }
+        }
+        if (fileError != null) {
+            readErrors++;
+        }
+        regions.awaitSettled(backoff);
+        boolean limited = !ended && fileError == null && total >= maxBytes;
+        return new FileReport(path, FileReport.UNKNOWN_SIZE, fileBytes, fileChunks, fileVerified, false, fileError,
+                limited);
+    }
+
+    private SyscallException readError(String call, int errno, long after) {
+        return new SyscallException(call + "(" + path + ") " + Errno.name(errno) + " after " + after + " bytes",
+                errno, Errno.readFix(errno));
+    }
+
+    private SyscallException idle(boolean noWriter, long after) {
+        long millis = options.idleTimeout().toMillis();
+        String seconds = millis % 1000 == 0 ? String.valueOf(millis / 1000)
+                : String.format(java.util.Locale.ROOT, "%.2f", millis / 1e3);
+        String what = noWriter ? "no writer sent anything to the FIFO " + path
+                : "nothing arrived from " + path + " after " + after + " bytes";
+        return new SyscallException(what + " for " + seconds + " s (idle timeout, ETIME)", Errno.ETIME,
+                (noWriter ? "start the writer (e.g. cat data.bin > " + path + ")" : "check the program that writes it")
+                        + ", or wait longer (vyre ingest --idle-timeout SECONDS, 0 waits without limit)");
     }
 
     private void pump(int fd, long size, boolean direct) {

@@ -3,21 +3,31 @@ package dev.vyre.uring;
 import dev.vyre.protocol.PipelineException;
 
 /**
- * The outcome of streaming one file.
+ * The outcome of streaming one source (a file, a FIFO, standard input, a device).
  *
- * @param path       the file
- * @param size       its size when the ingest started
- * @param bytes      bytes read, published and settled (DONE)
- * @param chunks     chunk slots that reached DONE
- * @param verified   chunks whose device CRC matched the host's
- * @param directIo   true when the file was read with O_DIRECT
- * @param error      what went wrong (its message ends with {@code Fix: ...}), or null
+ * @param path     the source ({@code stdin} for standard input)
+ * @param size     bytes the source was expected to hold when the ingest started (its size, at most the
+ *                 byte limit), or {@link #UNKNOWN_SIZE} for a source read until its end
+ * @param bytes    bytes read, published and settled (DONE)
+ * @param chunks   chunk slots that reached DONE
+ * @param verified chunks whose device CRC matched the host's
+ * @param directIo true when the source was read with O_DIRECT
+ * @param error    what went wrong (its message ends with {@code Fix: ...}), or null
+ * @param limited  true when the byte limit ended the read before the source ended
  */
 public record FileReport(String path, long size, long bytes, long chunks, long verified, boolean directIo,
-                         PipelineException error) {
+                         PipelineException error, boolean limited) {
 
-    /** @return true when every byte arrived and every chunk verified (or verification was off and nothing failed) */
+    /** {@link #size()} of a source whose size is not known before it ends (a pipe, FIFO, device, pseudo file). */
+    public static final long UNKNOWN_SIZE = -1;
+
+    /** @return true when nothing failed and every expected byte arrived (a streamed source: up to its end or the limit) */
     public boolean ok() {
-        return error == null && bytes == size;
+        return error == null && (size == UNKNOWN_SIZE || bytes == size);
+    }
+
+    /** @return true when the size was known before reading ({@link SourceKind#REGULAR} files) */
+    public boolean sizeKnown() {
+        return size != UNKNOWN_SIZE;
     }
 }

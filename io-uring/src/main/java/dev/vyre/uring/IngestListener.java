@@ -6,6 +6,16 @@ public interface IngestListener {
     /** Called once per chunk, in DONE order. Must not block. */
     void onChunk(ChunkReport chunk);
 
+    /**
+     * Called on the pump's thread when a streamed source (FIFO, pipe, standard input, device) has
+     * delivered nothing for a second; called again only after data arrived in between. Must not block.
+     *
+     * @param source the source's name, as in {@link ChunkReport#source()}
+     * @param what   {@code "a writer"} for a FIFO that has delivered nothing yet, else {@code "data"}
+     */
+    default void onWaiting(String source, String what) {
+    }
+
     /** @return a listener that ignores chunks */
     static IngestListener none() {
         return chunk -> { };

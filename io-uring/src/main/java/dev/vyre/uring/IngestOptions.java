@@ -2,6 +2,7 @@ package dev.vyre.uring;
 
 import dev.vyre.protocol.Opcodes;
 import dev.vyre.protocol.QueueFullException;
+import dev.vyre.protocol.VyreArgumentException;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -12,8 +13,8 @@ import java.util.Objects;
  * ring slot {@code firstSlot + r} and observable word {@code firstObservable + r}; the number of
  * regions is the smallest of what the data buffer, the slot range and the observable range hold.
  *
- * @param chunkBytes      bytes per chunk (and per staging region), 1 .. 2^30
- * @param queueDepth      io_uring reads in flight at most (capped by the region count)
+ * @param chunkBytes      bytes per chunk (and per staging region), 1 .. 2^30 ({@link #MAX_CHUNK})
+ * @param queueDepth      io_uring reads in flight at most, 1 .. 4096 (capped by the region count)
  * @param opcode          opcode of every chunk slot (CRC32C by default: the slot checksums its chunk)
  * @param tenant          tenant id of every chunk slot
  * @param firstSlot       first ring slot the pump owns
@@ -24,37 +25,56 @@ import java.util.Objects;
  * @param fixedBuffers    register the data buffer and read with READ_FIXED (false: plain READ)
  * @param stallTimeout    how long the pump waits for a staging region's slot to reach DONE before it
  *                        gives up with a {@link QueueFullException}
+ * @param idleTimeout     how long a streamed source (FIFO, pipe, standard input, character device) may
+ *                        deliver nothing, waiting for a writer included, before the pump ends it with an
+ *                        error; zero waits without limit
  */
 public record IngestOptions(int chunkBytes, int queueDepth, int opcode, int tenant, int firstSlot, int slotLimit,
                             int firstObservable, boolean verify, boolean directIo, boolean fixedBuffers,
-                            Duration stallTimeout) {
+                            Duration stallTimeout, Duration idleTimeout) {
 
     /** Default chunk: 1 MiB. */
     public static final int DEFAULT_CHUNK = 1 << 20;
+    /** Largest chunk: 1 GiB. */
+    public static final int MAX_CHUNK = 1 << 30;
+    /** Largest io_uring queue depth. */
+    public static final int MAX_QUEUE_DEPTH = 4096;
 
+    /**
+     * @throws VyreArgumentException naming the component that is out of its range
+     */
     public IngestOptions {
         Objects.requireNonNull(stallTimeout, "stallTimeout");
-        if (chunkBytes < 1 || chunkBytes > (1 << 30)) {
-            throw QueueFullException.submission("chunk size " + chunkBytes + " is outside 1..2^30 bytes;"
-                    + " pass a chunk size in that range (1 MiB is a good default)");
+        Objects.requireNonNull(idleTimeout, "idleTimeout");
+        if (chunkBytes < 1 || chunkBytes > MAX_CHUNK) {
+            throw new VyreArgumentException("chunkBytes", chunkBytes + " is outside 1.." + MAX_CHUNK,
+                    "pass a chunk size in that range (1 MiB is a good default)");
         }
-        if (queueDepth < 1 || queueDepth > 4096) {
-            throw QueueFullException.submission("queue depth " + queueDepth + " is outside 1..4096;"
-                    + " pass a depth in that range");
+        if (queueDepth < 1 || queueDepth > MAX_QUEUE_DEPTH) {
+            throw new VyreArgumentException("queueDepth", queueDepth + " is outside 1.." + MAX_QUEUE_DEPTH,
+                    "pass a depth in that range (16 .. 64 keeps a disk busy)");
         }
         if (!Opcodes.isPublishable(opcode)) {
-            throw QueueFullException.submission("opcode 0x" + Integer.toHexString(opcode) + " cannot be published;"
-                    + " use CRC32C (0xFFF1) or a user opcode");
+            throw new VyreArgumentException("opcode", "0x" + Integer.toHexString(opcode) + " cannot be published",
+                    "use CRC32C (0xFFF1) or a user opcode");
         }
         if (firstSlot < 0 || slotLimit < 0 || firstObservable < 0) {
-            throw QueueFullException.submission("negative slot or observable range; pass indices of 0 or more");
+            throw new VyreArgumentException(firstSlot < 0 ? "firstSlot" : slotLimit < 0 ? "slotLimit" : "firstObservable",
+                    "is negative", "pass an index or count of 0 or more");
         }
         if (stallTimeout.isNegative() || stallTimeout.isZero()) {
-            throw QueueFullException.submission("stall timeout " + stallTimeout + " is not positive; pass a duration");
+            throw new VyreArgumentException("stallTimeout", stallTimeout + " is not positive", "pass a positive duration");
+        }
+        if (idleTimeout.isNegative()) {
+            throw new VyreArgumentException("idleTimeout", idleTimeout + " is negative",
+                    "pass a positive duration, or zero to wait without limit");
         }
     }
 
-    /** @return the defaults: 1 MiB chunks, depth 32, CRC32C, tenant 0, every slot, verify, O_DIRECT when aligned, READ_FIXED, 30 s */
+    /**
+     * @return the defaults: 1 MiB chunks, depth 32, CRC32C, tenant 0, every slot, verify, O_DIRECT when
+     *         aligned, READ_FIXED, 30 s stall timeout, no idle timeout
+     */
     public static IngestOptions defaults() {
         return builder().build();
     }
@@ -77,6 +97,7 @@ public record IngestOptions(int chunkBytes, int queueDepth, int opcode, int tena
         private boolean directIo = true;
         private boolean fixedBuffers = true;
         private Duration stallTimeout = Duration.ofSeconds(30);
+        private Duration idleTimeout = Duration.ZERO;
 
         private Builder() {
         }
@@ -136,9 +157,15 @@ public record IngestOptions(int chunkBytes, int queueDepth, int opcode, int tena
             return this;
         }
 
+        public Builder idleTimeout(Duration v) {
+            idleTimeout = v;
+            return this;
+        }
+
+        /** @throws VyreArgumentException naming the first option out of its range */
         public IngestOptions build() {
             return new IngestOptions(chunkBytes, queueDepth, opcode, tenant, firstSlot, slotLimit, firstObservable,
-                    verify, directIo, fixedBuffers, stallTimeout);
+                    verify, directIo, fixedBuffers, stallTimeout, idleTimeout);
         }
     }
 }

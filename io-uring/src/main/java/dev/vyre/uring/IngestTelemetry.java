@@ -12,7 +12,8 @@ package dev.vyre.uring;
  * @param shortReads         short reads resubmitted for the rest
  * @param readErrors         reads (or connections) that failed with an error
  * @param backpressureWaits  times the pump (or a connection) waited for a staging region's slot to reach DONE
- * @param backpressureNanos  time spent in those waits
+ * @param backpressureNanos  time during which the pump, or at least one connection, waited for a region (waits
+ *                           that overlap count once, so this never exceeds the time since the pump or server opened)
  */
 public record IngestTelemetry(boolean fixedBuffers, int registrationErrno, long bytes, long chunks, long verified,
                               long mismatches, long shortReads, long readErrors, long backpressureWaits,

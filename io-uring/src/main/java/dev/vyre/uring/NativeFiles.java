@@ -23,7 +23,21 @@ public final class NativeFiles {
      * @throws SyscallException with the errno when open fails
      */
     public static int openRead(Path path, boolean direct) {
-        int flags = FCNTL.O_RDONLY | FCNTL.O_CLOEXEC | (direct ? FCNTL.O_DIRECT : 0);
+        return open(path, FCNTL.O_RDONLY | FCNTL.O_CLOEXEC | (direct ? FCNTL.O_DIRECT : 0), direct);
+    }
+
+    /**
+     * Opens {@code path} read-only (close-on-exec) and non-blocking: a FIFO opens at once even when no
+     * writer has opened it yet, and reads return {@code EAGAIN} instead of waiting.
+     *
+     * @return the file descriptor
+     * @throws SyscallException with the errno when open fails
+     */
+    public static int openReadNonBlocking(Path path) {
+        return open(path, FCNTL.O_RDONLY | FCNTL.O_CLOEXEC | FCNTL.O_NONBLOCK, false);
+    }
+
+    private static int open(Path path, int flags, boolean direct) {
         try (MemoryStack stack = MemoryStack.stackPush()) {
             IntBuffer errno = stack.mallocInt(1);
             int fd = FCNTL.open(errno, path.toString(), flags, 0);

@@ -5,6 +5,7 @@ import dev.vyre.protocol.BackendException;
 import dev.vyre.protocol.PipelineException;
 import dev.vyre.protocol.QueueFullException;
 import dev.vyre.protocol.SyscallException;
+import dev.vyre.protocol.VyreArgumentException;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -18,9 +19,12 @@ import io.netty.channel.unix.Errors;
 import io.netty.channel.uring.IoUring;
 import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.channel.uring.IoUringServerSocketChannel;
+import io.netty.channel.uring.IoUringSocketChannel;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.UnresolvedAddressException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -34,17 +38,43 @@ import java.util.function.Consumer;
  * staging regions of the session's data buffer the file pump uses, and published the same way:
  * one slot per full chunk (and one for the tail when the peer closes), reused only after DONE.
  *
+ * <p>Every connection that was accepted is reported exactly once, when it ended and every chunk it
+ * sent settled: a clean close without an error, a peer reset (even one that follows the data at
+ * once, {@code SO_LINGER 0}) with the errno and the bytes that arrived before it.
+ *
  * <p>Back-pressure: when no staging region is free (every slot still in flight), the connection
  * stops reading ({@code autoRead} off) until a slot reaches DONE; at most the buffer netty had
- * already read is held, never an unbounded queue. A peer reset ends the connection with an error
- * that carries the errno; every byte received before it is published and verified.
+ * already read is held, never an unbounded queue. {@link IngestTelemetry#backpressureNanos()} is
+ * the time during which at least one connection was paused, so it never exceeds the time the
+ * server ran.
+ *
+ * <p>Idle cost: the event loop polls slot status words (every 200 µs) only while chunks are in
+ * flight or a connection is paused; while connections are open it also checks them once a second
+ * (a reset the transport did not deliver ends the connection with an error); with nothing open it
+ * sleeps in the kernel.
+ *
+ * <p>Transport settings: unless they are given, {@link #listen} sets
+ * {@code -Dio.netty.iouring.pollAddMultishotEnabled} and {@code -Dio.netty.iouring.acceptMultiShotEnabled}
+ * to {@code false} before netty's io_uring transport initialises. With multishot {@code POLL_ADD},
+ * netty 4.2 can miss a reset that arrives right after data, and the connection then never ends; with
+ * multishot {@code ACCEPT} it learns no peer address for a connection reset before it is active (the
+ * report then names it {@code unknown-peer}). In a JVM where the transport initialised earlier with
+ * multishot polls, the once-a-second check above ends such a connection instead.
  *
  * <p>Everything runs on one event-loop thread, which owns the staging regions.
  */
 public final class SocketIngestServer implements AutoCloseable {
 
+    /** A netty system property this server sets to {@code false} unless it is given. */
+    public static final String MULTISHOT_POLL_PROPERTY = "io.netty.iouring.pollAddMultishotEnabled";
+    /** A netty system property this server sets to {@code false} unless it is given. */
+    public static final String MULTISHOT_ACCEPT_PROPERTY = "io.netty.iouring.acceptMultiShotEnabled";
+
     private static final long SWEEP_MICROS = 200;
+    private static final long CHECK_MILLIS = 1000;
     private static final long CLOSE_SECONDS = 10;
+    private static final int TCP_CLOSE = 7;
+    private static final int TCP_CLOSE_WAIT = 8;
 
     private final IngestOptions options;
     private final StagingRegions regions;
@@ -55,9 +85,13 @@ public final class SocketIngestServer implements AutoCloseable {
     private final ByteBuffer view;
     private final Map<String, Conn> open = new HashMap<>();
     private final List<Conn> sweepList = new ArrayList<>();
-    private final ScheduledFuture<?> sweeper;
+    private ScheduledFuture<?> sweep;
+    private ScheduledFuture<?> check;
+    private int paused;
+    private long pausedSince;
     private long connectionErrors;
     private int nextId;
+    private boolean stopping;
     private boolean closed;
 
     private SocketIngestServer(Session session, IngestOptions options, IngestListener chunks,
@@ -77,6 +111,7 @@ public final class SocketIngestServer implements AutoCloseable {
         this.loop = group.next();
         try {
             this.server = new ServerBootstrap().group(group).channel(IoUringServerSocketChannel.class)
+                    .option(ChannelOption.SO_REUSEADDR, true) // a restart binds while old connections linger
                     .childOption(ChannelOption.AUTO_READ, true)
                     .childHandler(new ChannelInitializer<Channel>() {
                         @Override
@@ -88,23 +123,29 @@ public final class SocketIngestServer implements AutoCloseable {
             Thread.currentThread().interrupt();
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             throw new BackendException("interrupted while binding port " + port, "retry without interrupting", e);
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // sync() rethrows the bind's IOException without declaring it
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-            throw new BackendException("cannot listen on " + host + ":" + port + ": " + e.getMessage(),
-                    "pick a free port (0 picks one) and check permissions for ports below 1024", e);
+            throw bindFailure(host, port, e);
         }
-        this.sweeper = loop.scheduleAtFixedRate(this::sweep, SWEEP_MICROS, SWEEP_MICROS, TimeUnit.MICROSECONDS);
     }
 
     /**
-     * Listens on {@code host:port} (port 0 picks a free one).
+     * Listens on {@code host:port} (port 0 picks a free one). When this returns the socket is bound
+     * and accepting: a client may connect at once.
      *
      * @param chunks      receives every settled chunk (on the event loop)
-     * @param connections receives each connection's report once all its chunks settled
-     * @throws BackendException when io_uring sockets are unavailable or the port cannot be bound
+     * @param connections receives each connection's report once all its chunks settled (on the event loop)
+     * @throws SyscallException when the address cannot be bound (port in use, address not local,
+     *                          privileged port), with the errno
+     * @throws BackendException when io_uring sockets are unavailable
      */
     public static SocketIngestServer listen(Session session, IngestOptions options, String host, int port,
                                             IngestListener chunks, Consumer<ConnectionReport> connections) {
+        for (String property : new String[] {MULTISHOT_POLL_PROPERTY, MULTISHOT_ACCEPT_PROPERTY}) {
+            if (System.getProperty(property) == null) {
+                System.setProperty(property, "false"); // read once, when IoUring initialises below
+            }
+        }
         if (!IoUring.isAvailable()) {
             throw new BackendException("netty's io_uring transport is unavailable: " + IoUring.unavailabilityCause(),
                     "run on Linux 5.14+ with io_uring allowed (not blocked by seccomp or kernel.io_uring_disabled)");
@@ -112,9 +153,49 @@ public final class SocketIngestServer implements AutoCloseable {
         return new SocketIngestServer(session, options, chunks, connections, host, port);
     }
 
+    private static PipelineException bindFailure(String host, int port, Throwable e) {
+        String where = host + ":" + port;
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof Errors.NativeIoException io && io.expectedErr() < 0) {
+                int errno = -io.expectedErr();
+                return switch (errno) {
+                    case Errno.EADDRINUSE -> new SyscallException("bind " + where + " (the port is in use, EADDRINUSE)",
+                            errno, "pick another port (0 picks a free one), or stop the program that holds it"
+                                    + " (ss -ltnp 'sport = :" + port + "')");
+                    case Errno.EADDRNOTAVAIL -> new SyscallException("bind " + where + " (" + host
+                            + " is not an address of this machine, EADDRNOTAVAIL)", errno, "listen on a local address:"
+                                    + " 127.0.0.1 (this machine only), 0.0.0.0 (every interface) or one that"
+                                    + " `ip -brief address` lists");
+                    case Errno.EACCES -> new SyscallException("bind " + where + " (ports below 1024 need privileges,"
+                            + " EACCES)", errno, "pick a port of 1024 or more, or grant the program"
+                                    + " CAP_NET_BIND_SERVICE");
+                    default -> new SyscallException("bind " + where + " (" + Errno.name(errno) + ")", errno,
+                            "pick another address or port (0 picks a free one)");
+                };
+            }
+            if (t instanceof UnresolvedAddressException) {
+                return new BackendException("cannot listen on " + where + ": the host name does not resolve",
+                        "pass an IP address such as 127.0.0.1, or a name this machine resolves", e);
+            }
+        }
+        return new BackendException("cannot listen on " + where + ": " + firstLine(e),
+                "pick a free port (0 picks one) and a local address", e);
+    }
+
+    private static String firstLine(Throwable e) {
+        String m = String.valueOf(e.getMessage());
+        int eol = m.indexOf('\n');
+        return eol < 0 ? m : m.substring(0, eol);
+    }
+
     /** @return the bound port */
     public int port() {
-        return ((InetSocketAddress) server.localAddress()).getPort();
+        return localAddress().getPort();
+    }
+
+    /** @return the bound address and port */
+    public InetSocketAddress localAddress() {
+        return (InetSocketAddress) server.localAddress();
     }
 
     /** @return staging regions */
@@ -124,7 +205,18 @@ public final class SocketIngestServer implements AutoCloseable {
 
     /** @return counters since the server opened (read on the event loop) */
     public IngestTelemetry telemetry() {
-        return onLoop(() -> regions.telemetry(false, 0, 0, connectionErrors));
+        return onLoop(() -> {
+            IngestTelemetry t = regions.telemetry(false, 0, 0, connectionErrors);
+            long ongoing = paused > 0 ? System.nanoTime() - pausedSince : 0;
+            return new IngestTelemetry(t.fixedBuffers(), t.registrationErrno(), t.bytes(), t.chunks(), t.verified(),
+                    t.mismatches(), t.shortReads(), t.readErrors(), t.backpressureWaits(),
+                    t.backpressureNanos() + ongoing);
+        });
+    }
+
+    /** @return connections accepted and not yet reported (read on the event loop) */
+    public int openConnections() {
+        return onLoop(open::size);
     }
 
     private <T> T onLoop(java.util.concurrent.Callable<T> task) {
@@ -139,13 +231,69 @@ public final class SocketIngestServer implements AutoCloseable {
         }
     }
 
-    /** Periodic work on the loop: settle DONE slots, feed paused connections, finish closed ones. */
+    /** Schedules a sweep unless one is pending (on the loop). */
+    private void wake() {
+        if (sweep == null && !stopping) {
+            sweep = loop.schedule(this::sweep, SWEEP_MICROS, TimeUnit.MICROSECONDS);
+        }
+    }
+
+    /**
+     * Settles DONE slots, feeds paused connections, finishes closed ones; runs again while chunks are
+     * in flight or a connection waits for a region.
+     */
     private void sweep() {
+        sweep = null;
+        sweepOnce();
+        if (regions.published() > 0 || paused > 0) {
+            wake();
+        }
+    }
+
+    private void sweepOnce() {
         regions.settleAll();
         sweepList.clear();
         sweepList.addAll(open.values());
         for (int i = 0; i < sweepList.size(); i++) {
             sweepList.get(i).drain();
+        }
+    }
+
+    /** Once a second while connections are open: ends connections whose peer is gone unnoticed. */
+    private void check() {
+        sweepList.clear();
+        sweepList.addAll(open.values());
+        for (int i = 0; i < sweepList.size(); i++) {
+            sweepList.get(i).checkPeer();
+        }
+    }
+
+    private void opened(Conn c) {
+        open.put(c.source, c);
+        if (check == null && !stopping) {
+            check = loop.scheduleAtFixedRate(this::check, CHECK_MILLIS, CHECK_MILLIS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void ended(Conn c) {
+        open.remove(c.source);
+        if (open.isEmpty() && check != null) {
+            check.cancel(false);
+            check = null;
+        }
+    }
+
+    private void pausedOne() {
+        if (paused++ == 0) {
+            pausedSince = System.nanoTime();
+        }
+        regions.backpressureWaits++;
+        wake();
+    }
+
+    private void resumedOne() {
+        if (--paused == 0) {
+            regions.backpressureNanos += System.nanoTime() - pausedSince;
         }
     }
 
@@ -169,15 +317,26 @@ public final class SocketIngestServer implements AutoCloseable {
             });
             long deadline = System.nanoTime() + options.stallTimeout().toNanos();
             while (onLoop(() -> {
-                sweep();
+                sweepOnce();
                 return !open.isEmpty() || regions.published() > 0;
             }) && System.nanoTime() - deadline < 0) {
-                Thread.onSpinWait();
                 java.util.concurrent.locks.LockSupport.parkNanos(200_000L);
             }
         } finally {
-            sweeper.cancel(false);
-            group.shutdownGracefully(0, CLOSE_SECONDS, TimeUnit.SECONDS).syncUninterruptibly();
+            try {
+                onLoop(() -> {
+                    stopping = true;
+                    if (sweep != null) {
+                        sweep.cancel(false);
+                    }
+                    if (check != null) {
+                        check.cancel(false);
+                    }
+                    return null;
+                });
+            } finally {
+                group.shutdownGracefully(0, CLOSE_SECONDS, TimeUnit.SECONDS).syncUninterruptibly();
+            }
         }
     }
 
@@ -195,9 +354,11 @@ public final class SocketIngestServer implements AutoCloseable {
         private long bytes;
         private long chunks;
         private long verified;
-        private boolean paused;
-        private long pausedSince;
+        private boolean isPaused;
+        private long pausedAt;
         private boolean inactive;
+        private long lastRead = System.nanoTime();
+        private int peerGoneChecks;
         private PipelineException error;
 
         Conn(Channel channel) {
@@ -206,8 +367,9 @@ public final class SocketIngestServer implements AutoCloseable {
 
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
-            source = channel.remoteAddress() + "#" + nextId++;
-            open.put(source, this);
+            SocketAddress remote = channel.remoteAddress();
+            source = (remote == null ? "unknown-peer" : remote.toString()) + "#" + nextId++;
+            opened(this);
             ctx.fireChannelActive();
         }
 
@@ -215,6 +377,8 @@ public final class SocketIngestServer implements AutoCloseable {
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             ByteBuf buf = (ByteBuf) msg;
             received += buf.readableBytes();
+            lastRead = System.nanoTime();
+            peerGoneChecks = 0;
             pending.add(buf);
             drain();
         }
@@ -261,15 +425,16 @@ public final class SocketIngestServer implements AutoCloseable {
             outstanding++;
             region = -1;
             fill = 0;
+            wake();
         }
 
         private void pause() {
-            if (!paused) {
-                paused = true;
-                pausedSince = System.nanoTime();
-                regions.backpressureWaits++;
+            if (!isPaused) {
+                isPaused = true;
+                pausedAt = System.nanoTime();
+                pausedOne();
                 channel.config().setAutoRead(false);
-            } else if (System.nanoTime() - pausedSince > options.stallTimeout().toNanos() && error == null) {
+            } else if (System.nanoTime() - pausedAt > options.stallTimeout().toNanos() && error == null) {
                 long unstaged = received - staged - fill;
                 error = new QueueFullException("ring", "no staging slot reached DONE within " + options.stallTimeout()
                         + " while " + unstaged + " received bytes of " + source + " waited; check that the interpreter"
@@ -284,9 +449,9 @@ public final class SocketIngestServer implements AutoCloseable {
         }
 
         private void resume() {
-            if (paused) {
-                paused = false;
-                regions.backpressureNanos += System.nanoTime() - pausedSince;
+            if (isPaused) {
+                isPaused = false;
+                resumedOne();
                 if (!inactive) {
                     channel.config().setAutoRead(true);
                 }
@@ -302,8 +467,39 @@ public final class SocketIngestServer implements AutoCloseable {
             }
         }
 
+        /**
+         * Ends the connection when its socket has been closed or reset by the peer for two checks in
+         * a row while the transport delivered nothing: the end the transport should have reported.
+         */
+        void checkPeer() {
+            if (inactive || isPaused || error != null || System.nanoTime() - lastRead < CHECK_MILLIS * 1_000_000L) {
+                peerGoneChecks = 0;
+                return;
+            }
+            int state;
+            try {
+                state = channel instanceof IoUringSocketChannel s ? s.tcpInfo().state() : -1;
+            } catch (RuntimeException e) {
+                state = TCP_CLOSE; // the socket is gone
+            }
+            if (state != TCP_CLOSE && state != TCP_CLOSE_WAIT) {
+                peerGoneChecks = 0;
+                return;
+            }
+            if (++peerGoneChecks < 2) {
+                return;
+            }
+            connectionErrors++;
+            error = new SyscallException("recv from " + source + ": the peer " + (state == TCP_CLOSE ? "reset" : "closed")
+                    + " the connection after " + received + " bytes and the transport did not report it",
+                    state == TCP_CLOSE ? Errno.ECONNRESET : Errno.EIO, "the " + received + " bytes received were"
+                            + " published and verified: resend from byte " + received);
+            channel.close();
+        }
+
         private void finishIfSettled() {
-            if (inactive && pending.isEmpty() && region < 0 && outstanding == 0 && open.remove(source) != null) {
+            if (inactive && pending.isEmpty() && region < 0 && outstanding == 0 && open.get(source) == this) {
+                ended(this);
                 connections.accept(new ConnectionReport(source, bytes, chunks, verified, error));
             }
         }
@@ -321,7 +517,8 @@ public final class SocketIngestServer implements AutoCloseable {
                             : Errno.readFix(errno));
                 } else {
                     error = new BackendException("connection " + source + " failed after " + received + " bytes: "
-                            + cause, "check the peer and the network; the bytes before the failure were published", cause);
+                            + firstLine(cause), "check the peer and the network; the bytes before the failure were"
+                                    + " published", cause);
                 }
             }
             ctx.close();
@@ -337,14 +534,15 @@ public final class SocketIngestServer implements AutoCloseable {
         }
     }
 
-    /** A ByteBuffer view of the data buffer for netty's readBytes (data buffers up to 2 GiB). */
+    /** A ByteBuffer view of the data buffer for netty's readBytes (data buffers up to 2 GiB - 1). */
     private static final class MemorySegmentView {
         final ByteBuffer buffer;
 
         MemorySegmentView(java.lang.foreign.MemorySegment data) {
             if (data.byteSize() > Integer.MAX_VALUE) {
-                throw QueueFullException.submission("socket ingest stages into at most 2 GiB of data buffer, not "
-                        + data.byteSize() + " bytes; open the session with a smaller data buffer");
+                throw new VyreArgumentException("session", "its data buffer of " + data.byteSize()
+                        + " bytes is 2 GiB or more, and socket ingest stages into less",
+                        "open the session with a data buffer below 2 GiB");
             }
             buffer = data.asByteBuffer();
         }

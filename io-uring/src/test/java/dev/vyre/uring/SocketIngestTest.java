@@ -171,4 +171,105 @@ class SocketIngestTest {
         }
         leaks.assertNoLeaks();
     }
+
+    @Test
+    void aPortInUseIsOneLineWithTheErrnoAndAFix() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1,
+                java.net.InetAddress.getByName("127.0.0.1"));
+             Vyre b = Sessions.reference(); Session s = Sessions.open(b, 2, 2 * CHUNK, 1)) {
+            SyscallException e = org.junit.jupiter.api.Assertions.assertThrows(SyscallException.class,
+                    () -> SocketIngestServer.listen(s, IngestOptions.builder().chunkBytes(CHUNK).build(), "127.0.0.1",
+                            taken.getLocalPort(), IngestListener.none(), r -> { }));
+            assertEquals(98, e.errno());
+            assertTrue(e.getMessage().contains("the port is in use") && e.getMessage().contains("Fix: pick another port")
+                    && !e.getMessage().contains("\n"), e.getMessage());
+        }
+    }
+
+    @Test
+    void anAddressThatIsNotLocalIsOneLineWithAFix() throws Exception {
+        try (Vyre b = Sessions.reference(); Session s = Sessions.open(b, 2, 2 * CHUNK, 1)) {
+            SyscallException e = org.junit.jupiter.api.Assertions.assertThrows(SyscallException.class,
+                    () -> SocketIngestServer.listen(s, IngestOptions.builder().chunkBytes(CHUNK).build(), "192.0.2.1",
+                            0, IngestListener.none(), r -> { }));
+            assertEquals(99, e.errno());
+            assertTrue(e.getMessage().contains("192.0.2.1 is not an address of this machine")
+                    && e.getMessage().contains("Fix: listen on a local address"), e.getMessage());
+        }
+    }
+
+    /**
+     * Three connections paused at the same time: the back-pressure total counts the time during which
+     * any connection waited, so it never exceeds the time the server ran.
+     */
+    @Test
+    void backPressureTimeNeverExceedsTheRunsTime() throws Exception {
+        int chunk = 64 * 1024;
+        LinkedBlockingQueue<ConnectionReport> reports = new LinkedBlockingQueue<>();
+        long start = System.nanoTime();
+        try (Vyre b = Sessions.reference(); Session s = Sessions.open(b, 2, 2 * chunk, 1);
+             SocketIngestServer server = SocketIngestServer.listen(s, IngestOptions.builder().chunkBytes(chunk)
+                     .tenant(1).build(), "127.0.0.1", 0, IngestListener.none(), reports::add)) {
+            List<CompletableFuture<Void>> writers = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                byte[] sent = random(4 * chunk, 30 + i);
+                writers.add(CompletableFuture.runAsync(() -> {
+                    try (Socket client = new Socket("127.0.0.1", server.port())) {
+                        client.getOutputStream().write(sent);
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }));
+            }
+            await(() -> server.telemetry().backpressureWaits() >= 3, "three connections paused");
+            Thread.sleep(1000); // all three wait together
+            s.writeControlWord(3 + 1, -1); // authorise tenant 1: slots drain, reading resumes
+            for (CompletableFuture<Void> w : writers) {
+                w.get(30, TimeUnit.SECONDS);
+            }
+            for (int i = 0; i < 3; i++) {
+                ConnectionReport r = reports.poll(30, TimeUnit.SECONDS);
+                assertNull(r.error());
+                assertEquals(4L * chunk, r.bytes());
+            }
+            long backpressure = server.telemetry().backpressureNanos();
+            long ran = System.nanoTime() - start;
+            assertTrue(backpressure >= 900_000_000L, "the shared wait counts: " + backpressure);
+            assertTrue(backpressure <= ran, "back-pressure " + backpressure + " ns within the run's " + ran + " ns");
+        }
+    }
+
+    /**
+     * A client that sends 0.3 .. 2.5 MB and resets at once (SO_LINGER 0, the RST can overtake data
+     * still in flight): the connection is reported, failed, with the bytes that arrived, and every
+     * chunk of them verified.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(ints = {300_000, 1_500_000, 2_500_000})
+    void resetRightAfterSendingIsReportedWithItsBytes(int size) throws Exception {
+        byte[] sent = random(size, size);
+        int chunk = 1 << 20;
+        List<ChunkReport> chunks = java.util.Collections.synchronizedList(new ArrayList<>());
+        LinkedBlockingQueue<ConnectionReport> reports = new LinkedBlockingQueue<>();
+        try (Vyre b = Sessions.reference(); Session s = Sessions.open(b, 16, 16L * chunk, 1);
+             SocketIngestServer server = SocketIngestServer.listen(s, IngestOptions.builder().chunkBytes(chunk)
+                     .build(), "127.0.0.1", 0, chunks::add, reports::add)) {
+            try (Socket client = new Socket("127.0.0.1", server.port())) {
+                client.setSoLinger(true, 0);
+                client.getOutputStream().write(sent);
+            }
+            ConnectionReport report = reports.poll(20, TimeUnit.SECONDS);
+            assertTrue(report != null, "the reset connection is reported");
+            assertTrue(report.bytes() <= sent.length, report.toString());
+            assertEquals(report.chunks(), report.verified(), report.toString());
+            long covered = 0;
+            for (ChunkReport c : chunks) {
+                covered += c.length();
+            }
+            assertEquals(report.bytes(), covered, "every byte reported was settled in a chunk");
+            if (report.bytes() < sent.length) {
+                assertTrue(report.error() != null, "bytes were lost to the reset: the connection failed");
+            }
+        }
+    }
 }

@@ -1,0 +1,133 @@
+package dev.vyre.cli;
+
+import static dev.vyre.cli.Cli.assertOneLineError;
+import static dev.vyre.cli.Cli.run;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import jdk.jfr.EventType;
+import jdk.jfr.FlightRecorder;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordingFile;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** {@code vyre demo}: arguments refused up front, backends it cannot run on, and the verified stream. */
+class DemoCommandTest {
+
+    @ParameterizedTest
+    @ValueSource(strings = {"NaN", "Infinity", "-Infinity", "0", "-1", "1e9"})
+    void refusesASecondsValueThatIsNotAPositiveFiniteDuration(String seconds) {
+        Cli.Run r = run("demo", "--seconds", seconds);
+        assertOneLineError(r, 2, "vyre demo");
+        assertTrue(r.err().contains("--seconds"), r.both());
+        assertEquals("", r.out(), "nothing may run: " + r.both());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"-1", "1000000", "65"})
+    void refusesWorkersOutsideTheirRangeNamingIt(String workers) {
+        Cli.Run r = run("demo", "--slots", "64", "--workers", workers);
+        assertOneLineError(r, 2, "vyre demo");
+        assertTrue(r.err().contains("--workers " + workers + " is outside 0..64"), r.both());
+        assertFalse(r.err().contains("io_uring") || r.err().contains("capacity"), r.both());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0", "-5", "65537"})
+    void refusesSlotsOutsideTheirRange(String slots) {
+        Cli.Run r = run("demo", "--slots", slots);
+        assertOneLineError(r, 2, "vyre demo");
+        assertTrue(r.err().contains("--slots " + slots + " is outside 1..65536"), r.both());
+    }
+
+    @Test
+    void refusesAnUnknownBackend() {
+        Cli.Run r = run("demo", "--backend", "nosuch");
+        assertOneLineError(r, 2, "vyre demo");
+        assertTrue(r.err().contains("no backend named 'nosuch'") && r.err().contains("reference"), r.both());
+    }
+
+    @Test
+    void anUnavailableBackendIsOneLineWithItsReason() {
+        Cli.Run r = run("demo", "--backend", UnavailableTestProvider.NAME, "--seconds", "0.1");
+        assertOneLineError(r, 1, "vyre demo");
+        assertTrue(r.err().contains("cannot run here: the test device is never present")
+                && r.err().contains("Fix: pick another backend"), r.both());
+    }
+
+    @Test
+    void aOnePassBackendIsOneLineSayingSo() {
+        Cli.Run r = run("demo", "--backend", OnePassTestProvider.NAME, "--seconds", "0.1");
+        assertOneLineError(r, 1, "vyre demo");
+        assertTrue(r.err().contains("runs one-pass dispatches only") && r.err().contains("persistent"), r.both());
+    }
+
+    @Test
+    void aBackendForcedByTheEnvironmentThatCannotRunIsOneLine() {
+        Cli.Run r = run(Map.of("VYRE_BACKEND", UnavailableTestProvider.NAME), "demo", "--seconds", "0.1");
+        assertOneLineError(r, 1, "vyre demo");
+        assertTrue(r.err().contains("VYRE_BACKEND=" + UnavailableTestProvider.NAME), r.both());
+        Cli.Run unknown = run(Map.of("VYRE_BACKEND", "nosuch"), "demo", "--seconds", "0.1");
+        assertOneLineError(unknown, 1, "vyre demo");
+        assertTrue(unknown.err().contains("VYRE_BACKEND=nosuch names no backend"), unknown.both());
+    }
+
+    @Test
+    void streamsWithPublishSlotsAndVerifiesEveryResult() {
+        Cli.Run r = run("demo", "--seconds", "0.3", "--slots", "200");
+        assertEquals(0, r.exit(), r.both());
+        assertTrue(r.out().contains("backend reference"), r.out());
+        assertTrue(r.out().contains("published in runs of 64 (publishSlots)"), r.out());
+        assertTrue(r.out().matches("(?s).*\\n  [0-9,]+ slots verified in [0-9,]+ waves in [0-9.]+ s: [0-9,]+ verified"
+                + " slots/s\\n.*"), r.out());
+        assertTrue(r.out().contains("p99.9") && r.out().contains(" µs"), r.out());
+        assertTrue(r.out().contains("verified: every result of every wave"), r.out());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"1", "3", "130"})
+    void streamsRingsThatDoNotSplitEvenly(String slots) {
+        Cli.Run r = run("demo", "--seconds", "0.1", "--slots", slots, "--workers", "1");
+        assertEquals(0, r.exit(), r.both());
+        assertTrue(r.out().contains("verified: every result of every wave"), r.out());
+    }
+
+    @Test
+    void recordsAFlightRecording(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("runs/demo.jfr");
+        Cli.Run r = run("demo", "--seconds", "0.5", "--slots", "128", "--jfr", file.toString());
+        assertEquals(0, r.exit(), r.both());
+        assertTrue(r.out().contains("JFR recording written to " + file), r.out());
+        List<RecordedEvent> events = RecordingFile.readAllEvents(file);
+        assertFalse(events.isEmpty(), "an empty recording");
+        assertTrue(events.stream().anyMatch(e -> e.getEventType().getName().startsWith("jdk.")), "no JDK events");
+        List<String> vyreTypes = FlightRecorder.getFlightRecorder().getEventTypes().stream().map(EventType::getName)
+                .filter(n -> n.startsWith(JfrRecording.VYRE_EVENTS)).toList();
+        if (vyreTypes.contains("dev.vyre.SessionOpen")) { // the runtime has its events: the demo's session is in it
+            assertTrue(events.stream().anyMatch(e -> e.getEventType().getName().equals("dev.vyre.SessionOpen")),
+                    "no dev.vyre.SessionOpen event");
+        }
+        if (vyreTypes.contains("dev.vyre.PublishBatch")) { // and it published with publishSlots
+            assertTrue(events.stream().anyMatch(e -> e.getEventType().getName().equals("dev.vyre.PublishBatch")
+                    && "publishSlots".equals(e.getString("api"))), "no publishSlots batch");
+        }
+    }
+
+    @Test
+    void refusesAnUnwritableJfrFileBeforeRunning(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("plain-file"), "x");
+        Cli.Run r = run("demo", "--seconds", "0.1", "--jfr", file.resolve("demo.jfr").toString());
+        assertOneLineError(r, 2, "vyre demo");
+        assertTrue(r.err().contains("--jfr"), r.both());
+        assertEquals("", r.out(), "nothing may run: " + r.both());
+        assertOneLineError(run("demo", "--jfr", dir.toString()), 2, "vyre demo");
+    }
+}
