@@ -1,25 +1,41 @@
 #!/usr/bin/env bash
-# On the GPU machine, with .gpu carried (new build in .gpu/lib, the build before it in .gpu/old):
-# conformance of the new build on CUDA and Vulkan, then RingBench of the old and the new build,
-# alternating, on the same machine in the same call. Reports land in $OUT.
+# One call on the GPU machine, with .h100 carried:
+#   .h100/vyre-*-linux-x86_64.tar.gz  the distribution of the new build (its own jlink'ed runtime)
+#   .h100/bench.jar, .h100/HdrHistogram.jar  the new bench and its histogram library
+#   .h100/old/*.jar                    the vyre jars of the build before (same third-party jars)
+#   .h100/gl/*.deb                     the Vulkan loader (the GPU machine has none)
+# Runs: the tarball with no JDK (backends, demo), RingBench old vs new alternating (CUDA and Vulkan:
+# p50, publishSlots/64 and publish() per slot), then conformance of the new build on CUDA and Vulkan
+# (reports in $OUT).
 set -u
 cd "$(dirname "$0")/../.."
-NEW=(bash .gpu/run.sh)
-OLD=(/tmp/gpu-jre/bin/java --enable-native-access=ALL-UNNAMED -cp ".gpu/old/*")
+H=.h100
+for f in $H/gl/*.deb; do dpkg -x "$f" / ; done; ldconfig
+icd=/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json; [ -f "$icd" ] && export VK_DRIVER_FILES=$icd
 nvidia-smi --query-gpu=name,driver_version,pcie.link.gen.current --format=csv,noheader
-"${NEW[@]}" dev.vyre.cli.VyreCommand backends
-for b in cuda vulkan; do
-  timeout -s KILL 240 "${NEW[@]}" dev.vyre.cli.VyreCommand conform --backend "$b" --report "$OUT/conformance-$b.json" 2>&1 | tail -4
-done
+rm -rf /tmp/vyre && mkdir -p /tmp/vyre && tar -xzf $H/vyre-*-linux-x86_64.tar.gz -C /tmp/vyre
+D=$(echo /tmp/vyre/vyre-*)
+echo "== tarball: $(basename "$D"), java on PATH: $(command -v java || echo none)"
+env -u JAVA_HOME "$D/bin/vyre" backends
+JAVA="$D/runtime/bin/java --enable-native-access=ALL-UNNAMED"
+THIRD=$(ls "$D"/lib/*.jar | grep -v '/vyre-' | tr '\n' ':')
+NEWCP="$D/lib/*:$H/bench.jar:$H/HdrHistogram.jar"
+OLDCP="$H/old/*:$THIRD$H/HdrHistogram.jar"
 for round in 1 2; do
   for build in old new; do
-    if [ "$build" = old ]; then CMD=("${OLD[@]}"); else CMD=("${NEW[@]}"); fi
+    if [ $build = old ]; then CP=$OLDCP; else CP=$NEWCP; fi
     for b in cuda vulkan; do
-      echo "== round $round $build $b latency"
-      timeout -s KILL 60 "${CMD[@]}" dev.vyre.bench.RingBench --backend "$b" --mode latency --seconds 3 --warmup 1 2>&1 | grep -iE "p50|error|fail" | head -3
-      echo "== round $round $build $b slots"
-      timeout -s KILL 60 "${CMD[@]}" dev.vyre.bench.RingBench --backend "$b" --mode throughput --slots 65536 --seconds 3 \
-        --warmup 1 --batch 64 --api slots 2>&1 | grep -iE "slots/s|error|fail" | head -3
+      echo "== round $round $build $b"
+      timeout -s KILL 40 $JAVA -cp "$CP" dev.vyre.bench.RingBench --backend $b --mode latency --seconds 3 --warmup 1 2>&1 \
+        | grep -E "^\| $b" | head -2
+      timeout -s KILL 60 $JAVA -cp "$CP" dev.vyre.bench.RingBench --backend $b --mode throughput --slots 65536 \
+        --seconds 2 --warmup 1 --batch 64 --api publish,slots 2>&1 | grep -E "^\| $b" | head -3
     done
   done
+done
+echo "== demo on cuda (tarball)"
+timeout -s KILL 60 env -u JAVA_HOME "$D/bin/vyre" demo --backend cuda --seconds 3 2>&1 | tail -4
+for b in cuda vulkan; do
+  echo "== conform $b (tarball)"
+  timeout -s KILL 150 env -u JAVA_HOME "$D/bin/vyre" conform --backend $b --report "$OUT/conformance-$b.json" 2>&1 | tail -3
 done
