@@ -59,10 +59,34 @@ public final class ConformanceTests {
         return Stream.<DynamicNode>of(container(provider, cases, holder)).onClose(holder::close);
     }
 
+    /**
+     * System property naming backends that must run (comma-separated, e.g. {@code cuda,vulkan}): on a GPU
+     * machine, an unavailable required backend fails the suite instead of being skipped.
+     */
+    public static final String REQUIRE_PROPERTY = "vyre.requireBackends";
+
+    /** @return true when {@code name} is listed in {@value #REQUIRE_PROPERTY} */
+    static boolean required(String name) {
+        String list = System.getProperty(REQUIRE_PROPERTY, "");
+        for (String wanted : list.split(",")) {
+            if (wanted.strip().equalsIgnoreCase(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static DynamicContainer container(BackendProvider provider, List<ConformanceCase> cases, Holder holder) {
         BackendInfo info = Vyre.describe(provider);
         String title = info.name() + (info.available() ? " on " + info.device() : " (unavailable)");
         if (!info.available()) {
+            if (required(info.name())) {
+                return DynamicContainer.dynamicContainer(title, Stream.of(DynamicTest.dynamicTest(
+                        "backend unavailable", () -> {
+                            throw new AssertionError("backend '" + info.name() + "' is required by -D"
+                                    + REQUIRE_PROPERTY + " but unavailable: " + info.reason());
+                        })));
+            }
             return DynamicContainer.dynamicContainer(title, Stream.of(DynamicTest.dynamicTest(
                     "backend unavailable", () -> Assumptions.abort("backend '" + info.name()
                             + "' is unavailable: " + info.reason()))));
