@@ -40,6 +40,7 @@ public final class ConformanceSuite {
         all.addAll(PrintfCases.all());
         all.addAll(DataCases.all());
         all.addAll(CustomOpcodeCases.all());
+        all.addAll(IrCases.all());
         all.addAll(IoCases.all());
         all.addAll(MixedCases.all());
         all.addAll(PersistentCases.all());

@@ -15,7 +15,7 @@ class ApiMarksTest {
     void everyPublicTypeCarriesAStabilityMarkAndClassesAreFinal() {
         List<Class<?>> types = new ArrayList<>(List.of(Type.class, UnaryOp.class, BinaryOp.class, CompareOp.class,
                 AtomicOp.class, Memory.class, ContextField.class, Expr.class, Stmt.class, Ir.class, Block.class,
-                Program.class, IrException.class, IrHandler.class, IrOpcodes.class));
+                Program.class, IrException.class, IrHandler.class, IrOpcodes.class, Programs.class));
         types.addAll(List.of(Expr.class.getPermittedSubclasses()));
         types.addAll(List.of(Stmt.class.getPermittedSubclasses()));
         for (Class<?> type : types) {
