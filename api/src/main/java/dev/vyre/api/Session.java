@@ -93,6 +93,10 @@ public final class Session implements AutoCloseable {
         this.slotCount = options.slotCount();
         this.controlWords = options.controlBytes() / Integer.BYTES;
         this.controlOnHost = memory.controlOnHost();
+        if (!controlOnHost) {
+            requireOverride(driver, "readControl", int.class, boolean.class);
+            requireOverride(driver, "copyDeviceBuffer", SessionDriver.DeviceBuffer.class, MemorySegment.class);
+        }
         this.control = controlOnHost ? checked("control", memory.control(), options.controlBytes()) : MemorySegment.NULL;
         this.debugLog = controlOnHost ? checked("debug log", memory.debugLog(), DebugLogLayout.BUFFER_BYTES)
                 : MemorySegment.NULL;
@@ -103,6 +107,24 @@ public final class Session implements AutoCloseable {
                 : checked("data", memory.data(), options.dataBufferBytes());
         this.ringPolled = memory.ringPolled();
         this.unannounced = new boolean[slotCount];
+    }
+
+    /**
+     * A driver that keeps control and debug log in device memory must read them itself: the SPI's
+     * defaults answer only for host memory. Checked once here, so the default's refusal never reaches a
+     * user in the middle of a session.
+     */
+    private void requireOverride(SessionDriver driver, String method, Class<?>... parameters) {
+        try {
+            if (driver.getClass().getMethod(method, parameters).getDeclaringClass() != SessionDriver.class) {
+                return;
+            }
+        } catch (NoSuchMethodException e) {
+            throw new AssertionError(e);
+        }
+        throw new BackendException("backend '" + owner.name() + "' keeps the control buffer in device memory but its"
+                + " driver does not override SessionDriver." + method, "report this to the backend's author: a"
+                + " driver whose SessionMemory.control() is NULL must implement readControl and copyDeviceBuffer");
     }
 
     private MemorySegment checked(String name, MemorySegment segment, long bytes) {

@@ -193,13 +193,7 @@ public final class Vyre implements AutoCloseable {
         try {
             session = new Session(this, options, driver);
         } catch (RuntimeException e) {
-            try {
-                driver.writeControl(0, 1);
-                driver.stop(Duration.ofSeconds(10));
-                driver.close();
-            } catch (RuntimeException suppressed) {
-                e.addSuppressed(suppressed);
-            }
+            discard(driver, e);
             throw e;
         }
         sessions.add(session);
@@ -235,6 +229,25 @@ public final class Vyre implements AutoCloseable {
                     "report this to the backend's author: Backend.dispatch must return buffers of the request's lengths");
         }
         return new DispatchResult(r.control(), r.ring(), r.debugLog(), r.ioQueue(), r.data());
+    }
+
+    /** Stops and closes a driver the runtime refused; every step runs even when an earlier one fails. */
+    private static void discard(SessionDriver driver, RuntimeException cause) {
+        try {
+            driver.writeControl(0, 1);
+        } catch (RuntimeException e) {
+            cause.addSuppressed(e);
+        }
+        try {
+            driver.stop(Duration.ofSeconds(10));
+        } catch (RuntimeException e) {
+            cause.addSuppressed(e);
+        }
+        try {
+            driver.close();
+        } catch (RuntimeException e) {
+            cause.addSuppressed(e);
+        }
     }
 
     private void checkFits(int slotCount, long dataBytes, CustomOpcodes opcodes) {

@@ -57,6 +57,8 @@ class SessionRuntimeTest {
         boolean ringPolled;
         /** The cheap status is a mirror that learns of a slot only at its doorbell (as Vulkan's). */
         boolean mirrorAtDoorbell;
+        /** The driver reports control and debug log in device memory without reading them itself. */
+        boolean controlOnDevice;
         int sessionsOpened;
         int dispatches;
     }
@@ -71,7 +73,8 @@ class SessionRuntimeTest {
             MemorySegment control = arena.allocate(spec.controlBytes(), 64);
             ControlCodec.encodeControlInto(false, spec.tenantCount(), spec.observableSlots(), control);
             long ringBytes = log.ringBytesOverride >= 0 ? log.ringBytesOverride : spec.slotCount() * 64L;
-            memory = new SessionMemory(control, arena.allocate(ringBytes, 64), arena.allocate(1028, 64),
+            memory = new SessionMemory(log.controlOnDevice ? MemorySegment.NULL : control, arena.allocate(ringBytes, 64),
+                    log.controlOnDevice ? MemorySegment.NULL : arena.allocate(1028, 64),
                     arena.allocate(64 * 32, 64), spec.dataBufferBytes() == 0 ? MemorySegment.NULL
                             : arena.allocate(spec.dataBufferBytes(), 64), Placement.HOST, Placement.HOST, log.ringPolled);
         }
@@ -391,6 +394,18 @@ class SessionRuntimeTest {
         try (Vyre vyre = Vyre.open(provider(log))) {
             BackendException e = assertThrows(BackendException.class, () -> open(vyre, 8));
             assertTrue(e.getMessage().contains("ring buffer of 448 bytes") && e.getMessage().contains("Fix: "),
+                    e.getMessage());
+            assertTrue(log.calls.contains("close"), log.calls.toString());
+        }
+    }
+
+    @Test
+    void aDriverWithDeviceControlThatCannotReadItIsRefusedAtOpen() {
+        Log log = new Log();
+        log.controlOnDevice = true;
+        try (Vyre vyre = Vyre.open(provider(log))) {
+            BackendException e = assertThrows(BackendException.class, () -> open(vyre, 8));
+            assertTrue(e.getMessage().contains("SessionDriver.readControl") && e.getMessage().contains("Fix: "),
                     e.getMessage());
             assertTrue(log.calls.contains("close"), log.calls.toString());
         }

@@ -65,8 +65,9 @@ public interface SessionDriver extends AutoCloseable {
 
     /**
      * Reads a control word (acquire). With {@code exact} false the driver may answer from a copy that
-     * is possibly older, never newer. The default reads the host-visible control buffer; a driver
-     * whose control buffer lives in device memory must override it.
+     * is possibly older, never newer. The default reads the host-visible control buffer and refuses
+     * otherwise; the runtime refuses, when the session opens, a driver whose control buffer lives in
+     * device memory and that does not override this and {@link #copyDeviceBuffer}.
      *
      * @param word a word index inside the control buffer (checked by the runtime)
      */
@@ -90,7 +91,8 @@ public interface SessionDriver extends AutoCloseable {
 
     /**
      * Copies a buffer that lives in device memory into {@code dst} (exactly its length). Only called
-     * for buffers whose {@link SessionMemory} segment is {@code NULL}. The default refuses.
+     * for buffers whose {@link SessionMemory} segment is {@code NULL}. The default refuses (an explicit
+     * "unsupported": see {@link #readControl} for when the runtime checks it).
      */
     default void copyDeviceBuffer(DeviceBuffer buffer, MemorySegment dst) {
         throw new UnsupportedOperationException("the " + buffer + " buffer lives in device memory and this driver"
