@@ -35,6 +35,14 @@ for round in 1 2; do
 done
 echo "== demo on cuda (tarball)"
 timeout -s KILL 60 env -u JAVA_HOME "$D/bin/vyre" demo --backend cuda --seconds 3 2>&1 | tail -4
+echo "== first Vulkan session per process: 10 fresh JVMs, a thread dump (SIGQUIT) if one runs past 25 s"
+for i in $(seq 1 10); do
+  start=$(date +%s%N)
+  timeout -k 5 -s QUIT 25 env -u JAVA_HOME "$D/bin/vyre" demo --backend vulkan --seconds 1 > /tmp/vk$i.log 2>&1
+  rc=$?; end=$(date +%s%N)
+  printf 'vulkan process %d: rc=%d %d ms: %s\n' $i $rc $(( (end - start) / 1000000 )) "$(grep -E 'verified|error|Fix' /tmp/vk$i.log | tail -1)"
+  if [ $rc -ne 0 ]; then cp /tmp/vk$i.log "$OUT/vulkan-process-$i.log"; fi
+done
 for b in cuda vulkan; do
   echo "== conform $b (tarball)"
   timeout -s KILL 150 env -u JAVA_HOME "$D/bin/vyre" conform --backend $b --report "$OUT/conformance-$b.json" 2>&1 | tail -3

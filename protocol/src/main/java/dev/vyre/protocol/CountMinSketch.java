@@ -26,29 +26,29 @@ public final class CountMinSketch {
      * @throws QueueFullException (queue {@code telemetry}) when a dimension is zero or the table
      *                            does not fit host memory
      */
-    public CountMinSketch(int depth, int width) {
+    /**
+     * @param depth hash rows, an unsigned 64-bit count (every {@code usize} is accepted)
+     * @param width counters per row, an unsigned 64-bit count
+     * @throws QueueFullException (queue {@code telemetry}) when a dimension is zero, or when
+     *                            {@code depth × width} exceeds the largest Java array
+     *                            ({@value #MAX_COUNTERS} counters), which is this host's address
+     *                            space for one table
+     */
+    public CountMinSketch(long depth, long width) {
         this.counters = new long[checkedLength(depth, width)];
-        this.depth = depth;
-        this.width = width;
+        this.depth = (int) depth;
+        this.width = (int) width;
     }
 
     private static int checkedLength(long depth, long width) {
-        if (depth <= 0 || width <= 0) {
-            if (depth == 0 || width == 0) {
-                throw new QueueFullException("telemetry", FIX_ZERO);
-            }
+        if (depth == 0 || width == 0) {
+            throw new QueueFullException("telemetry", FIX_ZERO);
+        }
+        if (Long.compareUnsigned(depth, MAX_COUNTERS) > 0 || Long.compareUnsigned(width, MAX_COUNTERS) > 0
+                || depth * width > MAX_COUNTERS) {
             throw new QueueFullException("telemetry", FIX_OVERFLOW);
         }
-        long len;
-        try {
-            len = Math.multiplyExact(depth, width);
-        } catch (ArithmeticException e) {
-            throw new QueueFullException("telemetry", FIX_OVERFLOW);
-        }
-        if (len > MAX_COUNTERS) {
-            throw new QueueFullException("telemetry", FIX_OVERFLOW);
-        }
-        return (int) len;
+        return (int) (depth * width);
     }
 
     /** splitmix64 finaliser, exactly as vyre. */
@@ -84,15 +84,15 @@ public final class CountMinSketch {
      *
      * @throws QueueFullException as the constructor
      */
-    public void resetShape(int newDepth, int newWidth) {
+    public void resetShape(long newDepth, long newWidth) {
         int len = checkedLength(newDepth, newWidth);
         if (len == counters.length) {
             Arrays.fill(counters, 0L);
         } else {
             counters = new long[len];
         }
-        depth = newDepth;
-        width = newWidth;
+        depth = (int) newDepth;
+        width = (int) newWidth;
     }
 
     /** @return the counter index of {@code key} (u32) in {@code row} */

@@ -8,12 +8,12 @@ public final class MissingWordException extends ProtocolException {
     private final long byteLength;
 
     public MissingWordException(String buffer, long wordIndex, long byteLength, String fix) {
-        super(buffer, buffer + " is missing word " + wordIndex + " in " + byteLength + " bytes", fix);
+        super(buffer, buffer + " is missing word " + Long.toUnsignedString(wordIndex) + " in " + byteLength + " bytes", fix);
         this.wordIndex = wordIndex;
         this.byteLength = byteLength;
     }
 
-    /** @return the index of the first missing u32 word */
+    /** @return the index of the first missing u32 word (unsigned 64-bit) */
     public long wordIndex() {
         return wordIndex;
     }

@@ -212,7 +212,7 @@ public final class RingTelemetry {
      *
      * @throws QueueFullException (queue {@code telemetry}) on invalid dimensions
      */
-    public SketchTelemetry sketch(int depth, int width) {
+    public SketchTelemetry sketch(long depth, long width) {
         CountMinSketch ringOpcode = new CountMinSketch(depth, width);
         CountMinSketch activeOpcode = new CountMinSketch(depth, width);
         CountMinSketch tenant = new CountMinSketch(depth, width);

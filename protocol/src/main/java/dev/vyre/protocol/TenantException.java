@@ -7,8 +7,10 @@ package dev.vyre.protocol;
 public final class TenantException extends QueueFullException {
     private static final long serialVersionUID = 1L;
 
-    /** The queue name of every tenant refusal. */
+    /** The queue name of tenant refusals about ids, opcodes and slots. */
     public static final String QUEUE = "tenant";
+    /** The queue name of refusals about staging-byte and resident-handle reservations. */
+    public static final String RESOURCE_QUEUE = "tenant resource quota";
 
     /** Why a tenant request was refused. */
     public enum Kind {
@@ -23,14 +25,24 @@ public final class TenantException extends QueueFullException {
         /** The outstanding-slot cap is reached. */
         BACKPRESSURE,
         /** Host accounting is inconsistent or overflowed. */
-        ACCOUNTING
+        ACCOUNTING,
+        /** A staging-byte reservation would pass the tenant's cap. */
+        STAGING_BACKPRESSURE,
+        /** A resident-handle reservation would pass the tenant's cap. */
+        RESIDENT_HANDLE_BACKPRESSURE,
+        /** More was released than is reserved. */
+        RESOURCE_UNDERFLOW
     }
 
     private final Kind kind;
     private final int tenantId;
 
     TenantException(Kind kind, int tenantId, String fix) {
-        super(QUEUE, fix);
+        this(kind, tenantId, QUEUE, fix);
+    }
+
+    TenantException(Kind kind, int tenantId, String queue, String fix) {
+        super(queue, fix);
         this.kind = kind;
         this.tenantId = tenantId;
     }

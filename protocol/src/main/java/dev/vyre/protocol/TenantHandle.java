@@ -7,9 +7,11 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * A registered tenant: its id (ring word 2), its opcode window
- * {@code [baseOpcode, baseOpcode + 2^20)}, and host-side publish accounting with an
- * outstanding-slot cap. Thread-safe; usable after the registry entry is removed (publishing is
- * then refused as revoked).
+ * {@code [baseOpcode, baseOpcode + 2^20)}, host-side publish accounting with an outstanding-slot
+ * cap, and reservations of staging bytes and resident handles against their caps
+ * ({@link TenantQuota}). Counters and caps are unsigned 64-bit values held in {@code long}s.
+ * Thread-safe; usable after the registry entry is removed (publishing and reserving are then
+ * refused as revoked; releasing is not).
  */
 public final class TenantHandle {
 
@@ -23,6 +25,10 @@ public final class TenantHandle {
     private final String label;
     private final int baseOpcode;
     private final long maxOutstandingSlots;
+    private final long maxStagingBytes;
+    private final long maxResidentHandles;
+    private final AtomicLong stagingBytes = new AtomicLong();
+    private final AtomicLong residentHandles = new AtomicLong();
     private final AtomicLong published = new AtomicLong();
     private final AtomicLong drained = new AtomicLong();
     private final AtomicLong quiesceCalls = new AtomicLong();
@@ -30,11 +36,14 @@ public final class TenantHandle {
     private final AtomicLong quiesceWaitNs = new AtomicLong();
     private final AtomicBoolean revoked = new AtomicBoolean();
 
-    TenantHandle(int id, String label, int baseOpcode, long maxOutstandingSlots) {
+    TenantHandle(int id, String label, int baseOpcode, TenantQuota quota) {
+        TenantQuota caps = quota.normalised();
         this.id = id;
         this.label = label;
         this.baseOpcode = baseOpcode;
-        this.maxOutstandingSlots = Math.max(maxOutstandingSlots, 1);
+        this.maxOutstandingSlots = caps.maxOutstandingSlots();
+        this.maxStagingBytes = caps.maxStagingBytes();
+        this.maxResidentHandles = caps.maxResidentHandles();
     }
 
     /** @return the tenant id written to ring word 2 */
@@ -52,9 +61,14 @@ public final class TenantHandle {
         return baseOpcode;
     }
 
-    /** @return the outstanding-slot cap (at least 1; {@link Long#MAX_VALUE} = unbounded) */
+    /** @return the outstanding-slot cap (unsigned, at least 1; {@link TenantQuota#UNBOUNDED} = unbounded) */
     public long maxOutstandingSlots() {
         return maxOutstandingSlots;
+    }
+
+    /** @return the caps this tenant was registered with (after normalisation) */
+    public TenantQuota quota() {
+        return new TenantQuota(maxOutstandingSlots, maxStagingBytes, maxResidentHandles);
     }
 
     /** @return true once the tenant was unregistered */
@@ -62,8 +76,100 @@ public final class TenantHandle {
         return revoked.get();
     }
 
+    /** Revokes the handle (release) and zeroes its staging-byte and resident-handle reservations. */
     void revoke() {
         revoked.set(true);
+        stagingBytes.set(0);
+        residentHandles.set(0);
+    }
+
+    /**
+     * Reserves {@code bytes} (unsigned) staging bytes; reaching the cap exactly is allowed.
+     *
+     * @throws TenantException when revoked ({@link TenantException.Kind#REVOKED}), when the
+     *                         reservation would pass the cap
+     *                         ({@link TenantException.Kind#STAGING_BACKPRESSURE}), or when the
+     *                         total would overflow ({@link TenantException.Kind#ACCOUNTING})
+     */
+    public void reserveStagingBytes(long bytes) {
+        reserve(stagingBytes, bytes, maxStagingBytes, TenantException.Kind.STAGING_BACKPRESSURE, "staging bytes");
+    }
+
+    /**
+     * Reserves {@code handles} (unsigned) resident handles; reaching the cap exactly is allowed.
+     *
+     * @throws TenantException as {@link #reserveStagingBytes(long)}, with
+     *                         {@link TenantException.Kind#RESIDENT_HANDLE_BACKPRESSURE}
+     */
+    public void reserveResidentHandles(long handles) {
+        reserve(residentHandles, handles, maxResidentHandles, TenantException.Kind.RESIDENT_HANDLE_BACKPRESSURE,
+                "resident handles");
+    }
+
+    /**
+     * Gives back {@code bytes} (unsigned) staging bytes. Not refused after revocation.
+     *
+     * @throws TenantException ({@link TenantException.Kind#RESOURCE_UNDERFLOW}) when more is
+     *                         released than is reserved; nothing changes then
+     */
+    public void releaseStagingBytes(long bytes) {
+        release(stagingBytes, bytes, "staging bytes");
+    }
+
+    /**
+     * Gives back {@code handles} (unsigned) resident handles. Not refused after revocation.
+     *
+     * @throws TenantException as {@link #releaseStagingBytes(long)}
+     */
+    public void releaseResidentHandles(long handles) {
+        release(residentHandles, handles, "resident handles");
+    }
+
+    /** @return this tenant's reservations against its caps */
+    public TenantQuotaCounters quotaCounters() {
+        return new TenantQuotaCounters(id, stagingBytes.get(), maxStagingBytes, residentHandles.get(),
+                maxResidentHandles);
+    }
+
+    private void reserve(AtomicLong used, long requested, long cap, TenantException.Kind refusal, String resource) {
+        if (revoked.get()) {
+            throw revokedError();
+        }
+        while (true) {
+            long current = used.get();
+            long next = current + requested;
+            if (Long.compareUnsigned(next, current) < 0) {
+                throw new TenantException(TenantException.Kind.ACCOUNTING, id, TenantException.RESOURCE_QUEUE,
+                        "tenant " + Integer.toUnsignedString(id) + " " + resource + " reservation overflowed ("
+                        + Long.toUnsignedString(current) + " + " + Long.toUnsignedString(requested)
+                        + "); release reservations before reserving more");
+            }
+            if (Long.compareUnsigned(next, cap) > 0) {
+                throw new TenantException(refusal, id, TenantException.RESOURCE_QUEUE, "tenant "
+                        + Integer.toUnsignedString(id) + " requested " + Long.toUnsignedString(requested) + " "
+                        + resource + " with " + Long.toUnsignedString(current) + " in use, cap "
+                        + Long.toUnsignedString(cap) + "; release " + resource
+                        + " first or register the tenant with a larger quota");
+            }
+            if (used.compareAndSet(current, next)) {
+                return;
+            }
+        }
+    }
+
+    private void release(AtomicLong used, long requested, String resource) {
+        while (true) {
+            long current = used.get();
+            if (Long.compareUnsigned(requested, current) > 0) {
+                throw new TenantException(TenantException.Kind.RESOURCE_UNDERFLOW, id, TenantException.RESOURCE_QUEUE,
+                        "tenant " + Integer.toUnsignedString(id) + " released " + Long.toUnsignedString(requested)
+                        + " " + resource + " with only " + Long.toUnsignedString(current)
+                        + " reserved; release only what was reserved");
+            }
+            if (used.compareAndSet(current, current - requested)) {
+                return;
+            }
+        }
     }
 
     /**
@@ -124,17 +230,18 @@ public final class TenantHandle {
         while (true) {
             long p = published.get();
             long d = drained.get();
-            if (d > p) {
+            if (Long.compareUnsigned(d, p) > 0) {
                 throw new TenantException(TenantException.Kind.ACCOUNTING, id,
                         "tenant drained_count exceeded published_count; rebuild tenant accounting state");
             }
             long outstanding = p - d;
-            if (outstanding >= maxOutstandingSlots) {
+            if (Long.compareUnsigned(outstanding, maxOutstandingSlots) >= 0) {
                 throw new TenantException(TenantException.Kind.BACKPRESSURE, id, "tenant " + Integer.toUnsignedString(id)
-                        + " has " + outstanding + " outstanding slots, cap " + maxOutstandingSlots
+                        + " has " + Long.toUnsignedString(outstanding) + " outstanding slots, cap "
+                        + Long.toUnsignedString(maxOutstandingSlots)
                         + "; wait for drain progress or register the tenant with a larger bounded backlog");
             }
-            if (p == Long.MAX_VALUE) {
+            if (p == -1L) {
                 throw new TenantException(TenantException.Kind.ACCOUNTING, id, "tenant published_count overflowed; "
                         + "quiesce or recreate the tenant before publishing more slots");
             }
@@ -166,7 +273,7 @@ public final class TenantHandle {
     public void noteDrained(long count) {
         drained.getAndUpdate(d -> {
             long sum = d + count;
-            return sum < d ? Long.MAX_VALUE : sum;
+            return Long.compareUnsigned(sum, d) < 0 ? -1L : sum;
         });
     }
 
@@ -174,7 +281,7 @@ public final class TenantHandle {
     public TenantRuntimeCounters runtimeCounters() {
         long p = published.get();
         long d = drained.get();
-        return new TenantRuntimeCounters(id, p, d, Math.max(p - d, 0), maxOutstandingSlots, quiesceCalls.get(),
+        return new TenantRuntimeCounters(id, p, d, outstanding(p, d), maxOutstandingSlots, quiesceCalls.get(),
                 quiesceTimeouts.get(), quiesceWaitNs.get());
     }
 
@@ -188,7 +295,7 @@ public final class TenantHandle {
     public void quiesce(long maxPolls) {
         long start = System.nanoTime();
         for (long poll = 0; poll < maxPolls; poll++) {
-            if (drained.get() >= published.get()) {
+            if (Long.compareUnsigned(drained.get(), published.get()) >= 0) {
                 quiesceCalls.incrementAndGet();
                 quiesceWaitNs.addAndGet(System.nanoTime() - start);
                 return;
@@ -198,10 +305,15 @@ public final class TenantHandle {
         quiesceCalls.incrementAndGet();
         quiesceTimeouts.incrementAndGet();
         quiesceWaitNs.addAndGet(System.nanoTime() - start);
-        long outstanding = Math.max(published.get() - drained.get(), 0);
+        long outstanding = outstanding(published.get(), drained.get());
         throw new TenantException(TenantException.Kind.QUIESCE_TIMEOUT, id, "tenant " + Integer.toUnsignedString(id)
-                + " quiesce timed out with " + outstanding + " inflight slots; ensure the megakernel is making "
+                + " quiesce timed out with " + Long.toUnsignedString(outstanding) + " inflight slots; ensure the megakernel is making "
                 + "progress (check DONE_COUNT) or raise the timeout");
+    }
+
+    /** @return {@code published − drained} (unsigned), saturating at 0 */
+    private static long outstanding(long published, long drained) {
+        return Long.compareUnsigned(published, drained) > 0 ? published - drained : 0;
     }
 
     /** @return the park time of poll {@code poll} (0 while spinning) */

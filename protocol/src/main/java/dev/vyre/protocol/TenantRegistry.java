@@ -30,6 +30,8 @@ public final class TenantRegistry {
     /** Highest id the GPU tenant mask table can authorise (28). */
     public static final int MAX_TENANT_ID = ControlLayout.TENANT_MASK_SLOTS - 1;
 
+    private static final Comparator<TenantHandle> BY_ID = Comparator.comparingInt(TenantHandle::id);
+
     private final AtomicInteger nextId = new AtomicInteger();
     private final ConcurrentHashMap<Integer, TenantHandle> tenants = new ConcurrentHashMap<>();
     private final int maxTenantId;
@@ -59,42 +61,88 @@ public final class TenantRegistry {
         return maxTenantId;
     }
 
-    /** Registers a tenant with an unbounded outstanding-slot cap. */
+    /** Registers a tenant with every cap unbounded ({@link TenantQuota#unbounded()}). */
     public TenantHandle register(String label) {
-        return registerWithBackpressure(label, Long.MAX_VALUE);
+        return registerWithQuotas(label, TenantQuota.unbounded());
     }
 
     /**
      * Registers a tenant whose handle refuses a publish while {@code maxOutstandingSlots}
-     * (at least 1 is used) of its slots are not reported drained.
+     * (unsigned; 0 is raised to 1) of its slots are not reported drained; the other caps are
+     * unbounded.
      *
      * @throws TenantException ({@link TenantException.Kind#REGISTRY_FULL}) when the next id has
      *                         no entry in the GPU tenant mask table
      */
     public TenantHandle registerWithBackpressure(String label, long maxOutstandingSlots) {
+        return registerWithQuotas(label,
+                new TenantQuota(maxOutstandingSlots, TenantQuota.UNBOUNDED, TenantQuota.UNBOUNDED));
+    }
+
+    /**
+     * Registers a tenant with all three caps of {@code quota} (each 0 is raised to 1).
+     *
+     * @throws TenantException ({@link TenantException.Kind#REGISTRY_FULL}) when the next id has
+     *                         no entry in the GPU tenant mask table
+     */
+    public TenantHandle registerWithQuotas(String label, TenantQuota quota) {
+        java.util.Objects.requireNonNull(quota, "quota");
+        int id = reserveIds(1);
+        return add(id, label, quota);
+    }
+
+    /**
+     * Registers one tenant per label, with unbounded caps, under consecutive ids, all or none:
+     * when fewer ids are left than labels, nothing is registered and no id is consumed.
+     *
+     * @return the handles in label order
+     * @throws TenantException ({@link TenantException.Kind#REGISTRY_FULL}) when the labels do
+     *                         not all fit in the GPU tenant mask table
+     */
+    public List<TenantHandle> registerMany(List<String> labels) {
+        if (labels.isEmpty()) {
+            return List.of();
+        }
+        int first = reserveIds(labels.size());
+        List<TenantHandle> handles = new ArrayList<>(labels.size());
+        for (int i = 0; i < labels.size(); i++) {
+            handles.add(add(first + i, labels.get(i), TenantQuota.unbounded()));
+        }
+        return List.copyOf(handles);
+    }
+
+    /** Claims {@code count} consecutive ids with one CAS, or none. @return the first id */
+    private int reserveIds(int count) {
         while (true) {
             int current = nextId.get();
-            int id = Math.max(current, 1);
-            if (id > maxTenantId) {
-                throw new TenantException(TenantException.Kind.REGISTRY_FULL, id, "tenant id " + id
-                        + " has no entry in the GPU tenant mask table, which holds " + (maxTenantId + 1)
-                        + " entries (ids 0.." + maxTenantId + ", control words 3..31), so its slots would never run;"
+            int first = Math.max(current, 1);
+            long last = (long) first + count - 1;
+            if (last > maxTenantId) {
+                throw new TenantException(TenantException.Kind.REGISTRY_FULL, first, (count == 1
+                        ? "tenant id " + first + " has no entry" : "tenant ids " + first + ".." + last + " have no entries")
+                        + " in the GPU tenant mask table, which holds " + (maxTenantId + 1)
+                        + " entries (ids 0.." + maxTenantId + ", control words 3..31), so "
+                        + (count == 1 ? "its" : "their") + " slots would never run;"
                         + " ids are never reused, so unregistering does not free one: share a registered tenant"
                         + " or shard producers across megakernels");
             }
-            if (nextId.compareAndSet(current, id + 1)) {
-                TenantHandle handle = new TenantHandle(id, label,
-                        TENANT_OPCODE_BASE + id * OPCODE_RANGE_PER_TENANT, maxOutstandingSlots);
-                tenants.put(id, handle);
-                return handle;
+            if (nextId.compareAndSet(current, (int) last + 1)) {
+                return first;
             }
             Thread.onSpinWait();
         }
     }
 
+    private TenantHandle add(int id, String label, TenantQuota quota) {
+        TenantHandle handle = new TenantHandle(id, label, TENANT_OPCODE_BASE + id * OPCODE_RANGE_PER_TENANT, quota);
+        tenants.put(id, handle);
+        return handle;
+    }
+
     /**
-     * Removes a tenant and revokes its handles (future publishes are refused; slots already on
-     * the ring still run).
+     * Removes a tenant and revokes its handles (future publishes and reservations are refused;
+     * slots already on the ring still run), and zeroes its staging-byte and resident-handle
+     * reservations. Published and drained counters are kept.
      *
      * @return the removed handle, or empty when the id is not registered
      */
@@ -114,12 +162,101 @@ public final class TenantRegistry {
     /** @return the active handles sorted by id */
     public List<TenantHandle> activeTenants() {
         List<TenantHandle> out = new ArrayList<>(tenants.values());
-        out.sort(Comparator.comparingInt(TenantHandle::id));
+        out.sort(BY_ID);
         return out;
+    }
+
+    /**
+     * Replaces the contents of {@code out} with the active handles sorted by id, reusing its
+     * storage.
+     */
+    public void activeTenantsInto(List<TenantHandle> out) {
+        out.clear();
+        out.addAll(tenants.values());
+        out.sort(BY_ID);
     }
 
     /** @return the counters of every active tenant, sorted by id */
     public List<TenantRuntimeCounters> runtimeCounters() {
         return activeTenants().stream().map(TenantHandle::runtimeCounters).toList();
+    }
+
+    /** Replaces the contents of {@code out} with {@link #runtimeCounters()}, reusing its storage. */
+    public void runtimeCountersInto(List<TenantRuntimeCounters> out) {
+        out.clear();
+        for (TenantHandle handle : activeTenants()) {
+            out.add(handle.runtimeCounters());
+        }
+    }
+
+    /** @return the quota counters of every active tenant, sorted by id */
+    public List<TenantQuotaCounters> quotaCounters() {
+        return activeTenants().stream().map(TenantHandle::quotaCounters).toList();
+    }
+
+    /**
+     * Picks tenants that may run at the same time. With {@code n} active tenants sorted by id,
+     * {@code conflicts[i × n + j] != 0} says that the tenants at positions {@code i} and
+     * {@code j} conflict. When {@code conflicts.length != n × n}, or every entry is 0, every
+     * active id is returned. Otherwise a greedy maximal independent set in ascending position
+     * order: position {@code i} is taken unless it conflicts (in either direction) with one
+     * already taken.
+     *
+     * @return the selected ids, in selection order
+     */
+    public int[] selectConcurrentTenants(byte[] conflicts) {
+        int[] out = new int[maxTenantId + 1];
+        int[] scratch = new int[maxTenantId + 1];
+        int count = selectConcurrentTenantsInto(conflicts, out, scratch);
+        return java.util.Arrays.copyOf(out, count);
+    }
+
+    /**
+     * {@link #selectConcurrentTenants(byte[])} into caller storage: {@code scratch} receives the
+     * sorted active ids, {@code out} the selected ids.
+     *
+     * @return how many ids were written to {@code out} (allocation-free)
+     * @throws VyreArgumentException when {@code out} or {@code scratch} is shorter than the
+     *                               number of active tenants
+     */
+    public int selectConcurrentTenantsInto(byte[] conflicts, int[] out, int[] scratch) {
+        int n = 0;
+        for (Integer id : tenants.keySet()) {
+            if (n == scratch.length || n == out.length) {
+                throw new VyreArgumentException("scratch", "out and scratch hold " + Math.min(out.length, scratch.length)
+                        + " ids but more tenants are active",
+                        "pass arrays of at least " + (maxTenantId + 1) + " ints (the registry's id range)");
+            }
+            scratch[n++] = id;
+        }
+        java.util.Arrays.sort(scratch, 0, n);
+        if ((long) n * n != conflicts.length || allZero(conflicts)) {
+            System.arraycopy(scratch, 0, out, 0, n);
+            return n;
+        }
+        int selected = 0;
+        for (int i = 0; i < n; i++) {
+            boolean free = true;
+            for (int k = 0; k < selected && free; k++) {
+                int j = out[k];
+                free = conflicts[i * n + j] == 0 && conflicts[j * n + i] == 0;
+            }
+            if (free) {
+                out[selected++] = i;
+            }
+        }
+        for (int k = 0; k < selected; k++) {
+            out[k] = scratch[out[k]];
+        }
+        return selected;
+    }
+
+    private static boolean allZero(byte[] conflicts) {
+        for (byte b : conflicts) {
+            if (b != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 }
