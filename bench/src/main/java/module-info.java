@@ -1,6 +1,8 @@
 /** Benchmarks: JMH micro benchmarks and the end-to-end latency harness. */
 module dev.vyre.bench {
     requires dev.vyre.api;
+    requires dev.vyre.ir;
+    requires dev.vyre.conformance;
     requires dev.vyre.uring;
     requires jdk.unsupported;
     requires HdrHistogram;

@@ -3,7 +3,7 @@
 # environment (no JAVA_HOME), and a PATH that holds only the few tools bin/vyre uses, none of them java.
 #   sh dist/src/test/sh/smoke.sh dist/target/vyre-<version>-linux-x86_64.tar.gz
 # Checks: backends lists the reference backend as available and prints no LWJGL notice even when the
-# Vulkan loader is missing; demo --seconds 1 verifies its results; bin/vyre works through a symlink.
+# Vulkan or OpenCL loader is missing; demo --seconds 1 verifies its results; bin/vyre works through a symlink.
 set -eu
 tarball=${1:?usage: smoke.sh vyre-VERSION-linux-x86_64.tar.gz}
 [ -f "$tarball" ] || { echo "smoke: no tarball at $tarball. Fix: build it with ./mvnw -Pdist package." >&2; exit 1; }
@@ -19,6 +19,8 @@ mkdir "$tmp/tools" "$tmp/home" "$tmp/links"
 for tool in sh readlink dirname; do
   ln -s "$(command -v "$tool")" "$tmp/tools/$tool"
 done
+# PoCL (the CPU OpenCL driver) links its kernels with the system linker it finds on PATH.
+if command -v ld >/dev/null 2>&1; then ln -s "$(command -v ld)" "$tmp/tools/ld"; fi
 if PATH="$tmp/tools" command -v java >/dev/null 2>&1; then
   echo "smoke: FAIL: java is on the test PATH $tmp/tools" >&2; exit 1
 fi
@@ -55,6 +57,9 @@ expect backends '^[* ] +reference +-?[0-9]+ +available'
 
 run no-vulkan-loader "-Dorg.lwjgl.vulkan.libname=libvulkan_vyre_smoke_missing.so.1" "$dist/bin/vyre" backends
 expect no-vulkan-loader '^[* ] +vulkan +-?[0-9]+ +unavailable .*libvulkan_vyre_smoke_missing\.so\.1.*Fix: '
+
+run no-opencl-loader "-Dorg.lwjgl.opencl.libname=libOpenCL_vyre_smoke_missing.so.1" "$dist/bin/vyre" backends
+expect no-opencl-loader '^[* ] +opencl +-?[0-9]+ +unavailable .*libOpenCL_vyre_smoke_missing\.so\.1.*Fix: '
 
 run symlink "" "$tmp/links/vyre" backends
 expect symlink '^[* ] +reference +-?[0-9]+ +available'

@@ -3,14 +3,16 @@ package dev.vyre.api;
 import org.apiguardian.api.API;
 
 /**
- * The buffers after one pass, in readback order.
+ * The buffers after one pass, in readback order, and what the pass cost.
  *
  * @param control  control buffer
  * @param ring     ring
  * @param debugLog debug log
  * @param ioQueue  IO queue
  * @param data     data buffer (unchanged by built-in opcodes)
+ * @param stats    bytes, launches, waits and latency of the pass
  */
 @API(status = API.Status.EXPERIMENTAL, since = "0.2")
-public record DispatchResult(byte[] control, byte[] ring, byte[] debugLog, byte[] ioQueue, byte[] data) {
+public record DispatchResult(byte[] control, byte[] ring, byte[] debugLog, byte[] ioQueue, byte[] data,
+                             DispatchStats stats) {
 }

@@ -80,6 +80,32 @@ final class Providers {
         return new BackendInfo(name, priority, probe.available(), probe.device(), probe.driver(), probe.reason());
     }
 
+    /**
+     * The devices of a provider that {@link #describe} found available; never throws. A provider whose
+     * {@code devices()} fails or lists nothing reports its probe as device 0.
+     */
+    static List<BackendDevice> devices(BackendProvider provider, BackendInfo info) {
+        List<Probe> probes;
+        try {
+            probes = provider.devices();
+        } catch (Throwable t) {
+            return List.of(new BackendDevice(info.name(), 0, false, "", "", "devices() failed: " + Probe.firstLine(t)
+                    + ". Fix: report this to the backend's author"));
+        }
+        if (probes == null || probes.isEmpty()) {
+            return List.of(new BackendDevice(info.name(), 0, info.available(), info.device(), info.driver(),
+                    info.reason()));
+        }
+        List<BackendDevice> out = new java.util.ArrayList<>(probes.size());
+        for (int i = 0; i < probes.size(); i++) {
+            Probe p = probes.get(i);
+            out.add(p == null ? new BackendDevice(info.name(), i, false, "", "",
+                    "the backend described no device here. Fix: report this to the backend's author")
+                    : new BackendDevice(info.name(), i, p.available(), p.device(), p.driver(), p.reason()));
+        }
+        return List.copyOf(out);
+    }
+
     /** @return the forced name from the property or the environment value, or null */
     static String forcedName(String propertyValue, String envValue) {
         String name = propertyValue;

@@ -15,6 +15,8 @@ import dev.vyre.protocol.SlotLayout;
 import dev.vyre.protocol.SlotStatus;
 import dev.vyre.protocol.VyreArgumentException;
 import dev.vyre.protocol.Words;
+import dev.vyre.protocol.replay.ReplayLog;
+import dev.vyre.protocol.replay.SlotRecorder;
 import dev.vyre.spi.Liveness;
 import dev.vyre.spi.SessionDriver;
 import dev.vyre.spi.SessionMemory;
@@ -23,7 +25,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import org.apiguardian.api.API;
 
@@ -50,6 +54,12 @@ import org.apiguardian.api.API;
  * {@code WatchdogStall}, {@code IoRequestsClaimed}, {@code IoRequestCompleted} and {@code DeviceLoss}, in
  * category "Vyre". While no recording enables them they cost nothing; the single-slot {@code publish} methods,
  * {@link #publishDeferred} and {@link #slotStatus} emit none.
+ *
+ * <p>Replay log: with {@link SessionOptions.Builder#replayLog} every publish path ({@code publish},
+ * {@link #publishDeferred}, {@link #publishSlots}, {@link #writeRawSlot}) records each slot it writes, before
+ * writing it to the ring, into a memory-mapped {@link ReplayLog} (a few stores, no allocation), or queues it for
+ * a background recorder ({@link ReplayLogOptions#background()}); the log is closed with the session.
+ * {@code vyre replay} re-executes it on other backends.
  */
 @API(status = API.Status.EXPERIMENTAL, since = "0.2")
 public final class Session implements AutoCloseable {
@@ -82,8 +92,15 @@ public final class Session implements AutoCloseable {
      */
     private final boolean[] unannounced;
     private volatile boolean closed;
+    /** Records every published slot; null when the options ask for no replay log. */
+    private final SlotRecorder replayLog;
     private final long id = IDS.incrementAndGet();
     private final long openedAt = System.nanoTime();
+    /** Off the per-slot paths: batches, waits, IO and snapshots only (see {@link #stats()}). */
+    private final LongAdder publishBatches = new LongAdder();
+    private final LongAdder syncPoints = new LongAdder();
+    private final LongAdder ioBytesServed = new LongAdder();
+    private final LongAdder readbackBytes = new LongAdder();
 
     Session(Vyre owner, SessionOptions options, SessionDriver driver) {
         this.owner = owner;
@@ -107,6 +124,7 @@ public final class Session implements AutoCloseable {
                 : checked("data", memory.data(), options.dataBufferBytes());
         this.ringPolled = memory.ringPolled();
         this.unannounced = new boolean[slotCount];
+        this.replayLog = options.replayLog() == null ? null : options.replayLog().create(options.replayGeometry());
     }
 
     /**
@@ -169,6 +187,9 @@ public final class Session implements AutoCloseable {
      */
     public void publish(int slot, int tenant, int opcode, int arg0, int arg1, int arg2) {
         checkPublish(slot, opcode);
+        if (replayLog != null) {
+            replayLog.recordPublish(slot, tenant, opcode, arg0, arg1, arg2);
+        }
         RingPublisher.writePayload(ring, slot, tenant, opcode, arg0, arg1, arg2);
         Words.setRelease(ring, (long) slot * SlotLayout.SLOT_WORDS, SlotStatus.PUBLISHED);
         driver.announce(slot, tenant, opcode, arg0, arg1, arg2);
@@ -182,13 +203,11 @@ public final class Session implements AutoCloseable {
      *         {@code args.length}
      */
     public void publish(int slot, int tenant, int opcode, int[] args, int argCount) {
-        if (argCount < 0 || argCount > SlotLayout.ARGS_PER_SLOT || (argCount > 0 && (args == null
-                || args.length < argCount))) {
-            throw new VyreArgumentException("argCount", argCount + " does not fit "
-                    + (args == null ? "a missing args array" : "an args array of " + args.length) + " and the"
-                    + " slot's 12 argument words", "pass 0 .. min(12, args.length)");
-        }
+        Slots.checkArgs(args, argCount);
         checkPublish(slot, opcode);
+        if (replayLog != null) {
+            replayLog.recordPublish(slot, tenant, opcode, args, argCount);
+        }
         RingPublisher.writePayload(ring, slot, tenant, opcode, args, argCount);
         Words.setRelease(ring, (long) slot * SlotLayout.SLOT_WORDS, SlotStatus.PUBLISHED);
         driver.announce(slot, 1, SlotStatus.PUBLISHED);
@@ -202,6 +221,9 @@ public final class Session implements AutoCloseable {
      */
     public void publishDeferred(int slot, int tenant, int opcode, int arg0, int arg1, int arg2) {
         checkPublish(slot, opcode);
+        if (replayLog != null) {
+            replayLog.recordPublish(slot, tenant, opcode, arg0, arg1, arg2);
+        }
         RingPublisher.writePayload(ring, slot, tenant, opcode, arg0, arg1, arg2);
         Words.setRelease(ring, (long) slot * SlotLayout.SLOT_WORDS, SlotStatus.PUBLISHED);
         unannounced[slot] = true;
@@ -242,6 +264,7 @@ public final class Session implements AutoCloseable {
             }
         }
         driver.announce(first, run, SlotStatus.PUBLISHED);
+        publishBatches.increment();
         SessionEvents.batch(id, SessionEvents.FLUSH, slots[0], n, n, doorbells);
     }
 
@@ -273,6 +296,9 @@ public final class Session implements AutoCloseable {
             SessionEvents.batch(id, SessionEvents.PUBLISH_SLOTS, firstSlot, count, 0, 0);
             return 0;
         }
+        if (replayLog != null) {
+            replayLog.recordImages(firstSlot, images, n);
+        }
         if (ringPolled) {
             for (int i = 0; i < n; i++) {
                 long base = (long) (firstSlot + i) * SlotLayout.SLOT_WORDS;
@@ -285,6 +311,7 @@ public final class Session implements AutoCloseable {
                     (long) n * SlotLayout.SLOT_BYTES);
         }
         driver.announce(firstSlot, n, SlotStatus.PUBLISHED);
+        publishBatches.increment();
         SessionEvents.batch(id, SessionEvents.PUBLISH_SLOTS, firstSlot, count, n, 1);
         return n;
     }
@@ -302,6 +329,9 @@ public final class Session implements AutoCloseable {
         if (words == null || words.length != SlotLayout.SLOT_WORDS) {
             throw new VyreArgumentException("words", "a raw slot needs exactly 16 words, got "
                     + (words == null ? "null" : words.length), "pass an int[16]");
+        }
+        if (replayLog != null) {
+            replayLog.recordRaw(slot, words);
         }
         long base = (long) slot * SlotLayout.SLOT_WORDS;
         for (int i = 1; i < SlotLayout.SLOT_WORDS; i++) {
@@ -368,6 +398,7 @@ public final class Session implements AutoCloseable {
     public boolean awaitSlotStatus(int slot, int status, Duration timeout) {
         ensureOpen();
         checkSlot(slot);
+        syncPoints.increment();
         long deadline = System.nanoTime() + timeout.toNanos();
         long park = MIN_PARK_NANOS;
         for (int round = 0; ; round++) {
@@ -399,6 +430,7 @@ public final class Session implements AutoCloseable {
      */
     public boolean awaitDoneCount(long target, Duration timeout) {
         ensureOpen();
+        syncPoints.increment();
         int goal = (int) target;
         long deadline = System.nanoTime() + timeout.toNanos();
         long park = MIN_PARK_NANOS;
@@ -511,6 +543,7 @@ public final class Session implements AutoCloseable {
 
     private byte[] snapshot(MemorySegment segment) {
         ensureOpen();
+        readbackBytes.add(segment.byteSize());
         long words = Words.count(segment);
         byte[] copy = new byte[Math.toIntExact(segment.byteSize())];
         MemorySegment dst = MemorySegment.ofArray(copy);
@@ -522,6 +555,7 @@ public final class Session implements AutoCloseable {
 
     private byte[] deviceSnapshot(SessionDriver.DeviceBuffer buffer, long bytes) {
         ensureOpen();
+        readbackBytes.add(bytes);
         byte[] copy = new byte[Math.toIntExact(bytes)];
         driver.copyDeviceBuffer(buffer, MemorySegment.ofArray(copy));
         return copy;
@@ -534,6 +568,17 @@ public final class Session implements AutoCloseable {
     public MemorySegment dataBuffer() {
         ensureOpen();
         return data;
+    }
+
+    /**
+     * What the session has cost so far: age, slots completed (DONE_COUNT), bytes moved, batches, waits and
+     * resident buffers. Reading it costs one DONE_COUNT read; keeping it costs the per-slot paths nothing.
+     */
+    public SessionStats stats() {
+        long completed = doneCount();
+        return new SessionStats(System.nanoTime() - openedAt, completed, completed * SlotLayout.SLOT_BYTES,
+                ioBytesServed.sum(), readbackBytes.sum(), publishBatches.sum(), 1, syncPoints.sum(), 1,
+                data.equals(MemorySegment.NULL) ? 4 : 5);
     }
 
     // ------------------------------------------------------------------ IO queue
@@ -562,6 +607,10 @@ public final class Session implements AutoCloseable {
     public void completeIoRequest(int ioSlot, boolean ok) {
         ensureOpen();
         IoQueue.tryCompleteIoRequest(ioQueue, ioSlot, ok);
+        if (ok) {
+            ioBytesServed.add(Integer.toUnsignedLong(Words.get(ioQueue,
+                    (long) ioSlot * IoQueueLayout.IO_SLOT_WORDS + IoQueueLayout.BYTE_COUNT_WORD)));
+        }
         SessionEvents.ioCompleted(id, ioSlot, ok);
     }
 
@@ -630,6 +679,13 @@ public final class Session implements AutoCloseable {
         } finally {
             owner.forget(this);
         }
+        if (replayLog != null) {
+            try {
+                replayLog.close();
+            } catch (RuntimeException e) {
+                failure = addTo(failure, e);
+            }
+        }
         if (!stopped) {
             failure = addTo(failure, new BackendException("the interpreter of backend '" + owner.name()
                     + "' did not stop within " + STOP_TIMEOUT.toSeconds() + " s of SHUTDOWN; the memory it may"
@@ -665,6 +721,19 @@ public final class Session implements AutoCloseable {
         }
         first.addSuppressed(next);
         return first;
+    }
+
+    /** @return the replay log this session records into; empty when its options asked for none */
+    public Optional<ReplayLog> replayLog() {
+        return replayLog == null ? Optional.empty() : Optional.of(replayLog.log());
+    }
+
+    /**
+     * @return what records this session's slots: the log itself, or its background recorder (whose
+     *         {@code sync()} first writes out what is queued); empty when its options asked for no replay log
+     */
+    public Optional<SlotRecorder> replayRecorder() {
+        return Optional.ofNullable(replayLog);
     }
 
     /** @return true once {@link #close()} has begun */

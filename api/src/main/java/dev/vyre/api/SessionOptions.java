@@ -2,8 +2,10 @@ package dev.vyre.api;
 
 import dev.vyre.protocol.CustomOpcodes;
 import dev.vyre.protocol.VyreArgumentException;
+import dev.vyre.protocol.replay.SessionGeometry;
 import dev.vyre.spi.SessionSpec;
 import org.apiguardian.api.API;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -18,10 +20,12 @@ import java.util.Objects;
  * @param workers          executing threads / lanes hint, 0 for the backend's default
  * @param opcodes          custom opcodes the interpreter runs
  * @param ioWaitTimeout    how long a LOAD_MISS waits for the host before the slot FAULTs
+ * @param replayLog        where the session records every published slot, or null to record nothing
  */
 @API(status = API.Status.EXPERIMENTAL, since = "0.2")
 public record SessionOptions(int slotCount, int tenantCount, int observableSlots, long dataBufferBytes,
-                             int workers, CustomOpcodes opcodes, Duration ioWaitTimeout) {
+                             int workers, CustomOpcodes opcodes, Duration ioWaitTimeout,
+                             ReplayLogOptions replayLog) {
 
     /** Largest ring a session may open (the protocol's allocation cap). */
     public static final int MAX_SLOTS = 1 << 20;
@@ -57,6 +61,12 @@ public record SessionOptions(int slotCount, int tenantCount, int observableSlots
         }
     }
 
+    /** Options that record nothing (the form before {@code replayLog} existed). */
+    public SessionOptions(int slotCount, int tenantCount, int observableSlots, long dataBufferBytes, int workers,
+                          CustomOpcodes opcodes, Duration ioWaitTimeout) {
+        this(slotCount, tenantCount, observableSlots, dataBufferBytes, workers, opcodes, ioWaitTimeout, null);
+    }
+
     /** @return a builder with the defaults: 1024 slots, 1 tenant, 256 observable words */
     public static Builder builder() {
         return new Builder();
@@ -65,6 +75,11 @@ public record SessionOptions(int slotCount, int tenantCount, int observableSlots
     /** @return the control buffer length in bytes these options encode */
     public long controlBytes() {
         return (160L + observableSlots) * Integer.BYTES;
+    }
+
+    /** @return the shape a full-image replay log of this session records */
+    SessionGeometry replayGeometry() {
+        return new SessionGeometry(slotCount, tenantCount, observableSlots, dataBufferBytes);
     }
 
     /** @return the request a backend receives */
@@ -83,6 +98,7 @@ public record SessionOptions(int slotCount, int tenantCount, int observableSlots
         private int workers;
         private CustomOpcodes opcodes = CustomOpcodes.none();
         private Duration ioWaitTimeout = Duration.ofSeconds(5);
+        private ReplayLogOptions replayLog;
 
         private Builder() {
         }
@@ -122,9 +138,20 @@ public record SessionOptions(int slotCount, int tenantCount, int observableSlots
             return this;
         }
 
+        /** Records every published slot into a full-image replay log of {@code capacity} records at {@code path}. */
+        public Builder replayLog(Path path, long capacity) {
+            return replayLog(ReplayLogOptions.of(path, capacity));
+        }
+
+        /** Records every published slot as {@code value} says; null records nothing (the default). */
+        public Builder replayLog(ReplayLogOptions value) {
+            this.replayLog = value;
+            return this;
+        }
+
         public SessionOptions build() {
             return new SessionOptions(slotCount, tenantCount, observableSlots, dataBufferBytes, workers,
-                    opcodes, ioWaitTimeout);
+                    opcodes, ioWaitTimeout, replayLog);
         }
     }
 }

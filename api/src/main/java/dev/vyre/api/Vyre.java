@@ -4,6 +4,7 @@ import dev.vyre.protocol.BackendException;
 import dev.vyre.protocol.CustomOpcode;
 import dev.vyre.protocol.CustomOpcodes;
 import dev.vyre.protocol.UnsupportedFeatureException;
+import dev.vyre.protocol.VyreArgumentException;
 import dev.vyre.spi.Backend;
 import dev.vyre.spi.BackendProvider;
 import dev.vyre.spi.Capabilities;
@@ -44,6 +45,8 @@ public final class Vyre implements AutoCloseable {
     public static final String PROPERTY = "vyre.backend";
     /** Environment variable that forces a backend by name (the property wins). */
     public static final String ENV = "VYRE_BACKEND";
+    /** Buffers a one-pass dispatch hands over and reads back: control, ring, debug log, IO queue, data. */
+    private static final int DISPATCH_BUFFERS = 5;
 
     private final String name;
     private final Backend backend;
@@ -92,6 +95,30 @@ public final class Vyre implements AutoCloseable {
         return Providers.forcedName(System.getProperty(PROPERTY), System.getenv(ENV));
     }
 
+    /**
+     * Lists every device of every backend on the class or module path, in backend order (as
+     * {@link #backends()}) then device index. An unavailable backend lists one unavailable entry with its
+     * reason. Never throws.
+     */
+    public static List<BackendDevice> devices() {
+        List<BackendDevice> out = new ArrayList<>();
+        for (Providers.Found found : Providers.discover(Vyre.class.getClassLoader())) {
+            out.addAll(devicesOf(found.provider(), found.info()));
+        }
+        return List.copyOf(out);
+    }
+
+    /**
+     * Lists the devices of the backend called {@code name} (or of the default when null).
+     *
+     * @throws BackendException when the backend is not on the class path or cannot run here
+     */
+    public static List<BackendDevice> devices(String name) {
+        Providers.Found found = Providers.select(Providers.discover(Vyre.class.getClassLoader()), name,
+                System.getenv(ENV));
+        return Providers.devices(found.provider(), found.info());
+    }
+
     /** Opens the default backend: the forced one, else the highest-priority available one. */
     public static Vyre open() {
         return open((String) null);
@@ -109,6 +136,24 @@ public final class Vyre implements AutoCloseable {
     }
 
     /**
+     * Opens the backend called {@code name} (or the default when null) on device {@code device} of
+     * {@link #devices(String)}. Every session and dispatch of the returned instance runs on that device.
+     *
+     * @throws VyreArgumentException        when {@code device} is negative
+     * @throws UnsupportedFeatureException  when the backend has no such device
+     * @throws BackendException             when it is not on the class path or cannot run here
+     */
+    public static Vyre open(String name, int device) {
+        if (device < 0) {
+            throw new VyreArgumentException("device", "device index " + device + " is negative",
+                    "pass a device index from Vyre.devices(name) (0 is the first device)");
+        }
+        Providers.Found found = Providers.select(Providers.discover(Vyre.class.getClassLoader()), name,
+                System.getenv(ENV));
+        return open(found.provider(), found.info(), device);
+    }
+
+    /**
      * Opens a given provider; for backend authors and the conformance suite.
      *
      * @throws BackendException when its probe says it cannot run here
@@ -121,6 +166,41 @@ public final class Vyre implements AutoCloseable {
                     "run on a machine where it is available");
         }
         return open(provider, info);
+    }
+
+    /**
+     * Opens a given provider on device {@code device} of its {@link BackendProvider#devices()}; for backend
+     * authors and the conformance suite (one run per device).
+     *
+     * @throws VyreArgumentException       when {@code device} is negative
+     * @throws UnsupportedFeatureException when the backend has no such device
+     * @throws BackendException            when its probe says it cannot run here
+     */
+    @API(status = API.Status.MAINTAINED, since = "0.3")
+    public static Vyre open(BackendProvider provider, int device) {
+        if (device < 0) {
+            throw new VyreArgumentException("device", "device index " + device + " is negative",
+                    "pass a device index from Vyre.devices(name) (0 is the first device)");
+        }
+        BackendInfo info = Providers.describe(Objects.requireNonNull(provider, "provider"));
+        if (!info.available()) {
+            throw new BackendException("backend '" + info.name() + "' cannot run here: " + info.reason(),
+                    "run on a machine where it is available");
+        }
+        return open(provider, info, device);
+    }
+
+    /**
+     * @return the devices of {@code provider}, never throwing; for backend authors and the conformance suite
+     */
+    @API(status = API.Status.MAINTAINED, since = "0.3")
+    public static List<BackendDevice> devices(BackendProvider provider) {
+        return devicesOf(provider, Providers.describe(Objects.requireNonNull(provider, "provider")));
+    }
+
+    private static List<BackendDevice> devicesOf(BackendProvider provider, BackendInfo info) {
+        return info.available() ? Providers.devices(provider, info)
+                : List.of(new BackendDevice(info.name(), 0, false, "", "", info.reason()));
     }
 
     /** @return what {@code provider}'s probe says, never throwing; for backend authors and the conformance suite */
@@ -136,7 +216,12 @@ public final class Vyre implements AutoCloseable {
     }
 
     private static Vyre open(BackendProvider provider, BackendInfo info) {
-        Backend backend = provider.open();
+        return open(provider, info, -1);
+    }
+
+    /** Opens {@code provider} on device {@code device}, or on its default device when negative. */
+    private static Vyre open(BackendProvider provider, BackendInfo info, int device) {
+        Backend backend = device < 0 ? provider.open() : provider.open(device);
         if (backend == null) {
             throw new BackendException("backend '" + info.name() + "' opened nothing",
                     "report this to the backend's author: BackendProvider.open() must not return null");
@@ -215,6 +300,7 @@ public final class Vyre implements AutoCloseable {
      * @throws BackendException when the device fails
      */
     public DispatchResult dispatch(DispatchRequest request) {
+        long start = System.nanoTime();
         Objects.requireNonNull(request, "request");
         ensureOpen();
         request.validate();
@@ -228,7 +314,11 @@ public final class Vyre implements AutoCloseable {
             throw new BackendException("backend '" + name + "' returned buffers of other lengths than it was given",
                     "report this to the backend's author: Backend.dispatch must return buffers of the request's lengths");
         }
-        return new DispatchResult(r.control(), r.ring(), r.debugLog(), r.ioQueue(), r.data());
+        long bytes = (long) r.control().length + r.ring().length + r.debugLog().length + r.ioQueue().length
+                + r.data().length;
+        DispatchStats stats = new DispatchStats(bytes, bytes, 2L * DISPATCH_BUFFERS, System.nanoTime() - start,
+                DISPATCH_BUFFERS, 1, 1, false);
+        return new DispatchResult(r.control(), r.ring(), r.debugLog(), r.ioQueue(), r.data(), stats);
     }
 
     /** Stops and closes a driver the runtime refused; every step runs even when an earlier one fails. */

@@ -1,5 +1,6 @@
 package dev.vyre.bench;
 
+import dev.vyre.api.ReplayLogOptions;
 import dev.vyre.api.Session;
 import dev.vyre.api.SessionOptions;
 import dev.vyre.api.Vyre;
@@ -8,6 +9,9 @@ import dev.vyre.protocol.Priority;
 import dev.vyre.protocol.SlotLayout;
 import dev.vyre.protocol.SlotStatus;
 import dev.vyre.protocol.Words;
+import dev.vyre.protocol.replay.ReplayLog;
+import dev.vyre.protocol.replay.ReplayLogFormat;
+import dev.vyre.protocol.replay.ReplayRecord;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.foreign.Arena;
@@ -47,8 +51,16 @@ import org.HdrHistogram.Histogram;
  * <pre>
  * RingBench [--backend NAME] [--mode latency|throughput|both] [--workers N] [--seconds S]
  *           [--warmup S] [--slots N] [--batch N] [--api publish,deferred,slots] [--json FILE]
+ *           [--record FILE [--record-capacity N] [--record-format full|vrrl0001] [--record-rounds N]]
  * </pre>
  * Without {@code --api}: {@code deferred} when {@code --batch} is above 0, else {@code publish}.
+ *
+ * <p>{@code --record FILE}: each throughput run is paired with one, right after it and in the same process,
+ * whose session records every published slot into a replay log at FILE ({@code SessionOptions.replayLog};
+ * capacity 1,048,576 records by default, full-image format), {@code --record-rounds} pairs (default 2)
+ * alternating; each recorded row gives the overhead against the unrecorded run before it and checks that the
+ * log holds the newest slots, with sequence numbers that count every published slot; a last line compares
+ * the best run of each kind.
  */
 public final class RingBench {
 
@@ -63,6 +75,10 @@ public final class RingBench {
     private final int batch;
     /** Publishing APIs to measure, one throughput run each. */
     private final List<String> apis;
+    /** Where recorded throughput runs write their replay log; null for none. */
+    private final ReplayLogOptions record;
+    /** Unrecorded/recorded pairs per publishing API with {@code --record}. */
+    private final int recordRounds;
 
     private RingBench(Map<String, String> args) {
         this.backendName = args.get("backend");
@@ -83,6 +99,17 @@ public final class RingBench {
                 throw new IllegalArgumentException("--api " + api + " needs --batch N with N > 0");
             }
         }
+        this.record = args.containsKey("record") ? new ReplayLogOptions(Path.of(args.get("record")),
+                Long.parseLong(args.getOrDefault("record-capacity", "1048576")),
+                switch (args.getOrDefault("record-format", "full")) {
+                    case "full" -> ReplayLogFormat.FULL_IMAGE;
+                    case "vrrl0001" -> ReplayLogFormat.VRRL0001;
+                    default -> throw new IllegalArgumentException("--record-format takes full or vrrl0001");
+                }) : null;
+        this.recordRounds = Integer.parseInt(args.getOrDefault("record-rounds", "2"));
+        if (recordRounds < 1) {
+            throw new IllegalArgumentException("--record-rounds takes 1 or more");
+        }
         if (!List.of("latency", "throughput", "both").contains(mode)) {
             throw new IllegalArgumentException("--mode must be latency, throughput or both, not " + mode);
         }
@@ -94,7 +121,8 @@ public final class RingBench {
         if (args.containsKey("help")) {
             System.out.println("usage: RingBench [--backend NAME] [--mode latency|throughput|both] [--workers N]"
                     + " [--seconds S] [--warmup S] [--slots N] [--batch N] [--api publish,deferred,slots]"
-                    + " [--json FILE]");
+                    + " [--json FILE] [--record FILE [--record-capacity N] [--record-format full|vrrl0001]"
+                    + " [--record-rounds N]]");
             return;
         }
         if (!new RingBench(args).run(System.out)) {
@@ -137,7 +165,30 @@ public final class RingBench {
             }
             if (!mode.equals("latency")) {
                 for (String api : apis) {
-                    results.add(throughput(backend, api, out));
+                    if (record == null) {
+                        results.add(throughput(backend, api, null, out));
+                        continue;
+                    }
+                    double bestPlain = 0;
+                    double bestRecorded = 0;
+                    for (int round = 1; round <= recordRounds; round++) {
+                        Map<String, Object> plain = throughput(backend, api, null, out);
+                        Map<String, Object> recorded = throughput(backend, api, record, out);
+                        double p = ((Number) plain.get("slots_per_second")).doubleValue();
+                        double q = ((Number) recorded.get("slots_per_second")).doubleValue();
+                        bestPlain = Math.max(bestPlain, p);
+                        bestRecorded = Math.max(bestRecorded, q);
+                        double overhead = 100.0 * (1 - q / p);
+                        recorded.put("overhead_pct", Math.round(overhead * 10) / 10.0);
+                        recorded.put("summary", recorded.get("summary") + String.format(Locale.ROOT,
+                                "; recording overhead %.1f %% vs the unrecorded run before it", overhead));
+                        out.printf(Locale.ROOT, "recording overhead (%s, round %d): %.1f %% (%.0f -> %.0f slots/s)%n",
+                                api, round, overhead, p, q);
+                        results.add(plain);
+                        results.add(recorded);
+                    }
+                    out.printf(Locale.ROOT, "recording overhead (%s, best of %d each): %.1f %% (%.0f -> %.0f slots/s)%n",
+                            api, recordRounds, 100.0 * (1 - bestRecorded / bestPlain), bestPlain, bestRecorded);
                 }
             }
             out.println();
@@ -162,7 +213,12 @@ public final class RingBench {
     }
 
     private SessionOptions options() {
-        return SessionOptions.builder().slotCount(slots).observableSlots(slots).workers(workers).build();
+        return options(null);
+    }
+
+    private SessionOptions options(ReplayLogOptions replayLog) {
+        return SessionOptions.builder().slotCount(slots).observableSlots(slots).workers(workers).replayLog(replayLog)
+                .build();
     }
 
     private Map<String, Object> latency(Vyre backend, PrintStream out) {
@@ -218,11 +274,12 @@ public final class RingBench {
         }
     }
 
-    private Map<String, Object> throughput(Vyre backend, String api, PrintStream out) {
+    private Map<String, Object> throughput(Vyre backend, String api, ReplayLogOptions replayLog, PrintStream out) {
         long completed;
         long elapsed;
         boolean verified;
-        try (Session session = backend.openSession(options())) {
+        long total;
+        try (Session session = backend.openSession(options(replayLog))) {
             long[] published = new long[slots];
             publishLoop(session, api, published, nanos(warmup));
             long done0 = session.doneCount();
@@ -231,7 +288,7 @@ public final class RingBench {
             long done1 = session.doneCount();
             elapsed = System.nanoTime() - t0;
             completed = (done1 - done0) & 0xFFFF_FFFFL;
-            long total = 0;
+            total = 0;
             for (long p : published) {
                 total += p;
             }
@@ -239,9 +296,11 @@ public final class RingBench {
             session.requestShutdown();
         }
         double rate = completed / (elapsed / 1e9);
+        String logCheck = replayLog == null ? null : checkLog(replayLog, total);
+        verified &= logCheck == null || logCheck.startsWith("log holds");
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("mode", "throughput");
-        r.put("api", api);
+        r.put("api", replayLog == null ? api : api + "+record(" + replayLog.format().magic() + ")");
         r.put("batch", api.equals("publish") ? 0 : batch);
         r.put("workers", workers);
         r.put("slots", slots);
@@ -249,11 +308,31 @@ public final class RingBench {
         r.put("slots_completed", completed);
         r.put("slots_per_second", Math.round(rate));
         r.put("verified", verified);
-        r.put("summary", String.format(Locale.ROOT, "%.2f M slots/s (%d slots, every increment %s)", rate / 1e6,
-                completed, verified ? "verified" : "NOT verified"));
-        out.println("throughput (" + api + (api.equals("publish") ? "" : ", batch " + batch) + "): "
+        if (logCheck != null) {
+            r.put("replay_log", logCheck);
+        }
+        r.put("summary", String.format(Locale.ROOT, "%.2f M slots/s (%d slots, every increment %s)%s", rate / 1e6,
+                completed, verified ? "verified" : "NOT verified", logCheck == null ? "" : "; " + logCheck));
+        out.println("throughput (" + r.get("api") + (api.equals("publish") ? "" : ", batch " + batch) + "): "
                 + r.get("summary"));
         return r;
+    }
+
+    /**
+     * @return {@code log holds ...} when the log holds the newest {@code min(capacity, published)} slots (and, in
+     *         a full-image log, the newest one's sequence number is {@code published - 1}), else what is wrong
+     */
+    private static String checkLog(ReplayLogOptions replayLog, long published) {
+        try (ReplayLog log = ReplayLog.read(replayLog.path())) {
+            long held = log.recordCount();
+            long expected = Math.min(published, log.capacity());
+            long newest = log.newest().map(ReplayRecord::sequence).orElse(-1L);
+            boolean sequenced = log.format() != ReplayLogFormat.FULL_IMAGE || newest == published - 1;
+            return held == expected && sequenced
+                    ? String.format(Locale.ROOT, "log holds the newest %d of %d published slots", held, published)
+                    : String.format(Locale.ROOT, "LOG WRONG: %d records (expected %d), newest sequence %d (expected"
+                            + " %d)", held, expected, newest, published - 1);
+        }
     }
 
     /** One publisher, slots recycled by per-slot DONE status. */

@@ -1,5 +1,6 @@
 package dev.vyre.cli;
 
+import dev.vyre.api.BackendDevice;
 import dev.vyre.api.BackendInfo;
 import dev.vyre.api.Vyre;
 import java.io.PrintWriter;
@@ -17,7 +18,8 @@ import picocli.CommandLine.Spec;
  * (persistent sessions or one-pass dispatches only, found by opening it), its device and driver or
  * why it cannot run, and which one {@code demo} and {@code ingest} use by default. A backend forced
  * by {@code -Dvyre.backend} or {@code VYRE_BACKEND} that cannot run here is said to be so, and then
- * nothing is marked default.
+ * nothing is marked default. A second table lists every device of each available backend, by the
+ * index {@code Vyre.open(name, index)} takes.
  */
 @Command(name = "backends", mixinStandardHelpOptions = true,
         description = "List every backend with its priority, what it can do here (persistent sessions or one-pass"
@@ -64,12 +66,29 @@ final class BackendsCommand implements Callable<Integer> {
             out.printf("%-3s %-12s %8d  %-11s  %-10s  %s%n", b.name().equals(marked) ? "*" : "", b.name(),
                     b.priority(), b.available() ? "available" : "unavailable", mode, detail);
         }
+        printDevices(out, found);
         out.println();
         out.println("persistent = runs demo, ingest and every conformance case; one-pass = Vyre.dispatch and the"
                 + " one-pass conformance cases only");
         out.println(legend(found, modes, forced, marked, fallback));
         out.flush();
         return 0;
+    }
+
+    /** One line per device of every available backend: what {@code Vyre.open(name, index)} would open. */
+    private static void printDevices(PrintWriter out, List<BackendInfo> found) {
+        out.println();
+        out.printf("%-3s %-12s %5s  %-11s  %s%n", "", "BACKEND", "INDEX", "STATUS", "DEVICE [DRIVER] / REASON");
+        for (BackendInfo b : found) {
+            if (!b.available()) {
+                continue;
+            }
+            for (BackendDevice d : Vyre.devices(b.name())) {
+                out.printf("%-3s %-12s %5d  %-11s  %s%n", "", d.backend(), d.index(),
+                        d.available() ? "available" : "unavailable",
+                        d.available() ? d.device() + " [" + d.driver() + "]" : d.reason());
+            }
+        }
     }
 
     private static boolean runsSessions(String name, Map<String, BackendMode> modes) {

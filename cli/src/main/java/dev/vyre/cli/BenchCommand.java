@@ -3,6 +3,7 @@ package dev.vyre.cli;
 import dev.vyre.api.Session;
 import dev.vyre.api.SessionOptions;
 import dev.vyre.api.Vyre;
+import dev.vyre.peer.LaunchPeers;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -26,21 +27,26 @@ import picocli.CommandLine.Spec;
  * {@code vyre bench}: on one backend, the publish→DONE latency with one slot in flight, the throughput
  * of each publishing API with the ring kept full ({@code publish}, {@code publishDeferred}+{@code flush},
  * {@code publishSlots}) and the one-pass peer ({@code dispatch} per operation), every result verified
- * (see {@link BenchRunner}), printed as one comparison table. {@code --hgrm} writes the latency
+ * (see {@link BenchRunner}); then, with the session closed, the backend's launch-per-operation peers that
+ * a {@link LaunchPeers} plugin provides (for CUDA: {@code cuLaunchKernel}+sync and a CUDA Graph
+ * launch+sync of a one-slot kernel), or a row saying why they cannot run here; all printed as one
+ * comparison table. {@code --hgrm} writes the latency
  * distribution in HdrHistogram's percentile format, {@code --html} a self-contained page with the
  * distribution plot and the table. Exit status: 0 when every measurement verified, 1 when one did not or
  * the backend failed, 2 for a usage error.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure publish->DONE latency and the throughput of each publishing API (publish,"
-                + " publishDeferred+flush, publishSlots) against a one-pass dispatch per op, every result verified.",
+                + " publishDeferred+flush, publishSlots) against a one-pass dispatch per op and, on CUDA, a"
+                + " cuLaunchKernel+sync and a CUDA Graph launch+sync per op; every result verified.",
         footerHeading = "%nExamples:%n",
         footer = {
             "  vyre bench                                   the best backend, 1 s per measurement",
-            "  vyre bench --backend reference --seconds 3 --html bench.html --hgrm latency.hgrm"})
+            "  vyre bench --backend reference --seconds 3 --html bench.html --hgrm latency.hgrm",
+            "  vyre bench --backend cuda --seconds 2      with the launch+sync and CUDA Graph peers"})
 final class BenchCommand implements Callable<Integer> {
 
-    /** Measurements in a run: latency, three publishing APIs, the dispatch peer. */
+    /** Measurements in a run before the peers: latency, three publishing APIs, the dispatch peer. */
     static final int MEASUREMENTS = 5;
     /** Observable words the increments spread over, at most. */
     static final int MAX_WORDS = 1024;
@@ -86,22 +92,19 @@ final class BenchCommand implements Callable<Integer> {
         Duration phase = Duration.ofNanos((long) (seconds * 1e9));
         List<BenchRunner.Row> rows = new ArrayList<>();
         String title;
-        String cudaHint = null;
-        try (Vyre vyre = BackendChoice.openPersistent(spec, backend, env);
-             Session session = vyre.openSession(SessionOptions.builder().slotCount(slots).observableSlots(words)
-                     .build())) {
-            title = "backend " + vyre.name() + " on " + vyre.device().name() + " [" + vyre.device().driver() + "]";
-            out.println("vyre bench: " + title);
-            out.println("  " + Formats.count(slots) + " ring slots, " + Formats.seconds(seconds)
-                    + " per measurement, every result verified");
-            out.flush();
-            if (vyre.name().equals("cuda")) {
-                cudaHint = "CUDA peers: the cuLaunchKernel+sync and CUDA Graph launch+sync per op peers need JCuda,"
-                        + " which the CLI does not link; run dev.vyre.bench.CudaPeerBench (module vyre-bench) here";
-            }
-            ProgressLines progress = new ProgressLines(err, Progress.isTerminal(), phase);
-            BenchRunner runner = new BenchRunner(vyre, session, slots, b, words, phase, progress);
-            try {
+        List<LaunchPeers> peers;
+        try (ProgressLines progress = new ProgressLines(err, Progress.isTerminal(), phase)) {
+            try (Vyre vyre = BackendChoice.openPersistent(spec, backend, env);
+                 Session session = vyre.openSession(SessionOptions.builder().slotCount(slots).observableSlots(words)
+                         .build())) {
+                title = "backend " + vyre.name() + " on " + vyre.device().name() + " [" + vyre.device().driver() + "]";
+                out.println("vyre bench: " + title);
+                out.println("  " + Formats.count(slots) + " ring slots, " + Formats.seconds(seconds)
+                        + " per measurement, every result verified");
+                out.flush();
+                peers = LaunchPeers.forBackend(vyre.name());
+                progress.measurements(MEASUREMENTS + peers.stream().mapToInt(p -> p.peers().size()).sum());
+                BenchRunner runner = new BenchRunner(vyre, session, slots, b, words, phase, progress);
                 rows.add(runner.latency());
                 if (rows.getLast().verified()) {
                     rows.add(runner.publish());
@@ -115,14 +118,13 @@ final class BenchCommand implements Callable<Integer> {
                 if (rows.getLast().verified()) {
                     rows.add(runner.dispatch());
                 }
-            } finally {
-                progress.close();
+            }
+            // the session and backend are closed: a peer may synchronize the whole device context
+            if (rows.getLast().verified()) {
+                rows.addAll(measurePeers(peers, phase, progress));
             }
         }
         BenchTable.print(out, rows);
-        if (cudaHint != null) {
-            out.println("  " + cudaHint);
-        }
         BenchRunner.Row failed = rows.stream().filter(r -> !r.verified()).findFirst().orElse(null);
         Histogram latency = rows.getFirst().latency();
         if (hgrm != null) {
@@ -141,6 +143,41 @@ final class BenchCommand implements Callable<Integer> {
                     + "` to find the broken rule; these numbers are not valid");
         }
         return 0;
+    }
+
+    /**
+     * Measures every peer of the backend ({@link LaunchPeers}): the same one-slot operation done with a
+     * launch per operation. A peer set that cannot run here gives a row per peer that says why.
+     */
+    static List<BenchRunner.Row> measurePeers(List<LaunchPeers> sets, Duration phase, BenchRunner.Listener progress) {
+        List<BenchRunner.Row> rows = new ArrayList<>();
+        Duration warmup = Duration.ofNanos(Math.min(phase.toNanos() / 5, 500_000_000L));
+        for (LaunchPeers set : sets) {
+            try (set) {
+                String why = set.open();
+                for (LaunchPeers.Peer peer : set.peers()) {
+                    if (why != null) {
+                        rows.add(BenchRunner.Row.unavailable(peer.name(), peer.mode(), why));
+                        continue;
+                    }
+                    progress.phase(peer.name());
+                    Histogram h = BenchRunner.newHistogram();
+                    long[] n = new long[1];
+                    LaunchPeers.Measurement m = set.measure(peer, warmup, phase, nanos -> {
+                        h.recordValue(nanos);
+                        if ((++n[0] & 63) == 0) {
+                            progress.progress(n[0]);
+                        }
+                    });
+                    rows.add(new BenchRunner.Row(peer.name(), peer.mode(), m.operations(), m.nanos(), h, m.failure(),
+                            null));
+                    if (m.failure() != null) {
+                        return rows;
+                    }
+                }
+            }
+        }
+        return rows;
     }
 
     /** Every option, before any work. */
@@ -196,6 +233,7 @@ final class BenchCommand implements Callable<Integer> {
         private final PrintWriter err;
         private final boolean live;
         private final long phaseNanos;
+        private int measurements = MEASUREMENTS;
         private Progress current;
         private int index;
 
@@ -205,13 +243,18 @@ final class BenchCommand implements Callable<Integer> {
             this.phaseNanos = phase.toNanos();
         }
 
+        /** Sets how many measurements the run makes, peers included. */
+        void measurements(int n) {
+            measurements = n;
+        }
+
         @Override
         public void phase(String label) {
             close();
             index++;
             // each measurement runs its time plus a warm-up of at most a fifth of it
-            long remaining = (MEASUREMENTS - index + 1) * (phaseNanos + Math.min(phaseNanos / 5, 500_000_000L));
-            current = new Progress(err, live, String.format(Locale.ROOT, "[%d/%d] %s", index, MEASUREMENTS, label), 0,
+            long remaining = (measurements - index + 1) * (phaseNanos + Math.min(phaseNanos / 5, 500_000_000L));
+            current = new Progress(err, live, String.format(Locale.ROOT, "[%d/%d] %s", index, measurements, label), 0,
                     "slots", System::nanoTime, System.nanoTime() + remaining);
         }
 

@@ -140,6 +140,13 @@ final class BenchHtml {
         }
         t.append("<th></th></tr>\n");
         for (BenchRunner.Row r : rows) {
+            if (r.unavailable() != null) {
+                t.append("<tr><td>").append(escape(r.api())).append("</td><td>").append(escape(r.mode()))
+                        .append("</td><td colspan=\"").append(BenchTable.COLUMNS.size() - 1)
+                        .append("\" style=\"text-align:left\">unavailable: ").append(escape(r.unavailable()))
+                        .append("</td></tr>\n");
+                continue;
+            }
             Histogram h = r.latency();
             t.append("<tr><td>").append(escape(r.api())).append("</td><td>").append(escape(r.mode()))
                     .append("</td><td>").append(Formats.count(r.slots()))

@@ -35,22 +35,29 @@ final class BenchRunner {
     private static final int SPINS = 10_000;
 
     /**
-     * One measurement.
+     * One measurement, or a peer that cannot run here.
      *
-     * @param api      the publishing API, e.g. {@code publishSlots}
-     * @param mode     how it was driven, e.g. {@code runs of 256}
-     * @param slots    slots (or dispatches) measured
-     * @param nanos    time from the first publication to the last DONE
-     * @param latency  publish→DONE latencies in ns, or null when the mode measures throughput only
-     * @param failure  why verification failed, or null when every result was right
+     * @param api         the publishing API or peer, e.g. {@code publishSlots}, {@code cuLaunchKernel+sync}
+     * @param mode        how it was driven, e.g. {@code runs of 256}
+     * @param slots       slots (or dispatches, or launches) measured
+     * @param nanos       time from the first publication to the last DONE
+     * @param latency     publish→DONE latencies in ns, or null when the mode measures throughput only
+     * @param failure     why verification failed, or null when every result was right
+     * @param unavailable why the peer could not run here (nothing was measured), or null
      */
-    record Row(String api, String mode, long slots, long nanos, Histogram latency, String failure) {
+    record Row(String api, String mode, long slots, long nanos, Histogram latency, String failure,
+               String unavailable) {
+        /** @return a row for a peer that cannot run here */
+        static Row unavailable(String api, String mode, String reason) {
+            return new Row(api, mode, 0, 0, null, null, reason);
+        }
+
         /** @return slots per second */
         double rate() {
             return nanos > 0 ? slots * 1e9 / nanos : 0;
         }
 
-        /** @return true when every result was checked and right */
+        /** @return true unless a measurement's results were wrong (a peer that could not run is not wrong) */
         boolean verified() {
             return failure == null;
         }
@@ -136,7 +143,7 @@ final class BenchRunner {
                 }
             }
         }
-        return new Row("publish", "1 in flight", n, measured, h, verify());
+        return new Row("publish", "1 in flight", n, measured, h, verify(), null);
     }
 
     private long latencyOnce(int slot) {
@@ -193,7 +200,7 @@ final class BenchRunner {
         stream.run(start + phaseNanos);
         drain();
         long nanos = System.nanoTime() - start;
-        return new Row(api, mode, published - before, nanos, null, verify());
+        return new Row(api, mode, published - before, nanos, null, verify(), null);
     }
 
     private long streamPublish(long deadline) {
@@ -294,7 +301,7 @@ final class BenchRunner {
                 break;
             }
         }
-        return new Row("dispatch", "one pass per op", n, measured, h, failure);
+        return new Row("dispatch", "one pass per op", n, measured, h, failure, null);
     }
 
     private String dispatchOnce(byte[] control, byte[] debugLog, byte[] ring, MemorySegment ringSegment, long[] took) {

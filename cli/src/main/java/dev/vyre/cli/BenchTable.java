@@ -8,7 +8,7 @@ import org.HdrHistogram.Histogram;
 /**
  * The comparison table of {@code vyre bench}: one row per measurement with its API, mode, slots, slots/s,
  * latency percentiles (p50, p99, p99.9, max, where the mode measures latency, else "-") and whether
- * every result verified. Numbers in {@link Locale#ROOT}.
+ * every result verified; a peer that cannot run here has a row that says why. Numbers in {@link Locale#ROOT}.
  */
 final class BenchTable {
 
@@ -24,6 +24,10 @@ final class BenchTable {
     static void print(PrintWriter out, List<BenchRunner.Row> rows) {
         out.printf(Locale.ROOT, FORMAT, COLUMNS.toArray());
         for (BenchRunner.Row r : rows) {
+            if (r.unavailable() != null) {
+                out.printf(Locale.ROOT, "  %-22s %-16s  unavailable: %s%n", r.api(), r.mode(), r.unavailable());
+                continue;
+            }
             Histogram h = r.latency();
             out.printf(Locale.ROOT, FORMAT, r.api(), r.mode(), Formats.count(r.slots()), Formats.rate(r.slots(),
                     r.nanos() / 1e9), percentile(h, 50), percentile(h, 99), percentile(h, 99.9),

@@ -19,6 +19,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -119,20 +120,30 @@ final class IngestCommand implements Callable<Integer> {
     @Option(names = "--no-fixed", description = "plain READ instead of READ_FIXED into the registered data buffer")
     private boolean noFixed;
 
+    @Mixin
+    private RecordOptions replayRecording;
+
     @Override
     public Integer call() {
         Plan plan = validate();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         SessionOptions session = SessionOptions.builder().slotCount(slots).observableSlots(slots)
-                .dataBufferBytes((long) slots * chunk).build();
+                .dataBufferBytes((long) slots * chunk).replayLog(replayRecording.check()).build();
+        int status;
         try (Vyre vyre = BackendChoice.openPersistent(spec, backend, parent.environment());
              Session s = vyre.openSession(session)) {
             out.printf("vyre ingest: backend %s on %s, %s x %s-byte staging regions, CRC32C per chunk%n", vyre.name(),
                     vyre.device().name(), Formats.count(slots), Formats.count(chunk));
             out.flush();
-            return listen != null ? listen(s, plan, out, err) : files(s, plan, out, err);
+            status = listen != null ? listen(s, plan, out, err) : files(s, plan, out, err);
         }
+        String recorded = replayRecording.summary();
+        if (recorded != null) {
+            out.println(recorded + " (the file bytes are not in the log: a replay checksums a zeroed data buffer)");
+            out.flush();
+        }
+        return status;
     }
 
     /** Everything {@link #validate()} resolved: the pump options, the ready file, the byte limit. */
@@ -235,13 +246,13 @@ final class IngestCommand implements Callable<Integer> {
 
     private static String waitHint(IngestOptions options) {
         return options.idleTimeout().isZero() ? " (no time limit; Ctrl-C stops)"
-                : " (up to " + ByteUnits.duration(options.idleTimeout().toNanos()) + ", see --idle-timeout; Ctrl-C stops)";
+                : " (up to " + Formats.duration(options.idleTimeout().toNanos()) + ", see --idle-timeout; Ctrl-C stops)";
     }
 
     private int files(Session s, Plan plan, PrintWriter out, PrintWriter err) {
         int failed = 0;
         long start = System.nanoTime();
-        try (Progress progress = Progress.onTerminal(err, "ingest", plan.knownBytes(), "bytes");
+        try (Progress progress = Progress.bytesOnTerminal(err, "ingest", plan.knownBytes());
              Interrupt interrupt = new Interrupt(out, progress, null)) {
             IngestTotals totals = new IngestTotals(err, progress, waitHint(plan.options()));
             interrupt.watch(totals);
@@ -257,8 +268,8 @@ final class IngestCommand implements Callable<Integer> {
                     boolean good = r.ok() && r.verified() == r.chunks();
                     out.printf("  %s: %s, %s chunks, %s verified%s, %s, %s  %s%n", r.path(), amount(r),
                             Formats.count(r.chunks()), Formats.count(r.verified()), r.directIo() ? " (O_DIRECT)" : "",
-                            ByteUnits.duration(System.nanoTime() - t0),
-                            ByteUnits.rate(r.bytes(), (System.nanoTime() - t0) / 1e9), good ? "OK" : "FAILED");
+                            Formats.duration(System.nanoTime() - t0),
+                            Formats.byteRate(r.bytes(), (System.nanoTime() - t0) / 1e9), good ? "OK" : "FAILED");
                     if (r.error() != null) {
                         out.println("    " + OneLine.of(r.error(), FailureHandler.DEFAULT_FIX));
                     }
@@ -280,9 +291,9 @@ final class IngestCommand implements Callable<Integer> {
     private static String amount(FileReport r) {
         String limited = r.limited() ? " (stopped at --max-bytes)" : "";
         if (r.sizeKnown()) {
-            return Formats.count(r.bytes()) + " of " + ByteUnits.bytes(r.size()) + limited;
+            return Formats.count(r.bytes()) + " of " + Formats.bytes(r.size()) + limited;
         }
-        return ByteUnits.bytes(r.bytes()) + (r.limited() ? limited : r.error() == null ? " (to the end of the stream)"
+        return Formats.bytes(r.bytes()) + (r.limited() ? limited : r.error() == null ? " (to the end of the stream)"
                 : "");
     }
 
@@ -292,7 +303,7 @@ final class IngestCommand implements Callable<Integer> {
         int failed = 0;
         int seen = 0;
         long start = System.nanoTime();
-        try (Progress progress = Progress.onTerminal(err, "ingest", 0, "bytes");
+        try (Progress progress = Progress.bytesOnTerminal(err, "ingest", 0);
              Interrupt interrupt = new Interrupt(out, progress, plan.ready())) {
             IngestTotals totals = new IngestTotals(err, progress, "");
             interrupt.watch(totals);
@@ -312,7 +323,7 @@ final class IngestCommand implements Callable<Integer> {
                     seen++;
                     interrupt.connections(seen);
                     boolean good = r.error() == null && r.verified() == r.chunks();
-                    out.printf("  %s: %s, %s chunks, %s verified  %s%n", r.source(), ByteUnits.bytes(r.bytes()),
+                    out.printf("  %s: %s, %s chunks, %s verified  %s%n", r.source(), Formats.bytes(r.bytes()),
                             Formats.count(r.chunks()), Formats.count(r.verified()), good ? "OK" : "FAILED");
                     if (r.error() != null) {
                         out.println("    " + OneLine.of(r.error(), FailureHandler.DEFAULT_FIX));
@@ -340,10 +351,10 @@ final class IngestCommand implements Callable<Integer> {
 
     private static void summary(PrintWriter out, IngestTelemetry t, IngestTotals totals, long nanos) {
         out.printf("  total: %s in %s = %s; %s chunks, %s verified, %s CRC mismatches, %s short reads resubmitted,"
-                        + " %s errors, %s back-pressure waits (%s)%n", ByteUnits.bytes(t.bytes()), ByteUnits.duration(nanos),
-                ByteUnits.rate(t.bytes(), nanos / 1e9), Formats.count(t.chunks()), Formats.count(t.verified()),
+                        + " %s errors, %s back-pressure waits (%s)%n", Formats.bytes(t.bytes()), Formats.duration(nanos),
+                Formats.byteRate(t.bytes(), nanos / 1e9), Formats.count(t.chunks()), Formats.count(t.verified()),
                 Formats.count(t.mismatches()), Formats.count(t.shortReads()), Formats.count(t.readErrors()),
-                Formats.count(t.backpressureWaits()), ByteUnits.duration(t.backpressureNanos()));
+                Formats.count(t.backpressureWaits()), Formats.duration(t.backpressureNanos()));
         out.flush();
     }
 

@@ -44,7 +44,7 @@ final class IngestTotals implements IngestListener {
             progress.close();
             err.printf("  CRC MISMATCH: %s chunk %s at byte %s (%s): device 0x%08x, host 0x%08x%n", chunk.source(),
                     Formats.count(chunk.sequence()), Formats.count(chunk.sourceOffset()),
-                    ByteUnits.bytes(chunk.length()), chunk.deviceCrc(), chunk.hostCrc());
+                    Formats.bytes(chunk.length()), chunk.deviceCrc(), chunk.hostCrc());
             err.flush();
         }
         progress.update(total);
@@ -78,7 +78,7 @@ final class IngestTotals implements IngestListener {
     String line() {
         long nanos = elapsedNanos();
         long b = bytes.get();
-        return ByteUnits.bytes(b) + " in " + ByteUnits.duration(nanos) + " (" + ByteUnits.rate(b, nanos / 1e9) + "), "
+        return Formats.bytes(b) + " in " + Formats.duration(nanos) + " (" + Formats.byteRate(b, nanos / 1e9) + "), "
                 + Formats.count(chunks.get()) + " chunks, " + Formats.count(verified.get()) + " verified, "
                 + Formats.count(mismatches.get()) + " CRC mismatches";
     }

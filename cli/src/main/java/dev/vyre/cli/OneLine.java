@@ -23,6 +23,7 @@ final class OneLine {
         if (eol >= 0) {
             line = line.substring(0, eol).strip();
         }
+        line = escapeControls(line);
         int first = line.indexOf(FIX);
         if (first < 0) {
             String problem = trimEnd(line);
@@ -52,6 +53,32 @@ final class OneLine {
             message = t.getClass().getSimpleName();
         }
         return of(message, defaultFix);
+    }
+
+    /**
+     * @return {@code s} with every control or line-separating character but tab written as an escape ({@code \r},
+     *         {@code \u0085}, ...): a value echoed from the command line (a CRLF script's {@code 10\r}) must not
+     *         break or overwrite the one line on a terminal
+     */
+    static String escapeControls(String s) {
+        StringBuilder out = null;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean control = (c < 0x20 && c != '\t') || (c >= 0x7F && c <= 0x9F) || c == '\u2028' || c == '\u2029';
+            if (control && out == null) {
+                out = new StringBuilder(s.length() + 8).append(s, 0, i);
+            }
+            if (out != null) {
+                if (!control) {
+                    out.append(c);
+                } else if (c == '\r') {
+                    out.append("\\r");
+                } else {
+                    out.append(String.format("\\u%04x", (int) c));
+                }
+            }
+        }
+        return out == null ? s : out.toString();
     }
 
     private static String trimEnd(String s) {

@@ -11,10 +11,11 @@ import java.util.function.LongSupplier;
  * only on a terminal: {@link #onTerminal} prints nothing at all when the process's console is not a
  * terminal (output piped or redirected, CI), so logs and parsed output never see it.
  *
- * <p>Use: {@code try (Progress p = Progress.onTerminal(err, "ingest", totalBytes, "bytes")) { ...
+ * <p>Use: {@code try (Progress p = Progress.onTerminal(err, "conform", cases, "cases")) { ...
  * p.update(doneBytes); ... }}. A total of 0 or less means unknown: the line then shows the count and the
- * rate, and an ETA only for a run that ends at a known time ({@link #until}). Not thread-safe: update it
- * from one thread.
+ * rate, and an ETA only for a run that ends at a known time ({@link #until}). Byte quantities
+ * ({@link #bytesOnTerminal}) show in decimal units ({@code 12.35 MB / 100.00 MB  45.67 MB/s}). Thread-safe:
+ * {@link #update} and {@link #close} may come from different threads (an event loop and the main thread).
  */
 final class Progress implements AutoCloseable {
 
@@ -27,6 +28,7 @@ final class Progress implements AutoCloseable {
     private final String label;
     private final long total;
     private final String unit;
+    private final boolean byteUnits;
     private final LongSupplier clock;
     private final long start;
     private final long endAt;
@@ -44,11 +46,18 @@ final class Progress implements AutoCloseable {
      *              or {@link #NO_END}
      */
     Progress(PrintWriter out, boolean live, String label, long total, String unit, LongSupplier clock, long endAt) {
+        this(out, live, label, total, unit, false, clock, endAt);
+    }
+
+    /** As above; with {@code byteUnits} the amounts are bytes, shown in decimal units ({@code unit} is unused). */
+    Progress(PrintWriter out, boolean live, String label, long total, String unit, boolean byteUnits, LongSupplier clock,
+             long endAt) {
         this.out = out;
         this.live = live;
         this.label = label;
         this.total = total;
         this.unit = unit;
+        this.byteUnits = byteUnits;
         this.clock = clock;
         this.start = clock.getAsLong();
         this.endAt = endAt;
@@ -60,6 +69,14 @@ final class Progress implements AutoCloseable {
      */
     static Progress onTerminal(PrintWriter out, String label, long total, String unit) {
         return new Progress(out, isTerminal(), label, total, unit, System::nanoTime, NO_END);
+    }
+
+    /**
+     * @param totalBytes bytes of the whole run, or 0 when unknown
+     * @return a progress line in byte units on {@code out} that draws only when this process runs on a terminal
+     */
+    static Progress bytesOnTerminal(PrintWriter out, String label, long totalBytes) {
+        return new Progress(out, isTerminal(), label, totalBytes, "bytes", true, System::nanoTime, NO_END);
     }
 
     /**
@@ -82,7 +99,7 @@ final class Progress implements AutoCloseable {
     }
 
     /** Reports {@code done} units so far; redraws when 100 ms have passed since the last draw. */
-    void update(long done) {
+    synchronized void update(long done) {
         if (!live) {
             return;
         }
@@ -102,12 +119,21 @@ final class Progress implements AutoCloseable {
     String line(long done, long now) {
         double seconds = (now - start) / 1e9;
         double rate = seconds > 0 ? done / seconds : 0;
-        StringBuilder b = new StringBuilder("  ").append(label).append("  ").append(Formats.count(done));
-        if (total > 0) {
-            b.append(" / ").append(Formats.count(total));
+        StringBuilder b = new StringBuilder("  ").append(label).append("  ");
+        if (byteUnits) {
+            b.append(Formats.byteSize(done));
+            if (total > 0) {
+                b.append(" / ").append(Formats.byteSize(total));
+            }
+            b.append("  ").append(Formats.byteRate(done, seconds));
+        } else {
+            b.append(Formats.count(done));
+            if (total > 0) {
+                b.append(" / ").append(Formats.count(total));
+            }
+            b.append(' ').append(unit).append("  ").append(Formats.perSecond(rate)).append(' ').append(unit)
+                    .append("/s");
         }
-        b.append(' ').append(unit).append("  ").append(String.format(Locale.ROOT, "%,.0f", rate)).append(' ')
-                .append(unit).append("/s");
         if (total > 0) {
             b.append("  ETA ").append(done >= total ? "0 s" : rate > 0 ? eta((total - done) / rate) : "?");
         } else if (endAt != NO_END) {
@@ -129,7 +155,7 @@ final class Progress implements AutoCloseable {
 
     /** Erases the line (when one was drawn), so the next output starts on a clean line. */
     @Override
-    public void close() {
+    public synchronized void close() {
         if (live && drawnWidth > 0) {
             out.print("\r" + " ".repeat(drawnWidth) + "\r");
             out.flush();

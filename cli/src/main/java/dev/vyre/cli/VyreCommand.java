@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
         description = "A persistent VIR0 bytecode interpreter on the GPU (or the pure-Java reference backend).",
         // Subcommands: register new ones here, before HelpCommand.
         subcommands = {BackendsCommand.class, ConformCommand.class, DemoCommand.class, IngestCommand.class,
-                BenchCommand.class, CommandLine.HelpCommand.class},
+                BenchCommand.class, ScanCommand.class, ReplayCommand.class, CommandLine.HelpCommand.class},
         footerHeading = "%nExamples:%n",
         footer = {
             "  vyre demo                   stream a verified workload on the best backend",
@@ -26,7 +26,10 @@ import picocli.CommandLine.Option;
             "  vyre conform --backend reference --report conformance.json",
             "  vyre conform --list         the names of the conformance cases",
             "  vyre ingest data.bin        stream a file through io_uring, CRC-checked",
+            "  vyre scan --patterns words.txt data.bin   count many literals at once on the backend",
             "  vyre bench --html bench.html  latency and verified throughput per publishing API",
+            "  vyre demo --record run.vrri  record every slot the demo publishes into a replay log",
+            "  vyre replay run.vrri --backend vulkan  re-run it there and on the reference, compare",
             "",
             "Choosing a backend (the first one set wins):",
             "  --backend NAME                       on demo, conform, ingest and bench",

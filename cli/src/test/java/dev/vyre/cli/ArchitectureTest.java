@@ -1,5 +1,6 @@
 package dev.vyre.cli;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noMethods;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
@@ -13,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * DESIGN section 2, enforced: the module rules hold for the main classes of every module on the
- * CLI's class path (protocol, spi, api, every backend, io-uring, conformance-tests, cli).
+ * CLI's class path (protocol, spi, api, every backend, io-uring, conformance-tests, bench-peers, cli).
  */
 class ArchitectureTest {
 
@@ -30,7 +31,7 @@ class ArchitectureTest {
         noClasses().that().resideInAPackage("dev.vyre.protocol..")
                 .should().dependOnClassesThat().resideInAnyPackage("dev.vyre.api..", "dev.vyre.spi..",
                         "dev.vyre.backend..", "dev.vyre.uring..", "dev.vyre.conformance..", "dev.vyre.cli..",
-                        "dev.vyre.bench..")
+                        "dev.vyre.bench..", "dev.vyre.peer..")
                 .because("protocol knows no other module (DESIGN 2)").check(classes);
     }
 
@@ -69,6 +70,15 @@ class ArchitectureTest {
     }
 
     @Test
+    void theOpenClBackendIsWrittenFromTheSpiAndProtocolAlone() {
+        classes().that().resideInAPackage("dev.vyre.backend.opencl..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("dev.vyre.backend.opencl..", "dev.vyre.spi..",
+                        "dev.vyre.protocol..", "java..", "org.lwjgl..", "org.apiguardian..")
+                .because("the third backend proves the SPI and docs/WRITING-A-BACKEND.md suffice (issue 13)")
+                .check(classes);
+    }
+
+    @Test
     void backendsNeverDependOnEachOther() {
         slices().matching("dev.vyre.backend.(*)..").should().notDependOnEachOther()
                 .because("each backend is a plugin of its own (DESIGN 2)").check(classes);
@@ -86,6 +96,25 @@ class ArchitectureTest {
         noClasses().that().resideOutsideOfPackages("dev.vyre.backend..", "dev.vyre.cli..", "dev.vyre.bench..")
                 .should().dependOnClassesThat().resideInAPackage("dev.vyre.backend..")
                 .because("everything else finds backends through ServiceLoader (DESIGN 2)").check(classes);
+    }
+
+    @Test
+    void benchPeersDriveTheDeviceThemselvesAndUseNoBackendOrRuntime() {
+        noClasses().that().resideInAPackage("dev.vyre.peer..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.vyre.spi..", "dev.vyre.api..",
+                        "dev.vyre.backend..", "dev.vyre.uring..", "dev.vyre.conformance..", "dev.vyre.cli..",
+                        "dev.vyre.bench..")
+                .because("a peer is the same operation without vyre: it drives the device directly").check(classes);
+    }
+
+    @Test
+    void theCliFindsPeersOnlyThroughTheirInterface() {
+        noClasses().that().resideInAPackage("dev.vyre.cli..")
+                .should().dependOnClassesThat().resideInAPackage("dev.vyre.peer.cuda..")
+                .because("vyre bench finds LaunchPeers plugins with ServiceLoader").check(classes);
+        noClasses().that().resideInAPackage("dev.vyre.cli..")
+                .should().dependOnClassesThat().resideInAnyPackage("jcuda..", "org.lwjgl..")
+                .because("the CLI links no native binding; backends and peer plugins do").check(classes);
     }
 
     @Test

@@ -39,6 +39,18 @@ class BackendsCommandTest {
     }
 
     @Test
+    void listsEveryDeviceOfEachAvailableBackendByIndex() {
+        Cli.Run r = run("backends");
+        assertEquals(0, r.exit(), r.both());
+        assertTrue(r.out().contains("BACKEND      INDEX  STATUS"), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.matches("\\s+reference\\s+0\\s+available\\s+.*\\[.*]")), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.matches("\\s+test-onepass\\s+0\\s+available\\s+test one-pass"
+                + " device \\[test driver 1]")), r.out());
+        assertFalse(r.out().lines().anyMatch(l -> l.matches("\\s+" + UnavailableTestProvider.NAME + "\\s+0\\s+.*")),
+                "an unavailable backend has no device lines:\n" + r.out());
+    }
+
+    @Test
     void aForcedBackendThatCannotRunIsSaidToBeSoAndNothingIsDefault() {
         Cli.Run r = run(Map.of("VYRE_BACKEND", UnavailableTestProvider.NAME), "backends");
         assertEquals(0, r.exit(), r.both());

@@ -10,6 +10,7 @@ import dev.vyre.api.Session;
 import dev.vyre.api.SessionOptions;
 import dev.vyre.api.Slots;
 import dev.vyre.api.Vyre;
+import dev.vyre.peer.LaunchPeers;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -128,5 +129,103 @@ class BenchCommandTest {
             assertTrue(bad.failure().contains("observable word 3"), bad.failure());
             assertFalse(bad.verified());
         }
+    }
+
+    @Test
+    void theBackendsPeersAreMeasuredInTheSameRunAndShownInTheOneTable(@TempDir Path dir) throws Exception {
+        TestLaunchPeers.backend = "reference";
+        TestLaunchPeers.mode = TestLaunchPeers.Mode.MEASURED;
+        TestLaunchPeers.CLOSED.set(0);
+        try {
+            Path html = dir.resolve("bench.html");
+            Run r = run("--backend", "reference", "--seconds", "0.05", "--slots", "64", "--batch", "16",
+                    "--html", html.toString());
+            assertEquals(0, r.exit(), r.out() + r.err());
+            List<String> lines = r.out().lines().toList();
+            assertEquals(1, lines.stream().filter(l -> l.matches("\\s+API\\s+mode\\s+slots.*")).count(), "one table");
+            int dispatch = indexOf(lines, "  dispatch ");
+            int peer = indexOf(lines, "  test launch+sync ");
+            assertTrue(dispatch > 0 && peer == dispatch + 1, "the peer's row follows the backend's rows:\n" + r.out());
+            assertTrue(lines.get(peer).matches("\\s+test launch\\+sync\\s+1 op per launch\\s+[\\d,]+\\s+[\\d,]+\\s+"
+                    + "[\\d.,]+ µs\\s+.*\\s+yes"), lines.get(peer));
+            assertEquals(1, TestLaunchPeers.CLOSED.get(), "the plugin is closed after the run");
+            assertTrue(Files.readString(html).contains("test launch+sync"), "the peer is in the page");
+        } finally {
+            TestLaunchPeers.backend = "no-backend";
+        }
+    }
+
+    @Test
+    void aPeerThatCannotRunHereSaysWhyAndNothingFails() {
+        TestLaunchPeers.backend = "reference";
+        TestLaunchPeers.mode = TestLaunchPeers.Mode.UNAVAILABLE;
+        try {
+            Run r = run("--backend", "reference", "--seconds", "0.05", "--slots", "64", "--batch", "16");
+            assertEquals(0, r.exit(), r.out() + r.err());
+            assertTrue(r.out().lines().anyMatch(l -> l.matches("\\s+test launch\\+sync\\s+1 op per launch\\s+"
+                    + "unavailable: " + TestLaunchPeers.REASON)), r.out());
+            assertFalse(r.out().contains("NO"), r.out());
+            assertEquals("", r.err());
+        } finally {
+            TestLaunchPeers.backend = "no-backend";
+            TestLaunchPeers.mode = TestLaunchPeers.Mode.MEASURED;
+        }
+    }
+
+    @Test
+    void aPeerWithAWrongResultFailsTheBench() {
+        TestLaunchPeers.backend = "reference";
+        TestLaunchPeers.mode = TestLaunchPeers.Mode.WRONG;
+        try {
+            Run r = run("--backend", "reference", "--seconds", "0.05", "--slots", "64", "--batch", "16");
+            assertEquals(1, r.exit(), r.out() + r.err());
+            assertTrue(r.err().startsWith("vyre bench: verification failed in test launch+sync (1 op per launch): the"
+                    + " counter is "), r.err());
+            assertTrue(r.out().lines().anyMatch(l -> l.startsWith("  test launch+sync") && l.endsWith("NO")), r.out());
+        } finally {
+            TestLaunchPeers.backend = "no-backend";
+            TestLaunchPeers.mode = TestLaunchPeers.Mode.MEASURED;
+        }
+    }
+
+    /** The real CUDA plugin: measured and verified with a GPU; without one, each row says why and nothing fails. */
+    @Test
+    void theCudaPeersRunOrSayWhyNot() {
+        List<LaunchPeers> cuda = LaunchPeers.forBackend("cuda");
+        assertEquals(1, cuda.size(), "the CUDA plugin is on the CLI's class path");
+        assertEquals(List.of("cuLaunchKernel+sync", "CUDA Graph launch+sync"),
+                cuda.getFirst().peers().stream().map(LaunchPeers.Peer::name).toList());
+        List<BenchRunner.Row> rows = BenchCommand.measurePeers(cuda, Duration.ofMillis(50), new BenchRunner.Listener() {
+            @Override
+            public void phase(String label) {
+            }
+
+            @Override
+            public void progress(long slots) {
+            }
+        });
+        assertEquals(2, rows.size());
+        StringWriter table = new StringWriter();
+        BenchTable.print(new PrintWriter(table, true), rows);
+        for (BenchRunner.Row row : rows) {
+            assertTrue(row.verified(), row.failure());
+            if (row.unavailable() != null) {
+                assertTrue(table.toString().contains(row.api()) && table.toString().contains("unavailable: "
+                        + row.unavailable()), table.toString());
+                assertFalse(row.unavailable().contains("\n"), row.unavailable());
+            } else {
+                assertTrue(row.slots() > 0 && row.latency().getTotalCount() == row.slots(), row.toString());
+            }
+        }
+        assertTrue(LaunchPeers.forBackend("reference").isEmpty(), "no peers for the reference backend");
+    }
+
+    private static int indexOf(List<String> lines, String prefix) {
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).startsWith(prefix)) {
+                return i;
+            }
+        }
+        return -1;
     }
 }

@@ -67,7 +67,7 @@ class CommandsTest {
         Run r = run("demo", "--seconds", "0.3", "--slots", "64");
         assertEquals(0, r.exit(), r.out() + r.err());
         assertTrue(r.out().contains("backend reference"), r.out());
-        assertTrue(r.out().contains("verified: every result"), r.out());
+        assertTrue(r.out().contains("verified: every slot ran once per publication"), r.out());
         assertTrue(r.out().contains("p99.9"), r.out());
     }
 

@@ -85,11 +85,14 @@ class DemoCommandTest {
         Cli.Run r = run("demo", "--seconds", "0.3", "--slots", "200");
         assertEquals(0, r.exit(), r.both());
         assertTrue(r.out().contains("backend reference"), r.out());
-        assertTrue(r.out().contains("published in runs of 64 (publishSlots)"), r.out());
+        assertTrue(r.out().contains("200 ring slots kept full, publishSlots runs of 12 (17 runs a wave), 6 slot kinds"),
+                r.out());
         assertTrue(r.out().matches("(?s).*\\n  [0-9,]+ slots verified in [0-9,]+ waves in [0-9.]+ s: [0-9,]+ verified"
-                + " slots/s\\n.*"), r.out());
-        assertTrue(r.out().contains("p99.9") && r.out().contains(" µs"), r.out());
-        assertTrue(r.out().contains("verified: every result of every wave"), r.out());
+                + " slots/s \\([0-9.,]+ M/s\\)\\n.*"), r.out());
+        assertTrue(r.out().contains("publish -> DONE per run of 12 (seen in DONE_COUNT, up to 200 in flight): p50 ")
+                && r.out().contains("p99.9"), r.out());
+        assertTrue(r.out().contains("verified: every slot ran once per publication"), r.out());
+        assertTrue(r.out().matches("(?s).*; [1-9][0-9,]* runs? checked in full while streaming\\n"), r.out());
     }
 
     @ParameterizedTest
@@ -97,7 +100,83 @@ class DemoCommandTest {
     void streamsRingsThatDoNotSplitEvenly(String slots) {
         Cli.Run r = run("demo", "--seconds", "0.1", "--slots", slots, "--workers", "1");
         assertEquals(0, r.exit(), r.both());
-        assertTrue(r.out().contains("verified: every result of every wave"), r.out());
+        assertTrue(r.out().contains("verified: every slot ran once per publication"), r.out());
+    }
+
+    @Test
+    void runsOfTheGivenLengthIncludingARunOfTheWholeRing() {
+        for (String[] args : List.of(new String[] {"--slots", "100", "--batch", "7"},
+                new String[] {"--slots", "64", "--batch", "64"})) {
+            Cli.Run r = run("demo", "--seconds", "0.1", "--workers", "1", args[0], args[1], args[2], args[3]);
+            assertEquals(0, r.exit(), r.both());
+            assertTrue(r.out().contains("publishSlots runs of " + args[3] + " "), r.out());
+            assertTrue(r.out().contains("verified: every slot ran once per publication"), r.out());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0", "-1", "65"})
+    void refusesABatchOutsideTheRing(String batch) {
+        Cli.Run r = run("demo", "--slots", "64", "--batch", batch);
+        assertOneLineError(r, 2, "vyre demo");
+        assertTrue(r.err().contains("--batch " + batch + " is outside 1..--slots (64)"), r.both());
+        assertEquals("", r.out(), "nothing may run: " + r.both());
+    }
+
+    @Test
+    void theDefaultRingIs1024SlotsPerLaneAtMost65536AndHoldsTheGivenBatchAndWorkers() {
+        assertEquals(65_536, DemoCommand.defaultSlots(33_792, null, 0), "a GPU: the whole ring");
+        assertEquals(2_048, DemoCommand.defaultSlots(2, null, 0), "a 2-core reference interpreter");
+        assertEquals(1_024, DemoCommand.defaultSlots(0, null, 0));
+        assertEquals(5_000, DemoCommand.defaultSlots(2, 5_000, 0));
+        assertEquals(3_000, DemoCommand.defaultSlots(1, 64, 3_000));
+        int lanes;
+        try (dev.vyre.api.Vyre reference = dev.vyre.api.Vyre.open("reference")) {
+            lanes = reference.features().lanes();
+        }
+        Cli.Run r = run("demo", "--backend", "reference", "--seconds", "0.1");
+        assertEquals(0, r.exit(), r.both());
+        int ring = DemoCommand.defaultSlots(lanes, null, 0);
+        assertTrue(r.out().contains("  " + String.format(java.util.Locale.ROOT, "%,d", ring) + " ring slots kept full,"
+                + " publishSlots runs of " + String.format(java.util.Locale.ROOT, "%,d", DemoCommand.defaultBatch(ring))
+                + " "), r.out());
+    }
+
+    @Test
+    void withoutSlotsABatchOrWorkersAboveTheLargestRingAreRefused() {
+        Cli.Run r = run("demo", "--batch", "70000");
+        assertOneLineError(r, 2, "vyre demo");
+        assertTrue(r.err().contains("--batch 70000 is outside 1..65536"), r.both());
+        Cli.Run w = run("demo", "--workers", "70000");
+        assertOneLineError(w, 2, "vyre demo");
+        assertTrue(w.err().contains("--workers 70000 is outside 0..65536"), w.both());
+    }
+
+    @Test
+    void theDefaultRunIsASixteenthOfTheRingAtMost4096() {
+        assertEquals(4_096, DemoCommand.defaultBatch(65_536));
+        assertEquals(4_096, DemoCommand.defaultBatch(65_535 + 1));
+        assertEquals(64, DemoCommand.defaultBatch(1_024));
+        assertEquals(1, DemoCommand.defaultBatch(3));
+    }
+
+    /** A backend that loses or repeats one slot fails the demo: one line, exit 1, the slot named. */
+    @ParameterizedTest
+    @ValueSource(strings = {"DROP", "DOUBLE"})
+    void aBackendThatDropsOrDoublesASlotFailsTheDemo(String fault) {
+        FaultyTestProvider.fault = FaultyTestProvider.Fault.valueOf(fault);
+        FaultyTestProvider.INJECTED.set(0);
+        try {
+            Cli.Run r = run("demo", "--backend", FaultyTestProvider.NAME, "--seconds", "0.3", "--slots", "240",
+                    "--batch", "24", "--workers", "1");
+            assertEquals(1, FaultyTestProvider.INJECTED.get(), "the fault was injected once: " + r.both());
+            assertOneLineError(r, 1, "vyre demo");
+            assertTrue(r.err().contains("verification failed on backend 'test-faulty': ")
+                    && r.err().contains("ring slot ") && r.err().contains("ATOMIC_ADD total"), r.both());
+            assertFalse(r.out().contains("verified: every slot"), r.out());
+        } finally {
+            FaultyTestProvider.fault = FaultyTestProvider.Fault.NONE;
+        }
     }
 
     @Test

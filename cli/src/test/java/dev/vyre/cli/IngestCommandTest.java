@@ -141,7 +141,8 @@ class IngestCommandTest {
         Cli.Run r = assertTimeoutPreemptively(Duration.ofSeconds(60),
                 () -> Cli.run("ingest", "--backend", "reference", "--idle-timeout", "1.5", fifo.toString()));
         assertEquals(1, r.exit(), r.both());
-        assertTrue(r.out().contains("no writer sent anything to the FIFO " + fifo + " for 1.50 s")
+        assertTrue(r.out().contains("read(" + fifo + ") failed: ETIME (errno 62, Timer expired): no writer sent anything"
+                + " to the FIFO for 1.50 s")
                 && r.out().contains("Fix: start the writer"), r.both());
         assertTrue(r.err().contains("waiting for a writer on " + fifo), r.both());
     }

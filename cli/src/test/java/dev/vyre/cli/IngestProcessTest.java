@@ -100,6 +100,31 @@ class IngestProcessTest {
         assertFalse(Files.exists(ready), "the ready file is removed");
     }
 
+    /** On a terminal (a pseudo-terminal made by script(1)) a long ingest draws its live progress line. */
+    @Test
+    void onATerminalALongIngestShowsALiveProgressLine() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/script")),
+                "script(1) makes the pseudo-terminal");
+        Path data = Files.write(dir.resolve("data.bin"), random(8_000_000, 7));
+        StringBuilder command = new StringBuilder();
+        for (String word : java("ingest", "--backend", "reference", "--chunk", "64K", data.toString())) {
+            command.append('\'').append(word.replace("'", "'\\''")).append("' ");
+        }
+        Process p = new ProcessBuilder("/usr/bin/script", "-qec", command.toString(), "/dev/null")
+                .redirectOutput(dir.resolve("out.txt").toFile()).redirectError(dir.resolve("err.txt").toFile())
+                .redirectInput(ProcessBuilder.Redirect.PIPE).start();
+        try {
+            assertTrue(p.waitFor(120, TimeUnit.SECONDS), "vyre did not exit: " + both());
+        } finally {
+            p.destroyForcibly();
+        }
+        assertEquals(0, p.exitValue(), both());
+        String screen = out();
+        assertTrue(screen.contains("\r  ingest  ") && screen.contains(" / 8.00 MB  ") && screen.contains("B/s"),
+                "no progress line on the terminal: " + screen);
+        assertTrue(screen.contains("8,000,000 of 8,000,000 bytes") && screen.contains("OK"), screen);
+    }
+
     /** The README's example, as bash runs it: the client waits for the ready file, never for luck. */
     @Test
     void readmeSocketExampleWorks() throws Exception {

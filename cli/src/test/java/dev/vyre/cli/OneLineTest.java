@@ -30,6 +30,15 @@ class OneLineTest {
     }
 
     @Test
+    void escapesControlCharactersOfAnEchoedValue() {
+        // Found by CliArgumentsFuzzTest (fuzz/): picocli echoes a bad value, and a CRLF script's "10\r" put a
+        // carriage return inside the one line.
+        assertEquals("Invalid value for option '--slots': '10\\r' is not an int. Fix: d",
+                OneLine.of("Invalid value for option '--slots': '10\r' is not an int.", "d"));
+        assertEquals("a\\u0000b\\u2028c\\u0085d\te. Fix: f", OneLine.of("a\u0000b\u2028c\u0085d\te", "f"));
+    }
+
+    @Test
     void usesTheClassNameOfAnExceptionWithoutMessage() {
         assertEquals("IllegalStateException. Fix: d", OneLine.of(new IllegalStateException(), "d"));
     }

@@ -53,4 +53,15 @@ class ProgressTest {
         Progress timed = progress(sink, true, 0, 65_000_000_000L);
         assertEquals("  ingest  3,000 bytes  1,500 bytes/s  ETA 1 min 03 s", timed.line(3_000, 2_000_000_000L));
     }
+
+    @Test
+    void bytesShowInDecimalUnits() {
+        StringWriter sink = new StringWriter();
+        Progress p = new Progress(new PrintWriter(sink, true), true, "ingest", 100_000_000L, "bytes", true, () -> now,
+                Progress.NO_END);
+        assertEquals("  ingest  12.35 MB / 100.00 MB  6.17 MB/s  ETA 15 s", p.line(12_345_678L, 2_000_000_000L));
+        Progress unknown = new Progress(new PrintWriter(sink, true), true, "ingest", 0, "bytes", true, () -> now,
+                Progress.NO_END);
+        assertEquals("  ingest  999 B  499.50 B/s", unknown.line(999, 2_000_000_000L));
+    }
 }

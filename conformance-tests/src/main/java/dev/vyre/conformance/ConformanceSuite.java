@@ -29,7 +29,8 @@ public final class ConformanceSuite {
     /**
      * @return the standard suite every backend must pass: each opcode alone (vectors W, Appendix
      *         A), packed slots (vectors M), tenants, hostile and random slots, PRINTF overflow, the
-     *         data buffer, custom opcodes, LOAD_MISS and the IO queue, mixed rings, persistent mode
+     *         data buffer, custom opcodes, IR opcodes and the IR fuzzer, LOAD_MISS and the IO queue, mixed
+     *         rings, persistent mode
      */
     public static ConformanceSuite standard() {
         List<ConformanceCase> all = new ArrayList<>();
@@ -41,6 +42,7 @@ public final class ConformanceSuite {
         all.addAll(DataCases.all());
         all.addAll(CustomOpcodeCases.all());
         all.addAll(IrCases.all());
+        all.addAll(IrFuzzCases.all());
         all.addAll(IoCases.all());
         all.addAll(MixedCases.all());
         all.addAll(PersistentCases.all());

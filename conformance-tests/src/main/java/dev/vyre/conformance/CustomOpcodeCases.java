@@ -19,7 +19,7 @@ import java.util.List;
  * ops, with bounds-checked access. Opcode 20 (metric counted) adds {@code a0} to observable
  * {@code a1}; opcode 0x1234 stores {@code a0 ^ a1 ^ arg11} at observable {@code a2}.
  *
- * <p>Each opcode carries a body in the {@code java}, {@code cuda-c} and {@code glsl} dialects
+ * <p>Each opcode carries a body in the {@code java}, {@code cuda-c}, {@code glsl} and {@code opencl-c} dialects
  * (docs/PROTOCOL.md, "Custom opcodes"); a backend that runs none of them, or refuses them, reports
  * these cases SKIPPED with its refusal.
  */
@@ -31,18 +31,21 @@ final class CustomOpcodeCases {
     private CustomOpcodeCases() {
     }
 
-    /** The opcodes the cases register: each with a {@code java}, a {@code cuda-c} and a {@code glsl} body. */
+    /** The opcodes the cases register: each with a {@code java}, a {@code cuda-c}, a {@code glsl} and an {@code opencl-c} body. */
     static CustomOpcodes opcodes() {
         return CustomOpcodes.of(
                 CustomOpcode.of(ADD_OP).java(CustomOpcodeCases::add)
                         .text("cuda-c", "vyre_atomic_add_control(ctx, 160ull + (u64)vyre_arg(ctx, 1), vyre_arg(ctx, 0));")
                         .text("glsl", "vyre_atomic_add_control(vyre_index_add(160u, vyre_arg(1u)), vyre_arg(0u));")
+                        .text("opencl-c", "vyre_atomic_add_control(ctx, 160ul + (u64)vyre_arg(ctx, 1), vyre_arg(ctx, 0));")
                         .build(),
                 CustomOpcode.of(XOR_OP).java(CustomOpcodeCases::xor)
                         .text("cuda-c", "vyre_store_control(ctx, 160ull + (u64)vyre_arg(ctx, 2),"
                                 + " vyre_arg(ctx, 0) ^ vyre_arg(ctx, 1) ^ vyre_arg(ctx, 11));")
                         .text("glsl", "vyre_store_control(vyre_index_add(160u, vyre_arg(2u)),"
                                 + " vyre_arg(0u) ^ vyre_arg(1u) ^ vyre_arg(11u));")
+                        .text("opencl-c", "vyre_store_control(ctx, 160ul + (u64)vyre_arg(ctx, 2),"
+                                + " vyre_arg(ctx, 0) ^ vyre_arg(ctx, 1) ^ vyre_arg(ctx, 11));")
                         .build());
     }
 

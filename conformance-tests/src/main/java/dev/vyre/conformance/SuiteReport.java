@@ -37,7 +37,8 @@ public record SuiteReport(String backend, String device, String driver, String o
     }
 
     /**
-     * @return the report as JSON: backend, device, driver, oracle, date, counts, and one entry per
+     * @return the report as JSON: backend, device, driver, oracle, date, the build that ran it ({@link BuildInfo}:
+     *         commit, commitDirty, buildTime, version), counts, and one entry per
      *         case with its status, time, detail and (for buffer differences) the first differing word
      */
     public String toJson() {
@@ -48,6 +49,11 @@ public record SuiteReport(String backend, String device, String driver, String o
         field(sb, 1, "driver", driver).append(",\n");
         field(sb, 1, "oracle", oracle).append(",\n");
         field(sb, 1, "date", date.toString()).append(",\n");
+        BuildInfo build = BuildInfo.current();
+        field(sb, 1, "commit", build.commit()).append(",\n");
+        field(sb, 1, "commitDirty", build.dirty()).append(",\n");
+        field(sb, 1, "buildTime", build.buildTime()).append(",\n");
+        field(sb, 1, "version", build.version()).append(",\n");
         sb.append("  \"passed\": ").append(count(CaseStatus.PASSED)).append(",\n");
         sb.append("  \"failed\": ").append(count(CaseStatus.FAILED)).append(",\n");
         sb.append("  \"skipped\": ").append(count(CaseStatus.SKIPPED)).append(",\n");

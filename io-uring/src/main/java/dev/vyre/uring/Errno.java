@@ -1,5 +1,7 @@
 package dev.vyre.uring;
 
+import dev.vyre.protocol.SyscallException;
+
 /** Names and hints for the Linux errno values io_uring reports. */
 final class Errno {
     static final int EPERM = 1;
@@ -28,29 +30,7 @@ final class Errno {
 
     /** @return the symbolic name, e.g. {@code EISDIR}, or {@code errno N} */
     static String name(int errno) {
-        return switch (errno) {
-            case EPERM -> "EPERM";
-            case ENOENT -> "ENOENT";
-            case EINTR -> "EINTR";
-            case EIO -> "EIO";
-            case ENXIO -> "ENXIO";
-            case EBADF -> "EBADF";
-            case EAGAIN -> "EAGAIN";
-            case ENOMEM -> "ENOMEM";
-            case EACCES -> "EACCES";
-            case EFAULT -> "EFAULT";
-            case EISDIR -> "EISDIR";
-            case EINVAL -> "EINVAL";
-            case EMFILE -> "EMFILE";
-            case ENOSYS -> "ENOSYS";
-            case ETIME -> "ETIME";
-            case EOPNOTSUPP -> "EOPNOTSUPP";
-            case EADDRINUSE -> "EADDRINUSE";
-            case EADDRNOTAVAIL -> "EADDRNOTAVAIL";
-            case ECONNRESET -> "ECONNRESET";
-            case ECANCELED -> "ECANCELED";
-            default -> "errno " + errno;
-        };
+        return SyscallException.errnoName(errno);
     }
 
     /** @return what to do about a failed read with this errno */

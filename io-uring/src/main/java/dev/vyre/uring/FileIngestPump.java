@@ -49,6 +49,8 @@ public final class FileIngestPump implements AutoCloseable, UringFileReader.Comp
     private final long[] regionFileOffset;
     private final long[] regionSequence;
     private final int[] regionExpected;
+    private final int[] regionCarry;
+    private final byte[] tail;
     private long readErrors;
     // per-file state, valid during ingest()
     private String path;
@@ -83,6 +85,8 @@ public final class FileIngestPump implements AutoCloseable, UringFileReader.Comp
         this.regionFileOffset = new long[regions.count()];
         this.regionSequence = new long[regions.count()];
         this.regionExpected = new int[regions.count()];
+        this.regionCarry = new int[regions.count()];
+        this.tail = new byte[options.overlapBytes()];
     }
 
     /** @return staging regions (= slots in flight at most) */
@@ -217,7 +221,9 @@ public final class FileIngestPump implements AutoCloseable, UringFileReader.Comp
 
     /**
      * Reads {@code fd} chunk by chunk into staging regions until end of stream, an error, the idle
-     * timeout or {@code maxBytes}; publishes every filled region and waits until all settled.
+     * timeout or {@code maxBytes}; publishes every filled region and waits until all settled. With
+     * overlap, each region first receives a copy of the last bytes staged before it (kept in
+     * {@link #tail}, since the previous region may be reused meanwhile), and its new bytes follow.
      */
     private FileReport stream(int fd, boolean fifo, long maxBytes) {
         long total = 0;
@@ -226,6 +232,7 @@ public final class FileIngestPump implements AutoCloseable, UringFileReader.Comp
         long idleSince = System.nanoTime();
         boolean announced = false;
         long idleLimit = options.idleTimeout().toNanos();
+        int kept = 0; // bytes of tail: the end of what was staged so far, at most overlapBytes
         try (StreamReads io = new StreamReads(fd)) {
             while (!ended && fileError == null && total < maxBytes) {
                 int r = regions.tryAcquire();
@@ -235,7 +242,11 @@ public final class FileIngestPump implements AutoCloseable, UringFileReader.Comp
                     continue;
                 }
                 int want = (int) Math.min(options.chunkBytes(), maxBytes - total);
-                long at = regions.data().address() + regions.offset(r);
+                int carry = kept;
+                if (carry > 0) {
+                    regions.copyIn(r, tail, carry);
+                }
+                long at = regions.data().address() + regions.offset(r) + carry;
                 int fill = 0;
                 while (fill < want) {
                     int events = io.poll(POLL_SLICE_MILLIS);
@@ -270,7 +281,9 @@ public final class FileIngestPump implements AutoCloseable, UringFileReader.Comp
                     }
                 }
                 if (fill > 0) {
-                    regions.publish(r, fill, path, seq++, total);
+                    kept = (int) Math.min(tail.length, (long) carry + fill);
+                    regions.copyOut(r, carry + fill - kept, tail, kept);
+                    regions.publish(r, fill, path, seq++, total, carry);
                     total += fill;
                 } else {
                     regions.release(r);
@@ -287,17 +300,16 @@ public final class FileIngestPump implements AutoCloseable, UringFileReader.Comp
     }
 
     private SyscallException readError(String call, int errno, long after) {
-        return new SyscallException(call + "(" + path + ") " + Errno.name(errno) + " after " + after + " bytes",
-                errno, Errno.readFix(errno));
+        return new SyscallException(call + "(" + path + ") after " + after + " bytes", errno, Errno.readFix(errno));
     }
 
     private SyscallException idle(boolean noWriter, long after) {
         long millis = options.idleTimeout().toMillis();
         String seconds = millis % 1000 == 0 ? String.valueOf(millis / 1000)
                 : String.format(java.util.Locale.ROOT, "%.2f", millis / 1e3);
-        String what = noWriter ? "no writer sent anything to the FIFO " + path
-                : "nothing arrived from " + path + " after " + after + " bytes";
-        return new SyscallException(what + " for " + seconds + " s (idle timeout, ETIME)", Errno.ETIME,
+        String what = noWriter ? "no writer sent anything to the FIFO for " + seconds + " s (--idle-timeout)"
+                : "nothing more arrived for " + seconds + " s (--idle-timeout)";
+        return new SyscallException("read(" + path + ")" + (noWriter ? "" : " after " + after + " bytes"), Errno.ETIME, what,
                 (noWriter ? "start the writer (e.g. cat data.bin > " + path + ")" : "check the program that writes it")
                         + ", or wait longer (vyre ingest --idle-timeout SECONDS, 0 waits without limit)");
     }
@@ -312,14 +324,22 @@ public final class FileIngestPump implements AutoCloseable, UringFileReader.Comp
                     break;
                 }
                 int len = (int) Math.min(options.chunkBytes(), size - next);
-                long request = direct ? roundUp(len) : len;
+                // the overlap is read again from the file; O_DIRECT keeps the read's file offset aligned
+                int carry = (int) Math.min(direct ? options.carryCapacity() : options.overlapBytes(), next);
+                long request = direct ? roundUp(carry + len) : carry + len;
                 regionFileOffset[r] = next;
                 regionSequence[r] = seq++;
-                regionExpected[r] = len;
-                reader.submitRead(fd, next, regions.offset(r), request, len, r);
+                regionExpected[r] = carry + len;
+                regionCarry[r] = carry;
+                reader.submitRead(fd, next - carry, regions.offset(r), request, carry + len, r);
                 next += len;
             }
             if (reader.inFlight() > 0) {
+                // The queued reads go to the kernel first; completions taken now refill at once. Only
+                // then one host CRC, while the reads in flight and the device's checksums go on.
+                if (reader.reap(this, 0) > 0 || regions.checksumNext()) {
+                    continue;
+                }
                 reader.reap(this, REAP_WAIT_NANOS);
                 continue;
             }
@@ -337,6 +357,9 @@ public final class FileIngestPump implements AutoCloseable, UringFileReader.Comp
         backoff.reset();
         try {
             while (regions.settleAll() == regions.count()) {
+                if (regions.checksumNext()) {
+                    continue;
+                }
                 if (System.nanoTime() - deadline >= 0) {
                     throw regions.stalled();
                 }
@@ -365,20 +388,22 @@ public final class FileIngestPump implements AutoCloseable, UringFileReader.Comp
             regions.release(r);
             if (fileError == null) {
                 fileError = new SyscallException((reader.fixedBuffers() ? "io_uring READ_FIXED" : "io_uring READ")
-                        + " of " + path + " at offset " + at + " (" + regionExpected[r] + " bytes) "
-                        + Errno.name(errno), errno, Errno.readFix(errno));
+                        + " of " + path + " at offset " + (at - regionCarry[r]) + " (" + regionExpected[r] + " bytes)", errno,
+                        Errno.readFix(errno));
             }
             return;
         }
         int got = (int) Math.min(bytes, regionExpected[r]);
-        if (got > 0) {
-            regions.publish(r, got, path, regionSequence[r], at);
+        int carry = regionCarry[r];
+        if (got > carry) {
+            regions.publish(r, got - carry, path, regionSequence[r], at, carry);
         } else {
             regions.release(r);
         }
         if (got < regionExpected[r]) {
             readErrors++;
-            truncatedAt = Math.min(truncatedAt, at + got); // completions arrive in any order: keep the lowest end
+            // completions arrive in any order: keep the lowest end
+            truncatedAt = Math.min(truncatedAt, at - carry + got);
         }
     }
 

@@ -9,9 +9,15 @@ import java.util.Objects;
 /**
  * How the pump stages chunks and publishes their slots. Immutable; build with {@link #builder()}.
  *
- * <p>Staging region {@code r} is data-buffer bytes {@code [r * chunkBytes, (r + 1) * chunkBytes)},
- * ring slot {@code firstSlot + r} and observable word {@code firstObservable + r}; the number of
- * regions is the smallest of what the data buffer, the slot range and the observable range hold.
+ * <p>Staging region {@code r} is data-buffer bytes {@code [r * stride, (r + 1) * stride)} with
+ * {@code stride = carryCapacity() + chunkBytes} ({@code chunkBytes} without overlap), ring slot
+ * {@code firstSlot + r} and observable word {@code firstObservable + r}; the number of regions is the
+ * smallest of what the data buffer, the slot range and the observable range hold.
+ *
+ * <p>A chunk slot gets six argument words: {@code [data offset, length, observable word, sequence low,
+ * sequence high, overlap]}. The slot's bytes are {@code length} bytes at the data offset: first
+ * {@code overlap} bytes repeated from the end of the source's previous chunk, then the chunk's new
+ * bytes. Without overlap, {@code overlap} is 0 and the bytes are the chunk's alone.
  *
  * @param chunkBytes      bytes per chunk (and per staging region), 1 .. 2^30 ({@link #MAX_CHUNK})
  * @param queueDepth      io_uring reads in flight at most, 1 .. 4096 (capped by the region count)
@@ -28,10 +34,15 @@ import java.util.Objects;
  * @param idleTimeout     how long a streamed source (FIFO, pipe, standard input, character device) may
  *                        deliver nothing, waiting for a writer included, before the pump ends it with an
  *                        error; zero waits without limit
+ * @param overlapBytes    0 .. {@link #MAX_OVERLAP}: every chunk of a source but its first is staged behind a
+ *                        copy of the source bytes just before it, at least {@code overlapBytes} of them (all
+ *                        there are when fewer precede it), so an opcode sees every run of up to
+ *                        {@code overlapBytes + 1} consecutive source bytes inside one slot; see
+ *                        {@link ChunkReport#overlap()} and {@link #carryCapacity()}
  */
 public record IngestOptions(int chunkBytes, int queueDepth, int opcode, int tenant, int firstSlot, int slotLimit,
                             int firstObservable, boolean verify, boolean directIo, boolean fixedBuffers,
-                            Duration stallTimeout, Duration idleTimeout) {
+                            Duration stallTimeout, Duration idleTimeout, int overlapBytes) {
 
     /** Default chunk: 1 MiB. */
     public static final int DEFAULT_CHUNK = 1 << 20;
@@ -39,6 +50,8 @@ public record IngestOptions(int chunkBytes, int queueDepth, int opcode, int tena
     public static final int MAX_CHUNK = 1 << 30;
     /** Largest io_uring queue depth. */
     public static final int MAX_QUEUE_DEPTH = 4096;
+    /** Largest {@link #overlapBytes()}: 1 MiB. */
+    public static final int MAX_OVERLAP = 1 << 20;
 
     /**
      * @throws VyreArgumentException naming the component that is out of its range
@@ -69,6 +82,21 @@ public record IngestOptions(int chunkBytes, int queueDepth, int opcode, int tena
             throw new VyreArgumentException("idleTimeout", idleTimeout + " is negative",
                     "pass a positive duration, or zero to wait without limit");
         }
+        if (overlapBytes < 0 || overlapBytes > MAX_OVERLAP) {
+            throw new VyreArgumentException("overlapBytes", overlapBytes + " is outside 0.." + MAX_OVERLAP,
+                    "pass 0 for disjoint chunks, or the longest run an opcode must see whole minus 1");
+        }
+    }
+
+    /**
+     * Bytes each staging region reserves in front of its chunk for the overlap: {@link #overlapBytes()}
+     * rounded up to a multiple of 4096 (0 without overlap), so region offsets, and for O_DIRECT reads
+     * the file offsets too, stay 4096-byte aligned. A region is {@code carryCapacity() + chunkBytes()}
+     * bytes; an O_DIRECT read repeats up to {@code carryCapacity()} bytes, other reads exactly
+     * {@code overlapBytes()}.
+     */
+    public int carryCapacity() {
+        return (int) ((overlapBytes + (long) NativeFiles.DIRECT_ALIGNMENT - 1) & -NativeFiles.DIRECT_ALIGNMENT);
     }
 
     /**
@@ -98,6 +126,7 @@ public record IngestOptions(int chunkBytes, int queueDepth, int opcode, int tena
         private boolean fixedBuffers = true;
         private Duration stallTimeout = Duration.ofSeconds(30);
         private Duration idleTimeout = Duration.ZERO;
+        private int overlapBytes;
 
         private Builder() {
         }
@@ -162,10 +191,15 @@ public record IngestOptions(int chunkBytes, int queueDepth, int opcode, int tena
             return this;
         }
 
+        public Builder overlapBytes(int v) {
+            overlapBytes = v;
+            return this;
+        }
+
         /** @throws VyreArgumentException naming the first option out of its range */
         public IngestOptions build() {
             return new IngestOptions(chunkBytes, queueDepth, opcode, tenant, firstSlot, slotLimit, firstObservable,
-                    verify, directIo, fixedBuffers, stallTimeout, idleTimeout);
+                    verify, directIo, fixedBuffers, stallTimeout, idleTimeout, overlapBytes);
         }
     }
 }

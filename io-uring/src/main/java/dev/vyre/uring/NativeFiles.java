@@ -43,8 +43,7 @@ public final class NativeFiles {
             int fd = FCNTL.open(errno, path.toString(), flags, 0);
             if (fd < 0) {
                 int e = errno.get(0);
-                throw new SyscallException("open(" + path + (direct ? ", O_DIRECT" : "") + ") " + Errno.name(e),
-                        e, Errno.readFix(e));
+                throw new SyscallException("open(" + path + (direct ? ", O_DIRECT" : "") + ")", e, Errno.readFix(e));
             }
             return fd;
         }

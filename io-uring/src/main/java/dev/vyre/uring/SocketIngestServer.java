@@ -159,17 +159,17 @@ public final class SocketIngestServer implements AutoCloseable {
             if (t instanceof Errors.NativeIoException io && io.expectedErr() < 0) {
                 int errno = -io.expectedErr();
                 return switch (errno) {
-                    case Errno.EADDRINUSE -> new SyscallException("bind " + where + " (the port is in use, EADDRINUSE)",
-                            errno, "pick another port (0 picks a free one), or stop the program that holds it"
+                    case Errno.EADDRINUSE -> new SyscallException("bind " + where, errno, "the port is in use",
+                            "pick another port (0 picks a free one), or stop the program that holds it"
                                     + " (ss -ltnp 'sport = :" + port + "')");
-                    case Errno.EADDRNOTAVAIL -> new SyscallException("bind " + where + " (" + host
-                            + " is not an address of this machine, EADDRNOTAVAIL)", errno, "listen on a local address:"
+                    case Errno.EADDRNOTAVAIL -> new SyscallException("bind " + where, errno, host
+                            + " is not an address of this machine", "listen on a local address:"
                                     + " 127.0.0.1 (this machine only), 0.0.0.0 (every interface) or one that"
                                     + " `ip -brief address` lists");
-                    case Errno.EACCES -> new SyscallException("bind " + where + " (ports below 1024 need privileges,"
-                            + " EACCES)", errno, "pick a port of 1024 or more, or grant the program"
+                    case Errno.EACCES -> new SyscallException("bind " + where, errno,
+                            "ports below 1024 need privileges", "pick a port of 1024 or more, or grant the program"
                                     + " CAP_NET_BIND_SERVICE");
-                    default -> new SyscallException("bind " + where + " (" + Errno.name(errno) + ")", errno,
+                    default -> new SyscallException("bind " + where, errno,
                             "pick another address or port (0 picks a free one)");
                 };
             }
@@ -347,6 +347,9 @@ public final class SocketIngestServer implements AutoCloseable {
         private String source;
         private int region = -1;
         private int fill;
+        private int carry;
+        private byte[] tail;
+        private int kept;
         private long sequence;
         private long received;
         private long staged;
@@ -395,9 +398,13 @@ public final class SocketIngestServer implements AutoCloseable {
                             return;
                         }
                         fill = 0;
+                        carry = kept;
+                        if (carry > 0) {
+                            regions.copyIn(region, tail, carry);
+                        }
                     }
                     int n = Math.min(buf.readableBytes(), options.chunkBytes() - fill);
-                    long at = regions.offset(region) + fill;
+                    long at = regions.offset(region) + carry + fill;
                     view.limit((int) (at + n)).position((int) at);
                     buf.readBytes(view);
                     fill += n;
@@ -419,8 +426,16 @@ public final class SocketIngestServer implements AutoCloseable {
             }
         }
 
+        /** Publishes the region; with overlap, first keeps the end of what it staged for the next region. */
         private void publish() {
-            regions.publish(region, fill, source, sequence++, staged);
+            if (options.overlapBytes() > 0) {
+                if (tail == null) {
+                    tail = new byte[options.overlapBytes()];
+                }
+                kept = Math.min(tail.length, carry + fill);
+                regions.copyOut(region, carry + fill - kept, tail, kept);
+            }
+            regions.publish(region, fill, source, sequence++, staged, carry);
             staged += fill;
             outstanding++;
             region = -1;
@@ -490,9 +505,10 @@ public final class SocketIngestServer implements AutoCloseable {
                 return;
             }
             connectionErrors++;
-            error = new SyscallException("recv from " + source + ": the peer " + (state == TCP_CLOSE ? "reset" : "closed")
-                    + " the connection after " + received + " bytes and the transport did not report it",
-                    state == TCP_CLOSE ? Errno.ECONNRESET : Errno.EIO, "the " + received + " bytes received were"
+            error = new SyscallException("recv from " + source + " after " + received + " bytes",
+                    state == TCP_CLOSE ? Errno.ECONNRESET : Errno.EIO, "the peer " + (state == TCP_CLOSE ? "reset"
+                            : "closed") + " the connection and the transport did not report it", "the " + received
+                            + " bytes received were"
                             + " published and verified: resend from byte " + received);
             channel.close();
         }
@@ -510,8 +526,7 @@ public final class SocketIngestServer implements AutoCloseable {
                 connectionErrors++;
                 if (cause instanceof Errors.NativeIoException io && io.expectedErr() < 0) {
                     int errno = -io.expectedErr();
-                    error = new SyscallException("recv from " + source + " " + Errno.name(errno) + " after "
-                            + received + " bytes", errno, errno == Errno.ECONNRESET
+                    error = new SyscallException("recv from " + source + " after " + received + " bytes", errno, errno == Errno.ECONNRESET
                             ? "the peer reset the connection; the " + received + " bytes before the reset were"
                                     + " published and verified: resend from byte " + received
                             : Errno.readFix(errno));

@@ -6,6 +6,7 @@ import dev.vyre.protocol.Opcodes;
 import dev.vyre.protocol.QueueFullException;
 import dev.vyre.protocol.SlotStatus;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.util.zip.CRC32C;
 
@@ -14,7 +15,10 @@ import java.util.zip.CRC32C;
  * word. A region is FREE, FILLING (io_uring or a socket writes it), PUBLISHED (its slot is on the
  * ring) or DEAD (its slot FAULTed). A PUBLISHED region becomes reusable only when its slot's
  * status word reads DONE: then its observable word is checked against the host CRC and the
- * chunk is reported. Confined to one thread (the pump's or the event loop's).
+ * chunk is reported. The host CRC of a region is computed after its slot is published (the
+ * staged bytes do not change until the region is reused), by {@link #checksumNext} while the
+ * owner waits for IO, or at the latest when the region settles. Confined to one thread (the
+ * pump's or the event loop's).
  */
 final class StagingRegions {
 
@@ -38,8 +42,13 @@ final class StagingRegions {
     private final long[] sequence;
     private final long[] sourceOffset;
     private final int[] length;
+    private final int[] overlap;
     private final int[] hostCrc;
-    private final int[] args = new int[5];
+    /** Regions published whose host CRC is not computed yet ({@link #checksumNext}, or at the latest when settled). */
+    private final boolean[] crcPending;
+    private int crcPendingCount;
+    private final long stride;
+    private final int[] args = new int[6];
     private int cursor;
     private int published;
     // telemetry
@@ -56,16 +65,18 @@ final class StagingRegions {
         this.options = options;
         this.listener = listener;
         this.data = session.dataBuffer();
-        long byData = Math.min(data.byteSize(), 1L << 32) / options.chunkBytes(); // slot args address u32 offsets
+        this.stride = (long) options.carryCapacity() + options.chunkBytes();
+        long byData = Math.min(data.byteSize(), 1L << 32) / stride; // slot args address u32 offsets
         long bySlots = Math.max(0, (options.slotLimit() == 0 ? session.slotCount() - (long) options.firstSlot()
                 : Math.min(options.slotLimit(), session.slotCount() - (long) options.firstSlot())));
         long byObservable = Math.max(0, session.options().observableSlots() - (long) options.firstObservable());
         long n = Math.min(byData, Math.min(bySlots, byObservable));
         if (n < 1) {
             throw QueueFullException.submission("no staging region fits: data buffer " + data.byteSize()
-                    + " bytes / chunk " + options.chunkBytes() + " = " + byData + ", slots from " + options.firstSlot()
+                    + " bytes / region " + stride + " = " + byData + ", slots from " + options.firstSlot()
                     + " = " + bySlots + ", observable words from " + options.firstObservable() + " = " + byObservable
-                    + "; open the session with dataBufferBytes >= chunkBytes and enough slots and observable words");
+                    + "; open the session with dataBufferBytes >= chunkBytes + carryCapacity and enough slots and"
+                    + " observable words");
         }
         this.count = (int) Math.min(n, 1 << 20);
         this.verify = options.verify() && options.opcode() == Opcodes.CRC32C;
@@ -75,15 +86,33 @@ final class StagingRegions {
         sequence = new long[count];
         sourceOffset = new long[count];
         length = new int[count];
+        overlap = new int[count];
         hostCrc = new int[count];
+        crcPending = new boolean[count];
     }
 
     int count() {
         return count;
     }
 
+    /** @return bytes from one region's start to the next's: {@link IngestOptions#carryCapacity()} + chunk */
+    long stride() {
+        return stride;
+    }
+
+    /** @return where region {@code r} begins in the data buffer: its overlap, then its chunk */
     long offset(int r) {
-        return (long) r * options.chunkBytes();
+        return r * stride;
+    }
+
+    /** Copies {@code n} bytes of {@code from} to the start of region {@code r} (a streamed chunk's overlap). */
+    void copyIn(int r, byte[] from, int n) {
+        MemorySegment.copy(from, 0, data, ValueLayout.JAVA_BYTE, offset(r), n);
+    }
+
+    /** Copies {@code n} bytes of region {@code r}, from byte {@code at} of the region, into {@code to}. */
+    void copyOut(int r, long at, byte[] to, int n) {
+        MemorySegment.copy(data, ValueLayout.JAVA_BYTE, offset(r) + at, to, 0, n);
     }
 
     int slot(int r) {
@@ -126,25 +155,60 @@ final class StagingRegions {
     }
 
     /**
-     * Publishes the region's first {@code bytes} bytes: CRC32C slot args {@code [data offset,
-     * length, observable word, sequence low, sequence high]}.
+     * Publishes the region's first {@code carry + bytes} bytes ({@code carry} repeated bytes, then
+     * {@code bytes} new ones from source offset {@code fromOffset}): slot args {@code [data offset, length,
+     * observable word, sequence low, sequence high, carry]}.
      */
-    void publish(int r, int bytes, String from, long seq, long fromOffset) {
+    void publish(int r, int bytes, String from, long seq, long fromOffset, int carry) {
         source[r] = from;
         sequence[r] = seq;
         sourceOffset[r] = fromOffset;
         length[r] = bytes;
-        hostCrc[r] = verify ? crc(offset(r), bytes) : 0;
+        overlap[r] = carry;
+        hostCrc[r] = 0;
         args[0] = (int) offset(r);
-        args[1] = bytes;
+        args[1] = carry + bytes;
         args[2] = options.firstObservable() + r;
         args[3] = (int) seq;
         args[4] = (int) (seq >>> 32);
+        args[5] = carry;
         session.publish(slot(r), options.tenant(), options.opcode(), args, args.length);
         state[r] = PUBLISHED;
         published++;
+        if (verify) {
+            // The host CRC comes after the slot is on the ring: the device checksums the same bytes meanwhile.
+            crcPending[r] = true;
+            crcPendingCount++;
+        }
         this.bytes += bytes;
         chunks++;
+    }
+
+    /**
+     * Computes the host CRC-32C of one published region whose host CRC is still pending, the one with
+     * the lowest sequence number (its slot completes first). The pump calls it between io_uring
+     * submissions, so host checksums overlap the reads in flight and the device's checksums.
+     *
+     * @return false when no host CRC is pending
+     */
+    boolean checksumNext() {
+        if (crcPendingCount == 0) {
+            return false;
+        }
+        int next = -1;
+        for (int r = 0; r < count; r++) {
+            if (crcPending[r] && (next < 0 || sequence[r] < sequence[next])) {
+                next = r;
+            }
+        }
+        hostChecksum(next);
+        return true;
+    }
+
+    private void hostChecksum(int r) {
+        hostCrc[r] = crc(offset(r), overlap[r] + length[r]);
+        crcPending[r] = false;
+        crcPendingCount--;
     }
 
     private int crc(long at, int n) {
@@ -162,6 +226,9 @@ final class StagingRegions {
     private void settle(int r) {
         int status = session.slotStatus(slot(r));
         if (status == SlotStatus.DONE) {
+            if (crcPending[r]) {
+                hostChecksum(r);
+            }
             int device = session.controlWord(ControlLayout.OBSERVABLE_BASE + options.firstObservable() + r);
             boolean ok = verify && device == hostCrc[r];
             if (verify) {
@@ -174,8 +241,12 @@ final class StagingRegions {
             state[r] = FREE;
             published--;
             listener.onChunk(new ChunkReport(source[r], sequence[r], sourceOffset[r], length[r], offset(r), slot(r),
-                    device, hostCrc[r], ok));
+                    device, hostCrc[r], ok, overlap[r]));
         } else if (status == SlotStatus.FAULT) {
+            if (crcPending[r]) {
+                crcPending[r] = false;
+                crcPendingCount--;
+            }
             state[r] = DEAD;
             published--;
             faults++;
@@ -212,6 +283,9 @@ final class StagingRegions {
         long deadline = start + options.stallTimeout().toNanos();
         backoff.reset();
         while (settleAll() > 0) {
+            if (checksumNext()) {
+                continue;
+            }
             if (System.nanoTime() - deadline >= 0) {
                 throw stalled();
             }

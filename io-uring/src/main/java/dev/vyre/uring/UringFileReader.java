@@ -126,7 +126,7 @@ public final class UringFileReader implements AutoCloseable {
         int ret = LibURing.nio_uring_queue_init(queueDepth, ring, 0);
         if (ret < 0) {
             MemoryUtil.nmemFree(ring);
-            throw new SyscallException("io_uring_queue_init(" + queueDepth + ") " + Errno.name(-ret), -ret,
+            throw new SyscallException("io_uring_queue_init(" + queueDepth + ")", -ret,
                     "io_uring needs Linux 5.6+ and must not be blocked by seccomp (containers:"
                             + " --security-opt seccomp=unconfined, sysctl kernel.io_uring_disabled=0)");
         }
@@ -341,7 +341,7 @@ public final class UringFileReader implements AutoCloseable {
     public int submit() {
         int ret = LibURing.nio_uring_submit(ring);
         if (ret < 0 && ret != -Errno.EINTR && ret != -Errno.EAGAIN) {
-            throw new SyscallException("io_uring_enter(submit) " + Errno.name(-ret), -ret,
+            throw new SyscallException("io_uring_enter(submit)", -ret,
                     "the ring is unusable; close the reader and open a new one");
         }
         return Math.max(ret, 0);
@@ -368,7 +368,7 @@ public final class UringFileReader implements AutoCloseable {
                 KernelTimespec.ntv_nsec(timespec, timeoutNanos % 1_000_000_000L);
                 int ret = LibURing.nio_uring_wait_cqe_timeout(ring, cqePointers, timespec);
                 if (ret < 0 && ret != -Errno.ETIME && ret != -Errno.EINTR && ret != -Errno.EAGAIN) {
-                    throw new SyscallException("io_uring_wait_cqe_timeout " + Errno.name(-ret), -ret,
+                    throw new SyscallException("io_uring_wait_cqe_timeout", -ret,
                             "the ring is unusable; close the reader and open a new one");
                 }
                 n = LibURing.nio_uring_peek_batch_cqe(ring, cqePointers, cqeCapacity);
@@ -398,7 +398,7 @@ public final class UringFileReader implements AutoCloseable {
         int id = (int) ud;
         if (id < 0 || id >= depth || generations[id] != (int) (ud >>> 32) || !busy[id]) {
             throw new SyscallException("io_uring_cqe(user_data=0x" + Long.toHexString(ud) + ")", Errno.EINVAL,
-                    "a completion arrived for no request in flight; this is a reader bug, report it");
+                    "a completion arrived for no request in flight", "this is a reader bug, report it");
         }
         if (res == -Errno.EAGAIN || res == -Errno.EINTR) {
             queue(id);
@@ -463,8 +463,8 @@ public final class UringFileReader implements AutoCloseable {
             return;
         }
         if (!cancelAll((token, bytes, errno) -> { })) {
-            throw new SyscallException("io_uring close (" + inFlight + " reads still in flight)", Errno.ETIME,
-                    "a read did not finish within 10 s of cancellation; keep the data buffer alive and retry close");
+            throw new SyscallException("io_uring close", Errno.ETIME, inFlight + " reads still in flight 10 s after"
+                    + " their cancellation", "keep the data buffer alive and retry close");
         }
         closed = true;
         if (fixed) {

@@ -155,10 +155,12 @@ class FileIngestTest {
             List<FileReport> reports = pump.ingest(List.of(missing, directory, good));
             SyscallException open = assertInstanceOf(SyscallException.class, reports.get(0).error());
             assertEquals(2, open.errno());
-            assertTrue(open.getMessage().contains("ENOENT") && open.getMessage().contains("Fix: "), open.getMessage());
+            assertTrue(open.getMessage().startsWith("open(" + missing) && open.getMessage().contains(") failed: ENOENT (errno 2,"
+                    + " No such file or directory). Fix: check the path exists"), open.getMessage());
+            assertEquals(1, open.getMessage().split("Fix:", -1).length - 1, open.getMessage());
             SyscallException read = assertInstanceOf(SyscallException.class, reports.get(1).error());
             assertEquals(21, read.errno());
-            assertTrue(read.getMessage().contains("EISDIR") && read.getMessage().contains("Fix: pass a regular file"),
+            assertTrue(read.getMessage().contains(" failed: EISDIR (errno 21, Is a directory). Fix: pass a regular file"),
                     read.getMessage());
             assertTrue(reports.get(2).ok(), "a failed file does not poison the next");
             assertEquals(2, pump.telemetry().readErrors());

@@ -162,7 +162,8 @@ class SocketIngestTest {
             ConnectionReport report = reports.poll(20, TimeUnit.SECONDS);
             SyscallException e = assertInstanceOf(SyscallException.class, report.error());
             assertEquals(104, e.errno());
-            assertTrue(e.getMessage().contains("ECONNRESET") && e.getMessage().contains("Fix: the peer reset"),
+            assertTrue(e.getMessage().contains(" failed: ECONNRESET (errno 104, Connection reset by peer)")
+                    && e.getMessage().contains("Fix: the peer reset"),
                     e.getMessage());
             assertEquals(sent.length, report.bytes(), "the tail received before the reset is published too");
             assertEquals(3, report.verified());
@@ -181,7 +182,8 @@ class SocketIngestTest {
                     () -> SocketIngestServer.listen(s, IngestOptions.builder().chunkBytes(CHUNK).build(), "127.0.0.1",
                             taken.getLocalPort(), IngestListener.none(), r -> { }));
             assertEquals(98, e.errno());
-            assertTrue(e.getMessage().contains("the port is in use") && e.getMessage().contains("Fix: pick another port")
+            assertTrue(e.getMessage().startsWith("bind 127.0.0.1:" + taken.getLocalPort() + " failed: EADDRINUSE (errno 98,"
+                    + " Address already in use): the port is in use. Fix: pick another port")
                     && !e.getMessage().contains("\n"), e.getMessage());
         }
     }
@@ -193,7 +195,8 @@ class SocketIngestTest {
                     () -> SocketIngestServer.listen(s, IngestOptions.builder().chunkBytes(CHUNK).build(), "192.0.2.1",
                             0, IngestListener.none(), r -> { }));
             assertEquals(99, e.errno());
-            assertTrue(e.getMessage().contains("192.0.2.1 is not an address of this machine")
+            assertTrue(e.getMessage().startsWith("bind 192.0.2.1:0 failed: EADDRNOTAVAIL (errno 99, Cannot assign requested"
+                    + " address): 192.0.2.1 is not an address of this machine. Fix: listen on a local address")
                     && e.getMessage().contains("Fix: listen on a local address"), e.getMessage());
         }
     }

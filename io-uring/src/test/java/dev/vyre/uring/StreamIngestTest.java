@@ -123,7 +123,8 @@ class StreamIngestTest {
              FileIngestPump pump = pump(s, r, Duration.ofMillis(1500))) {
             FileReport report = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> pump.ingest(fifo));
             SyscallException e = assertInstanceOf(SyscallException.class, report.error());
-            assertTrue(e.getMessage().contains("no writer sent anything to the FIFO " + fifo)
+            assertTrue(e.getMessage().startsWith("read(" + fifo + ") failed: ETIME (errno 62, Timer expired): no writer sent"
+                    + " anything to the FIFO for 1.50 s (--idle-timeout). Fix: start the writer")
                     && e.getMessage().contains("Fix: start the writer"), e.getMessage());
             assertEquals(0, report.bytes());
             assertFalse(report.ok());

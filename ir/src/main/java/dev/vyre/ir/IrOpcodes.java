@@ -17,13 +17,16 @@ public final class IrOpcodes {
     public static final String CUDA_C = "cuda-c";
     /** Dialect of GLSL bodies (the Vulkan backend). */
     public static final String GLSL = "glsl";
+    /** Dialect of OpenCL C bodies (the OpenCL backend). */
+    public static final String OPENCL_C = "opencl-c";
 
     private IrOpcodes() {
     }
 
     /**
      * @param opcode an opcode in the user range (see {@link CustomOpcode})
-     * @return {@code opcode} with the program as its {@code java}, {@code cuda-c} and {@code glsl} bodies
+     * @return {@code opcode} with the program as its {@code java}, {@code cuda-c}, {@code glsl} and
+     *         {@code opencl-c} bodies
      * @throws dev.vyre.protocol.VyreArgumentException when {@code opcode} is in the system range
      */
     public static CustomOpcode irOpcode(int opcode, Program program) {
@@ -32,6 +35,7 @@ public final class IrOpcodes {
                 .java(java(program))
                 .text(CUDA_C, cudaC(program))
                 .text(GLSL, glsl(program))
+                .text(OPENCL_C, openClC(program))
                 .build();
     }
 
@@ -42,11 +46,16 @@ public final class IrOpcodes {
 
     /** @return the CUDA C body: statements over {@code VyreCtx& ctx} (docs/PROTOCOL.md, "Custom opcodes") */
     public static String cudaC(Program program) {
-        return new CudaEmitter().emit(Objects.requireNonNull(program, "program"), CUDA_C);
+        return CEmitter.emit(Objects.requireNonNull(program, "program"), CudaDialect.INSTANCE);
     }
 
     /** @return the GLSL body: statements over the megakernel's {@code vyre_*} helpers (docs/PROTOCOL.md, "Custom opcodes") */
     public static String glsl(Program program) {
-        return new GlslEmitter().emit(Objects.requireNonNull(program, "program"), GLSL);
+        return CEmitter.emit(Objects.requireNonNull(program, "program"), GlslDialect.INSTANCE);
+    }
+
+    /** @return the OpenCL C body: statements over {@code ctx} in the OpenCL interpreter (docs/PROTOCOL.md, "Custom opcodes") */
+    public static String openClC(Program program) {
+        return CEmitter.emit(Objects.requireNonNull(program, "program"), OpenClDialect.INSTANCE);
     }
 }

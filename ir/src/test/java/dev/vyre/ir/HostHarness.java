@@ -45,7 +45,7 @@ final class HostHarness {
                 const unsigned char* data; };
             """;
 
-    private static final String CUDA_PRELUDE = """
+    static final String CUDA_PRELUDE = """
             struct VyreCtx { u32* control; u64 controlWords; const unsigned char* data; u64 dataBytes;
                 u32 slot, tenant, opcode, a0, a1, a2; const u32* payload; };
             static u32 vyre_load_control(const VyreCtx& c, u64 i) { return i < c.controlWords ? c.control[i] : 0u; }
@@ -132,9 +132,21 @@ final class HostHarness {
      */
     static void assertSameAsEvaluator(Path dir, String dialect, List<Program> programs, List<Case> cases)
             throws IOException, InterruptedException {
-        StringBuilder src = new StringBuilder(COMMON).append(dialect.equals(IrOpcodes.GLSL) ? GLSL_PRELUDE : CUDA_PRELUDE);
+        boolean glsl = dialect.equals(IrOpcodes.GLSL);
+        assertSameAsEvaluator(dir, dialect, glsl ? IrOpcodes::glsl : IrOpcodes::cudaC, glsl ? GLSL_PRELUDE : CUDA_PRELUDE,
+                programs, cases);
+    }
+
+    /**
+     * Like {@link #assertSameAsEvaluator(Path, String, List, List)} for any lowering whose bodies compile over
+     * {@code prelude} ({@link #CUDA_PRELUDE}: helpers that take {@code ctx} first and u64 indices).
+     */
+    static void assertSameAsEvaluator(Path dir, String dialect, java.util.function.Function<Program, String> lowering,
+                                      String prelude, List<Program> programs, List<Case> cases)
+            throws IOException, InterruptedException {
+        StringBuilder src = new StringBuilder(COMMON).append(prelude);
         for (int p = 0; p < programs.size(); p++) {
-            String body = dialect.equals(IrOpcodes.GLSL) ? IrOpcodes.glsl(programs.get(p)) : IrOpcodes.cudaC(programs.get(p));
+            String body = lowering.apply(programs.get(p));
             src.append("static void prog_").append(p).append("(VYRE_PARAMS) {\n").append(body).append("}\n");
         }
         for (int c = 0; c < cases.size(); c++) {
@@ -184,8 +196,7 @@ final class HostHarness {
                 Program program = programs.get(p);
                 new IrHandler(program).execute(ctx);
                 assertArrayEquals(ctx.control, got, () -> dialect + " body differs from the evaluator; program:\n"
-                        + program + "\nbody:\n" + (dialect.equals(IrOpcodes.GLSL) ? IrOpcodes.glsl(program)
-                        : IrOpcodes.cudaC(program)));
+                        + program + "\nbody:\n" + lowering.apply(program));
             }
         }
     }

@@ -19,10 +19,12 @@ class IrOpcodesTest {
         Program p = Samples.addToObservable();
         CustomOpcode op = IrOpcodes.irOpcode(20, p);
         assertEquals(20, op.opcode());
-        assertEquals(List.of(CustomOpcode.JAVA, IrOpcodes.CUDA_C, IrOpcodes.GLSL), List.copyOf(op.dialects()));
+        assertEquals(List.of(CustomOpcode.JAVA, IrOpcodes.CUDA_C, IrOpcodes.GLSL, IrOpcodes.OPENCL_C),
+                List.copyOf(op.dialects()));
         assertSame(p, assertInstanceOf(IrHandler.class, op.handler()).program());
         assertEquals(IrOpcodes.cudaC(p), op.text(IrOpcodes.CUDA_C));
         assertEquals(IrOpcodes.glsl(p), op.text(IrOpcodes.GLSL));
+        assertEquals(IrOpcodes.openClC(p), op.text(IrOpcodes.OPENCL_C));
         assertTrue(op.text(IrOpcodes.CUDA_C).contains("vyre_atomic_add_control(ctx, "), op.text(IrOpcodes.CUDA_C));
         assertTrue(op.text(IrOpcodes.GLSL).contains("vyre_atomic_add_control("), op.text(IrOpcodes.GLSL));
         assertEquals(1, CustomOpcodes.of(op).entries().size(), "registers like any custom opcode");

@@ -5,7 +5,7 @@ package dev.vyre.protocol;
  * ({@code try...}) method of the {@code Megakernel} facade throws a subtype of this.
  */
 public abstract sealed class PipelineException extends VyreException
-        permits QueueFullException, BackendException, SyscallException {
+        permits QueueFullException, BackendException, SyscallException, ReplayLogException {
 
     private static final long serialVersionUID = 1L;
 

@@ -26,9 +26,39 @@ public interface BackendProvider {
     Probe probe();
 
     /**
-     * Opens the backend on its device.
+     * Opens the backend on its default device (the backend's choice, e.g. the best GPU).
      *
      * @throws dev.vyre.protocol.BackendException when the device cannot be opened
      */
     Backend open();
+
+    /**
+     * Lists the devices this backend can address, in the backend's own enumeration order (a CUDA
+     * ordinal, a Vulkan physical-device index); the position in the list is the index
+     * {@link #open(int)} takes. Never throws and prints nothing, like {@link #probe()}: a device that
+     * cannot run is listed as unavailable with its reason. The default is the one device of
+     * {@link #probe()}.
+     *
+     * @return at least one entry
+     */
+    default java.util.List<Probe> devices() {
+        return java.util.List.of(probe());
+    }
+
+    /**
+     * Opens the backend on device {@code index} of {@link #devices()}. Every session and dispatch of the
+     * returned backend runs on that device. The default opens {@link #open()} for index 0 and refuses
+     * every other index.
+     *
+     * @throws dev.vyre.protocol.UnsupportedFeatureException when the index is not a device of this backend
+     * @throws dev.vyre.protocol.BackendException            when the device cannot be opened
+     */
+    default Backend open(int index) {
+        if (index == 0) {
+            return open();
+        }
+        throw new dev.vyre.protocol.UnsupportedFeatureException(name(), "device selection",
+                "backend '" + name() + "' addresses one device, not device " + index,
+                "open device 0, or leave the device unset");
+    }
 }

@@ -16,7 +16,8 @@ class SpiShapeTest {
     private static final List<Class<?>> TYPES = List.of(Backend.class, BackendProvider.class, Capabilities.class,
             DeviceInfo.class, Liveness.class, Liveness.State.class, PassRequest.class, PassResult.class,
             Placement.class, Probe.class, SessionDriver.class, SessionDriver.DeviceBuffer.class, SessionMemory.class,
-            SessionSpec.class);
+            SessionSpec.class, dev.vyre.spi.cache.CacheKey.class, dev.vyre.spi.cache.CacheMetrics.class,
+            dev.vyre.spi.cache.CompileCache.class, dev.vyre.spi.cache.CompileCache.Builder.class);
 
     private static List<String> abstractMethods(Class<?> type) {
         return Arrays.stream(type.getMethods()).filter(m -> Modifier.isAbstract(m.getModifiers()))

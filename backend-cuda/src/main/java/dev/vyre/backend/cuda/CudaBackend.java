@@ -15,6 +15,7 @@ import dev.vyre.spi.PassResult;
 import dev.vyre.spi.Placement;
 import dev.vyre.spi.SessionDriver;
 import dev.vyre.spi.SessionSpec;
+import dev.vyre.spi.cache.CompileCache;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.List;
@@ -36,6 +37,8 @@ final class CudaBackend implements Backend {
     private static final int ONCE_THREADS = 256;
 
     private final CudaDevice device;
+    /** Where NVRTC output is kept between registrations and runs. */
+    private final CompileCache cache;
     /** Session drivers opened and not yet closed. */
     private final List<CudaSessionDriver> sessions = new CopyOnWriteArrayList<>();
     private final CUstream stream = new CUstream();
@@ -44,7 +47,13 @@ final class CudaBackend implements Backend {
     private volatile boolean closed;
 
     CudaBackend(CudaDevice device) {
+        this(device, CompileCache.shared());
+    }
+
+    /** @param cache where NVRTC output is kept (tests and tools pass their own) */
+    CudaBackend(CudaDevice device, CompileCache cache) {
         this.device = device;
+        this.cache = cache;
         device.makeCurrent();
         CudaCalls.check(cuStreamCreate(stream, CUstream_flags.CU_STREAM_NON_BLOCKING), "cuStreamCreate");
     }
@@ -72,6 +81,11 @@ final class CudaBackend implements Backend {
         return driver;
     }
 
+    /** @return the compile cache custom-opcode kernels go through */
+    CompileCache compileCache() {
+        return cache;
+    }
+
     /** Called by a driver's {@code close()}. */
     void forget(CudaSessionDriver driver) {
         sessions.remove(driver);
@@ -83,7 +97,7 @@ final class CudaBackend implements Backend {
         synchronized (dispatchLock) {
             device.makeCurrent();
             MegakernelModule module = request.opcodes().isEmpty() ? device.builtIn()
-                    : MegakernelModule.withCustomOpcodes(request.opcodes(), device.computeCapability());
+                    : MegakernelModule.withCustomOpcodes(request.opcodes(), device.computeCapability(), cache);
             try {
                 return runOnce(module, request);
             } finally {

@@ -12,64 +12,128 @@ import static jcuda.driver.JCudaDriver.cuMemGetInfo;
 
 import dev.vyre.protocol.BackendException;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
 import jcuda.driver.CUcontext;
 import jcuda.driver.CUdevice;
 import jcuda.driver.CUdevice_attribute;
 
 /**
- * CUDA device 0 with its retained primary context and the built-in megakernel module. Opened once
- * per process ({@link #shared()}); the context stays retained until the process exits.
+ * One CUDA device (by ordinal) with its retained primary context and the built-in megakernel module.
+ * Each ordinal is opened once per process ({@link #shared(int)}); its context stays retained until the
+ * process exits. Every driver call on a device first makes its context current ({@link #makeCurrent()}),
+ * so sessions on several devices can be driven from one thread.
  */
 final class CudaDevice {
 
     private static final Object LOCK = new Object();
-    private static CudaDevice shared;
-    private static BackendException failure;
+    private static final Map<Integer, CudaDevice> OPENED = new HashMap<>();
+    private static final Map<Integer, BackendException> FAILED = new HashMap<>();
 
     private final CUdevice device = new CUdevice();
     private final CUcontext context = new CUcontext();
+    private final int ordinal;
     private final String name;
     private final int computeCapability;
     private final int multiprocessors;
     private final int driverVersion;
     private final MegakernelModule builtIn;
 
-    private CudaDevice() {
-        CudaCalls.check(cuInit(0), "cuInit");
-        int[] value = new int[1];
-        CudaCalls.check(cuDriverGetVersion(value), "cuDriverGetVersion");
-        this.driverVersion = value[0];
-        CudaCalls.check(cuDeviceGetCount(value), "cuDeviceGetCount");
-        if (value[0] == 0) {
-            throw new BackendException("the CUDA driver reports no device",
-                    "run on a machine with an NVIDIA GPU or select another backend with -Dvyre.backend");
-        }
-        CudaCalls.check(cuDeviceGet(device, deviceOrdinal()), "cuDeviceGet");
-        byte[] nameBytes = new byte[256];
-        CudaCalls.check(cuDeviceGetName(nameBytes, nameBytes.length, device), "cuDeviceGetName");
-        int end = 0;
-        while (end < nameBytes.length && nameBytes[end] != 0) {
-            end++;
-        }
-        this.name = new String(nameBytes, 0, end, StandardCharsets.UTF_8);
-        this.computeCapability = attribute(CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR) * 10
-                + attribute(CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR);
-        this.multiprocessors = attribute(CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT);
-        if (computeCapability < 70) {
-            throw new BackendException("device " + name + " has compute capability " + computeCapability / 10 + "."
-                    + computeCapability % 10 + "; the megakernel needs 7.0 or newer (acquire/release PTX)",
-                    "use a Volta or newer GPU, or select another backend with -Dvyre.backend");
-        }
-        if (attribute(CUdevice_attribute.CU_DEVICE_ATTRIBUTE_CAN_MAP_HOST_MEMORY) == 0) {
-            throw new BackendException("device " + name + " cannot map host memory",
-                    "use a GPU and driver with mapped pinned memory (any 64-bit Linux driver has it)");
-        }
+    private CudaDevice(int ordinal) {
+        Identity id = identify(ordinal);
+        id.requireUsable();
+        this.ordinal = ordinal;
+        this.driverVersion = id.driverVersion();
+        this.name = id.name();
+        this.computeCapability = id.computeCapability();
+        this.multiprocessors = id.multiprocessors();
+        CudaCalls.check(cuDeviceGet(device, ordinal), "cuDeviceGet");
         CudaCalls.check(cuDevicePrimaryCtxRetain(context, device), "cuDevicePrimaryCtxRetain");
         makeCurrent();
         this.builtIn = MegakernelModule.builtIn();
     }
 
-    private static int deviceOrdinal() {
+    /**
+     * What the driver says of device {@code ordinal}, read without creating a context.
+     *
+     * @param ordinal            the CUDA ordinal
+     * @param name               its name
+     * @param computeCapability  major × 10 + minor
+     * @param multiprocessors    SM count
+     * @param canMapHostMemory   whether it maps pinned host memory
+     * @param driverVersion      the driver's CUDA version (e.g. 13000)
+     */
+    record Identity(int ordinal, String name, int computeCapability, int multiprocessors, boolean canMapHostMemory,
+                    int driverVersion) {
+
+        /** @throws BackendException when the megakernel cannot run on the device */
+        void requireUsable() {
+            if (computeCapability < 70) {
+                throw new BackendException("device " + ordinal + " (" + name + ") has compute capability "
+                        + computeCapability / 10 + "." + computeCapability % 10
+                        + "; the megakernel needs 7.0 or newer (acquire/release PTX)",
+                        "use a Volta or newer GPU, or select another backend with -Dvyre.backend");
+            }
+            if (!canMapHostMemory) {
+                throw new BackendException("device " + ordinal + " (" + name + ") cannot map host memory",
+                        "use a GPU and driver with mapped pinned memory (any 64-bit Linux driver has it)");
+            }
+        }
+
+        /** @return e.g. {@code 13.0} */
+        String driverVersionText() {
+            return driverVersion / 1000 + "." + (driverVersion % 1000) / 10;
+        }
+    }
+
+    /**
+     * @return the number of CUDA devices the driver reports
+     * @throws BackendException when the driver fails; {@link LinkageError} when it cannot be loaded
+     */
+    static int count() {
+        CudaCalls.check(cuInit(0), "cuInit");
+        int[] value = new int[1];
+        CudaCalls.check(cuDeviceGetCount(value), "cuDeviceGetCount");
+        return value[0];
+    }
+
+    /**
+     * Reads device {@code ordinal}'s name and attributes, without a context.
+     *
+     * @throws BackendException when there is no such device or the driver fails
+     */
+    static Identity identify(int ordinal) {
+        int devices = count();
+        if (devices == 0) {
+            throw new BackendException("the CUDA driver reports no device",
+                    "run on a machine with an NVIDIA GPU or select another backend with -Dvyre.backend");
+        }
+        if (ordinal < 0 || ordinal >= devices) {
+            throw new BackendException("CUDA device " + ordinal + " does not exist; the driver reports " + devices
+                    + " device" + (devices == 1 ? "" : "s"), "pick a device index from 0 to " + (devices - 1)
+                    + " (vyre backends lists them)");
+        }
+        int[] value = new int[1];
+        CudaCalls.check(cuDriverGetVersion(value), "cuDriverGetVersion");
+        int driver = value[0];
+        CUdevice dev = new CUdevice();
+        CudaCalls.check(cuDeviceGet(dev, ordinal), "cuDeviceGet");
+        byte[] nameBytes = new byte[256];
+        CudaCalls.check(cuDeviceGetName(nameBytes, nameBytes.length, dev), "cuDeviceGetName");
+        int end = 0;
+        while (end < nameBytes.length && nameBytes[end] != 0) {
+            end++;
+        }
+        String devName = new String(nameBytes, 0, end, StandardCharsets.UTF_8);
+        int cc = attribute(dev, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR) * 10
+                + attribute(dev, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR);
+        return new Identity(ordinal, devName, cc,
+                attribute(dev, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT),
+                attribute(dev, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_CAN_MAP_HOST_MEMORY) != 0, driver);
+    }
+
+    /** @return the ordinal chosen by {@code -Dvyre.cuda.device} / {@code VYRE_CUDA_DEVICE}, else 0 */
+    static int defaultOrdinal() {
         String text = System.getProperty("vyre.cuda.device", System.getenv().getOrDefault("VYRE_CUDA_DEVICE", "0"));
         try {
             return Integer.parseInt(text.trim());
@@ -80,31 +144,48 @@ final class CudaDevice {
     }
 
     /**
-     * @return the process-wide device
+     * @return the process-wide device of the default ordinal ({@link #defaultOrdinal()})
      * @throws BackendException when CUDA cannot be used (the same error on every call)
      * @throws LinkageError     when the JCuda or CUDA driver library cannot be loaded
      */
     static CudaDevice shared() {
+        return shared(defaultOrdinal());
+    }
+
+    /**
+     * @return the process-wide device {@code ordinal}, opened (primary context retained, megakernel
+     *         loaded) on first use and kept until the process exits
+     * @throws BackendException when it cannot be used (the same error on every call)
+     */
+    static CudaDevice shared(int ordinal) {
         synchronized (LOCK) {
-            if (shared != null) {
-                return shared;
+            CudaDevice opened = OPENED.get(ordinal);
+            if (opened != null) {
+                return opened;
             }
-            if (failure != null) {
-                throw failure;
+            BackendException failed = FAILED.get(ordinal);
+            if (failed != null) {
+                throw failed;
             }
             try {
-                shared = new CudaDevice();
-                return shared;
+                CudaDevice device = new CudaDevice(ordinal);
+                OPENED.put(ordinal, device);
+                return device;
             } catch (BackendException e) {
-                failure = e;
+                FAILED.put(ordinal, e);
                 throw e;
             }
         }
     }
 
-    private int attribute(int attribute) {
+    /** @return this device's CUDA ordinal */
+    int ordinal() {
+        return ordinal;
+    }
+
+    private static int attribute(CUdevice dev, int attribute) {
         int[] value = new int[1];
-        CudaCalls.check(cuDeviceGetAttribute(value, attribute, device), "cuDeviceGetAttribute");
+        CudaCalls.check(cuDeviceGetAttribute(value, attribute, dev), "cuDeviceGetAttribute");
         return value[0];
     }
 

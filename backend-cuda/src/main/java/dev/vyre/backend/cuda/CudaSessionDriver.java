@@ -149,7 +149,7 @@ final class CudaSessionDriver implements SessionDriver {
         device.makeCurrent();
         this.ownsModule = !spec.opcodes().isEmpty();
         this.module = ownsModule
-                ? MegakernelModule.withCustomOpcodes(spec.opcodes(), device.computeCapability())
+                ? MegakernelModule.withCustomOpcodes(spec.opcodes(), device.computeCapability(), backend.compileCache())
                 : device.builtIn();
         List<AutoCloseable> made = new ArrayList<>();
         try {

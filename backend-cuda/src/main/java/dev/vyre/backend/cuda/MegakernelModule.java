@@ -7,52 +7,115 @@ import static jcuda.driver.JCudaDriver.cuModuleUnload;
 import dev.vyre.protocol.BackendException;
 import dev.vyre.protocol.CustomOpcode;
 import dev.vyre.protocol.CustomOpcodes;
+import dev.vyre.spi.cache.CacheKey;
+import dev.vyre.spi.cache.CompileCache;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import jcuda.driver.CUfunction;
 import jcuda.driver.CUmodule;
 
 /**
  * The loaded megakernel: the shipped PTX for the built-in opcodes, or NVRTC output when custom
  * opcodes add CUDA bodies. Holds the {@code vyre_persistent} and {@code vyre_once} entry points.
+ *
+ * <p>NVRTC output goes through the {@link CompileCache}, keyed by the SHA-256 of the translation unit
+ * (kernel plus custom bodies) and the NVRTC options, backend {@value #BACKEND}, the device's
+ * {@code sm_XX} and the NVRTC version; a hit runs no compiler. The artifact is a CUBIN for the
+ * device's real architecture, which loads without the driver's JIT; when the driver refuses it (a
+ * driver older than NVRTC), or {@value #OUTPUT_PROPERTY}{@code =ptx} asks for it, PTX for the virtual
+ * architecture, which the driver JIT-compiles at load.
  */
 final class MegakernelModule implements AutoCloseable {
 
     static final String PTX_RESOURCE = "vyre_megakernel.ptx";
     static final String SOURCE_RESOURCE = "vyre_megakernel.cu";
+    /** The backend name in compile-cache keys. */
+    static final String BACKEND = "cuda";
+    /** System property: {@code cubin} (default) or {@code ptx}, what NVRTC produces for custom opcodes. */
+    static final String OUTPUT_PROPERTY = "vyre.cuda.nvrtcOutput";
+    private static final System.Logger LOG = System.getLogger("dev.vyre.cuda");
 
     private final CUmodule module = new CUmodule();
     private final CUfunction persistent = new CUfunction();
     private final CUfunction once = new CUfunction();
     private boolean unloaded;
 
-    private MegakernelModule(String ptx) {
-        CudaCalls.check(cuModuleLoadData(module, ptx.getBytes(StandardCharsets.US_ASCII)), "cuModuleLoadData");
-        CudaCalls.check(cuModuleGetFunction(persistent, module, "vyre_persistent"), "cuModuleGetFunction(vyre_persistent)");
-        CudaCalls.check(cuModuleGetFunction(once, module, "vyre_once"), "cuModuleGetFunction(vyre_once)");
+    /** @param image a CUBIN, or PTX text ending in NUL */
+    private MegakernelModule(byte[] image) {
+        CudaCalls.check(cuModuleLoadData(module, image), "cuModuleLoadData");
+        try {
+            CudaCalls.check(cuModuleGetFunction(persistent, module, "vyre_persistent"),
+                    "cuModuleGetFunction(vyre_persistent)");
+            CudaCalls.check(cuModuleGetFunction(once, module, "vyre_once"), "cuModuleGetFunction(vyre_once)");
+        } catch (RuntimeException e) {
+            cuModuleUnload(module);
+            throw e;
+        }
     }
 
     /** Loads the shipped PTX (built-in opcodes only). */
     static MegakernelModule builtIn() {
-        return new MegakernelModule(resource(PTX_RESOURCE) + '\0');
+        return new MegakernelModule((resource(PTX_RESOURCE) + '\0').getBytes(StandardCharsets.US_ASCII));
     }
 
     /**
-     * Compiles the kernel with the {@value CudaBackend#DIALECT} bodies of {@code opcodes} and loads it.
+     * Compiles the kernel with the {@value CudaBackend#DIALECT} bodies of {@code opcodes} (or finds it in
+     * {@code cache}) and loads it.
      *
      * @param computeCapability e.g. 90 for sm_90
      */
-    static MegakernelModule withCustomOpcodes(CustomOpcodes opcodes, int computeCapability) {
+    static MegakernelModule withCustomOpcodes(CustomOpcodes opcodes, int computeCapability, CompileCache cache) {
         if (opcodes.isEmpty()) {
             return builtIn();
         }
         String source = customSource(opcodes);
-        String ptx = Nvrtc.load().compile(source, SOURCE_RESOURCE,
-                List.of("--gpu-architecture=compute_" + computeCapability, "--std=c++17", "-default-device"));
-        return new MegakernelModule(ptx + '\0');
+        Nvrtc nvrtc = Nvrtc.shared();
+        if (wantsCubin() && nvrtc.emitsCubin()) {
+            byte[] cubin = compiled(cache, nvrtc, source, computeCapability, true);
+            try {
+                return new MegakernelModule(cubin);
+            } catch (BackendException refused) {
+                LOG.log(Level.WARNING, "the CUDA driver did not load NVRTC " + nvrtc.version() + "'s sm_"
+                        + computeCapability + " CUBIN (" + refused.getMessage() + "); loading PTX instead. Fix: use"
+                        + " an NVRTC no newer than the driver, or -D" + OUTPUT_PROPERTY + "=ptx");
+            }
+        }
+        byte[] ptx = compiled(cache, nvrtc, source, computeCapability, false);
+        return new MegakernelModule(Arrays.copyOf(ptx, ptx.length + 1));
+    }
+
+    private static boolean wantsCubin() {
+        String output = System.getProperty(OUTPUT_PROPERTY, "cubin").trim().toLowerCase(Locale.ROOT);
+        return switch (output) {
+            case "cubin" -> true;
+            case "ptx" -> false;
+            default -> throw new BackendException("-D" + OUTPUT_PROPERTY + " is '" + output + "'", "set it to cubin or ptx");
+        };
+    }
+
+    /** @return NVRTC's options for the device: a real architecture for CUBIN, a virtual one for PTX */
+    static List<String> options(int computeCapability, boolean cubin) {
+        return List.of("--gpu-architecture=" + (cubin ? "sm_" : "compute_") + computeCapability, "--std=c++17",
+                "-default-device");
+    }
+
+    /** @return the compile-cache key of {@code source} compiled with {@code options} by NVRTC {@code nvrtcVersion} */
+    static CacheKey key(String source, List<String> options, int computeCapability, String nvrtcVersion) {
+        return new CacheKey(CacheKey.sha256(source, String.join("\n", options)), BACKEND, "sm_" + computeCapability,
+                "nvrtc " + nvrtcVersion);
+    }
+
+    static byte[] compiled(CompileCache cache, Nvrtc nvrtc, String source, int computeCapability,
+                           boolean cubin) {
+        List<String> options = options(computeCapability, cubin);
+        return cache.getOrCompile(key(source, options, computeCapability, nvrtc.version()),
+                () -> nvrtc.compile(source, SOURCE_RESOURCE, options, cubin));
     }
 
     /**

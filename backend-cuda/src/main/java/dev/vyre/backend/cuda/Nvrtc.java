@@ -13,15 +13,21 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * NVRTC (the CUDA run-time compiler) bound with the FFM API, found by name: {@code libnvrtc.so.13},
  * then {@code .12}, then {@code libnvrtc.so}, on the loader path and under the usual CUDA install
- * directories. Used only for custom opcodes; the built-in kernel ships as PTX.
+ * directories. Used only for custom opcodes; the built-in kernel ships as PTX. Loaded once per process.
  */
 final class Nvrtc {
 
     private static final String[] NAMES = {"libnvrtc.so.13", "libnvrtc.so.12", "libnvrtc.so"};
+    private static final Object LOCK = new Object();
+    private static Nvrtc shared;
+    private static BackendException failure;
+    /** Compilations run in this process (compile-cache hits run none). */
+    private static final AtomicLong COMPILATIONS = new AtomicLong();
 
     private final MethodHandle createProgram;
     private final MethodHandle compileProgram;
@@ -30,7 +36,11 @@ final class Nvrtc {
     private final MethodHandle getLogSize;
     private final MethodHandle getLog;
     private final MethodHandle destroyProgram;
+    /** nvrtcGetCUBINSize / nvrtcGetCUBIN (NVRTC 11.1 and newer), null when absent. */
+    private final MethodHandle getCubinSize;
+    private final MethodHandle getCubin;
     private final String library;
+    private final String version;
 
     private Nvrtc(SymbolLookup lookup, String library) {
         Linker linker = Linker.nativeLinker();
@@ -48,6 +58,42 @@ final class Nvrtc {
         this.getLog = linker.downcallHandle(find(lookup, "nvrtcGetProgramLog"), FunctionDescriptor.of(i32, ptr, ptr));
         this.destroyProgram = linker.downcallHandle(find(lookup, "nvrtcDestroyProgram"),
                 FunctionDescriptor.of(i32, ptr));
+        this.getCubinSize = lookup.find("nvrtcGetCUBINSize")
+                .map(a -> linker.downcallHandle(a, FunctionDescriptor.of(i32, ptr, ptr))).orElse(null);
+        this.getCubin = lookup.find("nvrtcGetCUBIN")
+                .map(a -> linker.downcallHandle(a, FunctionDescriptor.of(i32, ptr, ptr))).orElse(null);
+        MethodHandle versionCall = linker.downcallHandle(find(lookup, "nvrtcVersion"), FunctionDescriptor.of(i32, ptr, ptr));
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment major = arena.allocate(ValueLayout.JAVA_INT);
+            MemorySegment minor = arena.allocate(ValueLayout.JAVA_INT);
+            check((int) versionCall.invokeExact(major, minor), "nvrtcVersion");
+            this.version = major.get(ValueLayout.JAVA_INT, 0) + "." + minor.get(ValueLayout.JAVA_INT, 0);
+        } catch (BackendException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new BackendException("calling nvrtcVersion failed: " + t, "check the NVRTC installation", t);
+        }
+    }
+
+    /**
+     * @return the process's NVRTC, loaded at the first call
+     * @throws BackendException listing where it looked when no NVRTC library can be opened (the same
+     *         error on every call)
+     */
+    static Nvrtc shared() {
+        synchronized (LOCK) {
+            if (shared == null && failure == null) {
+                try {
+                    shared = load();
+                } catch (BackendException e) {
+                    failure = e;
+                }
+            }
+            if (shared == null) {
+                throw failure;
+            }
+            return shared;
+        }
     }
 
     private static MemorySegment find(SymbolLookup lookup, String name) {
@@ -60,7 +106,7 @@ final class Nvrtc {
      *
      * @throws BackendException listing where it looked when no NVRTC library can be opened
      */
-    static Nvrtc load() {
+    private static Nvrtc load() {
         List<String> tried = new ArrayList<>();
         for (String candidate : candidates()) {
             tried.add(candidate);
@@ -103,16 +149,35 @@ final class Nvrtc {
         return library;
     }
 
+    /** @return NVRTC's version, e.g. {@code 12.8} */
+    String version() {
+        return version;
+    }
+
+    /** @return true when this NVRTC returns CUBIN for a real architecture ({@code sm_XX}) */
+    boolean emitsCubin() {
+        return getCubin != null && getCubinSize != null;
+    }
+
+    /** @return compilations run in this process */
+    static long compilations() {
+        return COMPILATIONS.get();
+    }
+
     /**
-     * Compiles CUDA C source to PTX.
+     * Compiles CUDA C source to PTX (for a virtual architecture, {@code compute_XX}) or CUBIN (for a
+     * real one, {@code sm_XX}).
      *
      * @param source  the translation unit
      * @param name    a file name for diagnostics
-     * @param options NVRTC options, e.g. {@code --gpu-architecture=compute_90}
-     * @return PTX text
+     * @param options NVRTC options, e.g. {@code --gpu-architecture=sm_90}
+     * @param cubin   true for the CUBIN (needs {@link #emitsCubin()} and an {@code sm_XX} architecture),
+     *                false for the PTX text
+     * @return the CUBIN image, or the PTX text as ASCII bytes (no terminating NUL)
      * @throws BackendException with the compiler log when compilation fails
      */
-    String compile(String source, String name, List<String> options) {
+    byte[] compile(String source, String name, List<String> options, boolean cubin) {
+        COMPILATIONS.incrementAndGet();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment programOut = arena.allocate(ValueLayout.ADDRESS);
             check((int) createProgram.invokeExact(programOut, arena.allocateFrom(source), arena.allocateFrom(name), 0,
@@ -129,10 +194,16 @@ final class Nvrtc {
                             + log(arena, program), "fix the CUDA body of the custom opcode named in the log");
                 }
                 MemorySegment size = arena.allocate(ValueLayout.JAVA_LONG);
+                if (cubin) {
+                    check((int) getCubinSize.invokeExact(program, size), "nvrtcGetCUBINSize");
+                    MemorySegment image = arena.allocate(Math.max(1, size.get(ValueLayout.JAVA_LONG, 0)));
+                    check((int) getCubin.invokeExact(program, image), "nvrtcGetCUBIN");
+                    return image.asSlice(0, size.get(ValueLayout.JAVA_LONG, 0)).toArray(ValueLayout.JAVA_BYTE);
+                }
                 check((int) getPtxSize.invokeExact(program, size), "nvrtcGetPTXSize");
                 MemorySegment ptx = arena.allocate(size.get(ValueLayout.JAVA_LONG, 0));
                 check((int) getPtx.invokeExact(program, ptx), "nvrtcGetPTX");
-                return ptx.getString(0, StandardCharsets.US_ASCII);
+                return ptx.getString(0, StandardCharsets.US_ASCII).getBytes(StandardCharsets.US_ASCII);
             } finally {
                 MemorySegment holder = arena.allocate(ValueLayout.ADDRESS);
                 holder.set(ValueLayout.ADDRESS, 0, program);

@@ -2,6 +2,7 @@ package dev.vyre.backend.cuda;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -18,6 +19,7 @@ import dev.vyre.protocol.Opcodes;
 import dev.vyre.protocol.Priority;
 import dev.vyre.protocol.SlotLayout;
 import dev.vyre.protocol.SlotStatus;
+import dev.vyre.protocol.UnsupportedFeatureException;
 import dev.vyre.protocol.Words;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -158,7 +160,7 @@ class CudaSessionTest {
     @Test
     void customCudaOpcodeRuns() {
         try {
-            Nvrtc.load();
+            Nvrtc.shared();
         } catch (BackendException e) {
             assumeTrue(false, "NVRTC is not installed: " + e.getMessage());
         }
@@ -166,10 +168,43 @@ class CudaSessionTest {
                 .text("cuda-c", "vyre_store_control(ctx, 170, ctx.a0);").build());
         SessionOptions opts = SessionOptions.builder().slotCount(16).tenantCount(1).observableSlots(64).opcodes(ops)
                 .build();
+        long before = Nvrtc.compilations();
         try (Vyre vyre = Vyre.open("cuda"); Session s = vyre.openSession(opts)) {
             s.publish(0, 0, 0x1234, 42, 0, 0);
             assertTrue(s.awaitSlotStatus(0, SlotStatus.DONE, WAIT));
             assertEquals(42, s.controlWord(170));
         }
+        long afterFirst = Nvrtc.compilations();
+        assertTrue(afterFirst - before <= 1, "at most one compile (none when the build's cache is warm)");
+        // the same opcode again, in a new backend: the compile cache serves the CUBIN, NVRTC runs not
+        try (Vyre vyre = Vyre.open("cuda"); Session s = vyre.openSession(opts)) {
+            s.publish(0, 0, 0x1234, 43, 0, 0);
+            assertTrue(s.awaitSlotStatus(0, SlotStatus.DONE, WAIT));
+            assertEquals(43, s.controlWord(170));
+        }
+        assertEquals(afterFirst, Nvrtc.compilations(), "a second registration compiles nothing");
+    }
+
+    @Test
+    void anOpcodeWithNoCudaBodyIsRefusedAtRegistration() {
+        CustomOpcodes elsewhere = CustomOpcodes.of(CustomOpcode.of(0x1234).text("glsl", "/* */")
+                .text("vyre-ir", "VllJUgE=").build());
+        try (Vyre vyre = Vyre.open("cuda")) {
+            UnsupportedFeatureException atOpen = assertThrows(UnsupportedFeatureException.class,
+                    () -> vyre.openSession(SessionOptions.builder().slotCount(16).opcodes(elsewhere).build()));
+            assertRefusal(atOpen);
+            byte[] control = dev.vyre.api.Megakernel.encodeControl(false, 1, 0);
+            UnsupportedFeatureException atDispatch = assertThrows(UnsupportedFeatureException.class,
+                    () -> vyre.dispatch(dev.vyre.api.DispatchRequest.of(control, dev.vyre.api.Megakernel.encodeEmptyRing(1),
+                            dev.vyre.api.Megakernel.encodeEmptyDebugLog(64)).withOpcodes(elsewhere)));
+            assertRefusal(atDispatch);
+        }
+    }
+
+    private static void assertRefusal(UnsupportedFeatureException e) {
+        String m = e.getMessage();
+        assertTrue(m.contains("custom opcode 0x1234") && m.contains("cuda-c"), m);
+        assertTrue(m.matches("(?s).*\\. Fix: [^\\n]+") && m.indexOf("Fix:") == m.lastIndexOf("Fix:"), m);
+        assertEquals("cuda", e.backend());
     }
 }

@@ -100,6 +100,7 @@ final class ReferenceBackend implements Backend {
                 }
                 executor.tryExecute(s);
             }
+            executor.completeRun();
             return new PassResult(copyOut(control, request.control()), copyOut(ring, request.ring()),
                     copyOut(debug, request.debugLog()), copyOut(io, request.ioQueue()),
                     copyOut(data, request.data()));

@@ -23,9 +23,11 @@ import java.util.function.Consumer;
 /**
  * A persistent reference interpreter: {@code N} daemon threads ({@code vyre-ref-worker-i}) drain
  * the ring, which lives in ordinary off-heap memory, while host threads publish. Worker {@code i}
- * owns slots {@code i, i+N, ...} and scans them in passes; every claim is a CAS, so each
- * authorised PUBLISHED slot runs exactly once. The workers poll the status words themselves
- * ({@link SessionMemory#ringPolled()} is true).
+ * owns slots {@code i, i+N, ...} and scans them in passes from the slot after the last one it
+ * executed; every claim is a CAS, so each authorised PUBLISHED slot runs exactly once. Consecutive
+ * slots that run complete together as a run (one DONE_COUNT add per run, see {@link SlotExecutor}),
+ * and an idle pass looks at the next in-order slot again every {@value #SEGMENT} slots. The workers
+ * poll the status words themselves ({@link SessionMemory#ringPolled()} is true).
  *
  * <p>Idle policy (see {@code docs/PERFORMANCE.md}): a worker that finds no work spins
  * ({@link Thread#onSpinWait()}) for {@code vyre.reference.spinNanos} ns (default 10,000), then
@@ -44,6 +46,10 @@ final class ReferenceDriver implements SessionDriver {
     private static final long YIELD_NANOS = Math.max(SPIN_NANOS, Long.getLong("vyre.reference.yieldNanos", 100_000L));
     private static final long MIN_PARK_NANOS = 20_000L;
     private static final long MAX_PARK_NANOS = 2_000_000L;
+    /** A transparent huge page (x86-64, aarch64 with 4 KiB base pages). */
+    private static final long HUGE_PAGE = 2L << 20;
+    /** Slots a scan looks at between two looks at the cursor slot (see {@code Worker.scan}). */
+    private static final int SEGMENT = 16;
     /** How long {@link #shutDown()} waits for the workers. */
     private static final Duration SHUTDOWN_JOIN = Duration.ofSeconds(30);
 
@@ -87,6 +93,15 @@ final class ReferenceDriver implements SessionDriver {
      * @throws dev.vyre.protocol.BackendException when a custom opcode has no Java body
      */
     static ReferenceDriver open(SessionSpec spec, Consumer<ReferenceDriver> onClose) {
+        return open(spec, onClose, true);
+    }
+
+    /**
+     * {@link #open(SessionSpec, Consumer)}; with {@code startWorkers} false the worker threads are created but
+     * never started, and the caller runs their passes itself with {@link #runPass} (the seam through which
+     * vyre-stress's jcstress tests drive this interpreter loop as it is).
+     */
+    static ReferenceDriver open(SessionSpec spec, Consumer<ReferenceDriver> onClose, boolean startWorkers) {
         OpcodeTable table = OpcodeTable.of(spec.opcodes());
         // Default: one core is left for the publishing thread (measured on the 2-core build machine:
         // 1 worker 2.61 M slots/s, p50 2.8 us; 2 workers 0.61 M slots/s, p50 15.7 us).
@@ -99,14 +114,17 @@ final class ReferenceDriver implements SessionDriver {
             MemorySegment debug = arena.allocate(DebugLogLayout.BUFFER_BYTES, 64);
             MemorySegment io = arena.allocate((long) IoQueueLayout.IO_SLOT_COUNT * IoQueueLayout.IO_SLOT_BYTES, 64);
             MemorySegment data = spec.dataBufferBytes() == 0 ? MemorySegment.NULL
-                    : arena.allocate(spec.dataBufferBytes(), 4096); // page-aligned: io_uring O_DIRECT reads land here
+                    : arena.allocate(spec.dataBufferBytes(), dataAlignment(spec.dataBufferBytes()));
             ControlCodec.encodeControlInto(false, spec.tenantCount(), spec.observableSlots(), control);
             ring.fill((byte) 0);
             debug.fill((byte) 0);
             io.fill((byte) 0);
             ReferenceDriver driver = new ReferenceDriver(spec, arena, control, ring, debug, io, data, table, count,
                     onClose);
-            driver.start();
+            driver.createThreads();
+            if (startWorkers) {
+                driver.start();
+            }
             return driver;
         } catch (RuntimeException | Error e) {
             arena.close();
@@ -114,10 +132,23 @@ final class ReferenceDriver implements SessionDriver {
         }
     }
 
-    private void start() {
+    /**
+     * Alignment of the data buffer, where io_uring reads land (O_DIRECT needs 4096): a buffer of at least one
+     * 2 MiB page starts on a 2 MiB boundary, so that an io_uring reader can back all of it with transparent huge
+     * pages and every read lands in physically contiguous memory (on a virtio disk without indirect descriptors a
+     * read into scattered 4 KiB pages takes one descriptor per page; see docs/PERFORMANCE.md, "io_uring ingest").
+     */
+    static long dataAlignment(long bytes) {
+        return bytes >= HUGE_PAGE ? HUGE_PAGE : 4096;
+    }
+
+    private void createThreads() {
         for (Worker w : workers) {
             w.thread = Thread.ofPlatform().daemon(true).name("vyre-ref-worker-" + w.index).unstarted(w);
         }
+    }
+
+    private void start() {
         for (Worker w : workers) {
             w.thread.start();
         }
@@ -126,6 +157,17 @@ final class ReferenceDriver implements SessionDriver {
     /** @return the number of worker threads */
     int workerCount() {
         return workerCount;
+    }
+
+    /**
+     * Runs one pass of worker {@code worker}'s scan, the loop's real claim-and-execute step, on the calling
+     * thread; only for a driver opened with its workers not started (the jcstress seam).
+     *
+     * @return true when the pass executed a slot (or found the cursor slot ready to run)
+     */
+    boolean runPass(int worker) {
+        Worker w = workers[worker];
+        return w.scan(w.executor, slotCount, workerCount);
     }
 
     @Override
@@ -334,26 +376,72 @@ final class ReferenceDriver implements SessionDriver {
         }
 
         /**
-         * One pass over this worker's slots, starting just after the slot it executed last (a
-         * host publishing in ascending order is then found at once).
+         * One pass over this worker's slots, starting at {@link #cursor}, the slot after the last one
+         * it executed (where a host publishing in ascending order writes next). Consecutive slots that
+         * run form one run ({@link SlotExecutor}), completed at the first slot that does not run, so a
+         * stream of publications completes in runs of up to {@value SlotExecutor#MAX_RUN}; the status
+         * words of a run are read ahead together ({@link #lookAhead}). After every
+         * {@value ReferenceDriver#SEGMENT} slots looked at without finding work, the pass looks at the
+         * cursor slot again and starts over from it when it can run: the next in-order slot is found
+         * within one segment, not one pass over the ring, and every slot is still visited (each
+         * restart executes at least the cursor slot and moves the cursor on).
          *
-         * @return true when it executed at least one slot
+         * @return true when it executed at least one slot, or the cursor slot can run now
          */
         private boolean scan(SlotExecutor ex, int slots, int stride) {
             int owned = (slots - index + stride - 1) / stride;
             int k = cursor;
             boolean any = false;
-            for (int j = 0; j < owned; j++) {
-                if (ex.tryExecute(index + k * stride)) {
-                    any = true;
-                    cursor = k + 1 == owned ? 0 : k + 1;
-                    if (stopping || ex.shutdownRequested()) {
-                        return true;
+            int sinceWork = 0;
+            int ahead = 0;
+            try {
+                for (int j = 0; j < owned; j++) {
+                    if (ahead == 0) {
+                        ahead = lookAhead(ex, k, owned, stride);
                     }
+                    if (ahead > 0 && ex.tryExecute(index + k * stride)) {
+                        any = true;
+                        sinceWork = 0;
+                        cursor = k + 1 == owned ? 0 : k + 1;
+                        if (stopping || ex.shutdownRequested()) {
+                            return true;
+                        }
+                    } else {
+                        ex.completeRun();
+                        if (++sinceWork == SEGMENT) {
+                            sinceWork = 0;
+                            if (ex.claimable(index + cursor * stride)) {
+                                return true;
+                            }
+                        }
+                    }
+                    if (ahead > 0) {
+                        ahead--;
+                    }
+                    k = k + 1 == owned ? 0 : k + 1;
                 }
+                return any;
+            } finally {
+                ex.completeRun();
+            }
+        }
+
+        /**
+         * Reads the status words of owned slots {@code k, k+1, ...} (at most
+         * {@value SlotExecutor#MAX_RUN}, at most one lap) while they read PUBLISHED. The loads do not
+         * depend on each other, so the cache lines of a run, just written by the publisher, arrive
+         * together instead of one miss per claim. A hint only: each slot is still claimed by its CAS.
+         *
+         * @return how many slots from {@code k} on read PUBLISHED in a row (0 when slot {@code k} does not)
+         */
+        private int lookAhead(SlotExecutor ex, int k, int owned, int stride) {
+            int limit = Math.min(SlotExecutor.MAX_RUN, owned);
+            int n = 0;
+            while (n < limit && ex.published(index + k * stride)) {
+                n++;
                 k = k + 1 == owned ? 0 : k + 1;
             }
-            return any;
+            return n;
         }
     }
 }

@@ -19,6 +19,30 @@ import java.util.zip.CRC32C;
  * {@code docs/PROTOCOL.md} ("Interpreter semantics") says: claim, metric, built-in, custom
  * handlers, DONE_COUNT, release-stored DONE, with the protocol's bounds rule on every access.
  *
+ * <p><b>Runs.</b> An executor claims and executes slots one at a time, in the order it is given
+ * them, and completes them as a <em>run</em>, like a GPU warp: {@link #tryExecute} claims
+ * (PUBLISHED to CLAIMED, one compare-and-set on the slot's own status word) and executes a slot,
+ * and holds its completion; {@link #completeRun} then publishes the held completions together:
+ * the run's metric counts and its DONE_COUNT are added once per word (one atomic add each, not
+ * one per slot), then each held slot's status is release-stored (DONE, or FAULT). Every rule of
+ * the protocol still holds per slot:
+ * <ul>
+ *   <li>a slot is claimed only while SHUTDOWN is 0 and its tenant is authorised, checked just
+ *       before its own claim, after every earlier slot of the run executed;</li>
+ *   <li>its effects, its metric and its DONE_COUNT are visible before its DONE (release);</li>
+ *   <li>a slot that reads or overwrites control words ({@code STORE_U32}, {@code LOAD_U32},
+ *       {@code COMPARE_SWAP}, {@code MEMCPY}, {@code SHUTDOWN}, custom handlers) first adds the
+ *       counts held so far, so it observes every earlier slot's metric and DONE_COUNT exactly as
+ *       one-slot-at-a-time execution would (the other built-ins only add atomically or write words
+ *       {@code >= 160}, which commute with the held counts);</li>
+ *   <li>a slot that may take long or wait ({@code CRC32C}, {@code LOAD_MISS}, {@code PACKED_SLOT},
+ *       any opcode with a custom handler) completes the held run before it starts and is completed
+ *       alone, so no slot's DONE waits on another slot's IO or unbounded work;</li>
+ *   <li>a run holds at most {@value #MAX_RUN} slots.</li>
+ * </ul>
+ * The caller ends every run with {@link #completeRun} (a no-op when nothing is held) before it
+ * stops, sleeps or looks elsewhere; a slot is never left CLAIMED.
+ *
  * <p>One instance per executing thread: it is also the {@link SlotContext} handed to custom
  * handlers, so it holds the slot being executed. It allocates nothing and takes no locks.
  * Several executors may run over the same buffers at once; they coordinate only through the
@@ -34,6 +58,8 @@ final class SlotExecutor implements SlotContext {
     private static final long IO_MAX_PARK_NANOS = 200_000L;
     /** Largest data-buffer range one ByteBuffer view covers (CRC32C over bigger buffers goes window by window). */
     private static final long CRC_WINDOW = 1L << 30;
+    /** Most slots one run holds before it completes. */
+    static final int MAX_RUN = 64;
 
     private final MemorySegment control;
     private final MemorySegment ring;
@@ -53,6 +79,16 @@ final class SlotExecutor implements SlotContext {
 
     /** Set when the driver stops: a LOAD_MISS wait gives up at once. */
     private volatile boolean abort;
+
+    // The run: executed slots whose completion is held, and the counts not yet added to control.
+    private final long[] heldBase = new long[MAX_RUN];
+    private final int[] heldStatus = new int[MAX_RUN];
+    private int held;
+    /** DONE_COUNT increments held (slots executed to DONE, not yet added). */
+    private int heldDone;
+    /** Per-opcode metric increments held, for opcodes below 32; bit k of {@link #heldMetricMask} marks a count. */
+    private final int[] heldMetric = new int[Opcodes.METRIC_OPCODES];
+    private int heldMetricMask;
 
     // The slot being executed (SlotContext view).
     private int curSlot;
@@ -93,19 +129,14 @@ final class SlotExecutor implements SlotContext {
 
     /**
      * Claims and executes {@code slot} if it is PUBLISHED, its tenant is authorised and control
-     * word 0 (SHUTDOWN) is still 0.
+     * word 0 (SHUTDOWN) is still 0. Its completion is held in the current run (see the class
+     * comment): the caller makes it visible with {@link #completeRun}.
      *
      * @return true when this call executed the slot
      */
     boolean tryExecute(int slot) {
         long base = (long) slot * SlotLayout.SLOT_WORDS;
-        if (Words.getAcquire(ring, base) != SlotStatus.PUBLISHED) {
-            return false;
-        }
-        if (!authorised(Words.get(ring, base + SlotLayout.TENANT_WORD))) {
-            return false;
-        }
-        if (shutdownRequested()
+        if (!claimable(base) || shutdownRequested()
                 || !Words.compareAndSet(ring, base, SlotStatus.PUBLISHED, SlotStatus.CLAIMED)) {
             return false;
         }
@@ -116,14 +147,83 @@ final class SlotExecutor implements SlotContext {
             Words.setRelease(ring, base, SlotStatus.PUBLISHED);
             return false;
         }
-        boolean completed = execute(slot, base, tenant);
+        int opcode = Words.get(ring, base + SlotLayout.OPCODE_WORD);
+        boolean alone = runsAlone(opcode);
+        if (alone) {
+            completeRun();
+        }
+        boolean completed = execute(slot, base, tenant, opcode);
+        heldBase[held] = base;
+        heldStatus[held] = completed ? SlotStatus.DONE : SlotStatus.FAULT;
+        held++;
         if (completed) {
-            Words.getAndAdd(control, ControlLayout.DONE_COUNT, 1);
-            Words.setRelease(ring, base, SlotStatus.DONE);
-        } else {
-            Words.setRelease(ring, base, SlotStatus.FAULT);
+            heldDone++;
+        }
+        if (alone || held == MAX_RUN) {
+            completeRun();
         }
         return true;
+    }
+
+    /** @return true when {@code slot}'s status word reads PUBLISHED (acquire) */
+    boolean published(int slot) {
+        return Words.getAcquire(ring, (long) slot * SlotLayout.SLOT_WORDS) == SlotStatus.PUBLISHED;
+    }
+
+    /** @return true when {@code slot} is PUBLISHED and its tenant authorised (it would run now, SHUTDOWN aside) */
+    boolean claimable(int slot) {
+        return claimable((long) slot * SlotLayout.SLOT_WORDS);
+    }
+
+    private boolean claimable(long base) {
+        return Words.getAcquire(ring, base) == SlotStatus.PUBLISHED
+                && authorised(Words.get(ring, base + SlotLayout.TENANT_WORD));
+    }
+
+    /** @return slots executed whose completion is held */
+    int heldSlots() {
+        return held;
+    }
+
+    /**
+     * Completes the held run: adds the held metric counts, then the held DONE_COUNT (one atomic add
+     * per word), then release-stores each held slot's DONE or FAULT, in execution order. A no-op when
+     * nothing is held.
+     */
+    void completeRun() {
+        int n = held;
+        if (n == 0) {
+            return;
+        }
+        addHeldCounts();
+        long[] bases = heldBase;
+        int[] statuses = heldStatus;
+        for (int i = 0; i < n; i++) {
+            Words.setRelease(ring, bases[i], statuses[i]);
+        }
+        held = 0;
+    }
+
+    /** Adds the held metric counts, then the held DONE_COUNT, to the control buffer. */
+    private void addHeldCounts() {
+        int mask = heldMetricMask;
+        while (mask != 0) {
+            int op = Integer.numberOfTrailingZeros(mask);
+            atomicAdd(ControlLayout.METRICS_BASE + op, heldMetric[op]);
+            heldMetric[op] = 0;
+            mask &= mask - 1;
+        }
+        heldMetricMask = 0;
+        if (heldDone != 0) {
+            Words.getAndAdd(control, ControlLayout.DONE_COUNT, heldDone);
+            heldDone = 0;
+        }
+    }
+
+    /** @return true for a slot that may take long or wait: it completes the held run first and runs alone */
+    private boolean runsAlone(int opcode) {
+        return opcode == Opcodes.CRC32C || opcode == Opcodes.LOAD_MISS || opcode == Opcodes.PACKED_SLOT
+                || opcodes.handler(opcode) != null;
     }
 
     /** {@code t = C[2] + tenant} (64-bit) {@code < 32}, {@code < Cw}, and {@code C[t] != 0}. */
@@ -133,8 +233,7 @@ final class SlotExecutor implements SlotContext {
     }
 
     /** @return false when the slot ends in FAULT */
-    private boolean execute(int slot, long base, int tenant) {
-        int opcode = Words.get(ring, base + SlotLayout.OPCODE_WORD);
+    private boolean execute(int slot, long base, int tenant, int opcode) {
         curSlot = slot;
         curTenant = tenant;
         curBase = base;
@@ -183,7 +282,12 @@ final class SlotExecutor implements SlotContext {
         curA1 = a1;
         curA2 = a2;
         if (Integer.compareUnsigned(opcode, Opcodes.METRIC_OPCODES) < 0) {
-            atomicAdd(ControlLayout.METRICS_BASE + opcode, 1);
+            heldMetric[opcode]++;
+            heldMetricMask |= 1 << opcode;
+        }
+        OpcodeHandler handler = opcodes.handler(opcode);
+        if (handler != null || observesControl(opcode)) {
+            addHeldCounts();
         }
         long u0 = a0 & U32_MASK;
         long u1 = a1 & U32_MASK;
@@ -210,11 +314,21 @@ final class SlotExecutor implements SlotContext {
             }
             default -> { }
         }
-        OpcodeHandler handler = opcodes.handler(opcode);
         if (handler != null) {
             handler.execute(this);
         }
         return true;
+    }
+
+    /**
+     * @return true for the built-ins that read a control word or overwrite one other than by an atomic
+     *         add: they must see the held counts added first
+     */
+    private static boolean observesControl(int opcode) {
+        return switch (opcode) {
+            case Opcodes.STORE_U32, Opcodes.LOAD_U32, Opcodes.COMPARE_SWAP, Opcodes.MEMCPY, Opcodes.SHUTDOWN -> true;
+            default -> false;
+        };
     }
 
     private void memcpy(long src, long dst, long count) {

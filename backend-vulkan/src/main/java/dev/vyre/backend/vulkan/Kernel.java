@@ -35,6 +35,8 @@ final class Kernel implements AutoCloseable {
     private final long pipelineLayout;
     private final long pipeline;
     private boolean closed;
+    /** Sessions and dispatches using a custom-opcode kernel (guarded by the backend's kernel table). */
+    int users;
 
     Kernel(VulkanDevice device, byte[] spirv, long pipelineCache) {
         this.device = device;

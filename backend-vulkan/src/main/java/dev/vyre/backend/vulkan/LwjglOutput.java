@@ -1,8 +1,6 @@
 package dev.vyre.backend.vulkan;
 
-import java.io.IOException;
-import java.io.OutputStream;
-import java.io.PrintStream;
+import dev.vyre.spi.QuietOutput;
 import java.util.function.Supplier;
 import org.lwjgl.system.Configuration;
 
@@ -24,7 +22,6 @@ import org.lwjgl.system.Configuration;
  */
 final class LwjglOutput {
 
-    private static final ThreadLocal<Boolean> QUIET = ThreadLocal.withInitial(() -> Boolean.FALSE);
     private static boolean installed;
 
     private LwjglOutput() {
@@ -37,47 +34,20 @@ final class LwjglOutput {
      */
     static <T> T quietly(Supplier<T> action) {
         install();
-        boolean outer = QUIET.get();
-        QUIET.set(Boolean.TRUE);
-        try {
-            return action.get();
-        } finally {
-            QUIET.set(outer);
-        }
+        return QuietOutput.quietly(action);
     }
 
-    /** Installs the gated stream once, unless the user chose LWJGL diagnostics or a stream. */
+    /**
+     * Installs the process-wide gate ({@link QuietOutput#gate()}) once, unless the user chose LWJGL
+     * diagnostics or a stream, or another backend installed it already.
+     */
     private static synchronized void install() {
         if (!installed) {
             installed = true;
             if (Configuration.DEBUG_STREAM.get() == null
                     && !Configuration.DEBUG.get(Boolean.FALSE)
                     && !Configuration.DEBUG_LOADER.get(Boolean.FALSE)) {
-                Configuration.DEBUG_STREAM.set(new PrintStream(new Gate(), true, System.err.charset()));
-            }
-        }
-    }
-
-    /** Forwards to the current {@link System#err} unless this thread is inside {@link #quietly}. */
-    private static final class Gate extends OutputStream {
-        @Override
-        public void write(int b) {
-            if (!QUIET.get()) {
-                System.err.write(b);
-            }
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) {
-            if (!QUIET.get()) {
-                System.err.write(b, off, len);
-            }
-        }
-
-        @Override
-        public void flush() throws IOException {
-            if (!QUIET.get()) {
-                System.err.flush();
+                Configuration.DEBUG_STREAM.set(QuietOutput.gate());
             }
         }
     }

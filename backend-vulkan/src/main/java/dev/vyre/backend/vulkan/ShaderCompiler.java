@@ -5,34 +5,38 @@ import static org.lwjgl.util.shaderc.Shaderc.*;
 import dev.vyre.protocol.BackendException;
 import dev.vyre.protocol.CustomOpcode;
 import dev.vyre.protocol.CustomOpcodes;
+import dev.vyre.spi.cache.CacheKey;
+import dev.vyre.spi.cache.CompileCache;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.IntBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.lwjgl.Version;
+import org.lwjgl.system.MemoryStack;
 
 /**
- * Compiles the megakernel GLSL (plus custom opcode snippets) to SPIR-V with shaderc, caching the
- * SPIR-V on disk by a hash of the source and defines, so only the first start-up of a new shader
- * variant pays for the compiler.
+ * Compiles the megakernel GLSL (plus custom opcode snippets) to SPIR-V with shaderc, through the
+ * shared {@link CompileCache}: only the first start-up of a new shader variant on a machine pays for
+ * the compiler.
  */
 final class ShaderCompiler {
 
     static final String SOURCE_RESOURCE = "vyre_megakernel.comp";
-    /** System property naming the cache directory ("none" disables the cache). */
-    static final String CACHE_PROPERTY = "vyre.vulkan.cache";
     /** The dialect of custom-opcode bodies this backend compiles. */
     static final String DIALECT = "glsl";
+    /** The backend name in compile-cache keys. */
+    static final String BACKEND = "vulkan";
+    /** Everything shaderc is told besides the source and the defines (part of the cache key). */
+    private static final String OPTIONS = "glsl compute, entry main, target vulkan 1.2, optimization performance";
+    private static final AtomicLong COMPILATIONS = new AtomicLong();
 
     private static volatile String source;
+    private static volatile String compilerVersion;
 
     private ShaderCompiler() {
     }
@@ -82,37 +86,60 @@ final class ShaderCompiler {
     }
 
     /**
-     * Compiles {@code glsl} with {@code defines} (after the #version line) to SPIR-V.
+     * Compiles {@code glsl} with {@code defines} to SPIR-V through {@code cache}: a hit (memory or disk)
+     * runs no compiler. The key is the SHA-256 of the source, the defines and the compile options, the
+     * backend {@value #BACKEND}, the device and the shaderc version.
+     *
+     * @param device the device the SPIR-V is for ({@link VulkanDevice#cacheIdentity()})
+     * @return SPIR-V words as bytes (heap array)
+     * @throws BackendException with the compiler's messages when it does not compile
+     */
+    static byte[] compile(CompileCache cache, String device, String glsl, Map<String, String> defines) {
+        Map<String, String> sorted = new TreeMap<>(defines);
+        CacheKey key = new CacheKey(fingerprint(glsl, sorted), BACKEND, device, compilerVersion());
+        return cache.getOrCompile(key, () -> compile(glsl, sorted));
+    }
+
+    /** @return SHA-256 of the source, the defines (sorted) and the compile options */
+    static String fingerprint(String glsl, Map<String, String> defines) {
+        StringBuilder d = new StringBuilder();
+        for (Map.Entry<String, String> e : new TreeMap<>(defines).entrySet()) {
+            d.append(e.getKey()).append('=').append(e.getValue()).append('\n');
+        }
+        return CacheKey.sha256(glsl, d.toString(), OPTIONS);
+    }
+
+    /** @return shaderc's identity: the LWJGL build that bundles it and the SPIR-V version and revision it emits */
+    static String compilerVersion() {
+        String v = compilerVersion;
+        if (v == null) {
+            try (MemoryStack stack = MemoryStack.stackPush()) {
+                IntBuffer version = stack.mallocInt(1);
+                IntBuffer revision = stack.mallocInt(1);
+                shaderc_get_spv_version(version, revision);
+                v = "shaderc (LWJGL " + Version.getVersion() + "), SPIR-V 0x" + Integer.toHexString(version.get(0))
+                        + " revision " + revision.get(0);
+            }
+            compilerVersion = v;
+        }
+        return v;
+    }
+
+    /**
+     * Compiles {@code glsl} with {@code defines} (after the #version line) to SPIR-V with shaderc, now
+     * (no cache).
      *
      * @return SPIR-V words as bytes (heap array)
      * @throws BackendException with the compiler's messages when it does not compile
      */
     static byte[] compile(String glsl, Map<String, String> defines) {
-        Map<String, String> sorted = new TreeMap<>(defines);
-        String key = hash(glsl, sorted);
-        Path cached = cacheDir() == null ? null : cacheDir().resolve(key + ".spv");
-        if (cached != null && Files.isRegularFile(cached)) {
-            try {
-                byte[] spv = Files.readAllBytes(cached);
-                if (spv.length >= 20 && spv.length % 4 == 0 && (spv[0] & 0xFF) == 0x03 && (spv[3] & 0xFF) == 0x07) {
-                    return spv;
-                }
-            } catch (IOException ignored) {
-                // unreadable cache entry: compile again
-            }
-        }
-        byte[] spv = shaderc(glsl, sorted);
-        if (cached != null) {
-            try {
-                Files.createDirectories(cached.getParent());
-                Path tmp = Files.createTempFile(cached.getParent(), key, ".tmp");
-                Files.write(tmp, spv);
-                Files.move(tmp, cached, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (IOException | UnsupportedOperationException ignored) {
-                // a read-only home: run without the cache
-            }
-        }
-        return spv;
+        COMPILATIONS.incrementAndGet();
+        return shaderc(glsl, new TreeMap<>(defines));
+    }
+
+    /** @return shaderc compilations run in this process (cache hits run none) */
+    static long compilations() {
+        return COMPILATIONS.get();
     }
 
     private static byte[] shaderc(String glsl, Map<String, String> defines) {
@@ -145,31 +172,6 @@ final class ShaderCompiler {
         } finally {
             shaderc_compile_options_release(options);
             shaderc_compiler_release(compiler);
-        }
-    }
-
-    /** @return the cache directory, or null when disabled */
-    static Path cacheDir() {
-        String configured = System.getProperty(CACHE_PROPERTY, System.getenv("VYRE_VULKAN_CACHE"));
-        if ("none".equals(configured)) {
-            return null;
-        }
-        if (configured != null && !configured.isBlank()) {
-            return Path.of(configured);
-        }
-        String xdg = System.getenv("XDG_CACHE_HOME");
-        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
-        return base.resolve("vyre").resolve("vulkan");
-    }
-
-    private static String hash(String glsl, Map<String, String> defines) {
-        try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            md.update(glsl.getBytes(StandardCharsets.UTF_8));
-            md.update(defines.toString().getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(md.digest(), 0, 16);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

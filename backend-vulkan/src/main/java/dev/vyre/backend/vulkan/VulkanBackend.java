@@ -15,12 +15,13 @@ import dev.vyre.spi.PassResult;
 import dev.vyre.spi.Placement;
 import dev.vyre.spi.SessionDriver;
 import dev.vyre.spi.SessionSpec;
+import dev.vyre.spi.cache.CacheKey;
+import dev.vyre.spi.cache.CompileCache;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -52,20 +53,40 @@ public final class VulkanBackend implements Backend {
     private static final long DISPATCH_TIMEOUT_NANOS = Duration.ofSeconds(120).toNanos();
     /** System property: run persistent sessions on CPU devices (lavapipe) too. */
     static final String PERSISTENT_ON_CPU_PROPERTY = "vyre.vulkan.persistentOnCpu";
+    /**
+     * System property: run persistent sessions in host memory on a discrete GPU (no BAR-mapped VRAM), where
+     * the shader's polling loop does not see the host's writes on NVIDIA; for experiments only.
+     */
+    static final String HOST_MEMORY_PERSISTENT_PROPERTY = "vyre.vulkan.persistentInHostMemory";
     /** Largest ring the protocol allows (the runtime's session cap). */
     static final int PROTOCOL_MAX_SLOTS = 1 << 20;
     /** Custom-opcode body dialects the shader compiler takes. */
     private static final Set<String> DIALECTS = Set.of(ShaderCompiler.DIALECT);
 
     private final VulkanDevice device;
+    /** Where SPIR-V and the pipeline-cache blob are kept between runs. */
+    private final CompileCache cache;
+    /** The key of this device's {@code VkPipelineCache} blob in {@link #cache}. */
+    private final CacheKey pipelineCacheKey;
+    /** The blob the pipeline cache started from (null when none), so an unchanged one is not written back. */
+    private byte[] pipelineCacheLoaded;
     private final long pipelineCache;
-    private final Path pipelineCacheFile;
     private final Map<String, Kernel> builtIn = new HashMap<>();
+    /**
+     * Kernels with custom opcodes by SPIR-V fingerprint, least recently used first: registering the same
+     * opcodes again reuses the pipeline (no SPIR-V lookup, no pipeline creation). Each counts its users
+     * ({@link Kernel#users}); at most {@link #IDLE_CUSTOM_KERNELS} unused ones are kept.
+     */
+    private final LinkedHashMap<String, Kernel> customKernels = new LinkedHashMap<>(16, 0.75f, true);
+    /** Custom-opcode kernels kept while no session or dispatch uses them. */
+    static final int IDLE_CUSTOM_KERNELS = 8;
     private final List<VulkanSession> sessions = new CopyOnWriteArrayList<>();
     private final BitSet queuesInUse = new BitSet();
     private final Object dispatchLock = new Object();
     private final Submitter onceSubmitter;
     private final boolean persistent;
+    /** Why persistent sessions are off (when they are). */
+    private final String noPersistentReason;
     private final int persistentLanes;
     /** Device clock ticks per nanosecond, 0 when the LOAD_MISS bound counts iterations instead. */
     private final double ticksPerNano;
@@ -75,16 +96,39 @@ public final class VulkanBackend implements Backend {
     private volatile boolean closed;
 
     VulkanBackend(VulkanDevice device) {
-        this.device = device;
+        this(device, sharedCache(device));
+    }
+
+    /** @return the shared compile cache; a malformed cache setting closes {@code device} before it is thrown */
+    private static CompileCache sharedCache(VulkanDevice device) {
         try {
-            this.pipelineCacheFile = ShaderCompiler.cacheDir() == null ? null
-                    : ShaderCompiler.cacheDir().resolve("pipeline-" + Integer.toHexString(device.vendorId()) + "-"
-                            + Integer.toHexString(device.name().hashCode()) + "-" + device.driverVersionText() + ".bin");
+            return CompileCache.shared();
+        } catch (RuntimeException e) {
+            device.close();
+            throw e;
+        }
+    }
+
+    /** @param cache where compiled SPIR-V and the pipeline-cache blob are kept (tests pass their own) */
+    VulkanBackend(VulkanDevice device, CompileCache cache) {
+        this.device = device;
+        this.cache = cache;
+        try {
+            this.pipelineCacheKey = new CacheKey(CacheKey.sha256("VkPipelineCache data"), ShaderCompiler.BACKEND,
+                    device.cacheIdentity(), "Vulkan driver " + device.driverVersionText());
             this.pipelineCache = createPipelineCache();
             this.onceSubmitter = new Submitter(device, device.queues().getFirst());
             queuesInUse.set(0);
             boolean cpu = device.isCpu();
-            this.persistent = !cpu || Boolean.getBoolean(PERSISTENT_ON_CPU_PROPERTY);
+            boolean noBar = !cpu && !device.unifiedMemory() && !device.hasDeviceLocalHostVisible();
+            this.persistent = (!cpu || Boolean.getBoolean(PERSISTENT_ON_CPU_PROPERTY))
+                    && (!noBar || Boolean.getBoolean(HOST_MEMORY_PERSISTENT_PROPERTY));
+            this.noPersistentReason = cpu
+                    ? "lavapipe cuts a long-running shader loop short (the interpreter ends early and a LOAD_MISS lane"
+                            + " that times out never finishes its slot; see docs/PERFORMANCE.md, Vulkan)"
+                    : "the device offers no DEVICE_LOCAL | HOST_VISIBLE memory (BAR-mapped VRAM), and a persistent"
+                            + " shader polling host memory never sees the host's writes on discrete GPUs; memory: "
+                            + device.memorySummary();
             int groups = device.smCount() > 0 ? device.smCount() : (cpu ? 1 : 64);
             this.persistentLanes = groups * PERSISTENT_LOCAL_SIZE;
             // lavapipe's realtime clock does not advance at a steady rate inside a running invocation:
@@ -109,6 +153,7 @@ public final class VulkanBackend implements Backend {
         details.put("persistentPlacement", device.hasDeviceLocalHostVisible() && !device.unifiedMemory()
                 ? "DEVICE_LOCAL|HOST_VISIBLE|HOST_COHERENT" : "HOST_VISIBLE|HOST_COHERENT");
         details.put("persistentLanes", Integer.toString(persistentLanes));
+        details.put("memory", device.memorySummary());
         details.put("queues", Integer.toString(device.queues().size()));
         details.put("binding", "LWJGL 3.4.3");
         return new DeviceInfo(device.name(), "Vulkan driver " + device.driverVersionText(), details);
@@ -138,10 +183,10 @@ public final class VulkanBackend implements Backend {
     public SessionDriver openSession(SessionSpec spec) {
         checkOpen();
         if (!persistent) {
-            throw new BackendException("persistent sessions are off on " + device.name() + ": lavapipe cuts a"
-                    + " long-running shader loop short (the interpreter ends early and a LOAD_MISS lane that times"
-                    + " out never finishes its slot; see docs/PERFORMANCE.md, Vulkan)", "use Vyre.dispatch (one pass)"
-                    + " here, or a GPU device; -D" + PERSISTENT_ON_CPU_PROPERTY + "=true forces it for experiments");
+            throw new BackendException("persistent sessions are off on " + device.name() + ": " + noPersistentReason,
+                    "use Vyre.dispatch (one pass) here, or another device; -D" + (device.isCpu()
+                            ? PERSISTENT_ON_CPU_PROPERTY : HOST_MEMORY_PERSISTENT_PROPERTY)
+                            + "=true forces it for experiments");
         }
         int queue = acquireQueue();
         try {
@@ -199,8 +244,11 @@ public final class VulkanBackend implements Backend {
                 Kernel kernel = kernel(false, CustomOpcodes.none());
                 return runOnce(kernel, request, true);
             }
-            try (Kernel kernel = kernel(false, request.opcodes())) {
+            Kernel kernel = kernel(false, request.opcodes());
+            try {
                 return runOnce(kernel, request, false);
+            } finally {
+                release(kernel);
             }
         }
     }
@@ -233,8 +281,9 @@ public final class VulkanBackend implements Backend {
     private boolean calibrated;
 
     /**
-     * @return the built-in kernel for the mode (owned by the backend) when {@code opcodes} is empty,
-     *         else a new kernel with the custom opcodes (owned by the caller)
+     * @return the built-in kernel for the mode (owned by the backend) when {@code opcodes} is empty, else
+     *         the kernel with the custom opcodes, reused when it exists; the caller hands it back with
+     *         {@link #release(Kernel)}
      */
     Kernel kernel(boolean persistentMode, CustomOpcodes opcodes) {
         if (opcodes.isEmpty()) {
@@ -242,38 +291,90 @@ public final class VulkanBackend implements Backend {
                 String key = persistentMode ? "persistent" : "once";
                 Kernel k = builtIn.get(key);
                 if (k == null) {
-                    k = new Kernel(device, ShaderCompiler.compile(ShaderCompiler.source(),
-                            defines(persistentMode, opcodes)), pipelineCache);
+                    k = new Kernel(device, ShaderCompiler.compile(cache, device.cacheIdentity(),
+                            ShaderCompiler.source(), defines(persistentMode, opcodes)), pipelineCache);
                     builtIn.put(key, k);
                 }
                 return k;
             }
         }
-        return new Kernel(device, ShaderCompiler.compile(ShaderCompiler.withCustomOpcodes(opcodes),
-                defines(persistentMode, opcodes)), pipelineCache);
+        String glsl = ShaderCompiler.withCustomOpcodes(opcodes);
+        Map<String, String> defines = defines(persistentMode, opcodes);
+        String fingerprint = ShaderCompiler.fingerprint(glsl, defines);
+        synchronized (customKernels) {
+            Kernel k = customKernels.get(fingerprint);
+            if (k != null) {
+                k.users++;
+                return k;
+            }
+        }
+        Kernel made = new Kernel(device, ShaderCompiler.compile(cache, device.cacheIdentity(), glsl, defines),
+                pipelineCache);
+        synchronized (customKernels) {
+            Kernel raced = customKernels.get(fingerprint);
+            if (raced != null) {
+                raced.users++;
+                made.close();
+                return raced;
+            }
+            made.users = 1;
+            customKernels.put(fingerprint, made);
+            trimIdleKernels();
+            return made;
+        }
     }
 
+    /** Hands back a kernel from {@link #kernel}; built-in kernels stay with the backend. */
+    void release(Kernel kernel) {
+        synchronized (customKernels) {
+            if (kernel.users > 0) {
+                kernel.users--;
+                trimIdleKernels();
+            }
+        }
+    }
+
+    /** Closes unused custom kernels, least recently used first, beyond {@link #IDLE_CUSTOM_KERNELS}. */
+    private void trimIdleKernels() {
+        long idle = customKernels.values().stream().filter(k -> k.users == 0).count();
+        var it = customKernels.values().iterator();
+        while (idle > IDLE_CUSTOM_KERNELS && it.hasNext()) {
+            Kernel k = it.next();
+            if (k.users == 0) {
+                k.close();
+                it.remove();
+                idle--;
+            }
+        }
+    }
+
+    /** @return custom-opcode kernels alive now (in use or kept idle) */
+    int customKernels() {
+        synchronized (customKernels) {
+            return customKernels.size();
+        }
+    }
+
+    /** Creates the pipeline cache from this device's blob in the compile cache, if there is one. */
     private long createPipelineCache() {
         try (MemoryStack stack = stackPush()) {
             VkPipelineCacheCreateInfo ci = VkPipelineCacheCreateInfo.calloc(stack).sType$Default();
+            byte[] stored = cache.get(pipelineCacheKey).orElse(null);
             ByteBuffer initial = null;
-            if (pipelineCacheFile != null && Files.isRegularFile(pipelineCacheFile)) {
-                try {
-                    byte[] bytes = Files.readAllBytes(pipelineCacheFile);
-                    initial = MemoryUtil.memAlloc(bytes.length).put(bytes).flip();
-                    ci.pInitialData(initial);
-                } catch (java.io.IOException ignored) {
-                    // start with an empty cache
-                }
+            if (stored != null) {
+                initial = MemoryUtil.memAlloc(stored.length).put(stored).flip();
+                ci.pInitialData(initial);
             }
             try {
                 var p = stack.mallocLong(1);
                 int r = vkCreatePipelineCache(device.device(), ci, null, p);
                 if (r != VK_SUCCESS && initial != null) {
-                    ci.pInitialData(null);
+                    ci.pInitialData(null); // a blob the driver does not accept: start empty
+                    stored = null;
                     r = vkCreatePipelineCache(device.device(), ci, null, p);
                 }
                 VulkanCalls.check(r, "vkCreatePipelineCache");
+                pipelineCacheLoaded = stored;
                 return p.get(0);
             } finally {
                 if (initial != null) {
@@ -283,13 +384,12 @@ public final class VulkanBackend implements Backend {
         }
     }
 
+    /** Stores the pipeline cache's blob in the compile cache when it changed. */
     private void savePipelineCache() {
-        if (pipelineCacheFile == null) {
-            return;
-        }
         try (MemoryStack stack = stackPush()) {
             PointerBuffer size = stack.mallocPointer(1);
-            if (vkGetPipelineCacheData(device.device(), pipelineCache, size, null) != VK_SUCCESS || size.get(0) == 0) {
+            if (vkGetPipelineCacheData(device.device(), pipelineCache, size, null) != VK_SUCCESS || size.get(0) == 0
+                    || size.get(0) > CompileCache.MAX_ARTIFACT_BYTES) {
                 return;
             }
             ByteBuffer data = MemoryUtil.memAlloc((int) size.get(0));
@@ -297,18 +397,19 @@ public final class VulkanBackend implements Backend {
                 if (vkGetPipelineCacheData(device.device(), pipelineCache, size, data) == VK_SUCCESS) {
                     byte[] bytes = new byte[(int) size.get(0)];
                     data.get(bytes);
-                    Files.createDirectories(pipelineCacheFile.getParent());
-                    Path tmp = Files.createTempFile(pipelineCacheFile.getParent(), "pipeline", ".tmp");
-                    Files.write(tmp, bytes);
-                    Files.move(tmp, pipelineCacheFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                            java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                    if (!Arrays.equals(bytes, pipelineCacheLoaded)) {
+                        cache.put(pipelineCacheKey, bytes);
+                    }
                 }
-            } catch (java.io.IOException | UnsupportedOperationException ignored) {
-                // no cache on a read-only home
             } finally {
                 MemoryUtil.memFree(data);
             }
         }
+    }
+
+    /** @return the compile cache this backend uses */
+    CompileCache compileCache() {
+        return cache;
     }
 
     // ------------------------------------------------------------------ one pass
@@ -634,6 +735,10 @@ public final class VulkanBackend implements Backend {
         synchronized (builtIn) {
             builtIn.values().forEach(Kernel::close);
             builtIn.clear();
+        }
+        synchronized (customKernels) {
+            customKernels.values().forEach(Kernel::close);
+            customKernels.clear();
         }
         if (onceSubmitter != null) {
             onceSubmitter.close();

@@ -1,9 +1,12 @@
 package dev.vyre.backend.vulkan;
 
 import dev.vyre.protocol.BackendException;
+import dev.vyre.protocol.UnsupportedFeatureException;
 import dev.vyre.spi.Backend;
 import dev.vyre.spi.BackendProvider;
 import dev.vyre.spi.Probe;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Provides the Vulkan backend (LWJGL 3.4.3): available where a Vulkan 1.2 device with a compute queue
@@ -60,19 +63,55 @@ public final class VulkanBackendProvider implements BackendProvider {
     private static Probe probeDevice() {
         try (VulkanDevice device = VulkanDevice.open(false)) {
             cpuDevice = device.isCpu();
-            return Probe.available(device.name() + " (Vulkan " + device.apiVersionText() + ")",
-                    "Vulkan driver " + device.driverVersionText() + ", LWJGL 3.4.3");
-        } catch (BackendException e) {
-            return Probe.unavailable(e.getMessage());
-        } catch (LinkageError | IllegalStateException e) {
-            return Probe.unavailable("the Vulkan loader (libvulkan.so.1) or LWJGL's native library could not be"
-                    + " loaded: " + Probe.firstLine(e) + ". Fix: install libvulkan1 and a driver (apt-get install libvulkan1"
-                    + " mesa-vulkan-drivers gives lavapipe on the CPU), or select another backend with"
-                    + " -Dvyre.backend=reference");
-        } catch (RuntimeException e) {
-            return Probe.unavailable("Vulkan initialisation failed: " + Probe.firstLine(e)
-                    + ". Fix: check the driver with vulkaninfo, or select another backend with -Dvyre.backend=reference");
+            return describe(device);
+        } catch (RuntimeException | LinkageError e) {
+            return unavailable(e);
         }
+    }
+
+    private static Probe describe(VulkanDevice device) {
+        return Probe.available(device.name() + " (Vulkan " + device.apiVersionText() + ")",
+                "Vulkan driver " + device.driverVersionText() + ", LWJGL 3.4.3");
+    }
+
+    /**
+     * Lists every physical device the loader enumerates, in its order, each opened briefly to check that
+     * it can run the interpreter (Vulkan 1.2, a compute queue, storage buffers of 64 KiB); an unsuitable
+     * one is unavailable with its reason. Silent, like {@link #probe()}.
+     */
+    @Override
+    public List<Probe> devices() {
+        return LwjglOutput.quietly(() -> {
+            int count;
+            try (VulkanDevice first = VulkanDevice.open(false)) {
+                count = first.physicalCount();
+            } catch (RuntimeException | LinkageError e) {
+                return List.of(unavailable(e));
+            }
+            List<Probe> out = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                try (VulkanDevice device = VulkanDevice.open(false, i)) {
+                    out.add(describe(device));
+                } catch (RuntimeException | LinkageError e) {
+                    out.add(unavailable(e));
+                }
+            }
+            return List.copyOf(out);
+        });
+    }
+
+    private static Probe unavailable(Throwable failure) {
+        if (failure instanceof BackendException e) {
+            return Probe.unavailable(e.getMessage());
+        }
+        if (failure instanceof LinkageError || failure instanceof IllegalStateException) {
+            return Probe.unavailable("the Vulkan loader (libvulkan.so.1) or LWJGL's native library could not be"
+                    + " loaded: " + Probe.firstLine(failure) + ". Fix: install libvulkan1 and a driver (apt-get install"
+                    + " libvulkan1 mesa-vulkan-drivers gives lavapipe on the CPU), or select another backend with"
+                    + " -Dvyre.backend=reference");
+        }
+        return Probe.unavailable("Vulkan initialisation failed: " + Probe.firstLine(failure)
+                + ". Fix: check the driver with vulkaninfo, or select another backend with -Dvyre.backend=reference");
     }
 
 
@@ -88,6 +127,33 @@ public final class VulkanBackendProvider implements BackendProvider {
      */
     public VulkanBackend openWithValidation() {
         return open(true);
+    }
+
+    /**
+     * Opens the backend on physical device {@code index} of {@link #devices()}.
+     *
+     * @throws UnsupportedFeatureException when the loader enumerates no such device
+     * @throws BackendException            when the device cannot run the interpreter
+     */
+    @Override
+    public Backend open(int index) {
+        Probe probe = probe();
+        if (!probe.available()) {
+            String reason = probe.reason();
+            int fix = reason.indexOf(". Fix: ");
+            throw new BackendException("the Vulkan backend cannot run here: " + (fix < 0 ? reason : reason.substring(0, fix)),
+                    fix < 0 ? "select another backend with -Dvyre.backend=reference" : reason.substring(fix + 7));
+        }
+        int count;
+        try (VulkanDevice first = LwjglOutput.quietly(() -> VulkanDevice.open(false))) {
+            count = first.physicalCount();
+        }
+        if (index < 0 || index >= count) {
+            throw new UnsupportedFeatureException(name(), "device selection", "Vulkan device " + index
+                    + " does not exist; the loader enumerates " + count + " device" + (count == 1 ? "" : "s"),
+                    "pick a device index from 0 to " + (count - 1) + " (vyre backends lists them)");
+        }
+        return new VulkanBackend(VulkanDevice.open(false, index));
     }
 
     private VulkanBackend open(boolean validation) {

@@ -79,6 +79,10 @@ final class VulkanDevice implements AutoCloseable {
     private final int apiVersion;
     private final int driverVersion;
     private final int vendorId;
+    private final int physicalIndex;
+    private final int physicalCount;
+    /** Vendor, device, driver version and pipeline-cache UUID: what compiled artifacts depend on. */
+    private final String cacheIdentity;
     private final int deviceType;
     private final long maxStorageBufferRange;
     private final long storageAlignment;
@@ -93,7 +97,11 @@ final class VulkanDevice implements AutoCloseable {
     private final AtomicInteger liveAllocations = new AtomicInteger();
     private boolean closed;
 
-    private VulkanDevice(boolean validation) {
+    /**
+     * @param validation enable VK_LAYER_KHRONOS_validation
+     * @param wanted     the physical device: an index or a name substring; null for the best GPU
+     */
+    private VulkanDevice(boolean validation, String wanted) {
         ensureLoader();
         try (MemoryStack stack = stackPush()) {
             boolean withValidation = validation && hasLayer(stack, VALIDATION_LAYER);
@@ -142,8 +150,10 @@ final class VulkanDevice implements AutoCloseable {
                 messenger = VK_NULL_HANDLE;
             }
             try {
-                Candidate chosen = select(stack);
+                Candidate chosen = select(stack, wanted);
                 physical = chosen.device;
+                physicalIndex = chosen.index;
+                physicalCount = chosen.count;
                 queueFamily = chosen.queueFamily;
                 VkPhysicalDeviceProperties p = VkPhysicalDeviceProperties.malloc(stack);
                 vkGetPhysicalDeviceProperties(physical, p);
@@ -152,6 +162,9 @@ final class VulkanDevice implements AutoCloseable {
                 driverVersion = p.driverVersion();
                 vendorId = p.vendorID();
                 deviceType = p.deviceType();
+                cacheIdentity = name + " [" + Integer.toHexString(vendorId) + ":" + Integer.toHexString(p.deviceID())
+                        + "] driver " + Integer.toHexString(driverVersion) + " pipeline-cache "
+                        + java.util.HexFormat.of().formatHex(bytes(p.pipelineCacheUUID()));
                 maxStorageBufferRange = Integer.toUnsignedLong(p.limits().maxStorageBufferRange());
                 storageAlignment = Math.max(256, p.limits().minStorageBufferOffsetAlignment());
                 nonCoherentAtomSize = p.limits().nonCoherentAtomSize();
@@ -246,8 +259,30 @@ final class VulkanDevice implements AutoCloseable {
 
     /** Opens the device chosen by {@value #DEVICE_PROPERTY} / {@value #DEVICE_ENV} (else the best GPU). */
     static VulkanDevice open(boolean validation) {
-        return new VulkanDevice(validation || Boolean.getBoolean(VALIDATION_PROPERTY)
-                || "1".equals(System.getenv("VYRE_VULKAN_VALIDATION")));
+        return new VulkanDevice(validation(validation), System.getProperty(DEVICE_PROPERTY, System.getenv(DEVICE_ENV)));
+    }
+
+    /**
+     * Opens physical device {@code index} (the loader's enumeration order).
+     *
+     * @throws BackendException when there is no such device or it cannot run the interpreter
+     */
+    static VulkanDevice open(boolean validation, int index) {
+        return new VulkanDevice(validation(validation), Integer.toString(index));
+    }
+
+    private static boolean validation(boolean requested) {
+        return requested || Boolean.getBoolean(VALIDATION_PROPERTY) || "1".equals(System.getenv("VYRE_VULKAN_VALIDATION"));
+    }
+
+    /** @return the index of this physical device in the loader's enumeration */
+    int physicalIndex() {
+        return physicalIndex;
+    }
+
+    /** @return how many physical devices the loader enumerates */
+    int physicalCount() {
+        return physicalCount;
     }
 
     private int smCount(MemoryStack stack) {
@@ -290,11 +325,11 @@ final class VulkanDevice implements AutoCloseable {
         return names;
     }
 
-    private record Candidate(VkPhysicalDevice device, int index, String name, int type, int queueFamily,
+    private record Candidate(VkPhysicalDevice device, int index, int count, String name, int type, int queueFamily,
                              int queueCount) {
     }
 
-    private Candidate select(MemoryStack stack) {
+    private Candidate select(MemoryStack stack, String wanted) {
         IntBuffer n = stack.mallocInt(1);
         VulkanCalls.check(vkEnumeratePhysicalDevices(instance, n, null), "vkEnumeratePhysicalDevices");
         if (n.get(0) == 0) {
@@ -346,14 +381,18 @@ final class VulkanDevice implements AutoCloseable {
                 rejected.add(devName + " (storage buffers below 64 KiB)");
                 continue;
             }
-            suitable.add(new Candidate(pd, i, devName, p.deviceType(), best, Math.min(bestCount, 16)));
+            suitable.add(new Candidate(pd, i, handles.capacity(), devName, p.deviceType(), best,
+                    Math.min(bestCount, 16)));
         }
-        String wanted = System.getProperty(DEVICE_PROPERTY, System.getenv(DEVICE_ENV));
         if (wanted != null && !wanted.isBlank()) {
             String w = wanted.strip();
             for (Candidate c : suitable) {
-                if (w.equals(Integer.toString(c.index))
-                        || c.name.toLowerCase(Locale.ROOT).contains(w.toLowerCase(Locale.ROOT))) {
+                if (w.equals(Integer.toString(c.index))) {
+                    return c;
+                }
+            }
+            for (Candidate c : suitable) {
+                if (c.name.toLowerCase(Locale.ROOT).contains(w.toLowerCase(Locale.ROOT))) {
                     return c;
                 }
             }
@@ -425,6 +464,26 @@ final class VulkanDevice implements AutoCloseable {
         return memoryFlags[index];
     }
 
+    /**
+     * @return the memory types and heaps, one line: {@code type i: flags (heap h, size)}, flags as
+     *         {@code DL} (device-local), {@code HV} (host-visible), {@code HC} (host-coherent), {@code HCa}
+     *         (host-cached)
+     */
+    String memorySummary() {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < memoryFlags.length; i++) {
+            int f = memoryFlags[i];
+            out.append(i == 0 ? "" : ", ").append("type ").append(i).append(':');
+            out.append((f & VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT) != 0 ? " DL" : "");
+            out.append((f & VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT) != 0 ? " HV" : "");
+            out.append((f & VK_MEMORY_PROPERTY_HOST_COHERENT_BIT) != 0 ? " HC" : "");
+            out.append((f & VK_MEMORY_PROPERTY_HOST_CACHED_BIT) != 0 ? " HCa" : "");
+            out.append(" (heap ").append(memoryHeaps[i]).append(", ").append(heapSizes[memoryHeaps[i]] >> 20)
+                    .append(" MiB)");
+        }
+        return out.toString();
+    }
+
     /** @return true when some memory type is DEVICE_LOCAL, HOST_VISIBLE and HOST_COHERENT */
     boolean hasDeviceLocalHostVisible() {
         int want = VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT | VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT
@@ -492,6 +551,20 @@ final class VulkanDevice implements AutoCloseable {
         }
         return VK_API_VERSION_MAJOR(driverVersion) + "." + VK_API_VERSION_MINOR(driverVersion) + "."
                 + VK_API_VERSION_PATCH(driverVersion);
+    }
+
+    /**
+     * @return the device as compiled artifacts depend on it: name, vendor and device id, driver version and
+     *         {@code pipelineCacheUUID} (the compile cache's device key)
+     */
+    String cacheIdentity() {
+        return cacheIdentity;
+    }
+
+    private static byte[] bytes(java.nio.ByteBuffer buffer) {
+        byte[] out = new byte[buffer.remaining()];
+        buffer.duplicate().get(out);
+        return out;
     }
 
     boolean isCpu() {

@@ -9,6 +9,7 @@ import dev.vyre.protocol.ControlLayout;
 import dev.vyre.protocol.DebugLogLayout;
 import dev.vyre.protocol.IoQueueLayout;
 import dev.vyre.protocol.SlotLayout;
+import dev.vyre.protocol.UnsupportedFeatureException;
 import dev.vyre.protocol.Words;
 import dev.vyre.spi.Liveness;
 import dev.vyre.spi.Placement;
@@ -18,6 +19,7 @@ import dev.vyre.spi.SessionSpec;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
+import java.util.concurrent.locks.LockSupport;
 import org.lwjgl.system.MemoryStack;
 import org.lwjgl.vulkan.VkCommandBuffer;
 
@@ -73,6 +75,9 @@ final class VulkanSession implements SessionDriver {
     private final long watchdogNanos;
     private final boolean fenced;
     private final StatusMirror mirror;
+    /** How long {@link #open} waits for the shader's first sweep. */
+    static final long START_TIMEOUT_NANOS = Duration.ofSeconds(5).toNanos();
+
     private long lastBeat = -1;
     private long lastBeatExact = -1;
     private long lastBeatNanos = System.nanoTime();
@@ -101,23 +106,78 @@ final class VulkanSession implements SessionDriver {
         }
         int coherent = VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT;
         DeviceBlock block;
+        BackendException barFailure = null;
         try {
             block = new DeviceBlock(device, at, coherent, VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT);
         } catch (BackendException e) {
-            // the BAR heap may be small (256 MiB without resizable BAR): fall back to host memory
+            // the BAR heap may be small (256 MiB without resizable BAR): host memory is the only other place
+            barFailure = e;
             block = new DeviceBlock(device, at, coherent);
+        }
+        if ((block.flags() & VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT) == 0 && !device.unifiedMemory()
+                && !Boolean.getBoolean(VulkanBackend.HOST_MEMORY_PERSISTENT_PROPERTY)) {
+            block.close();
+            throw new UnsupportedFeatureException(ShaderCompiler.BACKEND, "persistent sessions in host memory",
+                    "a persistent session of " + at + " bytes got no DEVICE_LOCAL | HOST_VISIBLE memory (BAR-mapped"
+                    + " VRAM) on " + device.name() + (barFailure == null ? "" : " (" + firstSentence(barFailure) + ")")
+                    + ", and a persistent shader polling host memory never sees the host's writes on discrete GPUs;"
+                    + " memory: " + device.memorySummary(), "enable resizable BAR, use a smaller ring or data buffer,"
+                    + " use the CUDA backend, or run one-pass (Vyre.dispatch); -D"
+                    + VulkanBackend.HOST_MEMORY_PERSISTENT_PROPERTY + "=true forces it for experiments");
         }
         Layout layout = new Layout(block, offsets, sizes);
         StatusMirror mirror = null;
+        VulkanSession session = null;
         try {
             mirror = new StatusMirror(device, spec.slotCount());
-            return new VulkanSession(backend, spec, queue, layout, mirror);
+            session = new VulkanSession(backend, spec, queue, layout, mirror);
         } catch (RuntimeException e) {
             if (mirror != null) {
                 mirror.close();
             }
             block.close();
             throw e;
+        }
+        session.awaitFirstSweep(START_TIMEOUT_NANOS);
+        return session;
+    }
+
+    private static String firstSentence(RuntimeException e) {
+        String m = e.getMessage();
+        int fix = m.indexOf(". Fix: ");
+        return fix < 0 ? m : m.substring(0, fix);
+    }
+
+    /**
+     * Waits until workgroup 0 has bumped the heartbeat once, so a shader that never starts (or whose
+     * writes the host never sees) is reported at open, with its placement, instead of as a session that
+     * hangs later. On failure the shader is told to stop and the session is closed (a dispatch that does
+     * not stop keeps its memory, as {@link #close()} does).
+     *
+     * @throws BackendException when the heartbeat does not move within {@code timeoutNanos}
+     */
+    private void awaitFirstSweep(long timeoutNanos) {
+        long start = System.nanoTime();
+        while (heartbeat() == 0) {
+            if (finished || submitter.await(0)) {
+                break;
+            }
+            if (System.nanoTime() - start > timeoutNanos) {
+                String where = "memory flags 0x" + Integer.toHexString(block.flags()) + " ("
+                        + memory.ringPlacement() + "); " + device.memorySummary();
+                try {
+                    writeControl(ControlLayout.SHUTDOWN, 1);
+                    stop(Duration.ofSeconds(2));
+                } finally {
+                    close();
+                }
+                throw new BackendException("the persistent shader on " + device.name() + " did not start: its"
+                        + " heartbeat stayed 0 for " + timeoutNanos / 1_000_000 + " ms after the dispatch was submitted"
+                        + (stuck ? ", and it did not stop on SHUTDOWN (its memory stays allocated)" : "") + "; session "
+                        + where, "run Vyre.dispatch (one pass) or the CUDA backend on this machine, and report the"
+                        + " memory line above with the driver version");
+            }
+            LockSupport.parkNanos(20_000L);
         }
     }
 
@@ -182,7 +242,7 @@ final class VulkanSession implements SessionDriver {
                 vkDestroyDescriptorPool(device.device(), s[0], null);
             }
             if (ownsKernel) {
-                kernel.close();
+                backend.release(kernel);
             }
             throw e;
         }
@@ -346,7 +406,7 @@ final class VulkanSession implements SessionDriver {
         submitter.close();
         vkDestroyDescriptorPool(device.device(), set[0], null);
         if (ownsKernel) {
-            kernel.close();
+            backend.release(kernel);
         }
         block.close();
         mirror.close();

@@ -27,6 +27,7 @@ import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -130,6 +131,30 @@ class VulkanDeviceTest {
         UnsupportedFeatureException e = assertThrows(UnsupportedFeatureException.class, () -> vyre.dispatch(req));
         assertTrue(e.getMessage().contains("custom opcode 0x40") && e.getMessage().contains("glsl")
                 && e.getMessage().contains("Fix: "), e.getMessage());
+    }
+
+    /** An opcode with an IR body only (this backend does not lower the IR itself) or a CUDA body only. */
+    @Test
+    void anOpcodeWithNoGlslBodyIsRefusedAtRegistrationInASessionAndADispatch() {
+        assertFalse(backend.capabilities().lowersIr());
+        int kernels = backend.customKernels();
+        for (CustomOpcode op : new CustomOpcode[] {
+                CustomOpcode.of(0x41).text(dev.vyre.spi.Capabilities.IR_DIALECT, "VllJUgEAAAAA").build(),
+                CustomOpcode.of(0x41).text("cuda-c", "vyre_store_control(ctx, 160, 1u);").build()}) {
+            CustomOpcodes ops = CustomOpcodes.of(op);
+            UnsupportedFeatureException atOpen = assertThrows(UnsupportedFeatureException.class,
+                    () -> vyre.openSession(SessionOptions.builder().slotCount(16).opcodes(ops).build()));
+            UnsupportedFeatureException atDispatch = assertThrows(UnsupportedFeatureException.class,
+                    () -> vyre.dispatch(DispatchRequest.of(Megakernel.encodeControl(false, 1, 0),
+                            Megakernel.encodeEmptyRing(1), Megakernel.encodeEmptyDebugLog(64)).withOpcodes(ops)));
+            for (UnsupportedFeatureException e : List.of(atOpen, atDispatch)) {
+                String m = e.getMessage();
+                assertEquals("vulkan", e.backend());
+                assertTrue(m.contains("custom opcode 0x41") && m.contains("[glsl]"), m);
+                assertTrue(m.matches("(?s).*\\. Fix: [^\\n]+") && m.indexOf("Fix:") == m.lastIndexOf("Fix:"), m);
+            }
+        }
+        assertEquals(kernels, backend.customKernels(), "nothing reached the backend");
     }
 
     private static int[] slot(int status, int opcode, int tenant, int arg0, int arg1, int arg2) {

@@ -1,0 +1,30 @@
+package dev.vyre.backend.opencl;
+
+/**
+ * The link block: words a running kernel and the host exchange outside the five protocol buffers
+ * (extension words, docs/PROTOCOL.md), so control snapshots stay byte-identical with other backends.
+ * Word offsets must match {@code vyre_interpreter.cl}.
+ */
+final class OpenClLink {
+
+    /** Persistent kernel: work-item 0 adds 1 per sweep; a lane waiting on LOAD_MISS adds 1 every 1024 polls. */
+    static final int HEARTBEAT = 0;
+    /** Persistent kernel: each work-item adds 1 as it leaves after SHUTDOWN. */
+    static final int STOPPED = 1;
+    /** Handshake: the kernel stores 1 when it starts. */
+    static final int HS_STARTED = 2;
+    /** Handshake: the host stores round r's token (r). */
+    static final int HS_TOKEN = 3;
+    /** Handshake: the kernel stores r once it saw round r's token. */
+    static final int HS_ACK = 4;
+    /** Handshake: polls the kernel made in all rounds (low, high word). */
+    static final int HS_POLLS_LO = 5;
+    static final int HS_POLLS_HI = 6;
+    /** Handshake: the kernel stores 1 as it ends. */
+    static final int HS_FINISHED = 7;
+    /** Bytes of the block. */
+    static final long BYTES = 64;
+
+    private OpenClLink() {
+    }
+}

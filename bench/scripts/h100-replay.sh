@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Issue 12, items 1-3 (replay log, recording, vyre replay) on the GPU machine, from the distribution
+# tarball (no JDK needed), with .h100 carried:
+#   .h100/vyre-*-linux-x86_64.tar.gz   the distribution of this build (./mvnw -B -Pdist -DskipTests package)
+#   .h100/bench.jar                    bench/target/vyre-bench-*.jar of this build (RingBench)
+#   .h100/HdrHistogram.jar             HdrHistogram-2.2.2.jar (RingBench's histogram library)
+#   .h100/gl/*.deb                     the Vulkan loader (the GPU machine has none)
+# Runs:
+#  1. RingBench throughput, publishSlots runs of 64 on a 65,536-slot ring, each run unrecorded and then
+#     recorded in the same process (the recorded row prints the overhead and checks the log): CUDA with a
+#     full-image log of 1,048,576 and of 8,192 records in /dev/shm, a 1,048,576-record log on disk, a
+#     VRRL0001 log, and publish() per slot; Vulkan with a full-image log in /dev/shm.
+#  2. vyre demo --record on CUDA and on Vulkan (65,536-record logs).
+#  3. vyre replay of each log on cuda, vulkan and reference (against the reference), and cuda against
+#     vulkan; JSON reports in $OUT. Every line the commands print is kept; each is bounded by timeout.
+# PART=ring runs 1 only, PART=replay 2 and 3 only (each well inside 10 minutes); default: all.
+set -u
+PART=${PART:-all}
+cd "$(dirname "$0")/../.."
+H=.h100
+OUT=${OUT:-/tmp/vyre-out}
+mkdir -p "$OUT"
+for f in $H/gl/*.deb; do [ -e "$f" ] && dpkg -x "$f" / ; done; ldconfig
+icd=/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json; [ -f "$icd" ] && export VK_DRIVER_FILES=$icd
+nvidia-smi --query-gpu=name,driver_version,pcie.link.gen.current --format=csv,noheader
+rm -rf /tmp/vyre && mkdir -p /tmp/vyre && tar -xzf $H/vyre-*-linux-x86_64.tar.gz -C /tmp/vyre
+D=$(echo /tmp/vyre/vyre-*)
+V="env -u JAVA_HOME $D/bin/vyre"
+JAVA="$D/runtime/bin/java --enable-native-access=ALL-UNNAMED"
+CP="$D/lib/*:$H/bench.jar:$H/HdrHistogram.jar"
+LOGS=/tmp/vyre-replay && rm -rf $LOGS && mkdir -p $LOGS
+echo "== tarball: $(basename "$D"), java on PATH: $(command -v java || echo none), nproc $(nproc)"
+$V backends
+
+if [ "$PART" != replay ]; then
+ring() { # backend, then RingBench options
+  local b=$1; shift
+  echo "== RingBench --backend $b $*"
+  timeout -s KILL 120 $JAVA -cp "$CP" dev.vyre.bench.RingBench --backend "$b" --mode throughput --slots 65536 \
+    --seconds 3 --warmup 1 "$@" 2>&1 | grep -E "^(throughput|recording|\| $b)"
+  echo "exit ${PIPESTATUS[0]}"
+}
+ring cuda --batch 64 --api slots --record /dev/shm/ring.vrri --record-capacity 1048576
+ring cuda --batch 64 --api slots --record /dev/shm/ring.vrri --record-capacity 8192
+ring cuda --batch 64 --api slots --record $LOGS/ring-disk.vrri --record-capacity 1048576
+ring cuda --batch 64 --api slots --record /dev/shm/ring.vrrl --record-format vrrl0001 --record-capacity 1048576
+ring cuda --batch 0 --api publish --record /dev/shm/ring.vrri --record-capacity 1048576
+ring cuda --batch 64 --api slots --record /dev/shm/ring.vrri --record-capacity 1048576
+ring vulkan --batch 64 --api slots --record /dev/shm/ring.vrri --record-capacity 1048576
+rm -f /dev/shm/ring.vrri /dev/shm/ring.vrrl
+fi
+[ "$PART" = ring ] && exit 0
+
+for b in cuda vulkan; do
+  echo "== vyre demo --backend $b --seconds 3 --record $LOGS/$b.vrri --record-capacity 65536"
+  timeout -s KILL 120 $V demo --backend $b --seconds 3 --record $LOGS/$b.vrri --record-capacity 65536
+  echo "exit $?"
+done
+for log in cuda vulkan; do
+  for b in cuda vulkan reference; do
+    echo "== vyre replay $log.vrri --backend $b (against reference)"
+    timeout -s KILL 400 $V replay $LOGS/$log.vrri --backend $b --report "$OUT/replay-$log-on-$b.json"
+    echo "exit $?"
+  done
+  echo "== vyre replay $log.vrri --backend cuda --against vulkan"
+  timeout -s KILL 400 $V replay $LOGS/$log.vrri --backend cuda --against vulkan \
+    --report "$OUT/replay-$log-cuda-vs-vulkan.json"
+  echo "exit $?"
+done
+ls -la $LOGS

@@ -1,0 +1,167 @@
+package dev.vyre.cli;
+
+import dev.vyre.protocol.DebugLogLayout;
+import dev.vyre.protocol.replay.ReplayRecord;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * Re-executes a log on two sides and finds where they first differ. Both sides run the records epoch by
+ * epoch ({@link ReplayPlan}) and their buffers are compared after every {@code stride}-th epoch and after
+ * the last. At the first difference the replay is repeated on fresh sides up to the last state that agreed,
+ * then record by record, comparing after each, so the report names the record (and ring slot) whose
+ * execution first made the sides differ. A difference that no single record reproduces depends on the order
+ * in which an epoch's slots ran; it is reported with the epochs it lies in and no record.
+ */
+final class Replayer {
+
+    /** Bytes of state compared per checkpoint before checkpoints thin out to every few epochs. */
+    static final long CHECK_BYTES = 1L << 20;
+
+    /**
+     * Where the sides first differ.
+     *
+     * @param epoch      the plan's epoch (0-based) of {@code record}, or of the first epoch the difference
+     *                   may lie in when {@code record} is -1
+     * @param lastEpoch  the last epoch the difference may lie in ({@code epoch} when the record is known)
+     * @param record     index of the record whose execution made the sides differ, -1 when none alone does
+     * @param slot       that record's ring slot, -1 when unknown
+     * @param difference the first differing word
+     */
+    record Divergence(int epoch, int lastEpoch, int record, int slot, ReplayRecord backendRecord,
+                      ReplayDifference difference) {
+    }
+
+    /**
+     * @param epochs     epochs run (all of them when identical)
+     * @param stride     epochs between checkpoints
+     * @param stallsBackend  records that did not finish within the bound on the backend side
+     * @param stallsAgainst  the same on the other side
+     * @param divergence null when the sides agreed at every checkpoint
+     */
+    record Outcome(int epochs, int stride, long stallsBackend, long stallsAgainst, Divergence divergence) {
+    }
+
+    private final ReplayPlan plan;
+    private final List<ReplayRecord> backendRecords;
+    private final List<ReplayRecord> againstRecords;
+    private final Supplier<ReplayTarget> backendSide;
+    private final Supplier<ReplayTarget> againstSide;
+    private final int stride;
+
+    /**
+     * @param backendRecords the records the backend under test runs
+     * @param againstRecords the records the other side runs (the same list unless two logs are compared)
+     * @param stateBytes     bytes of one side's buffers
+     */
+    Replayer(ReplayPlan plan, List<ReplayRecord> backendRecords, List<ReplayRecord> againstRecords,
+             Supplier<ReplayTarget> backendSide, Supplier<ReplayTarget> againstSide, long stateBytes) {
+        this.plan = plan;
+        this.backendRecords = backendRecords;
+        this.againstRecords = againstRecords;
+        this.backendSide = backendSide;
+        this.againstSide = againstSide;
+        this.stride = (int) Math.max(1, Math.min(plan.epochs(), (stateBytes + CHECK_BYTES - 1) / CHECK_BYTES));
+    }
+
+    /** Runs the replay; @return what it found */
+    Outcome run() {
+        long printfs = 0;
+        int lastGood = -1;
+        try (Sides sides = open()) {
+            for (int e = 0; e < plan.epochs(); e++) {
+                sides.run(plan.from(e), plan.to(e));
+                if ((e + 1) % stride != 0 && e != plan.epochs() - 1) {
+                    continue;
+                }
+                ReplayState b = sides.backend.state();
+                ReplayDifference d = ReplayDifference.first(b, sides.against.state(), printfs);
+                if (d != null) {
+                    sides.close();
+                    return new Outcome(e + 1, stride, sides.backend.stalls(), sides.against.stalls(),
+                            locate(lastGood, e, printfs, d));
+                }
+                lastGood = e;
+                printfs = printfs(b);
+            }
+            return new Outcome(plan.epochs(), stride, sides.backend.stalls(), sides.against.stalls(), null);
+        }
+    }
+
+    /** Repeats the replay up to epoch {@code lastGood}, then record by record through epoch {@code bad}. */
+    private Divergence locate(int lastGood, int bad, long printfsAgreed, ReplayDifference atCheckpoint) {
+        try (Sides sides = open()) {
+            if (lastGood >= 0) {
+                sides.run(0, plan.to(lastGood));
+            }
+            long printfs = printfsAgreed;
+            for (int i = plan.from(lastGood + 1); i < plan.to(bad); i++) {
+                sides.run(i, i + 1);
+                ReplayState b = sides.backend.state();
+                ReplayDifference d = ReplayDifference.first(b, sides.against.state(), printfs);
+                if (d != null) {
+                    ReplayRecord r = backendRecords.get(i);
+                    return new Divergence(plan.epochOf(i), plan.epochOf(i), i, r.slotIndex(), r, d);
+                }
+                printfs = printfs(b);
+            }
+        }
+        return new Divergence(lastGood + 1, bad, -1, -1, null, atCheckpoint);
+    }
+
+    /** Opens fresh sides (the backend first; it is closed again when the other side fails to open). */
+    private Sides open() {
+        ReplayTarget backend = backendSide.get();
+        try {
+            return new Sides(backend, againstSide.get());
+        } catch (RuntimeException e) {
+            try {
+                backend.close();
+            } catch (RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+    }
+
+    private static long printfs(ReplayState s) {
+        return Integer.toUnsignedLong(ReplayDifference.word(s.debugLog(), DebugLogLayout.CURSOR_WORD))
+                / DebugLogLayout.RECORD_WORDS;
+    }
+
+    /** The two sides of one pass over the log; closing closes both, once. */
+    private final class Sides implements AutoCloseable {
+        final ReplayTarget backend;
+        final ReplayTarget against;
+        private boolean closed;
+
+        Sides(ReplayTarget backend, ReplayTarget against) {
+            this.backend = backend;
+            this.against = against;
+        }
+
+        /** Runs records {@code from .. to - 1} on both sides, epoch by epoch. */
+        void run(int from, int to) {
+            int i = from;
+            while (i < to) {
+                int end = Math.min(to, plan.to(plan.epochOf(i)));
+                backend.run(backendRecords, i, end);
+                against.run(againstRecords, i, end);
+                i = end;
+            }
+        }
+
+        @Override
+        public void close() {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            try {
+                backend.close();
+            } finally {
+                against.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,385 @@
+package dev.vyre.ir;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Lowers a program to the statements of a C-like custom-opcode body in one {@link CDialect}. Each IR
+ * statement becomes one statement whose expressions are written inline (IR expressions have no side
+ * effects, so their evaluation order is free); a temporary ({@code ir_t<n>}) is declared just before the
+ * statement only where a value is read twice (min/max, a zero-divisor guard, the halves of a GLSL u64) or
+ * needs statements of its own (a GLSL u64 carry or division, a signed division); bindings are
+ * {@code ir_v<id>}. Few variables keep the body cheap for the driver's optimiser.
+ *
+ * <p>The semantics are {@link Arith}'s (docs/IR.md) in every dialect: u32 and i32 are held in the dialect's
+ * unsigned word, so add, subtract, multiply and left shift wrap and no signed C integer ever overflows;
+ * signedness appears only in compares, min/max, arithmetic shift right and division, through
+ * {@link CDialect#signed}. Shift counts are masked, every division is guarded against a zero divisor (and
+ * signed division against {@code MIN / -1}), and memory is reached only through the megakernel's
+ * bounds-checked helpers.
+ *
+ * <p>Texts follow one convention: an atom (a name or a literal) or a parenthesised expression (or a call)
+ * without side effects, so any text can be an operand. One instance prints one body.
+ */
+final class CEmitter {
+    private static final java.util.regex.Pattern ATOM = java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_]*|0x[0-9A-Fa-f]+[uUL]*|true|false");
+
+    private final CDialect dialect;
+    private final U64Lowering wide;
+    private final StringBuilder out = new StringBuilder();
+    private String indent = "";
+    private int temps;
+
+    private CEmitter(CDialect dialect) {
+        this.dialect = dialect;
+        this.wide = dialect.u64();
+    }
+
+    /** @return the body text of {@code program} in {@code dialect}; a pure function of both */
+    static String emit(Program program, CDialect dialect) {
+        CEmitter e = new CEmitter(dialect);
+        e.line("// vyre IR " + dialect.name() + " body, program sha256 " + program.fingerprint());
+        e.block(program.body());
+        return e.out.toString();
+    }
+
+    // ---- output, for dialects and u64 lowerings ----
+
+    /** @return a fresh temporary name */
+    String temp() {
+        return "ir_t" + temps++;
+    }
+
+    /** Appends one line at the current indentation. */
+    void line(String s) {
+        out.append(indent).append(s).append('\n');
+    }
+
+    /** Appends {@code s} and indents what follows. */
+    void open(String s) {
+        line(s);
+        indent += "    ";
+    }
+
+    /** Ends an indentation level with {@code s}. */
+    void close(String s) {
+        indent = indent.substring(4);
+        line(s);
+    }
+
+    /** Declares {@code name} of type {@code t} with {@code value}. */
+    void declare(Type t, String name, String value) {
+        line(type(t) + " " + name + " = " + value + ";");
+    }
+
+    /**
+     * @return {@code text} itself when it is a name or a literal, else a temporary of type {@code t} declared
+     *         with it (for a value that is read more than once)
+     */
+    String atom(Type t, String text) {
+        if (ATOM.matcher(text).matches()) {
+            return text;
+        }
+        String name = temp();
+        declare(t, name, text);
+        return name;
+    }
+
+    /** @return the dialect's type name for values of {@code t} */
+    String type(Type t) {
+        return switch (t) {
+            case BOOL -> dialect.bool();
+            case U32, I32 -> dialect.word();
+            case U64 -> wide.type();
+        };
+    }
+
+    /** @return the word constant {@code bits} (its low 32 bits), e.g. {@code 0x0000001Fu} */
+    static String word(long bits) {
+        return String.format(Locale.ROOT, "0x%08Xu", bits & 0xFFFF_FFFFL);
+    }
+
+    private static String var(int id) {
+        return "ir_v" + id;
+    }
+
+    // ---- statements ----
+
+    private void block(List<Stmt> stmts) {
+        for (Stmt s : stmts) {
+            statement(s);
+        }
+    }
+
+    private void statement(Stmt s) {
+        switch (s) {
+            case Stmt.Let l -> {
+                String v = expr(l.value());
+                declare(l.value().type(), var(l.id()), v);
+            }
+            case Stmt.Var v -> {
+                String init = expr(v.init());
+                declare(v.init().type(), var(v.id()), init);
+            }
+            case Stmt.Assign a -> {
+                String v = expr(a.value());
+                line(var(a.target().id()) + " = " + v + ";");
+            }
+            case Stmt.Store st -> {
+                String i = indexOf(st.index());
+                String v = expr(st.value());
+                line(dialect.call("vyre_store_control", i, v) + ";");
+            }
+            case Stmt.Atomic a -> atomic(a);
+            case Stmt.If i -> {
+                String c = expr(i.condition());
+                open("if (" + c + ") {");
+                block(i.then());
+                if (i.otherwise().isEmpty()) {
+                    close("}");
+                } else {
+                    close("} else {");
+                    indent += "    ";
+                    block(i.otherwise());
+                    close("}");
+                }
+            }
+            case Stmt.For f -> {
+                String count = expr(f.count());
+                String n = temp();
+                String bound = word(f.bound());
+                String w = dialect.word();
+                open("{");
+                line(w + " " + n + " = " + count + ";");
+                line("if (" + n + " > " + bound + ") " + n + " = " + bound + ";");
+                String v = var(f.id());
+                open("for (" + w + " " + v + " = 0u; " + v + " < " + n + "; ++" + v + ") {");
+                block(f.body());
+                close("}");
+                close("}");
+            }
+        }
+    }
+
+    private void atomic(Stmt.Atomic a) {
+        String i = indexOf(a.index());
+        String v = expr(a.value());
+        String r = var(a.id());
+        String w = dialect.word();
+        switch (a.op()) {
+            case ADD -> line(w + " " + r + " = " + dialect.call("vyre_atomic_add_control", i, v) + ";");
+            case CAS -> {
+                String e = expr(a.expected());
+                line(w + " " + r + " = " + dialect.call("vyre_cas_control", i, e, v) + ";");
+            }
+            case MIN, MAX -> {
+                // index and value are read once, before the loop; lock-free: a failed swap means another lane
+                // changed the word; an out-of-range word loads 0 and swaps nothing, returning 0 (the bounds rule)
+                String at = atom(wide.indexType(), i);
+                String value = atom(a.type(), v);
+                line(w + " " + r + " = " + dialect.call("vyre_load_control", at) + ";");
+                open("while (true) {");
+                String n = temp();
+                String better = a.op() == AtomicOp.MIN ? less32(a.type(), value, r) : less32(a.type(), r, value);
+                line(w + " " + n + " = " + better + " ? " + value + " : " + r + ";");
+                line("if (" + n + " == " + r + ") break;");
+                String p = temp();
+                line(w + " " + p + " = " + dialect.call("vyre_cas_control", at, r, n) + ";");
+                line("if (" + p + " == " + r + ") break;");
+                line(r + " = " + p + ";");
+                close("}");
+            }
+        }
+    }
+
+    /** @return the helper index of {@code index} */
+    private String indexOf(Expr index) {
+        String i = expr(index);
+        return index.type() == Type.U64 ? wide.index(this, i) : wide.wordIndex(i);
+    }
+
+    // ---- expressions ----
+
+    /**
+     * Emits what {@code e} needs before its statement (temporaries).
+     *
+     * @return the text of its value
+     */
+    private String expr(Expr e) {
+        switch (e) {
+            case Expr.Ref r -> {
+                return var(r.id());
+            }
+            case Expr.Const c -> {
+                String v = constant(c);
+                if (c.type() != Type.U64 || wide.inlinesConstants()) {
+                    return v;
+                }
+                String t = temp();
+                declare(c.type(), t, v);
+                return t;
+            }
+            case Expr.Unary u -> {
+                return unary(u.op(), u.type(), expr(u.operand()));
+            }
+            case Expr.Binary b -> {
+                String l = expr(b.left());
+                String r = expr(b.right());
+                return binary(b.op(), b.type(), b.right().type(), l, r);
+            }
+            case Expr.Compare c -> {
+                String l = expr(c.left());
+                String r = expr(c.right());
+                return compare(c.op(), c.left().type(), l, r);
+            }
+            case Expr.Select s -> {
+                String c = expr(s.condition());
+                String a = expr(s.ifTrue());
+                String b = expr(s.ifFalse());
+                return "(" + c + " ? " + a + " : " + b + ")";
+            }
+            case Expr.Convert c -> {
+                return convert(c.value().type(), c.to(), expr(c.value()));
+            }
+            case Expr.Context c -> {
+                return dialect.context(c.field());
+            }
+            case Expr.Arg a -> {
+                return dialect.call("vyre_arg", a.index() + "u");
+            }
+            case Expr.Load l -> {
+                String i = indexOf(l.index());
+                return dialect.call(switch (l.memory()) {
+                    case CONTROL -> "vyre_load_control";
+                    case DATA_BYTE -> "vyre_load_data_byte";
+                    case DATA_WORD -> "vyre_load_data_word";
+                }, i);
+            }
+        }
+    }
+
+    private String constant(Expr.Const c) {
+        return switch (c.type()) {
+            case BOOL -> c.bits() != 0 ? "true" : "false";
+            case U32, I32 -> word(c.bits());
+            case U64 -> wide.constant(c.bits());
+        };
+    }
+
+    private String unary(UnaryOp op, Type t, String a) {
+        return switch (op) {
+            case NOT -> "(" + (t == Type.BOOL ? "!" : "~") + a + ")";
+            case NEG -> t == Type.U64 ? wide.negate(this, a) : "(0u - " + a + ")";
+        };
+    }
+
+    private String binary(BinaryOp op, Type t, Type countType, String a, String b) {
+        if (t == Type.BOOL) {
+            return "(" + a + switch (op) {
+                case AND -> " && ";
+                case OR -> " || ";
+                default -> " != ";
+            } + b + ")";
+        }
+        return switch (op) {
+            case AND -> "(" + a + " & " + b + ")";
+            case OR -> "(" + a + " | " + b + ")";
+            case XOR -> "(" + a + " ^ " + b + ")";
+            case MIN, MAX -> {
+                String x = atom(t, a);
+                String y = atom(t, b);
+                yield "(" + (op == BinaryOp.MIN ? less(t, y, x) : less(t, x, y)) + " ? " + y + " : " + x + ")";
+            }
+            default -> {
+                String count = op.isShift() && countType == Type.U64 ? wide.low(this, b) : b;
+                yield t == Type.U64 ? wide.arithmetic(this, op, a, b, count) : word(op, t == Type.I32, a, b, count);
+            }
+        };
+    }
+
+    /** @return the value of {@code a op b} on words: add, sub, mul, div, rem, shl, shr */
+    private String word(BinaryOp op, boolean signed, String a, String b, String count) {
+        return switch (op) {
+            case ADD -> "(" + a + " + " + b + ")";
+            case SUB -> "(" + a + " - " + b + ")";
+            case MUL -> "(" + a + " * " + b + ")";
+            case DIV, REM -> {
+                if (signed) {
+                    yield signedDivision(a, b, op == BinaryOp.REM);
+                }
+                String d = atom(Type.U32, b);
+                yield "((" + d + " == 0u) ? 0u : " + a + (op == BinaryOp.REM ? " % " : " / ") + dialect.safeDivisor(d) + ")";
+            }
+            case SHL -> "(" + a + " << (" + count + " & 31u))";
+            case SHR -> signed ? dialect.unsigned(dialect.signed(a) + " >> (" + count + " & 31u)")
+                    : "(" + a + " >> (" + count + " & 31u))";
+            default -> throw new IllegalStateException(op + " is not word arithmetic");
+        };
+    }
+
+    /**
+     * Signed division on magnitudes: no zero divisor, and MIN / -1 wraps to MIN (the magnitudes are
+     * unsigned, so |MIN| = 2<sup>31</sup> divides without overflow).
+     *
+     * @return the result's text
+     */
+    private String signedDivision(String a0, String b0, boolean remainder) {
+        String w = dialect.word();
+        String a = atom(Type.I32, a0);
+        String b = atom(Type.I32, b0);
+        String ma = temp();
+        String mb = temp();
+        String m = temp();
+        line(w + " " + ma + " = (" + a + " >> 31u) != 0u ? 0u - " + a + " : " + a + ";");
+        line(w + " " + mb + " = (" + b + " >> 31u) != 0u ? 0u - " + b + " : " + b + ";");
+        line(w + " " + m + " = (" + mb + " == 0u) ? 0u : " + ma + (remainder ? " % " : " / ")
+                + dialect.safeDivisor(mb) + ";");
+        String negative = remainder ? "(" + a + " >> 31u) != 0u" : "((" + a + " ^ " + b + ") >> 31u) != 0u";
+        return "((" + negative + ") ? 0u - " + m + " : " + m + ")";
+    }
+
+    /** @return a bool: {@code a < b} for {@code t} (signed for i32) */
+    private String less(Type t, String a, String b) {
+        return t == Type.U64 ? wide.less(this, a, b, false) : less32(t, a, b);
+    }
+
+    private String less32(Type t, String a, String b) {
+        return t == Type.I32 ? "(" + dialect.signed(a) + " < " + dialect.signed(b) + ")" : "(" + a + " < " + b + ")";
+    }
+
+    private String compare(CompareOp op, Type t, String a, String b) {
+        if (op == CompareOp.EQ || op == CompareOp.NE) {
+            return "(" + a + (op == CompareOp.EQ ? " == " : " != ") + b + ")";
+        }
+        if (t == Type.U64) {
+            return switch (op) {
+                case LT -> wide.less(this, a, b, false);
+                case LE -> wide.less(this, a, b, true);
+                case GT -> wide.less(this, b, a, false);
+                default -> wide.less(this, b, a, true);
+            };
+        }
+        String x = t == Type.I32 ? dialect.signed(a) : a;
+        String y = t == Type.I32 ? dialect.signed(b) : b;
+        return "(" + x + switch (op) {
+            case LT -> " < ";
+            case LE -> " <= ";
+            case GT -> " > ";
+            default -> " >= ";
+        } + y + ")";
+    }
+
+    private String convert(Type from, Type to, String a) {
+        if (from == Type.BOOL) {
+            return to == Type.U64 ? wide.fromBool(a) : "(" + a + " ? 1u : 0u)";
+        }
+        if (to == Type.U64) {
+            return switch (from) {
+                case U32 -> wide.fromU32(this, a);
+                case I32 -> wide.fromI32(this, a);
+                default -> a;
+            };
+        }
+        return from == Type.U64 ? wide.low(this, a) : a;
+    }
+}

@@ -1,0 +1,33 @@
+package dev.vyre.protocol.replay;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Where a session's publish paths record the slots they write: a {@link ReplayLog} directly, or an
+ * {@link AsyncReplayRecorder} that queues them for a background thread. Every method allocates nothing;
+ * records keep the order of the calls.
+ */
+public sealed interface SlotRecorder extends AutoCloseable permits ReplayLog, AsyncReplayRecorder {
+
+    /** Records {@code [PUBLISHED, opcode, tenant, NORMAL, a0, a1, a2, 0 x 9]} published into ring slot {@code slot}. */
+    void recordPublish(int slot, int tenant, int opcode, int a0, int a1, int a2);
+
+    /** Records a slot published with {@code argCount} argument words from {@code args}, status PUBLISHED. */
+    void recordPublish(int slot, int tenant, int opcode, int[] args, int argCount);
+
+    /** Records {@code count} 64-byte slot images published into ring slots {@code firstSlot ..}. */
+    void recordImages(int firstSlot, MemorySegment images, int count);
+
+    /** Records a raw write of the 16 words {@code words} into ring slot {@code slot}. */
+    void recordRaw(int slot, int[] words);
+
+    /** Makes everything recorded so far durable: written to the log and forced to the device (fsync). */
+    void sync();
+
+    /** @return the log the records end up in */
+    ReplayLog log();
+
+    /** Records what is still pending, then closes the log; idempotent. */
+    @Override
+    void close();
+}

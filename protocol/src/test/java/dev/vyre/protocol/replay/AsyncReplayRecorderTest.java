@@ -1,0 +1,171 @@
+package dev.vyre.protocol.replay;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vyre.protocol.Opcodes;
+import dev.vyre.protocol.ReplayLogException;
+import dev.vyre.protocol.VyreArgumentException;
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The background recorder writes exactly the file the direct recorders write (timestamps aside), keeps the
+ * call order through back-pressure and several publishing threads, and drains on sync and close.
+ */
+class AsyncReplayRecorderTest {
+
+    @TempDir
+    Path dir;
+
+    private static final SessionGeometry GEOMETRY = new SessionGeometry(64, 1, 64, 0);
+
+    private static MemorySegment run(int count, int base) {
+        MemorySegment m = MemorySegment.ofArray(new int[16 * count]);
+        for (int i = 0; i < count; i++) {
+            int[] w = {1, i % 9 == 0 ? Opcodes.BATCH_FENCE : Opcodes.ATOMIC_ADD, 0, 2, base + i, 160 + i, 0, 0, 0,
+                    0, 0, 0, 0, 0, 0, base ^ i};
+            for (int k = 0; k < 16; k++) {
+                m.setAtIndex(ValueLayout.JAVA_INT, 16L * i + k, w[k]);
+            }
+        }
+        return m;
+    }
+
+    /** The same calls on any recorder. */
+    private static void calls(SlotRecorder r) {
+        r.recordPublish(3, 0, Opcodes.ATOMIC_ADD, 5, 165, 0);
+        r.recordPublish(4, 0, Opcodes.STORE_U32, new int[] {1, 2, 3, 4, 5, 6, 7}, 7);
+        r.recordImages(10, run(40, 1000), 40);
+        r.recordRaw(63, new int[] {2, Opcodes.BATCH_FENCE, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 9});
+        r.recordImages(0, run(64, 5000), 64);
+        r.recordPublish(7, 0, Opcodes.BATCH_FENCE, 1, 0xFE9CE, 0);
+    }
+
+    /** The file with every record's timestamp zeroed. */
+    private static byte[] withoutTimestamps(Path p, ReplayLogFormat f) throws IOException {
+        ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(p)).order(ByteOrder.LITTLE_ENDIAN);
+        long capacity = b.getLong(16);
+        for (int i = 0; i < capacity; i++) {
+            long at = f.recordOffset(i);
+            b.putLong((int) at + (f == ReplayLogFormat.FULL_IMAGE ? 8 : 4), 0);
+        }
+        return b.array();
+    }
+
+    @Test
+    void theBackgroundRecorderWritesTheSameFileAsTheDirectOne() throws IOException {
+        for (ReplayLogFormat f : ReplayLogFormat.values()) {
+            Path direct = dir.resolve("direct-" + f);
+            Path queued = dir.resolve("queued-" + f);
+            try (ReplayLog log = ReplayLog.create(direct, 100, f, GEOMETRY)) {
+                calls(log);
+            }
+            try (AsyncReplayRecorder r = new AsyncReplayRecorder(ReplayLog.create(queued, 100, f, GEOMETRY), 64)) {
+                calls(r);
+            }
+            assertArrayEquals(withoutTimestamps(direct, f), withoutTimestamps(queued, f), f.toString());
+            try (ReplayLog log = ReplayLog.read(queued)) {
+                assertEquals(100, log.records().size());
+                assertEquals(List.of(5063, 7), log.records().subList(98, 100).stream().map(r -> r.slotIndex() == 7
+                        ? 7 : r.word(4)).toList());
+            }
+        }
+    }
+
+    @Test
+    void aFullQueueMakesThePublisherWaitAndLosesNothing() {
+        Path p = dir.resolve("pressure.vrri");
+        int runs = 300;
+        try (AsyncReplayRecorder r = new AsyncReplayRecorder(ReplayLog.create(p, runs * 50L, ReplayLogFormat.FULL_IMAGE,
+                GEOMETRY), 64)) {
+            for (int k = 0; k < runs; k++) {
+                r.recordImages(0, run(50, k * 50), 50); // 50 > 64 - 50: most runs wait for the drainer
+            }
+        }
+        try (ReplayLog log = ReplayLog.read(p)) {
+            List<ReplayRecord> records = log.records();
+            assertEquals(runs * 50, records.size());
+            for (int i = 0; i < records.size(); i++) {
+                assertEquals(i, records.get(i).word(4), "record " + i);
+                assertEquals(i, records.get(i).sequence());
+            }
+        }
+    }
+
+    @Test
+    void severalPublishingThreadsKeepTheirOwnOrder() throws Exception {
+        Path p = dir.resolve("threads.vrri");
+        int threads = 4;
+        int each = 20_000;
+        try (AsyncReplayRecorder r = new AsyncReplayRecorder(ReplayLog.create(p, (long) threads * each,
+                ReplayLogFormat.FULL_IMAGE, GEOMETRY), 1024)) {
+            CountDownLatch go = new CountDownLatch(1);
+            Thread[] t = new Thread[threads];
+            for (int k = 0; k < threads; k++) {
+                int slot = k;
+                t[k] = new Thread(() -> {
+                    try {
+                        go.await();
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    for (int i = 0; i < each; i++) {
+                        r.recordPublish(slot, 0, Opcodes.ATOMIC_ADD, i, slot, 0);
+                    }
+                });
+                t[k].start();
+            }
+            go.countDown();
+            for (Thread x : t) {
+                x.join();
+            }
+            r.sync();
+            List<ReplayRecord> records = r.log().records();
+            assertEquals(threads * each, records.size(), "sync drains the queue");
+            int[] next = new int[threads];
+            for (ReplayRecord rec : records) {
+                assertEquals(next[rec.slotIndex()]++, rec.word(4));
+            }
+        }
+    }
+
+    @Test
+    void refusalsComeFromTheCallAndAClosedRecorderRefusesByName() {
+        Path p = dir.resolve("refused.vrri");
+        AsyncReplayRecorder r = new AsyncReplayRecorder(ReplayLog.create(p, 8, ReplayLogFormat.FULL_IMAGE, GEOMETRY),
+                64);
+        assertThrows(VyreArgumentException.class, () -> r.recordPublish(64, 0, Opcodes.NOP, 0, 0, 0));
+        assertThrows(VyreArgumentException.class, () -> r.recordImages(60, run(8, 0), 8));
+        assertThrows(VyreArgumentException.class, () -> r.recordPublish(0, 0, Opcodes.NOP, new int[2], 3));
+        r.recordPublish(1, 0, Opcodes.NOP, 0, 0, 0);
+        r.close();
+        r.close();
+        for (Consumer<AsyncReplayRecorder> call : List.<Consumer<AsyncReplayRecorder>>of(
+                x -> x.recordPublish(1, 0, Opcodes.NOP, 0, 0, 0), x -> x.recordImages(0, run(1, 0), 1),
+                AsyncReplayRecorder::sync)) {
+            ReplayLogException e = assertThrows(ReplayLogException.class, () -> call.accept(r));
+            assertTrue(e.getMessage().contains("is closed") && e.getMessage().contains("Fix: "), e.getMessage());
+        }
+        try (ReplayLog log = ReplayLog.read(p)) {
+            assertEquals(1, log.records().size());
+        }
+        try (ReplayLog readOnly = ReplayLog.read(p);
+             ReplayLog fresh = ReplayLog.create(dir.resolve("q"), 8, ReplayLogFormat.FULL_IMAGE, GEOMETRY)) {
+            assertThrows(VyreArgumentException.class, () -> new AsyncReplayRecorder(readOnly, 64));
+            assertThrows(VyreArgumentException.class, () -> new AsyncReplayRecorder(fresh, 100));
+        }
+    }
+}

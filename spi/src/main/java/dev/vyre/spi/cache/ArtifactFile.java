@@ -1,0 +1,102 @@
+package dev.vyre.spi.cache;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.security.MessageDigest;
+import java.util.Arrays;
+
+/**
+ * The bytes of one disk-store file: a header naming the key, the artifact, and a checksum footer.
+ * All integers little-endian.
+ *
+ * <pre>
+ * offset 0        4  magic "VYCA"
+ *        4        1  format version (1)
+ *        5        3  zero
+ *        8        4  key length K
+ *        12       4  artifact length P
+ *        16       K  the key: fingerprint, backend, device, compiler, each a u16 length and UTF-8
+ *        16+K     P  the artifact
+ *        16+K+P  32  SHA-256 of bytes 0 .. 16+K+P (the footer)
+ * </pre>
+ *
+ * A file is valid only when every field agrees with its length, the footer matches and the key is the
+ * one asked for; anything else (a truncated write, a flipped bit, a file copied from another key) is a
+ * miss.
+ */
+final class ArtifactFile {
+
+    static final int HEADER = 16;
+    static final int FOOTER = 32;
+    static final int VERSION = 1;
+    private static final byte[] MAGIC = {'V', 'Y', 'C', 'A'};
+    /** Largest key encoding accepted on read. */
+    private static final int MAX_KEY = 4 * (2 + 4 * CacheKey.MAX_TEXT);
+
+    private ArtifactFile() {
+    }
+
+    /** Why a file was refused; the message is the reason, for the log line. */
+    static final class Invalid extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        Invalid(String reason) {
+            super(reason, null, false, false);
+        }
+    }
+
+    /** @return the file's bytes for {@code artifact} under {@code key} */
+    static byte[] encode(CacheKey key, byte[] artifact) {
+        byte[] k = key.encode();
+        ByteBuffer b = ByteBuffer.allocate(HEADER + k.length + artifact.length + FOOTER).order(ByteOrder.LITTLE_ENDIAN);
+        b.put(MAGIC).put((byte) VERSION).put(new byte[3]).putInt(k.length).putInt(artifact.length).put(k).put(artifact);
+        MessageDigest md = CacheKey.digest();
+        md.update(b.array(), 0, b.position());
+        b.put(md.digest());
+        return b.array();
+    }
+
+    /** @return the largest file an artifact of {@code maxArtifact} bytes makes */
+    static long maxFileBytes(long maxArtifact) {
+        return HEADER + MAX_KEY + maxArtifact + FOOTER;
+    }
+
+    /**
+     * @return the artifact in {@code file}
+     * @throws Invalid when {@code file} is not a whole, intact file of {@code key}
+     */
+    static byte[] decode(byte[] file, CacheKey key, long maxArtifact) throws Invalid {
+        if (file.length < HEADER + FOOTER) {
+            throw new Invalid("is truncated (" + file.length + " bytes, shorter than header and footer)");
+        }
+        ByteBuffer b = ByteBuffer.wrap(file).order(ByteOrder.LITTLE_ENDIAN);
+        if (!Arrays.equals(file, 0, 4, MAGIC, 0, 4)) {
+            throw new Invalid("is not a compile-cache file (wrong magic)");
+        }
+        if (file[4] != VERSION || file[5] != 0 || file[6] != 0 || file[7] != 0) {
+            throw new Invalid("has format version " + (file[4] & 0xFF) + " (this build reads " + VERSION + ")");
+        }
+        long keyLength = Integer.toUnsignedLong(b.getInt(8));
+        long artifactLength = Integer.toUnsignedLong(b.getInt(12));
+        if (keyLength > MAX_KEY || artifactLength > maxArtifact) {
+            throw new Invalid("declares a " + keyLength + "-byte key and a " + artifactLength
+                    + "-byte artifact, beyond the limits");
+        }
+        long expected = HEADER + keyLength + artifactLength + FOOTER;
+        if (file.length != expected) {
+            throw new Invalid(file.length < expected ? "is truncated (" + file.length + " of " + expected + " bytes)"
+                    : "has " + (file.length - expected) + " trailing bytes");
+        }
+        int bodyEnd = (int) (expected - FOOTER);
+        MessageDigest md = CacheKey.digest();
+        md.update(file, 0, bodyEnd);
+        if (!MessageDigest.isEqual(md.digest(), Arrays.copyOfRange(file, bodyEnd, file.length))) {
+            throw new Invalid("fails its checksum (the SHA-256 footer does not match its contents)");
+        }
+        byte[] k = key.encode();
+        if (!Arrays.equals(file, HEADER, HEADER + (int) keyLength, k, 0, k.length)) {
+            throw new Invalid("holds the artifact of another key");
+        }
+        return Arrays.copyOfRange(file, HEADER + (int) keyLength, bodyEnd);
+    }
+}
