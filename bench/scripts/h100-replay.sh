@@ -6,10 +6,12 @@
 #   .h100/HdrHistogram.jar             HdrHistogram-2.2.2.jar (RingBench's histogram library)
 #   .h100/gl/*.deb                     the Vulkan loader (the GPU machine has none)
 # Runs:
-#  1. RingBench throughput, publishSlots runs of 64 on a 65,536-slot ring, each run unrecorded and then
-#     recorded in the same process (the recorded row prints the overhead and checks the log): CUDA with a
-#     full-image log of 1,048,576 and of 8,192 records in /dev/shm, a 1,048,576-record log on disk, a
-#     VRRL0001 log, and publish() per slot; Vulkan with a full-image log in /dev/shm.
+#  1. RingBench throughput, publishSlots runs of 64 on a 65,536-slot ring: in each of 2 rounds an unrecorded
+#     run, then a run recording directly (the publishing thread writes the log) and one recording through
+#     the background recorder, same process; each recorded row prints its overhead and checks the log
+#     ("recording overhead (slots, VRRI0001 direct, best of 2 each): X %" lines). CUDA with a full-image log
+#     of 1,048,576 and of 8,192 records in /dev/shm, a 1,048,576-record log on disk, a VRRL0001 log, and
+#     publish() per slot; Vulkan with a full-image log in /dev/shm.
 #  2. vyre demo --record on CUDA and on Vulkan (65,536-record logs).
 #  3. vyre replay of each log on cuda, vulkan and reference (against the reference), and cuda against
 #     vulkan; JSON reports in $OUT. Every line the commands print is kept; each is bounded by timeout.
@@ -56,6 +58,10 @@ for b in cuda vulkan; do
   timeout -s KILL 120 $V demo --backend $b --seconds 3 --record $LOGS/$b.vrri --record-capacity 65536
   echo "exit $?"
 done
+echo "== vyre demo --backend cuda --seconds 3 (unrecorded, then --record-background, for the demo's own rate)"
+timeout -s KILL 120 $V demo --backend cuda --seconds 3 2>&1 | grep -E "verified slots/s|FAIL|Fix"
+timeout -s KILL 120 $V demo --backend cuda --seconds 3 --record $LOGS/cuda-bg.vrri --record-background 2>&1 \
+  | grep -E "verified slots/s|replay log|FAIL|Fix"
 for log in cuda vulkan; do
   for b in cuda vulkan reference; do
     echo "== vyre replay $log.vrri --backend $b (against reference)"

@@ -9,7 +9,7 @@
 module dev.vyre.conformance {
     requires transitive dev.vyre.api;
     requires dev.vyre.spi;
-    requires dev.vyre.ir;
+    requires transitive dev.vyre.ir;
     requires static org.junit.jupiter.api;
     exports dev.vyre.conformance;
     uses dev.vyre.spi.BackendProvider;

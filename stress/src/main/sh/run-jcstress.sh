@@ -10,8 +10,11 @@ results=$2
 read -r -a args <<<"${3:-}"
 here=$(cd "$(dirname "$0")" && pwd)
 mkdir -p "$results"
+results=$(cd "$results" && pwd)
 log="$results/jcstress.log"
-"${JAVA_HOME:+$JAVA_HOME/bin/}java" -cp "$classpath" org.openjdk.jcstress.Main "${args[@]}" -r "$results" 2>&1 | tee "$log" \
+# from inside the results directory: jcstress writes its result blob into the working directory
+(cd "$results" && exec "${JAVA_HOME:+$JAVA_HOME/bin/}java" -cp "$classpath" org.openjdk.jcstress.Main "${args[@]}" \
+  -r "$results") 2>&1 | tee "$log" \
   | grep --line-buffered -E '^\[(OK|FAILED|ERROR)|^\s+\[(FAILED|ERROR)|\(Results:|FORBIDDEN'
 rc=${PIPESTATUS[0]}
 summary=$(grep -E '^\(Results: ' "$log" | tail -n1)

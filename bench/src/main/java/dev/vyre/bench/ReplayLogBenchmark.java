@@ -6,6 +6,7 @@ import dev.vyre.protocol.Priority;
 import dev.vyre.protocol.SlotLayout;
 import dev.vyre.protocol.SlotStatus;
 import dev.vyre.protocol.Words;
+import dev.vyre.protocol.replay.AsyncReplayRecorder;
 import dev.vyre.protocol.replay.ReplayLog;
 import dev.vyre.protocol.replay.ReplayLogFormat;
 import dev.vyre.protocol.replay.SessionGeometry;
@@ -33,7 +34,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * What recording costs the host per slot, without a backend: {@link ReplayLog#recordImages} of a run of
  * {@value #RUN} slot images (what {@code Session.publishSlots} adds when the session records), and
- * {@link ReplayLog#recordPublish} of one slot (what {@code publish}/{@code publishDeferred} add), for both
+ * {@link ReplayLog#recordPublish} of one slot (what {@code publish}/{@code publishDeferred} add),
+ * {@code recordRunQueued} the same run through an {@link AsyncReplayRecorder}, for both
  * formats and a log that fits the caches ({@code 8192} records) or not ({@code 1048576}). {@code copyRun} is the
  * copy of the same run into a ring-sized host segment, the floor of {@code publishSlots} itself. The log lives
  * in {@code /dev/shm} when it exists (no writeback faults), else in the temporary directory. Scores are per
@@ -59,7 +61,9 @@ public class ReplayLogBenchmark {
     long capacity;
 
     private Path file;
+    private Path queuedFile;
     private ReplayLog log;
+    private AsyncReplayRecorder queued;
     private Arena arena;
     private MemorySegment images;
     private MemorySegment ring;
@@ -71,6 +75,9 @@ public class ReplayLogBenchmark {
         file = Files.createTempFile(Files.isDirectory(shm) ? shm : Path.of(System.getProperty("java.io.tmpdir")),
                 "vyre-replay-bench", ".log");
         log = ReplayLog.create(file, capacity, format, new SessionGeometry(SLOTS, 1, SLOTS, 0));
+        queuedFile = Path.of(file + ".queued");
+        queued = new AsyncReplayRecorder(ReplayLog.create(queuedFile, capacity, format,
+                new SessionGeometry(SLOTS, 1, SLOTS, 0)), AsyncReplayRecorder.DEFAULT_QUEUE_SLOTS);
         arena = Arena.ofShared();
         images = arena.allocate((long) RUN * SlotLayout.SLOT_BYTES, 64);
         ring = arena.allocate((long) SLOTS * SlotLayout.SLOT_BYTES, 64);
@@ -89,9 +96,11 @@ public class ReplayLogBenchmark {
     public void tearDown() throws IOException {
         try {
             log.close();
+            queued.close();
             arena.close();
         } finally {
             Files.deleteIfExists(file);
+            Files.deleteIfExists(queuedFile);
         }
     }
 
@@ -101,6 +110,18 @@ public class ReplayLogBenchmark {
     public void recordRun() {
         int first = slot;
         log.recordImages(first, images, RUN);
+        slot = first + RUN == SLOTS ? 0 : first + RUN;
+    }
+
+    /**
+     * {@code recordImages} of one run through the background recorder (per slot): the publisher's copy into the
+     * queue, or, when the drainer falls behind, the drainer's rate.
+     */
+    @Benchmark
+    @OperationsPerInvocation(RUN)
+    public void recordRunQueued() {
+        int first = slot;
+        queued.recordImages(first, images, RUN);
         slot = first + RUN == SLOTS ? 0 : first + RUN;
     }
 

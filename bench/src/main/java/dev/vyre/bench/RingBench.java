@@ -51,16 +51,18 @@ import org.HdrHistogram.Histogram;
  * <pre>
  * RingBench [--backend NAME] [--mode latency|throughput|both] [--workers N] [--seconds S]
  *           [--warmup S] [--slots N] [--batch N] [--api publish,deferred,slots] [--json FILE]
- *           [--record FILE [--record-capacity N] [--record-format full|vrrl0001] [--record-rounds N]]
+ *           [--record FILE [--record-capacity N] [--record-format full|vrrl0001] [--record-rounds N]
+ *            [--record-mode direct|background|both]]
  * </pre>
  * Without {@code --api}: {@code deferred} when {@code --batch} is above 0, else {@code publish}.
  *
  * <p>{@code --record FILE}: each throughput run is paired with one, right after it and in the same process,
  * whose session records every published slot into a replay log at FILE ({@code SessionOptions.replayLog};
- * capacity 1,048,576 records by default, full-image format), {@code --record-rounds} pairs (default 2)
- * alternating; each recorded row gives the overhead against the unrecorded run before it and checks that the
- * log holds the newest slots, with sequence numbers that count every published slot; a last line compares
- * the best run of each kind.
+ * capacity 1,048,576 records by default, full-image format), written by the publishing thread ({@code direct})
+ * and/or queued for a background recorder ({@code background}; {@code --record-mode}, default both), in
+ * {@code --record-rounds} rounds (default 2) of one unrecorded run then the recorded ones; each recorded row
+ * gives the overhead against the unrecorded run of its round and checks that the log holds the newest slots,
+ * with sequence numbers that count every published slot; last lines compare the best run of each kind.
  */
 public final class RingBench {
 
@@ -77,8 +79,10 @@ public final class RingBench {
     private final List<String> apis;
     /** Where recorded throughput runs write their replay log; null for none. */
     private final ReplayLogOptions record;
-    /** Unrecorded/recorded pairs per publishing API with {@code --record}. */
+    /** Rounds of (unrecorded, recorded...) runs per publishing API with {@code --record}. */
     private final int recordRounds;
+    /** The recorded runs of a round: direct, background, or both. */
+    private final List<ReplayLogOptions> recordVariants;
 
     private RingBench(Map<String, String> args) {
         this.backendName = args.get("backend");
@@ -107,6 +111,13 @@ public final class RingBench {
                     default -> throw new IllegalArgumentException("--record-format takes full or vrrl0001");
                 }) : null;
         this.recordRounds = Integer.parseInt(args.getOrDefault("record-rounds", "2"));
+        String recorder = args.getOrDefault("record-mode", "both");
+        if (!List.of("direct", "background", "both").contains(recorder)) {
+            throw new IllegalArgumentException("--record-mode takes direct, background or both, not " + recorder);
+        }
+        this.recordVariants = record == null ? List.of() : recorder.equals("both")
+                ? List.of(record, record.withBackground(true))
+                : List.of(record.withBackground(recorder.equals("background")));
         if (recordRounds < 1) {
             throw new IllegalArgumentException("--record-rounds takes 1 or more");
         }
@@ -122,7 +133,7 @@ public final class RingBench {
             System.out.println("usage: RingBench [--backend NAME] [--mode latency|throughput|both] [--workers N]"
                     + " [--seconds S] [--warmup S] [--slots N] [--batch N] [--api publish,deferred,slots]"
                     + " [--json FILE] [--record FILE [--record-capacity N] [--record-format full|vrrl0001]"
-                    + " [--record-rounds N]]");
+                    + " [--record-rounds N] [--record-mode direct|background|both]]");
             return;
         }
         if (!new RingBench(args).run(System.out)) {
@@ -170,25 +181,31 @@ public final class RingBench {
                         continue;
                     }
                     double bestPlain = 0;
-                    double bestRecorded = 0;
+                    double[] bestRecorded = new double[recordVariants.size()];
                     for (int round = 1; round <= recordRounds; round++) {
                         Map<String, Object> plain = throughput(backend, api, null, out);
-                        Map<String, Object> recorded = throughput(backend, api, record, out);
                         double p = ((Number) plain.get("slots_per_second")).doubleValue();
-                        double q = ((Number) recorded.get("slots_per_second")).doubleValue();
                         bestPlain = Math.max(bestPlain, p);
-                        bestRecorded = Math.max(bestRecorded, q);
-                        double overhead = 100.0 * (1 - q / p);
-                        recorded.put("overhead_pct", Math.round(overhead * 10) / 10.0);
-                        recorded.put("summary", recorded.get("summary") + String.format(Locale.ROOT,
-                                "; recording overhead %.1f %% vs the unrecorded run before it", overhead));
-                        out.printf(Locale.ROOT, "recording overhead (%s, round %d): %.1f %% (%.0f -> %.0f slots/s)%n",
-                                api, round, overhead, p, q);
                         results.add(plain);
-                        results.add(recorded);
+                        for (int v = 0; v < recordVariants.size(); v++) {
+                            ReplayLogOptions variant = recordVariants.get(v);
+                            Map<String, Object> recorded = throughput(backend, api, variant, out);
+                            double q = ((Number) recorded.get("slots_per_second")).doubleValue();
+                            bestRecorded[v] = Math.max(bestRecorded[v], q);
+                            double overhead = 100.0 * (1 - q / p);
+                            recorded.put("overhead_pct", Math.round(overhead * 10) / 10.0);
+                            recorded.put("summary", recorded.get("summary") + String.format(Locale.ROOT,
+                                    "; recording overhead %.1f %% vs the unrecorded run of this round", overhead));
+                            out.printf(Locale.ROOT, "recording overhead (%s, %s, round %d): %.1f %% (%.0f -> %.0f"
+                                    + " slots/s)%n", api, recordLabel(variant), round, overhead, p, q);
+                            results.add(recorded);
+                        }
                     }
-                    out.printf(Locale.ROOT, "recording overhead (%s, best of %d each): %.1f %% (%.0f -> %.0f slots/s)%n",
-                            api, recordRounds, 100.0 * (1 - bestRecorded / bestPlain), bestPlain, bestRecorded);
+                    for (int v = 0; v < recordVariants.size(); v++) {
+                        out.printf(Locale.ROOT, "recording overhead (%s, %s, best of %d each): %.1f %% (%.0f -> %.0f"
+                                + " slots/s)%n", api, recordLabel(recordVariants.get(v)), recordRounds,
+                                100.0 * (1 - bestRecorded[v] / bestPlain), bestPlain, bestRecorded[v]);
+                    }
                 }
             }
             out.println();
@@ -300,7 +317,7 @@ public final class RingBench {
         verified &= logCheck == null || logCheck.startsWith("log holds");
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("mode", "throughput");
-        r.put("api", replayLog == null ? api : api + "+record(" + replayLog.format().magic() + ")");
+        r.put("api", replayLog == null ? api : api + "+record(" + recordLabel(replayLog) + ")");
         r.put("batch", api.equals("publish") ? 0 : batch);
         r.put("workers", workers);
         r.put("slots", slots);
@@ -316,6 +333,11 @@ public final class RingBench {
         out.println("throughput (" + r.get("api") + (api.equals("publish") ? "" : ", batch " + batch) + "): "
                 + r.get("summary"));
         return r;
+    }
+
+    /** @return e.g. {@code VRRI0001 direct}, {@code VRRL0001 background} */
+    private static String recordLabel(ReplayLogOptions o) {
+        return o.format().magic() + (o.background() ? " background" : " direct");
     }
 
     /**

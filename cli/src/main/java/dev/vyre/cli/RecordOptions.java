@@ -10,7 +10,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code --record FILE [--record-capacity N] [--record-format full|vrrl0001]}, shared by the commands that
+ * {@code --record FILE [--record-capacity N] [--record-format full|vrrl0001] [--record-background]}, shared by
+ * the commands that
  * stream through a session ({@code demo}, {@code ingest}): the session records every slot it publishes
  * into a replay log that {@code vyre replay} re-executes on other backends.
  */
@@ -37,6 +38,11 @@ final class RecordOptions {
                     + " wire-compatible format: 4 argument words per slot)")
     private String format;
 
+    @Option(names = "--record-background",
+            description = "with --record: queue the slots for a background thread that writes the log (costs the"
+                    + " publisher less; a crash loses the slots still queued)")
+    private boolean background;
+
     private ReplayLogOptions checked;
 
     /**
@@ -49,7 +55,7 @@ final class RecordOptions {
             return checked;
         }
         if (file == null) {
-            for (String option : new String[] {"--record-capacity", "--record-format"}) {
+            for (String option : new String[] {"--record-capacity", "--record-format", "--record-background"}) {
                 if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
                     throw UsageErrorHandler.error(spec, option + " applies with --record only",
                             "add --record FILE, or drop " + option);
@@ -69,7 +75,7 @@ final class RecordOptions {
                     "pass --record-format full (whole slot images) or vrrl0001 (the wire-compatible format)");
         };
         OutputFile.check(spec, "--record", file, "build/run.vrri");
-        checked = new ReplayLogOptions(file, n, f);
+        checked = new ReplayLogOptions(file, n, f, background);
         return checked;
     }
 

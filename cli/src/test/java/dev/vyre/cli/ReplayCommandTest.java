@@ -106,6 +106,16 @@ class ReplayCommandTest {
         Cli.Run reference = run("replay", log.toString(), "--backend", "reference");
         assertEquals(0, reference.exit(), reference.both());
         assertTrue(reference.out().contains("identical:"), reference.out());
+        Path queued = dir.resolve("queued.vrri");
+        Cli.Run background = run("demo", "--backend", "reference", "--slots", "24", "--seconds", "0.2", "--record",
+                queued.toString(), "--record-capacity", "600", "--record-background");
+        assertEquals(0, background.exit(), background.both());
+        try (ReplayLog l = ReplayLog.read(queued)) {
+            List<ReplayRecord> records = l.records();
+            assertEquals(Math.min(600, records.get(records.size() - 1).sequence() + 1), records.size(),
+                    "the background recorder wrote every queued slot before the session closed");
+        }
+        assertEquals(0, run("replay", queued.toString(), "--backend", "reference").exit());
         if (Vyre.backends().stream().anyMatch(b -> b.name().equals("vulkan") && b.available())) {
             Cli.Run vulkan = run("replay", log.toString(), "--backend", "vulkan");
             assertEquals(0, vulkan.exit(), vulkan.both());
@@ -278,6 +288,7 @@ class ReplayCommandTest {
     void recordOptionsAreCheckedBeforeTheDemoRuns() {
         Object[][] cases = {
             {new String[] {"demo", "--record-capacity", "10"}, "--record-capacity applies with --record only"},
+            {new String[] {"demo", "--record-background"}, "--record-background applies with --record only"},
             {new String[] {"demo", "--record", dir.resolve("x").toString(), "--record-capacity", "0"},
                 "--record-capacity 0 is outside 1..1048576"},
             {new String[] {"demo", "--record", dir.resolve("x").toString(), "--record-format", "csv"},

@@ -62,6 +62,9 @@ final class IrProgramGenerator {
         0xFFFF_FFFFL, 160, 1L << 63 | 1, 0x1_0000_00A0L};
     private static final int[] COUNTS = {32, 33, 63, 64, 65, 96, 0xFFFFFFFF, 0x80000000, 0x80000021, 0x7FFFFFFF};
 
+    private static final List<Type> INTEGER_TYPES = List.of(Type.U32, Type.I32, Type.U64);
+    private static final int OUTSIDE_FORMS = 7;
+
     private final Random rnd;
     /** Loops around the statement being generated. */
     private int loopDepth;
@@ -145,7 +148,12 @@ final class IrProgramGenerator {
     // ---- hostile families ----
 
     private void shifts(Block b, Env env) {
-        for (int n = 0; n < 10; n++) {
+        for (Type t : INTEGER_TYPES) {   // every value type by a count of 32 or more of every count type
+            env.refs().add(b.let(Ir.shl(expr(t, env, 1), Ir.u32(32 + rnd.nextInt(40)))));
+            env.refs().add(b.let(Ir.shr(expr(t, env, 1), Ir.i32(COUNTS[rnd.nextInt(COUNTS.length)]))));
+            env.refs().add(b.let(Ir.shr(expr(t, env, 1), Ir.u64((1L << 32) + 64 + rnd.nextInt(64)))));
+        }
+        for (int n = 0; n < 6; n++) {
             Type t = integer();
             Expr value = expr(t, env, 1);
             Expr count = switch (rnd.nextInt(4)) {
@@ -159,7 +167,13 @@ final class IrProgramGenerator {
     }
 
     private void division(Block b, Env env) {
-        for (int n = 0; n < 10; n++) {
+        for (Type t : INTEGER_TYPES) {   // every type by zero, and MIN / -1
+            env.refs().add(b.let(Ir.div(expr(t, env, 1), constant(t, 0))));
+            env.refs().add(b.let(Ir.rem(expr(t, env, 1), constant(t, 0))));
+        }
+        env.refs().add(b.let(Ir.div(Ir.i32(Integer.MIN_VALUE), Ir.i32(-1))));
+        env.refs().add(b.let(Ir.rem(Ir.asI32(Ir.arg(rnd.nextInt(Ir.ARGS))), Ir.i32(-1))));
+        for (int n = 0; n < 6; n++) {
             Type t = integer();
             Expr dividend = rnd.nextBoolean() ? constant(t, new long[] {Long.MIN_VALUE, Integer.MIN_VALUE, -1, 0, 7}[rnd.nextInt(5)])
                     : expr(t, env, 1);
@@ -173,8 +187,8 @@ final class IrProgramGenerator {
     }
 
     private void outOfRange(Block b, Env env) {
-        for (int n = 0; n < 8; n++) {
-            Expr i = outside(env);
+        for (int n = 0; n < OUTSIDE_FORMS; n++) {   // every out-of-range index form, each with a random access
+            Expr i = outside(env, n);
             switch (rnd.nextInt(7)) {
                 case 0 -> env.refs().add(b.let(Ir.loadControl(i)));
                 case 1 -> b.store(i, expr(word(), env, 1));
@@ -273,7 +287,12 @@ final class IrProgramGenerator {
 
     /** @return a control index that no control buffer of the fuzzer contains */
     private Expr outside(Env env) {
-        return switch (rnd.nextInt(7)) {
+        return outside(env, rnd.nextInt(OUTSIDE_FORMS));
+    }
+
+    /** @return out-of-range control index form {@code form} (0 .. {@value #OUTSIDE_FORMS} - 1) */
+    private Expr outside(Env env, int form) {
+        return switch (form) {
             case 0 -> Ir.controlWords();
             case 1 -> Ir.add(Ir.controlWords(), Ir.asU64(expr(Type.U32, env, 1)));
             case 2 -> Ir.or(expr(Type.U32, env, 1), Ir.u32(0x80000000));

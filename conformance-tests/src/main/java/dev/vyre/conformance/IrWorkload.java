@@ -72,6 +72,11 @@ final class IrWorkload {
 
     /** @return the custom opcodes of the programs, in ascending opcode order */
     CustomOpcodes opcodes() {
+        return opcodes(programs);
+    }
+
+    /** @return {@code programs} as custom opcodes with every dialect's body, in ascending opcode order */
+    static CustomOpcodes opcodes(Map<Integer, Program> programs) {
         List<CustomOpcode> ops = new ArrayList<>();
         new TreeMap<>(programs).forEach((opcode, program) -> ops.add(IrOpcodes.irOpcode(opcode, program)));
         return CustomOpcodes.of(ops.toArray(CustomOpcode[]::new));

@@ -41,9 +41,9 @@ import java.util.function.Consumer;
  * 64-byte slot image, a publish sequence number and the session geometry. docs/PROTOCOL.md gives both.
  *
  * <h2>Writing</h2>
- * Each append writes the record at the cursor (its magic cleared first and set last, so a record torn by a
- * crash reads as never written), advances the cursor modulo the capacity and stores it at header offset 24
- * (release). After creation only that aligned 8-byte word of the header changes, so the header is never
+ * Each append lays the record out in a staging array, then writes it at the cursor (its magic cleared first
+ * and set last, so a record torn by a crash reads as never written; a run of images in one bulk copy),
+ * advances the cursor modulo the capacity and stores it at header offset 24 (release). After creation only that aligned 8-byte word of the header changes, so the header is never
  * torn. A record written just before a crash without its cursor update sits at the persisted cursor: a
  * VRRL0001 log replays it first (as if oldest, as every VRRL0001 reader does) until the next append overwrites it; a
  * full-image log recognises it by its sequence number and replays it last, where it belongs. Rollover keeps
