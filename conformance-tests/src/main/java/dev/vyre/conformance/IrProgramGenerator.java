@@ -159,7 +159,8 @@ final class IrProgramGenerator {
             Expr count = switch (rnd.nextInt(4)) {
                 case 0 -> Ir.u32(COUNTS[rnd.nextInt(COUNTS.length)]);
                 case 1 -> Ir.i32(COUNTS[rnd.nextInt(COUNTS.length)]);
-                case 2 -> Ir.u64(Integer.toUnsignedLong(COUNTS[rnd.nextInt(COUNTS.length)]) | (rnd.nextBoolean() ? 1L << 40 : 0));
+                case 2 -> Ir.u64(Integer.toUnsignedLong(COUNTS[rnd.nextInt(COUNTS.length)])
+                        | (rnd.nextBoolean() ? 1L << 40 : 0));
                 default -> expr(integer(), env, 1);
             };
             env.refs().add(b.let(rnd.nextBoolean() ? Ir.shl(value, count) : Ir.shr(value, count)));
@@ -175,8 +176,8 @@ final class IrProgramGenerator {
         env.refs().add(b.let(Ir.rem(Ir.asI32(Ir.arg(rnd.nextInt(Ir.ARGS))), Ir.i32(-1))));
         for (int n = 0; n < 6; n++) {
             Type t = integer();
-            Expr dividend = rnd.nextBoolean() ? constant(t, new long[] {Long.MIN_VALUE, Integer.MIN_VALUE, -1, 0, 7}[rnd.nextInt(5)])
-                    : expr(t, env, 1);
+            long[] hostile = {Long.MIN_VALUE, Integer.MIN_VALUE, -1, 0, 7};
+            Expr dividend = rnd.nextBoolean() ? constant(t, hostile[rnd.nextInt(hostile.length)]) : expr(t, env, 1);
             Expr divisor = switch (rnd.nextInt(3)) {
                 case 0 -> constant(t, 0);
                 case 1 -> constant(t, -1);

@@ -22,7 +22,9 @@ import java.util.Locale;
  * without side effects, so any text can be an operand. One instance prints one body.
  */
 final class CEmitter {
-    private static final java.util.regex.Pattern ATOM = java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_]*|0x[0-9A-Fa-f]+[uUL]*|true|false");
+    /** A name or a literal: a text that may be repeated without repeating work. */
+    private static final java.util.regex.Pattern ATOM =
+            java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_]*|0x[0-9A-Fa-f]+[uUL]*|true|false");
 
     private final CDialect dialect;
     private final U64Lowering wide;
