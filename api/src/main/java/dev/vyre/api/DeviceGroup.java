@@ -8,6 +8,7 @@ import java.lang.foreign.MemorySegment;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -17,6 +18,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 import org.apiguardian.api.API;
 
 /**
@@ -336,7 +338,7 @@ public final class DeviceGroup implements AutoCloseable {
             }
         }
 
-        private <T> T sessionCall(Session session, java.util.function.Supplier<T> call) {
+        private <T> T sessionCall(Session session, Supplier<T> call) {
             try {
                 return call.get();
             } catch (BackendException e) {
@@ -357,7 +359,7 @@ public final class DeviceGroup implements AutoCloseable {
             for (int m = 0; m < perMember.length; m++) {
                 perMember[m] = unitsPerMember.get(m);
             }
-            return new GroupRun<>(java.util.Collections.unmodifiableList(out), unitMember.clone(), perMember,
+            return new GroupRun<>(Collections.unmodifiableList(out), unitMember.clone(), perMember,
                     List.copyOf(lost), reruns.get());
         }
     }

@@ -1,5 +1,7 @@
 package dev.vyre.api;
 
+import dev.vyre.protocol.VyreArgumentException;
+
 /**
  * How a {@link DeviceGroup} cuts a stream into units: {@code unit = max(1, total / (4 × members))}
  * slots (the {@code 4 × members} saturating), {@code units = ceil(total / unit)}, unit {@code i}
@@ -23,12 +25,12 @@ record WorkPartition(long total, long unitSize, int units) {
 
     /**
      * @return the partition of {@code total} slots into units of {@code unitSize}
-     * @throws dev.vyre.protocol.VyreArgumentException when that makes more than {@link Integer#MAX_VALUE} units
+     * @throws VyreArgumentException when that makes more than {@link Integer#MAX_VALUE} units
      */
     static WorkPartition withUnitSize(long total, long unitSize) {
         long units = total <= 0 ? 0 : (total + unitSize - 1) / unitSize;
         if (units > Integer.MAX_VALUE) {
-            throw new dev.vyre.protocol.VyreArgumentException("unitSlots", total + " slots in units of " + unitSize
+            throw new VyreArgumentException("unitSlots", total + " slots in units of " + unitSize
                     + " make " + units + " units", "use units of at least " + (total / Integer.MAX_VALUE + 1) + " slots");
         }
         return new WorkPartition(Math.max(total, 0), unitSize, (int) units);

@@ -46,7 +46,7 @@ public final class IrOpcodes {
 
     /** @return the CUDA C body: statements over {@code VyreCtx& ctx} (docs/PROTOCOL.md, "Custom opcodes") */
     public static String cudaC(Program program) {
-        return CEmitter.emit(Objects.requireNonNull(program, "program"), CudaDialect.INSTANCE);
+        return CEmitter.emit(Objects.requireNonNull(program, "program"), CtxDialect.CUDA);
     }
 
     /** @return the GLSL body: statements over the megakernel's {@code vyre_*} helpers (docs/PROTOCOL.md, "Custom opcodes") */
@@ -56,6 +56,6 @@ public final class IrOpcodes {
 
     /** @return the OpenCL C body: statements over {@code ctx} in the OpenCL interpreter (docs/PROTOCOL.md, "Custom opcodes") */
     public static String openClC(Program program) {
-        return CEmitter.emit(Objects.requireNonNull(program, "program"), OpenClDialect.INSTANCE);
+        return CEmitter.emit(Objects.requireNonNull(program, "program"), CtxDialect.OPENCL);
     }
 }

@@ -1,8 +1,10 @@
 package dev.vyre.protocol;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -86,7 +88,7 @@ public final class TenantRegistry {
      *                         no entry in the GPU tenant mask table
      */
     public TenantHandle registerWithQuotas(String label, TenantQuota quota) {
-        java.util.Objects.requireNonNull(quota, "quota");
+        Objects.requireNonNull(quota, "quota");
         int id = reserveIds(1);
         return add(id, label, quota);
     }
@@ -208,7 +210,7 @@ public final class TenantRegistry {
         int[] out = new int[maxTenantId + 1];
         int[] scratch = new int[maxTenantId + 1];
         int count = selectConcurrentTenantsInto(conflicts, out, scratch);
-        return java.util.Arrays.copyOf(out, count);
+        return Arrays.copyOf(out, count);
     }
 
     /**
@@ -229,7 +231,7 @@ public final class TenantRegistry {
             }
             scratch[n++] = id;
         }
-        java.util.Arrays.sort(scratch, 0, n);
+        Arrays.sort(scratch, 0, n);
         if ((long) n * n != conflicts.length || allZero(conflicts)) {
             System.arraycopy(scratch, 0, out, 0, n);
             return n;
