@@ -22,6 +22,7 @@ if [ ${#targets[@]} -eq 0 ]; then
     dev.vyre.fuzz.SlotChecksFuzzTest#ioQueue
     dev.vyre.fuzz.IrFuzzTest#decodeAndValidate
     dev.vyre.fuzz.IrFuzzTest#buildAndValidate
+    dev.vyre.fuzz.ReplayLogFuzzTest#replayLog
     dev.vyre.cli.CliArgumentsFuzzTest#parse
   )
 fi

@@ -15,7 +15,14 @@
 #  2. vyre demo --record on CUDA and on Vulkan (65,536-record logs).
 #  3. vyre replay of each log on cuda, vulkan and reference (against the reference), and cuda against
 #     vulkan; JSON reports in $OUT. Every line the commands print is kept; each is bounded by timeout.
-# PART=ring runs 1 only, PART=replay 2 and 3 only (each well inside 10 minutes); default: all.
+#  0. PART=overhead (issue 12, "recording overhead <= 15 %"): in one process each, RingBench on CUDA with
+#     publishSlots runs of 64 on a 65,536-slot ring, 3 rounds of (unrecorded, direct, background), with a
+#     full-image log of 1,048,576 records (128 MiB) and of 65,536 records (8 MiB); then RecordingBench, the
+#     publish-only harness on the host CPU (no GPU: the recorders' own cost per slot, CPU time per slot of the
+#     publishing and the drainer threads). Prints "recording overhead (slots, VRRI0001 direct|background, best of
+#     3 each): X %" per log size. About 4 minutes.
+# PART=overhead runs 0 only, PART=ring 1 only, PART=replay 2 and 3 only (each well inside 10 minutes); default:
+# all but 0.
 set -u
 PART=${PART:-all}
 cd "$(dirname "$0")/../.."
@@ -34,7 +41,6 @@ LOGS=/tmp/vyre-replay && rm -rf $LOGS && mkdir -p $LOGS
 echo "== tarball: $(basename "$D"), java on PATH: $(command -v java || echo none), nproc $(nproc)"
 $V backends
 
-if [ "$PART" != replay ]; then
 ring() { # backend, then RingBench options
   local b=$1; shift
   echo "== RingBench --backend $b $*"
@@ -42,6 +48,28 @@ ring() { # backend, then RingBench options
     --seconds 3 --warmup 1 "$@" 2>&1 | grep -E "^(throughput|recording|\| $b)"
   echo "exit ${PIPESTATUS[0]}"
 }
+
+if [ "$PART" = overhead ]; then
+  # the log lives in /dev/shm unless it is smaller than the 128 MiB log (a container's default is 64 MiB)
+  SHM=/dev/shm; [ "$(df -Pk /dev/shm | awk 'NR==2 {print $4}')" -gt 400000 ] || SHM=$LOGS
+  echo "== logs in $SHM; host: $(grep -m1 'model name' /proc/cpuinfo), $(nproc) CPUs"
+  for cap in 1048576 65536; do
+    echo "== RingBench --backend cuda --batch 64 --api slots --record $SHM/ring.vrri --record-capacity $cap --record-rounds 3"
+    timeout -s KILL 300 $JAVA -cp "$CP" dev.vyre.bench.RingBench --backend cuda --mode throughput --slots 65536 \
+      --seconds 3 --warmup 1 --batch 64 --api slots --record $SHM/ring.vrri --record-capacity $cap --record-rounds 3 2>&1 \
+      | grep -E "^(throughput|recording)"
+    echo "exit ${PIPESTATUS[0]}"
+    rm -f $SHM/ring.vrri
+  done
+  for cap in 1048576 65536; do
+    echo "== RecordingBench --capacity $cap (host only)"
+    timeout -s KILL 200 $JAVA -cp "$CP" dev.vyre.bench.RecordingBench --seconds 1 --rounds 3 --capacity $cap --dir $SHM 2>&1
+    echo "exit ${PIPESTATUS[0]}"
+  done
+  exit 0
+fi
+
+if [ "$PART" != replay ]; then
 ring cuda --batch 64 --api slots --record /dev/shm/ring.vrri --record-capacity 1048576
 ring cuda --batch 64 --api slots --record /dev/shm/ring.vrri --record-capacity 8192
 ring cuda --batch 64 --api slots --record $LOGS/ring-disk.vrri --record-capacity 1048576

@@ -37,6 +37,11 @@ timeout -s KILL 40 $V demo --backend vulkan --seconds 1 > $OUT/vulkan-demo.txt 2
 vk_ok=$?
 tail -4 $OUT/vulkan-demo.txt; echo "exit $vk_ok"
 
+step "#14 device group: 10^8 slots over 4 CUDA sessions on the one GPU, member 1 lost mid-run (exactly once)"
+timeout -s KILL 180 $JAVA -cp "$NEWCP" dev.vyre.bench.DeviceGroupBench --backend cuda --sessions 4 --slots 100000000 \
+  --lose-member-at 50000000 2>&1 | grep -v '^WARNING'
+echo "exit ${PIPESTATUS[0]}"
+
 step "#16 demo on CUDA (target >= 50 M verified slots/s)"
 timeout -s KILL 40 $V demo --backend cuda --seconds 5 2>&1 | tail -6
 

@@ -105,7 +105,16 @@ struct VyreArgs {
     u64 ioTimeoutNs;
     u64 idleSleepNs;   // longest idle back-off of a worker warp
     u64 variant;       // VYRE_VARIANT_* bits: measured alternatives (docs/PERFORMANCE.md)
+    u64 ioLink;        // u32*, mapped host memory: the IO link block (IoLink.java); 0 in one pass
+    u64 ioDev;         // u32*, device: IO slot reservations [0, 64) and last sequences [64, 128)
 };
+
+// IO link block (IoLink.java), u32 words: the device writes SEQUENCE and ACCEPTED, the host COMPLETION.
+#define IO_SEQUENCE_BASE 0ull
+#define IO_ACCEPTED_BASE 64ull
+#define IO_COMPLETION_BASE 128ull
+#define IO_SEQUENCE_MASK 0x7FFFFFFFu
+#define IO_DEV_SEQUENCE 64ull
 
 #define VYRE_VARIANT_NO_CLAIMED_STORE 1ull  // do not write CLAIMED to the ring before executing
 #define VYRE_VARIANT_SYS_RELEASE_DONE 2ull  // DONE = system-scope release store (default: gpu fence + store)
@@ -176,6 +185,8 @@ struct VyreCtx {
     u64 debugWords;
     u32* ioQueue;
     u64 ioSlots;
+    u32* ioLink;
+    u32* ioDev;
     const unsigned char* data;
     u64 dataBytes;
     u64 ioTimeoutNs;
@@ -183,6 +194,7 @@ struct VyreCtx {
     u32 tenant;
     u32 opcode;
     u32 a0, a1, a2;
+    u32 packed;          // 1 while a packed slot's inner ops run: their argument words 3..11 read 0
     const u32* payload;  // the slot's 12 argument words (registers of the executing lane)
     bool warpCrc;        // worker warps: CRC32C is left to the whole warp (vyre_warp_crc32c)
     bool crcPending;     // a CRC32C of this lane's slot waits for the warp
@@ -191,6 +203,12 @@ struct VyreCtx {
 
 __device__ __forceinline__ u32 vyre_load_control(const VyreCtx& c, u64 i) {
     return i < c.controlWords ? ld_relaxed_gpu(c.control + i) : 0u;
+}
+// The abort flag of a custom body (docs/PROTOCOL.md, "Custom opcodes"): true once the host asked the interpreter
+// to stop (SHUTDOWN, control word 0, non-zero; Session.close() sets it). A body that may loop must poll it and
+// return when it is set, or close cannot stop the kernel. A fresh load every call (asm volatile), never hoisted.
+__device__ __forceinline__ bool vyre_abort_requested(const VyreCtx& c) {
+    return ld_relaxed_gpu(c.control + C_SHUTDOWN) != 0u;
 }
 __device__ __forceinline__ void vyre_store_control(const VyreCtx& c, u64 i, u32 v) {
     if (i < c.controlWords) atomicExch(c.control + i, v);
@@ -210,12 +228,12 @@ __device__ __forceinline__ u32 vyre_load_data_word(const VyreCtx& c, u64 word) {
     const unsigned char* p = c.data + (word << 2);
     return (u32)p[0] | ((u32)p[1] << 8) | ((u32)p[2] << 16) | ((u32)p[3] << 24);
 }
-// Argument word i (0..11) of the slot; for a packed inner op, words 0..2 are the inner op's arguments.
+// Argument word i (0..11) of the slot; for a packed inner op, words 0..2 are its arguments and 3..11 read 0.
 __device__ __forceinline__ u32 vyre_arg(const VyreCtx& c, u32 i) {
     if (i == 0) return c.a0;
     if (i == 1) return c.a1;
     if (i == 2) return c.a2;
-    return i < 12 ? c.payload[i] : 0u;
+    return i < 12 && c.packed == 0u ? c.payload[i] : 0u;
 }
 
 #ifndef VYRE_CUSTOM_DISPATCH
@@ -436,19 +454,22 @@ __device__ void vyre_packed(VyreCtx& c) {
         c.a0 = c.payload[base];
         c.a1 = c.payload[base + 1u];
         c.a2 = c.payload[base + 2u];
+        c.packed = 1u;
         vyre_dispatch(c);
+        c.packed = 0u;
     }
 }
 
-// LOAD_MISS: reserve an IO slot with CAS, publish a READ request, wait (bounded) for the host.
-// Returns VYRE_DONE or VYRE_FAULT.
-__device__ u32 vyre_load_miss(const VyreCtx& c) {
+// LOAD_MISS, one pass: every buffer is device memory and no host runs during the pass, so lanes
+// reserve by CAS on the status word itself; nobody can complete the request, so the bounded wait ends
+// in the take-back. Returns VYRE_DONE or VYRE_FAULT.
+__device__ u32 vyre_load_miss_shared(const VyreCtx& c) {
     const u64 deadline = now_ns() + c.ioTimeoutNs;
     u32* q = 0;
     while (q == 0) {
         for (u64 i = 0; i < c.ioSlots; ++i) {
             u32* candidate = c.ioQueue + i * 8ull;
-            if (atomicCAS_system(candidate + 6, VYRE_EMPTY, VYRE_WAIT_IO) == VYRE_EMPTY) {
+            if (atomicCAS(candidate + 6, VYRE_EMPTY, VYRE_WAIT_IO) == VYRE_EMPTY) {
                 q = candidate;
                 break;
             }
@@ -458,6 +479,66 @@ __device__ u32 vyre_load_miss(const VyreCtx& c) {
             vyre_sleep(1000);
         }
     }
+    q[0] = 1u;  // READ
+    q[1] = c.a0;
+    q[2] = c.a0;
+    q[3] = 0u;
+    q[4] = 0u;
+    q[5] = 0u;
+    q[7] = c.a0;
+    __threadfence();
+    atomicExch(q + 6, VYRE_PUBLISHED);
+    while (true) {
+        u32 s = atomicAdd(q + 6, 0u);
+        if (s == VYRE_IO_OK || s == VYRE_IO_ERROR) {
+            atomicExch(q + 6, VYRE_EMPTY);
+            return s == VYRE_IO_OK ? VYRE_DONE : VYRE_FAULT;
+        }
+        if (now_ns() > deadline) {
+            if (atomicCAS(q + 6, VYRE_PUBLISHED, VYRE_EMPTY) == VYRE_PUBLISHED
+                    || atomicCAS(q + 6, VYRE_CLAIMED, VYRE_EMPTY) == VYRE_CLAIMED) {
+                return VYRE_FAULT;
+            }
+            continue;  // completed meanwhile: take the completion on the next read
+        }
+        vyre_sleep(256);
+    }
+}
+
+// LOAD_MISS, persistent: the split-ownership handshake of docs/PROTOCOL.md ("IO queue without shared
+// atomics"). The IO queue and the link block are mapped host memory, and this GPU's atomics there are
+// not atomic against the host's, so no word there is read-modify-written by both sides:
+//   - lanes reserve IO slot q among themselves in device memory (ioDev[q], device-scope CAS);
+//   - the lane alone writes the IO queue (WAIT_IO, the request, PUBLISHED, EMPTY) and the link's
+//     SEQUENCE and ACCEPTED words, with plain system-scope stores;
+//   - the host alone writes COMPLETION[q] = sequence << 1 | ok;
+//   - the lane alone decides: it accepts a completion carrying its sequence, or, at the deadline, takes
+//     the request back; a completion that arrives later carries a stale sequence and is never read.
+// Returns VYRE_DONE or VYRE_FAULT.
+__device__ u32 vyre_load_miss_linked(const VyreCtx& c) {
+    const u64 deadline = now_ns() + c.ioTimeoutNs;
+    u64 slot = c.ioSlots;
+    while (slot == c.ioSlots) {
+        for (u64 i = 0; i < c.ioSlots; ++i) {
+            if (atomicCAS(c.ioDev + i, 0u, 1u) == 0u) {
+                slot = i;
+                break;
+            }
+        }
+        if (slot == c.ioSlots) {
+            if (now_ns() > deadline) return VYRE_FAULT;
+            vyre_sleep(1000);
+        }
+    }
+    __threadfence();  // the reservation is held before anything the previous holder wrote is overwritten
+    u32* sequenceDev = c.ioDev + IO_DEV_SEQUENCE + slot;
+    // at L2 (the previous holder may have run on another SM): a stale L1 copy would repeat a sequence
+    u32 sequence = (ld_relaxed_gpu(sequenceDev) + 1u) & IO_SEQUENCE_MASK;
+    if (sequence == 0u) sequence = 1u;
+    asm volatile("st.relaxed.gpu.global.u32 [%0], %1;" ::"l"(sequenceDev), "r"(sequence) : "memory");
+    u32* q = c.ioQueue + slot * 8ull;
+    st_relaxed_sys(q + 6, VYRE_WAIT_IO);
+    __threadfence_system();  // a host that reads the new request words has seen WAIT_IO (its seqlock)
     st_relaxed_sys(q + 0, 1u);  // READ
     st_relaxed_sys(q + 1, c.a0);
     st_relaxed_sys(q + 2, c.a0);
@@ -465,22 +546,32 @@ __device__ u32 vyre_load_miss(const VyreCtx& c) {
     st_relaxed_sys(q + 4, 0u);
     st_relaxed_sys(q + 5, 0u);
     st_relaxed_sys(q + 7, c.a0);
+    st_relaxed_sys(c.ioLink + IO_SEQUENCE_BASE + slot, sequence);
     st_release_sys(q + 6, VYRE_PUBLISHED);
+    const u32* completion = c.ioLink + IO_COMPLETION_BASE + slot;
+    u32 result;
     while (true) {
-        u32 s = ld_acquire_sys(q + 6);
-        if (s == VYRE_IO_OK || s == VYRE_IO_ERROR) {
-            st_release_sys(q + 6, VYRE_EMPTY);
-            return s == VYRE_IO_OK ? VYRE_DONE : VYRE_FAULT;
+        const u32 word = ld_acquire_sys(completion);
+        if ((word >> 1) == sequence) {
+            // accepted: ACCEPTED before EMPTY, so a host that sees the request over sees the verdict
+            st_relaxed_sys(c.ioLink + IO_ACCEPTED_BASE + slot, sequence);
+            result = (word & 1u) != 0u ? VYRE_DONE : VYRE_FAULT;
+            break;
         }
         if (now_ns() > deadline) {
-            if (atomicCAS_system(q + 6, VYRE_PUBLISHED, VYRE_EMPTY) == VYRE_PUBLISHED
-                    || atomicCAS_system(q + 6, VYRE_CLAIMED, VYRE_EMPTY) == VYRE_CLAIMED) {
-                return VYRE_FAULT;
-            }
-            continue;  // completed meanwhile: take the completion on the next read
+            result = VYRE_FAULT;  // taken back: the last read above saw no completion for this sequence
+            break;
         }
         vyre_sleep(256);
     }
+    st_release_sys(q + 6, VYRE_EMPTY);
+    __threadfence_system();
+    atomicExch(c.ioDev + slot, 0u);  // device-scope: the slot may be reserved again
+    return result;
+}
+
+__device__ __forceinline__ u32 vyre_load_miss(const VyreCtx& c) {
+    return c.ioLink != 0 ? vyre_load_miss_linked(c) : vyre_load_miss_shared(c);
 }
 
 // Executes a claimed slot whose 16 words are in w. Returns VYRE_DONE or VYRE_FAULT.
@@ -491,6 +582,7 @@ __device__ u32 vyre_execute(VyreCtx& c, const u32* w) {
     c.a1 = w[5];
     c.a2 = w[6];
     c.payload = w + 4;
+    c.packed = 0u;
     if (c.opcode == OP_PACKED_SLOT) {
         vyre_packed(c);
         return VYRE_DONE;
@@ -518,6 +610,8 @@ __device__ __forceinline__ VyreCtx vyre_context(const VyreArgs* A) {
     c.debugWords = A->debugWords;
     c.ioQueue = (u32*)A->ioQueue;
     c.ioSlots = A->ioSlots;
+    c.ioLink = (u32*)A->ioLink;
+    c.ioDev = (u32*)A->ioDev;
     c.data = (const unsigned char*)A->data;
     c.dataBytes = A->dataBytes;
     c.ioTimeoutNs = A->ioTimeoutNs;
@@ -525,6 +619,7 @@ __device__ __forceinline__ VyreCtx vyre_context(const VyreArgs* A) {
     c.tenant = 0;
     c.opcode = 0;
     c.a0 = c.a1 = c.a2 = 0;
+    c.packed = 0u;
     c.payload = 0;
     c.warpCrc = false;
     c.crcPending = false;

@@ -27,6 +27,15 @@ typedef ulong u64;
 #define L_HS_POLLS_LO 5
 #define L_HS_POLLS_HI 6
 #define L_HS_FINISHED 7
+// persistent sessions: the IO link block (IoLink.java) from word 16: the kernel writes SEQUENCE and
+// ACCEPTED, the host COMPLETION; then 128 device-only words: IO slot reservations, last sequence per slot
+#define L_IO_LINK 16ul
+#define IO_SEQUENCE_BASE 0ul
+#define IO_ACCEPTED_BASE 64ul
+#define IO_COMPLETION_BASE 128ul
+#define IO_LINK_WORDS 192ul
+#define IO_DEV_SEQUENCE 64ul
+#define IO_SEQUENCE_MASK 0x7FFFFFFFu
 
 #define ST_EMPTY 0u
 #define ST_PUBLISHED 1u
@@ -82,6 +91,7 @@ typedef struct {
     u64 dataBytes;
     u64 ioWaitPolls;     // LOAD_MISS wait bound in polls (persistent); 0 in one pass
     __global u32* link;
+    u32 ioLinked;        // 1 in a persistent session: LOAD_MISS runs the split-ownership handshake
     u32 slot;
     u32 tenant;
     u32 opcode;
@@ -120,7 +130,15 @@ inline u32 vyre_arg_p(const VyreCtx* c, u32 i) {
     return i < 12u && c->packed == 0u ? c->payload[i] : 0u;
 }
 
+// The abort flag of a custom body (docs/PROTOCOL.md, "Custom opcodes"): true once the host asked the interpreter
+// to stop (SHUTDOWN, control word 0, non-zero; Session.close() sets it). A body that may loop must poll it and
+// return when it is set, or close cannot stop the kernel. A volatile load every call, never hoisted.
+inline bool vyre_abort_requested_p(const VyreCtx* c) {
+    return VOLATILE(c->control + C_SHUTDOWN) != 0u;
+}
+
 // The dialect's names take the context as a value, as in the CUDA dialect: vyre_arg(ctx, i) ...
+#define vyre_abort_requested(c) vyre_abort_requested_p(&(c))
 #define vyre_load_control(c, i) vyre_load_control_p(&(c), (u64)(i))
 #define vyre_store_control(c, i, v) vyre_store_control_p(&(c), (u64)(i), (u32)(v))
 #define vyre_atomic_add_control(c, i, v) vyre_atomic_add_control_p(&(c), (u64)(i), (u32)(v))
@@ -274,7 +292,7 @@ inline void vyre_packed(VyreCtx* c) {
 // LOAD_MISS: reserve the first EMPTY IO slot (CAS EMPTY -> WAIT_IO), write the READ request, publish it
 // (release) and wait for the host, bounded by c->ioWaitPolls polls. In one pass nobody can serve it (the
 // host sees the buffers only after the pass), so the wait bound is 0: the request is taken back at once.
-inline void vyre_load_miss(VyreCtx* c) {
+inline void vyre_load_miss_shared(VyreCtx* c) {
     volatile __global u32* q = 0;
     u64 polls = 0;
     c->result = ST_FAULT;
@@ -308,6 +326,70 @@ inline void vyre_load_miss(VyreCtx* c) {
             if (polls > c->ioWaitPolls + 1000000ul) return;   // a status outside the protocol: give up
         }
         if ((polls & 1023ul) == 0ul) atomic_inc((volatile __global u32*)(c->link + L_HEARTBEAT));
+    }
+}
+
+// LOAD_MISS in a persistent session: the split-ownership handshake of docs/PROTOCOL.md ("IO queue without
+// shared atomics"). The buffers are host-mapped memory or SVM, where a GPU's atomics need not be atomic
+// against the host's compare-and-set, so no word is read-modify-written by both sides: work-items reserve IO
+// slots among themselves in device-only link words; the reserving work-item alone writes the IO queue and the
+// SEQUENCE and ACCEPTED words; the host alone writes COMPLETION; the work-item alone decides between accepting
+// a completion that carries its sequence and, at the wait bound, taking the request back.
+inline void vyre_load_miss_linked(VyreCtx* c) {
+    __global u32* io = c->link + L_IO_LINK;
+    __global u32* dev = io + IO_LINK_WORDS;
+    u32 slot = c->ioSlots;
+    u64 polls = 0;
+    c->result = ST_FAULT;
+    while (slot == c->ioSlots) {
+        for (u32 i = 0u; i < c->ioSlots && slot == c->ioSlots; ++i) {
+            if (atomic_cmpxchg((volatile __global u32*)(dev + i), 0u, 1u) == 0u) slot = i;
+        }
+        if (slot == c->ioSlots && polls++ >= c->ioWaitPolls) return;   // no IO slot freed within the bound
+    }
+    mem_fence(CLK_GLOBAL_MEM_FENCE);
+    u32 sequence = (VOLATILE(dev + IO_DEV_SEQUENCE + slot) + 1u) & IO_SEQUENCE_MASK;
+    if (sequence == 0u) sequence = 1u;
+    VOLATILE(dev + IO_DEV_SEQUENCE + slot) = sequence;
+    volatile __global u32* q = (volatile __global u32*)(c->ioQueue + slot * 8u);
+    q[6] = ST_WAIT_IO;
+    mem_fence(CLK_GLOBAL_MEM_FENCE);   // a host that reads the new request words has seen WAIT_IO (its seqlock)
+    q[0] = 1u;
+    q[1] = c->a0;
+    q[2] = c->a0;
+    q[3] = 0u;
+    q[4] = 0u;
+    q[5] = 0u;
+    q[7] = c->a0;
+    VOLATILE(io + IO_SEQUENCE_BASE + slot) = sequence;
+    mem_fence(CLK_GLOBAL_MEM_FENCE);
+    q[6] = ST_PUBLISHED;
+    polls = 0;
+    while (true) {
+        u32 word = vyre_load_acquire(io + IO_COMPLETION_BASE + slot);
+        bool accepted = (word >> 1) == sequence;
+        if (accepted || polls++ >= c->ioWaitPolls) {
+            if (accepted) {
+                // ACCEPTED before EMPTY, so a host that sees the request over sees the verdict
+                VOLATILE(io + IO_ACCEPTED_BASE + slot) = sequence;
+                c->result = (word & 1u) != 0u ? ST_DONE : ST_FAULT;
+            }
+            // else taken back: the read above, the last one, saw no completion for this sequence
+            mem_fence(CLK_GLOBAL_MEM_FENCE);
+            q[6] = ST_EMPTY;
+            mem_fence(CLK_GLOBAL_MEM_FENCE);
+            atomic_xchg((volatile __global u32*)(dev + slot), 0u);
+            return;
+        }
+        if ((polls & 1023ul) == 0ul) atomic_inc((volatile __global u32*)(c->link + L_HEARTBEAT));
+    }
+}
+
+inline void vyre_load_miss(VyreCtx* c) {
+    if (c->ioLinked) {
+        vyre_load_miss_linked(c);
+    } else {
+        vyre_load_miss_shared(c);
     }
 }
 
@@ -366,6 +448,7 @@ inline void vyre_init(VyreCtx* c, __global u32* C, __global u32* D, __global u32
     c->dataBytes = dbytes;
     c->ioWaitPolls = ioWaitPolls;
     c->link = L;
+    c->ioLinked = ioWaitPolls != 0ul ? 1u : 0u;
     c->packed = 0u;
     c->result = ST_DONE;
 }

@@ -45,6 +45,7 @@ layout(std430, set = 0, binding = 6) coherent writeonly buffer MirrorBuf { uint 
 #define L_STRIDE 7
 #define L_MODE 8
 #define L_IO_ITERATIONS 9
+#define L_PING 10
 #define L_HEARTBEAT 16
 #define L_STOPPED 17
 #define L_CLOCK_LO 18
@@ -55,6 +56,7 @@ layout(std430, set = 0, binding = 6) coherent writeonly buffer MirrorBuf { uint 
 // status mirror words (must match StatusMirror.java)
 #define M_DONE_COUNT 0u
 #define M_HEARTBEAT 1u
+#define M_PONG 2u
 #define M_STATUS_BASE 32u
 #define M_GEN_SHIFT 3u
 
@@ -98,13 +100,26 @@ layout(std430, set = 0, binding = 6) coherent writeonly buffer MirrorBuf { uint 
 #define STORE_RLX(x, v) atomicStore(x, v, gl_ScopeDevice, 0, gl_SemanticsRelaxed)
 // mirror stores: a release store (a plain strong store on the device), never a read-modify-write atomic
 #define MIRROR_STORE(x, v) STORE_REL(x, v)
+// a word only the host writes: an acquire load, never a read-modify-write
+#define HOST_LOAD(x) LOAD_ACQ(x)
 #else
 #define LOAD_ACQ(x) atomicAdd(x, 0u)
 #define LOAD_RLX(x) atomicAdd(x, 0u)
 #define STORE_REL(x, v) { memoryBarrierBuffer(); atomicExchange(x, v); }
 #define STORE_RLX(x, v) atomicExchange(x, v)
 #define MIRROR_STORE(x, v) { memoryBarrierBuffer(); x = v; }
+#define HOST_LOAD(x) (x)
 #endif
+
+// IO link block (IoLink.java) in a persistent session's link block, after the seen array: the shader
+// writes SEQUENCE and ACCEPTED, the host COMPLETION. Then 128 device-only words: IO slot reservations
+// and the last sequence per IO slot (VulkanLink.ioLinkBase / ioDeviceBase).
+#define IO_SEQUENCE_BASE 0u
+#define IO_ACCEPTED_BASE 64u
+#define IO_COMPLETION_BASE 128u
+#define IO_LINK_WORDS 192u
+#define IO_DEV_SEQUENCE 64u
+#define IO_SEQUENCE_MASK 0x7FFFFFFFu
 
 // ---- the executing slot (also what a custom GLSL snippet sees, see docs/PROTOCOL.md) ----
 uint vyre_slot;
@@ -114,11 +129,14 @@ uint vyre_a0;
 uint vyre_a1;
 uint vyre_a2;
 uint vyre_payload[12];
+bool vyre_packed_op;  // true while a packed slot's inner ops run: their argument words 3..11 read 0
 
 uint CW;     // control words
 uint DW;     // debug-log words
 uint QS;     // IO slots
 uint DBYTES; // data bytes
+uint IOL;    // persistent: first word of the IO link block in L
+uint IOD;    // persistent: first device-only IO word in L
 
 // a + b, or OOB when the sum does not fit 32 bits
 uint vyre_index_add(uint a, uint b) {
@@ -129,6 +147,10 @@ uint vyre_index_add(uint a, uint b) {
 
 uint vyre_control_words() { return CW; }
 uint vyre_load_control(uint i) { return i < CW ? LOAD_RLX(C[i]) : 0u; }
+// The abort flag of a custom body (docs/PROTOCOL.md, "Custom opcodes"): true once the host asked the interpreter
+// to stop (SHUTDOWN, control word 0, non-zero; Session.close() sets it). A body that may loop must poll it and
+// return when it is set, or close cannot stop the shader. An atomic load every call, never hoisted.
+bool vyre_abort_requested() { return LOAD_RLX(C[C_SHUTDOWN]) != 0u; }
 void vyre_store_control(uint i, uint v) { if (i < CW) atomicExchange(C[i], v); }
 uint vyre_atomic_add_control(uint i, uint v) { return i < CW ? atomicAdd(C[i], v) : 0u; }
 uint vyre_cas_control(uint i, uint expected, uint desired) {
@@ -144,7 +166,7 @@ uint vyre_arg(uint i) {
     if (i == 0u) return vyre_a0;
     if (i == 1u) return vyre_a1;
     if (i == 2u) return vyre_a2;
-    return i < 12u ? vyre_payload[i] : 0u;
+    return i < 12u && !vyre_packed_op ? vyre_payload[i] : 0u;
 }
 
 #ifdef VYRE_CUSTOM
@@ -282,7 +304,9 @@ void vyre_packed() {
         vyre_a0 = vyre_payload[base];
         vyre_a1 = vyre_payload[base + 1u];
         vyre_a2 = vyre_payload[base + 2u];
+        vyre_packed_op = true;
         vyre_dispatch();
+        vyre_packed_op = false;
     }
 }
 
@@ -343,19 +367,31 @@ void vyre_load_miss() {
     }
 }
 #else
+// Persistent: the split-ownership handshake of docs/PROTOCOL.md ("IO queue without shared atomics"). The
+// IO queue may be BAR-mapped VRAM or host memory, where the host's compare-and-set is not atomic against
+// the shader's atomics, so no word is read-modify-written by both sides: invocations reserve IO slots among
+// themselves in device-only link words; the reserving invocation alone writes the IO queue and the SEQUENCE
+// and ACCEPTED words; the host alone writes COMPLETION; the invocation alone decides between accepting a
+// completion that carries its sequence and, at the wait bound, taking the request back.
 void vyre_load_miss() {
     vyre_wait_begin();
-    uint q = OOB;
+    uint slot = OOB;
     bool expired = false;
-    while (q == OOB && !expired) {
-        for (uint i = 0u; i < QS && q == OOB; ++i) {
-            uint prev = atomicCompSwap(Q[i * 8u + 6u], ST_EMPTY, ST_WAIT_IO);
-            if (prev == ST_EMPTY) q = i * 8u;
+    while (slot == OOB && !expired) {
+        for (uint i = 0u; i < QS && slot == OOB; ++i) {
+            if (atomicCompSwap(L[IOD + i], 0u, 1u) == 0u) slot = i;
         }
-        if (q == OOB) expired = vyre_wait_expired();
+        if (slot == OOB) expired = vyre_wait_expired();
     }
     vyre_result = ST_FAULT;
-    if (q != OOB) {
+    if (slot != OOB) {
+        memoryBarrierBuffer();
+        uint sequence = (LOAD_RLX(L[IOD + IO_DEV_SEQUENCE + slot]) + 1u) & IO_SEQUENCE_MASK;
+        if (sequence == 0u) sequence = 1u;
+        STORE_RLX(L[IOD + IO_DEV_SEQUENCE + slot], sequence);
+        uint q = slot * 8u;
+        STORE_RLX(Q[q + 6u], ST_WAIT_IO);
+        memoryBarrierBuffer();  // a host that reads the new request words has seen WAIT_IO (its seqlock)
         STORE_RLX(Q[q], 1u);
         STORE_RLX(Q[q + 1u], vyre_a0);
         STORE_RLX(Q[q + 2u], vyre_a0);
@@ -363,24 +399,25 @@ void vyre_load_miss() {
         STORE_RLX(Q[q + 4u], 0u);
         STORE_RLX(Q[q + 5u], 0u);
         STORE_RLX(Q[q + 7u], vyre_a0);
+        STORE_RLX(L[IOL + IO_SEQUENCE_BASE + slot], sequence);
         STORE_REL(Q[q + 6u], ST_PUBLISHED);
+        // The slot is handed back inside the loop, where the decision is made: lavapipe (Mesa 22.3) may
+        // stop an invocation that leaves a polling loop before it runs the code after it.
         bool waiting = true;
-        uint overdue = 0u;
         while (waiting) {
-            uint s = LOAD_ACQ(Q[q + 6u]);
-            if (s == IO_OK || s == IO_ERROR) {
-                STORE_REL(Q[q + 6u], ST_EMPTY);
-                vyre_result = s == IO_OK ? ST_DONE : ST_FAULT;
-                waiting = false;
-            } else if (vyre_wait_expired()) {
-                uint back = atomicCompSwap(Q[q + 6u], ST_PUBLISHED, ST_EMPTY);
-                if (back != ST_PUBLISHED) back = atomicCompSwap(Q[q + 6u], ST_CLAIMED, ST_EMPTY);
-                if (back == ST_PUBLISHED || back == ST_CLAIMED) {
-                    waiting = false;
-                } else {
-                    overdue++;
-                    if (overdue > 1000000u) waiting = false;  // a status outside the protocol: give up
+            uint word = HOST_LOAD(L[IOL + IO_COMPLETION_BASE + slot]);
+            bool accepted = (word >> 1u) == sequence;
+            if (accepted || vyre_wait_expired()) {
+                if (accepted) {
+                    // ACCEPTED before EMPTY, so a host that sees the request over sees the verdict
+                    STORE_RLX(L[IOL + IO_ACCEPTED_BASE + slot], sequence);
+                    vyre_result = (word & 1u) != 0u ? ST_DONE : ST_FAULT;
                 }
+                // else taken back: the read above, the last one, saw no completion for this sequence
+                STORE_REL(Q[q + 6u], ST_EMPTY);
+                memoryBarrierBuffer();
+                atomicExchange(L[IOD + slot], 0u);
+                waiting = false;
             }
         }
     }
@@ -445,6 +482,7 @@ bool vyre_try_slot(uint s, uint gen) {
     vyre_opcode = LOAD_RLX(R[base + 1u]);
     vyre_tenant = tenant;
     for (uint i = 0u; i < 12u; ++i) vyre_payload[i] = LOAD_RLX(R[base + 4u + i]);
+    vyre_packed_op = false;
     vyre_a0 = vyre_payload[0];
     vyre_a1 = vyre_payload[1];
     vyre_a2 = vyre_payload[2];
@@ -464,6 +502,8 @@ void vyre_load_sizes() {
     DW = L[L_DEBUG_WORDS];
     QS = min(L[L_IO_SLOTS], 64u);
     DBYTES = L[L_DATA_BYTES];
+    IOL = L_GEN_BASE + 2u * L[L_SLOT_COUNT];
+    IOD = IOL + IO_LINK_WORDS;
 }
 
 #ifdef VYRE_PERSISTENT
@@ -487,6 +527,7 @@ void main() {
     uint gid = gl_GlobalInvocationID.x;
     uint beat = 0u;
     uint mirroredDone = 0u;
+    uint ping = 0u;
     while (true) {
         if (gl_LocalInvocationIndex == 0u) vyre_stop = vyre_load_control(C_SHUTDOWN);
         barrier();
@@ -510,6 +551,12 @@ void main() {
                 MIRROR_STORE(M[M_DONE_COUNT], done);
             }
             if ((beat & 63u) == 0u) MIRROR_STORE(M[M_HEARTBEAT], beat);
+            // the open-time handshake: echo the host's ping, proving that host stores reach this shader
+            uint p = LOAD_ACQ(L[L_PING]);
+            if (p != ping) {
+                ping = p;
+                MIRROR_STORE(M[M_PONG], p);
+            }
         }
     }
     if (gid == 0u) {

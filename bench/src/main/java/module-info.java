@@ -4,6 +4,7 @@ module dev.vyre.bench {
     requires dev.vyre.ir;
     requires dev.vyre.conformance;
     requires dev.vyre.uring;
+    requires java.management;
     requires jdk.unsupported;
     requires HdrHistogram;
     requires jcuda;

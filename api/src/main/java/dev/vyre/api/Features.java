@@ -15,12 +15,21 @@ import org.apiguardian.api.API;
  * @param dialects           custom-opcode body dialects it runs ({@code java}, {@code cuda-c}, {@code glsl}, ...)
  * @param placements         where it keeps session buffers ({@code HOST}, {@code HOST_MAPPED},
  *                           {@code DEVICE_MAPPED}, {@code DEVICE})
+ * @param maxLoopIterations  most loop iterations one kernel invocation runs before the driver stops them
+ *                           ({@link Long#MAX_VALUE}: no limit; Mesa's llvmpipe: 65,535); a custom opcode whose
+ *                           body declares more is refused
  */
 @API(status = API.Status.EXPERIMENTAL, since = "0.2")
 public record Features(int maxSlots, int lanes, boolean persistent, boolean dataBuffer, long maxDataBufferBytes,
-                       Set<String> dialects, Set<String> placements) {
+                       Set<String> dialects, Set<String> placements, long maxLoopIterations) {
     public Features {
         dialects = Set.copyOf(dialects);
         placements = Set.copyOf(placements);
+    }
+
+    /** Features of a backend without a loop-iteration limit. */
+    public Features(int maxSlots, int lanes, boolean persistent, boolean dataBuffer, long maxDataBufferBytes,
+                    Set<String> dialects, Set<String> placements) {
+        this(maxSlots, lanes, persistent, dataBuffer, maxDataBufferBytes, dialects, placements, Long.MAX_VALUE);
     }
 }

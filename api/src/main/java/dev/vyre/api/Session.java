@@ -3,6 +3,7 @@ package dev.vyre.api;
 import dev.vyre.protocol.BackendException;
 import dev.vyre.protocol.ControlLayout;
 import dev.vyre.protocol.DebugLogLayout;
+import dev.vyre.protocol.IoLink;
 import dev.vyre.protocol.IoQueue;
 import dev.vyre.protocol.IoQueueLayout;
 import dev.vyre.protocol.IoRequest;
@@ -15,20 +16,27 @@ import dev.vyre.protocol.SlotLayout;
 import dev.vyre.protocol.SlotStatus;
 import dev.vyre.protocol.VyreArgumentException;
 import dev.vyre.protocol.Words;
+import dev.vyre.protocol.replay.FailureClass;
+import dev.vyre.protocol.replay.FailureClassifier;
+import dev.vyre.protocol.replay.ReplayFailureEvidence;
 import dev.vyre.protocol.replay.ReplayLog;
+import dev.vyre.protocol.replay.ReplayRecord;
 import dev.vyre.protocol.replay.SlotRecorder;
 import dev.vyre.spi.Liveness;
 import dev.vyre.spi.SessionDriver;
 import dev.vyre.spi.SessionMemory;
 import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.IntUnaryOperator;
 import org.apiguardian.api.API;
 
 /**
@@ -60,6 +68,11 @@ import org.apiguardian.api.API;
  * writing it to the ring, into a memory-mapped {@link ReplayLog} (a few stores, no allocation), or queues it for
  * a background recorder ({@link ReplayLogOptions#background()}); the log is closed with the session.
  * {@code vyre replay} re-executes it on other backends.
+ *
+ * <p>Device loss: when a backend failure classifies as a lost device ({@link FailureClassifier}), the
+ * session stops its interpreter (or finds it dead) and raises a {@link DeviceLossException} naming the
+ * slots that did not finish ({@link #unfinishedSlots()}), with their replay-log records; {@link Recovery}
+ * re-runs exactly those on a new session, on the same backend or another.
  */
 @API(status = API.Status.EXPERIMENTAL, since = "0.2")
 public final class Session implements AutoCloseable {
@@ -69,7 +82,14 @@ public final class Session implements AutoCloseable {
     private static final int SPIN_ROUNDS = 2_000;
     private static final long MIN_PARK_NANOS = 1_000L;
     private static final long MAX_PARK_NANOS = 1_000_000L;
-    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * How long {@link #close()} waits for the interpreter to stop after SHUTDOWN (system property
+     * {@code vyre.session.stopTimeoutMillis}, default 10,000).
+     */
+    private static final Duration STOP_TIMEOUT = Duration.ofMillis(Long.getLong("vyre.session.stopTimeoutMillis",
+            10_000L));
+    /** How long a session waits for the interpreter of a lost device to stop. */
+    private static final Duration LOSS_STOP_TIMEOUT = Duration.ofSeconds(2);
     private static final AtomicLong IDS = new AtomicLong();
 
     private final Vyre owner;
@@ -79,6 +99,8 @@ public final class Session implements AutoCloseable {
     private final MemorySegment ring;
     private final MemorySegment debugLog;
     private final MemorySegment ioQueue;
+    /** The split-ownership IO handshake, or null when host and interpreter share the IO status words. */
+    private final IoLink ioLink;
     private final MemorySegment data;
     private final boolean ringPolled;
     private final boolean controlOnHost;
@@ -96,11 +118,23 @@ public final class Session implements AutoCloseable {
     private final SlotRecorder replayLog;
     private final long id = IDS.incrementAndGet();
     private final long openedAt = System.nanoTime();
+    /** The watchdog's view of the ring (CLAIMED ages), kept on the waits' slow path only. */
+    private final HangDiagnostics hang;
+    private final IntUnaryOperator diagnosticStatus = this::diagnosticStatus;
+    private final IntUnaryOperator diagnosticIoStatus = this::diagnosticIoStatus;
     /** Off the per-slot paths: batches, waits, IO and snapshots only (see {@link #stats()}). */
     private final LongAdder publishBatches = new LongAdder();
     private final LongAdder syncPoints = new LongAdder();
     private final LongAdder ioBytesServed = new LongAdder();
     private final LongAdder readbackBytes = new LongAdder();
+    /** The last device loss raised; null while none. */
+    private volatile DeviceLossException deviceLoss;
+    /** True once the interpreter was stopped (or found dead) after a device loss. Guarded by this. */
+    private boolean quiesced;
+    /** Whether that stop was confirmed. Guarded by this. */
+    private boolean settled;
+    /** The last failure {@link #liveness()} recorded as a JFR DeviceLoss event. */
+    private volatile BackendException livenessFailure;
 
     Session(Vyre owner, SessionOptions options, SessionDriver driver) {
         this.owner = owner;
@@ -120,10 +154,13 @@ public final class Session implements AutoCloseable {
         this.ring = checked("ring", memory.ring(), (long) slotCount * SlotLayout.SLOT_BYTES);
         this.ioQueue = checked("IO queue", memory.ioQueue(),
                 (long) IoQueueLayout.IO_SLOT_COUNT * IoQueueLayout.IO_SLOT_BYTES);
+        this.ioLink = memory.ioLinked() ? new IoLink(ioQueue, checked("IO link", memory.ioLink(), IoLink.BYTES),
+                options.ioWaitTimeout().plus(STOP_TIMEOUT).toNanos()) : null;
         this.data = options.dataBufferBytes() == 0 ? MemorySegment.NULL
                 : checked("data", memory.data(), options.dataBufferBytes());
         this.ringPolled = memory.ringPolled();
         this.unannounced = new boolean[slotCount];
+        this.hang = new HangDiagnostics(slotCount);
         this.replayLog = options.replayLog() == null ? null : options.replayLog().create(options.replayGeometry());
     }
 
@@ -192,7 +229,11 @@ public final class Session implements AutoCloseable {
         }
         RingPublisher.writePayload(ring, slot, tenant, opcode, arg0, arg1, arg2);
         Words.setRelease(ring, (long) slot * SlotLayout.SLOT_WORDS, SlotStatus.PUBLISHED);
-        driver.announce(slot, tenant, opcode, arg0, arg1, arg2);
+        try {
+            driver.announce(slot, tenant, opcode, arg0, arg1, arg2);
+        } catch (RuntimeException e) {
+            throw failed("publish", e);
+        }
     }
 
     /**
@@ -210,7 +251,11 @@ public final class Session implements AutoCloseable {
         }
         RingPublisher.writePayload(ring, slot, tenant, opcode, args, argCount);
         Words.setRelease(ring, (long) slot * SlotLayout.SLOT_WORDS, SlotStatus.PUBLISHED);
-        driver.announce(slot, 1, SlotStatus.PUBLISHED);
+        try {
+            driver.announce(slot, 1, SlotStatus.PUBLISHED);
+        } catch (RuntimeException e) {
+            throw failed("publish", e);
+        }
     }
 
     /**
@@ -253,17 +298,21 @@ public final class Session implements AutoCloseable {
         int first = slots[0];
         int run = 1;
         int doorbells = 1;
-        for (int i = 1; i < n; i++) {
-            if (slots[i] == first + run) {
-                run++;
-            } else {
-                driver.announce(first, run, SlotStatus.PUBLISHED);
-                first = slots[i];
-                run = 1;
-                doorbells++;
+        try {
+            for (int i = 1; i < n; i++) {
+                if (slots[i] == first + run) {
+                    run++;
+                } else {
+                    driver.announce(first, run, SlotStatus.PUBLISHED);
+                    first = slots[i];
+                    run = 1;
+                    doorbells++;
+                }
             }
+            driver.announce(first, run, SlotStatus.PUBLISHED);
+        } catch (RuntimeException e) {
+            throw failed("flush", e);
         }
-        driver.announce(first, run, SlotStatus.PUBLISHED);
         publishBatches.increment();
         SessionEvents.batch(id, SessionEvents.FLUSH, slots[0], n, n, doorbells);
     }
@@ -310,7 +359,11 @@ public final class Session implements AutoCloseable {
             MemorySegment.copy(images, 0, ring, (long) firstSlot * SlotLayout.SLOT_BYTES,
                     (long) n * SlotLayout.SLOT_BYTES);
         }
-        driver.announce(firstSlot, n, SlotStatus.PUBLISHED);
+        try {
+            driver.announce(firstSlot, n, SlotStatus.PUBLISHED);
+        } catch (RuntimeException e) {
+            throw failed("publishSlots", e);
+        }
         publishBatches.increment();
         SessionEvents.batch(id, SessionEvents.PUBLISH_SLOTS, firstSlot, count, n, 1);
         return n;
@@ -338,7 +391,11 @@ public final class Session implements AutoCloseable {
             Words.set(ring, base + i, words[i]);
         }
         Words.setRelease(ring, base, words[SlotLayout.STATUS_WORD]);
-        driver.announce(slot, 1, words[SlotLayout.STATUS_WORD]);
+        try {
+            driver.announce(slot, 1, words[SlotLayout.STATUS_WORD]);
+        } catch (RuntimeException e) {
+            throw failed("writeRawSlot", e);
+        }
     }
 
     private void checkPublish(int slot, int opcode) {
@@ -385,7 +442,11 @@ public final class Session implements AutoCloseable {
     /** @return DONE_COUNT, control word 1, as an unsigned value */
     public long doneCount() {
         ensureOpen();
-        return Integer.toUnsignedLong(driver.readControl(ControlLayout.DONE_COUNT, true));
+        try {
+            return Integer.toUnsignedLong(driver.readControl(ControlLayout.DONE_COUNT, true));
+        } catch (RuntimeException e) {
+            throw failed("doneCount", e);
+        }
     }
 
     /**
@@ -393,12 +454,21 @@ public final class Session implements AutoCloseable {
      * timeout, checking the interpreter's liveness before each sleep.
      *
      * @return true if it did before the timeout; false at the timeout or once the interpreter stopped
+     * @throws DeviceLossException when the device was lost
      * @throws BackendException when the interpreter stalled (the watchdog) or failed
      */
     public boolean awaitSlotStatus(int slot, int status, Duration timeout) {
         ensureOpen();
         checkSlot(slot);
         syncPoints.increment();
+        try {
+            return awaitStatus(slot, status, timeout);
+        } catch (RuntimeException e) {
+            throw failed("awaitSlotStatus", e);
+        }
+    }
+
+    private boolean awaitStatus(int slot, int status, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         long park = MIN_PARK_NANOS;
         for (int round = 0; ; round++) {
@@ -426,11 +496,20 @@ public final class Session implements AutoCloseable {
      * wrapping counter works), with the same policy as {@link #awaitSlotStatus}.
      *
      * @return true if it did before the timeout
+     * @throws DeviceLossException when the device was lost
      * @throws BackendException when the interpreter stalled (the watchdog) or failed
      */
     public boolean awaitDoneCount(long target, Duration timeout) {
         ensureOpen();
         syncPoints.increment();
+        try {
+            return awaitCount(target, timeout);
+        } catch (RuntimeException e) {
+            throw failed("awaitDoneCount", e);
+        }
+    }
+
+    private boolean awaitCount(long target, Duration timeout) {
         int goal = (int) target;
         long deadline = System.nanoTime() + timeout.toNanos();
         long park = MIN_PARK_NANOS;
@@ -464,14 +543,50 @@ public final class Session implements AutoCloseable {
     private boolean checkLiveness() {
         Liveness live = liveness();
         if (live.state() == Liveness.State.STALLED) {
-            SessionEvents.stall(id, owner.name(), live.heartbeat(), live.sinceProgressNanos());
+            HangDiagnostics.Report report = hangReport(live);
+            SessionEvents.stall(id, owner.name(), live.heartbeat(), live.sinceProgressNanos(), report);
             throw new BackendException("the interpreter of backend '" + owner.name() + "' stopped making progress:"
                     + " its heartbeat (" + live.heartbeat() + ") has not moved for "
-                    + live.sinceProgressNanos() / 1_000_000 + " ms", "a slot runs unbounded work (a custom opcode"
-                    + " that never returns?); close the session and open a new one, and restart the process if"
-                    + " close reports that the interpreter did not stop");
+                    + live.sinceProgressNanos() / 1_000_000 + " ms (" + report.describe() + ")", "a slot runs"
+                    + " unbounded work (a custom opcode that never returns? the CLAIMED slots above name it); close"
+                    + " the session and open a new one, and restart the process if close reports that the"
+                    + " interpreter did not stop");
+        }
+        if (live.state() == Liveness.State.RUNNING) {
+            hang.observe(diagnosticStatus, System.nanoTime());
         }
         return live.state() == Liveness.State.STOPPED;
+    }
+
+    /** @return the state that explains a hang, read now (slow path: a stall or a stuck close) */
+    private HangDiagnostics.Report hangReport(Liveness live) {
+        return hang.report(diagnosticStatus, diagnosticIoStatus, live == null ? -1 : live.heartbeat(),
+                live == null ? 0 : live.sinceProgressNanos(), controlForDiagnostics(ControlLayout.EPOCH),
+                controlForDiagnostics(ControlLayout.DONE_COUNT), System.nanoTime());
+    }
+
+    /** A slot's status for the diagnostics: the driver's exact read (a mirror may lag CLAIMED), else the ring word. */
+    private int diagnosticStatus(int slot) {
+        try {
+            return driver.status(slot, true);
+        } catch (RuntimeException e) {
+            return Words.getAcquire(ring, (long) slot * SlotLayout.SLOT_WORDS);
+        }
+    }
+
+    /** An IO queue slot's status as the host sees it (with the split handshake: after its own completions). */
+    private int diagnosticIoStatus(int ioSlot) {
+        return ioLink != null ? ioLink.effectiveStatus(ioSlot)
+                : Words.getAcquire(ioQueue, (long) ioSlot * IoQueueLayout.IO_SLOT_WORDS + IoQueueLayout.STATUS_WORD);
+    }
+
+    /** @return control word {@code word} (possibly older), unsigned, or -1 when the driver cannot read it */
+    private long controlForDiagnostics(int word) {
+        try {
+            return Integer.toUnsignedLong(driver.readControl(word, false));
+        } catch (RuntimeException e) {
+            return -1;
+        }
     }
 
     /** The driver's liveness; a BackendException from it is a lost device, recorded before it propagates. */
@@ -479,6 +594,7 @@ public final class Session implements AutoCloseable {
         try {
             return driver.liveness();
         } catch (BackendException e) {
+            livenessFailure = e;
             SessionEvents.deviceLost(id, owner.name(), "liveness", e);
             throw e;
         }
@@ -489,7 +605,11 @@ public final class Session implements AutoCloseable {
      *         or while the watchdog sees it stalled
      */
     public boolean isAlive() {
-        return !closed && liveness().state() == Liveness.State.RUNNING;
+        try {
+            return !closed && liveness().state() == Liveness.State.RUNNING;
+        } catch (RuntimeException e) {
+            throw failed("isAlive", e);
+        }
     }
 
     // ------------------------------------------------------------------ control buffer
@@ -516,7 +636,11 @@ public final class Session implements AutoCloseable {
      */
     public int controlWord(long word) {
         ensureOpen();
-        return word >= 0 && word < controlWords ? driver.readControl((int) word, true) : 0;
+        try {
+            return word >= 0 && word < controlWords ? driver.readControl((int) word, true) : 0;
+        } catch (RuntimeException e) {
+            throw failed("controlWord", e);
+        }
     }
 
     /** @return a copy of the control buffer, each word read atomically */
@@ -538,7 +662,11 @@ public final class Session implements AutoCloseable {
 
     /** @return a copy of the IO queue */
     public byte[] ioQueueSnapshot() {
-        return snapshot(ioQueue);
+        byte[] copy = snapshot(ioQueue);
+        if (ioLink != null) {
+            ioLink.overlay(MemorySegment.ofArray(copy));
+        }
+        return copy;
     }
 
     private byte[] snapshot(MemorySegment segment) {
@@ -591,7 +719,7 @@ public final class Session implements AutoCloseable {
     public List<IoRequest> claimIoRequests() {
         ensureOpen();
         List<IoRequest> claimed = new ArrayList<>();
-        int n = IoQueue.tryClaimIoRequestsInto(ioQueue, claimed);
+        int n = ioLink != null ? ioLink.claimInto(claimed) : IoQueue.tryClaimIoRequestsInto(ioQueue, claimed);
         if (n > 0) {
             SessionEvents.ioClaimed(id, n);
         }
@@ -599,14 +727,20 @@ public final class Session implements AutoCloseable {
     }
 
     /**
-     * Completes a CLAIMED IO request with OK or ERROR.
+     * Completes a CLAIMED IO request with OK or ERROR. It returns once the interpreter can no longer take the
+     * request back: on a backend whose device shares no atomics with the host (an IO link, see
+     * docs/PROTOCOL.md) it waits for the device to accept the completion, about one device poll.
      *
      * @throws QueueFullException when the slot is outside the queue or no longer CLAIMED (the interpreter
      *         takes a request back when its IO wait bound elapses)
      */
     public void completeIoRequest(int ioSlot, boolean ok) {
         ensureOpen();
-        IoQueue.tryCompleteIoRequest(ioQueue, ioSlot, ok);
+        if (ioLink != null) {
+            ioLink.complete(ioSlot, ok);
+        } else {
+            IoQueue.tryCompleteIoRequest(ioQueue, ioSlot, ok);
+        }
         if (ok) {
             ioBytesServed.add(Integer.toUnsignedLong(Words.get(ioQueue,
                     (long) ioSlot * IoQueueLayout.IO_SLOT_WORDS + IoQueueLayout.BYTE_COUNT_WORD)));
@@ -647,7 +781,8 @@ public final class Session implements AutoCloseable {
      * idempotent. Deferred publications not yet flushed are dropped.
      *
      * @throws BackendException when the interpreter did not stop; its memory then stays allocated until
-     *         the process exits, so the device never touches freed memory
+     *         the process exits, so the device never touches freed memory. After a {@link DeviceLossException}
+     *         the device's failures here are added to that exception as suppressed, not thrown.
      */
     @Override
     public void close() {
@@ -662,6 +797,7 @@ public final class Session implements AutoCloseable {
         long doneCount = event == null ? -1 : doneCountForEvent();
         RuntimeException failure = null;
         boolean stopped = false;
+        hang.observe(diagnosticStatus, System.nanoTime()); // CLAIMED ages count from here at the latest
         try {
             driver.writeControl(ControlLayout.SHUTDOWN, 1);
         } catch (RuntimeException e) {
@@ -672,12 +808,26 @@ public final class Session implements AutoCloseable {
         } catch (RuntimeException e) {
             failure = addTo(failure, lost("stop", e));
         }
+        String stuck = stopped ? null : stuckReport();
         try {
             driver.close();
         } catch (RuntimeException e) {
             failure = addTo(failure, lost("close", e));
         } finally {
             owner.forget(this);
+        }
+        if (!stopped) {
+            failure = addTo(failure, new BackendException("the interpreter of backend '" + owner.name()
+                    + "' did not stop within " + STOP_TIMEOUT.toMillis() + " ms of SHUTDOWN (" + stuck + "); the"
+                    + " memory it may still touch stays allocated until the process exits, and the process can"
+                    + " still exit", "restart the process; a slot runs unbounded work (a custom opcode that never"
+                    + " returns? the CLAIMED slots above name it): a raw-dialect body must poll"
+                    + " vyre_abort_requested, a Java handler SlotContext.abortRequested()"));
+        }
+        DeviceLossException reported = deviceLoss;
+        if (failure != null && reported != null) {
+            reported.addSuppressed(failure); // the device's failures after a reported loss are that loss
+            failure = null;
         }
         if (replayLog != null) {
             try {
@@ -686,15 +836,24 @@ public final class Session implements AutoCloseable {
                 failure = addTo(failure, e);
             }
         }
-        if (!stopped) {
-            failure = addTo(failure, new BackendException("the interpreter of backend '" + owner.name()
-                    + "' did not stop within " + STOP_TIMEOUT.toSeconds() + " s of SHUTDOWN; the memory it may"
-                    + " still touch stays allocated until the process exits", "restart the process; a slot"
-                    + " runs unbounded work (a custom opcode that never returns?)"));
-        }
         SessionEvents.endClose(event, this, System.nanoTime() - openedAt, doneCount, stopped, failure);
         if (failure != null) {
             throw failure;
+        }
+    }
+
+    /** @return the hang report of a close whose stop timed out (the driver's liveness when it answers) */
+    private String stuckReport() {
+        Liveness live;
+        try {
+            live = driver.liveness();
+        } catch (RuntimeException e) {
+            live = null;
+        }
+        try {
+            return hangReport(live).describe();
+        } catch (RuntimeException e) {
+            return "the interpreter's state is unreadable: " + e.getMessage();
         }
     }
 
@@ -734,6 +893,126 @@ public final class Session implements AutoCloseable {
      */
     public Optional<SlotRecorder> replayRecorder() {
         return Optional.ofNullable(replayLog);
+    }
+
+    // ------------------------------------------------------------------ device loss
+
+    /**
+     * The ring slots whose latest publication has not reached DONE or FAULT: PUBLISHED (a deferred slot
+     * before its {@link #flush()} included), CLAIMED, waiting for IO, yielded or requeued. Read from the
+     * ring's status words, exactly. While the interpreter runs this is a snapshot that may be stale at once;
+     * after a {@link DeviceLossException} it is final, and it is what {@link Recovery} re-runs.
+     *
+     * @return the slots, ascending
+     */
+    public int[] unfinishedSlots() {
+        ensureOpen();
+        int[] out = new int[slotCount];
+        int n = 0;
+        for (int slot = 0; slot < slotCount; slot++) {
+            if (isUnfinished(exactStatus(slot))) {
+                out[n++] = slot;
+            }
+        }
+        return Arrays.copyOf(out, n);
+    }
+
+    /** @return the device loss this session raised last, if any */
+    public Optional<DeviceLossException> deviceLoss() {
+        return Optional.ofNullable(deviceLoss);
+    }
+
+    private static boolean isUnfinished(int status) {
+        return status != SlotStatus.EMPTY && status != SlotStatus.DONE && status != SlotStatus.FAULT;
+    }
+
+    /** The exact status; the ring's own word when the driver cannot answer (its device is gone). */
+    private int exactStatus(int slot) {
+        try {
+            return driver.status(slot, true);
+        } catch (RuntimeException e) {
+            return Words.getAcquire(ring, (long) slot * SlotLayout.SLOT_WORDS);
+        }
+    }
+
+    /**
+     * @return {@code e}, or the {@link DeviceLossException} it amounts to when it classifies as a lost
+     *         device: the interpreter is stopped first (once), then the unfinished slots are read
+     */
+    private RuntimeException failed(String operation, RuntimeException e) {
+        if (e instanceof DeviceLossException || !(e instanceof BackendException backend)
+                || FailureClassifier.classify(e) != FailureClass.DEVICE_LOSS || closed) {
+            return e;
+        }
+        if (backend != livenessFailure) {
+            SessionEvents.deviceLost(id, owner.name(), operation, backend);
+        }
+        boolean stopped;
+        synchronized (this) {
+            if (!quiesced) {
+                quiesced = true;
+                settled = stopInterpreter(e);
+            }
+            stopped = settled;
+        }
+        deferredCount = 0;
+        int[] unfinished = unfinishedSlots();
+        List<ReplayRecord> pending = List.of();
+        Path logPath = null;
+        if (replayLog != null) {
+            try {
+                replayLog.sync();
+                ReplayLog log = replayLog.log();
+                logPath = log.path();
+                pending = pendingRecords(log, unfinished);
+            } catch (RuntimeException logFailure) {
+                e.addSuppressed(logFailure);
+            }
+        }
+        List<ReplayFailureEvidence> evidence = new ArrayList<>(unfinished.length);
+        byte[] image = new byte[SlotLayout.SLOT_BYTES];
+        for (int slot : unfinished) {
+            MemorySegment.copy(ring, (long) slot * SlotLayout.SLOT_BYTES, MemorySegment.ofArray(image), 0,
+                    SlotLayout.SLOT_BYTES);
+            evidence.add(ReplayFailureEvidence.fromBackendError(exactStatus(slot), e, image));
+        }
+        DeviceLossException loss = new DeviceLossException(owner.name(), operation, unfinished, stopped, pending,
+                evidence, options, logPath, e);
+        deviceLoss = loss;
+        return loss;
+    }
+
+    /**
+     * Stops the interpreter of a lost device so that no slot finishes after the unfinished ones are read.
+     *
+     * @return true when it stopped, or the device refused to run anything more (the driver threw)
+     */
+    private boolean stopInterpreter(RuntimeException cause) {
+        try {
+            driver.writeControl(ControlLayout.SHUTDOWN, 1);
+        } catch (RuntimeException e) {
+            cause.addSuppressed(e);
+        }
+        try {
+            return driver.stop(LOSS_STOP_TIMEOUT);
+        } catch (RuntimeException e) {
+            cause.addSuppressed(e);
+            return true;
+        }
+    }
+
+    /** @return the newest record of each slot in {@code unfinished} (ascending), in publish order */
+    private static List<ReplayRecord> pendingRecords(ReplayLog log, int[] unfinished) {
+        if (unfinished.length == 0) {
+            return List.of();
+        }
+        List<ReplayRecord> out = new ArrayList<>(unfinished.length);
+        for (ReplayRecord r : log.latestForSlots(unfinished[0], unfinished[unfinished.length - 1] + 1)) {
+            if (Arrays.binarySearch(unfinished, r.slotIndex()) >= 0) {
+                out.add(r);
+            }
+        }
+        return out;
     }
 
     /** @return true once {@link #close()} has begun */

@@ -118,8 +118,8 @@ final class SessionEvents {
         }
     }
 
-    /** The watchdog saw a stalled interpreter. */
-    static void stall(long session, String backend, long heartbeat, long ageNanos) {
+    /** The watchdog saw a stalled interpreter; {@code report} is the state that explains it. */
+    static void stall(long session, String backend, long heartbeat, long ageNanos, HangDiagnostics.Report report) {
         if (!STALL.isEnabled()) {
             return;
         }
@@ -129,6 +129,13 @@ final class SessionEvents {
             e.backend = backend;
             e.heartbeat = heartbeat;
             e.age = ageNanos;
+            e.slotHistogram = report.slotHistogram();
+            e.claimedCount = report.claimedSlots().length;
+            e.claimedSlots = report.claimed();
+            e.oldestClaimed = report.oldestClaimedNanos();
+            e.epoch = report.epoch();
+            e.doneCount = report.doneCount();
+            e.ioQueue = report.ioQueue();
             e.commit();
         }
     }
@@ -257,6 +264,27 @@ final class SessionEvents {
         @Description("How long the heartbeat has not moved")
         @Timespan(Timespan.NANOSECONDS)
         long age;
+        @Label("Slot Histogram")
+        @Description("Ring slots per status: EMPTY, PUBLISHED, CLAIMED, DONE, FAULT (and others when present)")
+        String slotHistogram;
+        @Label("CLAIMED Slots")
+        int claimedCount;
+        @Label("CLAIMED Slot Ages")
+        @Description("The CLAIMED slots, the oldest first, each with how long it has been CLAIMED at least")
+        String claimedSlots;
+        @Label("Oldest CLAIMED")
+        @Description("How long the oldest CLAIMED slot has been CLAIMED at least")
+        @Timespan(Timespan.NANOSECONDS)
+        long oldestClaimed;
+        @Label("Epoch")
+        @Description("Control word EPOCH: BATCH_FENCE ops run; -1 when unreadable")
+        long epoch;
+        @Label("DONE_COUNT")
+        @Description("Control word DONE_COUNT; -1 when unreadable")
+        long doneCount;
+        @Label("IO Queue")
+        @Description("EMPTY IO slots, then the status of every other IO slot")
+        String ioQueue;
     }
 
     @Name("dev.vyre.IoRequestsClaimed")

@@ -71,7 +71,8 @@ public final class Vyre implements AutoCloseable {
             placements.add(p.name());
         }
         this.features = new Features(capabilities.maxSlots(), capabilities.lanes(), capabilities.persistent(),
-                capabilities.dataBuffer(), capabilities.maxDataBufferBytes(), capabilities.dialects(), placements);
+                capabilities.dataBuffer(), capabilities.maxDataBufferBytes(), capabilities.dialects(), placements,
+                capabilities.maxLoopIterations());
     }
 
     // ------------------------------------------------------------------ finding and opening backends
@@ -361,6 +362,34 @@ public final class Vyre implements AutoCloseable {
                         + op.dialects() + " but backend '" + name + "' runs " + (capabilities.dialects().isEmpty()
                         ? "no custom opcodes" : "only " + new TreeSet<>(capabilities.dialects())),
                         "add a body in one of the backend's dialects, or pick another backend");
+            }
+            checkLoops(op);
+        }
+    }
+
+    /**
+     * Refuses an opcode whose text body, in a dialect the backend runs, declares more loop iterations
+     * ({@link CustomOpcode#LOOP_ITERATIONS_MARK}) than the device runs per invocation. Reads bodies only on
+     * a device with such a limit.
+     */
+    private void checkLoops(CustomOpcode op) {
+        if (!capabilities.limitsLoops()) {
+            return;
+        }
+        for (String dialect : op.dialects()) {
+            if (!capabilities.dialects().contains(dialect) || CustomOpcode.JAVA.equals(dialect)) {
+                continue;
+            }
+            String text = op.text(dialect);
+            long declared = text == null ? -1 : CustomOpcode.declaredLoopIterations(text);
+            if (declared > capabilities.maxLoopIterations()) {
+                throw new UnsupportedFeatureException(name, "loop iterations per invocation", "custom opcode 0x"
+                        + Integer.toHexString(op.opcode()) + "'s " + dialect + " body runs up to " + declared
+                        + " loop iterations, but backend '" + name + "' (device '" + device.name() + "') stops a"
+                        + " kernel invocation's loops after " + capabilities.maxLoopIterations()
+                        + " and would compute wrong results",
+                        "lower the opcode's loop bounds (or split its work over more slots) to at most "
+                        + capabilities.maxLoopIterations() + " iterations, or pick another backend");
             }
         }
     }

@@ -61,6 +61,8 @@ class SessionRuntimeTest {
         boolean controlOnDevice;
         int sessionsOpened;
         int dispatches;
+        /** The driver of the last session opened. */
+        volatile RecordingDriver driver;
     }
 
     static final class RecordingDriver implements SessionDriver {
@@ -70,6 +72,7 @@ class SessionRuntimeTest {
 
         RecordingDriver(Log log, SessionSpec spec) {
             this.log = log;
+            log.driver = this;
             MemorySegment control = arena.allocate(spec.controlBytes(), 64);
             ControlCodec.encodeControlInto(false, spec.tenantCount(), spec.observableSlots(), control);
             long ringBytes = log.ringBytesOverride >= 0 ? log.ringBytesOverride : spec.slotCount() * 64L;

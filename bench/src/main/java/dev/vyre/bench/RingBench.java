@@ -9,6 +9,7 @@ import dev.vyre.protocol.Priority;
 import dev.vyre.protocol.SlotLayout;
 import dev.vyre.protocol.SlotStatus;
 import dev.vyre.protocol.Words;
+import dev.vyre.protocol.replay.AsyncReplayRecorder;
 import dev.vyre.protocol.replay.ReplayLog;
 import dev.vyre.protocol.replay.ReplayLogFormat;
 import dev.vyre.protocol.replay.ReplayRecord;
@@ -44,12 +45,13 @@ import org.HdrHistogram.Histogram;
  *             {@code flush()} every {@code --batch} slots (and whenever the next slot is busy);</li>
  *         <li>{@code slots}: {@code publishSlots()} of runs of {@code --batch} slots; the publisher
  *             encodes every image of a run (status, opcode, tenant, priority, three arguments) into a
- *             reused off-heap buffer before each call.</li>
+ *             reused off-heap buffer before each call; with {@code --publishers N} (default 1), N threads
+ *             do so at once, thread k on slots {@code [k * slots / N, (k + 1) * slots / N)}.</li>
  *       </ul></li>
  * </ul>
  *
  * <pre>
- * RingBench [--backend NAME] [--mode latency|throughput|both] [--workers N] [--seconds S]
+ * RingBench [--backend NAME] [--mode latency|throughput|both] [--workers N] [--publishers N] [--seconds S]
  *           [--warmup S] [--slots N] [--batch N] [--api publish,deferred,slots] [--json FILE]
  *           [--record FILE [--record-capacity N] [--record-format full|vrrl0001] [--record-rounds N]
  *            [--record-mode direct|background|both]]
@@ -69,6 +71,8 @@ public final class RingBench {
     private final String backendName;
     private final String mode;
     private final int workers;
+    /** Publisher threads of the {@code slots} API, each on its own disjoint range of slots. */
+    private final int publishers;
     private final double seconds;
     private final double warmup;
     private final int slots;
@@ -88,6 +92,7 @@ public final class RingBench {
         this.backendName = args.get("backend");
         this.mode = args.getOrDefault("mode", "both");
         this.workers = Integer.parseInt(args.getOrDefault("workers", "0"));
+        this.publishers = Integer.parseInt(args.getOrDefault("publishers", "1"));
         this.seconds = Double.parseDouble(args.getOrDefault("seconds", "5"));
         this.warmup = Double.parseDouble(args.getOrDefault("warmup", "2"));
         this.slots = Integer.parseInt(args.getOrDefault("slots", "1024"));
@@ -123,6 +128,9 @@ public final class RingBench {
         }
         if (!List.of("latency", "throughput", "both").contains(mode)) {
             throw new IllegalArgumentException("--mode must be latency, throughput or both, not " + mode);
+        }
+        if (publishers < 1 || publishers > 64 || publishers > slots) {
+            throw new IllegalArgumentException("--publishers takes 1..min(64, --slots), not " + publishers);
         }
     }
 
@@ -296,6 +304,7 @@ public final class RingBench {
         long elapsed;
         boolean verified;
         long total;
+        long waits;
         try (Session session = backend.openSession(options(replayLog))) {
             long[] published = new long[slots];
             publishLoop(session, api, published, nanos(warmup));
@@ -310,14 +319,21 @@ public final class RingBench {
                 total += p;
             }
             verified = session.awaitDoneCount(total, Duration.ofSeconds(30)) && verify(session, published);
+            waits = session.replayRecorder().filter(AsyncReplayRecorder.class::isInstance)
+                    .map(r -> ((AsyncReplayRecorder) r).publisherWaits()).orElse(-1L);
             session.requestShutdown();
         }
         double rate = completed / (elapsed / 1e9);
         String logCheck = replayLog == null ? null : checkLog(replayLog, total);
+        if (logCheck != null && waits >= 0) {
+            logCheck += String.format(Locale.ROOT, "; the publisher found the background queue full %d times", waits);
+        }
         verified &= logCheck == null || logCheck.startsWith("log holds");
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("mode", "throughput");
-        r.put("api", replayLog == null ? api : api + "+record(" + recordLabel(replayLog) + ")");
+        r.put("api", (replayLog == null ? api : api + "+record(" + recordLabel(replayLog) + ")")
+                + (api.equals("slots") && publishers > 1 ? " x" + publishers + " threads" : ""));
+        r.put("publishers", api.equals("slots") ? publishers : 1);
         r.put("batch", api.equals("publish") ? 0 : batch);
         r.put("workers", workers);
         r.put("slots", slots);
@@ -370,15 +386,51 @@ public final class RingBench {
         }
     }
 
-    /** Runs of {@link #batch} slot images through {@code publishSlots}, each image encoded per call. */
+    /**
+     * Runs of {@link #batch} slot images through {@code publishSlots}, each image encoded per call, from
+     * {@link #publishers} threads on disjoint ranges of slots (the calling thread is publisher 0).
+     */
     private void publishRunsUntil(Session session, long[] published, long durationNanos) {
+        long end = System.nanoTime() + durationNanos;
+        if (publishers == 1) {
+            publishRange(session, published, 0, slots, end);
+            return;
+        }
+        List<Thread> threads = new ArrayList<>();
+        List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        for (int k = 1; k < publishers; k++) {
+            int lo = (int) ((long) k * slots / publishers);
+            int hi = (int) ((long) (k + 1) * slots / publishers);
+            Thread t = Thread.ofPlatform().name("publisher-" + k).start(() -> {
+                try {
+                    publishRange(session, published, lo, hi, end);
+                } catch (Throwable e) {
+                    failures.add(e);
+                }
+            });
+            threads.add(t);
+        }
+        publishRange(session, published, 0, (int) ((long) slots / publishers), end);
+        for (Thread t : threads) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while joining publishers. Fix: do not interrupt RingBench");
+            }
+        }
+        if (!failures.isEmpty()) {
+            throw new IllegalStateException("a publisher thread failed: " + failures.getFirst(), failures.getFirst());
+        }
+    }
+
+    /** One publisher: runs of images over slots {@code [lo, hi)} until {@code end}. */
+    private void publishRange(Session session, long[] published, int lo, int hi, long end) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment images = arena.allocate((long) batch * SlotLayout.SLOT_BYTES, 64);
-            long end = System.nanoTime() + durationNanos;
-            int slot = 0;
-            int n = slots;
+            int slot = lo;
             while (System.nanoTime() - end < 0) {
-                int run = Math.min(batch, n - slot);
+                int run = Math.min(batch, hi - slot);
                 for (int i = 0; i < run; i++) {
                     long base = (long) i * SlotLayout.SLOT_WORDS;
                     Words.set(images, base + SlotLayout.STATUS_WORD, SlotStatus.PUBLISHED);
@@ -394,8 +446,8 @@ public final class RingBench {
                     published[slot + i]++;
                 }
                 slot += k;
-                if (slot == n) {
-                    slot = 0;
+                if (slot == hi) {
+                    slot = lo;
                 }
                 if (k < run) {
                     Thread.onSpinWait();

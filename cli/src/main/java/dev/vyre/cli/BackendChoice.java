@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
+import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
@@ -35,10 +36,19 @@ final class BackendChoice {
     }
 
     /**
+     * {@link #openPersistent(CommandSpec, String, CliEnvironment)} on the {@code --device} of {@code device}:
+     * the chosen backend is opened on that index (a usage error when it has no such device, before it is
+     * opened), or on its default device without {@code --device}.
+     */
+    static Vyre openPersistent(CommandSpec spec, String requested, DeviceOption device, CliEnvironment env) {
+        return openPersistent(spec, requested, env, Vyre.backends(), device.opener(Vyre::devices));
+    }
+
+    /**
      * {@link #openPersistent(CommandSpec, String, CliEnvironment)} over given backends.
      *
      * @param found  the backends, by descending priority
-     * @param opener opens a backend by name
+     * @param opener opens a backend by name; a usage error it throws ends the choice
      */
     static Vyre openPersistent(CommandSpec spec, String requested, CliEnvironment env, List<BackendInfo> found,
                                Function<String, Vyre> opener) {
@@ -60,6 +70,8 @@ final class BackendChoice {
             Vyre vyre;
             try {
                 vyre = opener.apply(info.name());
+            } catch (CommandLine.ParameterException e) {
+                throw e; // a usage error (no such --device): never a reason to try the next backend
             } catch (RuntimeException e) {
                 refusals.add(info.name() + " failed to open (" + withoutFix(OneLine.of(e, "")) + ")");
                 continue;

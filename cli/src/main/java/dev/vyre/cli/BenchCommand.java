@@ -18,6 +18,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.HdrHistogram.Histogram;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -61,6 +62,9 @@ final class BenchCommand implements Callable<Integer> {
             + " that runs persistent sessions)")
     private String backend;
 
+    @Mixin
+    private DeviceOption device;
+
     @Option(names = "--seconds", paramLabel = "S", defaultValue = "1",
             description = "time per measurement, 0.01..3600 (default ${DEFAULT-VALUE})")
     private double seconds;
@@ -94,7 +98,7 @@ final class BenchCommand implements Callable<Integer> {
         String title;
         List<LaunchPeers> peers;
         try (ProgressLines progress = new ProgressLines(err, Progress.isTerminal(), phase)) {
-            try (Vyre vyre = BackendChoice.openPersistent(spec, backend, env);
+            try (Vyre vyre = BackendChoice.openPersistent(spec, backend, device, env);
                  Session session = vyre.openSession(SessionOptions.builder().slotCount(slots).observableSlots(words)
                          .build())) {
                 title = "backend " + vyre.name() + " on " + vyre.device().name() + " [" + vyre.device().driver() + "]";
@@ -103,6 +107,11 @@ final class BenchCommand implements Callable<Integer> {
                         + " per measurement, every result verified");
                 out.flush();
                 peers = LaunchPeers.forBackend(vyre.name());
+                if (!peers.isEmpty() && device.index() != null && device.index() != 0) {
+                    // the launch peers open device 0: beside another device their rows would compare two GPUs
+                    out.println("  launch peers skipped: they run on device 0, not on --device " + device.index());
+                    peers = List.of();
+                }
                 progress.measurements(MEASUREMENTS + peers.stream().mapToInt(p -> p.peers().size()).sum());
                 BenchRunner runner = new BenchRunner(vyre, session, slots, b, words, phase, progress);
                 rows.add(runner.latency());

@@ -21,6 +21,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -43,6 +44,9 @@ final class ConformCommand implements Callable<Integer> {
 
     @Option(names = "--backend", paramLabel = "NAME", description = "backend to test (default: every provider found)")
     private String backend;
+
+    @Mixin
+    private DeviceOption device;
 
     @Option(names = "--report", paramLabel = "FILE.json", description = "write a JSON report (one object per backend"
             + " tested; an array when several)")
@@ -76,6 +80,11 @@ final class ConformCommand implements Callable<Integer> {
             OutputFile.check(spec, "--report", report, "build/conformance.json");
         }
         List<BackendInfo> targets = targets();
+        for (BackendInfo target : targets) {
+            if (target.available()) {
+                device.check(target.name());
+            }
+        }
         List<SuiteReport> reports = new ArrayList<>();
         List<String> openFailures = new ArrayList<>();
         Vyre oracle = ConformanceRunner.openOracle();
@@ -91,7 +100,7 @@ final class ConformCommand implements Callable<Integer> {
                 try (Progress progress = Progress.onTerminal(spec.commandLine().getErr(), "conform " + target.name(),
                         suite.cases().size(), "cases")) {
                     int[] done = {0};
-                    r = run(runner, target, suite.cases(), c -> {
+                    r = run(runner, target, device, suite.cases(), c -> {
                         if (show(c, available || verbose)) {
                             progress.close(); // erase the live line before a case line
                             print(out, c);
@@ -189,13 +198,13 @@ final class ConformCommand implements Callable<Integer> {
     }
 
     /**
-     * Runs the cases on {@code target}, opened by name and closed afterwards; an unavailable backend
+     * Runs the cases on {@code target}, opened by name (on {@code --device} when given) and closed afterwards; an unavailable backend
      * yields one SKIPPED result per case with its probe's reason.
      */
-    private static SuiteReport run(ConformanceRunner runner, BackendInfo target, List<ConformanceCase> cases,
-                                   Consumer<CaseResult> progress) {
+    private static SuiteReport run(ConformanceRunner runner, BackendInfo target, DeviceOption device,
+                                   List<ConformanceCase> cases, Consumer<CaseResult> progress) {
         if (target.available()) {
-            try (Vyre vyre = Vyre.open(target.name())) {
+            try (Vyre vyre = device.open(target.name())) {
                 return runner.run(vyre, target.driver(), cases, progress);
             }
         }

@@ -2,6 +2,7 @@ package dev.vyre.cli;
 
 import dev.vyre.api.Session;
 import dev.vyre.api.SessionOptions;
+import dev.vyre.api.SessionStats;
 import dev.vyre.api.Vyre;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -60,6 +61,9 @@ final class DemoCommand implements Callable<Integer> {
             + " that runs persistent sessions)")
     private String backend;
 
+    @Mixin
+    private DeviceOption device;
+
     @Option(names = "--slots", paramLabel = "N",
             description = "ring slots, kept full, 1..65536 (default 1024 per lane of the backend, at most 65536:"
                     + " 65536 on a GPU)")
@@ -72,6 +76,10 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--workers", defaultValue = "0", paramLabel = "N",
             description = "interpreter workers / lanes hint, 0..--slots; 0 = backend default")
     private int workers;
+
+    @Option(names = "--stats", description = "print the session's statistics at the end (Session.stats(): latency,"
+            + " slots completed, bytes moved, launches, sync points, publish batches, resident resources)")
+    private boolean stats;
 
     @Option(names = "--jfr", paramLabel = "FILE.jfr",
             description = "record the run with JDK Flight Recorder (default settings and the dev.vyre events) into FILE")
@@ -101,13 +109,14 @@ final class DemoCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         LatencyHistogram latency = new LatencyHistogram();
         DemoStream.Result result;
+        SessionStats sessionStats = null;
         String backendName;
         int ring;
         int runLength;
         long jfrBytes = -1;
         JfrRecording recording = jfr == null ? null : JfrRecording.start(jfr, "vyre demo");
         try {
-            try (Vyre vyre = BackendChoice.openPersistent(spec, backend, env)) {
+            try (Vyre vyre = BackendChoice.openPersistent(spec, backend, device, env)) {
                 ring = slots != null ? slots : defaultSlots(vyre.features().lanes(), batch, workers);
                 runLength = batch != null ? batch : defaultBatch(ring);
                 DemoWorkload model = new DemoWorkload(ring);
@@ -129,6 +138,9 @@ final class DemoCommand implements Callable<Integer> {
                             System.nanoTime() + nanos)) {
                         result = stream.run(nanos, progress::update);
                     }
+                    if (stats) {
+                        sessionStats = session.stats();
+                    }
                 }
             }
             if (recording != null) {
@@ -140,6 +152,9 @@ final class DemoCommand implements Callable<Integer> {
             }
         }
         report(out, result, latency, ring, runLength, jfrBytes);
+        if (sessionStats != null) {
+            printStats(out, sessionStats);
+        }
         String recorded = replayRecording.summary();
         if (recorded != null) {
             out.println(recorded);
@@ -177,6 +192,21 @@ final class DemoCommand implements Callable<Integer> {
         if (jfrBytes >= 0) {
             out.printf("  JFR recording written to %s (%s bytes)%n", jfr, Formats.count(jfrBytes));
         }
+        out.flush();
+    }
+
+    /** The session's statistics, as {@code MegakernelDispatchStats} names them, exact counts. */
+    private static void printStats(PrintWriter out, SessionStats s) {
+        double age = s.ageNanos() / 1e9;
+        out.printf("  stats: latency %s (session age), kernel launches %d, sync points %s, publish batches %s%n",
+                Formats.duration(s.ageNanos()), s.kernelLaunches(), Formats.count(s.syncPoints()),
+                Formats.count(s.publishBatches()));
+        out.printf("  stats: slots completed %s (%s slots/s), bytes moved %s = slot bytes %s + IO served %s + readback"
+                        + " %s (%s)%n", Formats.count(s.slotsCompleted()), Formats.perSecond(s.slotsPerSecond()),
+                Formats.bytes(s.bytesMoved()), Formats.count(s.slotBytes()), Formats.count(s.ioBytesServed()),
+                Formats.count(s.readbackBytes()), Formats.byteRate(s.bytesMoved(), age));
+        out.printf("  stats: resident resources %d %s, %d handles%n", s.residentResourceRows(),
+                s.residentResourceRows() == 1 ? "row" : "rows", s.residentResourceHandles());
         out.flush();
     }
 

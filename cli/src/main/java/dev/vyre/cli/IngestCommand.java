@@ -9,10 +9,8 @@ import dev.vyre.uring.FileReport;
 import dev.vyre.uring.IngestOptions;
 import dev.vyre.uring.IngestTelemetry;
 import dev.vyre.uring.SocketIngestServer;
-import dev.vyre.uring.SourceKind;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -57,8 +55,6 @@ final class IngestCommand implements Callable<Integer> {
     static final int MAX_SLOTS = SessionOptions.MAX_SLOTS;
     /** The staging area ({@code --slots} x {@code --chunk}) stays below this. */
     static final long MAX_STAGING = 1L << 31;
-    /** Longest {@code --idle-timeout}. */
-    static final double MAX_IDLE_SECONDS = 86_400;
 
     @Spec
     private CommandSpec spec;
@@ -70,26 +66,12 @@ final class IngestCommand implements Callable<Integer> {
             description = "sources to stream, in order: files, FIFOs, devices, /proc files; '-' reads standard input")
     private List<String> files = List.of();
 
-    @Option(names = "--listen", paramLabel = "PORT",
-            description = "listen for TCP connections on PORT instead, 0..65535 (0 picks a free one)")
-    private Integer listen;
-
-    @Option(names = "--host", defaultValue = "127.0.0.1", paramLabel = "ADDR",
-            description = "with --listen: a local address to listen on (default ${DEFAULT-VALUE}; 0.0.0.0 = every"
-                    + " interface)")
-    private String host;
-
-    @Option(names = "--connections", paramLabel = "N",
-            description = "with --listen: stop after N connections ended (default 0 = until Ctrl-C)")
-    private Integer connections;
-
-    @Option(names = "--ready-file", paramLabel = "PATH",
-            description = "with --listen: create PATH (holding HOST:PORT) once the socket is bound; removed on exit")
-    private Path readyFile;
-
     @Option(names = "--backend", paramLabel = "NAME",
             description = "backend to use (default: the best available that runs persistent sessions)")
     private String backend;
+
+    @Mixin
+    private DeviceOption device;
 
     @Option(names = "--chunk", defaultValue = "1048576", paramLabel = "BYTES", converter = ByteCount.class,
             description = "bytes per chunk / slot, 1..1G (K, M, G suffixes; default ${DEFAULT-VALUE})")
@@ -100,25 +82,8 @@ final class IngestCommand implements Callable<Integer> {
                     + " (default ${DEFAULT-VALUE})")
     private int slots;
 
-    @Option(names = "--depth", defaultValue = "16", paramLabel = "N",
-            description = "io_uring reads in flight, 1..4096 (default ${DEFAULT-VALUE})")
-    private int depth;
-
-    @Option(names = "--max-bytes", paramLabel = "BYTES", converter = ByteCount.class,
-            description = "read at most BYTES from each FILE source (K, M, G suffixes); needed for endless sources"
-                    + " such as /dev/zero")
-    private Long maxBytes;
-
-    @Option(names = "--idle-timeout", paramLabel = "SECONDS",
-            description = "give up on a FIFO, pipe or standard input that delivers nothing (no writer included) for"
-                    + " SECONDS; 0 waits without limit (default 30)")
-    private Double idleTimeout;
-
-    @Option(names = "--no-direct", description = "read through the page cache even when O_DIRECT alignment holds")
-    private boolean noDirect;
-
-    @Option(names = "--no-fixed", description = "plain READ instead of READ_FIXED into the registered data buffer")
-    private boolean noFixed;
+    @Mixin
+    private StreamSourceOptions sources;
 
     @Mixin
     private RecordOptions replayRecording;
@@ -131,12 +96,12 @@ final class IngestCommand implements Callable<Integer> {
         SessionOptions session = SessionOptions.builder().slotCount(slots).observableSlots(slots)
                 .dataBufferBytes((long) slots * chunk).replayLog(replayRecording.check()).build();
         int status;
-        try (Vyre vyre = BackendChoice.openPersistent(spec, backend, parent.environment());
+        try (Vyre vyre = BackendChoice.openPersistent(spec, backend, device, parent.environment());
              Session s = vyre.openSession(session)) {
             out.printf("vyre ingest: backend %s on %s, %s x %s-byte staging regions, CRC32C per chunk%n", vyre.name(),
                     vyre.device().name(), Formats.count(slots), Formats.count(chunk));
             out.flush();
-            status = listen != null ? listen(s, plan, out, err) : files(s, plan, out, err);
+            status = sources.listening() ? listen(s, plan, out, err) : files(s, plan, out, err);
         }
         String recorded = replayRecording.summary();
         if (recorded != null) {
@@ -152,96 +117,24 @@ final class IngestCommand implements Callable<Integer> {
 
     /** Checks every argument; nothing is opened before this returns. */
     private Plan validate() {
-        if ((listen == null) == files.isEmpty()) {
-            throw UsageErrorHandler.error(spec, listen == null ? "no source given" : "FILE arguments and --listen"
-                    + " together", "pass either FILE... (e.g. vyre ingest data.bin) or --listen PORT (e.g. vyre ingest"
-                    + " --listen 9000)");
+        if (sources.listening() == !files.isEmpty()) {
+            throw UsageErrorHandler.error(spec, !sources.listening() ? "no source given" : "FILE arguments and"
+                    + " --listen together", "pass either FILE... (e.g. vyre ingest data.bin) or --listen PORT (e.g."
+                    + " vyre ingest --listen 9000)");
         }
-        range("--chunk", chunk, 1, IngestOptions.MAX_CHUNK, "e.g. --chunk 1M");
-        range("--slots", slots, 1, MAX_SLOTS, "e.g. --slots 16");
-        range("--depth", depth, 1, IngestOptions.MAX_QUEUE_DEPTH, "e.g. --depth 16");
+        StreamSourceOptions.range(spec, "--chunk", chunk, 1, IngestOptions.MAX_CHUNK, "e.g. --chunk 1M");
+        StreamSourceOptions.range(spec, "--slots", slots, 1, MAX_SLOTS, "e.g. --slots 16");
         if ((long) slots * chunk >= MAX_STAGING) {
             throw UsageErrorHandler.error(spec, "--slots " + Formats.count(slots) + " x --chunk " + Formats.count(chunk)
                     + " = " + Formats.count(slots * chunk) + " bytes of staging is not below 2 GiB",
                     "use fewer or smaller chunks, e.g. --slots 16 --chunk 1M");
         }
-        Duration idle = Duration.ofSeconds(30);
-        if (idleTimeout != null) {
-            if (!(idleTimeout >= 0 && idleTimeout <= MAX_IDLE_SECONDS)) {
-                throw UsageErrorHandler.error(spec, "--idle-timeout " + idleTimeout + " is outside 0.."
-                        + (long) MAX_IDLE_SECONDS + " seconds", "pass a number of seconds, e.g. --idle-timeout 30, or 0"
-                        + " to wait without limit");
-            }
-            idle = Duration.ofNanos((long) (idleTimeout * 1e9));
+        IngestOptions options = sources.checkReading((int) chunk).build();
+        if (sources.listening()) {
+            return new Plan(options, sources.checkListen("FILE"), Long.MAX_VALUE, 0);
         }
-        if (maxBytes != null && maxBytes < 1) {
-            throw UsageErrorHandler.error(spec, "--max-bytes " + maxBytes + " is not positive",
-                    "pass a byte count of 1 or more, e.g. --max-bytes 1G");
-        }
-        IngestOptions options = IngestOptions.builder().chunkBytes((int) chunk).queueDepth(depth)
-                .directIo(!noDirect).fixedBuffers(!noFixed).idleTimeout(idle).build();
-        if (listen != null) {
-            return new Plan(options, validateListen(), Long.MAX_VALUE, 0);
-        }
-        for (String option : new String[] {"--connections", "--ready-file"}) {
-            if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
-                throw UsageErrorHandler.error(spec, option + " applies to --listen only",
-                        "add --listen PORT, or drop " + option);
-            }
-        }
-        long limit = maxBytes == null ? Long.MAX_VALUE : maxBytes;
-        return new Plan(options, null, limit, validateSources(limit));
-    }
-
-    private void range(String option, long value, long min, long max, String example) {
-        if (value < min || value > max) {
-            throw UsageErrorHandler.error(spec, option + " " + Formats.count(value) + " is outside "
-                    + Formats.count(min) + ".." + Formats.count(max), "pass a value in that range, " + example);
-        }
-    }
-
-    private ReadyFile validateListen() {
-        range("--listen", listen, 0, 65_535, "e.g. --listen 9000, or 0 for a free port");
-        if (connections != null) {
-            range("--connections", connections, 0, Integer.MAX_VALUE, "e.g. --connections 1, or 0 for no limit");
-        }
-        for (String option : new String[] {"--max-bytes", "--idle-timeout"}) {
-            if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
-                throw UsageErrorHandler.error(spec, option + " applies to FILE sources, not to --listen",
-                        "drop " + option);
-            }
-        }
-        ListenAddress.check(spec, host, listen);
-        return readyFile == null ? null : ReadyFile.check(spec, readyFile);
-    }
-
-    /** @return bytes the sources are known to hold (regular files, up to the limit), for the progress line */
-    private long validateSources(long limit) {
-        long known = 0;
-        int stdin = 0;
-        for (String f : files) {
-            if (f.equals("-")) {
-                if (++stdin > 1) {
-                    throw UsageErrorHandler.error(spec, "'-' (standard input) is given more than once",
-                            "pass '-' once");
-                }
-                continue;
-            }
-            Path p = Path.of(f);
-            SourceKind kind = SourceKind.of(p);
-            if (kind.mayBeEndless() && limit == Long.MAX_VALUE) {
-                throw UsageErrorHandler.error(spec, f + " is a character device and may never end (as /dev/zero)",
-                        "pass --max-bytes BYTES to stop after that many bytes, e.g. --max-bytes 1G");
-            }
-            if (kind == SourceKind.REGULAR) {
-                try {
-                    known += Math.min(java.nio.file.Files.size(p), limit);
-                } catch (java.io.IOException e) {
-                    // reported when the source is read
-                }
-            }
-        }
-        return files.stream().allMatch(f -> !f.equals("-") && !SourceKind.of(Path.of(f)).streamed()) ? known : 0;
+        long limit = sources.checkSources(files);
+        return new Plan(options, null, limit, StreamSourceOptions.knownBytes(files, limit));
     }
 
     private static String waitHint(IngestOptions options) {
@@ -299,7 +192,7 @@ final class IngestCommand implements Callable<Integer> {
 
     private int listen(Session s, Plan plan, PrintWriter out, PrintWriter err) {
         LinkedBlockingQueue<ConnectionReport> ended = new LinkedBlockingQueue<>();
-        int limit = connections == null ? 0 : connections;
+        int limit = sources.connections();
         int failed = 0;
         int seen = 0;
         long start = System.nanoTime();
@@ -308,12 +201,12 @@ final class IngestCommand implements Callable<Integer> {
             IngestTotals totals = new IngestTotals(err, progress, "");
             interrupt.watch(totals);
             interrupt.connections(0);
-            try (SocketIngestServer server = SocketIngestServer.listen(s, plan.options(), host, listen, totals,
-                    ended::add)) {
-                out.printf("  listening on %s:%d (netty io_uring)%n", host, server.port());
+            try (SocketIngestServer server = SocketIngestServer.listen(s, plan.options(), sources.host(),
+                    sources.port(), totals, ended::add)) {
+                out.printf("  listening on %s:%d (netty io_uring)%n", sources.host(), server.port());
                 out.flush();
                 if (plan.ready() != null) {
-                    plan.ready().write(host + ":" + server.port());
+                    plan.ready().write(sources.host() + ":" + server.port());
                 }
                 while (limit == 0 || seen < limit) {
                     ConnectionReport r = ended.poll(1, TimeUnit.SECONDS);

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -69,6 +70,10 @@ final class ReplayCommand implements Callable<Integer> {
 
     @Option(names = "--backend", required = true, paramLabel = "NAME", description = "backend under test")
     private String backend;
+
+    /** The device of {@code --backend}; {@code --against} runs on its backend's default device. */
+    @Mixin
+    private DeviceOption device;
 
     @Option(names = "--against", defaultValue = "reference", paramLabel = "NAME",
             description = "backend to compare with (default ${DEFAULT-VALUE})")
@@ -238,6 +243,7 @@ final class ReplayCommand implements Callable<Integer> {
         }
         known(backend, "--backend");
         known(against, "--against");
+        device.check(backend.trim().toLowerCase(Locale.ROOT));
     }
 
     private void known(String name, String option) {
@@ -317,7 +323,7 @@ final class ReplayCommand implements Callable<Integer> {
                         "run `vyre backends` and pick an available backend"));
             }
         }
-        return Vyre.open(wanted);
+        return option.equals("--backend") ? device.open(wanted) : Vyre.open(wanted);
     }
 
     private boolean persistent(Vyre b, Vyre a) {

@@ -18,7 +18,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -26,6 +25,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -105,22 +105,6 @@ final class ScanCommand implements Callable<Integer> {
             description = "seed of --random-patterns and of the --resident text (default ${DEFAULT-VALUE})")
     private long seed;
 
-    @Option(names = "--listen", paramLabel = "PORT",
-            description = "scan TCP connections on PORT instead, 0..65535 (0 picks a free one)")
-    private Integer listen;
-
-    @Option(names = "--host", defaultValue = "127.0.0.1", paramLabel = "ADDR",
-            description = "with --listen: a local address to listen on (default ${DEFAULT-VALUE})")
-    private String host;
-
-    @Option(names = "--connections", paramLabel = "N",
-            description = "with --listen: stop after N connections ended (default 0 = until Ctrl-C)")
-    private Integer connections;
-
-    @Option(names = "--ready-file", paramLabel = "PATH",
-            description = "with --listen: create PATH (holding HOST:PORT) once the socket is bound; removed on exit")
-    private Path readyFile;
-
     @Option(names = "--matches", description = "also print every match: SOURCE:OFFSET: #LINE LITERAL (slower: each"
             + " chunk's matches are read back from the control buffer)")
     private boolean matches;
@@ -133,6 +117,9 @@ final class ScanCommand implements Callable<Integer> {
     @Option(names = "--backend", paramLabel = "NAME",
             description = "backend to use (default: the best available that runs persistent sessions)")
     private String backend;
+
+    @Mixin
+    private DeviceOption device;
 
     @Option(names = "--chunk", paramLabel = "BYTES", converter = ByteCount.class,
             description = "new bytes per chunk / slot, a multiple of 4 (default 64K; 16K with --matches); with the"
@@ -155,24 +142,8 @@ final class ScanCommand implements Callable<Integer> {
     @Option(names = "--no-peer", description = "skip the CPU peer")
     private boolean noPeer;
 
-    @Option(names = "--depth", defaultValue = "16", paramLabel = "N",
-            description = "io_uring reads in flight, 1..4096 (default ${DEFAULT-VALUE})")
-    private int depth;
-
-    @Option(names = "--max-bytes", paramLabel = "BYTES", converter = ByteCount.class,
-            description = "read at most BYTES from each INPUT (needed for endless sources such as /dev/zero)")
-    private Long maxBytes;
-
-    @Option(names = "--idle-timeout", paramLabel = "SECONDS",
-            description = "give up on a FIFO, pipe or standard input that delivers nothing for SECONDS; 0 waits"
-                    + " without limit (default 30)")
-    private Double idleTimeout;
-
-    @Option(names = "--no-direct", description = "read through the page cache even when O_DIRECT alignment holds")
-    private boolean noDirect;
-
-    @Option(names = "--no-fixed", description = "plain READ instead of READ_FIXED into the registered data buffer")
-    private boolean noFixed;
+    @Mixin
+    private StreamSourceOptions sources;
 
     /** Everything validation resolved before the backend opens. */
     private record Plan(ScanPatterns patterns, ScanAutomaton automaton, ScanTable table, SessionOptions session,
@@ -185,7 +156,7 @@ final class ScanCommand implements Callable<Integer> {
         Plan plan = validate();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        try (Vyre vyre = BackendChoice.openPersistent(spec, backend, parent.environment());
+        try (Vyre vyre = BackendChoice.openPersistent(spec, backend, device, parent.environment());
              Session s = vyre.openSession(plan.session())) {
             plan.table().write(s.dataBuffer(), plan.tableAt());
             ScanAutomaton a = plan.automaton();
@@ -208,14 +179,14 @@ final class ScanCommand implements Callable<Integer> {
                     Formats.count(plan.table().chunkWords()), Formats.bytes(plan.ingest().chunkBytes()),
                     Formats.bytes(plan.ingest().overlapBytes()), matches ? ", match offsets logged" : "");
             out.flush();
-            return listen != null ? listen(s, plan, out, err) : files(s, plan, out, err);
+            return sources.listening() ? listen(s, plan, out, err) : files(s, plan, out, err);
         }
     }
 
     // ------------------------------------------------------------------ validation
 
     private Plan validate() {
-        int modes = (inputs.isEmpty() ? 0 : 1) + (listen != null ? 1 : 0) + (resident != null ? 1 : 0);
+        int modes = (inputs.isEmpty() ? 0 : 1) + (sources.listening() ? 1 : 0) + (resident != null ? 1 : 0);
         if (modes != 1) {
             throw UsageErrorHandler.error(spec, modes == 0 ? "no input given" : "more than one of INPUT..., --listen and"
                     + " --resident given", "pass either INPUT... (e.g. vyre scan --patterns words.txt data.bin),"
@@ -276,14 +247,11 @@ final class ScanCommand implements Callable<Integer> {
     }
 
     private void range(String option, long value, long min, long max, String example) {
-        if (value < min || value > max) {
-            throw UsageErrorHandler.error(spec, option + " " + Formats.count(value) + " is outside "
-                    + Formats.count(min) + ".." + Formats.count(max), "pass a value in that range, " + example);
-        }
+        StreamSourceOptions.range(spec, option, value, min, max, example);
     }
 
     private void only(String option, String mode) {
-        if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
+        if (StreamSourceOptions.matched(spec, option)) {
             throw UsageErrorHandler.error(spec, option + " applies to " + mode + " only", "drop " + option);
         }
     }
@@ -357,22 +325,8 @@ final class ScanCommand implements Callable<Integer> {
         int overlap = automaton.longest - 1;
         IngestOptions probe = IngestOptions.builder().overlapBytes(overlap).build();
         checkChunk((int) Math.min(Integer.MAX_VALUE, chunkBytes), probe.carryCapacity(), "the overlap capacity");
-        range("--depth", depth, 1, IngestOptions.MAX_QUEUE_DEPTH, "e.g. --depth 16");
-        Duration idle = Duration.ofSeconds(30);
-        if (idleTimeout != null) {
-            if (!(idleTimeout >= 0 && idleTimeout <= 86_400)) {
-                throw UsageErrorHandler.error(spec, "--idle-timeout " + idleTimeout + " is outside 0..86400 seconds",
-                        "pass a number of seconds, e.g. --idle-timeout 30, or 0 to wait without limit");
-            }
-            idle = Duration.ofNanos((long) (idleTimeout * 1e9));
-        }
-        if (maxBytes != null && maxBytes < 1) {
-            throw UsageErrorHandler.error(spec, "--max-bytes " + maxBytes + " is not positive",
-                    "pass a byte count of 1 or more, e.g. --max-bytes 1G");
-        }
-        IngestOptions ingest = IngestOptions.builder().chunkBytes((int) chunkBytes).queueDepth(depth)
-                .opcode(ScanProgram.OPCODE).verify(false).slotLimit(regions).overlapBytes(overlap)
-                .directIo(!noDirect).fixedBuffers(!noFixed).idleTimeout(idle).build();
+        IngestOptions ingest = sources.checkReading((int) chunkBytes).opcode(ScanProgram.OPCODE).verify(false)
+                .slotLimit(regions).overlapBytes(overlap).build();
         long stride = (long) ingest.carryCapacity() + chunkBytes;
         int logWords = matches ? (int) (2 * chunkBytes) : 0;
         ScanTable table = new ScanTable(automaton, regions, logWords, (int) stride);
@@ -380,40 +334,13 @@ final class ScanCommand implements Callable<Integer> {
         SessionOptions session = session(table, regions, tableAt);
         ReadyFile ready = null;
         long limit = Long.MAX_VALUE;
-        if (listen != null) {
-            range("--listen", listen, 0, 65_535, "e.g. --listen 9000, or 0 for a free port");
-            if (connections != null) {
-                range("--connections", connections, 0, Integer.MAX_VALUE, "e.g. --connections 1, or 0 for no limit");
-            }
-            only("--max-bytes", "INPUT...");
-            only("--idle-timeout", "INPUT...");
-            ListenAddress.check(spec, host, listen);
-            ready = readyFile == null ? null : ReadyFile.check(spec, readyFile);
+        if (sources.listening()) {
+            ready = sources.checkListen("INPUT");
         } else {
-            only("--connections", "--listen");
-            only("--ready-file", "--listen");
-            limit = maxBytes == null ? Long.MAX_VALUE : maxBytes;
-            checkSources(limit);
+            limit = sources.checkSources(inputs);
         }
         return new Plan(patterns, automaton, table, session, tableAt, ingest, null, ready, limit, threads,
                 top != null ? top : 0);
-    }
-
-    private void checkSources(long limit) {
-        int stdin = 0;
-        for (String f : inputs) {
-            if (f.equals("-")) {
-                if (++stdin > 1) {
-                    throw UsageErrorHandler.error(spec, "'-' (standard input) is given more than once", "pass '-' once");
-                }
-                continue;
-            }
-            SourceKind kind = SourceKind.of(Path.of(f));
-            if (kind.mayBeEndless() && limit == Long.MAX_VALUE) {
-                throw UsageErrorHandler.error(spec, f + " is a character device and may never end (as /dev/zero)",
-                        "pass --max-bytes BYTES to stop after that many bytes, e.g. --max-bytes 1G");
-            }
-        }
     }
 
     // ------------------------------------------------------------------ files
@@ -521,19 +448,19 @@ final class ScanCommand implements Callable<Integer> {
 
     private int listen(Session s, Plan plan, PrintWriter out, PrintWriter err) {
         LinkedBlockingQueue<ConnectionReport> ended = new LinkedBlockingQueue<>();
-        int limit = connections == null ? 0 : connections;
+        int limit = sources.connections();
         int failed = 0;
         int seen = 0;
         long start = System.nanoTime();
         ScanChunks chunks;
         try (Progress progress = Progress.onTerminal(err, "scan", 0, "bytes")) {
             chunks = new ScanChunks(s, plan.table(), plan.patterns(), out, matches, progress);
-            try (SocketIngestServer server = SocketIngestServer.listen(s, plan.ingest(), host, listen, chunks,
-                    ended::add)) {
-                out.printf("  listening on %s:%d (netty io_uring)%n", host, server.port());
+            try (SocketIngestServer server = SocketIngestServer.listen(s, plan.ingest(), sources.host(),
+                    sources.port(), chunks, ended::add)) {
+                out.printf("  listening on %s:%d (netty io_uring)%n", sources.host(), server.port());
                 out.flush();
                 if (plan.ready() != null) {
-                    plan.ready().write(host + ":" + server.port());
+                    plan.ready().write(sources.host() + ":" + server.port());
                 }
                 while (limit == 0 || seen < limit) {
                     ConnectionReport r = ended.poll(1, TimeUnit.SECONDS);

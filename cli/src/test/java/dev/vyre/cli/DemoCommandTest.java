@@ -95,6 +95,53 @@ class DemoCommandTest {
         assertTrue(r.out().matches("(?s).*; [1-9][0-9,]* runs? checked in full while streaming\\n"), r.out());
     }
 
+    @Test
+    void withStatsPrintsTheSessionStatisticsConsistentWithTheRun() {
+        Cli.Run r = run("demo", "--seconds", "0.3", "--slots", "200", "--batch", "20", "--stats");
+        assertEquals(0, r.exit(), r.both());
+        java.util.regex.Matcher verified = java.util.regex.Pattern.compile("\\n  ([0-9,]+) slots verified in ([0-9,]+)"
+                + " waves").matcher(r.out());
+        assertTrue(verified.find(), r.out());
+        long slots = number(verified.group(1));
+        long waves = number(verified.group(2));
+        java.util.regex.Matcher first = java.util.regex.Pattern.compile("\\n  stats: latency ([0-9.,]+) (s|ms) \\(session"
+                + " age\\), kernel launches ([0-9]+), sync points ([0-9,]+), publish batches ([0-9,]+)\\n").matcher(r.out());
+        assertTrue(first.find(), r.out());
+        double latencySeconds = Double.parseDouble(first.group(1).replace(",", "")) / (first.group(2).equals("s") ? 1 : 1e3);
+        assertTrue(latencySeconds >= 0.3 && latencySeconds < 60, "the session lived through the 0.3 s stream: "
+                + latencySeconds);
+        assertEquals(1, number(first.group(3)), "one persistent interpreter launch");
+        assertTrue(number(first.group(4)) >= 1, "the drain waited at least once");
+        long batches = number(first.group(5));
+        java.util.regex.Matcher second = java.util.regex.Pattern.compile("\\n  stats: slots completed ([0-9,]+) \\(([0-9,]+)"
+                + " slots/s\\), bytes moved ([0-9,]+) bytes = slot bytes ([0-9,]+) \\+ IO served ([0-9,]+) \\+ readback"
+                + " ([0-9,]+) \\(([0-9.,]+ [KMGT]?B/s)\\)\\n").matcher(r.out());
+        assertTrue(second.find(), r.out());
+        long completed = number(second.group(1));
+        assertEquals(slots, completed, "DONE_COUNT equals the slots the demo verified");
+        assertEquals(0, completed % 20, "whole runs of 20: " + completed);
+        assertTrue(completed >= (waves - 1) * 200 && completed <= waves * 200, "waves of the 200-slot ring: " + completed);
+        assertTrue(batches >= completed / 20 && batches <= completed, "a publishSlots call publishes 1..20 slots, each"
+                + " run takes one when its slots are free: " + batches + " batches for " + completed + " slots");
+        assertEquals(64 * completed, number(second.group(4)), "64 bytes per completed slot");
+        assertEquals(0, number(second.group(5)), "the demo serves no IO");
+        long readback = number(second.group(6));
+        assertTrue(readback > 0 && readback % 4 == 0, "the full checks read snapshots back: " + readback);
+        assertEquals(number(second.group(4)) + readback, number(second.group(3)), "bytes moved is the sum");
+        assertTrue(r.out().contains("\n  stats: resident resources 1 row, 4 handles\n"), r.out());
+    }
+
+    @Test
+    void withoutStatsPrintsNoStatistics() {
+        Cli.Run r = run("demo", "--seconds", "0.1", "--slots", "64");
+        assertEquals(0, r.exit(), r.both());
+        assertFalse(r.out().contains("stats:"), r.out());
+    }
+
+    private static long number(String text) {
+        return Long.parseLong(text.replace(",", ""));
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"1", "3", "130"})
     void streamsRingsThatDoNotSplitEvenly(String slots) {

@@ -27,6 +27,8 @@ final class CustomOpcodeCases {
 
     static final int ADD_OP = 20;
     static final int XOR_OP = 0x1234;
+    /** Stores {@code arg(i) ^ (0xA0 + i)} for every argument word i at observable {@code a2 + i}. */
+    static final int ARGS_OP = 0x40;
 
     private CustomOpcodeCases() {
     }
@@ -49,6 +51,24 @@ final class CustomOpcodeCases {
                         .build());
     }
 
+    /** The argument-word opcode: a packed inner op reads words 0..2 as its arguments and 3..11 as 0. */
+    static CustomOpcodes argsOpcode() {
+        return CustomOpcodes.of(CustomOpcode.of(ARGS_OP).java(CustomOpcodeCases::args)
+                .text("cuda-c", "for (u32 i = 0u; i < 12u; ++i)"
+                        + " vyre_store_control(ctx, 160ull + (u64)vyre_arg(ctx, 2) + i, vyre_arg(ctx, i) ^ (0xA0u + i));")
+                .text("glsl", "for (uint i = 0u; i < 12u; ++i)"
+                        + " vyre_store_control(vyre_index_add(160u + i, vyre_arg(2u)), vyre_arg(i) ^ (0xA0u + i));")
+                .text("opencl-c", "for (u32 i = 0u; i < 12u; ++i)"
+                        + " vyre_store_control(ctx, 160ul + (u64)vyre_arg(ctx, 2) + i, vyre_arg(ctx, i) ^ (0xA0u + i));")
+                .build());
+    }
+
+    private static void args(SlotContext c) {
+        for (int i = 0; i < 12; i++) {
+            c.storeControl(160L + Integer.toUnsignedLong(c.arg(2)) + i, c.arg(i) ^ (0xA0 + i));
+        }
+    }
+
     private static void add(SlotContext c) {
         c.atomicAddControl(160L + Integer.toUnsignedLong(c.arg(1)), c.arg(0));
     }
@@ -64,7 +84,35 @@ final class CustomOpcodeCases {
                         CustomOpcodeCases::onePass).requires(Requirement.CUSTOM_OPCODES),
                 ConformanceCase.persistent("custom/session",
                         "custom opcodes registered with a persistent session",
-                        CustomOpcodeCases::session).requires(Requirement.CUSTOM_OPCODES));
+                        CustomOpcodeCases::session).requires(Requirement.CUSTOM_OPCODES),
+                ConformanceCase.onePass("custom/packed_args",
+                        "a packed inner op reads argument words 0..2 as its arguments and 3..11 as 0; at top level"
+                                + " all 12 words", CustomOpcodeCases::packedArgs).requires(Requirement.CUSTOM_OPCODES));
+    }
+
+    /**
+     * Slot 0: a packed slot whose first inner op ({@link #ARGS_OP}, arguments 0x11, 0x22, 0) is followed by a
+     * second whose arguments fill raw payload words 5..7, so a backend that let the inner op read the raw words
+     * would store them. Slot 1: the same opcode at top level with 12 argument words, observable base 20.
+     */
+    private static List<Snapshot> packedArgs(Vyre vyre) {
+        byte[] ring = Wire.ring(2);
+        int[] packed = Wire.packedPayload(new int[] {ARGS_OP, 0x11, 0x22, 0}, new int[] {ARGS_OP, 0x33, 0x44, 40});
+        Wire.publish(ring, 0, 0, Opcodes.PACKED_SLOT, packed);
+        int[] top = {0x5001, 0x5002, 20, 0x5004, 0x5005, 0x5006, 0x5007, 0x5008, 0x5009, 0x500A, 0x500B, 0xFFFFFFFF};
+        Wire.publish(ring, 1, 0, ARGS_OP, top);
+        var request = OnePass.request(Wire.control(false, 1, 64), ring).withOpcodes(argsOpcode());
+        return refusalSkips(() -> OnePass.run(vyre, request, g -> {
+            done(done(g, 0), 1);
+            int[] first = {0x11, 0x22, 0};
+            int[] second = {0x33, 0x44, 40};
+            for (int i = 0; i < 12; i++) {
+                int inner = i < 3 ? first[i] : 0;
+                g.control(160 + i, inner ^ (0xA0 + i));
+                g.control(160 + 40 + i, (i < 3 ? second[i] : 0) ^ (0xA0 + i));
+                g.control(160 + 20 + i, top[i] ^ (0xA0 + i));
+            }
+        }));
     }
 
     private static List<Snapshot> onePass(Vyre vyre) {

@@ -1,5 +1,6 @@
 package dev.vyre.ir;
 
+import dev.vyre.protocol.CustomOpcode;
 import java.util.List;
 import java.util.Locale;
 
@@ -31,6 +32,10 @@ final class CEmitter {
     private final StringBuilder out = new StringBuilder();
     private String indent = "";
     private int temps;
+    /** Loop iterations of one run counted so far (an {@code if} counts its larger branch). */
+    private long iterations;
+    /** Runs of the statement being emitted per run of the body: the product of the enclosing loops' bounds. */
+    private long runs = 1;
 
     private CEmitter(CDialect dialect) {
         this.dialect = dialect;
@@ -40,9 +45,18 @@ final class CEmitter {
     /** @return the body text of {@code program} in {@code dialect}; a pure function of both */
     static String emit(Program program, CDialect dialect) {
         CEmitter e = new CEmitter(dialect);
-        e.line("// vyre IR " + dialect.name() + " body, program sha256 " + program.fingerprint());
         e.block(program.body());
-        return e.out.toString();
+        return "// vyre IR " + dialect.name() + " body, program sha256 " + program.fingerprint() + "\n"
+                + CustomOpcode.LOOP_ITERATIONS_MARK + e.iterations + "\n" + e.out;
+    }
+
+    /**
+     * Counts a loop the lowering itself writes (a GLSL u64 division's 64 steps; one pass of an atomic
+     * min/max loop, which repeats only when another lane changed the word) as {@code perRun} iterations
+     * each time the current statement runs.
+     */
+    void countLoop(long perRun) {
+        iterations += runs * perRun;
     }
 
     // ---- output, for dialects and u64 lowerings ----
@@ -136,7 +150,10 @@ final class CEmitter {
             case Stmt.If i -> {
                 String c = expr(i.condition());
                 open("if (" + c + ") {");
+                long before = iterations;
                 block(i.then());
+                long then = iterations - before;
+                iterations = before;
                 if (i.otherwise().isEmpty()) {
                     close("}");
                 } else {
@@ -145,6 +162,7 @@ final class CEmitter {
                     block(i.otherwise());
                     close("}");
                 }
+                iterations = Math.max(iterations, before + then);
             }
             case Stmt.For f -> {
                 String count = expr(f.count());
@@ -156,7 +174,11 @@ final class CEmitter {
                 line("if (" + n + " > " + bound + ") " + n + " = " + bound + ";");
                 String v = var(f.id());
                 open("for (" + w + " " + v + " = 0u; " + v + " < " + n + "; ++" + v + ") {");
+                countLoop(f.bound());
+                long outer = runs;
+                runs = outer * f.bound();
                 block(f.body());
+                runs = outer;
                 close("}");
                 close("}");
             }
@@ -181,6 +203,7 @@ final class CEmitter {
                 String value = atom(a.type(), v);
                 line(w + " " + r + " = " + dialect.call("vyre_load_control", at) + ";");
                 open("while (true) {");
+                countLoop(1);
                 String n = temp();
                 String better = a.op() == AtomicOp.MIN ? less32(a.type(), value, r) : less32(a.type(), r, value);
                 line(w + " " + n + " = " + better + " ? " + value + " : " + r + ";");

@@ -5,10 +5,11 @@ import java.util.List;
 
 /**
  * Runs a program over a {@link SlotContext} by walking its nodes. Every memory access is checked
- * against the context's lengths first (an out-of-range load reads 0, an out-of-range store or atomic
- * does nothing and yields 0), so the context sees only in-range indices. Atomic min/max are
- * compare-and-swap loops over {@link SlotContext#compareAndSwapControl}; data words are four
- * {@link SlotContext#loadDataByte} calls.
+ * against the context's lengths first ({@link SlotOps}: an out-of-range load reads 0, an out-of-range
+ * store or atomic does nothing and yields 0), so the context sees only in-range indices. Atomic min/max
+ * are compare-and-swap loops over {@link SlotContext#compareAndSwapControl}; data words are four
+ * {@link SlotContext#loadDataByte} calls. {@link IrCompiler} turns a program into bytecode with the same
+ * semantics; this walker is the reference it is tested against.
  */
 final class Evaluator {
     private final SlotContext ctx;
@@ -34,17 +35,11 @@ final class Evaluator {
             case Stmt.Let l -> values[l.id()] = eval(l.value());
             case Stmt.Var v -> values[v.id()] = eval(v.init());
             case Stmt.Assign a -> values[a.target().id()] = eval(a.value());
-            case Stmt.Store st -> {
-                long i = Arith.index(st.index().type(), eval(st.index()));
-                int v = (int) eval(st.value());
-                if (i >= 0 && i < ctx.controlWords()) {
-                    ctx.storeControl(i, v);
-                }
-            }
+            case Stmt.Store st -> SlotOps.store(ctx, Arith.index(st.index().type(), eval(st.index())), (int) eval(st.value()));
             case Stmt.Atomic a -> values[a.id()] = atomic(a);
             case Stmt.If i -> block(eval(i.condition()) != 0 ? i.then() : i.otherwise());
             case Stmt.For f -> {
-                long n = Math.min(eval(f.count()) & 0xFFFF_FFFFL, f.bound());
+                int n = SlotOps.trips((int) eval(f.count()), f.bound());
                 for (int k = 0; k < n; k++) {
                     values[f.id()] = k;
                     block(f.body());
@@ -56,28 +51,12 @@ final class Evaluator {
     private int atomic(Stmt.Atomic a) {
         long i = Arith.index(a.index().type(), eval(a.index()));
         int value = (int) eval(a.value());
-        int expected = a.expected() == null ? 0 : (int) eval(a.expected());
-        if (i < 0 || i >= ctx.controlWords()) {
-            return 0;
-        }
+        boolean signed = a.type() == Type.I32;
         return switch (a.op()) {
-            case ADD -> ctx.atomicAddControl(i, value);
-            case CAS -> ctx.compareAndSwapControl(i, expected, value);
-            case MIN, MAX -> {
-                int old = ctx.loadControl(i);
-                while (true) {
-                    int c = Arith.compare(a.type(), value, old);
-                    boolean replace = a.op() == AtomicOp.MIN ? c < 0 : c > 0;
-                    if (!replace) {
-                        yield old;
-                    }
-                    int prev = ctx.compareAndSwapControl(i, old, value);
-                    if (prev == old) {
-                        yield old;
-                    }
-                    old = prev;
-                }
-            }
+            case ADD -> SlotOps.atomicAdd(ctx, i, value);
+            case CAS -> SlotOps.compareAndSwap(ctx, i, (int) eval(a.expected()), value);
+            case MIN -> signed ? SlotOps.atomicMinI32(ctx, i, value) : SlotOps.atomicMinU32(ctx, i, value);
+            case MAX -> signed ? SlotOps.atomicMaxI32(ctx, i, value) : SlotOps.atomicMaxU32(ctx, i, value);
         };
     }
 
@@ -103,20 +82,10 @@ final class Evaluator {
     }
 
     private int load(Memory memory, long i) {
-        if (i < 0) {
-            return 0;
-        }
         return switch (memory) {
-            case CONTROL -> i < ctx.controlWords() ? ctx.loadControl(i) : 0;
-            case DATA_BYTE -> i < ctx.dataBytes() ? ctx.loadDataByte(i) & 0xFF : 0;
-            case DATA_WORD -> {
-                if (i >= ctx.dataBytes() >>> 2) {
-                    yield 0;
-                }
-                long b = i << 2;
-                yield (ctx.loadDataByte(b) & 0xFF) | (ctx.loadDataByte(b + 1) & 0xFF) << 8
-                        | (ctx.loadDataByte(b + 2) & 0xFF) << 16 | (ctx.loadDataByte(b + 3) & 0xFF) << 24;
-            }
+            case CONTROL -> SlotOps.loadControl(ctx, i);
+            case DATA_BYTE -> SlotOps.loadDataByte(ctx, i);
+            case DATA_WORD -> SlotOps.loadDataWord(ctx, i);
         };
     }
 }

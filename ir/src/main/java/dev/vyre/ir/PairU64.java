@@ -155,6 +155,7 @@ final class PairU64 implements U64Lowering {
         out.line("uvec2 " + m + " = uvec2(0u);");
         out.open("if (" + b + " != uvec2(0u)) {");
         out.open("for (int " + k + " = 63; " + k + " >= 0; --" + k + ") {");
+        out.countLoop(64);
         out.line(m + " = uvec2((" + m + ".x << 1u) | (((" + k + " >= 32 ? " + a + ".y : " + a + ".x) >> uint(" + k
                 + " & 31)) & 1u), (" + m + ".y << 1u) | (" + m + ".x >> 31u));");
         out.open("if (!" + less(out, m, b, false) + ") {");

@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
-/** The evaluator against hand-computed results: wrapping, masked shifts, division by zero, the bounds rule. */
+/**
+ * The evaluator against hand-computed results: wrapping, masked shifts, division by zero, the bounds rule.
+ * Every program here also runs compiled ({@link CompiledIrHandler}), which must leave the same words.
+ */
 class EvaluatorTest {
 
     private static final int MIN = Integer.MIN_VALUE;
@@ -14,7 +17,7 @@ class EvaluatorTest {
     /** @return {@code e} evaluated in a slot with args 0..11 = {@code args}; a u64 as its long value */
     private static long value(Expr e, int... args) {
         FakeContext c = new FakeContext(4, new byte[0]).args(args);
-        new IrHandler(Program.build(b -> {
+        Program p = Program.build(b -> {
             Expr.Ref r = b.let(e);
             if (r.type() == Type.U64) {
                 b.store(Ir.u32(0), Ir.asU32(r));
@@ -22,13 +25,26 @@ class EvaluatorTest {
             } else {
                 b.store(Ir.u32(0), r.type() == Type.BOOL ? Ir.asU32(r) : r);
             }
-        })).execute(c);
+        });
+        new IrHandler(p).execute(c);
+        FakeContext compiled = new FakeContext(4, new byte[0]).args(args);
+        CompiledIrHandler.compile(p).execute(compiled);
+        assertArrayEquals(c.control, compiled.control, "the compiled program agrees with the evaluator on " + e.label());
         return e.type() == Type.U64 ? Integer.toUnsignedLong(c.control[0]) | (long) c.control[1] << 32 : c.control[0];
     }
 
     private static FakeContext run(FakeContext c, Consumer<Block> body) {
-        new IrHandler(Program.build(body)).execute(c);
+        Program p = Program.build(body);
+        FakeContext compiled = new FakeContext(c.control.length, c.data).args(c.args);
+        System.arraycopy(c.control, 0, compiled.control, 0, c.control.length);
+        compiled.opcode = c.opcode;
+        compiled.slot = c.slot;
+        compiled.tenant = c.tenant;
+        new IrHandler(p).execute(c);
         assertEquals(0, c.outOfRangeCalls, "the evaluator passed an out-of-range index to the context");
+        CompiledIrHandler.compile(p).execute(compiled);
+        assertArrayEquals(c.control, compiled.control, "the compiled program agrees with the evaluator");
+        assertEquals(0, compiled.outOfRangeCalls, "the compiled program passed an out-of-range index to the context");
         return c;
     }
 

@@ -62,6 +62,6 @@ class WorkedExampleTest {
     @Test
     void theOpcodeCarriesABodyForEveryBackend() {
         CustomOpcode op = IrOpcodes.irOpcode(COUNT_BYTE, Samples.countByte());
-        assertEquals(java.util.Set.of("java", "cuda-c", "glsl", "opencl-c"), op.dialects());
+        assertEquals(java.util.Set.of("java", "cuda-c", "glsl", "opencl-c", "vyre-ir"), op.dialects());
     }
 }

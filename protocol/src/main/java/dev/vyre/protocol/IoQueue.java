@@ -190,7 +190,7 @@ public final class IoQueue {
         return out.size();
     }
 
-    private static IoRequest readRequest(MemorySegment queue, int q) {
+    static IoRequest readRequest(MemorySegment queue, int q) {
         long base = (long) q * IO_SLOT_WORDS;
         long lo = Integer.toUnsignedLong(Words.get(queue, base + OFFSET_LO_WORD));
         long hi = Integer.toUnsignedLong(Words.get(queue, base + OFFSET_HI_WORD));
@@ -276,7 +276,7 @@ public final class IoQueue {
         }
     }
 
-    private static QueueFullException takenBack(int slot, int status, int batchSize) {
+    static QueueFullException takenBack(int slot, int status, int batchSize) {
         String others = batchSize > 1 ? " (the other entries of this batch were completed)" : "";
         return QueueFullException.submission("io_queue slot " + slot + " is no longer CLAIMED (status "
                 + statusName(status) + ")" + others + "; the request was taken back, e.g. the interpreter's IO wait "

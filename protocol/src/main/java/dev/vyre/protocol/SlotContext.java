@@ -16,7 +16,7 @@ public interface SlotContext {
     /** @return the slot's tenant word */
     int tenant();
 
-    /** @return argument word {@code i} (0..11) of the slot; arguments 0..2 of a packed inner op */
+    /** @return argument word {@code i} (0..11) of the slot; for a packed inner op, its arguments for 0..2 and 0 for 3..11 */
     int arg(int i);
 
     /** @return control buffer length in words */
@@ -37,4 +37,15 @@ public interface SlotContext {
 
     /** @return the unsigned byte at {@code offset}, 0 when out of range */
     int loadDataByte(long offset);
+
+    /**
+     * The abort flag: true once the host asked the interpreter to stop (control word 0, SHUTDOWN, is non-zero;
+     * {@code Session.close()} sets it). A body that may run unbounded work (a loop waiting for a condition) must
+     * poll it and return when it is set; the slot then completes as usual. A backend's context may also report
+     * its own stop (the reference backend: its worker was told to stop or interrupted). Reading it is an acquire
+     * load, so a loop that polls it is never hoisted.
+     */
+    default boolean abortRequested() {
+        return loadControl(ControlLayout.SHUTDOWN) != 0;
+    }
 }

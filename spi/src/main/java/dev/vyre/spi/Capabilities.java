@@ -20,10 +20,18 @@ import org.apiguardian.api.API;
  *                           {@code dispatch} and before the backend sees it, a custom opcode with no body in
  *                           one of these dialects ({@link dev.vyre.protocol.UnsupportedFeatureException},
  *                           ending in {@code Fix:})
+ * @param maxLoopIterations  most loop iterations one invocation of the backend's kernel runs, counted over
+ *                           all its loops, before the driver silently stops them ({@link #UNLIMITED_LOOPS}
+ *                           when the device has no such limit; Mesa's llvmpipe: 65,535). The runtime refuses
+ *                           ({@link dev.vyre.protocol.UnsupportedFeatureException}) a custom opcode whose body
+ *                           in one of {@code dialects} declares a larger loop-iteration bound (an IR lowering
+ *                           declares it: docs/IR.md, "Loops and the per-slot budget"), instead of letting it
+ *                           compute wrong results
  */
 @API(status = API.Status.EXPERIMENTAL, since = "0.2")
 public record Capabilities(int maxSlots, int lanes, Set<Placement> placements, boolean dataBuffer,
-                           long maxDataBufferBytes, boolean persistent, Set<String> dialects) {
+                           long maxDataBufferBytes, boolean persistent, Set<String> dialects,
+                           long maxLoopIterations) {
     /**
      * The dialect of a body written in the opcode IR (module {@code vyre-ir}, {@code docs/IR.md}): the
      * program's canonical encoding ({@code Program.encode()}) as Base64 text (RFC 4648, no line breaks).
@@ -32,9 +40,27 @@ public record Capabilities(int maxSlots, int lanes, Set<Placement> placements, b
      */
     public static final String IR_DIALECT = "vyre-ir";
 
+    /** {@link #maxLoopIterations()} of a device that runs loops of any length. */
+    public static final long UNLIMITED_LOOPS = Long.MAX_VALUE;
+
     public Capabilities {
         placements = Set.copyOf(Objects.requireNonNull(placements, "placements"));
         dialects = Set.copyOf(Objects.requireNonNull(dialects, "dialects"));
+        if (maxLoopIterations < 1) {
+            throw new IllegalArgumentException("maxLoopIterations " + maxLoopIterations + " is not positive. Fix: pass"
+                    + " the device's limit, or Capabilities.UNLIMITED_LOOPS when it has none");
+        }
+    }
+
+    /** Capabilities of a device without a loop-iteration limit ({@link #UNLIMITED_LOOPS}). */
+    public Capabilities(int maxSlots, int lanes, Set<Placement> placements, boolean dataBuffer,
+                        long maxDataBufferBytes, boolean persistent, Set<String> dialects) {
+        this(maxSlots, lanes, placements, dataBuffer, maxDataBufferBytes, persistent, dialects, UNLIMITED_LOOPS);
+    }
+
+    /** @return true when the device stops loops after {@link #maxLoopIterations()} iterations */
+    public boolean limitsLoops() {
+        return maxLoopIterations != UNLIMITED_LOOPS;
     }
 
     /** @return true when the backend lowers opcode-IR bodies itself (it declares {@value #IR_DIALECT}) */

@@ -25,11 +25,23 @@ import org.apiguardian.api.API;
  *                         release-stores each slot's status after its other words. False when the
  *                         interpreter reads a slot only after {@link SessionDriver#announce}; the
  *                         runtime may then copy whole runs of slots, status words included, at once
+ * @param ioLink           the IO link block ({@code dev.vyre.protocol.IoLink}, {@code IoLink.BYTES} bytes,
+ *                         zero at open) when the interpreter cannot share atomic read-modify-writes with
+ *                         the host on the IO queue (mapped host memory without host-native atomics, BAR-mapped
+ *                         VRAM): the device then alone writes the IO queue, the host alone writes the link's
+ *                         completion words, and the runtime serves IO through {@code IoLink}. {@code NULL}
+ *                         when host and interpreter compare-and-set the IO queue's status words directly
  */
 @API(status = API.Status.EXPERIMENTAL, since = "0.2")
 public record SessionMemory(MemorySegment control, MemorySegment ring, MemorySegment debugLog,
                             MemorySegment ioQueue, MemorySegment data, Placement controlPlacement,
-                            Placement ringPlacement, boolean ringPolled) {
+                            Placement ringPlacement, boolean ringPolled, MemorySegment ioLink) {
+
+    /** A session whose host and interpreter compare-and-set the IO queue's status words directly (no IO link). */
+    public SessionMemory(MemorySegment control, MemorySegment ring, MemorySegment debugLog, MemorySegment ioQueue,
+                         MemorySegment data, Placement controlPlacement, Placement ringPlacement, boolean ringPolled) {
+        this(control, ring, debugLog, ioQueue, data, controlPlacement, ringPlacement, ringPolled, MemorySegment.NULL);
+    }
 
     public SessionMemory {
         Objects.requireNonNull(control, "control");
@@ -39,6 +51,12 @@ public record SessionMemory(MemorySegment control, MemorySegment ring, MemorySeg
         Objects.requireNonNull(data, "data");
         Objects.requireNonNull(controlPlacement, "controlPlacement");
         Objects.requireNonNull(ringPlacement, "ringPlacement");
+        Objects.requireNonNull(ioLink, "ioLink");
+    }
+
+    /** @return true when IO is served through the IO link block (split ownership, no shared atomics) */
+    public boolean ioLinked() {
+        return ioLink.byteSize() != 0;
     }
 
     /** @return true when the control buffer and the debug log are host-visible segments */

@@ -10,6 +10,7 @@ import dev.vyre.protocol.BackendException;
 import dev.vyre.protocol.ControlCodec;
 import dev.vyre.protocol.ControlLayout;
 import dev.vyre.protocol.DebugLogLayout;
+import dev.vyre.protocol.IoLink;
 import dev.vyre.protocol.IoQueueLayout;
 import dev.vyre.protocol.Priority;
 import dev.vyre.protocol.SlotLayout;
@@ -37,8 +38,11 @@ import jcuda.driver.CUstream_flags;
 /**
  * A persistent megakernel on the GPU. See {@code vyre_megakernel.cu} for the device side.
  *
- * <p>Placement: the ring, IO queue, data buffer, submission array and link block are pinned host
- * memory mapped into the device; control and debug log are device memory. The runtime writes a
+ * <p>Placement: the ring, IO queue, IO link block, data buffer, submission array and link block are pinned
+ * host memory mapped into the device; control and debug log are device memory. The GPU's atomics on mapped
+ * host memory are not atomic against the host's ({@code cudaDevAttrHostNativeAtomicSupported} is 0 on PCIe
+ * machines), so the IO queue runs the split-ownership handshake of {@link IoLink}: the kernel alone writes
+ * the IO queue, the host alone its completion words, and lanes reserve IO slots in device memory. The runtime writes a
  * slot, then {@link #announce} makes publication n: array entry n ({@code (generation << 32) | slot}),
  * then the link block's tail line: eight u64 words {@code (tag << 32) | field} with {@code tag = n + 1}
  * for slot, generation, flags, opcode, tenant, arg0..arg2, word 0 last (release). The kernel's
@@ -96,6 +100,8 @@ final class CudaSessionDriver implements SessionDriver {
 
     private final PinnedBuffer ring;
     private final PinnedBuffer ioQueue;
+    /** The IO link block (IoLink): the kernel writes its sequence and accepted words, the host its completions. */
+    private final PinnedBuffer ioLink;
     private final PinnedBuffer data;
     private final PinnedBuffer link;
     private final PinnedBuffer sq;
@@ -105,6 +111,8 @@ final class CudaSessionDriver implements SessionDriver {
     private final DeviceMemory devSq;
     private final DeviceMemory cursor;
     private final DeviceMemory executed;
+    /** IO slot reservations and last sequences, device memory: lanes reserve IO slots among themselves here. */
+    private final DeviceMemory ioDev;
     private final DeviceMemory args;
     /** Host views of the ring, link block and submission array (the hot paths read these fields). */
     private final MemorySegment ringSegment;
@@ -155,6 +163,7 @@ final class CudaSessionDriver implements SessionDriver {
         try {
             ring = keep(made, new PinnedBuffer((long) slotCount * SlotLayout.SLOT_BYTES));
             ioQueue = keep(made, new PinnedBuffer((long) IoQueueLayout.IO_SLOT_COUNT * IoQueueLayout.IO_SLOT_BYTES));
+            ioLink = keep(made, new PinnedBuffer(IoLink.BYTES));
             data = keep(made, new PinnedBuffer(spec.dataBufferBytes()));
             link = keep(made, new PinnedBuffer(LINK_BYTES));
             sq = keep(made, new PinnedBuffer(sqCapacity * Long.BYTES));
@@ -164,6 +173,7 @@ final class CudaSessionDriver implements SessionDriver {
             devSq = keep(made, new DeviceMemory(sqCapacity * ENTRY_WORDS * Integer.BYTES));
             cursor = keep(made, new DeviceMemory(16));
             executed = keep(made, new DeviceMemory((long) slotCount * Integer.BYTES));
+            ioDev = keep(made, new DeviceMemory(2L * IoQueueLayout.IO_SLOT_COUNT * Integer.BYTES));
             args = keep(made, new DeviceMemory(KernelArgs.BYTES));
             CudaCalls.check(cuStreamCreate(kernelStream, CUstream_flags.CU_STREAM_NON_BLOCKING), "cuStreamCreate");
             CudaCalls.check(cuStreamCreate(copyStream, CUstream_flags.CU_STREAM_NON_BLOCKING), "cuStreamCreate");
@@ -187,7 +197,8 @@ final class CudaSessionDriver implements SessionDriver {
         this.memory = new SessionMemory(MemorySegment.NULL /* control in device memory */, ringSegment,
                 MemorySegment.NULL /* debug log in device memory */, ioQueue.segment(),
                 spec.dataBufferBytes() == 0 ? MemorySegment.NULL : data.segment(), Placement.DEVICE,
-                Placement.HOST_MAPPED, false /* the kernel reads a slot only after its tail line */);
+                Placement.HOST_MAPPED, false /* the kernel reads a slot only after its tail line */,
+                ioLink.segment() /* no host-native atomics on mapped memory: split-ownership IO */);
     }
 
     private static <T extends AutoCloseable> T keep(List<AutoCloseable> made, T resource) {
@@ -206,6 +217,8 @@ final class CudaSessionDriver implements SessionDriver {
         devSq.zero(copyStream);
         cursor.zero(copyStream);
         executed.zero(copyStream);
+        ioDev.zero(copyStream);
+        ioLink.segment().fill((byte) 0);
 
         MemorySegment block = stage.asSlice(0, KernelArgs.BYTES);
         block.fill((byte) 0);
@@ -228,6 +241,8 @@ final class CudaSessionDriver implements SessionDriver {
         KernelArgs.put(block, KernelArgs.IO_TIMEOUT_NS, spec.ioWaitTimeout().toNanos());
         KernelArgs.put(block, KernelArgs.IDLE_SLEEP_NS, CudaTuning.workerIdleSleepNanos());
         KernelArgs.put(block, KernelArgs.VARIANT, CudaTuning.variant());
+        KernelArgs.put(block, KernelArgs.IO_LINK, ioLink.deviceAddress());
+        KernelArgs.put(block, KernelArgs.IO_DEV, ioDev.address());
         args.upload(staging, 0, 0, KernelArgs.BYTES, copyStream);
         sync(copyStream);
 
@@ -604,8 +619,8 @@ final class CudaSessionDriver implements SessionDriver {
         device.makeCurrent();
         cuStreamDestroy(kernelStream);
         cuStreamDestroy(copyStream);
-        for (AutoCloseable buffer : new AutoCloseable[] {args, executed, cursor, devSq, debugLog, control, staging, sq, link,
-                data, ioQueue, ring}) {
+        for (AutoCloseable buffer : new AutoCloseable[] {args, ioDev, executed, cursor, devSq, debugLog, control, staging, sq, link,
+                data, ioLink, ioQueue, ring}) {
             try {
                 buffer.close();
             } catch (Exception ignored) {

@@ -5,7 +5,7 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 
 /**
- * The {@code VyreArgs} block of {@code vyre_megakernel.cu}: 19 little-endian u64 fields, in the
+ * The {@code VyreArgs} block of {@code vyre_megakernel.cu}: 21 little-endian u64 fields, in the
  * order of the struct. Filled in pinned memory, then copied to the device once per launch.
  */
 final class KernelArgs {
@@ -29,7 +29,9 @@ final class KernelArgs {
     static final int IO_TIMEOUT_NS = 16;
     static final int IDLE_SLEEP_NS = 17;
     static final int VARIANT = 18;
-    static final int FIELDS = 19;
+    static final int IO_LINK = 19;
+    static final int IO_DEV = 20;
+    static final int FIELDS = 21;
     static final long BYTES = FIELDS * 8L;
 
     private static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);

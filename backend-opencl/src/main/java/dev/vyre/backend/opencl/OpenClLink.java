@@ -1,5 +1,8 @@
 package dev.vyre.backend.opencl;
 
+import dev.vyre.protocol.IoLink;
+import dev.vyre.protocol.IoQueueLayout;
+
 /**
  * The link block: words a running kernel and the host exchange outside the five protocol buffers
  * (extension words, docs/PROTOCOL.md), so control snapshots stay byte-identical with other backends.
@@ -22,8 +25,12 @@ final class OpenClLink {
     static final int HS_POLLS_HI = 6;
     /** Handshake: the kernel stores 1 as it ends. */
     static final int HS_FINISHED = 7;
-    /** Bytes of the block. */
+    /** Bytes of the block without the IO link (one pass, handshake). */
     static final long BYTES = 64;
+    /** Persistent sessions: first word of the IO link block ({@link IoLink}), after the words above. */
+    static final int IO_LINK = 16;
+    /** Persistent sessions: bytes of the block, the IO link and its 128 device-only words (reservations, sequences). */
+    static final long PERSISTENT_BYTES = BYTES + IoLink.BYTES + 2L * IoQueueLayout.IO_SLOT_COUNT * Integer.BYTES;
 
     private OpenClLink() {
     }

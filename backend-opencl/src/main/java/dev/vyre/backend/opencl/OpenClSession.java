@@ -6,6 +6,7 @@ import static org.lwjgl.system.MemoryStack.stackPush;
 import dev.vyre.protocol.BackendException;
 import dev.vyre.protocol.ControlCodec;
 import dev.vyre.protocol.DebugLogLayout;
+import dev.vyre.protocol.IoLink;
 import dev.vyre.protocol.IoQueueLayout;
 import dev.vyre.protocol.SlotLayout;
 import dev.vyre.protocol.Words;
@@ -81,7 +82,7 @@ final class OpenClSession implements SessionDriver {
             long dataBytes = spec.dataBufferBytes();
             long[] sizes = {spec.controlBytes(), (long) spec.slotCount() * SlotLayout.SLOT_BYTES,
                     DebugLogLayout.BUFFER_BYTES, (long) IoQueueLayout.IO_SLOT_COUNT * IoQueueLayout.IO_SLOT_BYTES,
-                    Math.max(4, dataBytes), OpenClLink.BYTES};
+                    Math.max(4, dataBytes), OpenClLink.PERSISTENT_BYTES};
             for (int i = 0; i < sizes.length; i++) {
                 buffers.add(SharedBuffer.allocate(kind, device, queue, sizes[i]));
                 buffers.get(i).bind(kernel, i);
@@ -98,7 +99,10 @@ final class OpenClSession implements SessionDriver {
             SessionMemory memory = new SessionMemory(control, buffers.get(1).segment(), buffers.get(2).segment(),
                     buffers.get(3).segment(), dataBytes == 0 ? MemorySegment.NULL
                             : buffers.get(4).segment().asSlice(0, dataBytes),
-                    Placement.HOST_MAPPED, Placement.HOST_MAPPED, true);
+                    Placement.HOST_MAPPED, Placement.HOST_MAPPED, true,
+                    // host-mapped memory or SVM: the device's atomics need not be atomic against the host's
+                    // compare-and-set, so IO runs the split-ownership handshake (IoLink)
+                    buffers.get(5).segment().asSlice(OpenClLink.IO_LINK * 4L, IoLink.BYTES));
             PointerBuffer ev = stack.mallocPointer(1);
             // spec.workers lanes when given (at most the default, which every device keeps resident at once)
             long local = Math.min(backend.groupSize(), ClProgram.maxWorkGroupSize(kernel, device.device()));

@@ -233,7 +233,8 @@ final class ReferenceDriver implements SessionDriver {
 
     /**
      * Makes every worker leave (a LOAD_MISS wait gives up at once), wakes them all and joins them for
-     * up to {@code timeout}.
+     * up to {@code timeout}. A worker still running then (a Java handler that never returns) is interrupted and
+     * left behind: the workers are daemon threads, so it never keeps the JVM from exiting.
      *
      * @return true when every worker thread ended
      */
@@ -259,6 +260,11 @@ final class ReferenceDriver implements SessionDriver {
                 } catch (InterruptedException e) {
                     interrupted = true;
                 }
+            }
+        }
+        if (!all) {
+            for (Worker w : workers) { // a handler stuck in a blocking call, or polling abortRequested, may leave now
+                w.thread.interrupt();
             }
         }
         if (interrupted) {

@@ -501,6 +501,12 @@ final class SlotExecutor implements SlotContext {
         return word >= 0 ? load(word) : 0;
     }
 
+    /** @return true once SHUTDOWN is set, the driver is stopping, or this worker thread was interrupted */
+    @Override
+    public boolean abortRequested() {
+        return abort || shutdownRequested() || Thread.currentThread().isInterrupted();
+    }
+
     @Override
     public void storeControl(long word, int value) {
         if (word >= 0) {

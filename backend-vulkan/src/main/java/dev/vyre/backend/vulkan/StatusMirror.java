@@ -30,6 +30,8 @@ final class StatusMirror implements AutoCloseable {
 
     static final int DONE_COUNT = 0;
     static final int HEARTBEAT = 1;
+    /** The shader's echo of the link block's ping word ({@link VulkanLink#PING}). */
+    static final int PONG = 2;
     static final int STATUS_BASE = 32;
     static final int GEN_SHIFT = 3;
     /** Generations wrap within 29 bits (the 3 low bits of a mirror entry hold the status). */
@@ -100,6 +102,11 @@ final class StatusMirror implements AutoCloseable {
     /** @return the mirrored DONE_COUNT (lags the control word by at most one sweep of workgroup 0) */
     int doneCount() {
         return Words.getAcquire(words, DONE_COUNT);
+    }
+
+    /** @return the last ping the shader echoed */
+    int pong() {
+        return Words.getAcquire(words, PONG);
     }
 
     /** @return the mirrored heartbeat (updated every 64 sweeps) */

@@ -4,6 +4,7 @@ import static org.lwjgl.system.MemoryStack.stackPush;
 import static org.lwjgl.vulkan.VK10.*;
 
 import dev.vyre.protocol.BackendException;
+import dev.vyre.protocol.UnsupportedFeatureException;
 import dev.vyre.protocol.ControlLayout;
 import dev.vyre.protocol.CustomOpcodes;
 import dev.vyre.protocol.DebugLogLayout;
@@ -87,6 +88,8 @@ public final class VulkanBackend implements Backend {
     private final boolean persistent;
     /** Why persistent sessions are off (when they are). */
     private final String noPersistentReason;
+    /** Evidence of a failed start handshake ({@link VulkanSession}): later sessions are refused with it. */
+    private volatile String persistentRefusal;
     private final int persistentLanes;
     /** Device clock ticks per nanosecond, 0 when the LOAD_MISS bound counts iterations instead. */
     private final double ticksPerNano;
@@ -167,7 +170,7 @@ public final class VulkanBackend implements Backend {
                         ? Set.of(Placement.DEVICE, Placement.DEVICE_MAPPED)
                         : Set.of(Placement.DEVICE, Placement.HOST_MAPPED);
         return new Capabilities((int) maxSlots, persistentLanes, placements, true, maxDataBytes(), persistent,
-                DIALECTS);
+                DIALECTS, LoopLimit.of(device.name()));
     }
 
     long maxDataBytes() {
@@ -187,6 +190,12 @@ public final class VulkanBackend implements Backend {
                     "use Vyre.dispatch (one pass) here, or another device; -D" + (device.isCpu()
                             ? PERSISTENT_ON_CPU_PROPERTY : HOST_MEMORY_PERSISTENT_PROPERTY)
                             + "=true forces it for experiments");
+        }
+        String refusal = persistentRefusal;
+        if (refusal != null) {
+            throw new UnsupportedFeatureException(ShaderCompiler.BACKEND, "persistent sessions", refusal,
+                    "use Vyre.dispatch (one pass) or the CUDA backend on this machine, and report the evidence"
+                            + " with the driver version");
         }
         int queue = acquireQueue();
         try {
@@ -649,6 +658,11 @@ public final class VulkanBackend implements Backend {
 
     VulkanDevice vulkanDevice() {
         return device;
+    }
+
+    /** Records why persistent sessions cannot work on this device; every later {@link #openSession} refuses. */
+    void refusePersistent(String evidence) {
+        persistentRefusal = evidence;
     }
 
     int persistentLanes() {

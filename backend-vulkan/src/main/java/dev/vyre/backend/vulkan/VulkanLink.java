@@ -1,5 +1,7 @@
 package dev.vyre.backend.vulkan;
 
+import dev.vyre.protocol.IoLink;
+import dev.vyre.protocol.IoQueueLayout;
 import dev.vyre.protocol.Words;
 import java.lang.foreign.MemorySegment;
 
@@ -22,6 +24,11 @@ final class VulkanLink {
     static final int STRIDE = 7;
     static final int MODE = 8;
     static final int IO_ITERATIONS = 9;
+    /**
+     * The host's ping (persistent sessions): workgroup 0 of the shader echoes every new value into the
+     * status mirror's pong word, which proves at open that host stores to the block reach the shader.
+     */
+    static final int PING = 10;
     static final int HEARTBEAT = 16;
     static final int STOPPED = 17;
     static final int CLOCK_LO = 18;
@@ -47,9 +54,23 @@ final class VulkanLink {
         return GEN_BASE + slots;
     }
 
-    /** @return bytes of a persistent session's block: the header, then one generation and one seen word per slot */
+    /**
+     * @return the first word of the IO link block ({@link IoLink}), which follows the seen array: the shader
+     *         writes its sequence and accepted words, the host its completion words
+     */
+    static int ioLinkBase(int slots) {
+        return GEN_BASE + 2 * slots;
+    }
+
+    /** Device-only words after the IO link block: IO slot reservations, then the last sequence per IO slot. */
+    static final int IO_DEVICE_WORDS = 2 * IoQueueLayout.IO_SLOT_COUNT;
+
+    /**
+     * @return bytes of a persistent session's block: the header, one generation and one seen word per slot,
+     *         the IO link block and the device-only IO words
+     */
     static long persistentBytes(int slots) {
-        return BYTES + 8L * slots;
+        return BYTES + 8L * slots + IoLink.BYTES + IO_DEVICE_WORDS * 4L;
     }
 
     private VulkanLink() {

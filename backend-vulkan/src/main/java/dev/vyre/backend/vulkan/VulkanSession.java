@@ -7,6 +7,7 @@ import dev.vyre.protocol.BackendException;
 import dev.vyre.protocol.ControlCodec;
 import dev.vyre.protocol.ControlLayout;
 import dev.vyre.protocol.DebugLogLayout;
+import dev.vyre.protocol.IoLink;
 import dev.vyre.protocol.IoQueueLayout;
 import dev.vyre.protocol.SlotLayout;
 import dev.vyre.protocol.UnsupportedFeatureException;
@@ -75,6 +76,9 @@ final class VulkanSession implements SessionDriver {
     private final long watchdogNanos;
     private final boolean fenced;
     private final StatusMirror mirror;
+    private final int slots;
+    /** How long {@link #open} waits for the shader to echo the host's ping. */
+    static final long ECHO_TIMEOUT_NANOS = Duration.ofSeconds(2).toNanos();
     /** How long {@link #open} waits for the shader's first sweep. */
     static final long START_TIMEOUT_NANOS = Duration.ofSeconds(5).toNanos();
 
@@ -139,6 +143,7 @@ final class VulkanSession implements SessionDriver {
             throw e;
         }
         session.awaitFirstSweep(START_TIMEOUT_NANOS);
+        session.awaitEcho(ECHO_TIMEOUT_NANOS);
         return session;
     }
 
@@ -181,6 +186,42 @@ final class VulkanSession implements SessionDriver {
         }
     }
 
+    /**
+     * The second half of the start check: the host stores a ping into the link block and waits until the
+     * shader's workgroup 0 echoes it into the status mirror. A shader that runs (its heartbeat moved) but
+     * never sees the host's stores would leave every published slot PUBLISHED and never see SHUTDOWN; on
+     * such a device persistent sessions cannot work, so the session is stopped, the backend remembers the
+     * evidence and refuses later sessions at once ({@link VulkanBackend#refusePersistent}), and the caller
+     * gets the refusal.
+     *
+     * @throws UnsupportedFeatureException when the echo does not come back within {@code timeoutNanos}
+     */
+    private void awaitEcho(long timeoutNanos) {
+        int ping = (int) (System.nanoTime() | 1);
+        Words.setRelease(link, VulkanLink.PING, ping);
+        VarHandle.fullFence(); // push the ping out of the write-combining buffer
+        long start = System.nanoTime();
+        while (mirror.pong() != ping) {
+            long waited = System.nanoTime() - start;
+            if (waited > timeoutNanos) {
+                String evidence = "host stores do not reach the running shader on " + device.name()
+                        + ": its heartbeat moves but a ping stored into BAR-mapped VRAM was not echoed within "
+                        + waited / 1_000_000 + " ms (" + linkState() + "; " + device.memorySummary() + ")";
+                try {
+                    writeControl(ControlLayout.SHUTDOWN, 1);
+                    stop(Duration.ofSeconds(2));
+                } finally {
+                    close();
+                }
+                backend.refusePersistent(evidence);
+                throw new UnsupportedFeatureException(ShaderCompiler.BACKEND, "persistent sessions", evidence,
+                        "use Vyre.dispatch (one pass) or the CUDA backend on this machine, and report the evidence"
+                                + " with the driver version");
+            }
+            LockSupport.parkNanos(10_000L);
+        }
+    }
+
     private VulkanSession(VulkanBackend backend, SessionSpec spec, int queue, Layout layout, StatusMirror mirror) {
         this.backend = backend;
         this.device = backend.vulkanDevice();
@@ -196,9 +237,13 @@ final class VulkanSession implements SessionDriver {
         this.fenced = (block.flags() & VK_MEMORY_PROPERTY_HOST_CACHED_BIT) == 0;
         Placement placement = (block.flags() & VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT) != 0 && !device.unifiedMemory()
                 ? Placement.DEVICE_MAPPED : Placement.HOST_MAPPED;
+        // BAR-mapped VRAM or host memory: the host's compare-and-set is not atomic against the shader's
+        // atomics there, so IO runs the split-ownership handshake (IoLink) in the link block
+        MemorySegment ioLink = link.asSlice(VulkanLink.ioLinkBase(spec.slotCount()) * 4L, IoLink.BYTES);
         this.memory = new SessionMemory(control, ring, debugLog, ioQueue, data, placement, placement,
-                false /* the shader reads a slot only after its generation word changes (announce) */);
+                false /* the shader reads a slot only after its generation word changes (announce) */, ioLink);
         this.mirror = mirror;
+        this.slots = spec.slotCount();
         this.watchdogNanos = Duration.ofSeconds(2).toNanos() + spec.ioWaitTimeout().toNanos();
         // initial contents, before the dispatch starts
         ControlCodec.encodeControlInto(false, spec.tenantCount(), spec.observableSlots(), control);
@@ -356,6 +401,43 @@ final class VulkanSession implements SessionDriver {
         return Integer.toUnsignedLong(Words.getAcquire(link, VulkanLink.HEARTBEAT));
     }
 
+    /**
+     * Reads, through the mapping, what the shader and the host last left in the link block, the control
+     * buffer and the ring: whether the heartbeat still moves (two reads 50 ms apart), the STOPPED word,
+     * SHUTDOWN and DONE_COUNT as the device memory holds them (and the mirrored copies), a histogram of
+     * ring statuses, and the slots whose doorbell generation the shader has not settled. Slow (uncached
+     * reads of every slot): for diagnostics after a stall or a failed stop only.
+     */
+    String linkState() {
+        long beat0 = heartbeat();
+        LockSupport.parkNanos(50_000_000L);
+        long beat1 = heartbeat();
+        int[] histogram = new int[8];
+        int unsettled = 0;
+        StringBuilder examples = new StringBuilder();
+        int seenBase = VulkanLink.seenBase(slots);
+        for (int s = 0; s < slots; s++) {
+            int status = Words.getAcquire(ring, (long) s * SlotLayout.SLOT_WORDS);
+            histogram[Math.min(status, 7)]++;
+            int gen = Words.getAcquire(link, VulkanLink.GEN_BASE + s);
+            int seen = Words.getAcquire(link, seenBase + s);
+            if (gen != seen) {
+                if (unsettled++ < 4) {
+                    examples.append(" slot ").append(s).append(" gen ").append(gen).append(" seen ").append(seen)
+                            .append(" status ").append(status).append(" host gen ").append(mirror.generation(s))
+                            .append(';');
+                }
+            }
+        }
+        return "heartbeat " + beat0 + " -> " + beat1 + " in 50 ms (mirror " + mirror.heartbeat() + "), stopped word "
+                + Words.getAcquire(link, VulkanLink.STOPPED) + ", SHUTDOWN word " + Words.getAcquire(control,
+                ControlLayout.SHUTDOWN) + ", DONE_COUNT " + Integer.toUnsignedString(Words.getAcquire(control,
+                ControlLayout.DONE_COUNT)) + " (mirror " + Integer.toUnsignedString(mirror.doneCount())
+                + "), ring statuses by value 0..7 " + java.util.Arrays.toString(histogram) + ", " + unsettled
+                + " of " + slots + " slots with an unsettled doorbell" + (unsettled == 0 ? "" : ":" + examples)
+                + " lanes " + Words.getAcquire(link, VulkanLink.STRIDE) + ", " + placement();
+    }
+
     /** @return where the buffers live: memory property flags of the BAR block and of the status mirror */
     String placement() {
         return "buffers 0x" + Integer.toHexString(block.flags()) + ", status mirror 0x"
@@ -399,7 +481,7 @@ final class VulkanSession implements SessionDriver {
         if (stuck) {
             System.getLogger(VulkanSession.class.getName()).log(System.Logger.Level.ERROR,
                     "Vulkan megakernel did not stop within its timeout after SHUTDOWN; its memory stays allocated"
-                            + " until the process exits");
+                            + " until the process exits; device-side state: " + linkState());
             return;
         }
         backend.forget(this);

@@ -13,10 +13,14 @@ import java.nio.ByteOrder;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Records into a {@link ReplayLog} through a background thread, so that a publish path only copies each slot
- * image into an in-memory queue (a bulk copy for a run of images) and the log's record layout, epochs and
- * stores into the mapping happen on another core. The queue holds {@code queueSlots} slots; a publisher that
- * finds it full waits for the drainer (it never drops a slot). Records keep the order of the calls.
+ * Records into a {@link ReplayLog} through a background thread, so that a publish path only copies its slot
+ * images into an in-memory queue (one bulk copy for a run of images) and appends one run descriptor (first ring
+ * slot, count, timestamp); the log's record layout, epochs and stores into the mapping happen on another core.
+ * The queue is a bounded single-consumer ring of {@code queueSlots} slot images and as many descriptors.
+ *
+ * <p>When the drainer falls behind and the queue is full, a publisher waits for room (spinning, then parking
+ * 1 µs at a time): it never drops a slot, so recording then runs at the drainer's rate; {@link #publisherWaits()}
+ * counts those waits. Records keep the order of the calls.
  *
  * <p>Durability is weaker than {@link ReplayLog}'s own recorders: the slots still queued when the process
  * dies are lost (at most {@code queueSlots}); {@link #sync()} and {@link #close()} first wait until the queue
@@ -30,15 +34,15 @@ public final class AsyncReplayRecorder implements SlotRecorder {
     private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final long IDLE_PARK_NANOS = 20_000;
     private static final int SPINS = 256;
-    /** Most slots the drainer writes under the log's lock at once. */
-    private static final int DRAIN_BATCH = 4096;
-    private static final VarHandle HEAD;
+    /** Most runs the drainer writes under the log's lock at once. */
+    private static final int DRAIN_RUNS = 256;
+    private static final VarHandle RUN_HEAD;
     private static final VarHandle TAIL;
 
     static {
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
-            HEAD = lookup.findVarHandle(AsyncReplayRecorder.class, "head", long.class);
+            RUN_HEAD = lookup.findVarHandle(AsyncReplayRecorder.class, "runHead", long.class);
             TAIL = lookup.findVarHandle(AsyncReplayRecorder.class, "tail", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
@@ -48,14 +52,29 @@ public final class AsyncReplayRecorder implements SlotRecorder {
     private final ReplayLog log;
     private final int slotLimit;
     private final int mask;
+    /** The queued slot images, 8 little-endian word pairs each; a run never crosses the end. */
     private final long[] images;
-    private final int[] slots;
-    private final long[] stamps;
+    /** {@link #images} as a segment, for the log's record writer. */
+    private final MemorySegment imageSegment;
+    /** Run descriptors, indexed by run number {@code & mask}: first ring slot, images, timestamp. */
+    private final int[] runFirsts;
+    private final int[] runCounts;
+    private final long[] runStamps;
     private final Thread drainer;
-    /** Slots queued so far (release by producers, under this object's lock). */
-    private volatile long head;
-    /** Slots written to the log so far (release by the drainer). */
+    /** Slots queued so far. Guarded by this (written only by producers). */
+    private long head;
+    /**
+     * Runs queued so far (release by producers, under this object's lock, after the run's images and
+     * descriptor): what the drainer may read. At most {@code head - tail} runs are queued, so descriptors never
+     * overrun.
+     */
+    private volatile long runHead;
+    /** Slots written to the log so far (release by the drainer, after the runs holding them). */
     private volatile long tail;
+    /** Runs written to the log so far; the drainer's own. */
+    private long runTail;
+    /** Times a publisher found the queue full and waited. Guarded by this. */
+    private long waits;
     private volatile boolean running = true;
     private volatile Throwable failure;
     /** Single-slot calls since the last clock reading. Guarded by this. */
@@ -81,8 +100,10 @@ public final class AsyncReplayRecorder implements SlotRecorder {
         this.slotLimit = log.geometry().map(SessionGeometry::slotCount).orElse(Integer.MAX_VALUE);
         this.mask = queueSlots - 1;
         this.images = new long[queueSlots * IMAGE_LONGS];
-        this.slots = new int[queueSlots];
-        this.stamps = new long[queueSlots];
+        this.imageSegment = MemorySegment.ofArray(images);
+        this.runFirsts = new int[queueSlots];
+        this.runCounts = new int[queueSlots];
+        this.runStamps = new long[queueSlots];
         this.drainer = Thread.ofPlatform().daemon().name("vyre-replay-log " + log.path().getFileName())
                 .unstarted(this::drain);
         drainer.start();
@@ -155,19 +176,25 @@ public final class AsyncReplayRecorder implements SlotRecorder {
         long now = log.clock();
         int done = 0;
         while (done < count) {
-            long h = head;
             int free = awaitSpace(1);
-            int i = (int) (h & mask);
+            int i = (int) (head & mask);
             int n = Math.min(Math.min(count - done, free), mask + 1 - i);
             MemorySegment.copy(source, LONG, (long) done * SlotLayout.SLOT_BYTES, images, i * IMAGE_LONGS,
                     n * IMAGE_LONGS);
-            for (int k = 0; k < n; k++) {
-                slots[i + k] = firstSlot + done + k;
-                stamps[i + k] = now;
-            }
-            HEAD.setRelease(this, h + n);
+            queueRun(firstSlot + done, n, now);
             done += n;
         }
+    }
+
+    /** Publishes the run of {@code n} images the caller put at the queue's head to the drainer. */
+    private void queueRun(int firstSlot, int n, long stampNow) {
+        long r = runHead;
+        int d = (int) (r & mask);
+        runFirsts[d] = firstSlot;
+        runCounts[d] = n;
+        runStamps[d] = stampNow;
+        head += n;
+        RUN_HEAD.setRelease(this, r + 1);
     }
 
     /** Refuses ring slots outside the recorded ring (without the log's lock, which the drainer holds). */
@@ -192,9 +219,7 @@ public final class AsyncReplayRecorder implements SlotRecorder {
             stamp = log.clock();
         }
         sinceStamp = sinceStamp + 1 == 32 ? 0 : sinceStamp + 1;
-        slots[i] = slot;
-        stamps[i] = stamp;
-        HEAD.setRelease(this, head + 1);
+        queueRun(slot, 1, stamp);
     }
 
     /** Waits until at least {@code n} queue slots are free; @return how many are free */
@@ -204,6 +229,9 @@ public final class AsyncReplayRecorder implements SlotRecorder {
             long free = mask + 1 - (head - (long) TAIL.getAcquire(this));
             if (free >= n) {
                 return (int) free;
+            }
+            if (round == 0) {
+                waits++;
             }
             if (round < SPINS) {
                 Thread.onSpinWait();
@@ -232,8 +260,8 @@ public final class AsyncReplayRecorder implements SlotRecorder {
         int idle = 0;
         try {
             while (true) {
-                long h = (long) HEAD.getAcquire(this);
-                long t = tail;
+                long h = (long) RUN_HEAD.getAcquire(this);
+                long t = runTail;
                 if (h == t) {
                     if (!running) {
                         return;
@@ -246,10 +274,11 @@ public final class AsyncReplayRecorder implements SlotRecorder {
                     continue;
                 }
                 idle = 0;
-                int i = (int) (t & mask);
-                int n = (int) Math.min(Math.min(h - t, mask + 1 - i), DRAIN_BATCH);
-                log.recordQueued(images, slots, stamps, i, n);
-                TAIL.setRelease(this, t + n);
+                int runs = (int) Math.min(h - t, DRAIN_RUNS);
+                long slotTail = tail;
+                long written = log.recordRuns(imageSegment, mask, slotTail, runFirsts, runCounts, runStamps, mask, t, runs);
+                runTail = t + runs;
+                TAIL.setRelease(this, slotTail + written);
             }
         } catch (Throwable e) {
             failure = e;
@@ -262,6 +291,11 @@ public final class AsyncReplayRecorder implements SlotRecorder {
             LockSupport.unpark(drainer);
             LockSupport.parkNanos(10_000);
         }
+    }
+
+    /** @return how many times a publisher found the queue full and waited for the drainer */
+    public synchronized long publisherWaits() {
+        return waits;
     }
 
     @Override

@@ -41,7 +41,8 @@ public final class FailureClassifier {
             "vk_error_device_lost", "cuda_error_illegal_address", "cuda_error_launch_failed",
             "cuda_error_context_is_destroyed", "cuda_error_illegal_instruction", "cuda_error_misaligned_address",
             "cuda_error_invalid_address_space", "cuda_error_invalid_pc", "cuda_error_hardware_stack_error",
-            "cuda_error_ecc_uncorrectable", "cuda_error_launch_timeout", "cuda_error_deinitialized");
+            "cuda_error_ecc_uncorrectable", "cuda_error_launch_timeout", "cuda_error_deinitialized",
+            "cuda_error_assert");
     private static final List<String> TRANSIENT = List.of("queue full", "backpressure", "temporarily unavailable",
             "try again", "would block", "timeout", "timed out", "out of memory", "device out of memory");
     private static final List<String> PROGRAM_BUG = List.of("invalid program", "kernel-source compile failed",

@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -106,6 +107,8 @@ public final class ReplayLog implements SlotRecorder {
     private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfLong LONG_UNALIGNED =
             ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfInt INT_UNALIGNED =
+            ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle LONG_HANDLE = LONG.varHandle();
     private static final int ZERO_CHUNK = 1 << 20;
     /** Longs per slot image. */
@@ -141,6 +144,11 @@ public final class ReplayLog implements SlotRecorder {
     /** {@link #recordImages}: the images of a chunk, then its records as they go to the file. Guarded by this. */
     private final long[] imageStage = new long[STAGED * IMAGE_LONGS];
     private final long[] recordStage;
+    /**
+     * True while {@link #recordStage} holds zero in every field {@link #stageRun} does not write (evidence,
+     * reserved words); {@link #commit} clears it when it stages failure evidence. Guarded by this.
+     */
+    private boolean stageShared;
     private boolean closed;
     /** The last clock reading of the single-slot recorders. Guarded by this. */
     private long stamp;
@@ -458,7 +466,7 @@ public final class ReplayLog implements SlotRecorder {
         image[5] = 0;
         image[6] = 0;
         image[7] = 0;
-        commit(slot, 1, stamp(), true, 0, ReplayFailureEvidence.NONE);
+        commit(slot, stamp(), true, 0, ReplayFailureEvidence.NONE);
         persistCursor();
     }
 
@@ -484,7 +492,7 @@ public final class ReplayLog implements SlotRecorder {
             long hi = j + 1 < argCount ? args[j + 1] : 0;
             image[2 + j / 2] = lo | hi << 32;
         }
-        commit(slot, 1, stamp(), true, 0, ReplayFailureEvidence.NONE);
+        commit(slot, stamp(), true, 0, ReplayFailureEvidence.NONE);
         persistCursor();
     }
 
@@ -508,9 +516,9 @@ public final class ReplayLog implements SlotRecorder {
         while (done < count) {
             // a chunk: at most STAGED records, not crossing the end of the circle
             int n = (int) Math.min(Math.min(count - done, STAGED), capacity - cursor);
-            MemorySegment.copy(images, LONG_UNALIGNED, (long) done * SlotLayout.SLOT_BYTES, imageStage, 0,
-                    n * IMAGE_LONGS);
-            commit(firstSlot + done, n, now, true, 0, ReplayFailureEvidence.NONE);
+            long at = beginChunk(n);
+            stageRun(0, images, (long) done * SlotLayout.SLOT_BYTES, firstSlot + done, now, n);
+            endChunk(at, n);
             done += n;
         }
         persistCursor();
@@ -521,25 +529,52 @@ public final class ReplayLog implements SlotRecorder {
     public synchronized void recordRaw(int slot, int[] words) {
         checkRecord(slot, 1);
         stageWords(words);
-        commit(slot, 1, stamp(), true, 0, ReplayFailureEvidence.NONE);
+        commit(slot, stamp(), true, 0, ReplayFailureEvidence.NONE);
         persistCursor();
     }
 
     /**
-     * Records {@code n} queued slots for {@link AsyncReplayRecorder}'s drainer: image {@code k} is
-     * {@code images[8 (from + k) .. 8 (from + k) + 8)} (little-endian word pairs), with its ring slot and
-     * timestamp at {@code slots[from + k]} and {@code stamps[from + k]}. The slots were checked when queued.
+     * Records {@code runs} queued runs for {@link AsyncReplayRecorder}'s drainer, in queue order: run {@code r} is
+     * descriptor {@code d = (firstRun + r) & runMask}, {@code counts[d]} images published into ring slots
+     * {@code firsts[d] ..} at {@code stamps[d]}; the images of successive runs follow each other in
+     * {@code images} (64-byte little-endian slot images) from image {@code firstImage & imageMask} on, a run never
+     * crossing the end of the segment. Records from several runs share a chunk (one bulk copy). The slots were
+     * checked when queued.
+     *
+     * @return the images recorded (the sum of the runs' counts)
      */
-    synchronized void recordQueued(long[] images, int[] slots, long[] stamps, int from, int n) {
+    synchronized long recordRuns(MemorySegment images, int imageMask, long firstImage, int[] firsts, int[] counts,
+                                 long[] stamps, int runMask, long firstRun, int runs) {
         ensureWritable();
-        int done = 0;
-        while (done < n) {
-            int k = (int) Math.min(Math.min(n - done, STAGED), capacity - cursor);
-            System.arraycopy(images, (from + done) * IMAGE_LONGS, imageStage, 0, k * IMAGE_LONGS);
-            commit(0, 0, slots, stamps, from + done, k, true, 0, ReplayFailureEvidence.NONE);
-            done += k;
+        long total = 0;
+        for (int r = 0; r < runs; r++) {
+            total += counts[(int) ((firstRun + r) & runMask)];
+        }
+        long left = total;
+        int r = 0;
+        int inRun = 0; // images of run r already recorded
+        long image = firstImage;
+        while (left > 0) {
+            int n = (int) Math.min(Math.min(left, STAGED), capacity - cursor);
+            long at = beginChunk(n);
+            int staged = 0;
+            while (staged < n) {
+                int d = (int) ((firstRun + r) & runMask);
+                int k = Math.min(counts[d] - inRun, n - staged);
+                stageRun(staged, images, (image & imageMask) * SlotLayout.SLOT_BYTES, firsts[d] + inRun, stamps[d], k);
+                staged += k;
+                image += k;
+                inRun += k;
+                if (inRun == counts[d]) {
+                    r++;
+                    inRun = 0;
+                }
+            }
+            endChunk(at, n);
+            left -= n;
         }
         persistCursor();
+        return total;
     }
 
     /** Throws what the {@code record...} methods throw for ring slots {@code firstSlot .. + count - 1}. */
@@ -586,7 +621,7 @@ public final class ReplayLog implements SlotRecorder {
                                     ReplayFailureEvidence evidence) {
         checkRecord(slot, 1);
         stageWords(image);
-        commit(slot, 1, timestampNs, false, recordEpoch, evidence);
+        commit(slot, timestampNs, false, recordEpoch, evidence);
         persistCursor();
     }
 
@@ -623,96 +658,153 @@ public final class ReplayLog implements SlotRecorder {
     }
 
     /**
-     * Writes the {@code n} staged images as records into ring slots {@code firstSlot ..}, from the cursor on
-     * (the caller keeps them within the end of the circle): the records are laid out in a staging array and
-     * copied into the mapping in one bulk copy, each record's magic cleared before the copy and set after it,
-     * so a record torn by a crash reads as never written. Advances the sequence number and the cursor (in
-     * memory; the caller persists it).
+     * Starts a chunk of {@code n} records at the cursor (the caller keeps them within the end of the circle):
+     * clears their magics, so that a record torn by a crash reads as never written, and readies the staging
+     * array for {@link #stageRun}.
      *
-     * @param counted true: the records take the log's epoch count and advance it by their BATCH_FENCE ops;
-     *                false: they carry {@code givenEpoch} and the count stays
+     * @return the file offset of the chunk's first record
      */
-    private void commit(int firstSlot, int n, long now, boolean counted, int givenEpoch,
-                        ReplayFailureEvidence evidence) {
-        commit(firstSlot, now, null, null, 0, n, counted, givenEpoch, evidence);
+    private long beginChunk(int n) {
+        if (!stageShared) { // the fields stageRun does not write: zero (no failure evidence, reserved words)
+            Arrays.fill(recordStage, 0);
+            stageShared = true;
+        }
+        long at = format.recordOffset(cursor);
+        for (int i = 0; i < n; i++) {
+            map.set(INT, at + (long) i * recordBytes, 0);
+        }
+        VarHandle.storeStoreFence(); // every magic cleared before any field
+        return at;
     }
 
     /**
-     * {@link #commit(int, int, long, boolean, int, ReplayFailureEvidence)} with, when {@code slots} is not
-     * null, record {@code i}'s ring slot and timestamp taken from {@code slots[from + i]} and
-     * {@code stamps[from + i]} instead of {@code firstSlot + i} and {@code now}.
+     * Lays out {@code n} records, staging positions {@code into ..}, of the 64-byte little-endian images at byte
+     * {@code from} of {@code images}, published into ring slots {@code firstSlot ..} at {@code stampNow}: counted
+     * epochs, no failure evidence, the next sequence numbers. Writes only the fields that vary from record to
+     * record (ring slot, timestamp, sequence, epoch) and the image, read straight from {@code images};
+     * {@link #beginChunk} left the others zero, as every such record has them. The magic stays 0 until
+     * {@link #endChunk}.
      */
-    private void commit(int firstSlot, long now, int[] slots, long[] stamps, int from, int n, boolean counted,
-                        int givenEpoch, ReplayFailureEvidence evidence) {
+    private void stageRun(int into, MemorySegment images, long from, int firstSlot, long stampNow, int n) {
+        long[] out = recordStage;
+        long seq = sequence;
+        int e = epoch;
+        int recordLongs = recordBytes / Long.BYTES;
+        int b = into * recordLongs;
+        long w = from;
+        for (int i = 0; i < n; i++, b += recordLongs, w += SlotLayout.SLOT_BYTES) {
+            long head = images.get(LONG_UNALIGNED, w); // status | opcode << 32
+            long slot = Integer.toUnsignedLong(firstSlot + i);
+            long recordEpoch = Integer.toUnsignedLong(e);
+            if (full) {
+                out[b] = slot << 32;
+                out[b + 1] = stampNow;
+                out[b + 2] = seq + i;
+                out[b + 3] = recordEpoch;
+                out[b + 8] = head;
+                out[b + 9] = images.get(LONG_UNALIGNED, w + 8);
+                out[b + 10] = images.get(LONG_UNALIGNED, w + 16);
+                out[b + 11] = images.get(LONG_UNALIGNED, w + 24);
+                out[b + 12] = images.get(LONG_UNALIGNED, w + 32);
+                out[b + 13] = images.get(LONG_UNALIGNED, w + 40);
+                out[b + 14] = images.get(LONG_UNALIGNED, w + 48);
+                out[b + 15] = images.get(LONG_UNALIGNED, w + 56);
+            } else {
+                out[b] = stampNow << 32;
+                out[b + 1] = (stampNow >>> 32) | slot << 32;
+                out[b + 2] = (images.get(LONG_UNALIGNED, w + 8) & 0xFFFF_FFFFL) | (head & 0xFFFF_FFFF_0000_0000L);
+                out[b + 3] = images.get(LONG_UNALIGNED, w + 16);
+                out[b + 4] = images.get(LONG_UNALIGNED, w + 24);
+                out[b + 5] = recordEpoch;
+            }
+            int status = (int) head;
+            int opcode = (int) (head >>> 32);
+            if (status == SlotStatus.PUBLISHED && (opcode == Opcodes.BATCH_FENCE || opcode == Opcodes.PACKED_SLOT)) {
+                for (int j = 0; j < SlotLayout.ARGS_PER_SLOT; j++) {
+                    payload[j] = images.get(INT_UNALIGNED, w + (long) (SlotLayout.ARG0_WORD + j) * Integer.BYTES);
+                }
+                e += fences(status, opcode, payload);
+            }
+        }
+        sequence = seq + n;
+        epoch = e;
+    }
+
+    /**
+     * Ends a chunk: copies the {@code n} staged records to {@code at} (one bulk copy), then sets their magics,
+     * and advances the cursor (in memory; the caller persists it).
+     */
+    private void endChunk(long at, int n) {
+        MemorySegment.copy(recordStage, 0, map, LONG_UNALIGNED, at, n * (recordBytes / Long.BYTES));
+        VarHandle.storeStoreFence(); // every field before any magic
+        for (int i = 0; i < n; i++) {
+            map.set(INT, at + (long) i * recordBytes, ReplayLogFormat.RECORD_MAGIC);
+        }
+        cursor = cursor + n == capacity ? 0 : cursor + n;
+    }
+
+    /**
+     * Writes the image staged at {@code imageStage[0 .. 8)} as one record of ring slot {@code slot} at the
+     * cursor: its magic cleared first and set last (so a record torn by a crash reads as never written), the
+     * fields stored in between. Advances the sequence number and the cursor (in memory; the caller persists it).
+     *
+     * @param counted true: the record takes the log's epoch count and advances it by its BATCH_FENCE ops;
+     *                false: it carries {@code givenEpoch} and the count stays
+     */
+    private void commit(int slot, long now, boolean counted, int givenEpoch, ReplayFailureEvidence evidence) {
         long[] image = imageStage;
         long[] out = recordStage;
         int recordLongs = recordBytes / Long.BYTES;
         long statusTail = (long) evidence.slotStatus() << 32;
         long classCode = Integer.toUnsignedLong(evidence.failureClass().code()) | (long) evidence.backendErrorCode() << 32;
         long digest = evidence.outputDigest();
+        if (statusTail != 0 || classCode != 0 || digest != 0) {
+            stageShared = false;
+        }
         long at = format.recordOffset(cursor);
-        for (int i = 0; i < n; i++) {
-            map.set(INT, at + (long) i * recordBytes, 0);
+        map.set(INT, at, 0);
+        VarHandle.storeStoreFence(); // the magic cleared before any field
+        long head = image[0]; // status | opcode << 32
+        long ringSlot = Integer.toUnsignedLong(slot);
+        long recordEpoch = Integer.toUnsignedLong(counted ? epoch : givenEpoch);
+        if (full) {
+            out[0] = ringSlot << 32; // magic 0: set in place once the record is written
+            out[1] = now;
+            out[2] = sequence;
+            out[3] = recordEpoch | statusTail;
+            out[4] = classCode;
+            out[5] = digest;
+            out[6] = 0;
+            out[7] = 0;
+            System.arraycopy(image, 0, out, 8, IMAGE_LONGS);
+        } else { // magic 0 | timestamp at 4 | slot at 12 | tenant, opcode | arguments 0..3 | epoch | evidence
+            out[0] = now << 32;
+            out[1] = (now >>> 32) | ringSlot << 32;
+            out[2] = (image[1] & 0xFFFF_FFFFL) | (head & 0xFFFF_FFFF_0000_0000L);
+            out[3] = image[2];
+            out[4] = image[3];
+            out[5] = recordEpoch | statusTail;
+            out[6] = classCode;
+            out[7] = digest;
         }
-        VarHandle.storeStoreFence(); // every magic cleared before any field
-        long seq = sequence;
-        int e = epoch;
-        for (int i = 0; i < n; i++) {
-            int w = i * IMAGE_LONGS;
-            int b = i * recordLongs;
-            long head = image[w]; // status | opcode << 32
-            long slot = Integer.toUnsignedLong(slots == null ? firstSlot + i : slots[from + i]);
-            long stampNow = slots == null ? now : stamps[from + i];
-            long recordEpoch = Integer.toUnsignedLong(counted ? e : givenEpoch);
-            if (full) {
-                out[b] = slot << 32; // magic 0: set in place once the record is copied
-                out[b + 1] = stampNow;
-                out[b + 2] = seq;
-                out[b + 3] = recordEpoch | statusTail;
-                out[b + 4] = classCode;
-                out[b + 5] = digest;
-                out[b + 6] = 0;
-                out[b + 7] = 0;
-                for (int k = 0; k < IMAGE_LONGS; k++) {
-                    out[b + 8 + k] = image[w + k];
-                }
-            } else { // magic 0 | timestamp at 4 | slot at 12 | tenant, opcode | arguments 0..3 | epoch | evidence
-                out[b] = stampNow << 32;
-                out[b + 1] = (stampNow >>> 32) | slot << 32;
-                out[b + 2] = (image[w + 1] & 0xFFFF_FFFFL) | (head & 0xFFFF_FFFF_0000_0000L);
-                out[b + 3] = image[w + 2];
-                out[b + 4] = image[w + 3];
-                out[b + 5] = recordEpoch | statusTail;
-                out[b + 6] = classCode;
-                out[b + 7] = digest;
+        sequence++;
+        int status = (int) head;
+        int opcode = (int) (head >>> 32);
+        if (counted && status == SlotStatus.PUBLISHED
+                && (opcode == Opcodes.BATCH_FENCE || opcode == Opcodes.PACKED_SLOT)) {
+            for (int j = 0; j < SlotLayout.ARGS_PER_SLOT; j += 2) {
+                long pair = image[2 + j / 2];
+                payload[j] = (int) pair;
+                payload[j + 1] = (int) (pair >>> 32);
             }
-            seq++;
-            int status = (int) head;
-            int opcode = (int) (head >>> 32);
-            if (counted && status == SlotStatus.PUBLISHED
-                    && (opcode == Opcodes.BATCH_FENCE || opcode == Opcodes.PACKED_SLOT)) {
-                for (int j = 0; j < SlotLayout.ARGS_PER_SLOT; j += 2) {
-                    long pair = image[w + 2 + j / 2];
-                    payload[j] = (int) pair;
-                    payload[j + 1] = (int) (pair >>> 32);
-                }
-                e += fences(status, opcode, payload);
-            }
+            epoch += fences(status, opcode, payload);
         }
-        sequence = seq;
-        epoch = e;
-        if (n == 1) { // one record: plain stores beat a bulk copy's setup
-            for (int k = 0; k < recordLongs; k++) {
-                map.set(LONG, at + (long) k * Long.BYTES, out[k]);
-            }
-        } else {
-            MemorySegment.copy(out, 0, map, LONG_UNALIGNED, at, n * recordLongs);
+        for (int k = 0; k < recordLongs; k++) { // one record: plain stores beat a bulk copy's setup
+            map.set(LONG, at + (long) k * Long.BYTES, out[k]);
         }
-        VarHandle.storeStoreFence(); // every field before any magic
-        for (int i = 0; i < n; i++) {
-            map.set(INT, at + (long) i * recordBytes, ReplayLogFormat.RECORD_MAGIC);
-        }
-        cursor = cursor + n == capacity ? 0 : cursor + n;
+        VarHandle.storeStoreFence(); // every field before the magic
+        map.set(INT, at, ReplayLogFormat.RECORD_MAGIC);
+        cursor = cursor + 1 == capacity ? 0 : cursor + 1;
     }
 
     private void persistCursor() {
@@ -820,7 +912,8 @@ public final class ReplayLog implements SlotRecorder {
         ensureOpen("read");
         long start = cursor;
         ReplayRecord held = null;
-        long expected = -1;
+        boolean ordered = false; // a record was read: the next one's sequence number must be expected
+        long expected = 0;
         for (long k = 0; k < capacity; k++) {
             long position = (start + k) % capacity;
             ReplayRecord r = decode(position);
@@ -828,16 +921,17 @@ public final class ReplayLog implements SlotRecorder {
                 continue;
             }
             if (full) {
-                if (expected < 0 && k == 0 && isTornNewest(position, r)) {
+                if (k == 0 && isTornNewest(position, r.sequence())) {
                     held = r; // written before a crash, cursor not yet advanced: the newest, replayed last
                     continue;
                 }
-                if (expected >= 0 && r.sequence() != expected) {
+                if (ordered && r.sequence() != expected) {
                     throw new ReplayLogException(Kind.CORRUPT_RECORD, path, null, "replay log " + path
-                            + ": record " + position + " has sequence number " + r.sequence() + " where "
-                            + expected + " follows", "the file is corrupt (records out of order or from two"
-                            + " logs); record a new log", null);
+                            + ": record " + position + " has sequence number " + Long.toUnsignedString(r.sequence())
+                            + " where " + Long.toUnsignedString(expected) + " follows", "the file is corrupt"
+                            + " (records out of order or from two logs); record a new log", null);
                 }
+                ordered = true;
                 expected = r.sequence() + 1;
             }
             visitor.accept(r);
@@ -851,10 +945,10 @@ public final class ReplayLog implements SlotRecorder {
      * @return true when the record at the persisted cursor was written after the newest record before it,
      *         i.e. its cursor update was lost in a crash
      */
-    private boolean isTornNewest(long position, ReplayRecord r) {
+    private boolean isTornNewest(long position, long sequence) {
         long before = position == 0 ? capacity - 1 : position - 1;
         long at = format.recordOffset(before);
-        return map.get(INT, at) == ReplayLogFormat.RECORD_MAGIC && map.get(LONG, at + F_SEQUENCE) + 1 == r.sequence();
+        return map.get(INT, at) == ReplayLogFormat.RECORD_MAGIC && map.get(LONG, at + F_SEQUENCE) + 1 == sequence;
     }
 
     /** @return the record at {@code position}, or null when it was never written */
@@ -903,9 +997,10 @@ public final class ReplayLog implements SlotRecorder {
      */
     public synchronized Optional<ReplayRecord> newest() {
         ensureOpen("read");
-        ReplayRecord atCursor = decode(cursor);
-        if (full && atCursor != null && isTornNewest(cursor, atCursor)) {
-            return Optional.of(atCursor);
+        long at = format.recordOffset(cursor);
+        if (full && map.get(INT, at) == ReplayLogFormat.RECORD_MAGIC
+                && isTornNewest(cursor, map.get(LONG, at + F_SEQUENCE))) {
+            return Optional.of(decode(cursor)); // the oldest position is read only when it holds the torn newest
         }
         return Optional.ofNullable(decode(cursor == 0 ? capacity - 1 : cursor - 1));
     }
@@ -1012,8 +1107,8 @@ public final class ReplayLog implements SlotRecorder {
     private static String printable(byte[] header) {
         StringBuilder sb = new StringBuilder();
         boolean ascii = true;
-        for (int i = 0; i < 8; i++) {
-            ascii &= header[i] >= 0x20 && header[i] < 0x7F;
+        for (int i = 0; i < 8; i++) { // no ':' either: magic bytes "..Fix: " would read as a second Fix
+            ascii &= header[i] >= 0x20 && header[i] < 0x7F && header[i] != ':';
         }
         if (ascii) {
             return "'" + new String(header, 0, 8, StandardCharsets.US_ASCII) + "'";

@@ -19,6 +19,8 @@ class FailureClassifierTest {
         "vkQueueSubmit failed: VK_ERROR_DEVICE_LOST|DEVICE_LOSS",
         "cuCtxSynchronize failed: CUDA_ERROR_ILLEGAL_ADDRESS|DEVICE_LOSS",
         "cuLaunchKernel: CUDA_ERROR_LAUNCH_FAILED|DEVICE_LOSS",
+        "cuStreamQuery failed with CUDA_ERROR_ASSERT|DEVICE_LOSS",
+        "cuStreamQuery failed with CUDA_ERROR_ILLEGAL_INSTRUCTION|DEVICE_LOSS",
         "context lost after gpu reset|DEVICE_LOSS",
         "the GPU timed out|TRANSIENT_QUEUE",
         "submission queue full|TRANSIENT_QUEUE",

@@ -145,6 +145,38 @@ class FullImageLogTest {
     }
 
     @Test
+    void failureEvidenceOfOneRecordNeverReachesTheRunsRecordedAroundIt() throws IOException {
+        ReplayFailureEvidence e = new ReplayFailureEvidence(7, FailureClass.DEVICE_LOSS, 1001, -2L);
+        int count = 90; // more than one staging chunk
+        int[][] run = new int[count][];
+        for (int i = 0; i < count; i++) {
+            run[i] = new int[] {1, Opcodes.STORE_U32, 1, 2, i, 160 + i, 0, 0, 0, 0, 0, 0, 0, 0, 0, 5 * i};
+        }
+        for (ReplayLogFormat f : ReplayLogFormat.values()) {
+            Path p = dir.resolve("evidence-between-" + f);
+            try (ReplayLog log = ReplayLog.create(p, 256, f, new SessionGeometry(256, 2, 512, 0))) {
+                log.recordImages(0, images(run), 10);
+                log.append(new ReplayRecord(0, 1, 200, 0, PACKED, true, e));
+                log.recordImages(10, images(run), count);
+                log.recordPublish(201, 1, Opcodes.NOP, 0, 0, 0);
+                List<ReplayRecord> records = log.records();
+                assertEquals(10 + 1 + count + 1, records.size(), f.toString());
+                for (int k = 0; k < records.size(); k++) {
+                    assertEquals(k == 10 ? e : ReplayFailureEvidence.NONE, records.get(k).failure(), f + " record " + k);
+                }
+            }
+            ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(p)).order(ByteOrder.LITTLE_ENDIAN);
+            int tail = f == ReplayLogFormat.FULL_IMAGE ? ReplayLog.F_STATUS : ReplayLog.V_STATUS;
+            int tailEnd = f == ReplayLogFormat.FULL_IMAGE ? ReplayLog.F_IMAGE : f.recordBytes();
+            for (int k = 11; k < 10 + 1 + count + 1; k++) { // the evidence and reserved bytes of every later record: 0
+                for (int at = tail; at < tailEnd; at++) {
+                    assertEquals(0, b.get((int) f.recordOffset(k) + at), f + " record " + k + " byte " + at);
+                }
+            }
+        }
+    }
+
+    @Test
     void failureEvidenceAndAWholeRecordRoundTrip() {
         Path p = dir.resolve("evidence.vrri");
         ReplayFailureEvidence e = new ReplayFailureEvidence(7, FailureClass.PROGRAM_BUG, 1004, -2L);
@@ -213,6 +245,36 @@ class FullImageLogTest {
             ReplayLogException e = assertThrows(ReplayLogException.class, log::records);
             assertEquals(Kind.CORRUPT_RECORD, e.kind());
             assertTrue(e.getMessage().contains("names ring slot 8 of a ring of 8 slots"), e.getMessage());
+        }
+    }
+
+    @Test
+    void aSequenceBreakAfterTheLargestSequenceNumbersIsStillACorruptRecord() throws IOException {
+        // sequence numbers are u64: 2^64 - 2 is followed by 2^64 - 1, never by 5
+        ByteBuffer b = Vrrl.fullFile(4, 0, 8, 2, 100, 4096);
+        Vrrl.fullRecord(b, 0, 0, 1, -2L, 0, PACKED, 0, 0, 0, 0);
+        Vrrl.fullRecord(b, 1, 1, 2, 5L, 0, PACKED, 0, 0, 0, 0);
+        Path p = dir.resolve("wrap.vrri");
+        Files.write(p, Vrrl.bytes(b));
+        try (ReplayLog log = ReplayLog.read(p)) {
+            ReplayLogException e = assertThrows(ReplayLogException.class, log::records);
+            assertEquals(Kind.CORRUPT_RECORD, e.kind());
+            assertTrue(e.getMessage().contains("record 1 has sequence number 5 where 18446744073709551615 follows"),
+                    e.getMessage());
+        }
+    }
+
+    @Test
+    void newestIgnoresACorruptOldestRecordThatIsNotATornNewestOne() throws IOException {
+        ByteBuffer b = Vrrl.fullFile(4, 2, 8, 2, 100, 4096);
+        Vrrl.fullRecord(b, 0, 0, 1, 0, 0, PACKED, 0, 0, 0, 0);
+        Vrrl.fullRecord(b, 1, 1, 2, 1, 0, PACKED, 0, 0, 0, 0);
+        Vrrl.fullRecord(b, 2, 9, 3, 7, 0, PACKED, 0, 0, 0, 0); // slot 9 of 8, sequence not one above the newest
+        Path p = dir.resolve("corrupt-oldest.vrri");
+        Files.write(p, Vrrl.bytes(b));
+        try (ReplayLog log = ReplayLog.read(p)) {
+            assertEquals(1L, log.newest().orElseThrow().sequence());
+            assertEquals(Kind.CORRUPT_RECORD, assertThrows(ReplayLogException.class, log::records).kind());
         }
     }
 

@@ -326,6 +326,33 @@ class Vrrl0001LogTest {
     }
 
     @Test
+    void aForeignMagicThatSpellsFixIsPrintedInHexSoTheMessageKeepsOneFix() throws IOException {
+        // found by ReplayLogFuzzTest: the magic "VRRFix: " was echoed as text, putting "Fix: " in the message twice
+        Path p = dir.resolve("fix.vrrl");
+        byte[] b = Vrrl.bytes(Vrrl.file(1, 0));
+        System.arraycopy("VRRFix: ".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, b, 0, 8);
+        Files.write(p, b);
+        ReplayLogException e = assertThrows(ReplayLogException.class, () -> ReplayLog.read(p));
+        assertEquals(Kind.HEADER_MISMATCH, e.kind());
+        assertTrue(e.getMessage().contains("has magic 0x5652524669783a20,"), e.getMessage());
+        assertEquals(e.getMessage().indexOf("Fix: "), e.getMessage().lastIndexOf("Fix: "), e.getMessage());
+    }
+
+    @Test
+    void newestReadsOnlyTheNewestRecordEvenWhenTheOldestIsCorrupt() throws IOException {
+        // found by ReplayLogFuzzTest: newest() decoded the record at the cursor (the oldest) and threw on it
+        ByteBuffer b = Vrrl.file(3, 2);
+        Vrrl.record(b, 1, 2, 1, 0, Opcodes.NOP, ARGS, 0, 0, 0, 0, 0);
+        b.putInt(32 + 2 * 64, 4);
+        Path p = dir.resolve("corrupt-oldest.vrrl");
+        Files.write(p, Vrrl.bytes(b));
+        try (ReplayLog log = ReplayLog.read(p)) {
+            assertEquals(1, log.newest().orElseThrow().slotIndex());
+            refused(Kind.CORRUPT_RECORD, "record 2 (file offset 160) has magic 0x4", log::records);
+        }
+    }
+
+    @Test
     void aClosedOrReadOnlyLogRefusesAppendsByName() throws IOException {
         Path p = dir.resolve("closed.vrrl");
         ReplayLog log = ReplayLog.open(p, 2);

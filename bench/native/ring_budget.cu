@@ -1,0 +1,187 @@
+// ring_budget: where the microseconds of one CUDA publish -> DONE round trip go (issue 18, item 1).
+//
+// Each variant is a persistent kernel and a host thread doing 100,000 round trips; each round trip adds
+// one step of the megakernel's path to the one before, so the differences of the medians are the cost of
+// the steps. The kernel also stamps %globaltimer when it sees the doorbell and just before its DONE store,
+// so the device-side share of every round trip is measured directly; the rest is the two PCIe crossings
+// and the two polls.
+//
+//   echo      the floor: the GPU polls one word of mapped host memory, stores it back to another
+//   line      the doorbell is the last word of a 64-byte line; after seeing it the GPU loads the whole line
+//             (four 16-byte loads in flight): the megakernel's tail line that carries the slot
+//   line2     the GPU reads the slot from a second line after seeing the doorbell (a second PCIe read)
+//   done      line + a device-scope atomicAdd on device memory (DONE_COUNT) and a fence before the DONE
+//             store, plus a second posted store (the status word in the ring line) before the echo
+//   handoff   done, but the leader warp hands the slot to a worker warp of another block through device
+//             memory (a device-scope release/acquire pair); the worker executes and stores DONE
+//   sysatom   line + one system-scope atomicCAS on mapped host memory (a claim CAS across PCIe)
+//
+// Build: nvcc -O2 -std=c++20 -arch=sm_90 -o ring_budget ring_budget.cu    Run: ./ring_budget [round trips]
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <vector>
+#include <cuda/atomic>
+#include <cuda_runtime.h>
+
+#define CK(x) do { cudaError_t e = (x); if (e != cudaSuccess) { \
+    std::printf("CUDA error %s at line %d\n", cudaGetErrorString(e), __LINE__); std::exit(1); } } while (0)
+
+using u32 = unsigned int;
+using u64 = unsigned long long;
+using sys_ref = cuda::atomic_ref<u32, cuda::thread_scope_system>;
+using dev_ref = cuda::atomic_ref<u32, cuda::thread_scope_device>;
+
+enum Variant { ECHO, LINE, LINE2, DONE, HANDOFF, SYSATOM, VARIANTS };
+static const char* NAMES[] = {"echo", "line", "line2", "done", "handoff", "sysatom"};
+
+struct Shared {          // mapped host memory
+    u32 line[16];        // host: payload words 0..14, doorbell (sequence) in word 15
+    u32 second[16];      // host: the slot of variant line2
+    u32 echo[16];        // device: word 0 = sequence done, word 1 = payload sum, word 4 = status
+    u32 atom[16];        // variant sysatom: the word the device CASes
+    u64 stamps[2];       // device: globaltimer at doorbell seen, at DONE store (of the latest round trip)
+    u32 pollCount;       // device: idle poll iterations of the latest round trip
+};
+
+struct Device {          // device memory
+    u32 doneCount;
+    u32 handSeq;         // leader -> worker
+    u32 handSum;
+};
+
+__device__ __forceinline__ u64 now_ns() {
+    u64 t;
+    asm volatile("mov.u64 %0, %%globaltimer;" : "=l"(t));
+    return t;
+}
+
+__device__ __forceinline__ u32 load_line(const u32* line, u32 seq_word_only) {
+    if (seq_word_only) return 0;
+    const uint4* v = reinterpret_cast<const uint4*>(line);
+    uint4 a = __ldcv(v), b = __ldcv(v + 1), c = __ldcv(v + 2), d = __ldcv(v + 3);
+    return a.x + a.y + a.z + a.w + b.x + b.y + b.z + b.w + c.x + c.y + c.z + c.w + d.x + d.y + d.z;
+}
+
+// Block 0 thread 0 is the leader; block 1 thread 0 is the worker of variant handoff.
+__global__ void budget(Shared* h, Device* d, int variant, u32 rounds) {
+    if (threadIdx.x != 0) return;
+    sys_ref doorbell(h->line[15]);
+    sys_ref echo(h->echo[0]);
+    if (blockIdx.x == 1) {
+        if (variant != HANDOFF) return;
+        dev_ref hand(d->handSeq);
+        for (u32 seq = 1; seq <= rounds; ++seq) {
+            while (hand.load(cuda::memory_order_acquire) != seq) { }
+            u32 sum = d->handSum;
+            atomicAdd(&d->doneCount, 1u);
+            __threadfence_system();
+            reinterpret_cast<volatile u32*>(h->echo)[4] = 3u; // the status word
+            h->stamps[1] = now_ns();
+            h->echo[1] = sum;
+            echo.store(seq, cuda::memory_order_release);
+        }
+        return;
+    }
+    for (u32 seq = 1; seq <= rounds; ++seq) {
+        u32 polls = 0;
+        while (doorbell.load(cuda::memory_order_acquire) != seq) { ++polls; }
+        u64 seen = now_ns();
+        u32 sum = 0;
+        switch (variant) {
+            case ECHO: break;
+            case LINE: sum = load_line(h->line, 0); break;
+            case LINE2: sum = load_line(h->second, 0); break;
+            case DONE: case HANDOFF: sum = load_line(h->line, 0); break;
+            case SYSATOM: sum = load_line(h->line, 0); sum += atomicCAS_system(&h->atom[0], seq - 1, seq); break;
+        }
+        h->stamps[0] = seen;
+        h->pollCount = polls;
+        if (variant == HANDOFF) {
+            d->handSum = sum;
+            dev_ref(d->handSeq).store(seq, cuda::memory_order_release);
+            continue;
+        }
+        if (variant == DONE) {
+            atomicAdd(&d->doneCount, 1u);
+            __threadfence_system();
+            reinterpret_cast<volatile u32*>(h->echo)[4] = 3u;
+        }
+        h->stamps[1] = now_ns();
+        h->echo[1] = sum;
+        echo.store(seq, cuda::memory_order_release);
+    }
+}
+
+struct Figures { double p50, p99, device50, polls50; };
+
+static Figures run(int variant, u32 rounds, Shared* h, Shared* hd, Device* d, cudaStream_t st) {
+    std::memset(h, 0, sizeof(Shared));
+    CK(cudaMemset(d, 0, sizeof(Device)));
+    CK(cudaDeviceSynchronize());
+    budget<<<2, 32, 0, st>>>(hd, d, variant, rounds);
+    std::atomic_ref<u32> bell(h->line[15]);
+    std::atomic_ref<u32> echo(h->echo[0]);
+    std::vector<double> rt(rounds), dev(rounds), polls(rounds);
+    for (u32 seq = 1; seq <= rounds; ++seq) {
+        for (int i = 0; i < 15; ++i) { h->line[i] = seq + i; h->second[i] = seq + i; }
+        auto t0 = std::chrono::steady_clock::now();
+        bell.store(seq, std::memory_order_release);
+        while (echo.load(std::memory_order_acquire) != seq) { }
+        rt[seq - 1] = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count();
+        dev[seq - 1] = (double) (h->stamps[1] - h->stamps[0]) / 1000.0;
+        polls[seq - 1] = h->pollCount;
+    }
+    CK(cudaStreamSynchronize(st));
+    std::sort(rt.begin(), rt.end());
+    std::sort(dev.begin(), dev.end());
+    std::sort(polls.begin(), polls.end());
+    return {rt[rounds / 2], rt[rounds * 99 / 100], dev[rounds / 2], polls[rounds / 2]};
+}
+
+int main(int argc, char** argv) {
+    u32 rounds = argc > 1 ? (u32) std::strtoul(argv[1], nullptr, 10) : 100000u;
+    cudaDeviceProp p;
+    CK(cudaGetDeviceProperties(&p, 0));
+    int native = 0;
+    CK(cudaDeviceGetAttribute(&native, cudaDevAttrHostNativeAtomicSupported, 0));
+    std::printf("ring_budget: %s, %u round trips per variant, hostNativeAtomics=%d\n", p.name, rounds, native);
+    Shared* h;
+    Shared* hd;
+    Device* d;
+    CK(cudaHostAlloc(&h, sizeof(Shared), cudaHostAllocMapped));
+    CK(cudaHostGetDevicePointer(&hd, h, 0));
+    CK(cudaMalloc(&d, sizeof(Device)));
+    cudaStream_t st;
+    CK(cudaStreamCreateWithFlags(&st, cudaStreamNonBlocking));
+    // the idle poll period: one leader spinning 1 ms without a doorbell
+    run(ECHO, 2000, h, hd, d, st); // warm-up
+    std::printf("| variant | round trip p50 | p99 | device share p50 (doorbell seen -> DONE store) | polls p50 |\n");
+    std::printf("|---|---|---|---|---|\n");
+    for (int repeat = 0; repeat < 2; ++repeat) {
+        for (int v = 0; v < VARIANTS; ++v) {
+            Figures f = run(v, rounds, h, hd, d, st);
+            std::printf("| %s | %.3f us | %.3f us | %.3f us | %.0f |\n", NAMES[v], f.p50, f.p99, f.device50, f.polls50);
+        }
+    }
+    // the cost of one poll: leader iterations per microsecond while the host stays away for 2 ms
+    {
+        std::memset(h, 0, sizeof(Shared));
+        budget<<<2, 32, 0, st>>>(hd, d, ECHO, 1);
+        auto t0 = std::chrono::steady_clock::now();
+        while (std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count() < 2000) { }
+        std::atomic_ref<u32>(h->line[15]).store(1, std::memory_order_release);
+        while (std::atomic_ref<u32>(h->echo[0]).load(std::memory_order_acquire) != 1) { }
+        double waited = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count();
+        CK(cudaStreamSynchronize(st));
+        std::printf("idle poll of mapped host memory: %u polls in %.0f us = %.3f us per poll (one PCIe read each)\n",
+                    h->pollCount, waited, waited / std::max(1u, h->pollCount));
+    }
+    CK(cudaFreeHost(h));
+    CK(cudaFree(d));
+    return 0;
+}

@@ -1,0 +1,312 @@
+package dev.vyre.bench;
+
+import dev.vyre.protocol.Opcodes;
+import dev.vyre.protocol.Priority;
+import dev.vyre.protocol.SlotImages;
+import dev.vyre.protocol.SlotLayout;
+import dev.vyre.protocol.SlotStatus;
+import dev.vyre.protocol.Words;
+import dev.vyre.protocol.replay.AsyncReplayRecorder;
+import dev.vyre.protocol.replay.ReplayLog;
+import dev.vyre.protocol.replay.ReplayLogFormat;
+import dev.vyre.protocol.replay.ReplayRecord;
+import dev.vyre.protocol.replay.SessionGeometry;
+import dev.vyre.protocol.replay.SlotRecorder;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * What recording costs the publishing thread, without a device: a publish-only harness that does what
+ * {@code Session.publishSlots} does on the host for each run of slot images (encode the images, check them,
+ * copy them into a ring-sized native segment, release-store the status words) with no recording, with a
+ * {@link ReplayLog} written by the publishing thread ({@code direct}) and with an {@link AsyncReplayRecorder}
+ * ({@code background}), in rounds of the three in one process. It also times the recorders alone
+ * ({@code recordImages} of the same runs, nothing else). Every recorded run is checked afterwards: the log must
+ * hold the newest {@code min(capacity, recorded)} records, the newest with sequence number {@code recorded - 1}.
+ *
+ * <p>A GPU consumes the ring at a fixed rate ({@code --device-rate}, 86 M slots/s for CUDA {@code publishSlots}/64
+ * on the H100), so what matters is whether the publisher's cost per slot with recording stays within
+ * {@code 1 / device-rate}: the last lines give, for each variant, the publisher's own rate and the throughput
+ * overhead it implies at that device rate, {@code 1 - min(rate, device) / min(unrecorded rate, device)}.
+ * (The end-to-end figure with a device is RingBench {@code --record}.)
+ *
+ * <pre>
+ * java -cp ... dev.vyre.bench.RecordingBench [--seconds 2] [--rounds 3] [--run 64] [--ring 65536]
+ *      [--capacity 1048576] [--format full|vrrl0001] [--dir /dev/shm] [--device-rate 86e6]
+ * </pre>
+ * Exits 1 when a log does not hold what was recorded.
+ */
+public final class RecordingBench {
+
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+    private final double seconds;
+    private final int rounds;
+    private final int run;
+    private final int ring;
+    private final long capacity;
+    private final ReplayLogFormat format;
+    private final Path dir;
+    private final double deviceRate;
+    private boolean logsRight = true;
+
+    private RecordingBench(Map<String, String> args) {
+        this.seconds = Double.parseDouble(args.getOrDefault("seconds", "2"));
+        this.rounds = Integer.parseInt(args.getOrDefault("rounds", "3"));
+        this.run = Integer.parseInt(args.getOrDefault("run", "64"));
+        this.ring = Integer.parseInt(args.getOrDefault("ring", "65536"));
+        this.capacity = Long.parseLong(args.getOrDefault("capacity", "1048576"));
+        this.format = switch (args.getOrDefault("format", "full")) {
+            case "full" -> ReplayLogFormat.FULL_IMAGE;
+            case "vrrl0001" -> ReplayLogFormat.VRRL0001;
+            default -> throw new IllegalArgumentException("--format takes full or vrrl0001. Fix: pass one of them");
+        };
+        Path shm = Path.of("/dev/shm");
+        this.dir = Path.of(args.getOrDefault("dir", Files.isDirectory(shm) ? shm.toString()
+                : System.getProperty("java.io.tmpdir")));
+        this.deviceRate = Double.parseDouble(args.getOrDefault("device-rate", "86e6"));
+        if (seconds <= 0 || rounds < 1 || run < 1 || ring < run || ring % run != 0 || deviceRate <= 0) {
+            throw new IllegalArgumentException("need --seconds > 0, --rounds >= 1, 1 <= --run <= --ring with --ring a"
+                    + " multiple of --run, --device-rate > 0. Fix: correct the option");
+        }
+    }
+
+    public static void main(String[] argv) throws IOException {
+        Map<String, String> args = new LinkedHashMap<>();
+        for (int i = 0; i < argv.length; i++) {
+            if (!argv[i].startsWith("--") || i + 1 == argv.length) {
+                System.err.println("RecordingBench: bad argument '" + argv[i] + "'. Fix: pass --name value pairs"
+                        + " (--seconds, --rounds, --run, --ring, --capacity, --format, --dir, --device-rate)");
+                System.exit(2);
+            }
+            args.put(argv[i].substring(2), argv[++i]);
+        }
+        RecordingBench bench;
+        try {
+            bench = new RecordingBench(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("RecordingBench: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        bench.run(System.out);
+        if (!bench.logsRight) {
+            System.err.println("RecordingBench: a log did NOT hold what was recorded. Fix: see the LOG WRONG line");
+            System.exit(1);
+        }
+    }
+
+    private void run(PrintStream out) throws IOException {
+        out.printf(Locale.ROOT, "RecordingBench: %s log of %d records in %s, runs of %d images on a %d-slot ring,"
+                + " %.1f s per run, %d rounds, %d CPUs, %s%n", format.magic(), capacity, dir, run, ring, seconds,
+                rounds, Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.version"));
+        List<String> variants = List.of("unrecorded", "direct", "background");
+        double[] bestPublish = new double[3];
+        double[] bestAlone = new double[3];
+        try (Arena arena = Arena.ofShared()) {
+            MemorySegment images = arena.allocate((long) run * SlotLayout.SLOT_BYTES, 64);
+            MemorySegment ringSegment = arena.allocate((long) ring * SlotLayout.SLOT_BYTES, 4096);
+            for (int round = 1; round <= rounds; round++) {
+                for (int v = 0; v < 3; v++) {
+                    double rate = publish(variants.get(v), images, ringSegment, out);
+                    bestPublish[v] = Math.max(bestPublish[v], rate);
+                    out.printf(Locale.ROOT, "publish harness, %-10s round %d: %8.2f M slots/s (%.2f ns/slot)%n",
+                            variants.get(v), round, rate / 1e6, 1e9 / rate);
+                }
+                for (int v = 1; v < 3; v++) {
+                    double rate = alone(variants.get(v), images, out);
+                    bestAlone[v] = Math.max(bestAlone[v], rate);
+                    out.printf(Locale.ROOT, "recorder alone,  %-10s round %d: %8.2f M records/s (%.2f ns/record)%n",
+                            variants.get(v), round, rate / 1e6, 1e9 / rate);
+                }
+            }
+        }
+        double plainAtDevice = Math.min(bestPublish[0], deviceRate);
+        for (int v = 1; v < 3; v++) {
+            double raw = 100.0 * (1 - bestPublish[v] / bestPublish[0]);
+            double atDevice = 100.0 * (1 - Math.min(bestPublish[v], deviceRate) / plainAtDevice);
+            out.printf(Locale.ROOT, "recording overhead (publish harness, %s %s, best of %d): %.1f %% of the publisher's"
+                    + " own rate (%.2f -> %.2f M slots/s); at a device rate of %.1f M slots/s: %.1f %%; recorder"
+                    + " alone %.2f M records/s%n", format.magic(), variants.get(v), rounds, raw, bestPublish[0] / 1e6,
+                    bestPublish[v] / 1e6, deviceRate / 1e6, atDevice, bestAlone[v] / 1e6);
+        }
+    }
+
+    /** @return the median over 100 ms windows of the publish harness's slots/s with {@code variant}'s recorder */
+    private double publish(String variant, MemorySegment images, MemorySegment ringSegment, PrintStream out)
+            throws IOException {
+        return timed(variant, out, (recorder, nanos) -> publishFor(recorder, images, ringSegment, nanos));
+    }
+
+    /** @return the median over 100 ms windows of {@code recordImages} alone, in records/s */
+    private double alone(String variant, MemorySegment images, PrintStream out) throws IOException {
+        fill(images, 0);
+        return timed(variant, out, (recorder, nanos) -> recordFor(recorder, images, nanos));
+    }
+
+    private interface Loop {
+        /** Runs for about {@code nanos}; @return slots published or recorded */
+        long run(SlotRecorder recorder, long nanos);
+    }
+
+    /**
+     * Opens {@code variant}'s recorder, warms up for a quarter of the run, then runs {@code loop} in 100 ms windows
+     * for {@link #seconds}; closes and checks the log. Prints the CPU time per slot of the calling thread and,
+     * for the background recorder, of its drainer thread (on a loaded machine the wall-clock rates fall with
+     * the share of a core the threads get, the CPU time per slot does not). @return the median window's rate
+     * per second
+     */
+    private double timed(String variant, PrintStream out, Loop loop) throws IOException {
+        Path file = dir.resolve("vyre-recording-bench-" + ProcessHandle.current().pid() + ".log");
+        SlotRecorder recorder = open(variant, file);
+        int windows = Math.max(1, (int) Math.round(seconds * 10));
+        double[] rates = new double[windows];
+        long slots = 0;
+        long cpu;
+        long drainerCpu;
+        try {
+            loop.run(recorder, (long) (seconds * 0.25e9));
+            long drainer = drainerThread();
+            long cpu0 = THREADS.getCurrentThreadCpuTime();
+            long drainer0 = drainer < 0 ? 0 : THREADS.getThreadCpuTime(drainer);
+            for (int w = 0; w < windows; w++) {
+                long t0 = System.nanoTime();
+                long done = loop.run(recorder, 100_000_000L);
+                rates[w] = done / ((System.nanoTime() - t0) / 1e9);
+                slots += done;
+            }
+            cpu = THREADS.getCurrentThreadCpuTime() - cpu0;
+            drainerCpu = drainer < 0 ? 0 : THREADS.getThreadCpuTime(drainer) - drainer0;
+        } finally {
+            close(recorder, file, out);
+        }
+        out.printf(Locale.ROOT, "  CPU time per slot: publishing thread %.2f ns%s%n", (double) cpu / slots,
+                variant.equals("background") ? String.format(Locale.ROOT, ", drainer thread %.2f ns",
+                        (double) drainerCpu / slots) : "");
+        Arrays.sort(rates);
+        return rates[windows / 2];
+    }
+
+    /** @return the id of the background recorder's drainer thread, or -1 when there is none */
+    private static long drainerThread() {
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().startsWith("vyre-replay-log ")) {
+                return t.threadId();
+            }
+        }
+        return -1;
+    }
+
+    private SlotRecorder open(String variant, Path file) {
+        if (variant.equals("unrecorded")) {
+            return null;
+        }
+        ReplayLog log = ReplayLog.create(file, capacity, format, new SessionGeometry(ring, 1, ring, 0));
+        return variant.equals("background") ? new AsyncReplayRecorder(log, AsyncReplayRecorder.DEFAULT_QUEUE_SLOTS)
+                : log;
+    }
+
+    /** Closes the recorder, checks its log and deletes it. */
+    private void close(SlotRecorder recorder, Path file, PrintStream out) throws IOException {
+        if (recorder == null) {
+            return;
+        }
+        try {
+            long waits = waits(recorder);
+            recorder.close();
+            if (waits > 0) {
+                out.printf(Locale.ROOT, "  (the publisher found the background queue full %d times)%n", waits);
+            }
+            try (ReplayLog log = ReplayLog.read(file)) {
+                long held = log.recordCount();
+                long newest = log.newest().map(ReplayRecord::sequence).orElse(-1L);
+                long written = format == ReplayLogFormat.FULL_IMAGE ? newest + 1 : -1;
+                boolean right = format == ReplayLogFormat.FULL_IMAGE
+                        ? held == Math.min(capacity, written) && written > 0 : held > 0;
+                if (!right) {
+                    logsRight = false;
+                    out.printf(Locale.ROOT, "LOG WRONG: %d records, newest sequence %d%n", held, newest);
+                }
+            }
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    /** @return the background recorder's publisher waits; 0 for a direct log or a protocol jar without the count */
+    private static long waits(SlotRecorder recorder) {
+        try {
+            return recorder instanceof AsyncReplayRecorder a ? a.publisherWaits() : 0;
+        } catch (NoSuchMethodError e) { // an older protocol jar first on the class path, for an old-vs-new run
+            return 0;
+        }
+    }
+
+    /** Publishes runs for {@code nanos}; @return slots published */
+    private long publishFor(SlotRecorder recorder, MemorySegment images, MemorySegment ringSegment, long nanos) {
+        long end = System.nanoTime() + nanos;
+        long slots = 0;
+        int slot = 0;
+        while (System.nanoTime() - end < 0) {
+            for (int r = 0; r < 16; r++) {
+                fill(images, slot);
+                SlotImages.check(ring, slot, images, run);
+                if (recorder != null) {
+                    recorder.recordImages(slot, images, run);
+                }
+                MemorySegment.copy(images, 0, ringSegment, (long) slot * SlotLayout.SLOT_BYTES,
+                        (long) run * SlotLayout.SLOT_BYTES);
+                Words.setRelease(ringSegment, (long) slot * SlotLayout.SLOT_WORDS, SlotStatus.PUBLISHED);
+                slots += run;
+                slot += run;
+                if (slot == ring) {
+                    slot = 0;
+                }
+            }
+        }
+        return slots;
+    }
+
+    /** Records runs for {@code nanos}; @return records written */
+    private long recordFor(SlotRecorder recorder, MemorySegment images, long nanos) {
+        long end = System.nanoTime() + nanos;
+        long records = 0;
+        int slot = 0;
+        while (System.nanoTime() - end < 0) {
+            for (int r = 0; r < 16; r++) {
+                recorder.recordImages(slot, images, run);
+                records += run;
+                slot += run;
+                if (slot == ring) {
+                    slot = 0;
+                }
+            }
+        }
+        return records;
+    }
+
+    /** Encodes a run of ATOMIC_ADD images for ring slots {@code first ..}, as RingBench does per call. */
+    private void fill(MemorySegment images, int first) {
+        for (int i = 0; i < run; i++) {
+            long base = (long) i * SlotLayout.SLOT_WORDS;
+            Words.set(images, base + SlotLayout.STATUS_WORD, SlotStatus.PUBLISHED);
+            Words.set(images, base + SlotLayout.OPCODE_WORD, Opcodes.ATOMIC_ADD);
+            Words.set(images, base + SlotLayout.TENANT_WORD, 0);
+            Words.set(images, base + SlotLayout.PRIORITY_WORD, Priority.NORMAL);
+            Words.set(images, base + SlotLayout.ARG0_WORD, 1);
+            Words.set(images, base + SlotLayout.ARG0_WORD + 1, 160 + first + i);
+            Words.set(images, base + SlotLayout.ARG0_WORD + 2, 0);
+        }
+    }
+}
