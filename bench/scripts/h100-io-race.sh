@@ -22,9 +22,14 @@ SANITIZER=${SANITIZER:-/usr/local/cuda-13.0/bin/compute-sanitizer}
 echo "== commit $(git rev-parse HEAD 2>/dev/null || echo unknown), $(date -u +%FT%TZ), $(nvidia-smi --query-gpu=name,driver_version --format=csv,noheader 2>/dev/null)"
 rc=0
 for b in cuda vulkan opencl; do
-  echo "== IoRaceCheck --backend $b"
+  echo "== IoRaceCheck --backend $b --rounds 200 --slots 64 --bound-ms 2"
   timeout -s KILL 240 $JAVA -cp "$CP" dev.vyre.bench.IoRaceCheck --backend $b --rounds 200 --slots 64 --bound-ms 2 \
-    | grep -E "IoRaceCheck" || { [ $b = opencl ] || rc=1; }
+    > "$OUT/io-race-$b.txt" 2>&1
+  st=$?
+  grep -E "^IoRaceCheck|Exception|Fix:" "$OUT/io-race-$b.txt" | head -8
+  echo "IoRaceCheck $b exit $st"
+  # OpenCL is informational: the H100 machine may have no OpenCL ICD, or no persistent OpenCL sessions
+  [ $st -eq 0 ] || [ $b = opencl ] || rc=1
 done
 for b in cuda vulkan; do
   echo "== vyre conform --backend $b --cases io/ (race rounds 20)"

@@ -1,5 +1,6 @@
 package dev.vyre.api;
 
+import dev.vyre.protocol.CustomOpcode;
 import dev.vyre.protocol.CustomOpcodes;
 import dev.vyre.protocol.VyreArgumentException;
 import dev.vyre.protocol.replay.SessionGeometry;
@@ -130,6 +131,18 @@ public record SessionOptions(int slotCount, int tenantCount, int observableSlots
 
         public Builder opcodes(CustomOpcodes value) {
             this.opcodes = value;
+            return this;
+        }
+
+        /**
+         * The session's custom opcodes, e.g. {@code opcodes(IrOpcodes.irOpcode(0x2001, program))}; the
+         * same checks as {@link CustomOpcodes#of} (distinct user-range ids).
+         */
+        public Builder opcodes(CustomOpcode first, CustomOpcode... more) {
+            CustomOpcode[] all = new CustomOpcode[more.length + 1];
+            all[0] = first;
+            System.arraycopy(more, 0, all, 1, more.length);
+            this.opcodes = CustomOpcodes.of(all);
             return this;
         }
 

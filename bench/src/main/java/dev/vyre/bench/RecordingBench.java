@@ -172,28 +172,28 @@ public final class RecordingBench {
         SlotRecorder recorder = open(variant, file);
         int windows = Math.max(1, (int) Math.round(seconds * 10));
         double[] rates = new double[windows];
-        long slots = 0;
-        long cpu;
-        long drainerCpu;
+        double[] cpu = new double[windows];
+        double[] drainerCpu = new double[windows];
         try {
             loop.run(recorder, (long) (seconds * 0.25e9));
             long drainer = drainerThread();
-            long cpu0 = THREADS.getCurrentThreadCpuTime();
-            long drainer0 = drainer < 0 ? 0 : THREADS.getThreadCpuTime(drainer);
             for (int w = 0; w < windows; w++) {
+                long cpu0 = THREADS.getCurrentThreadCpuTime();
+                long drainer0 = drainer < 0 ? 0 : THREADS.getThreadCpuTime(drainer);
                 long t0 = System.nanoTime();
                 long done = loop.run(recorder, 100_000_000L);
                 rates[w] = done / ((System.nanoTime() - t0) / 1e9);
-                slots += done;
+                cpu[w] = (double) (THREADS.getCurrentThreadCpuTime() - cpu0) / done;
+                drainerCpu[w] = drainer < 0 ? 0 : (double) (THREADS.getThreadCpuTime(drainer) - drainer0) / done;
             }
-            cpu = THREADS.getCurrentThreadCpuTime() - cpu0;
-            drainerCpu = drainer < 0 ? 0 : THREADS.getThreadCpuTime(drainer) - drainer0;
         } finally {
             close(recorder, file, out);
         }
-        out.printf(Locale.ROOT, "  CPU time per slot: publishing thread %.2f ns%s%n", (double) cpu / slots,
-                variant.equals("background") ? String.format(Locale.ROOT, ", drainer thread %.2f ns",
-                        (double) drainerCpu / slots) : "");
+        Arrays.sort(cpu);
+        Arrays.sort(drainerCpu);
+        out.printf(Locale.ROOT, "  CPU time per slot (best / median 100 ms window): publishing thread %.2f / %.2f ns%s%n",
+                cpu[0], cpu[windows / 2], variant.equals("background") ? String.format(Locale.ROOT,
+                        ", drainer thread %.2f / %.2f ns", drainerCpu[0], drainerCpu[windows / 2]) : "");
         Arrays.sort(rates);
         return rates[windows / 2];
     }

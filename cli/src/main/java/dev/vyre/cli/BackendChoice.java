@@ -10,12 +10,15 @@ import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * Opens the backend a command that needs persistent sessions ({@code demo}, {@code ingest}) runs on:
+ * Opens the backend a command that needs persistent sessions ({@code demo}, {@code bench}, {@code ingest},
+ * {@code scan}) runs on:
  * the one named by {@code --backend}, else the one forced by {@code -Dvyre.backend} or
  * {@code VYRE_BACKEND}, else the available backend with the highest priority that runs persistent
  * sessions. Every refusal says why in one line with a fix:
  * <ul>
  *   <li>a {@code --backend} name that no provider has: a usage error (exit 2);</li>
+ *   <li>a {@code --device} index the chosen backend does not have: a usage error (exit 2), before the backend
+ *       is opened;</li>
  *   <li>a named backend that cannot run here, or runs one-pass dispatches only, or fails to open, and
  *       no backend at all that can run sessions: a {@link CliFailure} (exit 1).</li>
  * </ul>
@@ -28,24 +31,17 @@ final class BackendChoice {
     /**
      * @param spec      the command, for usage errors
      * @param requested the {@code --backend} value, or null
+     * @param device    the {@code --device} option: the chosen backend opens on that index (a usage error when
+     *                  it has no such device, raised before it is opened), or on its default device without it
      * @param env       where the forced name comes from
      * @return an opened backend whose {@code features().persistent()} is true; the caller closes it
-     */
-    static Vyre openPersistent(CommandSpec spec, String requested, CliEnvironment env) {
-        return openPersistent(spec, requested, env, Vyre.backends(), Vyre::open);
-    }
-
-    /**
-     * {@link #openPersistent(CommandSpec, String, CliEnvironment)} on the {@code --device} of {@code device}:
-     * the chosen backend is opened on that index (a usage error when it has no such device, before it is
-     * opened), or on its default device without {@code --device}.
      */
     static Vyre openPersistent(CommandSpec spec, String requested, DeviceOption device, CliEnvironment env) {
         return openPersistent(spec, requested, env, Vyre.backends(), device.opener(Vyre::devices));
     }
 
     /**
-     * {@link #openPersistent(CommandSpec, String, CliEnvironment)} over given backends.
+     * {@link #openPersistent(CommandSpec, String, DeviceOption, CliEnvironment)} over given backends.
      *
      * @param found  the backends, by descending priority
      * @param opener opens a backend by name; a usage error it throws ends the choice

@@ -58,9 +58,8 @@ final class BenchCommand implements Callable<Integer> {
     @ParentCommand
     private VyreCommand parent;
 
-    @Option(names = "--backend", paramLabel = "NAME", description = "backend to measure (default: the best available"
-            + " that runs persistent sessions)")
-    private String backend;
+    @Mixin
+    private PersistentBackendOption backend;
 
     @Mixin
     private DeviceOption device;
@@ -98,7 +97,7 @@ final class BenchCommand implements Callable<Integer> {
         String title;
         List<LaunchPeers> peers;
         try (ProgressLines progress = new ProgressLines(err, Progress.isTerminal(), phase)) {
-            try (Vyre vyre = BackendChoice.openPersistent(spec, backend, device, env);
+            try (Vyre vyre = backend.open(device, env);
                  Session session = vyre.openSession(SessionOptions.builder().slotCount(slots).observableSlots(words)
                          .build())) {
                 title = "backend " + vyre.name() + " on " + vyre.device().name() + " [" + vyre.device().driver() + "]";
@@ -148,7 +147,7 @@ final class BenchCommand implements Callable<Integer> {
         out.flush();
         if (failed != null) {
             throw new CliFailure("verification failed in " + failed.api() + " (" + failed.mode() + "): "
-                    + failed.failure(), "run `vyre conform --backend " + (backend != null ? backend : "NAME")
+                    + failed.failure(), "run `vyre conform --backend " + (backend.name() != null ? backend.name() : "NAME")
                     + "` to find the broken rule; these numbers are not valid");
         }
         return 0;

@@ -198,8 +198,8 @@ final class ConformCommand implements Callable<Integer> {
     }
 
     /**
-     * Runs the cases on {@code target}, opened by name (on {@code --device} when given) and closed afterwards; an unavailable backend
-     * yields one SKIPPED result per case with its probe's reason.
+     * Runs the cases on {@code target}, opened by name (on {@code --device} when given) and closed afterwards;
+     * an unavailable backend yields one SKIPPED result per case with its probe's reason.
      */
     private static SuiteReport run(ConformanceRunner runner, BackendInfo target, DeviceOption device,
                                    List<ConformanceCase> cases, Consumer<CaseResult> progress) {

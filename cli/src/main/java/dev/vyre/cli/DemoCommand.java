@@ -57,9 +57,8 @@ final class DemoCommand implements Callable<Integer> {
             description = "how long to stream, > 0 and at most 86400 (default ${DEFAULT-VALUE}); Ctrl-C stops early")
     private double seconds;
 
-    @Option(names = "--backend", paramLabel = "NAME", description = "backend to use (default: the best available"
-            + " that runs persistent sessions)")
-    private String backend;
+    @Mixin
+    private PersistentBackendOption backend;
 
     @Mixin
     private DeviceOption device;
@@ -116,7 +115,7 @@ final class DemoCommand implements Callable<Integer> {
         long jfrBytes = -1;
         JfrRecording recording = jfr == null ? null : JfrRecording.start(jfr, "vyre demo");
         try {
-            try (Vyre vyre = BackendChoice.openPersistent(spec, backend, device, env)) {
+            try (Vyre vyre = backend.open(device, env)) {
                 ring = slots != null ? slots : defaultSlots(vyre.features().lanes(), batch, workers);
                 runLength = batch != null ? batch : defaultBatch(ring);
                 DemoWorkload model = new DemoWorkload(ring);

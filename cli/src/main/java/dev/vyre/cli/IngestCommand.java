@@ -10,12 +10,9 @@ import dev.vyre.uring.IngestOptions;
 import dev.vyre.uring.IngestTelemetry;
 import dev.vyre.uring.SocketIngestServer;
 import java.io.PrintWriter;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -66,9 +63,8 @@ final class IngestCommand implements Callable<Integer> {
             description = "sources to stream, in order: files, FIFOs, devices, /proc files; '-' reads standard input")
     private List<String> files = List.of();
 
-    @Option(names = "--backend", paramLabel = "NAME",
-            description = "backend to use (default: the best available that runs persistent sessions)")
-    private String backend;
+    @Mixin
+    private PersistentBackendOption backend;
 
     @Mixin
     private DeviceOption device;
@@ -96,7 +92,7 @@ final class IngestCommand implements Callable<Integer> {
         SessionOptions session = SessionOptions.builder().slotCount(slots).observableSlots(slots)
                 .dataBufferBytes((long) slots * chunk).replayLog(replayRecording.check()).build();
         int status;
-        try (Vyre vyre = BackendChoice.openPersistent(spec, backend, device, parent.environment());
+        try (Vyre vyre = backend.open(device, parent.environment());
              Session s = vyre.openSession(session)) {
             out.printf("vyre ingest: backend %s on %s, %s x %s-byte staging regions, CRC32C per chunk%n", vyre.name(),
                     vyre.device().name(), Formats.count(slots), Formats.count(chunk));
@@ -155,8 +151,7 @@ final class IngestCommand implements Callable<Integer> {
                 out.flush();
                 for (String f : files) {
                     long t0 = System.nanoTime();
-                    FileReport r = f.equals("-") ? pump.ingestStandardInput(plan.limit())
-                            : pump.ingest(Path.of(f), plan.limit());
+                    FileReport r = StreamSourceOptions.read(pump, f, plan.limit());
                     progress.close();
                     boolean good = r.ok() && r.verified() == r.chunks();
                     out.printf("  %s: %s, %s chunks, %s verified%s, %s, %s  %s%n", r.path(), amount(r),
@@ -192,10 +187,8 @@ final class IngestCommand implements Callable<Integer> {
 
     private int listen(Session s, Plan plan, PrintWriter out, PrintWriter err) {
         LinkedBlockingQueue<ConnectionReport> ended = new LinkedBlockingQueue<>();
-        int limit = sources.connections();
-        int failed = 0;
-        int seen = 0;
         long start = System.nanoTime();
+        StreamSourceOptions.Served served;
         try (Progress progress = Progress.bytesOnTerminal(err, "ingest", 0);
              Interrupt interrupt = new Interrupt(out, progress, plan.ready())) {
             IngestTotals totals = new IngestTotals(err, progress, "");
@@ -203,43 +196,23 @@ final class IngestCommand implements Callable<Integer> {
             interrupt.connections(0);
             try (SocketIngestServer server = SocketIngestServer.listen(s, plan.options(), sources.host(),
                     sources.port(), totals, ended::add)) {
-                out.printf("  listening on %s:%d (netty io_uring)%n", sources.host(), server.port());
-                out.flush();
-                if (plan.ready() != null) {
-                    plan.ready().write(sources.host() + ":" + server.port());
-                }
-                while (limit == 0 || seen < limit) {
-                    ConnectionReport r = ended.poll(1, TimeUnit.SECONDS);
-                    if (r == null) {
-                        continue;
-                    }
-                    seen++;
+                served = sources.serve(server.port(), plan.ready(), ended, out, (r, seen) -> {
                     interrupt.connections(seen);
                     boolean good = r.error() == null && r.verified() == r.chunks();
                     out.printf("  %s: %s, %s chunks, %s verified  %s%n", r.source(), Formats.bytes(r.bytes()),
                             Formats.count(r.chunks()), Formats.count(r.verified()), good ? "OK" : "FAILED");
-                    if (r.error() != null) {
-                        out.println("    " + OneLine.of(r.error(), FailureHandler.DEFAULT_FIX));
-                    }
-                    out.flush();
-                    failed += good ? 0 : 1;
-                }
+                    return good;
+                });
                 progress.close();
                 summary(out, server.telemetry(), totals, System.nanoTime() - start);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new CliFailure("interrupted while waiting for connections", "run it again");
-            } finally {
-                if (plan.ready() != null) {
-                    plan.ready().remove();
-                }
             }
-            if (failed == 0 && totals.bytes() == 0) {
+            if (served.failed() == 0 && totals.bytes() == 0) {
+                int seen = served.connections();
                 throw new CliFailure("nothing was ingested: " + seen + (seen == 1 ? " connection" : " connections")
                         + " ended without sending a byte", "send data before closing the connection");
             }
         }
-        return failed == 0 ? 0 : 1;
+        return served.failed() == 0 ? 0 : 1;
     }
 
     private static void summary(PrintWriter out, IngestTelemetry t, IngestTotals totals, long nanos) {

@@ -23,7 +23,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -114,9 +113,8 @@ final class ScanCommand implements Callable<Integer> {
                     + " --resident)")
     private Integer top;
 
-    @Option(names = "--backend", paramLabel = "NAME",
-            description = "backend to use (default: the best available that runs persistent sessions)")
-    private String backend;
+    @Mixin
+    private PersistentBackendOption backend;
 
     @Mixin
     private DeviceOption device;
@@ -156,7 +154,7 @@ final class ScanCommand implements Callable<Integer> {
         Plan plan = validate();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        try (Vyre vyre = BackendChoice.openPersistent(spec, backend, device, parent.environment());
+        try (Vyre vyre = backend.open(device, parent.environment());
              Session s = vyre.openSession(plan.session())) {
             plan.table().write(s.dataBuffer(), plan.tableAt());
             ScanAutomaton a = plan.automaton();
@@ -354,8 +352,7 @@ final class ScanCommand implements Callable<Integer> {
             try (FileIngestPump pump = new FileIngestPump(s, plan.ingest(), chunks)) {
                 for (String f : inputs) {
                     long t0 = System.nanoTime();
-                    FileReport r = f.equals("-") ? pump.ingestStandardInput(plan.limit())
-                            : pump.ingest(Path.of(f), plan.limit());
+                    FileReport r = StreamSourceOptions.read(pump, f, plan.limit());
                     progress.close();
                     chunks.sourceEnded(r.path());
                     long nanos = System.nanoTime() - t0;
@@ -448,46 +445,25 @@ final class ScanCommand implements Callable<Integer> {
 
     private int listen(Session s, Plan plan, PrintWriter out, PrintWriter err) {
         LinkedBlockingQueue<ConnectionReport> ended = new LinkedBlockingQueue<>();
-        int limit = sources.connections();
-        int failed = 0;
-        int seen = 0;
         long start = System.nanoTime();
         ScanChunks chunks;
+        StreamSourceOptions.Served served;
         try (Progress progress = Progress.onTerminal(err, "scan", 0, "bytes")) {
             chunks = new ScanChunks(s, plan.table(), plan.patterns(), out, matches, progress);
             try (SocketIngestServer server = SocketIngestServer.listen(s, plan.ingest(), sources.host(),
                     sources.port(), chunks, ended::add)) {
-                out.printf("  listening on %s:%d (netty io_uring)%n", sources.host(), server.port());
-                out.flush();
-                if (plan.ready() != null) {
-                    plan.ready().write(sources.host() + ":" + server.port());
-                }
-                while (limit == 0 || seen < limit) {
-                    ConnectionReport r = ended.poll(1, TimeUnit.SECONDS);
-                    if (r == null) {
-                        continue;
-                    }
-                    seen++;
+                served = sources.serve(server.port(), plan.ready(), ended, out, (r, seen) -> {
                     chunks.sourceEnded(r.source());
                     boolean good = r.error() == null;
                     out.printf("  %s: %s, %s chunks  %s%n", r.source(), Formats.bytes(r.bytes()),
                             Formats.count(r.chunks()), good ? "OK" : "FAILED");
-                    if (r.error() != null) {
-                        out.println("    " + OneLine.of(r.error(), FailureHandler.DEFAULT_FIX));
-                    }
-                    out.flush();
-                    failed += good ? 0 : 1;
-                }
+                    return good;
+                });
                 progress.close();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new CliFailure("interrupted while waiting for connections", "run it again");
-            } finally {
-                if (plan.ready() != null) {
-                    plan.ready().remove();
-                }
             }
         }
+        int seen = served.connections();
+        int failed = served.failed();
         long nanos = System.nanoTime() - start;
         settle(s, plan, chunks, out, seen + (seen == 1 ? " connection" : " connections") + " ended without sending a"
                 + " byte", "send data before closing the connection");

@@ -1,12 +1,18 @@
 package dev.vyre.cli;
 
+import dev.vyre.uring.ConnectionReport;
+import dev.vyre.uring.FileIngestPump;
+import dev.vyre.uring.FileReport;
 import dev.vyre.uring.IngestOptions;
 import dev.vyre.uring.SourceKind;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -16,7 +22,8 @@ import picocli.CommandLine.Spec;
  * sources on the command line (files, FIFOs, devices, '-' for standard input; {@code --max-bytes},
  * {@code --idle-timeout}) or TCP connections ({@code --listen}, {@code --host}, {@code --connections},
  * {@code --ready-file}), and how they are read ({@code --depth}, {@code --no-direct}, {@code --no-fixed}).
- * Each check refuses a bad value with a usage error before anything is opened.
+ * Each check refuses a bad value with a usage error before anything is opened; {@link #read} and
+ * {@link #serve} are the loops both commands run over their sources.
  */
 final class StreamSourceOptions {
 
@@ -182,6 +189,72 @@ final class StreamSourceOptions {
             }
         }
         return known;
+    }
+
+    /** Reads command-line source {@code source} ('-' is standard input) whole, or its first {@code limit} bytes. */
+    static FileReport read(FileIngestPump pump, String source, long limit) {
+        return source.equals("-") ? pump.ingestStandardInput(limit) : pump.ingest(Path.of(source), limit);
+    }
+
+    /** Reports one connection that ended: prints its line. */
+    interface EndedConnection {
+        /**
+         * @param seen connections ended so far, this one included
+         * @return whether it arrived whole
+         */
+        boolean report(ConnectionReport connection, int seen);
+    }
+
+    /**
+     * What {@link #serve} saw.
+     *
+     * @param connections connections that ended
+     * @param failed      of those, how many did not arrive whole
+     */
+    record Served(int connections, int failed) {
+    }
+
+    /**
+     * Serves a bound server on {@code port}: prints {@code listening on HOST:PORT}, writes the ready file, and
+     * hands every connection the server puts on {@code ended} to {@code report} (then its error, if any, on a
+     * line of its own) until {@code --connections} of them ended, or without end when none was given. Removes
+     * the ready file on the way out.
+     *
+     * @throws CliFailure when interrupted while waiting
+     */
+    Served serve(int port, ReadyFile ready, BlockingQueue<ConnectionReport> ended, PrintWriter out,
+                 EndedConnection report) {
+        int limit = connections();
+        int seen = 0;
+        int failed = 0;
+        try {
+            out.printf("  listening on %s:%d (netty io_uring)%n", host, port);
+            out.flush();
+            if (ready != null) {
+                ready.write(host + ":" + port);
+            }
+            while (limit == 0 || seen < limit) {
+                ConnectionReport r = ended.poll(1, TimeUnit.SECONDS);
+                if (r == null) {
+                    continue;
+                }
+                seen++;
+                boolean good = report.report(r, seen);
+                if (r.error() != null) {
+                    out.println("    " + OneLine.of(r.error(), FailureHandler.DEFAULT_FIX));
+                }
+                out.flush();
+                failed += good ? 0 : 1;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliFailure("interrupted while waiting for connections", "run it again");
+        } finally {
+            if (ready != null) {
+                ready.remove();
+            }
+        }
+        return new Served(seen, failed);
     }
 
     /** Refuses {@code value} outside {@code min..max} with a usage error of {@code spec}'s command. */

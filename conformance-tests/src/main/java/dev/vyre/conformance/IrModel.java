@@ -12,8 +12,8 @@ import java.util.Map;
  * docs/IR.md) over expected buffers, with the protocol's bounds rule, so the expectation of an IR case is
  * computed on the host and never by the backend under test. A top-level slot runs the program of its
  * opcode with its 12 argument words; a packed slot runs the program of each inner op id that has one, with
- * the inner op's 3 argument words as arguments 0..2 (3..11 read 0, as on the reference backend; the GPU
- * megakernels hand the slot's raw payload words there, so programs run packed read only 0..2).
+ * the inner op's 3 argument words as arguments 0..2 and 0 for 3..11, as every interpreter does
+ * (docs/PROTOCOL.md, "Packed slots").
  */
 final class IrModel implements SlotContext {
 

@@ -114,9 +114,9 @@ class TaskManagerLossJobTest {
             assertEquals(1, count, "id " + id + (count == 0 ? " was lost" : " was committed " + count + " times"));
             assertEquals(Crc32cRecords.expected(id), CommittingCheckSink.values.get(id), "crc of record " + id);
         }
-        System.out.printf("vyre-flink: %d records, TaskManager 0 of 2 killed after %d records and %d checkpoints,"
-                + " %d operator instances opened, %.1f s (%.0f records/s)%n", records, seenAtKill, checkpointsAtKill,
-                Watch.OPENED.get(), seconds, records / seconds);
+        System.out.printf("vyre-flink: %d records, TaskManager 0 of 2 killed after %d records and %d checkpoint"
+                + " notifications, %d operator instances opened, %.1f s (%.0f records/s)%n", records, seenAtKill,
+                checkpointsAtKill, Watch.OPENED.get(), seconds, records / seconds);
         assertEquals(0, SharedSession.openCount(), "the shared session outlived its last operator");
     }
 }

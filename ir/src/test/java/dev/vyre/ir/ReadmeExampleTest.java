@@ -7,7 +7,6 @@ import dev.vyre.api.Session;
 import dev.vyre.api.SessionOptions;
 import dev.vyre.api.Slots;
 import dev.vyre.api.Vyre;
-import dev.vyre.protocol.CustomOpcodes;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,7 +26,7 @@ class ReadmeExampleTest {
             b.atomicAdd(word, Ir.mul(x, x));
         });
         SessionOptions options = SessionOptions.builder().slotCount(64).observableSlots(16)
-                .opcodes(CustomOpcodes.of(IrOpcodes.irOpcode(0x2001, square))).build();
+                .opcodes(IrOpcodes.irOpcode(0x2001, square)).build();
         try (Vyre vyre = Vyre.open(); Session session = vyre.openSession(options)) {
             session.publish(0, 0, 0x2001, 12, 3, 0);                                 // observable 3 += 12 * 12
             session.awaitSlotStatus(0, Slots.DONE, Duration.ofSeconds(1));

@@ -91,6 +91,12 @@ public record CustomOpcode(int opcode, Map<String, Object> bodies) {
         return new Builder(opcode);
     }
 
+    /** @return the opcode and its dialects (a body's text is not shown, and a lazy body is not made) */
+    @Override
+    public String toString() {
+        return "CustomOpcode[opcode=0x" + Integer.toHexString(opcode) + ", dialects=" + bodies.keySet() + "]";
+    }
+
     /** @return the dialects this opcode has bodies in */
     public Set<String> dialects() {
         return bodies.keySet();

@@ -54,8 +54,6 @@ public final class AsyncReplayRecorder implements SlotRecorder {
     private final int mask;
     /** The queued slot images, 8 little-endian word pairs each; a run never crosses the end. */
     private final long[] images;
-    /** {@link #images} as a segment, for the log's record writer. */
-    private final MemorySegment imageSegment;
     /** Run descriptors, indexed by run number {@code & mask}: first ring slot, images, timestamp. */
     private final int[] runFirsts;
     private final int[] runCounts;
@@ -100,7 +98,6 @@ public final class AsyncReplayRecorder implements SlotRecorder {
         this.slotLimit = log.geometry().map(SessionGeometry::slotCount).orElse(Integer.MAX_VALUE);
         this.mask = queueSlots - 1;
         this.images = new long[queueSlots * IMAGE_LONGS];
-        this.imageSegment = MemorySegment.ofArray(images);
         this.runFirsts = new int[queueSlots];
         this.runCounts = new int[queueSlots];
         this.runStamps = new long[queueSlots];
@@ -276,7 +273,7 @@ public final class AsyncReplayRecorder implements SlotRecorder {
                 idle = 0;
                 int runs = (int) Math.min(h - t, DRAIN_RUNS);
                 long slotTail = tail;
-                long written = log.recordRuns(imageSegment, mask, slotTail, runFirsts, runCounts, runStamps, mask, t, runs);
+                long written = log.recordRuns(images, mask, slotTail, runFirsts, runCounts, runStamps, mask, t, runs);
                 runTail = t + runs;
                 TAIL.setRelease(this, slotTail + written);
             }

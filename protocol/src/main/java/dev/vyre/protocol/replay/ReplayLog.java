@@ -107,8 +107,6 @@ public final class ReplayLog implements SlotRecorder {
     private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfLong LONG_UNALIGNED =
             ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfInt INT_UNALIGNED =
-            ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle LONG_HANDLE = LONG.varHandle();
     private static final int ZERO_CHUNK = 1 << 20;
     /** Longs per slot image. */
@@ -517,7 +515,11 @@ public final class ReplayLog implements SlotRecorder {
             // a chunk: at most STAGED records, not crossing the end of the circle
             int n = (int) Math.min(Math.min(count - done, STAGED), capacity - cursor);
             long at = beginChunk(n);
-            stageRun(0, images, (long) done * SlotLayout.SLOT_BYTES, firstSlot + done, now, n);
+            // one bulk copy into an array, then array reads: reading the caller's segment (heap or native, whatever
+            // the caller passes) in the layout loop would make its accesses polymorphic and several times slower
+            MemorySegment.copy(images, LONG_UNALIGNED, (long) done * SlotLayout.SLOT_BYTES, imageStage, 0,
+                    n * IMAGE_LONGS);
+            stageRun(0, imageStage, 0, firstSlot + done, now, n);
             endChunk(at, n);
             done += n;
         }
@@ -537,13 +539,13 @@ public final class ReplayLog implements SlotRecorder {
      * Records {@code runs} queued runs for {@link AsyncReplayRecorder}'s drainer, in queue order: run {@code r} is
      * descriptor {@code d = (firstRun + r) & runMask}, {@code counts[d]} images published into ring slots
      * {@code firsts[d] ..} at {@code stamps[d]}; the images of successive runs follow each other in
-     * {@code images} (64-byte little-endian slot images) from image {@code firstImage & imageMask} on, a run never
-     * crossing the end of the segment. Records from several runs share a chunk (one bulk copy). The slots were
+     * {@code images} (8 little-endian word pairs each) from image {@code firstImage & imageMask} on, a run never
+     * crossing the end of the array. Records from several runs share a chunk (one bulk copy). The slots were
      * checked when queued.
      *
      * @return the images recorded (the sum of the runs' counts)
      */
-    synchronized long recordRuns(MemorySegment images, int imageMask, long firstImage, int[] firsts, int[] counts,
+    synchronized long recordRuns(long[] images, int imageMask, long firstImage, int[] firsts, int[] counts,
                                  long[] stamps, int runMask, long firstRun, int runs) {
         ensureWritable();
         long total = 0;
@@ -561,7 +563,7 @@ public final class ReplayLog implements SlotRecorder {
             while (staged < n) {
                 int d = (int) ((firstRun + r) & runMask);
                 int k = Math.min(counts[d] - inRun, n - staged);
-                stageRun(staged, images, (image & imageMask) * SlotLayout.SLOT_BYTES, firsts[d] + inRun, stamps[d], k);
+                stageRun(staged, images, (int) (image & imageMask) * IMAGE_LONGS, firsts[d] + inRun, stamps[d], k);
                 staged += k;
                 image += k;
                 inRun += k;
@@ -678,22 +680,21 @@ public final class ReplayLog implements SlotRecorder {
     }
 
     /**
-     * Lays out {@code n} records, staging positions {@code into ..}, of the 64-byte little-endian images at byte
-     * {@code from} of {@code images}, published into ring slots {@code firstSlot ..} at {@code stampNow}: counted
+     * Lays out {@code n} records, staging positions {@code into ..}, of the images at {@code images[from ..]}
+     * (8 little-endian word pairs each) published into ring slots {@code firstSlot ..} at {@code stampNow}: counted
      * epochs, no failure evidence, the next sequence numbers. Writes only the fields that vary from record to
-     * record (ring slot, timestamp, sequence, epoch) and the image, read straight from {@code images};
-     * {@link #beginChunk} left the others zero, as every such record has them. The magic stays 0 until
-     * {@link #endChunk}.
+     * record (ring slot, timestamp, sequence, epoch) and the image; {@link #beginChunk} left the others zero, as
+     * every such record has them. The magic stays 0 until {@link #endChunk}.
      */
-    private void stageRun(int into, MemorySegment images, long from, int firstSlot, long stampNow, int n) {
+    private void stageRun(int into, long[] images, int from, int firstSlot, long stampNow, int n) {
         long[] out = recordStage;
         long seq = sequence;
         int e = epoch;
         int recordLongs = recordBytes / Long.BYTES;
         int b = into * recordLongs;
-        long w = from;
-        for (int i = 0; i < n; i++, b += recordLongs, w += SlotLayout.SLOT_BYTES) {
-            long head = images.get(LONG_UNALIGNED, w); // status | opcode << 32
+        int w = from;
+        for (int i = 0; i < n; i++, b += recordLongs, w += IMAGE_LONGS) {
+            long head = images[w]; // status | opcode << 32
             long slot = Integer.toUnsignedLong(firstSlot + i);
             long recordEpoch = Integer.toUnsignedLong(e);
             if (full) {
@@ -702,26 +703,28 @@ public final class ReplayLog implements SlotRecorder {
                 out[b + 2] = seq + i;
                 out[b + 3] = recordEpoch;
                 out[b + 8] = head;
-                out[b + 9] = images.get(LONG_UNALIGNED, w + 8);
-                out[b + 10] = images.get(LONG_UNALIGNED, w + 16);
-                out[b + 11] = images.get(LONG_UNALIGNED, w + 24);
-                out[b + 12] = images.get(LONG_UNALIGNED, w + 32);
-                out[b + 13] = images.get(LONG_UNALIGNED, w + 40);
-                out[b + 14] = images.get(LONG_UNALIGNED, w + 48);
-                out[b + 15] = images.get(LONG_UNALIGNED, w + 56);
+                out[b + 9] = images[w + 1];
+                out[b + 10] = images[w + 2];
+                out[b + 11] = images[w + 3];
+                out[b + 12] = images[w + 4];
+                out[b + 13] = images[w + 5];
+                out[b + 14] = images[w + 6];
+                out[b + 15] = images[w + 7];
             } else {
                 out[b] = stampNow << 32;
                 out[b + 1] = (stampNow >>> 32) | slot << 32;
-                out[b + 2] = (images.get(LONG_UNALIGNED, w + 8) & 0xFFFF_FFFFL) | (head & 0xFFFF_FFFF_0000_0000L);
-                out[b + 3] = images.get(LONG_UNALIGNED, w + 16);
-                out[b + 4] = images.get(LONG_UNALIGNED, w + 24);
+                out[b + 2] = (images[w + 1] & 0xFFFF_FFFFL) | (head & 0xFFFF_FFFF_0000_0000L);
+                out[b + 3] = images[w + 2];
+                out[b + 4] = images[w + 3];
                 out[b + 5] = recordEpoch;
             }
             int status = (int) head;
             int opcode = (int) (head >>> 32);
             if (status == SlotStatus.PUBLISHED && (opcode == Opcodes.BATCH_FENCE || opcode == Opcodes.PACKED_SLOT)) {
-                for (int j = 0; j < SlotLayout.ARGS_PER_SLOT; j++) {
-                    payload[j] = images.get(INT_UNALIGNED, w + (long) (SlotLayout.ARG0_WORD + j) * Integer.BYTES);
+                for (int j = 0; j < SlotLayout.ARGS_PER_SLOT; j += 2) {
+                    long pair = images[w + 2 + j / 2];
+                    payload[j] = (int) pair;
+                    payload[j + 1] = (int) (pair >>> 32);
                 }
                 e += fences(status, opcode, payload);
             }
