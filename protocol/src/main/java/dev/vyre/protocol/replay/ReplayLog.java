@@ -139,8 +139,9 @@ public final class ReplayLog implements SlotRecorder {
     private int epoch;
     /** Scratch for the argument words of a packed slot whose inner fences are counted. Guarded by this. */
     private final int[] payload = new int[SlotLayout.ARGS_PER_SLOT];
-    /** {@link #recordImages}: the images of a chunk, then its records as they go to the file. Guarded by this. */
+    /** The images of a chunk ({@link #recordImages}) or of one record (the single-slot writers). Guarded by this. */
     private final long[] imageStage = new long[STAGED * IMAGE_LONGS];
+    /** The records of a chunk as they go to the file, in one bulk copy. Guarded by this. */
     private final long[] recordStage;
     /**
      * True while {@link #recordStage} holds zero in every field {@link #stageRun} does not write (evidence,
