@@ -38,6 +38,10 @@ fi
 step "CUDA conformance with the new IO handshake"
 timeout -s KILL 100 $V conform --backend cuda --report "$OUT/conformance-cuda.json" 2>&1 | tail -4
 
+step "old build's jars on this machine (full output)"
+timeout -s KILL 30 $JAVA -cp "$H/old/*:$THIRD$H/HdrHistogram.jar" dev.vyre.bench.RingBench --backend cuda --mode latency \
+  --seconds 2 --warmup 1 2>&1 | tail -8 | cut -c1-400
+
 step "#17 IoRaceCheck CUDA$([ $vk_ok -eq 0 ] && echo ' and Vulkan')"
 for b in cuda $([ $vk_ok -eq 0 ] && echo vulkan); do
   timeout -s KILL 60 $JAVA -cp "$CP" dev.vyre.bench.IoRaceCheck --backend $b --rounds 100 --slots 64 --bound-ms 2 2>&1 \
@@ -68,12 +72,27 @@ timeout -s KILL 90 $JAVA -Xmx1g -cp "$CP" dev.vyre.bench.SoakBench --backend cud
   --batch 64 --publishers 4 --sample 2 2>&1 | tail -30; echo "exit ${PIPESTATUS[0]}"
 kill $smi; echo "GPU memory used (MiB, every 2 s): $(tr '\n' ' ' < $OUT/gpu-mem.txt)"
 
-step "old build's jars on this machine (full output)"
-timeout -s KILL 30 $JAVA -cp "$H/old/*:$THIRD$H/HdrHistogram.jar" dev.vyre.bench.RingBench --backend cuda --mode latency \
-  --seconds 2 --warmup 1 2>&1 | tail -8 | cut -c1-400
+step "#12 recording overhead: RingBench CUDA publishSlots/64, unrecorded vs direct vs background (VRRI0001, 65,536 records)"
+SHM=/dev/shm; [ "$(df -Pk /dev/shm | awk 'NR==2 {print $4}')" -gt 400000 ] || SHM=/tmp
+timeout -s KILL 90 $JAVA -cp "$CP" dev.vyre.bench.RingBench --backend cuda --mode throughput --slots 65536 \
+  --seconds 2 --warmup 1 --batch 64 --api slots --record $SHM/ring.vrri --record-capacity 65536 --record-rounds 2 2>&1 \
+  | grep -E "^(throughput|recording)"; rm -f $SHM/ring.vrri
 
 step "vyre scan --resident 256M on CUDA (hs_err to \$OUT)"
 VYRE_JAVA_OPTS="-XX:ErrorFile=$OUT/hs_err_%p.log" timeout -s KILL 60 $V scan --backend cuda --random-patterns 1000 \
   --resident 256M --passes 2 --chunk 64K --workers 1024 2>&1 | tail -6 | cut -c1-600; echo "exit ${PIPESTATUS[0]}"
+step "#14 device group: 10^8 slots over 4 CUDA sessions on one GPU, one member lost at 5*10^7"
+timeout -s KILL 120 $JAVA -cp "$CP" dev.vyre.bench.DeviceGroupBench --backend cuda --sessions 4 --slots 100000000 \
+  --lose-member-at 50000000 2>&1 | tail -4 | cut -c1-800; echo "exit ${PIPESTATUS[0]}"
+
+step "#10 A/B: the build before the architecture change (888fe8b) vs this build, CUDA, alternating"
+for round in 1 2; do for build in old new; do
+  if [ $build = old ]; then C="$H/old/*:$THIRD$H/HdrHistogram.jar"; else C="$CP"; fi
+  echo "-- $build"
+  timeout -s KILL 30 $JAVA -cp "$C" dev.vyre.bench.RingBench --backend cuda --mode latency --seconds 3 --warmup 1 \
+    2>&1 | grep -E "^\| cuda" | head -1
+  timeout -s KILL 30 $JAVA -cp "$C" dev.vyre.bench.RingBench --backend cuda --mode throughput --slots 65536 \
+    --seconds 2 --warmup 1 --batch 64 --api publish,slots 2>&1 | grep -E "^\| cuda" | head -2
+done; done
 ls $OUT
 step "done"

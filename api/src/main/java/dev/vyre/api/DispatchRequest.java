@@ -2,6 +2,7 @@ package dev.vyre.api;
 
 import dev.vyre.protocol.DebugLogLayout;
 import dev.vyre.protocol.IoQueueLayout;
+import dev.vyre.protocol.TenantIsolation;
 import dev.vyre.protocol.QueueFullException;
 import java.time.Duration;
 import dev.vyre.protocol.CustomOpcodes;
@@ -19,10 +20,18 @@ import org.apiguardian.api.API;
  * @param data          data buffer (binding 4), may be empty
  * @param opcodes       custom opcodes
  * @param ioWaitTimeout bound on a LOAD_MISS wait
+ * @param isolation     isolated mode's windows (docs/PROTOCOL.md, "Isolated mode"), or {@code null} for the default
+ *                      mode; the result then carries the per-tenant violation counters
  */
 @API(status = API.Status.EXPERIMENTAL, since = "0.2")
 public record DispatchRequest(byte[] control, byte[] ring, byte[] debugLog, byte[] ioQueue, byte[] data,
-                              CustomOpcodes opcodes, Duration ioWaitTimeout) {
+                              CustomOpcodes opcodes, Duration ioWaitTimeout, TenantIsolation isolation) {
+
+    /** A pass in the default (not isolated) mode. */
+    public DispatchRequest(byte[] control, byte[] ring, byte[] debugLog, byte[] ioQueue, byte[] data,
+                           CustomOpcodes opcodes, Duration ioWaitTimeout) {
+        this(control, ring, debugLog, ioQueue, data, opcodes, ioWaitTimeout, null);
+    }
 
     public DispatchRequest {
         Objects.requireNonNull(control, "control");
@@ -46,17 +55,22 @@ public record DispatchRequest(byte[] control, byte[] ring, byte[] debugLog, byte
 
     /** @return a copy with another data buffer */
     public DispatchRequest withData(byte[] newData) {
-        return new DispatchRequest(control, ring, debugLog, ioQueue, newData, opcodes, ioWaitTimeout);
+        return new DispatchRequest(control, ring, debugLog, ioQueue, newData, opcodes, ioWaitTimeout, isolation);
     }
 
     /** @return a copy with other custom opcodes */
     public DispatchRequest withOpcodes(CustomOpcodes newOpcodes) {
-        return new DispatchRequest(control, ring, debugLog, ioQueue, data, newOpcodes, ioWaitTimeout);
+        return new DispatchRequest(control, ring, debugLog, ioQueue, data, newOpcodes, ioWaitTimeout, isolation);
     }
 
     /** @return a copy with another IO queue */
     public DispatchRequest withIoQueue(byte[] newIoQueue) {
-        return new DispatchRequest(control, ring, debugLog, newIoQueue, data, opcodes, ioWaitTimeout);
+        return new DispatchRequest(control, ring, debugLog, newIoQueue, data, opcodes, ioWaitTimeout, isolation);
+    }
+
+    /** @return a copy run in isolated mode with {@code windows} ({@code null}: the default mode) */
+    public DispatchRequest withIsolation(TenantIsolation windows) {
+        return new DispatchRequest(control, ring, debugLog, ioQueue, data, opcodes, ioWaitTimeout, windows);
     }
 
     /**

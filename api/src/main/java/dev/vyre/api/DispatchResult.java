@@ -11,8 +11,16 @@ import org.apiguardian.api.API;
  * @param ioQueue  IO queue
  * @param data     data buffer (unchanged by built-in opcodes)
  * @param stats    bytes, launches, waits and latency of the pass
+ * @param isolationViolations in isolated mode, per-tenant violation counters after the pass (32 entries, tenant
+ *                 {@code t} at {@code t}); empty in the default mode
  */
 @API(status = API.Status.EXPERIMENTAL, since = "0.2")
 public record DispatchResult(byte[] control, byte[] ring, byte[] debugLog, byte[] ioQueue, byte[] data,
-                             DispatchStats stats) {
+                             DispatchStats stats, int[] isolationViolations) {
+
+    /** The result of a pass in the default (not isolated) mode. */
+    public DispatchResult(byte[] control, byte[] ring, byte[] debugLog, byte[] ioQueue, byte[] data,
+                          DispatchStats stats) {
+        this(control, ring, debugLog, ioQueue, data, stats, new int[0]);
+    }
 }

@@ -18,13 +18,22 @@ import org.apiguardian.api.API;
  * @param maxLoopIterations  most loop iterations one kernel invocation runs before the driver stops them
  *                           ({@link Long#MAX_VALUE}: no limit; Mesa's llvmpipe: 65,535); a custom opcode whose
  *                           body declares more is refused
+ * @param isolation          whether it runs isolated sessions and dispatches (docs/PROTOCOL.md, "Isolated mode")
  */
 @API(status = API.Status.EXPERIMENTAL, since = "0.2")
 public record Features(int maxSlots, int lanes, boolean persistent, boolean dataBuffer, long maxDataBufferBytes,
-                       Set<String> dialects, Set<String> placements, long maxLoopIterations) {
+                       Set<String> dialects, Set<String> placements, long maxLoopIterations,
+                       boolean isolation) {
     public Features {
         dialects = Set.copyOf(dialects);
         placements = Set.copyOf(placements);
+    }
+
+    /** Features of a backend without isolated mode. */
+    public Features(int maxSlots, int lanes, boolean persistent, boolean dataBuffer, long maxDataBufferBytes,
+                    Set<String> dialects, Set<String> placements, long maxLoopIterations) {
+        this(maxSlots, lanes, persistent, dataBuffer, maxDataBufferBytes, dialects, placements, maxLoopIterations,
+                false);
     }
 
     /** Features of a backend without a loop-iteration limit. */

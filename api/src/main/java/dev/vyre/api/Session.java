@@ -198,6 +198,25 @@ public final class Session implements AutoCloseable {
         return options;
     }
 
+    /**
+     * Reads tenant {@code tenant}'s isolation violation counter: how many of its slots the interpreter ended in
+     * FAULT for writing or reading outside the tenant's windows (docs/PROTOCOL.md, "Isolated mode"). The counters
+     * live outside the control buffer, so control snapshots stay byte-identical with the default mode's layout.
+     *
+     * @throws VyreArgumentException when the session is not isolated or {@code tenant} is outside 0..31
+     */
+    public int isolationViolations(int tenant) {
+        if (options.isolation() == null) {
+            throw new VyreArgumentException("isolation", "the session is not isolated",
+                    "open it with SessionOptions.builder().isolation(...)");
+        }
+        if (tenant < 0 || tenant >= dev.vyre.protocol.TenantIsolation.TENANTS) {
+            throw new VyreArgumentException("tenant", tenant + " is outside 0.."
+                    + (dev.vyre.protocol.TenantIsolation.TENANTS - 1), "pass a tenant id that can run");
+        }
+        return driver.isolationViolations(tenant);
+    }
+
     /** @return ring slots */
     public int slotCount() {
         return slotCount;

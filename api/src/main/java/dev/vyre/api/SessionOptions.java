@@ -1,5 +1,6 @@
 package dev.vyre.api;
 
+import dev.vyre.protocol.TenantIsolation;
 import dev.vyre.protocol.CustomOpcode;
 import dev.vyre.protocol.CustomOpcodes;
 import dev.vyre.protocol.VyreArgumentException;
@@ -22,11 +23,13 @@ import java.util.Objects;
  * @param opcodes          custom opcodes the interpreter runs
  * @param ioWaitTimeout    how long a LOAD_MISS waits for the host before the slot FAULTs
  * @param replayLog        where the session records every published slot, or null to record nothing
+ * @param isolation        isolated mode's windows (docs/PROTOCOL.md, "Isolated mode"), or null for the default
+ *                         mode; checked against the observable words and the data buffer when built
  */
 @API(status = API.Status.EXPERIMENTAL, since = "0.2")
 public record SessionOptions(int slotCount, int tenantCount, int observableSlots, long dataBufferBytes,
                              int workers, CustomOpcodes opcodes, Duration ioWaitTimeout,
-                             ReplayLogOptions replayLog) {
+                             ReplayLogOptions replayLog, TenantIsolation isolation) {
 
     /** Largest ring a session may open (the protocol's allocation cap). */
     public static final int MAX_SLOTS = 1 << 20;
@@ -60,12 +63,22 @@ public record SessionOptions(int slotCount, int tenantCount, int observableSlots
             throw new VyreArgumentException("ioWaitTimeout", ioWaitTimeout + " is not positive",
                     "pass a positive duration");
         }
+        if (isolation != null) {
+            isolation.encode(observableSlots, dataBufferBytes);
+        }
+    }
+
+    /** Options in the default (not isolated) mode. */
+    public SessionOptions(int slotCount, int tenantCount, int observableSlots, long dataBufferBytes, int workers,
+                          CustomOpcodes opcodes, Duration ioWaitTimeout, ReplayLogOptions replayLog) {
+        this(slotCount, tenantCount, observableSlots, dataBufferBytes, workers, opcodes, ioWaitTimeout, replayLog,
+                null);
     }
 
     /** Options that record nothing (the form before {@code replayLog} existed). */
     public SessionOptions(int slotCount, int tenantCount, int observableSlots, long dataBufferBytes, int workers,
                           CustomOpcodes opcodes, Duration ioWaitTimeout) {
-        this(slotCount, tenantCount, observableSlots, dataBufferBytes, workers, opcodes, ioWaitTimeout, null);
+        this(slotCount, tenantCount, observableSlots, dataBufferBytes, workers, opcodes, ioWaitTimeout, null, null);
     }
 
     /** @return a builder with the defaults: 1024 slots, 1 tenant, 256 observable words */
@@ -86,7 +99,7 @@ public record SessionOptions(int slotCount, int tenantCount, int observableSlots
     /** @return the request a backend receives */
     SessionSpec toSpec() {
         return new SessionSpec(slotCount, tenantCount, observableSlots, dataBufferBytes, workers, opcodes,
-                ioWaitTimeout);
+                ioWaitTimeout, isolation);
     }
 
     /** Mutable builder of {@link SessionOptions}. */
@@ -100,6 +113,7 @@ public record SessionOptions(int slotCount, int tenantCount, int observableSlots
         private CustomOpcodes opcodes = CustomOpcodes.none();
         private Duration ioWaitTimeout = Duration.ofSeconds(5);
         private ReplayLogOptions replayLog;
+        private TenantIsolation isolation;
 
         private Builder() {
         }
@@ -162,9 +176,20 @@ public record SessionOptions(int slotCount, int tenantCount, int observableSlots
             return this;
         }
 
+        /**
+         * Runs the session in isolated mode (docs/PROTOCOL.md, "Isolated mode"): each tenant writes only its
+         * window of observable words and reads only its range of the data buffer, header words are written only by
+         * the host or {@code value}'s admin tenant, and a violating slot ends in FAULT and is counted
+         * ({@link Session#isolationViolations}). Null: the default mode (no windows).
+         */
+        public Builder isolation(TenantIsolation value) {
+            this.isolation = value;
+            return this;
+        }
+
         public SessionOptions build() {
             return new SessionOptions(slotCount, tenantCount, observableSlots, dataBufferBytes, workers,
-                    opcodes, ioWaitTimeout, replayLog);
+                    opcodes, ioWaitTimeout, replayLog, isolation);
         }
     }
 }

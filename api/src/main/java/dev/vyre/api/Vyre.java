@@ -3,6 +3,7 @@ package dev.vyre.api;
 import dev.vyre.protocol.BackendException;
 import dev.vyre.protocol.CustomOpcode;
 import dev.vyre.protocol.CustomOpcodes;
+import dev.vyre.protocol.TenantIsolation;
 import dev.vyre.protocol.UnsupportedFeatureException;
 import dev.vyre.protocol.VyreArgumentException;
 import dev.vyre.spi.Backend;
@@ -72,7 +73,7 @@ public final class Vyre implements AutoCloseable {
         }
         this.features = new Features(capabilities.maxSlots(), capabilities.lanes(), capabilities.persistent(),
                 capabilities.dataBuffer(), capabilities.maxDataBufferBytes(), capabilities.dialects(), placements,
-                capabilities.maxLoopIterations());
+                capabilities.maxLoopIterations(), capabilities.isolation());
     }
 
     // ------------------------------------------------------------------ finding and opening backends
@@ -269,6 +270,7 @@ public final class Vyre implements AutoCloseable {
                     + " `vyre backends` line says persistent");
         }
         checkFits(options.slotCount(), options.dataBufferBytes(), options.opcodes());
+        checkIsolation(options.isolation() != null);
         SessionEvents.SessionOpen event = SessionEvents.beginOpen();
         SessionDriver driver = backend.openSession(options.toSpec());
         if (driver == null) {
@@ -306,9 +308,13 @@ public final class Vyre implements AutoCloseable {
         ensureOpen();
         request.validate();
         checkFits(request.slotCount(), request.data().length, request.opcodes());
+        checkIsolation(request.isolation() != null);
+        if (request.isolation() != null) {
+            request.isolation().encode(request.control().length / 4 - 160L, request.data().length);
+        }
         PassResult r = backend.dispatch(new PassRequest(request.control().clone(), request.ring().clone(),
                 request.debugLog().clone(), request.ioQueue().clone(), request.data().clone(), request.opcodes(),
-                request.ioWaitTimeout()));
+                request.ioWaitTimeout(), request.isolation()));
         if (r == null || r.control().length != request.control().length || r.ring().length != request.ring().length
                 || r.debugLog().length != request.debugLog().length || r.ioQueue().length != request.ioQueue().length
                 || r.data().length != request.data().length) {
@@ -319,7 +325,23 @@ public final class Vyre implements AutoCloseable {
                 + r.data().length;
         DispatchStats stats = new DispatchStats(bytes, bytes, 2L * DISPATCH_BUFFERS, System.nanoTime() - start,
                 DISPATCH_BUFFERS, 1, 1, false);
-        return new DispatchResult(r.control(), r.ring(), r.debugLog(), r.ioQueue(), r.data(), stats);
+        int[] violations = r.isolationViolations();
+        if (request.isolation() != null && violations.length != TenantIsolation.TENANTS) {
+            throw new BackendException("backend '" + name + "' returned " + violations.length + " isolation violation"
+                    + " counters for an isolated pass", "report this to the backend's author: an isolated pass must"
+                    + " return " + TenantIsolation.TENANTS + " counters in PassResult.isolationViolations");
+        }
+        return new DispatchResult(r.control(), r.ring(), r.debugLog(), r.ioQueue(), r.data(), stats,
+                violations.clone());
+    }
+
+    /** Refuses isolated mode on a backend whose capabilities do not declare it. */
+    private void checkIsolation(boolean isolated) {
+        if (isolated && !capabilities.isolation()) {
+            throw new UnsupportedFeatureException(name, "tenant isolation", "backend '" + name + "' on " + device.name()
+                    + " cannot run isolated mode (tenant windows)", "open the session without isolation, or pick a"
+                    + " backend whose features list isolation");
+        }
     }
 
     /** Stops and closes a driver the runtime refused; every step runs even when an earlier one fails. */

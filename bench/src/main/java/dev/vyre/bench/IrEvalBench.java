@@ -1,5 +1,6 @@
 package dev.vyre.bench;
 
+import dev.vyre.conformance.ArraySlotContext;
 import dev.vyre.conformance.IrFuzzer;
 import dev.vyre.ir.Expr;
 import dev.vyre.ir.Ir;
@@ -7,7 +8,6 @@ import dev.vyre.ir.IrOpcodes;
 import dev.vyre.ir.Program;
 import dev.vyre.ir.Programs;
 import dev.vyre.protocol.OpcodeHandler;
-import dev.vyre.protocol.SlotContext;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
@@ -15,7 +15,8 @@ import java.util.Random;
 /**
  * The two Java bodies of an IR opcode side by side, in one JVM: the tree-walking evaluator
  * ({@code IrOpcodes.interpreted}) and the program compiled to JVM bytecode ({@code IrOpcodes.java}, a
- * {@code CompiledIrHandler}), in nanoseconds per slot over an array-backed slot context (no backend):
+ * {@code CompiledIrHandler}), in nanoseconds per slot over an array-backed slot context
+ * ({@code ArraySlotContext}, no backend):
  * <ul>
  * <li><b>crc32c</b>: {@code Programs.crc32c(4096)} over 256 data bytes per slot (bit by bit: 2,048 inner
  * iterations);</li>
@@ -143,22 +144,22 @@ public final class IrEvalBench {
         final String name;
         final OpcodeHandler[] interpreted;
         final OpcodeHandler[] compiled;
-        final ArrayContext context;
+        final ArraySlotContext context;
 
         Workload(String name, List<Program> programs, byte[] data, int[] args) {
             this.name = name;
             this.interpreted = programs.stream().map(IrOpcodes::interpreted).toArray(OpcodeHandler[]::new);
             this.compiled = programs.stream().map(IrOpcodes::java).toArray(OpcodeHandler[]::new);
-            this.context = new ArrayContext(data, args);
+            this.context = new ArraySlotContext(new int[CONTROL_WORDS], data, args, 0x2001, 0, 0);
         }
 
         boolean verify() {
             for (int i = 0; i < interpreted.length; i++) {
-                ArrayContext a = context.copy();
-                ArrayContext b = context.copy();
+                ArraySlotContext a = context.copy();
+                ArraySlotContext b = context.copy();
                 interpreted[i].execute(a);
                 compiled[i].execute(b);
-                if (!java.util.Arrays.equals(a.control, b.control)) {
+                if (!java.util.Arrays.equals(a.control(), b.control())) {
                     System.out.println(name + ": program " + i + " differs between the compiled and evaluated body");
                     return false;
                 }
@@ -186,83 +187,6 @@ public final class IrEvalBench {
                 }
             }
             return best;
-        }
-    }
-
-    /** Control words and data bytes in arrays with the protocol's bounds rule (the evaluator checks first). */
-    private static final class ArrayContext implements SlotContext {
-        final int[] control = new int[CONTROL_WORDS];
-        final byte[] data;
-        final int[] args;
-
-        ArrayContext(byte[] data, int[] args) {
-            this.data = data;
-            this.args = java.util.Arrays.copyOf(args, Ir.ARGS);
-        }
-
-        ArrayContext copy() {
-            return new ArrayContext(data, args);
-        }
-
-        @Override
-        public int opcode() {
-            return 0x2001;
-        }
-
-        @Override
-        public int slot() {
-            return 0;
-        }
-
-        @Override
-        public int tenant() {
-            return 0;
-        }
-
-        @Override
-        public int arg(int i) {
-            return args[i];
-        }
-
-        @Override
-        public long controlWords() {
-            return control.length;
-        }
-
-        @Override
-        public int loadControl(long word) {
-            return control[(int) word];
-        }
-
-        @Override
-        public void storeControl(long word, int value) {
-            control[(int) word] = value;
-        }
-
-        @Override
-        public int atomicAddControl(long word, int delta) {
-            int old = control[(int) word];
-            control[(int) word] = old + delta;
-            return old;
-        }
-
-        @Override
-        public int compareAndSwapControl(long word, int expected, int desired) {
-            int old = control[(int) word];
-            if (old == expected) {
-                control[(int) word] = desired;
-            }
-            return old;
-        }
-
-        @Override
-        public long dataBytes() {
-            return data.length;
-        }
-
-        @Override
-        public int loadDataByte(long offset) {
-            return data[(int) offset];
         }
     }
 }

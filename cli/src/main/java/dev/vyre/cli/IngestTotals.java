@@ -1,5 +1,6 @@
 package dev.vyre.cli;
 
+import dev.vyre.uring.ChunkFailure;
 import dev.vyre.uring.ChunkReport;
 import dev.vyre.uring.IngestListener;
 import java.io.PrintWriter;
@@ -9,7 +10,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * What {@code vyre ingest} has done so far: settled chunks, their bytes, verified chunks and CRC
  * mismatches, counted as chunks settle (on the pump's or the event loop's thread) and readable from
  * any thread, e.g. a shutdown hook after Ctrl-C. It also draws the progress line, prints each CRC
- * mismatch, and says when a streamed source keeps the run waiting.
+ * mismatch and each byte range that could not be read, and says when a streamed source keeps the run
+ * waiting.
  */
 final class IngestTotals implements IngestListener {
 
@@ -21,6 +23,7 @@ final class IngestTotals implements IngestListener {
     private final AtomicLong chunks = new AtomicLong();
     private final AtomicLong verified = new AtomicLong();
     private final AtomicLong mismatches = new AtomicLong();
+    private final AtomicLong failures = new AtomicLong();
 
     /**
      * @param err      where mismatches and wait notices go
@@ -48,6 +51,20 @@ final class IngestTotals implements IngestListener {
             err.flush();
         }
         progress.update(total);
+    }
+
+    /** Prints the failed range: one line with its offset, the errno and {@code Fix:}. */
+    @Override
+    public void onFailure(ChunkFailure failure) {
+        failures.incrementAndGet();
+        progress.close();
+        err.println("  READ FAILED: " + OneLine.of(failure.error(), FailureHandler.DEFAULT_FIX));
+        err.flush();
+    }
+
+    /** @return failed read ranges so far */
+    long failures() {
+        return failures.get();
     }
 
     @Override

@@ -172,12 +172,14 @@ final class StreamSourceOptions {
 
     /**
      * @return bytes the sources are known to hold (regular files, each up to {@code limit}), or 0 when one of
-     *         them is streamed (standard input, a FIFO, a device): its size is unknown
+     *         them is streamed (standard input, a FIFO, a character device) or a block device: its size is
+     *         not known before it is opened
      */
     static long knownBytes(List<String> sources, long limit) {
         long known = 0;
         for (String f : sources) {
-            if (f.equals("-") || SourceKind.of(Path.of(f)).streamed()) {
+            if (f.equals("-") || SourceKind.of(Path.of(f)).streamed()
+                    || SourceKind.of(Path.of(f)) == SourceKind.BLOCK_DEVICE) {
                 return 0;
             }
             if (SourceKind.of(Path.of(f)) == SourceKind.REGULAR) {

@@ -26,6 +26,7 @@ class VulkanValidationTest {
 
     @Test
     void onePassCasesRaiseNoValidationError() {
+        long t0 = System.nanoTime();
         VulkanBackendProvider provider = new VulkanBackendProvider();
         BackendInfo info = Vyre.describe(provider);
         Assumptions.assumeTrue(info.available(), () -> "no Vulkan device: " + info.reason());
@@ -36,6 +37,7 @@ class VulkanValidationTest {
             Assumptions.abort("validation layer unavailable: " + e.getMessage());
             return;
         }
+        System.out.println("DETAILS " + backend.device().details());
         assertTrue(backend.validationEnabled());
         Vyre vulkan;
         try {
@@ -54,10 +56,14 @@ class VulkanValidationTest {
                 }
                 CaseResult r = runner.runCase(b, c);
                 ran++;
+                System.out.println("CASE " + c.name() + " " + r.status() + " errors=" + backend.validationErrors().size());
                 if (r.status() == CaseStatus.FAILED) {
                     failed.add(c.name() + ": " + r.detail());
                 }
             }
+            System.out.println("DETAILS " + backend.device().details());
+            System.out.println("ERRORS " + backend.validationErrors());
+            System.out.println("TIME " + (System.nanoTime() - t0) / 1e9);
             assertTrue(ran > 50, "ran " + ran + " one-pass cases");
             assertEquals(List.of(), failed);
             assertEquals(List.of(), backend.validationErrors(), "VK_LAYER_KHRONOS_validation errors");

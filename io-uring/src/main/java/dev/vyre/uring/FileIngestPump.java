@@ -21,9 +21,13 @@ import java.util.List;
  * CRC-32C of the staged bytes and report the chunk. When every region is in use the pump waits
  * for a slot to reach DONE (back-pressure), at most the stall timeout.
  *
- * <p>A regular file with a size ({@link SourceKind#REGULAR}) is read as that many bytes, in io_uring
- * reads of known ranges. Every other source — a FIFO, a pipe, standard input, a character or block
- * device, a pseudo file whose {@code stat} size is 0 ({@code /proc}) — is read by streaming reads
+ * <p>A regular file with a size ({@link SourceKind#REGULAR}) and a block device (its capacity) are read
+ * as that many bytes, in io_uring reads of known ranges. A range whose read fails (the device returns
+ * EIO for a bad sector, ...) is reported as a {@link ChunkFailure} with its offset, to
+ * {@link IngestListener#onFailure} at once and in {@link FileReport#failures()}; the bytes read before
+ * the failure in that chunk are published, and the chunks after it are still read. Every other source —
+ * a FIFO, a pipe, standard input, a character device, a pseudo file whose {@code stat} size is 0
+ * ({@code /proc}) — is read by streaming reads
  * ({@code poll} + {@code read}) straight into the staging region until it ends, or until the byte
  * limit: a FIFO is opened without blocking, waits for its writer, and ends when every writer closed.
  * A stream that delivers nothing for {@link IngestOptions#idleTimeout()} (when not zero) ends with an
@@ -59,6 +63,9 @@ public final class FileIngestPump implements AutoCloseable, UringFileReader.Comp
     private long fileChunks;
     private long fileVerified;
     private long truncatedAt;
+    private final List<ChunkFailure> failures = new ArrayList<>();
+    private long failedChunks;
+    private long failedBytes;
 
     /**
      * @param session  a running session with a data buffer of at least one chunk
@@ -120,9 +127,11 @@ public final class FileIngestPump implements AutoCloseable, UringFileReader.Comp
 
     /**
      * Streams one source: every chunk is read, published, DONE and (for CRC32C) verified before this
-     * returns. A failed read, a file that shrinks while it is read, a source that cannot be opened, or
-     * a stream idle for longer than the idle timeout ends the source with {@link FileReport#error()};
-     * chunks read before the failure are still published and settled, nothing is dropped silently.
+     * returns. A failed read of a file or block device fails that chunk alone ({@link FileReport#failures()},
+     * summed up in {@link FileReport#error()}) and the other chunks are still read; a file that shrinks while
+     * it is read, a source that cannot be opened, a failed streaming read, or a stream idle for longer than
+     * the idle timeout ends the source with {@link FileReport#error()}. Chunks read before a failure are
+     * still published and settled: nothing is dropped silently.
      *
      * @param file     a regular file, FIFO, device or pseudo file
      * @param maxBytes read at most this many bytes ({@link Long#MAX_VALUE}: to the end)
@@ -167,7 +176,13 @@ public final class FileIngestPump implements AutoCloseable, UringFileReader.Comp
         long size = 0;
         boolean limited = false;
         try {
-            long whole = Files.size(file);
+            long whole;
+            try {
+                whole = kind == SourceKind.BLOCK_DEVICE ? NativeFiles.size(fd, file) : Files.size(file);
+            } catch (SyscallException e) {
+                readErrors++;
+                return new FileReport(path, 0, 0, 0, 0, direct, e, false);
+            }
             size = Math.min(whole, maxBytes);
             limited = size < whole;
             pump(fd, size, direct);
@@ -176,6 +191,9 @@ public final class FileIngestPump implements AutoCloseable, UringFileReader.Comp
                 fileError = new BackendException(path + " ended at byte " + truncatedAt + " while " + size
                         + " bytes were expected: the file was truncated during ingest",
                         "do not truncate files while they are being ingested; ingest it again");
+            }
+            if (failedChunks > 0 && fileError == null) {
+                fileError = failedSummary(size);
             }
         } catch (IOException e) {
             readErrors++;
@@ -187,7 +205,20 @@ public final class FileIngestPump implements AutoCloseable, UringFileReader.Comp
             }
             NativeFiles.close(fd);
         }
-        return new FileReport(path, size, fileBytes, fileChunks, fileVerified, direct, fileError, limited);
+        return new FileReport(path, size, fileBytes, fileChunks, fileVerified, direct, fileError, limited, failures,
+                failedChunks);
+    }
+
+    private BackendException failedSummary(long size) {
+        ChunkFailure first = failures.get(0); // reads complete in any order: name the lowest offset
+        for (ChunkFailure f : failures) {
+            first = f.sourceOffset() < first.sourceOffset() ? f : first;
+        }
+        return new BackendException(failedChunks + (failedChunks == 1 ? " chunk" : " chunks") + " of " + path + " ("
+                + failedBytes + " of " + size + " bytes) could not be read, the first at byte " + first.sourceOffset()
+                + " (" + Errno.name(first.error() instanceof SyscallException e ? e.errno() : Errno.EIO) + "); the "
+                + fileBytes + " other bytes were delivered in " + fileChunks + " chunks",
+                "check the device (dmesg) and ingest the failed byte ranges again once it reads");
     }
 
     /**
@@ -217,6 +248,9 @@ public final class FileIngestPump implements AutoCloseable, UringFileReader.Comp
         fileChunks = 0;
         fileVerified = 0;
         truncatedAt = Long.MAX_VALUE;
+        failures.clear();
+        failedChunks = 0;
+        failedBytes = 0;
     }
 
     /**
@@ -379,32 +413,45 @@ public final class FileIngestPump implements AutoCloseable, UringFileReader.Comp
         return (len + NativeFiles.DIRECT_ALIGNMENT - 1) & -NativeFiles.DIRECT_ALIGNMENT;
     }
 
+    /**
+     * A finished read: its bytes (all of them, or those before a failure) are published; a failure is
+     * reported for the rest of its chunk and the pump goes on with the next chunks.
+     */
     @Override
     public void complete(long token, long bytes, int errno) {
         int r = (int) token;
         long at = regionFileOffset[r];
-        if (errno != 0) {
-            readErrors++;
-            regions.release(r);
-            if (fileError == null) {
-                fileError = new SyscallException((reader.fixedBuffers() ? "io_uring READ_FIXED" : "io_uring READ")
-                        + " of " + path + " at offset " + (at - regionCarry[r]) + " (" + regionExpected[r] + " bytes)", errno,
-                        Errno.readFix(errno));
-            }
-            return;
-        }
         int got = (int) Math.min(bytes, regionExpected[r]);
         int carry = regionCarry[r];
+        long sequence = regionSequence[r];
         if (got > carry) {
-            regions.publish(r, got - carry, path, regionSequence[r], at, carry);
+            regions.publish(r, got - carry, path, sequence, at, carry);
         } else {
             regions.release(r);
+        }
+        if (errno != 0) {
+            readErrors++;
+            long from = Math.max(at, at - carry + got); // the overlap belongs to the previous chunk
+            long end = at + regionExpected[r] - carry;
+            fail(new ChunkFailure(path, sequence, from, end - from, new SyscallException((reader.fixedBuffers()
+                    ? "io_uring READ_FIXED" : "io_uring READ") + " of " + path + " bytes " + from + ".." + (end - 1)
+                    + " (chunk " + sequence + ")", errno, Errno.readFix(errno))));
+            return;
         }
         if (got < regionExpected[r]) {
             readErrors++;
             // completions arrive in any order: keep the lowest end
             truncatedAt = Math.min(truncatedAt, at - carry + got);
         }
+    }
+
+    private void fail(ChunkFailure failure) {
+        failedChunks++;
+        failedBytes += failure.length();
+        if (failures.size() < FileReport.FAILURES_KEPT) {
+            failures.add(failure);
+        }
+        listener.onFailure(failure);
     }
 
     /** Cancels and drains in-flight reads, then tears the ring down; idempotent. */

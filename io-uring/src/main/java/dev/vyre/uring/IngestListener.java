@@ -16,6 +16,14 @@ public interface IngestListener {
     default void onWaiting(String source, String what) {
     }
 
+    /**
+     * Called on the pump's thread for every byte range of a file or block device whose read failed
+     * (one call per failed chunk), as soon as the failure is known; the pump then goes on with the
+     * next chunks. Must not block.
+     */
+    default void onFailure(ChunkFailure failure) {
+    }
+
     /** @return a listener that ignores chunks */
     static IngestListener none() {
         return chunk -> { };

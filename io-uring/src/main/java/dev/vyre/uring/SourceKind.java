@@ -8,8 +8,8 @@ import java.nio.file.attribute.BasicFileAttributes;
 
 /**
  * What kind of file a source path names, from {@code stat(2)} (symbolic links followed). It decides how
- * {@link FileIngestPump} reads it: a regular file with a size in io_uring reads of known ranges, every
- * other kind by streaming reads until its end.
+ * {@link FileIngestPump} reads it: a regular file with a size and a block device in io_uring reads of
+ * known ranges, every other kind by streaming reads until its end.
  */
 public enum SourceKind {
     /** A regular file whose {@code stat} size is positive: read as that many bytes. */
@@ -23,7 +23,10 @@ public enum SourceKind {
     FIFO,
     /** A character device ({@code /dev/zero}, a terminal): streamed; it may never end. */
     CHARACTER_DEVICE,
-    /** A block device: streamed to its end. */
+    /**
+     * A block device: read as its capacity ({@code lseek SEEK_END}) in io_uring reads of known ranges, so
+     * that a range the device cannot read fails alone and the ranges after it are still read.
+     */
     BLOCK_DEVICE,
     /** A directory: cannot be ingested. */
     DIRECTORY,
@@ -73,7 +76,7 @@ public enum SourceKind {
 
     /** @return true when the pump reads this kind by streaming reads until its end (its size is unknown) */
     public boolean streamed() {
-        return this == SIZELESS || this == FIFO || this == CHARACTER_DEVICE || this == BLOCK_DEVICE;
+        return this == SIZELESS || this == FIFO || this == CHARACTER_DEVICE;
     }
 
     /**

@@ -27,11 +27,14 @@ import org.apiguardian.api.API;
  *                           in one of {@code dialects} declares a larger loop-iteration bound (an IR lowering
  *                           declares it: docs/IR.md, "Loops and the per-slot budget"), instead of letting it
  *                           compute wrong results
+ * @param isolation          whether the backend runs isolated sessions and passes (docs/PROTOCOL.md, "Isolated
+ *                           mode"); the runtime refuses isolation on a backend without it
+ *                           ({@link dev.vyre.protocol.UnsupportedFeatureException}) before the backend sees it
  */
 @API(status = API.Status.EXPERIMENTAL, since = "0.2")
 public record Capabilities(int maxSlots, int lanes, Set<Placement> placements, boolean dataBuffer,
                            long maxDataBufferBytes, boolean persistent, Set<String> dialects,
-                           long maxLoopIterations) {
+                           long maxLoopIterations, boolean isolation) {
     /**
      * The dialect of a body written in the opcode IR (module {@code vyre-ir}, {@code docs/IR.md}): the
      * program's canonical encoding ({@code Program.encode()}) as Base64 text (RFC 4648, no line breaks).
@@ -52,7 +55,14 @@ public record Capabilities(int maxSlots, int lanes, Set<Placement> placements, b
         }
     }
 
-    /** Capabilities of a device without a loop-iteration limit ({@link #UNLIMITED_LOOPS}). */
+    /** Capabilities of a backend without isolated mode. */
+    public Capabilities(int maxSlots, int lanes, Set<Placement> placements, boolean dataBuffer,
+                        long maxDataBufferBytes, boolean persistent, Set<String> dialects, long maxLoopIterations) {
+        this(maxSlots, lanes, placements, dataBuffer, maxDataBufferBytes, persistent, dialects, maxLoopIterations,
+                false);
+    }
+
+    /** Capabilities of a device without a loop-iteration limit ({@link #UNLIMITED_LOOPS}), without isolated mode. */
     public Capabilities(int maxSlots, int lanes, Set<Placement> placements, boolean dataBuffer,
                         long maxDataBufferBytes, boolean persistent, Set<String> dialects) {
         this(maxSlots, lanes, placements, dataBuffer, maxDataBufferBytes, persistent, dialects, UNLIMITED_LOOPS);

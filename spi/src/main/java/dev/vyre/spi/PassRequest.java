@@ -1,6 +1,7 @@
 package dev.vyre.spi;
 
 import dev.vyre.protocol.CustomOpcodes;
+import dev.vyre.protocol.TenantIsolation;
 import java.time.Duration;
 import java.util.Objects;
 import org.apiguardian.api.API;
@@ -18,10 +19,20 @@ import org.apiguardian.api.API;
  * @param data          data buffer (binding 4), possibly empty
  * @param opcodes       custom opcodes, each with a body in one of the backend's dialects
  * @param ioWaitTimeout bound on a LOAD_MISS wait
+ * @param isolation     isolated mode's windows (docs/PROTOCOL.md, "Isolated mode"), already checked against the
+ *                      buffers; {@code null} for the default mode. Only passed to a backend whose
+ *                      {@link Capabilities#isolation()} is true, which then returns the violation counters in
+ *                      {@link PassResult#isolationViolations()}
  */
 @API(status = API.Status.EXPERIMENTAL, since = "0.2")
 public record PassRequest(byte[] control, byte[] ring, byte[] debugLog, byte[] ioQueue, byte[] data,
-                          CustomOpcodes opcodes, Duration ioWaitTimeout) {
+                          CustomOpcodes opcodes, Duration ioWaitTimeout, TenantIsolation isolation) {
+
+    /** A pass in the default (not isolated) mode. */
+    public PassRequest(byte[] control, byte[] ring, byte[] debugLog, byte[] ioQueue, byte[] data,
+                       CustomOpcodes opcodes, Duration ioWaitTimeout) {
+        this(control, ring, debugLog, ioQueue, data, opcodes, ioWaitTimeout, null);
+    }
 
     public PassRequest {
         Objects.requireNonNull(control, "control");
@@ -31,6 +42,22 @@ public record PassRequest(byte[] control, byte[] ring, byte[] debugLog, byte[] i
         Objects.requireNonNull(data, "data");
         Objects.requireNonNull(opcodes, "opcodes");
         Objects.requireNonNull(ioWaitTimeout, "ioWaitTimeout");
+    }
+
+    /** @return true in isolated mode */
+    public boolean isolated() {
+        return isolation != null;
+    }
+
+    /**
+     * @return the isolation block ({@link TenantIsolation#BLOCK_WORDS} words) for these buffers
+     * @throws IllegalStateException in the default mode
+     */
+    public int[] isolationBlock() {
+        if (isolation == null) {
+            throw new IllegalStateException("the pass is not isolated. Fix: check isolated() first");
+        }
+        return isolation.encode(control.length / 4 - 160L, data.length);
     }
 
     /** @return ring slots */

@@ -115,6 +115,17 @@ public interface SessionDriver extends AutoCloseable {
      */
     boolean stop(Duration timeout);
 
+    /**
+     * Reads tenant {@code tenant}'s isolation violation counter (docs/PROTOCOL.md, "Isolated mode"): slots of that
+     * tenant the interpreter ended in FAULT for a write or read outside the tenant's windows. Called only for an
+     * isolated session ({@link SessionSpec#isolated()}), with {@code 0 <= tenant < TenantIsolation.TENANTS}, and
+     * possibly while the interpreter runs (a possibly older value is fine). The default refuses.
+     */
+    default int isolationViolations(int tenant) {
+        throw new UnsupportedOperationException("this driver does not run isolated sessions. Fix: declare"
+                + " Capabilities.isolation() false or override SessionDriver.isolationViolations");
+    }
+
     /** Releases every resource of the session. Called once, after {@link #stop}. */
     @Override
     void close();

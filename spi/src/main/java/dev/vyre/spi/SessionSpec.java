@@ -1,6 +1,7 @@
 package dev.vyre.spi;
 
 import dev.vyre.protocol.CustomOpcodes;
+import dev.vyre.protocol.TenantIsolation;
 import java.time.Duration;
 import java.util.Objects;
 import org.apiguardian.api.API;
@@ -16,10 +17,19 @@ import org.apiguardian.api.API;
  * @param workers         executing threads or lanes, 0 for the backend's default
  * @param opcodes         custom opcodes, each with a body in one of the backend's dialects
  * @param ioWaitTimeout   how long a LOAD_MISS waits for the host before its slot FAULTs
+ * @param isolation       isolated mode's windows (docs/PROTOCOL.md, "Isolated mode"), already checked against
+ *                        the session's sizes; {@code null} for the default mode. Only passed to a backend whose
+ *                        {@link Capabilities#isolation()} is true
  */
 @API(status = API.Status.EXPERIMENTAL, since = "0.2")
 public record SessionSpec(int slotCount, int tenantCount, int observableSlots, long dataBufferBytes, int workers,
-                          CustomOpcodes opcodes, Duration ioWaitTimeout) {
+                          CustomOpcodes opcodes, Duration ioWaitTimeout, TenantIsolation isolation) {
+
+    /** A session in the default (not isolated) mode. */
+    public SessionSpec(int slotCount, int tenantCount, int observableSlots, long dataBufferBytes, int workers,
+                       CustomOpcodes opcodes, Duration ioWaitTimeout) {
+        this(slotCount, tenantCount, observableSlots, dataBufferBytes, workers, opcodes, ioWaitTimeout, null);
+    }
 
     public SessionSpec {
         Objects.requireNonNull(opcodes, "opcodes");
@@ -29,5 +39,22 @@ public record SessionSpec(int slotCount, int tenantCount, int observableSlots, l
     /** @return the control buffer length in bytes: {@code (160 + observableSlots) * 4} */
     public long controlBytes() {
         return (160L + observableSlots) * Integer.BYTES;
+    }
+
+    /** @return true in isolated mode */
+    public boolean isolated() {
+        return isolation != null;
+    }
+
+    /**
+     * @return the isolation block ({@link TenantIsolation#BLOCK_WORDS} words: counters 0, windows, admin word)
+     *         for this session's sizes
+     * @throws IllegalStateException in the default mode
+     */
+    public int[] isolationBlock() {
+        if (isolation == null) {
+            throw new IllegalStateException("the session is not isolated. Fix: check isolated() first");
+        }
+        return isolation.encode(observableSlots, dataBufferBytes);
     }
 }

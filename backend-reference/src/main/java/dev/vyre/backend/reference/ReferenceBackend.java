@@ -4,6 +4,8 @@ import dev.vyre.protocol.BackendException;
 import dev.vyre.protocol.CustomOpcode;
 import dev.vyre.protocol.SlotLayout;
 import dev.vyre.spi.Backend;
+import dev.vyre.protocol.TenantIsolation;
+import dev.vyre.protocol.Words;
 import dev.vyre.spi.Capabilities;
 import dev.vyre.spi.DeviceInfo;
 import dev.vyre.spi.PassRequest;
@@ -40,7 +42,8 @@ final class ReferenceBackend implements Backend {
     ReferenceBackend(DeviceInfo device) {
         this.device = device;
         this.capabilities = new Capabilities(MAX_SLOTS, Runtime.getRuntime().availableProcessors(),
-                Set.of(Placement.HOST), true, MAX_DATA_BYTES, true, Set.of(CustomOpcode.JAVA));
+                Set.of(Placement.HOST), true, MAX_DATA_BYTES, true, Set.of(CustomOpcode.JAVA),
+                Capabilities.UNLIMITED_LOOPS, true);
     }
 
     @Override
@@ -91,8 +94,10 @@ final class ReferenceBackend implements Backend {
             MemorySegment debug = copyIn(arena, request.debugLog());
             MemorySegment io = copyIn(arena, request.ioQueue());
             MemorySegment data = request.data().length == 0 ? MemorySegment.NULL : copyIn(arena, request.data());
+            MemorySegment isolation = request.isolated()
+                    ? ReferenceDriver.isolationBlock(arena, request.isolationBlock()) : MemorySegment.NULL;
             SlotExecutor executor = new SlotExecutor(control, ring, debug, io, data, table,
-                    request.ioWaitTimeout().toNanos());
+                    request.ioWaitTimeout().toNanos(), isolation);
             int slots = request.ring().length / SlotLayout.SLOT_BYTES;
             for (int s = 0; s < slots; s++) {
                 if (executor.shutdownRequested()) {
@@ -101,9 +106,13 @@ final class ReferenceBackend implements Backend {
                 executor.tryExecute(s);
             }
             executor.completeRun();
+            int[] violations = new int[request.isolated() ? TenantIsolation.TENANTS : 0];
+            for (int t = 0; t < violations.length; t++) {
+                violations[t] = Words.get(isolation, TenantIsolation.VIOLATIONS_BASE + t);
+            }
             return new PassResult(copyOut(control, request.control()), copyOut(ring, request.ring()),
                     copyOut(debug, request.debugLog()), copyOut(io, request.ioQueue()),
-                    copyOut(data, request.data()));
+                    copyOut(data, request.data()), violations);
         }
     }
 

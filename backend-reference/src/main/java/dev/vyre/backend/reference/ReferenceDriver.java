@@ -58,6 +58,8 @@ final class ReferenceDriver implements SessionDriver {
     private final SessionMemory memory;
     private final int slotCount;
     private final Worker[] workers;
+    /** The isolation block, or {@code NULL} in the default mode. */
+    private final MemorySegment isolation;
     private final int workerCount;
     private final Consumer<ReferenceDriver> onClose;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -76,9 +78,24 @@ final class ReferenceDriver implements SessionDriver {
         this.onClose = onClose;
         this.workers = new Worker[workerCount];
         long ioWait = spec.ioWaitTimeout().toNanos();
+        this.isolation = spec.isolated() ? isolationBlock(arena, spec.isolationBlock()) : MemorySegment.NULL;
         for (int i = 0; i < workerCount; i++) {
-            workers[i] = new Worker(i, new SlotExecutor(control, ring, debug, io, data, table, ioWait));
+            workers[i] = new Worker(i, new SlotExecutor(control, ring, debug, io, data, table, ioWait, isolation));
         }
+    }
+
+    /** @return a native copy of an isolation block ({@code dev.vyre.protocol.TenantIsolation}) */
+    static MemorySegment isolationBlock(Arena arena, int[] block) {
+        MemorySegment segment = arena.allocate((long) block.length * Integer.BYTES, 64);
+        for (int i = 0; i < block.length; i++) {
+            Words.set(segment, i, block[i]);
+        }
+        return segment;
+    }
+
+    @Override
+    public int isolationViolations(int tenant) {
+        return Words.getAcquire(isolation, dev.vyre.protocol.TenantIsolation.VIOLATIONS_BASE + tenant);
     }
 
     /** @return one worker per core, less one core for the publisher, at least one */

@@ -8,6 +8,7 @@ import dev.vyre.protocol.Opcodes;
 import dev.vyre.protocol.SlotContext;
 import dev.vyre.protocol.SlotLayout;
 import dev.vyre.protocol.SlotStatus;
+import dev.vyre.protocol.TenantIsolation;
 import dev.vyre.protocol.Words;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
@@ -50,6 +51,12 @@ import java.util.zip.CRC32C;
  *
  * <p>A custom handler that throws ends its slot in FAULT (DONE_COUNT unchanged): the handler
  * did not complete, and the worker thread must survive it.
+ *
+ * <p><b>Isolated mode</b> (docs/PROTOCOL.md, "Isolated mode"), when built with an isolation block: before a
+ * built-in writes a control word inside the buffer or reads a data byte inside it, the executor checks the
+ * access against the slot's tenant window (the admin tenant passes everything); a violating built-in does
+ * nothing, a violating custom-handler access does nothing and suppresses every later write of the slot, and
+ * the slot ends in FAULT with its tenant's violation counter (block word {@code tenant}) incremented.
  */
 final class SlotExecutor implements SlotContext {
 
@@ -76,6 +83,12 @@ final class SlotExecutor implements SlotContext {
     /** CRC32C opcode state: one checksum and one view of the data buffer, reused per slot. */
     private final CRC32C crc = new CRC32C();
     private final ByteBuffer dataView;
+    /** The isolation block ({@link TenantIsolation}), or {@code NULL} in the default mode. */
+    private final MemorySegment isolation;
+    private final boolean isolated;
+    private final int adminTenant;
+    /** Set by a custom handler's access outside the slot's windows: later writes do nothing, the slot FAULTs. */
+    private boolean violated;
 
     /** Set when the driver stops: a LOAD_MISS wait gives up at once. */
     private volatile boolean abort;
@@ -102,6 +115,18 @@ final class SlotExecutor implements SlotContext {
 
     SlotExecutor(MemorySegment control, MemorySegment ring, MemorySegment debug, MemorySegment io,
                  MemorySegment data, OpcodeTable opcodes, long ioWaitNanos) {
+        this(control, ring, debug, io, data, opcodes, ioWaitNanos, MemorySegment.NULL);
+    }
+
+    /**
+     * @param isolation the isolation block ({@link TenantIsolation#BLOCK_WORDS} words, shared by every executor of
+     *                  the session: its counters are added atomically), or {@code NULL} for the default mode
+     */
+    SlotExecutor(MemorySegment control, MemorySegment ring, MemorySegment debug, MemorySegment io,
+                 MemorySegment data, OpcodeTable opcodes, long ioWaitNanos, MemorySegment isolation) {
+        this.isolation = isolation;
+        this.isolated = isolation.byteSize() != 0;
+        this.adminTenant = isolated ? Words.get(isolation, TenantIsolation.ADMIN_WORD) : TenantIsolation.NO_ADMIN;
         this.control = control;
         this.ring = ring;
         this.debug = debug;
@@ -237,6 +262,7 @@ final class SlotExecutor implements SlotContext {
         curSlot = slot;
         curTenant = tenant;
         curBase = base;
+        violated = false;
         try {
             if (opcode == Opcodes.PACKED_SLOT) {
                 return executePacked(base);
@@ -292,6 +318,9 @@ final class SlotExecutor implements SlotContext {
         long u0 = a0 & U32_MASK;
         long u1 = a1 & U32_MASK;
         long u2 = a2 & U32_MASK;
+        if (isolated && curTenant != adminTenant && !builtinAllowed(opcode, u0, u1, u2)) {
+            return violation();
+        }
         switch (opcode) {
             case Opcodes.NOP -> { }
             case Opcodes.STORE_U32 -> exchange(u1, a0);
@@ -316,6 +345,75 @@ final class SlotExecutor implements SlotContext {
         }
         if (handler != null) {
             handler.execute(this);
+            if (violated) {
+                return violation();
+            }
+        }
+        return true;
+    }
+
+    // ------------------------------------------------------------------ isolated mode
+
+    /** Counts a violation for the slot's tenant. @return false (the slot FAULTs) */
+    private boolean violation() {
+        Words.getAndAdd(isolation, TenantIsolation.VIOLATIONS_BASE + curTenant, 1);
+        return false;
+    }
+
+    /**
+     * @return true when the built-in's writes of in-range control words and reads of in-range data bytes all
+     *         lie inside the slot's tenant windows (the bounds rule comes first: an out-of-range access is no
+     *         access)
+     */
+    private boolean builtinAllowed(int opcode, long u0, long u1, long u2) {
+        return switch (opcode) {
+            case Opcodes.STORE_U32, Opcodes.ATOMIC_ADD -> writable(u1);
+            case Opcodes.LOAD_U32 -> writable(ControlLayout.OBSERVABLE_BASE + u1);
+            case Opcodes.COMPARE_SWAP -> writable(u0) && writable(ControlLayout.OBSERVABLE_BASE + u0);
+            case Opcodes.MEMCPY -> {
+                long end = Math.min(u1 + u2, controlWords);
+                yield u1 >= end || (writable(u1) && writable(end - 1));
+            }
+            case Opcodes.DFA_STEP -> writable(ControlLayout.OBSERVABLE_BASE + u2)
+                    && readable((u0 * 256 + (u1 & 0xFF)) * 4, 4);
+            case Opcodes.BATCH_FENCE -> writable(ControlLayout.EPOCH) && writable(ControlLayout.OBSERVABLE_BASE);
+            case Opcodes.CRC32C -> writable(ControlLayout.OBSERVABLE_BASE + u2)
+                    && readable(u0, Math.min(u0 + u1, dataBytes) - u0);
+            case Opcodes.SHUTDOWN -> writable(ControlLayout.SHUTDOWN);
+            default -> true;
+        };
+    }
+
+    /** @return true when the slot may write control word {@code word}: out of range (no effect) or in its window */
+    private boolean writable(long word) {
+        if (word >= controlWords || curTenant == adminTenant) {
+            return true;
+        }
+        long at = TenantIsolation.WINDOWS_BASE + (long) curTenant * TenantIsolation.WINDOW_WORDS;
+        return word >= (Words.get(isolation, at) & U32_MASK) && word < (Words.get(isolation, at + 1) & U32_MASK);
+    }
+
+    /**
+     * @return true when the slot may read data bytes {@code [offset, offset + length)}: nothing to read (an empty
+     *         range, or one that does not lie wholly inside the data buffer, which reads 0), or inside its range
+     */
+    private boolean readable(long offset, long length) {
+        if (length <= 0 || offset + length > dataBytes || curTenant == adminTenant) {
+            return true;
+        }
+        long at = TenantIsolation.WINDOWS_BASE + (long) curTenant * TenantIsolation.WINDOW_WORDS + 2;
+        return offset >= (Words.get(isolation, at) & U32_MASK)
+                && offset + length <= (Words.get(isolation, at + 1) & U32_MASK);
+    }
+
+    /** A custom handler's write check: false (and the slot marked violated) outside the slot's window. */
+    private boolean handlerMayWrite(long word) {
+        if (!isolated) {
+            return true;
+        }
+        if (violated || !writable(word)) {
+            violated = true;
+            return false;
         }
         return true;
     }
@@ -509,19 +607,19 @@ final class SlotExecutor implements SlotContext {
 
     @Override
     public void storeControl(long word, int value) {
-        if (word >= 0) {
+        if (word >= 0 && handlerMayWrite(word)) {
             exchange(word, value);
         }
     }
 
     @Override
     public int atomicAddControl(long word, int delta) {
-        return word >= 0 ? atomicAdd(word, delta) : 0;
+        return word >= 0 && handlerMayWrite(word) ? atomicAdd(word, delta) : 0;
     }
 
     @Override
     public int compareAndSwapControl(long word, int expected, int desired) {
-        return word >= 0 ? cas(word, expected, desired) : 0;
+        return word >= 0 && handlerMayWrite(word) ? cas(word, expected, desired) : 0;
     }
 
     @Override
@@ -531,6 +629,13 @@ final class SlotExecutor implements SlotContext {
 
     @Override
     public int loadDataByte(long offset) {
-        return offset >= 0 && offset < dataBytes ? data.get(java.lang.foreign.ValueLayout.JAVA_BYTE, offset) & 0xFF : 0;
+        if (offset < 0 || offset >= dataBytes) {
+            return 0;
+        }
+        if (isolated && !readable(offset, 1)) {
+            violated = true;
+            return 0;
+        }
+        return data.get(java.lang.foreign.ValueLayout.JAVA_BYTE, offset) & 0xFF;
     }
 }

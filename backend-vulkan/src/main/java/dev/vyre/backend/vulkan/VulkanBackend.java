@@ -24,11 +24,14 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.BitSet;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.LockSupport;
 import org.lwjgl.PointerBuffer;
@@ -59,6 +62,14 @@ public final class VulkanBackend implements Backend {
      * the shader's polling loop does not see the host's writes on NVIDIA; for experiments only.
      */
     static final String HOST_MEMORY_PERSISTENT_PROPERTY = "vyre.vulkan.persistentInHostMemory";
+    /**
+     * Why GPU-assisted validation rules out persistent sessions: the layer waits inside
+     * {@code vkQueueSubmit} for every submission to finish (to read its instrumentation buffer back), so the
+     * submit of a shader that runs until the host stops it never returns.
+     */
+    static final String GPU_ASSISTED_NO_PERSISTENT = "GPU-assisted validation (VK_LAYER_KHRONOS_validation) waits inside"
+            + " vkQueueSubmit until each submission finishes, so a persistent shader, which runs until the host stops"
+            + " it, would never get its first slot";
     /** Largest ring the protocol allows (the runtime's session cap). */
     static final int PROTOCOL_MAX_SLOTS = 1 << 20;
     /** Custom-opcode body dialects the shader compiler takes. */
@@ -124,9 +135,12 @@ public final class VulkanBackend implements Backend {
             queuesInUse.set(0);
             boolean cpu = device.isCpu();
             boolean noBar = !cpu && !device.unifiedMemory() && !device.hasDeviceLocalHostVisible();
-            this.persistent = (!cpu || Boolean.getBoolean(PERSISTENT_ON_CPU_PROPERTY))
+            boolean gpuAssisted = device.validationFeatures().contains(ValidationFeature.GPU_ASSISTED);
+            this.persistent = !gpuAssisted && (!cpu || Boolean.getBoolean(PERSISTENT_ON_CPU_PROPERTY))
                     && (!noBar || Boolean.getBoolean(HOST_MEMORY_PERSISTENT_PROPERTY));
-            this.noPersistentReason = cpu
+            this.noPersistentReason = gpuAssisted
+                    ? GPU_ASSISTED_NO_PERSISTENT
+                    : cpu
                     ? "lavapipe cuts a long-running shader loop short (the interpreter ends early and a LOAD_MISS lane"
                             + " that times out never finishes its slot; see docs/PERFORMANCE.md, Vulkan)"
                     : "the device offers no DEVICE_LOCAL | HOST_VISIBLE memory (BAR-mapped VRAM), and a persistent"
@@ -159,6 +173,15 @@ public final class VulkanBackend implements Backend {
         details.put("memory", device.memorySummary());
         details.put("queues", Integer.toString(device.queues().size()));
         details.put("binding", "LWJGL 3.4.3");
+        if (device.validationEnabled()) {
+            details.put("validation", VulkanDevice.VALIDATION_LAYER + " " + device.validationLayerVersion());
+            Set<String> active = validationFeatures();
+            details.put("validationFeatures", active.isEmpty() ? "none" : String.join(",", active));
+            Map<String, String> refused = validationRefusals();
+            if (!refused.isEmpty()) {
+                details.put("validationFeaturesRefused", refused.toString());
+            }
+        }
         return new DeviceInfo(device.name(), "Vulkan driver " + device.driverVersionText(), details);
     }
 
@@ -186,6 +209,11 @@ public final class VulkanBackend implements Backend {
     public SessionDriver openSession(SessionSpec spec) {
         checkOpen();
         if (!persistent) {
+            if (noPersistentReason.equals(GPU_ASSISTED_NO_PERSISTENT)) {
+                throw new BackendException("persistent sessions are off on " + device.name() + ": " + noPersistentReason,
+                        "use Vyre.dispatch (one pass) under GPU-assisted validation, or validate persistent sessions"
+                                + " with -D" + ValidationFeature.PROPERTY + "=synchronization");
+            }
             throw new BackendException("persistent sessions are off on " + device.name() + ": " + noPersistentReason,
                     "use Vyre.dispatch (one pass) here, or another device; -D" + (device.isCpu()
                             ? PERSISTENT_ON_CPU_PROPERTY : HOST_MEMORY_PERSISTENT_PROPERTY)
@@ -686,6 +714,30 @@ public final class VulkanBackend implements Backend {
     /** @return true when this backend runs with VK_LAYER_KHRONOS_validation */
     public boolean validationEnabled() {
         return device.validationEnabled();
+    }
+
+    /**
+     * @return the validation features running ({@code gpu-assisted}, {@code synchronization}), in that
+     *         order: those selected by {@code -Dvyre.vulkan.validationFeatures} (default: both) that the layer
+     *         accepted; empty without validation
+     */
+    public Set<String> validationFeatures() {
+        Set<String> out = new LinkedHashSet<>();
+        for (ValidationFeature f : device.validationFeatures()) {
+            out.add(f.key());
+        }
+        return Collections.unmodifiableSet(out);
+    }
+
+    /**
+     * @return the selected validation features that are not running, by key, each with the reason (the
+     *         layer's own message when it declined one, e.g. GPU-assisted validation on a device lacking
+     *         the features it needs)
+     */
+    public Map<String, String> validationRefusals() {
+        Map<String, String> out = new TreeMap<>();
+        device.validationRefusals().forEach((f, why) -> out.put(f.key(), why));
+        return Collections.unmodifiableMap(out);
     }
 
     private void checkOpen() {

@@ -70,8 +70,10 @@ public final class VulkanBackendProvider implements BackendProvider {
     }
 
     private static Probe describe(VulkanDevice device) {
+        String validation = device.validationSummary();
         return Probe.available(device.name() + " (Vulkan " + device.apiVersionText() + ")",
-                "Vulkan driver " + device.driverVersionText() + ", LWJGL 3.4.3");
+                "Vulkan driver " + device.driverVersionText() + ", LWJGL 3.4.3"
+                        + (validation == null ? "" : ", " + validation));
     }
 
     /**

@@ -21,9 +21,12 @@ import dev.vyre.protocol.BackendException;
 import java.nio.IntBuffer;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.lwjgl.PointerBuffer;
@@ -52,6 +55,7 @@ import org.lwjgl.vulkan.VkPhysicalDeviceShaderSMBuiltinsPropertiesNV;
 import org.lwjgl.vulkan.VkPhysicalDeviceVulkan12Features;
 import org.lwjgl.vulkan.VkQueue;
 import org.lwjgl.vulkan.VkQueueFamilyProperties;
+import org.lwjgl.vulkan.VkValidationFeaturesEXT;
 
 /**
  * One Vulkan instance and logical device: the selected physical device, its compute queues, memory
@@ -64,9 +68,14 @@ final class VulkanDevice implements AutoCloseable {
     static final String DEVICE_PROPERTY = "vyre.vulkan.device";
     /** Environment variable selecting the device (when the property is absent). */
     static final String DEVICE_ENV = "VYRE_VULKAN_DEVICE";
-    /** System property enabling VK_LAYER_KHRONOS_validation. */
+    /**
+     * System property enabling VK_LAYER_KHRONOS_validation, with the features {@link ValidationFeature}
+     * selects (GPU-assisted and synchronization validation unless told otherwise).
+     */
     static final String VALIDATION_PROPERTY = "vyre.vulkan.validation";
     static final String VALIDATION_LAYER = "VK_LAYER_KHRONOS_validation";
+    /** The instance extension of the layer that takes {@code VkValidationFeaturesEXT}. */
+    private static final String VALIDATION_FEATURES_EXTENSION = "VK_EXT_validation_features";
 
     private final VkInstance instance;
     private final long messenger;
@@ -94,32 +103,95 @@ final class VulkanDevice implements AutoCloseable {
     private final boolean deviceClock;
     private final int smCount;
     private final List<String> validationMessages = new CopyOnWriteArrayList<>();
+    /** The layer's version ({@code spec/implementation}), null without validation. */
+    private final String validationLayerVersion;
+    /** Features enabled in {@code VkValidationFeaturesEXT}. */
+    private final Set<ValidationFeature> validationEnabledFeatures;
+    /** Features requested but not running, each with the reason (the layer's own message where it gave one). */
+    private final Map<ValidationFeature, String> validationRefusals = new ConcurrentHashMap<>();
     private final AtomicInteger liveAllocations = new AtomicInteger();
+    /** Whether validation errors and the closing summary are written to standard error. */
+    private final boolean echo;
     private boolean closed;
 
     /**
-     * @param validation enable VK_LAYER_KHRONOS_validation
+     * @param validation the features of VK_LAYER_KHRONOS_validation to enable beyond its default checks;
+     *                   null for no validation layer
      * @param wanted     the physical device: an index or a name substring; null for the best GPU
+     * @param echo       also write each validation error, and a summary at close, to standard error (validation
+     *                   switched on from outside the program, where nobody reads {@link #validationMessages()})
      */
-    private VulkanDevice(boolean validation, String wanted) {
+    private VulkanDevice(Set<ValidationFeature> validation, String wanted, boolean echo) {
+        this.echo = echo && validation != null;
         ensureLoader();
         try (MemoryStack stack = stackPush()) {
-            boolean withValidation = validation && hasLayer(stack, VALIDATION_LAYER);
-            if (validation && !withValidation) {
+            VkLayerProperties layer = validation != null ? layer(stack, VALIDATION_LAYER) : null;
+            boolean withValidation = layer != null;
+            if (validation != null && !withValidation) {
                 throw new BackendException(VALIDATION_LAYER + " is not installed",
                         "install vulkan-validationlayers (Debian) or run without -D" + VALIDATION_PROPERTY);
             }
+            Set<ValidationFeature> features = EnumSet.noneOf(ValidationFeature.class);
+            if (withValidation) {
+                validationLayerVersion = versionText(layer.specVersion()) + " (implementation "
+                        + layer.implementationVersion() + ")";
+                if (layerExtensions(stack, VALIDATION_LAYER).contains(VALIDATION_FEATURES_EXTENSION)) {
+                    features.addAll(validation);
+                } else {
+                    for (ValidationFeature f : validation) {
+                        validationRefusals.put(f, VALIDATION_LAYER + " " + validationLayerVersion + " does not offer "
+                                + VALIDATION_FEATURES_EXTENSION);
+                    }
+                }
+            } else {
+                validationLayerVersion = null;
+            }
+            validationEnabledFeatures = Set.copyOf(features);
             VkApplicationInfo app = VkApplicationInfo.calloc(stack).sType$Default()
                     .pApplicationName(stack.UTF8("vyre-java")).pEngineName(stack.UTF8("vyre"))
                     .apiVersion(VK.getInstanceVersionSupported() >= VK_MAKE_API_VERSION(0, 1, 3, 0)
                             ? VK_MAKE_API_VERSION(0, 1, 3, 0) : VK_MAKE_API_VERSION(0, 1, 2, 0));
             VkInstanceCreateInfo ici = VkInstanceCreateInfo.calloc(stack).sType$Default().pApplicationInfo(app);
+            VkDebugUtilsMessengerCreateInfoEXT mci = null;
             if (withValidation) {
+                callback = VkDebugUtilsMessengerCallbackEXT.create((severity, types, data, user) -> {
+                    VkDebugUtilsMessengerCallbackDataEXT d = VkDebugUtilsMessengerCallbackDataEXT.create(data);
+                    message(severity, d.pMessageIdNameString(), d.pMessageString());
+                    return VK_FALSE;
+                });
+                mci = VkDebugUtilsMessengerCreateInfoEXT.calloc(stack)
+                        .sType(VK_STRUCTURE_TYPE_DEBUG_UTILS_MESSENGER_CREATE_INFO_EXT)
+                        .messageSeverity(VK_DEBUG_UTILS_MESSAGE_SEVERITY_ERROR_BIT_EXT
+                                | VK_DEBUG_UTILS_MESSAGE_SEVERITY_WARNING_BIT_EXT)
+                        .messageType(VK_DEBUG_UTILS_MESSAGE_TYPE_GENERAL_BIT_EXT
+                                | VK_DEBUG_UTILS_MESSAGE_TYPE_VALIDATION_BIT_EXT
+                                | VK_DEBUG_UTILS_MESSAGE_TYPE_PERFORMANCE_BIT_EXT)
+                        .pfnUserCallback(callback);
                 ici.ppEnabledLayerNames(stack.pointers(stack.UTF8(VALIDATION_LAYER)));
-                ici.ppEnabledExtensionNames(stack.pointers(stack.UTF8(VK_EXT_DEBUG_UTILS_EXTENSION_NAME)));
+                // The messenger in the chain also reports what the layer says during vkCreateInstance.
+                long chain = mci.address();
+                if (features.isEmpty()) {
+                    ici.ppEnabledExtensionNames(stack.pointers(stack.UTF8(VK_EXT_DEBUG_UTILS_EXTENSION_NAME)));
+                } else {
+                    ici.ppEnabledExtensionNames(stack.pointers(stack.UTF8(VK_EXT_DEBUG_UTILS_EXTENSION_NAME),
+                            stack.UTF8(VALIDATION_FEATURES_EXTENSION)));
+                    IntBuffer enables = stack.mallocInt(features.size());
+                    for (ValidationFeature f : features) {
+                        enables.put(f.vkEnable());
+                    }
+                    VkValidationFeaturesEXT vf = VkValidationFeaturesEXT.calloc(stack).sType$Default()
+                            .pEnabledValidationFeatures(enables.flip()).pNext(chain);
+                    chain = vf.address();
+                }
+                ici.pNext(chain);
+            } else {
+                callback = null;
             }
             PointerBuffer pInstance = stack.mallocPointer(1);
             int r = vkCreateInstance(ici, null, pInstance);
+            if (r != VK_SUCCESS && callback != null) {
+                callback.free();
+            }
             if (r == VK_ERROR_INCOMPATIBLE_DRIVER) {
                 throw new BackendException("the Vulkan loader found no driver (ICD): vkCreateInstance returned"
                         + " VK_ERROR_INCOMPATIBLE_DRIVER", "install a Vulkan driver: mesa-vulkan-drivers (lavapipe, on"
@@ -128,25 +200,15 @@ final class VulkanDevice implements AutoCloseable {
             VulkanCalls.check(r, "vkCreateInstance");
             instance = new VkInstance(pInstance.get(0), ici);
             if (withValidation) {
-                callback = VkDebugUtilsMessengerCallbackEXT.create((severity, types, data, user) -> {
-                    if ((severity & VK_DEBUG_UTILS_MESSAGE_SEVERITY_ERROR_BIT_EXT) != 0) {
-                        validationMessages.add(VkDebugUtilsMessengerCallbackDataEXT.create(data).pMessageString());
-                    }
-                    return VK_FALSE;
-                });
-                VkDebugUtilsMessengerCreateInfoEXT mci = VkDebugUtilsMessengerCreateInfoEXT.calloc(stack)
-                        .sType(VK_STRUCTURE_TYPE_DEBUG_UTILS_MESSENGER_CREATE_INFO_EXT)
-                        .messageSeverity(VK_DEBUG_UTILS_MESSAGE_SEVERITY_ERROR_BIT_EXT
-                                | VK_DEBUG_UTILS_MESSAGE_SEVERITY_WARNING_BIT_EXT)
-                        .messageType(VK_DEBUG_UTILS_MESSAGE_TYPE_GENERAL_BIT_EXT
-                                | VK_DEBUG_UTILS_MESSAGE_TYPE_VALIDATION_BIT_EXT
-                                | VK_DEBUG_UTILS_MESSAGE_TYPE_PERFORMANCE_BIT_EXT)
-                        .pfnUserCallback(callback);
                 var pm = stack.mallocLong(1);
-                VulkanCalls.check(vkCreateDebugUtilsMessengerEXT(instance, mci, null, pm), "vkCreateDebugUtilsMessengerEXT");
+                int rm = vkCreateDebugUtilsMessengerEXT(instance, mci.pNext(VK_NULL_HANDLE), null, pm);
+                if (rm != VK_SUCCESS) {
+                    vkDestroyInstance(instance, null);
+                    callback.free();
+                    throw VulkanCalls.failure(rm, "vkCreateDebugUtilsMessengerEXT");
+                }
                 messenger = pm.get(0);
             } else {
-                callback = null;
                 messenger = VK_NULL_HANDLE;
             }
             try {
@@ -259,7 +321,18 @@ final class VulkanDevice implements AutoCloseable {
 
     /** Opens the device chosen by {@value #DEVICE_PROPERTY} / {@value #DEVICE_ENV} (else the best GPU). */
     static VulkanDevice open(boolean validation) {
-        return new VulkanDevice(validation(validation), System.getProperty(DEVICE_PROPERTY, System.getenv(DEVICE_ENV)));
+        return new VulkanDevice(validation(validation), System.getProperty(DEVICE_PROPERTY, System.getenv(DEVICE_ENV)),
+                !validation);
+    }
+
+    /**
+     * Opens the device chosen like {@link #open(boolean)} with VK_LAYER_KHRONOS_validation and exactly
+     * {@code features} (whatever {@link ValidationFeature#PROPERTY} says).
+     */
+    static VulkanDevice openValidating(Set<ValidationFeature> features) {
+        Set<ValidationFeature> copy = EnumSet.noneOf(ValidationFeature.class);
+        copy.addAll(features);
+        return new VulkanDevice(copy, System.getProperty(DEVICE_PROPERTY, System.getenv(DEVICE_ENV)), false);
     }
 
     /**
@@ -268,11 +341,13 @@ final class VulkanDevice implements AutoCloseable {
      * @throws BackendException when there is no such device or it cannot run the interpreter
      */
     static VulkanDevice open(boolean validation, int index) {
-        return new VulkanDevice(validation(validation), Integer.toString(index));
+        return new VulkanDevice(validation(validation), Integer.toString(index), !validation);
     }
 
-    private static boolean validation(boolean requested) {
-        return requested || Boolean.getBoolean(VALIDATION_PROPERTY) || "1".equals(System.getenv("VYRE_VULKAN_VALIDATION"));
+    /** @return the validation features to enable, null when validation is neither requested nor switched on */
+    private static Set<ValidationFeature> validation(boolean requested) {
+        boolean on = requested || Boolean.getBoolean(VALIDATION_PROPERTY) || "1".equals(System.getenv("VYRE_VULKAN_VALIDATION"));
+        return on ? ValidationFeature.requested() : null;
     }
 
     /** @return the index of this physical device in the loader's enumeration */
@@ -294,17 +369,87 @@ final class VulkanDevice implements AutoCloseable {
         return sm.shaderSMCount();
     }
 
-    private static boolean hasLayer(MemoryStack stack, String layer) {
+    /** @return the installed layer named {@code layer}, or null */
+    private static VkLayerProperties layer(MemoryStack stack, String layer) {
         IntBuffer n = stack.mallocInt(1);
         vkEnumerateInstanceLayerProperties(n, null);
         VkLayerProperties.Buffer props = VkLayerProperties.malloc(n.get(0), stack);
         vkEnumerateInstanceLayerProperties(n, props);
         for (VkLayerProperties p : props) {
             if (p.layerNameString().equals(layer)) {
-                return true;
+                return p;
             }
         }
-        return false;
+        return null;
+    }
+
+    /** @return the instance extensions {@code layer} provides */
+    private static Set<String> layerExtensions(MemoryStack stack, String layer) {
+        IntBuffer n = stack.mallocInt(1);
+        VulkanCalls.check(vkEnumerateInstanceExtensionProperties(layer, n, null), "vkEnumerateInstanceExtensionProperties");
+        try (VkExtensionProperties.Buffer props = VkExtensionProperties.malloc(n.get(0))) {
+            VulkanCalls.check(vkEnumerateInstanceExtensionProperties(layer, n, props),
+                    "vkEnumerateInstanceExtensionProperties");
+            return extensionNames(props);
+        }
+    }
+
+    private static String versionText(int version) {
+        return VK_API_VERSION_MAJOR(version) + "." + VK_API_VERSION_MINOR(version) + "." + VK_API_VERSION_PATCH(version);
+    }
+
+    /**
+     * Takes one message of the validation layer (any thread, during and after construction). A message
+     * in which the layer declines GPU-assisted validation (a setup problem: the device lacks what it
+     * needs) marks that feature refused with the layer's words; every other error is a validation error.
+     */
+    private void message(int severity, String id, String text) {
+        String message = text == null ? "(no message)" : text;
+        if (validationEnabledFeatures.contains(ValidationFeature.GPU_ASSISTED) && gpuAssistedSetupProblem(id, message)) {
+            validationRefusals.putIfAbsent(ValidationFeature.GPU_ASSISTED, message.strip());
+            return;
+        }
+        if ((severity & VK_DEBUG_UTILS_MESSAGE_SEVERITY_ERROR_BIT_EXT) != 0) {
+            validationMessages.add(message);
+            if (echo) {
+                System.err.println(ECHO_PREFIX + "error: " + message.strip());
+            }
+        }
+    }
+
+    /** Prefix of what an echoing device writes to standard error. */
+    static final String ECHO_PREFIX = "vyre vulkan validation ";
+
+    /**
+     * @return the validation layer's version and the features running, with the refused ones and their
+     *         reasons; null without validation
+     */
+    String validationSummary() {
+        if (!validationEnabled()) {
+            return null;
+        }
+        List<String> active = new ArrayList<>();
+        for (ValidationFeature f : validationFeatures()) {
+            active.add(f.key());
+        }
+        StringBuilder out = new StringBuilder(VALIDATION_LAYER).append(' ').append(validationLayerVersion)
+                .append(", features: ").append(active.isEmpty() ? "none" : String.join(",", active));
+        validationRefusals.forEach((f, why) -> out.append("; ").append(f.key()).append(" refused: ").append(why));
+        return out.toString();
+    }
+
+    /**
+     * @return true for the layer's report that GPU-assisted validation could not start (for instance
+     *         "GPU-Assisted validation requires fragmentStoresAndAtomics ... GPU-Assisted Validation
+     *         disabled.", id {@code UNASSIGNED-GPU-Assisted Validation Setup Error.})
+     */
+    static boolean gpuAssistedSetupProblem(String id, String text) {
+        String i = id == null ? "" : id.toLowerCase(Locale.ROOT);
+        String t = text.toLowerCase(Locale.ROOT);
+        boolean gpuAv = i.contains("gpu-assisted") || i.contains("gpu-av") || t.contains("gpu-assisted")
+                || t.contains("gpu-av");
+        return gpuAv && (i.contains("setup") || t.contains("validation disabled") || t.contains("gpu-av disabled")
+                || t.contains("gpu-av is disabled"));
     }
 
     private static Set<String> deviceExtensions(MemoryStack stack, VkPhysicalDevice device) {
@@ -613,6 +758,24 @@ final class VulkanDevice implements AutoCloseable {
         return callback != null;
     }
 
+    /** @return the validation features running: enabled at instance creation and not declined by the layer */
+    Set<ValidationFeature> validationFeatures() {
+        Set<ValidationFeature> active = EnumSet.noneOf(ValidationFeature.class);
+        active.addAll(validationEnabledFeatures);
+        active.removeAll(validationRefusals.keySet());
+        return active;
+    }
+
+    /** @return requested validation features that are not running, each with the reason */
+    Map<ValidationFeature, String> validationRefusals() {
+        return Map.copyOf(validationRefusals);
+    }
+
+    /** @return the validation layer's version, null without validation */
+    String validationLayerVersion() {
+        return validationLayerVersion;
+    }
+
     @Override
     public synchronized void close() {
         if (closed) {
@@ -622,6 +785,10 @@ final class VulkanDevice implements AutoCloseable {
         vkDeviceWaitIdle(device);
         vkDestroyDevice(device, null);
         destroyInstance();
+        if (echo) {
+            System.err.println(ECHO_PREFIX + "summary: " + name + ": " + validationSummary() + ", "
+                    + validationMessages.size() + " errors");
+        }
     }
 
     private void destroyInstance() {
