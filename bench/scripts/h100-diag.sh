@@ -38,10 +38,6 @@ fi
 step "CUDA conformance with the new IO handshake"
 timeout -s KILL 100 $V conform --backend cuda --report "$OUT/conformance-cuda.json" 2>&1 | tail -4
 
-step "old build's jars on this machine (full output)"
-timeout -s KILL 30 $JAVA -cp "$H/old/*:$THIRD$H/HdrHistogram.jar" dev.vyre.bench.RingBench --backend cuda --mode latency \
-  --seconds 2 --warmup 1 2>&1 | tail -8 | cut -c1-400
-
 step "#17 IoRaceCheck CUDA$([ $vk_ok -eq 0 ] && echo ' and Vulkan')"
 for b in cuda $([ $vk_ok -eq 0 ] && echo vulkan); do
   timeout -s KILL 60 $JAVA -cp "$CP" dev.vyre.bench.IoRaceCheck --backend $b --rounds 100 --slots 64 --bound-ms 2 2>&1 \
@@ -81,6 +77,10 @@ timeout -s KILL 90 $JAVA -cp "$CP" dev.vyre.bench.RingBench --backend cuda --mod
 step "vyre scan --resident 256M on CUDA (hs_err to \$OUT)"
 VYRE_JAVA_OPTS="-XX:ErrorFile=$OUT/hs_err_%p.log" timeout -s KILL 60 $V scan --backend cuda --random-patterns 1000 \
   --resident 256M --passes 2 --chunk 64K --workers 1024 2>&1 | tail -6 | cut -c1-600; echo "exit ${PIPESTATUS[0]}"
+step "old build's jars on this machine (full output)"
+timeout -s KILL 30 $JAVA -cp "$H/old/*:$THIRD$H/HdrHistogram.jar" dev.vyre.bench.RingBench --backend cuda --mode latency \
+  --seconds 2 --warmup 1 2>&1 | tail -8 | cut -c1-400
+
 step "#14 device group: 10^8 slots over 4 CUDA sessions on one GPU, one member lost at 5*10^7"
 timeout -s KILL 120 $JAVA -cp "$CP" dev.vyre.bench.DeviceGroupBench --backend cuda --sessions 4 --slots 100000000 \
   --lose-member-at 50000000 2>&1 | tail -4 | cut -c1-800; echo "exit ${PIPESTATUS[0]}"

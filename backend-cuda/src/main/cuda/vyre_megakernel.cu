@@ -107,6 +107,7 @@ struct VyreArgs {
     u64 variant;       // VYRE_VARIANT_* bits: measured alternatives (docs/PERFORMANCE.md)
     u64 ioLink;        // u32*, mapped host memory: the IO link block (IoLink.java); 0 in one pass
     u64 ioDev;         // u32*, device: IO slot reservations [0, 64) and last sequences [64, 128)
+    u64 isolation;     // u32*, device: the isolation block (TenantIsolation.java); 0 unless VYRE_ISOLATION
 };
 
 // IO link block (IoLink.java), u32 words: the device writes SEQUENCE and ACCEPTED, the host COMPLETION.
@@ -199,7 +200,44 @@ struct VyreCtx {
     bool warpCrc;        // worker warps: CRC32C is left to the whole warp (vyre_warp_crc32c)
     bool crcPending;     // a CRC32C of this lane's slot waits for the warp
     u32 crcA0, crcA1, crcA2;
+    u32* iso;            // isolated mode: the isolation block; 0 otherwise
+    u32 isoAdmin;        // isolated mode: the admin tenant (0xFFFFFFFF: none)
+    mutable u32 violated;  // isolated mode: 1 once the slot accessed outside its tenant's windows
 };
+
+// ---- isolated mode (docs/PROTOCOL.md, "Isolated mode"), compiled in with VYRE_ISOLATION ----
+#define ISO_WINDOWS 32ull
+#define ISO_ADMIN 160ull
+#ifdef VYRE_ISOLATION
+// May the slot write control word i? Out of range is no write (the bounds rule comes first).
+__device__ __forceinline__ bool vyre_iso_writable(const VyreCtx& c, u64 i) {
+    if (i >= c.controlWords || c.tenant == c.isoAdmin) return true;
+    const u32* w = c.iso + ISO_WINDOWS + 4ull * (u64)c.tenant;
+    return i >= (u64)w[0] && i < (u64)w[1];
+}
+// May the slot read data bytes [off, off + len)? A range not wholly inside the data buffer reads nothing.
+__device__ __forceinline__ bool vyre_iso_readable(const VyreCtx& c, u64 off, u64 len) {
+    if (len == 0ull || off + len > c.dataBytes || c.tenant == c.isoAdmin) return true;
+    const u32* w = c.iso + ISO_WINDOWS + 4ull * (u64)c.tenant + 2ull;
+    return off >= (u64)w[0] && off + len <= (u64)w[1];
+}
+// a write of the slot: after a violation, nothing more of the slot is written
+__device__ __forceinline__ bool vyre_iso_write(const VyreCtx& c, u64 i) {
+    if (c.violated == 0u && vyre_iso_writable(c, i)) return true;
+    c.violated = 1u;
+    return false;
+}
+__device__ __forceinline__ bool vyre_iso_read(const VyreCtx& c, u64 off, u64 len) {
+    if (vyre_iso_readable(c, off, len)) return true;
+    c.violated = 1u;
+    return false;
+}
+#define VYRE_ISO_WRITE(c, i) vyre_iso_write(c, i)
+#define VYRE_ISO_READ(c, off, len) vyre_iso_read(c, off, len)
+#else
+#define VYRE_ISO_WRITE(c, i) true
+#define VYRE_ISO_READ(c, off, len) true
+#endif
 
 __device__ __forceinline__ u32 vyre_load_control(const VyreCtx& c, u64 i) {
     return i < c.controlWords ? ld_relaxed_gpu(c.control + i) : 0u;
@@ -211,20 +249,20 @@ __device__ __forceinline__ bool vyre_abort_requested(const VyreCtx& c) {
     return ld_relaxed_gpu(c.control + C_SHUTDOWN) != 0u;
 }
 __device__ __forceinline__ void vyre_store_control(const VyreCtx& c, u64 i, u32 v) {
-    if (i < c.controlWords) atomicExch(c.control + i, v);
+    if (i < c.controlWords && VYRE_ISO_WRITE(c, i)) atomicExch(c.control + i, v);
 }
 __device__ __forceinline__ u32 vyre_atomic_add_control(const VyreCtx& c, u64 i, u32 v) {
-    return i < c.controlWords ? atomicAdd(c.control + i, v) : 0u;
+    return i < c.controlWords && VYRE_ISO_WRITE(c, i) ? atomicAdd(c.control + i, v) : 0u;
 }
 __device__ __forceinline__ u32 vyre_cas_control(const VyreCtx& c, u64 i, u32 expected, u32 desired) {
-    return i < c.controlWords ? atomicCAS(c.control + i, expected, desired) : 0u;
+    return i < c.controlWords && VYRE_ISO_WRITE(c, i) ? atomicCAS(c.control + i, expected, desired) : 0u;
 }
 __device__ __forceinline__ u32 vyre_load_data_byte(const VyreCtx& c, u64 off) {
-    return off < c.dataBytes ? (u32)((volatile const unsigned char*)c.data)[off] : 0u;
+    return off < c.dataBytes && VYRE_ISO_READ(c, off, 1ull) ? (u32)((volatile const unsigned char*)c.data)[off] : 0u;
 }
 __device__ __forceinline__ u32 vyre_load_data_word(const VyreCtx& c, u64 word) {
     // whole words only: bytes 4w .. 4w+3 must all lie inside the data buffer
-    if (word >= (c.dataBytes >> 2)) return 0u;
+    if (word >= (c.dataBytes >> 2) || !VYRE_ISO_READ(c, word << 2, 4ull)) return 0u;
     const unsigned char* p = c.data + (word << 2);
     return (u32)p[0] | ((u32)p[1] << 8) | ((u32)p[2] << 16) | ((u32)p[3] << 24);
 }
@@ -373,7 +411,10 @@ __device__ void vyre_warp_crc32c(const VyreCtx& c, u32 a0, u32 a1, u32 a2) {
         const u64 bytes = __shfl_sync(VYRE_FULL_MASK, to - from, i);
         if (lane == 0u) total = i == 0 ? crc : vyre_gf2_mul(vyre_gf2_shift_bytes(bytes), total) ^ crc;
     }
-    if (lane == 0u) vyre_store_control(c, C_OBSERVABLE_BASE + a2, length == 0ull ? 0u : total);
+    // the slot's own destination, checked against its tenant's window before the CRC was deferred (isolated
+    // mode): lane 0's context belongs to another slot, so the store bypasses the window check
+    const u64 dst = C_OBSERVABLE_BASE + (u64)a2;
+    if (lane == 0u && dst < c.controlWords) atomicExch(c.control + dst, length == 0ull ? 0u : total);
 }
 
 __device__ void vyre_printf(const VyreCtx& c) {
@@ -397,10 +438,46 @@ __device__ void vyre_memcpy(const VyreCtx& c) {
     }
 }
 
+#ifdef VYRE_ISOLATION
+// Do all of the built-in's writes of in-range control words and reads of in-range data bytes lie inside the
+// tenant's windows? Checked before the built-in runs, so a violating built-in writes nothing.
+__device__ bool vyre_builtin_allowed(const VyreCtx& c) {
+    const u32 op = c.opcode;
+    const u64 a0 = c.a0, a1 = c.a1, a2 = c.a2;
+    switch (op) {
+        case OP_STORE_U32:
+        case OP_ATOMIC_ADD: return vyre_iso_writable(c, a1);
+        case OP_LOAD_U32: return vyre_iso_writable(c, C_OBSERVABLE_BASE + a1);
+        case OP_COMPARE_SWAP: return vyre_iso_writable(c, a0) && vyre_iso_writable(c, C_OBSERVABLE_BASE + a0);
+        case OP_MEMCPY: {
+            const u64 end = a1 + a2 < c.controlWords ? a1 + a2 : c.controlWords;
+            return a1 >= end || (vyre_iso_writable(c, a1) && vyre_iso_writable(c, end - 1ull));
+        }
+        case OP_DFA_STEP:
+            return vyre_iso_writable(c, C_OBSERVABLE_BASE + a2)
+                    && vyre_iso_readable(c, (a0 * 256ull + (a1 & 0xFFull)) * 4ull, 4ull);
+        case OP_BATCH_FENCE: return vyre_iso_writable(c, C_EPOCH) && vyre_iso_writable(c, C_OBSERVABLE_BASE);
+        case OP_CRC32C: {
+            const u64 end = a0 + a1 < c.dataBytes ? a0 + a1 : c.dataBytes;
+            return vyre_iso_writable(c, C_OBSERVABLE_BASE + a2) && (a0 >= end || vyre_iso_readable(c, a0, end - a0));
+        }
+        case OP_SHUTDOWN: return vyre_iso_writable(c, C_SHUTDOWN);
+        default: return true;
+    }
+}
+#endif
+
 // Metric + built-in + custom handlers for one (possibly packed inner) opcode.
 __device__ void vyre_dispatch(VyreCtx& c) {
     const u32 op = c.opcode;
-    if (op < 32u) vyre_atomic_add_control(c, C_METRICS_BASE + op, 1u);
+    // the metric is the interpreter's own bookkeeping (control is at least 160 words), never the slot's write
+    if (op < 32u) atomicAdd(c.control + C_METRICS_BASE + op, 1u);
+#ifdef VYRE_ISOLATION
+    if (!vyre_builtin_allowed(c)) {
+        c.violated = 1u;
+        return;
+    }
+#endif
     switch (op) {
         case OP_STORE_U32: vyre_store_control(c, c.a1, c.a0); break;
         case OP_ATOMIC_ADD: vyre_atomic_add_control(c, c.a1, c.a0); break;
@@ -457,6 +534,7 @@ __device__ void vyre_packed(VyreCtx& c) {
         c.packed = 1u;
         vyre_dispatch(c);
         c.packed = 0u;
+        if (c.violated != 0u) return;  // isolated mode: the violating op ends the slot
     }
 }
 
@@ -583,13 +661,21 @@ __device__ u32 vyre_execute(VyreCtx& c, const u32* w) {
     c.a2 = w[6];
     c.payload = w + 4;
     c.packed = 0u;
+    c.violated = 0u;
+    u32 result = VYRE_DONE;
     if (c.opcode == OP_PACKED_SLOT) {
         vyre_packed(c);
-        return VYRE_DONE;
+    } else {
+        if (c.opcode == OP_LOAD_MISS) result = vyre_load_miss(c);
+        if (result == VYRE_DONE) vyre_dispatch(c);
     }
-    u32 result = VYRE_DONE;
-    if (c.opcode == OP_LOAD_MISS) result = vyre_load_miss(c);
-    if (result == VYRE_DONE) vyre_dispatch(c);
+#ifdef VYRE_ISOLATION
+    if (c.violated != 0u) {
+        // a violating slot ends in FAULT and is counted for its tenant (below 32: it passed authorisation)
+        atomicAdd(c.iso + c.tenant, 1u);
+        return VYRE_FAULT;
+    }
+#endif
     return result;
 }
 
@@ -624,6 +710,13 @@ __device__ __forceinline__ VyreCtx vyre_context(const VyreArgs* A) {
     c.warpCrc = false;
     c.crcPending = false;
     c.crcA0 = c.crcA1 = c.crcA2 = 0u;
+    c.iso = (u32*)A->isolation;
+    c.violated = 0u;
+#ifdef VYRE_ISOLATION
+    c.isoAdmin = c.iso[ISO_ADMIN];
+#else
+    c.isoAdmin = 0xFFFFFFFFu;
+#endif
     return c;
 }
 

@@ -7,7 +7,8 @@
 //   vyre_handshake   the host's measurement of whether a running kernel sees host writes (OpenClPersistence.java)
 //
 // The host may define VYRE_CUSTOM and append vyre_custom_dispatch() and the custom opcode bodies
-// (dialect "opencl-c", KernelSource.java).
+// (dialect "opencl-c", KernelSource.java), and VYRE_ISOLATION for isolated mode (docs/PROTOCOL.md, "Isolated
+// mode"): the isolation block (TenantIsolation.java) then lies in the link block from word L_ISOLATION.
 //
 // Every buffer access is bounds-checked against the real length the host passes: an out-of-range load
 // is 0, an out-of-range store or atomic has no effect (deliberate fix 1). Index sums are 64-bit (ulong)
@@ -36,6 +37,10 @@ typedef ulong u64;
 #define IO_LINK_WORDS 192ul
 #define IO_DEV_SEQUENCE 64ul
 #define IO_SEQUENCE_MASK 0x7FFFFFFFu
+// isolated mode: the isolation block (TenantIsolation.java) from this link word (OpenClLink.ISOLATION)
+#define L_ISOLATION 336ul
+#define ISO_WINDOWS 32ul
+#define ISO_ADMIN 160ul
 
 #define ST_EMPTY 0u
 #define ST_PUBLISHED 1u
@@ -99,26 +104,60 @@ typedef struct {
     u32 packed;          // 1 while a packed inner op runs: argument words 3..11 read 0
     u32 result;          // ST_DONE or ST_FAULT
     u32 payload[12];
+    u32 violated;        // isolated mode: 1 once the slot accessed outside its tenant's windows
+    u32 isoAdmin;        // isolated mode: the admin tenant (0xFFFFFFFF: none)
 } VyreCtx;
+
+#ifdef VYRE_ISOLATION
+// Isolated mode: may the slot write control word i? Out of range is no write (the bounds rule comes first).
+inline bool vyre_iso_writable(const VyreCtx* c, u64 i) {
+    if (i >= c->controlWords || c->tenant == c->isoAdmin) return true;
+    __global u32* w = c->link + L_ISOLATION + ISO_WINDOWS + 4ul * (u64)c->tenant;
+    return i >= (u64)VOLATILE(w) && i < (u64)VOLATILE(w + 1);
+}
+// ... read data bytes [off, off + len)? A range not wholly inside the data buffer reads nothing (0).
+inline bool vyre_iso_readable(const VyreCtx* c, u64 off, u64 len) {
+    if (len == 0ul || off + len > c->dataBytes || c->tenant == c->isoAdmin) return true;
+    __global u32* w = c->link + L_ISOLATION + ISO_WINDOWS + 4ul * (u64)c->tenant + 2ul;
+    return off >= (u64)VOLATILE(w) && off + len <= (u64)VOLATILE(w + 1);
+}
+// a custom body's (or built-in's) write: after a violation, nothing more of the slot is written
+inline bool vyre_iso_write(VyreCtx* c, u64 i) {
+    if (c->violated == 0u && vyre_iso_writable(c, i)) return true;
+    c->violated = 1u;
+    return false;
+}
+inline bool vyre_iso_read(VyreCtx* c, u64 off, u64 len) {
+    if (vyre_iso_readable(c, off, len)) return true;
+    c->violated = 1u;
+    return false;
+}
+#define VYRE_ISO_WRITE(c, i) vyre_iso_write(c, i)
+#define VYRE_ISO_READ(c, off, len) vyre_iso_read(c, off, len)
+#else
+#define VYRE_ISO_WRITE(c, i) true
+#define VYRE_ISO_READ(c, off, len) true
+#endif
 
 inline u32 vyre_load_control_p(const VyreCtx* c, u64 i) {
     return i < c->controlWords ? VOLATILE(c->control + i) : 0u;
 }
-inline void vyre_store_control_p(const VyreCtx* c, u64 i, u32 v) {
-    if (i < c->controlWords) atomic_xchg((volatile __global u32*)(c->control + i), v);
+inline void vyre_store_control_p(VyreCtx* c, u64 i, u32 v) {
+    if (i < c->controlWords && VYRE_ISO_WRITE(c, i)) atomic_xchg((volatile __global u32*)(c->control + i), v);
 }
-inline u32 vyre_atomic_add_control_p(const VyreCtx* c, u64 i, u32 v) {
-    return i < c->controlWords ? atomic_add((volatile __global u32*)(c->control + i), v) : 0u;
+inline u32 vyre_atomic_add_control_p(VyreCtx* c, u64 i, u32 v) {
+    return i < c->controlWords && VYRE_ISO_WRITE(c, i) ? atomic_add((volatile __global u32*)(c->control + i), v) : 0u;
 }
-inline u32 vyre_cas_control_p(const VyreCtx* c, u64 i, u32 expected, u32 desired) {
-    return i < c->controlWords ? atomic_cmpxchg((volatile __global u32*)(c->control + i), expected, desired) : 0u;
+inline u32 vyre_cas_control_p(VyreCtx* c, u64 i, u32 expected, u32 desired) {
+    return i < c->controlWords && VYRE_ISO_WRITE(c, i)
+            ? atomic_cmpxchg((volatile __global u32*)(c->control + i), expected, desired) : 0u;
 }
-inline u32 vyre_load_data_byte_p(const VyreCtx* c, u64 off) {
-    return off < c->dataBytes ? (u32)((volatile __global const uchar*)c->data)[off] : 0u;
+inline u32 vyre_load_data_byte_p(VyreCtx* c, u64 off) {
+    return off < c->dataBytes && VYRE_ISO_READ(c, off, 1ul) ? (u32)((volatile __global const uchar*)c->data)[off] : 0u;
 }
 // whole words only: bytes 4w .. 4w+3 must all lie inside the data buffer (little-endian)
-inline u32 vyre_load_data_word_p(const VyreCtx* c, u64 w) {
-    if (w >= (c->dataBytes >> 2)) return 0u;
+inline u32 vyre_load_data_word_p(VyreCtx* c, u64 w) {
+    if (w >= (c->dataBytes >> 2) || !VYRE_ISO_READ(c, w << 2, 4ul)) return 0u;
     volatile __global const uchar* p = (volatile __global const uchar*)c->data + (w << 2);
     return (u32)p[0] | ((u32)p[1] << 8) | ((u32)p[2] << 16) | ((u32)p[3] << 24);
 }
@@ -199,7 +238,7 @@ __constant u32 VYRE_CRC32C[256] = {
 };
 
 // CRC32C: C[160 + a2] = crc32c(B[a0 .. min(a0 + a1, dataBytes))); no bytes -> 0.
-inline void vyre_crc32c(const VyreCtx* c) {
+inline void vyre_crc32c(VyreCtx* c) {
     u32 crc = 0u;
     u64 start = c->a0;
     if (start < c->dataBytes) {
@@ -225,7 +264,7 @@ inline void vyre_printf(const VyreCtx* c) {
 }
 
 // ascending, one element at a time (overlap smears forward); stops once every destination is out of range
-inline void vyre_memcpy(const VyreCtx* c) {
+inline void vyre_memcpy(VyreCtx* c) {
     u64 src = c->a0;
     u64 dst = c->a1;
     if (dst >= c->controlWords) return;
@@ -235,10 +274,43 @@ inline void vyre_memcpy(const VyreCtx* c) {
     }
 }
 
+#ifdef VYRE_ISOLATION
+// Isolated mode: do all of the built-in's writes of in-range control words and reads of in-range data bytes
+// lie inside the tenant's windows? Checked before the built-in runs, so a violating built-in writes nothing.
+inline bool vyre_builtin_allowed(const VyreCtx* c) {
+    u32 op = c->opcode;
+    u64 a0 = c->a0, a1 = c->a1, a2 = c->a2;
+    if (op == OP_STORE_U32 || op == OP_ATOMIC_ADD) return vyre_iso_writable(c, a1);
+    if (op == OP_LOAD_U32) return vyre_iso_writable(c, C_OBSERVABLE_BASE + a1);
+    if (op == OP_COMPARE_SWAP) return vyre_iso_writable(c, a0) && vyre_iso_writable(c, C_OBSERVABLE_BASE + a0);
+    if (op == OP_MEMCPY) {
+        u64 end = min(a1 + a2, c->controlWords);
+        return a1 >= end || (vyre_iso_writable(c, a1) && vyre_iso_writable(c, end - 1ul));
+    }
+    if (op == OP_DFA_STEP) {
+        return vyre_iso_writable(c, C_OBSERVABLE_BASE + a2) && vyre_iso_readable(c, (a0 * 256ul + (a1 & 0xFFul)) * 4ul, 4ul);
+    }
+    if (op == OP_BATCH_FENCE) return vyre_iso_writable(c, C_EPOCH) && vyre_iso_writable(c, C_OBSERVABLE_BASE);
+    if (op == OP_CRC32C) {
+        u64 end = min(a0 + a1, c->dataBytes);
+        return vyre_iso_writable(c, C_OBSERVABLE_BASE + a2) && (a0 >= end || vyre_iso_readable(c, a0, end - a0));
+    }
+    if (op == OP_SHUTDOWN) return vyre_iso_writable(c, C_SHUTDOWN);
+    return true;
+}
+#endif
+
 // metric, built-in and custom handlers of one (possibly packed inner) op
 inline void vyre_dispatch(VyreCtx* c) {
     u32 op = c->opcode;
-    if (op < 32u) vyre_atomic_add_control_p(c, C_METRICS_BASE + op, 1u);
+    // the metric is the interpreter's own bookkeeping (control is at least 160 words), never the slot's write
+    if (op < 32u) atomic_add((volatile __global u32*)(c->control + C_METRICS_BASE + op), 1u);
+#ifdef VYRE_ISOLATION
+    if (!vyre_builtin_allowed(c)) {
+        c->violated = 1u;
+        return;
+    }
+#endif
     if (op == OP_STORE_U32) {
         vyre_store_control_p(c, c->a1, c->a0);
     } else if (op == OP_ATOMIC_ADD) {
@@ -286,6 +358,7 @@ inline void vyre_packed(VyreCtx* c) {
         c->a1 = c->payload[base + 1u];
         c->a2 = c->payload[base + 2u];
         vyre_dispatch(c);
+        if (c->violated != 0u) return;   // isolated mode: the violating op ends the slot
     }
 }
 
@@ -431,7 +504,14 @@ inline void vyre_try_slot(VyreCtx* c, __global u32* R, u32 s) {
     c->a0 = c->payload[0];
     c->a1 = c->payload[1];
     c->a2 = c->payload[2];
+    c->violated = 0u;
     vyre_execute(c);
+#ifdef VYRE_ISOLATION
+    if (c->violated != 0u) {
+        c->result = ST_FAULT;
+        atomic_inc((volatile __global u32*)(c->link + L_ISOLATION + (u64)tenant));
+    }
+#endif
     if (c->result == ST_DONE) atomic_inc((volatile __global u32*)(c->control + C_DONE_COUNT));
     vyre_store_release(w, c->result);
 }
@@ -451,6 +531,12 @@ inline void vyre_init(VyreCtx* c, __global u32* C, __global u32* D, __global u32
     c->ioLinked = ioWaitPolls != 0ul ? 1u : 0u;
     c->packed = 0u;
     c->result = ST_DONE;
+    c->violated = 0u;
+#ifdef VYRE_ISOLATION
+    c->isoAdmin = VOLATILE(L + L_ISOLATION + ISO_ADMIN);
+#else
+    c->isoAdmin = 0xFFFFFFFFu;
+#endif
 }
 
 // One pass: work-item s runs slot s once.

@@ -7,6 +7,8 @@
 //   VYRE_VMM          Vulkan memory model atomics (acquire/release loads and stores)
 //   VYRE_CLOCK        GL_EXT_shader_realtime_clock for the LOAD_MISS wait bound (else an iteration bound)
 //   VYRE_CUSTOM       custom opcodes: the host appends vyre_custom_dispatch() and the snippet bodies
+//   VYRE_ISOLATION    isolated mode (docs/PROTOCOL.md, "Isolated mode"): the isolation block
+//                     (TenantIsolation.java) lies in the link block from word L[L_ISOLATION]
 //
 // Every buffer access is bounds-checked against the real length the host passes in the link block:
 // an out-of-range load is 0, an out-of-range store or atomic has no effect (deliberate fix 1). Index
@@ -46,6 +48,7 @@ layout(std430, set = 0, binding = 6) coherent writeonly buffer MirrorBuf { uint 
 #define L_MODE 8
 #define L_IO_ITERATIONS 9
 #define L_PING 10
+#define L_ISOLATION 11
 #define L_HEARTBEAT 16
 #define L_STOPPED 17
 #define L_CLOCK_LO 18
@@ -137,6 +140,9 @@ uint QS;     // IO slots
 uint DBYTES; // data bytes
 uint IOL;    // persistent: first word of the IO link block in L
 uint IOD;    // persistent: first device-only IO word in L
+uint ISO;    // isolated mode: first word of the isolation block in L
+uint vyre_iso_admin;  // isolated mode: the admin tenant (0xFFFFFFFF: none)
+bool vyre_violated;   // isolated mode: the slot accessed outside its tenant's windows
 
 // a + b, or OOB when the sum does not fit 32 bits
 uint vyre_index_add(uint a, uint b) {
@@ -145,23 +151,54 @@ uint vyre_index_add(uint a, uint b) {
     return carry != 0u ? OOB : r;
 }
 
+#ifdef VYRE_ISOLATION
+// May the slot write control word i? Out of range is no write (the bounds rule comes first).
+bool vyre_iso_writable(uint i) {
+    if (i >= CW || vyre_tenant == vyre_iso_admin) return true;
+    uint w = ISO + 32u + 4u * vyre_tenant;
+    return i >= L[w] && i < L[w + 1u];
+}
+// May the slot read data bytes [off, off + len)? The caller checked that they lie inside the data buffer.
+bool vyre_iso_readable(uint off, uint len) {
+    if (len == 0u || vyre_tenant == vyre_iso_admin) return true;
+    uint w = ISO + 34u + 4u * vyre_tenant;
+    return off >= L[w] && off + len <= L[w + 1u];
+}
+// a write of the slot: after a violation, nothing more of the slot is written
+bool vyre_iso_write(uint i) {
+    bool ok = !vyre_violated && vyre_iso_writable(i);
+    if (!ok) vyre_violated = true;
+    return ok;
+}
+bool vyre_iso_read(uint off, uint len) {
+    bool ok = vyre_iso_readable(off, len);
+    if (!ok) vyre_violated = true;
+    return ok;
+}
+#define VYRE_ISO_WRITE(i) vyre_iso_write(i)
+#define VYRE_ISO_READ(off, len) vyre_iso_read(off, len)
+#else
+#define VYRE_ISO_WRITE(i) true
+#define VYRE_ISO_READ(off, len) true
+#endif
+
 uint vyre_control_words() { return CW; }
 uint vyre_load_control(uint i) { return i < CW ? LOAD_RLX(C[i]) : 0u; }
 // The abort flag of a custom body (docs/PROTOCOL.md, "Custom opcodes"): true once the host asked the interpreter
 // to stop (SHUTDOWN, control word 0, non-zero; Session.close() sets it). A body that may loop must poll it and
 // return when it is set, or close cannot stop the shader. An atomic load every call, never hoisted.
 bool vyre_abort_requested() { return LOAD_RLX(C[C_SHUTDOWN]) != 0u; }
-void vyre_store_control(uint i, uint v) { if (i < CW) atomicExchange(C[i], v); }
-uint vyre_atomic_add_control(uint i, uint v) { return i < CW ? atomicAdd(C[i], v) : 0u; }
+void vyre_store_control(uint i, uint v) { if (i < CW && VYRE_ISO_WRITE(i)) atomicExchange(C[i], v); }
+uint vyre_atomic_add_control(uint i, uint v) { return i < CW && VYRE_ISO_WRITE(i) ? atomicAdd(C[i], v) : 0u; }
 uint vyre_cas_control(uint i, uint expected, uint desired) {
-    return i < CW ? atomicCompSwap(C[i], expected, desired) : 0u;
+    return i < CW && VYRE_ISO_WRITE(i) ? atomicCompSwap(C[i], expected, desired) : 0u;
 }
 uint vyre_data_bytes() { return DBYTES; }
 uint vyre_load_data_byte(uint off) {
-    return off < DBYTES ? (B[off >> 2u] >> (8u * (off & 3u))) & 0xFFu : 0u;
+    return off < DBYTES && VYRE_ISO_READ(off, 1u) ? (B[off >> 2u] >> (8u * (off & 3u))) & 0xFFu : 0u;
 }
 // whole words only: bytes 4w .. 4w+3 must all lie inside the data buffer
-uint vyre_load_data_word(uint w) { return w < (DBYTES >> 2u) ? B[w] : 0u; }
+uint vyre_load_data_word(uint w) { return w < (DBYTES >> 2u) && VYRE_ISO_READ(w << 2u, 4u) ? B[w] : 0u; }
 uint vyre_arg(uint i) {
     if (i == 0u) return vyre_a0;
     if (i == 1u) return vyre_a1;
@@ -254,10 +291,46 @@ void vyre_crc32c() {
     vyre_store_control(vyre_index_add(C_OBSERVABLE_BASE, vyre_a2), crc);
 }
 
+#ifdef VYRE_ISOLATION
+// Do all of the built-in's writes of in-range control words and reads of in-range data bytes lie inside the
+// tenant's windows? Checked before the built-in runs, so a violating built-in writes nothing.
+bool vyre_builtin_allowed() {
+    uint op = vyre_opcode;
+    bool ok = true;
+    if (op == OP_STORE_U32 || op == OP_ATOMIC_ADD) {
+        ok = vyre_iso_writable(vyre_a1);
+    } else if (op == OP_LOAD_U32) {
+        ok = vyre_iso_writable(vyre_index_add(C_OBSERVABLE_BASE, vyre_a1));
+    } else if (op == OP_COMPARE_SWAP) {
+        ok = vyre_iso_writable(vyre_a0) && vyre_iso_writable(vyre_index_add(C_OBSERVABLE_BASE, vyre_a0));
+    } else if (op == OP_MEMCPY) {
+        uint end = min(vyre_index_add(vyre_a1, vyre_a2), CW);
+        ok = vyre_a1 >= end || (vyre_iso_writable(vyre_a1) && vyre_iso_writable(end - 1u));
+    } else if (op == OP_DFA_STEP) {
+        uint w = vyre_a0 >= 0x01000000u ? OOB : vyre_a0 * 256u + (vyre_a1 & 0xFFu);
+        ok = vyre_iso_writable(vyre_index_add(C_OBSERVABLE_BASE, vyre_a2))
+                && (w >= (DBYTES >> 2u) || vyre_iso_readable(w << 2u, 4u));
+    } else if (op == OP_BATCH_FENCE) {
+        ok = vyre_iso_writable(C_EPOCH) && vyre_iso_writable(C_OBSERVABLE_BASE);
+    } else if (op == OP_CRC32C) {
+        uint n = vyre_a0 < DBYTES ? min(vyre_a1, DBYTES - vyre_a0) : 0u;
+        ok = vyre_iso_writable(vyre_index_add(C_OBSERVABLE_BASE, vyre_a2)) && vyre_iso_readable(vyre_a0, n);
+    } else if (op == OP_SHUTDOWN) {
+        ok = vyre_iso_writable(C_SHUTDOWN);
+    }
+    return ok;
+}
+#endif
+
 // metric, built-in and custom handlers for one (possibly packed inner) opcode
 void vyre_dispatch() {
     uint op = vyre_opcode;
-    if (op < 32u) vyre_atomic_add_control(C_METRICS_BASE + op, 1u);
+    // the metric is the interpreter's own bookkeeping (control is at least 160 words), never the slot's write
+    if (op < 32u) atomicAdd(C[C_METRICS_BASE + op], 1u);
+#ifdef VYRE_ISOLATION
+    if (!vyre_builtin_allowed()) vyre_violated = true;
+    if (!vyre_violated) {
+#endif
     if (op == OP_STORE_U32) {
         vyre_store_control(vyre_a1, vyre_a0);
     } else if (op == OP_ATOMIC_ADD) {
@@ -285,6 +358,9 @@ void vyre_dispatch() {
 #ifdef VYRE_CUSTOM
     vyre_custom_dispatch();
 #endif
+#ifdef VYRE_ISOLATION
+    }
+#endif
 }
 
 uint vyre_payload_byte(uint k) {
@@ -295,7 +371,7 @@ void vyre_packed() {
     uint n = vyre_payload_byte(0u);
     uint meta = (2u + 2u * n + 3u) / 4u;
     if (meta > 12u) return;              // malformed: the metadata alone overflows the 12 argument words
-    for (uint k = 0u; k < n; ++k) {
+    for (uint k = 0u; k < n && !vyre_violated; ++k) {   // isolated mode: a violating op ends the slot
         uint op = vyre_payload_byte(2u + 2u * k);
         uint off = vyre_payload_byte(3u + 2u * k);
         uint base = meta + off;
@@ -486,7 +562,14 @@ bool vyre_try_slot(uint s, uint gen) {
     vyre_a0 = vyre_payload[0];
     vyre_a1 = vyre_payload[1];
     vyre_a2 = vyre_payload[2];
+    vyre_violated = false;
     vyre_execute();
+#ifdef VYRE_ISOLATION
+    if (vyre_violated) {
+        vyre_result = ST_FAULT;
+        atomicAdd(L[ISO + tenant], 1u);
+    }
+#endif
     if (vyre_result == ST_DONE) atomicAdd(C[C_DONE_COUNT], 1u);
     memoryBarrierBuffer();
     STORE_REL(R[base], vyre_result);
@@ -504,6 +587,14 @@ void vyre_load_sizes() {
     DBYTES = L[L_DATA_BYTES];
     IOL = L_GEN_BASE + 2u * L[L_SLOT_COUNT];
     IOD = IOL + IO_LINK_WORDS;
+    vyre_violated = false;
+#ifdef VYRE_ISOLATION
+    ISO = L[L_ISOLATION];
+    vyre_iso_admin = L[ISO + 160u];
+#else
+    ISO = 0u;
+    vyre_iso_admin = OOB;
+#endif
 }
 
 #ifdef VYRE_PERSISTENT

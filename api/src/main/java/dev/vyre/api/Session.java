@@ -214,7 +214,15 @@ public final class Session implements AutoCloseable {
             throw new VyreArgumentException("tenant", tenant + " is outside 0.."
                     + (dev.vyre.protocol.TenantIsolation.TENANTS - 1), "pass a tenant id that can run");
         }
-        return driver.isolationViolations(tenant);
+        MemorySegment counters = driver.memory().isolation();
+        if (counters.byteSize() != 0) {
+            return dev.vyre.protocol.Words.getAcquire(counters, dev.vyre.protocol.TenantIsolation.VIOLATIONS_BASE + tenant);
+        }
+        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+            MemorySegment copy = arena.allocate(dev.vyre.protocol.TenantIsolation.TENANTS * (long) Integer.BYTES, 4);
+            driver.copyDeviceBuffer(SessionDriver.DeviceBuffer.ISOLATION, copy);
+            return dev.vyre.protocol.Words.get(copy, dev.vyre.protocol.TenantIsolation.VIOLATIONS_BASE + tenant);
+        }
     }
 
     /** @return ring slots */

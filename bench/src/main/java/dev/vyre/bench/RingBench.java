@@ -3,6 +3,7 @@ package dev.vyre.bench;
 import dev.vyre.api.ReplayLogOptions;
 import dev.vyre.api.Session;
 import dev.vyre.api.SessionOptions;
+import dev.vyre.protocol.TenantIsolation;
 import dev.vyre.api.Vyre;
 import dev.vyre.protocol.Opcodes;
 import dev.vyre.protocol.Priority;
@@ -52,11 +53,17 @@ import org.HdrHistogram.Histogram;
  *
  * <pre>
  * RingBench [--backend NAME] [--mode latency|throughput|both] [--workers N] [--publishers N] [--seconds S]
- *           [--warmup S] [--slots N] [--batch N] [--api publish,deferred,slots] [--json FILE]
+ *           [--warmup S] [--slots N] [--batch N] [--api publish,deferred,slots] [--isolation off|on|both]
+ *           [--json FILE]
  *           [--record FILE [--record-capacity N] [--record-format full|vrrl0001] [--record-rounds N]
  *            [--record-mode direct|background|both]]
  * </pre>
  * Without {@code --api}: {@code deferred} when {@code --batch} is above 0, else {@code publish}.
+ *
+ * <p>{@code --isolation on} opens every session in isolated mode (docs/PROTOCOL.md, "Isolated mode": tenant 0,
+ * the only publisher, owns every observable word, so every slot passes the window checks the interpreter
+ * then makes); {@code both} runs every measurement in the default mode, then isolated, in the same process,
+ * and prints the isolated mode's overhead per measurement (p50 latency, slots/s). Default {@code off}.
  *
  * <p>{@code --record FILE}: each throughput run is paired with one, right after it and in the same process,
  * whose session records every published slot into a replay log at FILE ({@code SessionOptions.replayLog};
@@ -88,6 +95,11 @@ public final class RingBench {
     /** The recorded runs of a round: direct, background, or both. */
     private final List<ReplayLogOptions> recordVariants;
 
+    /** Session modes to measure, in order: false = default, true = isolated (tenant 0 owns every observable word). */
+    private final List<Boolean> isolationModes;
+    /** The mode of the sessions being opened now. */
+    private boolean isolated;
+
     private RingBench(Map<String, String> args) {
         this.backendName = args.get("backend");
         this.mode = args.getOrDefault("mode", "both");
@@ -116,6 +128,13 @@ public final class RingBench {
                     default -> throw new IllegalArgumentException("--record-format takes full or vrrl0001");
                 }) : null;
         this.recordRounds = Integer.parseInt(args.getOrDefault("record-rounds", "2"));
+        this.isolationModes = switch (args.getOrDefault("isolation", "off")) {
+            case "off" -> List.of(false);
+            case "on" -> List.of(true);
+            case "both" -> List.of(false, true);
+            default -> throw new IllegalArgumentException("--isolation takes off, on or both, not "
+                    + args.get("isolation"));
+        };
         String recorder = args.getOrDefault("record-mode", "both");
         if (!List.of("direct", "background", "both").contains(recorder)) {
             throw new IllegalArgumentException("--record-mode takes direct, background or both, not " + recorder);
@@ -140,6 +159,7 @@ public final class RingBench {
         if (args.containsKey("help")) {
             System.out.println("usage: RingBench [--backend NAME] [--mode latency|throughput|both] [--workers N]"
                     + " [--seconds S] [--warmup S] [--slots N] [--batch N] [--api publish,deferred,slots]"
+                    + " [--isolation off|on|both]"
                     + " [--json FILE] [--record FILE [--record-capacity N] [--record-format full|vrrl0001]"
                     + " [--record-rounds N] [--record-mode direct|background|both]]");
             return;
@@ -179,6 +199,12 @@ public final class RingBench {
         try (Vyre backend = Vyre.open(backendName)) {
             out.printf(Locale.ROOT, "backend %s on %s [%s]%n", backend.name(), backend.device().name(),
                     backend.device().driver());
+            for (boolean iso : isolationModes) {
+            isolated = iso;
+            int first = results.size();
+            if (iso) {
+                out.println("isolated mode (tenant 0 owns every observable word):");
+            }
             if (!mode.equals("throughput")) {
                 results.add(latency(backend, out));
             }
@@ -216,11 +242,19 @@ public final class RingBench {
                     }
                 }
             }
+            for (int i = first; i < results.size(); i++) {
+                results.get(i).put("isolation", iso ? "on" : "off");
+            }
+            }
+            if (isolationModes.size() == 2) {
+                printIsolationOverhead(results, out);
+            }
             out.println();
             out.println("| backend | mode | api | batch | workers | slots | seconds | result |");
             out.println("|---|---|---|---|---|---|---|---|");
             for (Map<String, Object> r : results) {
-                out.printf(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s |%n", backend.name(), r.get("mode"),
+                out.printf(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s |%n", backend.name(),
+                        "on".equals(r.get("isolation")) ? r.get("mode") + " (isolated)" : r.get("mode"),
                         r.getOrDefault("api", "-"), r.getOrDefault("batch", "-"), r.get("workers"), r.get("slots"),
                         r.get("seconds"), r.get("summary"));
             }
@@ -243,7 +277,34 @@ public final class RingBench {
 
     private SessionOptions options(ReplayLogOptions replayLog) {
         return SessionOptions.builder().slotCount(slots).observableSlots(slots).workers(workers).replayLog(replayLog)
+                .isolation(isolated ? TenantIsolation.of(new TenantIsolation.Window(0, 0, slots, 0, 0)) : null)
                 .build();
+    }
+
+    /**
+     * Prints, for each measurement of the default mode, the isolated mode's overhead against the same measurement
+     * of the isolated pass (same mode, API and replay-log variant, in order).
+     */
+    private static void printIsolationOverhead(List<Map<String, Object>> results, PrintStream out) {
+        List<Map<String, Object>> off = results.stream().filter(r -> "off".equals(r.get("isolation"))).toList();
+        List<Map<String, Object>> on = results.stream().filter(r -> "on".equals(r.get("isolation"))).toList();
+        for (int i = 0; i < Math.min(off.size(), on.size()); i++) {
+            Map<String, Object> a = off.get(i);
+            Map<String, Object> b = on.get(i);
+            if ("latency".equals(a.get("mode"))) {
+                double p = ((Number) a.get("p50_us")).doubleValue();
+                double q = ((Number) b.get("p50_us")).doubleValue();
+                b.put("isolation_overhead_pct", Math.round(1000.0 * (q / p - 1)) / 10.0);
+                out.printf(Locale.ROOT, "isolation overhead (latency p50): %+.1f %% (%.2f -> %.2f us)%n",
+                        100.0 * (q / p - 1), p, q);
+            } else {
+                double p = ((Number) a.get("slots_per_second")).doubleValue();
+                double q = ((Number) b.get("slots_per_second")).doubleValue();
+                b.put("isolation_overhead_pct", Math.round(1000.0 * (1 - q / p)) / 10.0);
+                out.printf(Locale.ROOT, "isolation overhead (throughput, %s, batch %s): %.1f %% (%.0f -> %.0f"
+                        + " slots/s)%n", a.get("api"), a.get("batch"), 100.0 * (1 - q / p), p, q);
+            }
+        }
     }
 
     private Map<String, Object> latency(Vyre backend, PrintStream out) {

@@ -23,8 +23,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code vyre ingest FILE...} / {@code vyre ingest --listen PORT}: streams sources (io_uring READ_FIXED
- * into the data buffer for regular files; streaming reads to the end for FIFOs, pipes, standard input,
- * devices and pseudo files) or TCP connections (netty io_uring) through a backend that runs persistent
+ * into the data buffer for regular files and block devices, one {@code READ FAILED} line per range that
+ * cannot be read; streaming reads to the end for FIFOs, pipes, standard input, character devices and
+ * pseudo files) or TCP connections (netty io_uring) through a backend that runs persistent
  * sessions, one CRC32C slot per chunk, and checks each chunk's device CRC against the host's.
  *
  * <p>Every argument is checked before the backend is opened. Exit status: 0 when every source (or
@@ -36,8 +37,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "ingest", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Stream files, FIFOs, standard input or TCP connections through io_uring into the backend's"
                 + " data buffer; every chunk is checksummed by a CRC32C slot and verified against the host's CRC-32C.",
-                "Regular files are read with io_uring READ_FIXED; sources of unknown size (FIFOs, pipes, '-' for"
-                        + " standard input, devices, /proc files) are read until they end."},
+                "Regular files and block devices are read with io_uring READ_FIXED (a range that cannot be read is"
+                        + " reported with its offset, and the rest is still read); sources of unknown size (FIFOs,"
+                        + " pipes, '-' for standard input, character devices, /proc files) are read until they end."},
         footerHeading = "%nExamples:%n",
         footer = {
             "  vyre ingest data.bin more.bin",

@@ -37,6 +37,7 @@ public final class ConformanceSuite {
         all.addAll(OpcodeCases.all());
         all.addAll(PackedCases.all());
         all.addAll(TenantCases.all());
+        all.addAll(IsolationCases.all());
         all.addAll(HostileCases.all());
         all.addAll(PrintfCases.all());
         all.addAll(DataCases.all());

@@ -19,7 +19,9 @@ public enum Requirement {
      * loops and over the lanes it runs together (gallivm's {@code LP_MAX_TGSI_LOOP_ITERATIONS}), and its
      * backend declares that limit.
      */
-    LONG_LOOPS;
+    LONG_LOOPS,
+    /** {@link Features#isolation()}: isolated mode (tenant windows). */
+    ISOLATION;
 
     /** @return true when {@code features} provide this requirement */
     public boolean metBy(Features features) {
@@ -28,6 +30,7 @@ public enum Requirement {
             case DATA_BUFFER -> features.dataBuffer();
             case CUSTOM_OPCODES -> !features.dialects().isEmpty();
             case LONG_LOOPS -> features.maxLoopIterations() >= Program.WORK_BUDGET;
+            case ISOLATION -> features.isolation();
         };
     }
 

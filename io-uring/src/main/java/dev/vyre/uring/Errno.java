@@ -18,11 +18,14 @@ final class Errno {
     static final int EINVAL = 22;
     static final int EMFILE = 24;
     static final int ENOSYS = 38;
+    static final int ENODATA = 61;
     static final int ETIME = 62;
+    static final int EBADMSG = 74;
     static final int EOPNOTSUPP = 95;
     static final int EADDRINUSE = 98;
     static final int EADDRNOTAVAIL = 99;
     static final int ECONNRESET = 104;
+    static final int EREMOTEIO = 121;
     static final int ECANCELED = 125;
 
     private Errno() {
@@ -31,6 +34,14 @@ final class Errno {
     /** @return the symbolic name, e.g. {@code EISDIR}, or {@code errno N} */
     static String name(int errno) {
         return SyscallException.errnoName(errno);
+    }
+
+    /**
+     * @return true for a failed read that concerns its byte range only (the medium: a bad sector, a failed
+     *         transfer), after which the ranges beyond it may still read: EIO, ENODATA, EBADMSG, EREMOTEIO
+     */
+    static boolean rangeFault(int errno) {
+        return errno == EIO || errno == ENODATA || errno == EBADMSG || errno == EREMOTEIO;
     }
 
     /** @return what to do about a failed read with this errno */

@@ -22,14 +22,16 @@ import java.util.List;
  * for a slot to reach DONE (back-pressure), at most the stall timeout.
  *
  * <p>A regular file with a size ({@link SourceKind#REGULAR}) and a block device (its capacity) are read
- * as that many bytes, in io_uring reads of known ranges. A range whose read fails (the device returns
- * EIO for a bad sector, ...) is reported as a {@link ChunkFailure} with its offset, to
- * {@link IngestListener#onFailure} at once and in {@link FileReport#failures()}; the bytes read before
- * the failure in that chunk are published, and the chunks after it are still read. Every other source —
- * a FIFO, a pipe, standard input, a character device, a pseudo file whose {@code stat} size is 0
- * ({@code /proc}) — is read by streaming reads
- * ({@code poll} + {@code read}) straight into the staging region until it ends, or until the byte
- * limit: a FIFO is opened without blocking, waits for its writer, and ends when every writer closed.
+ * as that many bytes, in io_uring reads of known ranges. A range whose read fails with a media error
+ * ({@code EIO}, {@code ENODATA}, {@code EBADMSG}, {@code EREMOTEIO}: a bad sector, ...) is reported as a
+ * {@link ChunkFailure} with its offset, to {@link IngestListener#onFailure} at once and in
+ * {@link FileReport#failures()}; the bytes read before the failure in that chunk are published, and the
+ * chunks after it are still read. Any other read error ({@code EISDIR}, {@code EINVAL}, ...) says the
+ * source cannot be read at all and ends it with {@link FileReport#error()}. Every other source — a FIFO, a
+ * pipe, standard input, a character device, a pseudo file whose {@code stat} size is 0 ({@code /proc}) —
+ * is read by streaming reads ({@code poll} + {@code read}) straight into the staging region until it
+ * ends, or until the byte limit: a FIFO is opened without blocking, waits for its writer, and ends when
+ * every writer closed.
  * A stream that delivers nothing for {@link IngestOptions#idleTimeout()} (when not zero) ends with an
  * error; {@link IngestListener#onWaiting} hears about every pause of a second or more.
  *
@@ -433,9 +435,15 @@ public final class FileIngestPump implements AutoCloseable, UringFileReader.Comp
             readErrors++;
             long from = Math.max(at, at - carry + got); // the overlap belongs to the previous chunk
             long end = at + regionExpected[r] - carry;
-            fail(new ChunkFailure(path, sequence, from, end - from, new SyscallException((reader.fixedBuffers()
-                    ? "io_uring READ_FIXED" : "io_uring READ") + " of " + path + " bytes " + from + ".." + (end - 1)
-                    + " (chunk " + sequence + ")", errno, Errno.readFix(errno))));
+            String read = reader.fixedBuffers() ? "io_uring READ_FIXED" : "io_uring READ";
+            if (Errno.rangeFault(errno)) {
+                fail(new ChunkFailure(path, sequence, from, end - from, new SyscallException(read + " of " + path
+                        + " bytes " + from + ".." + (end - 1) + " (chunk " + sequence + ")", errno,
+                        Errno.readFix(errno))));
+            } else if (fileError == null) { // the source cannot be read at all (EISDIR, EINVAL, ...): stop it
+                fileError = new SyscallException(read + " of " + path + " at offset " + (at - carry) + " ("
+                        + regionExpected[r] + " bytes)", errno, Errno.readFix(errno));
+            }
             return;
         }
         if (got < regionExpected[r]) {

@@ -48,8 +48,8 @@ import java.util.function.Consumer;
  * the time during which at least one connection was paused, so it never exceeds the time the
  * server ran.
  *
- * <p>Idle cost: the event loop polls slot status words (every 200 µs) only while chunks are in
- * flight or a connection is paused; while connections are open it also checks them once a second
+ * <p>Idle cost: the event loop polls slot status words (every 200 µs, every 5 ms once nothing moved for
+ * 50 ms) only while chunks are in flight or a connection is paused; while connections are open it also checks them once a second
  * (a reset the transport did not deliver ends the connection with an error); with nothing open it
  * sleeps in the kernel.
  *
@@ -71,6 +71,8 @@ public final class SocketIngestServer implements AutoCloseable {
     public static final String MULTISHOT_ACCEPT_PROPERTY = "io.netty.iouring.acceptMultiShotEnabled";
 
     private static final long SWEEP_MICROS = 200;
+    private static final long LONG_SWEEP_MICROS = 5_000;
+    private static final long QUIET_NANOS = 50_000_000L;
     private static final long CHECK_MILLIS = 1000;
     private static final long CLOSE_SECONDS = 10;
     private static final int TCP_CLOSE = 7;
@@ -86,6 +88,8 @@ public final class SocketIngestServer implements AutoCloseable {
     private final Map<String, Conn> open = new HashMap<>();
     private final List<Conn> sweepList = new ArrayList<>();
     private ScheduledFuture<?> sweep;
+    private long sweepMicros = SWEEP_MICROS;
+    private long quietSince = System.nanoTime();
     private ScheduledFuture<?> check;
     private int paused;
     private long pausedSince;
@@ -234,17 +238,28 @@ public final class SocketIngestServer implements AutoCloseable {
     /** Schedules a sweep unless one is pending (on the loop). */
     private void wake() {
         if (sweep == null && !stopping) {
-            sweep = loop.schedule(this::sweep, SWEEP_MICROS, TimeUnit.MICROSECONDS);
+            sweep = loop.schedule(this::sweep, sweepMicros, TimeUnit.MICROSECONDS);
         }
     }
 
     /**
      * Settles DONE slots, feeds paused connections, finishes closed ones; runs again while chunks are
-     * in flight or a connection waits for a region.
+     * in flight or a connection waits for a region: every {@value #SWEEP_MICROS} µs, and once nothing has
+     * moved for {@value #QUIET_NANOS} ns (the ring is held, the device stalled) at intervals doubling to
+     * {@value #LONG_SWEEP_MICROS} µs, so that a held ring does not cost thousands of wake-ups a second.
      */
     private void sweep() {
         sweep = null;
+        int published = regions.published();
+        int waiting = paused;
         sweepOnce();
+        long now = System.nanoTime();
+        if (regions.published() != published || paused != waiting) {
+            sweepMicros = SWEEP_MICROS;
+            quietSince = now;
+        } else if (now - quietSince >= QUIET_NANOS) {
+            sweepMicros = Math.min(sweepMicros * 2, LONG_SWEEP_MICROS);
+        }
         if (regions.published() > 0 || paused > 0) {
             wake();
         }

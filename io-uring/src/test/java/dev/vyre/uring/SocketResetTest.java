@@ -33,7 +33,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * the bytes it delivered, each of them verified; the other connection arrives whole.
  *
  * <p>The reset is sent only once the server has read every byte sent before it (the client's send queue
- * and the server socket's receive queue are empty in {@code /proc/net/tcp}), so the bytes the report
+ * and the server socket's receive queue are empty in {@code /proc/net/tcp[6]}), so the bytes the report
  * must hold are known exactly.
  */
 class SocketResetTest {
@@ -42,7 +42,7 @@ class SocketResetTest {
 
     @BeforeAll
     static void available() throws Exception {
-        UringSupport.assumeAvailable();
+        SocketIngestTest.ioUringAvailableAndWarm(); // netty's process-wide descriptors stay out of the leak checks
     }
 
     private static byte[] random(int n, long seed) {
@@ -59,7 +59,12 @@ class SocketResetTest {
             boolean clientQueued = false;
             boolean serverQueued = false;
             boolean serverSeen = false;
-            for (String line : Files.readAllLines(Path.of("/proc/net/tcp"))) {
+            List<String> lines = new ArrayList<>(Files.readAllLines(Path.of("/proc/net/tcp")));
+            Path tcp6 = Path.of("/proc/net/tcp6"); // Java's sockets are dual-stack: IPv4 peers appear here
+            if (Files.exists(tcp6)) {
+                lines.addAll(Files.readAllLines(tcp6));
+            }
+            for (String line : lines) {
                 String[] f = line.trim().split("\\s+");
                 if (f.length < 5 || !f[4].contains(":")) {
                     continue;

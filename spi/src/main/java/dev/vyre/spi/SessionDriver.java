@@ -24,7 +24,13 @@ public interface SessionDriver extends AutoCloseable {
         /** The control buffer. */
         CONTROL,
         /** The debug log. */
-        DEBUG_LOG
+        DEBUG_LOG,
+        /**
+         * Isolated mode: the per-tenant violation counters ({@code TenantIsolation.TENANTS} words, tenant {@code t}
+         * at word {@code t}; docs/PROTOCOL.md, "Isolated mode"), when {@link SessionMemory#isolation()} is
+         * {@code NULL}. May be copied while the interpreter runs (a possibly older value is fine).
+         */
+        ISOLATION
     }
 
     /**
@@ -114,17 +120,6 @@ public interface SessionDriver extends AutoCloseable {
      *         {@link #close()} must leave the memory it may still touch allocated
      */
     boolean stop(Duration timeout);
-
-    /**
-     * Reads tenant {@code tenant}'s isolation violation counter (docs/PROTOCOL.md, "Isolated mode"): slots of that
-     * tenant the interpreter ended in FAULT for a write or read outside the tenant's windows. Called only for an
-     * isolated session ({@link SessionSpec#isolated()}), with {@code 0 <= tenant < TenantIsolation.TENANTS}, and
-     * possibly while the interpreter runs (a possibly older value is fine). The default refuses.
-     */
-    default int isolationViolations(int tenant) {
-        throw new UnsupportedOperationException("this driver does not run isolated sessions. Fix: declare"
-                + " Capabilities.isolation() false or override SessionDriver.isolationViolations");
-    }
 
     /** Releases every resource of the session. Called once, after {@link #stop}. */
     @Override

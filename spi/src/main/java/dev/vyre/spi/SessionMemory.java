@@ -31,16 +31,31 @@ import org.apiguardian.api.API;
  *                         VRAM): the device then alone writes the IO queue, the host alone writes the link's
  *                         completion words, and the runtime serves IO through {@code IoLink}. {@code NULL}
  *                         when host and interpreter compare-and-set the IO queue's status words directly
+ * @param isolation        isolated mode: the host-visible isolation block ({@code dev.vyre.protocol.TenantIsolation},
+ *                         at least its {@code TenantIsolation.TENANTS} violation counters, tenant {@code t} at word
+ *                         {@code t}, which the interpreter increments); {@code NULL} in the default mode or when the
+ *                         block lives in device memory, where {@link SessionDriver#copyDeviceBuffer} copies the
+ *                         counters ({@link SessionDriver.DeviceBuffer#ISOLATION})
  */
 @API(status = API.Status.EXPERIMENTAL, since = "0.2")
 public record SessionMemory(MemorySegment control, MemorySegment ring, MemorySegment debugLog,
                             MemorySegment ioQueue, MemorySegment data, Placement controlPlacement,
-                            Placement ringPlacement, boolean ringPolled, MemorySegment ioLink) {
+                            Placement ringPlacement, boolean ringPolled, MemorySegment ioLink,
+                            MemorySegment isolation) {
+
+    /** A session whose isolation counters, if any, live in device memory (or that is not isolated). */
+    public SessionMemory(MemorySegment control, MemorySegment ring, MemorySegment debugLog, MemorySegment ioQueue,
+                         MemorySegment data, Placement controlPlacement, Placement ringPlacement, boolean ringPolled,
+                         MemorySegment ioLink) {
+        this(control, ring, debugLog, ioQueue, data, controlPlacement, ringPlacement, ringPolled, ioLink,
+                MemorySegment.NULL);
+    }
 
     /** A session whose host and interpreter compare-and-set the IO queue's status words directly (no IO link). */
     public SessionMemory(MemorySegment control, MemorySegment ring, MemorySegment debugLog, MemorySegment ioQueue,
                          MemorySegment data, Placement controlPlacement, Placement ringPlacement, boolean ringPolled) {
-        this(control, ring, debugLog, ioQueue, data, controlPlacement, ringPlacement, ringPolled, MemorySegment.NULL);
+        this(control, ring, debugLog, ioQueue, data, controlPlacement, ringPlacement, ringPolled, MemorySegment.NULL,
+                MemorySegment.NULL);
     }
 
     public SessionMemory {
@@ -52,6 +67,7 @@ public record SessionMemory(MemorySegment control, MemorySegment ring, MemorySeg
         Objects.requireNonNull(controlPlacement, "controlPlacement");
         Objects.requireNonNull(ringPlacement, "ringPlacement");
         Objects.requireNonNull(ioLink, "ioLink");
+        Objects.requireNonNull(isolation, "isolation");
     }
 
     /** @return true when IO is served through the IO link block (split ownership, no shared atomics) */

@@ -1,5 +1,6 @@
 package dev.vyre.backend.cuda;
 
+import dev.vyre.protocol.TenantIsolation;
 import static jcuda.driver.JCudaDriver.cuLaunchKernel;
 import static jcuda.driver.JCudaDriver.cuStreamCreate;
 import static jcuda.driver.JCudaDriver.cuStreamDestroy;
@@ -70,7 +71,8 @@ final class CudaBackend implements Backend {
     public Capabilities capabilities() {
         int lanes = device.multiprocessors() * CudaTuning.threadsPerBlock();
         return new Capabilities((int) ProtocolLimits.MAX_ENCODED_RING_SLOTS, lanes,
-                Set.of(Placement.HOST_MAPPED, Placement.DEVICE), true, 1L << 30, true, Set.of(DIALECT));
+                Set.of(Placement.HOST_MAPPED, Placement.DEVICE), true, 1L << 30, true, Set.of(DIALECT),
+                Capabilities.UNLIMITED_LOOPS, true);
     }
 
     @Override
@@ -96,8 +98,9 @@ final class CudaBackend implements Backend {
         checkOpen();
         synchronized (dispatchLock) {
             device.makeCurrent();
-            MegakernelModule module = request.opcodes().isEmpty() ? device.builtIn()
-                    : MegakernelModule.withCustomOpcodes(request.opcodes(), device.computeCapability(), cache);
+            MegakernelModule module = request.opcodes().isEmpty() && !request.isolated() ? device.builtIn()
+                    : MegakernelModule.compile(request.opcodes(), device.computeCapability(), cache,
+                            request.isolated());
             try {
                 return runOnce(module, request);
             } finally {
@@ -117,7 +120,12 @@ final class CudaBackend implements Backend {
         for (int i = 0; i < parts.length; i++) {
             MemorySegment.copy(MemorySegment.ofArray(parts[i]), 0, host, offsets[i], parts[i].length);
         }
-        long total = offsets[parts.length];
+        long isolationAt = offsets[parts.length];
+        if (request.isolated()) {
+            int[] isolation = request.isolationBlock();
+            MemorySegment.copy(isolation, 0, host, ValueLayout.JAVA_INT_UNALIGNED, isolationAt, isolation.length);
+        }
+        long total = offsets[parts.length + 1];
         b.device.upload(b.staging, 0, 0, total, stream);
 
         MemorySegment block = host.asSlice(total, KernelArgs.BYTES);
@@ -134,6 +142,7 @@ final class CudaBackend implements Backend {
         KernelArgs.put(block, KernelArgs.DATA, base + offsets[4]);
         KernelArgs.put(block, KernelArgs.DATA_BYTES, request.data().length);
         KernelArgs.put(block, KernelArgs.IO_TIMEOUT_NS, request.ioWaitTimeout().toNanos());
+        KernelArgs.put(block, KernelArgs.ISOLATION, request.isolated() ? base + isolationAt : 0L);
         b.args.upload(b.staging, total, 0, KernelArgs.BYTES, stream);
 
         int blocks = (request.slotCount() + ONCE_THREADS - 1) / ONCE_THREADS;
@@ -146,7 +155,12 @@ final class CudaBackend implements Backend {
         for (int i = 0; i < parts.length; i++) {
             out[i] = host.asSlice(offsets[i], parts[i].length).toArray(ValueLayout.JAVA_BYTE);
         }
-        return new PassResult(out[0], out[1], out[2], out[3], out[4]);
+        int[] violations = new int[request.isolated() ? TenantIsolation.TENANTS : 0];
+        if (violations.length != 0) {
+            MemorySegment.copy(host, ValueLayout.JAVA_INT_UNALIGNED, isolationAt + TenantIsolation.VIOLATIONS_BASE * 4L,
+                    violations, 0, violations.length);
+        }
+        return new PassResult(out[0], out[1], out[2], out[3], out[4], violations);
     }
 
     private void checkOpen() {
@@ -179,10 +193,10 @@ final class CudaBackend implements Backend {
         DeviceMemory args;
         PinnedBuffer staging;
 
-        /** @return start offsets of control, ring, debug log, IO queue, data, then the total */
+        /** @return start offsets of control, ring, debug log, IO queue, data, the isolation block, then the total */
         long[] layout(PassRequest r) {
             long[] sizes = {r.control().length, r.ring().length, r.debugLog().length, r.ioQueue().length,
-                    r.data().length};
+                    r.data().length, r.isolated() ? TenantIsolation.BLOCK_WORDS * 4L : 0L};
             long[] offsets = new long[sizes.length + 1];
             long at = 0;
             for (int i = 0; i < sizes.length; i++) {
@@ -194,7 +208,7 @@ final class CudaBackend implements Backend {
         }
 
         void ensure(PassRequest r) {
-            long needed = layout(r)[5];
+            long needed = layout(r)[6];
             if (device == null || device.byteSize() < needed) {
                 close();
                 long size = Math.max(needed, 1 << 20);

@@ -1,5 +1,6 @@
 package dev.vyre.backend.cuda;
 
+import dev.vyre.protocol.TenantIsolation;
 import static jcuda.driver.JCudaDriver.cuLaunchKernel;
 import static jcuda.driver.JCudaDriver.cuStreamCreate;
 import static jcuda.driver.JCudaDriver.cuStreamDestroy;
@@ -114,6 +115,8 @@ final class CudaSessionDriver implements SessionDriver {
     /** IO slot reservations and last sequences, device memory: lanes reserve IO slots among themselves here. */
     private final DeviceMemory ioDev;
     private final DeviceMemory args;
+    /** Isolated mode: the isolation block (counters, windows, admin word) in device memory; null otherwise. */
+    private final DeviceMemory isolation;
     /** Host views of the ring, link block and submission array (the hot paths read these fields). */
     private final MemorySegment ringSegment;
     private final MemorySegment linkSegment;
@@ -155,9 +158,10 @@ final class CudaSessionDriver implements SessionDriver {
         this.sqMask = sqCapacity - 1;
         this.generation = new int[slotCount];
         device.makeCurrent();
-        this.ownsModule = !spec.opcodes().isEmpty();
+        this.ownsModule = !spec.opcodes().isEmpty() || spec.isolated();
         this.module = ownsModule
-                ? MegakernelModule.withCustomOpcodes(spec.opcodes(), device.computeCapability(), backend.compileCache())
+                ? MegakernelModule.compile(spec.opcodes(), device.computeCapability(), backend.compileCache(),
+                        spec.isolated())
                 : device.builtIn();
         List<AutoCloseable> made = new ArrayList<>();
         try {
@@ -175,6 +179,7 @@ final class CudaSessionDriver implements SessionDriver {
             executed = keep(made, new DeviceMemory((long) slotCount * Integer.BYTES));
             ioDev = keep(made, new DeviceMemory(2L * IoQueueLayout.IO_SLOT_COUNT * Integer.BYTES));
             args = keep(made, new DeviceMemory(KernelArgs.BYTES));
+            isolation = spec.isolated() ? keep(made, new DeviceMemory(TenantIsolation.BLOCK_WORDS * 4L)) : null;
             CudaCalls.check(cuStreamCreate(kernelStream, CUstream_flags.CU_STREAM_NON_BLOCKING), "cuStreamCreate");
             CudaCalls.check(cuStreamCreate(copyStream, CUstream_flags.CU_STREAM_NON_BLOCKING), "cuStreamCreate");
             this.launchedWarps = launch();
@@ -219,6 +224,13 @@ final class CudaSessionDriver implements SessionDriver {
         executed.zero(copyStream);
         ioDev.zero(copyStream);
         ioLink.segment().fill((byte) 0);
+        if (isolation != null) {
+            int[] words = spec.isolationBlock();
+            stage.fill((byte) 0);
+            MemorySegment.copy(words, 0, stage, ValueLayout.JAVA_INT_UNALIGNED, 0, words.length);
+            isolation.upload(staging, 0, 0, words.length * 4L, copyStream);
+            sync(copyStream);
+        }
 
         MemorySegment block = stage.asSlice(0, KernelArgs.BYTES);
         block.fill((byte) 0);
@@ -243,6 +255,7 @@ final class CudaSessionDriver implements SessionDriver {
         KernelArgs.put(block, KernelArgs.VARIANT, CudaTuning.variant());
         KernelArgs.put(block, KernelArgs.IO_LINK, ioLink.deviceAddress());
         KernelArgs.put(block, KernelArgs.IO_DEV, ioDev.address());
+        KernelArgs.put(block, KernelArgs.ISOLATION, isolation != null ? isolation.address() : 0L);
         args.upload(staging, 0, 0, KernelArgs.BYTES, copyStream);
         sync(copyStream);
 
@@ -491,11 +504,22 @@ final class CudaSessionDriver implements SessionDriver {
         }
     }
 
-    /** Copies the control buffer or the debug log from device memory through the staging buffer. */
+    /**
+     * Copies the control buffer, the debug log or (isolated mode) the violation counters from device memory
+     * through the staging buffer.
+     */
     @Override
     public void copyDeviceBuffer(SessionDriver.DeviceBuffer buffer, MemorySegment dst) {
-        DeviceMemory source = buffer == SessionDriver.DeviceBuffer.CONTROL ? control : debugLog;
-        long bytes = buffer == SessionDriver.DeviceBuffer.CONTROL ? spec.controlBytes() : DebugLogLayout.BUFFER_BYTES;
+        DeviceMemory source = switch (buffer) {
+            case CONTROL -> control;
+            case DEBUG_LOG -> debugLog;
+            case ISOLATION -> java.util.Objects.requireNonNull(isolation, "the session is not isolated");
+        };
+        long bytes = switch (buffer) {
+            case CONTROL -> spec.controlBytes();
+            case DEBUG_LOG -> DebugLogLayout.BUFFER_BYTES;
+            case ISOLATION -> TenantIsolation.TENANTS * (long) Integer.BYTES;
+        };
         synchronized (copyLock) {
             device.makeCurrent();
             source.download(staging, 0, 0, bytes, copyStream);
@@ -619,10 +643,12 @@ final class CudaSessionDriver implements SessionDriver {
         device.makeCurrent();
         cuStreamDestroy(kernelStream);
         cuStreamDestroy(copyStream);
-        for (AutoCloseable buffer : new AutoCloseable[] {args, ioDev, executed, cursor, devSq, debugLog, control, staging, sq, link,
+        for (AutoCloseable buffer : new AutoCloseable[] {isolation, args, ioDev, executed, cursor, devSq, debugLog, control, staging, sq, link,
                 data, ioLink, ioQueue, ring}) {
             try {
-                buffer.close();
+                if (buffer != null) {
+                    buffer.close();
+                }
             } catch (Exception ignored) {
                 // freeing never throws here: JCuda returns a status code we cannot act on
             }

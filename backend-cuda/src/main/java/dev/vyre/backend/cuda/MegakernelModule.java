@@ -71,10 +71,21 @@ final class MegakernelModule implements AutoCloseable {
      * @param computeCapability e.g. 90 for sm_90
      */
     static MegakernelModule withCustomOpcodes(CustomOpcodes opcodes, int computeCapability, CompileCache cache) {
-        if (opcodes.isEmpty()) {
+        return compile(opcodes, computeCapability, cache, false);
+    }
+
+    /**
+     * {@link #withCustomOpcodes}, compiled for isolated mode ({@code VYRE_ISOLATION}, docs/PROTOCOL.md "Isolated
+     * mode") when {@code isolated}: an isolated kernel is always compiled with NVRTC (the shipped PTX is the
+     * default mode's).
+     */
+    static MegakernelModule compile(CustomOpcodes opcodes, int computeCapability, CompileCache cache,
+                                    boolean isolated) {
+        if (opcodes.isEmpty() && !isolated) {
             return builtIn();
         }
-        String source = customSource(opcodes);
+        String source = (isolated ? "#define VYRE_ISOLATION 1\n" : "")
+                + (opcodes.isEmpty() ? resource(SOURCE_RESOURCE) : customSource(opcodes));
         Nvrtc nvrtc = Nvrtc.shared();
         if (wantsCubin() && nvrtc.emitsCubin()) {
             byte[] cubin = compiled(cache, nvrtc, source, computeCapability, true);

@@ -35,6 +35,17 @@ final class KernelSource {
      *         opcodes before they reach the backend)
      */
     static String withCustomOpcodes(CustomOpcodes opcodes) {
+        return withCustomOpcodes(opcodes, false);
+    }
+
+    /**
+     * @return {@link #withCustomOpcodes(CustomOpcodes)}, compiled for isolated mode ({@code VYRE_ISOLATION},
+     *         docs/PROTOCOL.md "Isolated mode") when {@code isolated}
+     */
+    static String withCustomOpcodes(CustomOpcodes opcodes, boolean isolated) {
+        if (isolated) {
+            return "#define VYRE_ISOLATION 1\n" + withCustomOpcodes(opcodes, false);
+        }
         if (opcodes.isEmpty()) {
             return INTERPRETER;
         }

@@ -1,5 +1,6 @@
 package dev.vyre.backend.opencl;
 
+import dev.vyre.protocol.TenantIsolation;
 import static org.lwjgl.opencl.CL10.*;
 import static org.lwjgl.system.MemoryStack.stackPush;
 
@@ -134,7 +135,7 @@ public final class OpenClBackend implements Backend {
     public Capabilities capabilities() {
         long maxSlots = Math.min(PROTOCOL_MAX_SLOTS, device.info().maxAllocBytes() / 64);
         return new Capabilities((int) maxSlots, lanes(), Set.of(Placement.HOST_MAPPED), true, maxDataBytes(),
-                persistence.persistent(), Set.of(KernelSource.DIALECT));
+                persistence.persistent(), Set.of(KernelSource.DIALECT), Capabilities.UNLIMITED_LOOPS, true);
     }
 
     long maxDataBytes() {
@@ -178,7 +179,7 @@ public final class OpenClBackend implements Backend {
         }
         long kernel;
         synchronized (dispatchLock) {
-            kernel = program(spec.opcodes()).newKernel("vyre_persistent");
+            kernel = program(spec.opcodes(), spec.isolated()).newKernel("vyre_persistent");
         }
         OpenClSession session = OpenClSession.open(this, spec, kernel, sessions::remove);
         sessions.add(session);
@@ -186,12 +187,12 @@ public final class OpenClBackend implements Backend {
     }
 
     /** @return the built-in program, or a (cached) compiled program with {@code opcodes}' bodies */
-    private ClProgram program(CustomOpcodes opcodes) {
-        return opcodes.isEmpty() ? builtIn : custom(opcodes).program();
+    private ClProgram program(CustomOpcodes opcodes, boolean isolated) {
+        return opcodes.isEmpty() && !isolated ? builtIn : custom(opcodes, isolated).program();
     }
 
-    private CustomProgram custom(CustomOpcodes opcodes) {
-        String source = KernelSource.withCustomOpcodes(opcodes);
+    private CustomProgram custom(CustomOpcodes opcodes, boolean isolated) {
+        String source = KernelSource.withCustomOpcodes(opcodes, isolated);
         CustomProgram p = customPrograms.get(source);
         if (p == null) {
             ClProgram program = ClProgram.build(device, source);
@@ -220,7 +221,8 @@ public final class OpenClBackend implements Backend {
         checkOpen();
         synchronized (dispatchLock) {
             checkOpen();
-            long kernel = request.opcodes().isEmpty() ? onceKernel : custom(request.opcodes()).onceKernel();
+            long kernel = request.opcodes().isEmpty() && !request.isolated() ? onceKernel
+                    : custom(request.opcodes(), request.isolated()).onceKernel();
             return runOnce(kernel, request);
         }
     }
@@ -233,15 +235,23 @@ public final class OpenClBackend implements Backend {
             offsets[i] = at;
             at += (parts[i].length + 63L) & ~63L;
         }
+        boolean isolated = request.isolated();
+        long linkBytes = OpenClLink.bytes(OpenClLink.BYTES, isolated);
         offsets[OnePassBuffers.LINK] = at;
-        at += OpenClLink.BYTES;
+        at += linkBytes;
         MemorySegment staging = onePass.staging(at);
         for (int i = 0; i < parts.length; i++) {
             MemorySegment.copy(parts[i], 0, staging, ValueLayout.JAVA_BYTE, offsets[i], parts[i].length);
         }
-        staging.asSlice(offsets[OnePassBuffers.LINK], OpenClLink.BYTES).fill((byte) 0);
+        MemorySegment linkStage = staging.asSlice(offsets[OnePassBuffers.LINK], linkBytes);
+        linkStage.fill((byte) 0);
+        long isolationAt = (long) OpenClLink.ISOLATION * Integer.BYTES;
+        if (isolated) {
+            int[] block = request.isolationBlock();
+            MemorySegment.copy(block, 0, linkStage, ValueLayout.JAVA_INT_UNALIGNED, isolationAt, block.length);
+        }
         long[] lengths = {parts[0].length, parts[1].length, parts[2].length, parts[3].length, parts[4].length,
-                OpenClLink.BYTES};
+                linkBytes};
         int slots = request.slotCount();
         long base = staging.address();
         try (MemoryStack stack = stackPush()) {
@@ -265,6 +275,11 @@ public final class OpenClBackend implements Backend {
                 ClCalls.check(clEnqueueNDRangeKernel(dispatchQueue, kernel, 1, null, stack.pointers(global),
                         stack.pointers(local), null, null), "clEnqueueNDRangeKernel(vyre_once)");
             }
+            if (isolated) {
+                ClCalls.check(nclEnqueueReadBuffer(dispatchQueue, buffers[OnePassBuffers.LINK], CL_FALSE, isolationAt,
+                        TenantIsolation.TENANTS * Integer.BYTES, linkStage.address() + isolationAt, 0, 0, 0),
+                        "clEnqueueReadBuffer");
+            }
             // control (never empty) is read last: its event ends the dispatch
             PointerBuffer done = stack.mallocPointer(1);
             for (int i = parts.length - 1; i >= 0; i--) {
@@ -279,7 +294,11 @@ public final class OpenClBackend implements Backend {
         for (int i = 0; i < parts.length; i++) {
             MemorySegment.copy(staging, ValueLayout.JAVA_BYTE, offsets[i], parts[i], 0, parts[i].length);
         }
-        return new PassResult(parts[0], parts[1], parts[2], parts[3], parts[4]);
+        int[] violations = new int[isolated ? TenantIsolation.TENANTS : 0];
+        if (isolated) {
+            MemorySegment.copy(linkStage, ValueLayout.JAVA_INT_UNALIGNED, isolationAt, violations, 0, violations.length);
+        }
+        return new PassResult(parts[0], parts[1], parts[2], parts[3], parts[4], violations);
     }
 
     /** Waits for the event that ends a dispatch: spins briefly, then parks; bounded by 120 s. */

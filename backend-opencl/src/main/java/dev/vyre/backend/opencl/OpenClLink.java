@@ -32,6 +32,20 @@ final class OpenClLink {
     /** Persistent sessions: bytes of the block, the IO link and its 128 device-only words (reservations, sequences). */
     static final long PERSISTENT_BYTES = BYTES + IoLink.BYTES + 2L * IoQueueLayout.IO_SLOT_COUNT * Integer.BYTES;
 
+    /**
+     * Isolated mode: first word of the isolation block ({@code dev.vyre.protocol.TenantIsolation}), after the
+     * persistent words (one-pass and persistent alike; {@code L_ISOLATION} in the kernel).
+     */
+    static final int ISOLATION = (int) (PERSISTENT_BYTES / Integer.BYTES);
+    /** Isolated mode: bytes of the block with the isolation block at {@link #ISOLATION}. */
+    static final long ISOLATED_BYTES = PERSISTENT_BYTES + (long) dev.vyre.protocol.TenantIsolation.BLOCK_WORDS
+            * Integer.BYTES;
+
+    /** @return the link block's bytes: {@code plain} in the default mode, {@link #ISOLATED_BYTES} when isolated */
+    static long bytes(long plain, boolean isolated) {
+        return isolated ? ISOLATED_BYTES : plain;
+    }
+
     private OpenClLink() {
     }
 }

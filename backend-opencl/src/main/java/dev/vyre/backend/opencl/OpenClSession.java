@@ -10,6 +10,7 @@ import dev.vyre.protocol.IoLink;
 import dev.vyre.protocol.IoQueueLayout;
 import dev.vyre.protocol.SlotLayout;
 import dev.vyre.protocol.Words;
+import java.lang.foreign.ValueLayout;
 import dev.vyre.spi.Liveness;
 import dev.vyre.spi.Placement;
 import dev.vyre.spi.SessionDriver;
@@ -82,13 +83,18 @@ final class OpenClSession implements SessionDriver {
             long dataBytes = spec.dataBufferBytes();
             long[] sizes = {spec.controlBytes(), (long) spec.slotCount() * SlotLayout.SLOT_BYTES,
                     DebugLogLayout.BUFFER_BYTES, (long) IoQueueLayout.IO_SLOT_COUNT * IoQueueLayout.IO_SLOT_BYTES,
-                    Math.max(4, dataBytes), OpenClLink.PERSISTENT_BYTES};
+                    Math.max(4, dataBytes), OpenClLink.bytes(OpenClLink.PERSISTENT_BYTES, spec.isolated())};
             for (int i = 0; i < sizes.length; i++) {
                 buffers.add(SharedBuffer.allocate(kind, device, queue, sizes[i]));
                 buffers.get(i).bind(kernel, i);
             }
             MemorySegment control = buffers.get(0).segment();
             ControlCodec.encodeControlInto(false, spec.tenantCount(), spec.observableSlots(), control);
+            if (spec.isolated()) {
+                int[] block = spec.isolationBlock();
+                MemorySegment.copy(block, 0, buffers.get(5).segment(), ValueLayout.JAVA_INT_UNALIGNED,
+                        (long) OpenClLink.ISOLATION * Integer.BYTES, block.length);
+            }
             long ioWaitPolls = Math.max(1, (long) Math.ceil(spec.ioWaitTimeout().toNanos() * verdict.pollsPerNano()));
             ClCalls.check(clSetKernelArg1i(kernel, 6, (int) (spec.controlBytes() / 4)), "clSetKernelArg");
             ClCalls.check(clSetKernelArg1i(kernel, 7, spec.slotCount()), "clSetKernelArg");
@@ -102,7 +108,9 @@ final class OpenClSession implements SessionDriver {
                     Placement.HOST_MAPPED, Placement.HOST_MAPPED, true,
                     // host-mapped memory or SVM: the device's atomics need not be atomic against the host's
                     // compare-and-set, so IO runs the split-ownership handshake (IoLink)
-                    buffers.get(5).segment().asSlice(OpenClLink.IO_LINK * 4L, IoLink.BYTES));
+                    buffers.get(5).segment().asSlice(OpenClLink.IO_LINK * 4L, IoLink.BYTES),
+                    spec.isolated() ? buffers.get(5).segment().asSlice(OpenClLink.ISOLATION * 4L,
+                            dev.vyre.protocol.TenantIsolation.BLOCK_WORDS * 4L) : MemorySegment.NULL);
             PointerBuffer ev = stack.mallocPointer(1);
             // spec.workers lanes when given (at most the default, which every device keeps resident at once)
             long local = Math.min(backend.groupSize(), ClProgram.maxWorkGroupSize(kernel, device.device()));

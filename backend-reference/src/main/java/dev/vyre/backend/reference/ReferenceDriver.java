@@ -72,13 +72,14 @@ final class ReferenceDriver implements SessionDriver {
                             int workerCount, Consumer<ReferenceDriver> onClose) {
         this.arena = arena;
         this.control = control;
-        this.memory = new SessionMemory(control, ring, debug, io, data, Placement.HOST, Placement.HOST, true);
+        this.isolation = spec.isolated() ? isolationBlock(arena, spec.isolationBlock()) : MemorySegment.NULL;
+        this.memory = new SessionMemory(control, ring, debug, io, data, Placement.HOST, Placement.HOST, true,
+                MemorySegment.NULL, isolation);
         this.slotCount = spec.slotCount();
         this.workerCount = workerCount;
         this.onClose = onClose;
         this.workers = new Worker[workerCount];
         long ioWait = spec.ioWaitTimeout().toNanos();
-        this.isolation = spec.isolated() ? isolationBlock(arena, spec.isolationBlock()) : MemorySegment.NULL;
         for (int i = 0; i < workerCount; i++) {
             workers[i] = new Worker(i, new SlotExecutor(control, ring, debug, io, data, table, ioWait, isolation));
         }
@@ -91,11 +92,6 @@ final class ReferenceDriver implements SessionDriver {
             Words.set(segment, i, block[i]);
         }
         return segment;
-    }
-
-    @Override
-    public int isolationViolations(int tenant) {
-        return Words.getAcquire(isolation, dev.vyre.protocol.TenantIsolation.VIOLATIONS_BASE + tenant);
     }
 
     /** @return one worker per core, less one core for the publisher, at least one */

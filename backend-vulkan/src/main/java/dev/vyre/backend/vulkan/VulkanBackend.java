@@ -1,5 +1,6 @@
 package dev.vyre.backend.vulkan;
 
+import dev.vyre.protocol.TenantIsolation;
 import static org.lwjgl.system.MemoryStack.stackPush;
 import static org.lwjgl.vulkan.VK10.*;
 
@@ -193,7 +194,7 @@ public final class VulkanBackend implements Backend {
                         ? Set.of(Placement.DEVICE, Placement.DEVICE_MAPPED)
                         : Set.of(Placement.DEVICE, Placement.HOST_MAPPED);
         return new Capabilities((int) maxSlots, persistentLanes, placements, true, maxDataBytes(), persistent,
-                DIALECTS, LoopLimit.of(device.name()));
+                DIALECTS, LoopLimit.of(device.name()), true);
     }
 
     long maxDataBytes() {
@@ -277,11 +278,11 @@ public final class VulkanBackend implements Backend {
                 throw new BackendException("the device's only compute queue runs a persistent session",
                         "close the session before a one-pass dispatch");
             }
-            if (request.opcodes().isEmpty()) {
+            if (request.opcodes().isEmpty() && !request.isolated()) {
                 Kernel kernel = kernel(false, CustomOpcodes.none());
                 return runOnce(kernel, request, true);
             }
-            Kernel kernel = kernel(false, request.opcodes());
+            Kernel kernel = kernel(false, request.opcodes(), request.isolated());
             try {
                 return runOnce(kernel, request, false);
             } finally {
@@ -294,7 +295,15 @@ public final class VulkanBackend implements Backend {
 
     /** @return the defines of a shader variant */
     Map<String, String> defines(boolean persistentMode, CustomOpcodes opcodes) {
+        return defines(persistentMode, opcodes, false);
+    }
+
+    /** @return the defines of a shader variant, isolated mode ({@code VYRE_ISOLATION}) included when asked */
+    Map<String, String> defines(boolean persistentMode, CustomOpcodes opcodes, boolean isolated) {
         Map<String, String> d = new HashMap<>();
+        if (isolated) {
+            d.put("VYRE_ISOLATION", "1");
+        }
         d.put("VYRE_LOCAL_SIZE", Integer.toString(persistentMode ? PERSISTENT_LOCAL_SIZE : ONCE_LOCAL_SIZE));
         if (persistentMode) {
             d.put("VYRE_PERSISTENT", "1");
@@ -323,7 +332,15 @@ public final class VulkanBackend implements Backend {
      *         {@link #release(Kernel)}
      */
     Kernel kernel(boolean persistentMode, CustomOpcodes opcodes) {
-        if (opcodes.isEmpty()) {
+        return kernel(persistentMode, opcodes, false);
+    }
+
+    /**
+     * {@link #kernel(boolean, CustomOpcodes)}; an isolated-mode kernel ({@code isolated}) is never the built-in one:
+     * it is reused like a custom-opcode kernel and handed back with {@link #release(Kernel)}.
+     */
+    Kernel kernel(boolean persistentMode, CustomOpcodes opcodes, boolean isolated) {
+        if (opcodes.isEmpty() && !isolated) {
             synchronized (builtIn) {
                 String key = persistentMode ? "persistent" : "once";
                 Kernel k = builtIn.get(key);
@@ -336,7 +353,7 @@ public final class VulkanBackend implements Backend {
             }
         }
         String glsl = ShaderCompiler.withCustomOpcodes(opcodes);
-        Map<String, String> defines = defines(persistentMode, opcodes);
+        Map<String, String> defines = defines(persistentMode, opcodes, isolated);
         String fingerprint = ShaderCompiler.fingerprint(glsl, defines);
         synchronized (customKernels) {
             Kernel k = customKernels.get(fingerprint);
@@ -457,7 +474,7 @@ public final class VulkanBackend implements Backend {
         for (int i = 0; i < parts.length; i++) {
             sizes[i] = Math.max(4, (parts[i].length + 3L) & ~3L);
         }
-        sizes[5] = VulkanLink.BYTES;
+        sizes[5] = VulkanLink.bytes(VulkanLink.BYTES, request.isolated());
         sizes[6] = 4; // status mirror: only the persistent shader writes it
         OnePassBuffers b = ensureOnePass(sizes);
         long[] offsets = b.offsets;
@@ -475,6 +492,9 @@ public final class VulkanBackend implements Backend {
         VulkanLink.write(host.asSlice(offsets[5], VulkanLink.BYTES), request.control().length / 4,
                 request.slotCount(), request.debugLog().length / 4, request.ioQueue().length / 32,
                 request.data().length, 0, 1, 0, 0);
+        if (request.isolated()) {
+            VulkanLink.writeIsolation(host.asSlice(offsets[5], sizes[5]), VulkanLink.BYTES, request.isolationBlock());
+        }
         long[] set = builtInKernel ? onceSet(kernel, b) : kernel.bind(b.buffers(), offsets, sizes);
         try {
             int groups = (request.slotCount() + ONCE_LOCAL_SIZE - 1) / ONCE_LOCAL_SIZE;
@@ -488,7 +508,11 @@ public final class VulkanBackend implements Backend {
         for (int i = 0; i < parts.length; i++) {
             out[i] = host.asSlice(offsets[i], parts[i].length).toArray(ValueLayout.JAVA_BYTE);
         }
-        return new PassResult(out[0], out[1], out[2], out[3], out[4]);
+        int[] violations = new int[request.isolated() ? TenantIsolation.TENANTS : 0];
+        for (int t = 0; t < violations.length; t++) {
+            violations[t] = VulkanLink.violations(host.asSlice(offsets[5], sizes[5]), t);
+        }
+        return new PassResult(out[0], out[1], out[2], out[3], out[4], violations);
     }
 
     private long[] onceSet(Kernel kernel, OnePassBuffers b) {

@@ -1,5 +1,6 @@
 package dev.vyre.backend.vulkan;
 
+import dev.vyre.protocol.TenantIsolation;
 import dev.vyre.protocol.IoLink;
 import dev.vyre.protocol.IoQueueLayout;
 import dev.vyre.protocol.Words;
@@ -29,6 +30,8 @@ final class VulkanLink {
      * status mirror's pong word, which proves at open that host stores to the block reach the shader.
      */
     static final int PING = 10;
+    /** Isolated mode: the first word of the isolation block ({@code dev.vyre.protocol.TenantIsolation}) in the block. */
+    static final int ISOLATION = 11;
     static final int HEARTBEAT = 16;
     static final int STOPPED = 17;
     static final int CLOCK_LO = 18;
@@ -71,6 +74,25 @@ final class VulkanLink {
      */
     static long persistentBytes(int slots) {
         return BYTES + 8L * slots + IoLink.BYTES + IO_DEVICE_WORDS * 4L;
+    }
+
+    /** @return bytes of the block with the isolation block appended after {@code plainBytes} when {@code isolated} */
+    static long bytes(long plainBytes, boolean isolated) {
+        return isolated ? plainBytes + (long) TenantIsolation.BLOCK_WORDS * Integer.BYTES : plainBytes;
+    }
+
+    /** Isolated mode: writes the isolation block at word {@code plainBytes / 4} and points {@link #ISOLATION} at it. */
+    static void writeIsolation(MemorySegment link, long plainBytes, int[] block) {
+        int base = (int) (plainBytes / Integer.BYTES);
+        for (int i = 0; i < block.length; i++) {
+            Words.set(link, base + i, block[i]);
+        }
+        Words.set(link, ISOLATION, base);
+    }
+
+    /** Isolated mode: the violation counter of {@code tenant} (acquire). */
+    static int violations(MemorySegment link, int tenant) {
+        return Words.getAcquire(link, Words.get(link, ISOLATION) + TenantIsolation.VIOLATIONS_BASE + tenant);
     }
 
     private VulkanLink() {

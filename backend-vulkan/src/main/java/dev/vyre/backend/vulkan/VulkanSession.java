@@ -1,5 +1,6 @@
 package dev.vyre.backend.vulkan;
 
+import dev.vyre.protocol.TenantIsolation;
 import static org.lwjgl.system.MemoryStack.stackPush;
 import static org.lwjgl.vulkan.VK10.*;
 
@@ -99,7 +100,8 @@ final class VulkanSession implements SessionDriver {
         VulkanDevice device = backend.vulkanDevice();
         long[] sizes = {spec.controlBytes(), (long) spec.slotCount() * SlotLayout.SLOT_BYTES,
                 DebugLogLayout.BUFFER_BYTES, (long) IoQueueLayout.IO_SLOT_COUNT * IoQueueLayout.IO_SLOT_BYTES,
-                Math.max(4, (spec.dataBufferBytes() + 3) & ~3L), VulkanLink.persistentBytes(spec.slotCount()),
+                Math.max(4, (spec.dataBufferBytes() + 3) & ~3L),
+                VulkanLink.bytes(VulkanLink.persistentBytes(spec.slotCount()), spec.isolated()),
                 StatusMirror.bytes(spec.slotCount())};
         long align = device.storageAlignment();
         long[] offsets = new long[sizes.length];
@@ -241,7 +243,9 @@ final class VulkanSession implements SessionDriver {
         // atomics there, so IO runs the split-ownership handshake (IoLink) in the link block
         MemorySegment ioLink = link.asSlice(VulkanLink.ioLinkBase(spec.slotCount()) * 4L, IoLink.BYTES);
         this.memory = new SessionMemory(control, ring, debugLog, ioQueue, data, placement, placement,
-                false /* the shader reads a slot only after its generation word changes (announce) */, ioLink);
+                false /* the shader reads a slot only after its generation word changes (announce) */, ioLink,
+                spec.isolated() ? link.asSlice(VulkanLink.persistentBytes(spec.slotCount()),
+                        (long) TenantIsolation.BLOCK_WORDS * Integer.BYTES) : MemorySegment.NULL);
         this.mirror = mirror;
         this.slots = spec.slotCount();
         this.watchdogNanos = Duration.ofSeconds(2).toNanos() + spec.ioWaitTimeout().toNanos();
@@ -250,8 +254,8 @@ final class VulkanSession implements SessionDriver {
         ring.fill((byte) 0);
         debugLog.fill((byte) 0);
         ioQueue.fill((byte) 0);
-        this.ownsKernel = !spec.opcodes().isEmpty();
-        this.kernel = backend.kernel(true, spec.opcodes());
+        this.ownsKernel = !spec.opcodes().isEmpty() || spec.isolated();
+        this.kernel = backend.kernel(true, spec.opcodes(), spec.isolated());
         long[] s = null;
         Submitter sub = null;
         try {
@@ -265,6 +269,9 @@ final class VulkanSession implements SessionDriver {
             VulkanLink.write(link, Words.count(control), spec.slotCount(), DebugLogLayout.BUFFER_WORDS,
                     IoQueueLayout.IO_SLOT_COUNT, spec.dataBufferBytes(), backend.timeoutTicks(timeout),
                     backend.timeoutIterations(timeout), (long) groups * VulkanBackend.PERSISTENT_LOCAL_SIZE, 0);
+            if (spec.isolated()) {
+                VulkanLink.writeIsolation(link, VulkanLink.persistentBytes(spec.slotCount()), spec.isolationBlock());
+            }
             VarHandle.fullFence();
             long[] buffers = new long[Kernel.BINDINGS];
             java.util.Arrays.fill(buffers, block.buffer());
