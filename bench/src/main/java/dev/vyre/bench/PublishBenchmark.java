@@ -5,10 +5,8 @@ import dev.vyre.api.SessionOptions;
 import dev.vyre.api.Vyre;
 import dev.vyre.protocol.ControlLayout;
 import dev.vyre.protocol.Opcodes;
-import dev.vyre.protocol.Priority;
 import dev.vyre.protocol.SlotLayout;
 import dev.vyre.protocol.SlotStatus;
-import dev.vyre.protocol.Words;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
@@ -68,15 +66,7 @@ public class PublishBenchmark {
         session = vyre.openSession(SessionOptions.builder().slotCount(slots).observableSlots(slots).build());
         arena = Arena.ofShared();
         images = arena.allocate((long) RUN * SlotLayout.SLOT_BYTES, 64);
-        for (int i = 0; i < RUN; i++) {
-            long base = (long) i * SlotLayout.SLOT_WORDS;
-            Words.set(images, base + SlotLayout.STATUS_WORD, SlotStatus.PUBLISHED);
-            Words.set(images, base + SlotLayout.OPCODE_WORD, Opcodes.ATOMIC_ADD);
-            Words.set(images, base + SlotLayout.TENANT_WORD, 0);
-            Words.set(images, base + SlotLayout.PRIORITY_WORD, Priority.NORMAL);
-            Words.set(images, base + SlotLayout.ARG0_WORD, 1);
-            Words.set(images, base + SlotLayout.ARG0_WORD + 1, ControlLayout.OBSERVABLE_BASE + i);
-        }
+        AtomicAddImages.encode(images, 0, RUN);
         slot = 0;
     }
 

@@ -1,7 +1,5 @@
 package dev.vyre.bench;
 
-import dev.vyre.protocol.Opcodes;
-import dev.vyre.protocol.Priority;
 import dev.vyre.protocol.SlotImages;
 import dev.vyre.protocol.SlotLayout;
 import dev.vyre.protocol.SlotStatus;
@@ -298,15 +296,6 @@ public final class RecordingBench {
 
     /** Encodes a run of ATOMIC_ADD images for ring slots {@code first ..}, as RingBench does per call. */
     private void fill(MemorySegment images, int first) {
-        for (int i = 0; i < run; i++) {
-            long base = (long) i * SlotLayout.SLOT_WORDS;
-            Words.set(images, base + SlotLayout.STATUS_WORD, SlotStatus.PUBLISHED);
-            Words.set(images, base + SlotLayout.OPCODE_WORD, Opcodes.ATOMIC_ADD);
-            Words.set(images, base + SlotLayout.TENANT_WORD, 0);
-            Words.set(images, base + SlotLayout.PRIORITY_WORD, Priority.NORMAL);
-            Words.set(images, base + SlotLayout.ARG0_WORD, 1);
-            Words.set(images, base + SlotLayout.ARG0_WORD + 1, 160 + first + i);
-            Words.set(images, base + SlotLayout.ARG0_WORD + 2, 0);
-        }
+        AtomicAddImages.encode(images, first, run);
     }
 }

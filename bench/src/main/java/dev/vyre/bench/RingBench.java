@@ -6,10 +6,8 @@ import dev.vyre.api.SessionOptions;
 import dev.vyre.protocol.TenantIsolation;
 import dev.vyre.api.Vyre;
 import dev.vyre.protocol.Opcodes;
-import dev.vyre.protocol.Priority;
 import dev.vyre.protocol.SlotLayout;
 import dev.vyre.protocol.SlotStatus;
-import dev.vyre.protocol.Words;
 import dev.vyre.protocol.replay.AsyncReplayRecorder;
 import dev.vyre.protocol.replay.ReplayLog;
 import dev.vyre.protocol.replay.ReplayLogFormat;
@@ -492,16 +490,7 @@ public final class RingBench {
             int slot = lo;
             while (System.nanoTime() - end < 0) {
                 int run = Math.min(batch, hi - slot);
-                for (int i = 0; i < run; i++) {
-                    long base = (long) i * SlotLayout.SLOT_WORDS;
-                    Words.set(images, base + SlotLayout.STATUS_WORD, SlotStatus.PUBLISHED);
-                    Words.set(images, base + SlotLayout.OPCODE_WORD, Opcodes.ATOMIC_ADD);
-                    Words.set(images, base + SlotLayout.TENANT_WORD, 0);
-                    Words.set(images, base + SlotLayout.PRIORITY_WORD, Priority.NORMAL);
-                    Words.set(images, base + SlotLayout.ARG0_WORD, 1);
-                    Words.set(images, base + SlotLayout.ARG0_WORD + 1, 160 + slot + i);
-                    Words.set(images, base + SlotLayout.ARG0_WORD + 2, 0);
-                }
+                AtomicAddImages.encode(images, slot, run);
                 int k = session.publishSlots(slot, images, run);
                 for (int i = 0; i < k; i++) {
                     published[slot + i]++;

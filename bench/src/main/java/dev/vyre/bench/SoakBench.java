@@ -3,11 +3,7 @@ package dev.vyre.bench;
 import dev.vyre.api.Session;
 import dev.vyre.api.SessionOptions;
 import dev.vyre.api.Vyre;
-import dev.vyre.protocol.Opcodes;
-import dev.vyre.protocol.Priority;
 import dev.vyre.protocol.SlotLayout;
-import dev.vyre.protocol.SlotStatus;
-import dev.vyre.protocol.Words;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.foreign.Arena;
@@ -221,16 +217,7 @@ public final class SoakBench {
                     return;
                 }
                 run = (int) Math.min(run, total - first);
-                for (int i = 0; i < run; i++) {
-                    long base = (long) i * SlotLayout.SLOT_WORDS;
-                    Words.set(images, base + SlotLayout.STATUS_WORD, SlotStatus.PUBLISHED);
-                    Words.set(images, base + SlotLayout.OPCODE_WORD, Opcodes.ATOMIC_ADD);
-                    Words.set(images, base + SlotLayout.TENANT_WORD, 0);
-                    Words.set(images, base + SlotLayout.PRIORITY_WORD, Priority.NORMAL);
-                    Words.set(images, base + SlotLayout.ARG0_WORD, 1);
-                    Words.set(images, base + SlotLayout.ARG0_WORD + 1, 160 + slot + i);
-                    Words.set(images, base + SlotLayout.ARG0_WORD + 2, 0);
-                }
+                AtomicAddImages.encode(images, slot, run);
                 int k = 0;
                 while (k < run) {
                     int n = session.publishSlots(slot + k, images.asSlice((long) k * SlotLayout.SLOT_BYTES), run - k);
