@@ -426,6 +426,15 @@ class SessionRuntimeTest {
             assertThrows(UnsupportedFeatureException.class, () -> open(vyre, 4097));
             assertThrows(UnsupportedFeatureException.class, () -> vyre.openSession(
                     SessionOptions.builder().dataBufferBytes((1 << 20) + 1).build()));
+            assertFalse(vyre.features().isolation());
+            UnsupportedFeatureException isolation = assertThrows(UnsupportedFeatureException.class,
+                    () -> vyre.openSession(SessionOptions.builder().isolation(
+                            dev.vyre.protocol.TenantIsolation.equalSplit(1)).build()));
+            assertTrue(isolation.getMessage().contains("isolated mode") && isolation.getMessage().contains("Fix: "),
+                    isolation.getMessage());
+            assertThrows(UnsupportedFeatureException.class, () -> vyre.dispatch(DispatchRequest.of(
+                    Megakernel.encodeControl(false, 1, 0), new byte[64], Megakernel.encodeEmptyDebugLog(64))
+                    .withIsolation(dev.vyre.protocol.TenantIsolation.equalSplit(1))));
             assertEquals(0, log.sessionsOpened);
         }
         log.persistent = false;

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Isolated mode (docs/PROTOCOL.md, "Isolated mode") on the GPU machine: the isolation/ conformance family on CUDA,
+# Vulkan and OpenCL, then its overhead against the default mode, measured in the same process by RingBench
+# (latency p50, publishSlots/64 throughput; CUDA, then Vulkan). Every line is teed to $OUT/log.txt.
+# Carry .h100 (the dist tarball, bench.jar, HdrHistogram.jar, gl/*.deb and opencl/*.deb as for h100-diag.sh).
+set -u
+cd "$(dirname "$0")/../.."
+H=.h100
+OUT=${OUT:-/tmp/vyre-out}
+mkdir -p "$OUT"
+exec > >(tee -a "$OUT/log.txt") 2>&1
+t0=$(date +%s)
+step() { echo; echo "== [$(( $(date +%s) - t0 )) s] $*"; }
+for f in $H/gl/*.deb $H/opencl/*.deb; do [ -e "$f" ] && dpkg -x "$f" / ; done; ldconfig
+icd=/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json; [ -f "$icd" ] && export VK_DRIVER_FILES=$icd
+rm -rf /tmp/vyre && mkdir -p /tmp/vyre && tar -xzf $H/vyre-*-linux-x86_64.tar.gz -C /tmp/vyre
+D=$(echo /tmp/vyre/vyre-*)
+V="env -u JAVA_HOME $D/bin/vyre"
+JAVA="$D/runtime/bin/java --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow"
+CP="$D/lib/*:$H/bench.jar:$H/HdrHistogram.jar"
+
+for b in cuda vulkan opencl; do
+  step "isolation/ conformance on $b (byte-exact against the reference backend)"
+  timeout -s KILL 120 $V conform --backend $b --cases isolation/ --verbose \
+    --report "$OUT/conformance-isolation-$b.json" 2>&1 | tail -8; echo "exit ${PIPESTATUS[0]}"
+done
+
+for b in cuda vulkan; do
+  step "isolation overhead on $b: RingBench default vs isolated, same process (latency p50, publishSlots/64)"
+  timeout -s KILL 150 $JAVA -cp "$CP" dev.vyre.bench.RingBench --backend $b --mode both --slots 65536 \
+    --seconds 5 --warmup 2 --batch 64 --api slots --isolation both --json "$OUT/ringbench-isolation-$b.json" 2>&1 \
+    | grep -E "^(latency|throughput|isolated|isolation|\| )|Exception|Fix"; echo "exit ${PIPESTATUS[0]}"
+done
