@@ -17,7 +17,7 @@ D=$(echo /tmp/vyre/vyre-*)
 V="env -u JAVA_HOME $D/bin/vyre"
 JAVA="$D/runtime/bin/java --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow"
 CP="$D/lib/*:$H/bench.jar:$H/HdrHistogram.jar"
-THIRD=$(ls "$D"/lib/*.jar | grep -v '/vyre-' | tr '\n' ':')
+THIRD=$(ls "$D"/lib/*.jar | grep -v '/lib/vyre-' | tr '\n' ':')
 
 step "the lease: GPU, BAR1, modes, processes"
 nvidia-smi --query-gpu=name,driver_version,pcie.link.gen.current,pcie.link.width.current,persistence_mode,compute_mode --format=csv

@@ -18,7 +18,7 @@ D=$(echo /tmp/vyre/vyre-*)
 echo "== tarball: $(basename "$D"), java on PATH: $(command -v java || echo none)"
 env -u JAVA_HOME "$D/bin/vyre" backends
 JAVA="$D/runtime/bin/java --enable-native-access=ALL-UNNAMED"
-THIRD=$(ls "$D"/lib/*.jar | grep -v '/vyre-' | tr '\n' ':')
+THIRD=$(ls "$D"/lib/*.jar | grep -v '/lib/vyre-' | tr '\n' ':')
 NEWCP="$D/lib/*:$H/bench.jar:$H/HdrHistogram.jar"
 OLDCP="$H/old/*:$THIRD$H/HdrHistogram.jar"
 for round in 1 2; do

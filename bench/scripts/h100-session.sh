@@ -26,7 +26,7 @@ D=$(echo /tmp/vyre/vyre-*)
 V="env -u JAVA_HOME $D/bin/vyre"
 JAVA="$D/runtime/bin/java --enable-native-access=ALL-UNNAMED"
 NEWCP="$D/lib/*:$H/bench.jar:$H/HdrHistogram.jar"
-THIRD=$(ls "$D"/lib/*.jar | grep -v '/vyre-' | tr '\n' ':')
+THIRD=$(ls "$D"/lib/*.jar | grep -v '/lib/vyre-' | tr '\n' ':')
 OLDCP="$H/old/*:$THIRD$H/HdrHistogram.jar"
 
 step "backends (devices, modes)"

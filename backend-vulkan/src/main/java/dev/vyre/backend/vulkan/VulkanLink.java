@@ -30,6 +30,8 @@ final class VulkanLink {
      * status mirror's pong word, which proves at open that host stores to the block reach the shader.
      */
     static final int PING = 10;
+    /** Written and read back by the host only ({@link VulkanSession#linkState}): does a host store land? */
+    static final int PROBE = 12;
     /** Isolated mode: the first word of the isolation block ({@code dev.vyre.protocol.TenantIsolation}) in the block. */
     static final int ISOLATION = 11;
     static final int HEARTBEAT = 16;

@@ -436,7 +436,16 @@ final class VulkanSession implements SessionDriver {
                 }
             }
         }
-        return "heartbeat " + beat0 + " -> " + beat1 + " in 50 ms (mirror " + mirror.heartbeat() + "), stopped word "
+        // does a host store to the block land? word PROBE is written by nobody else
+        int probe = (int) (System.nanoTime() | 1);
+        Words.setRelease(link, VulkanLink.PROBE, probe);
+        VarHandle.fullFence();
+        int readNow = Words.getAcquire(link, VulkanLink.PROBE);
+        LockSupport.parkNanos(10_000_000L);
+        int readLater = Words.getAcquire(link, VulkanLink.PROBE);
+        String landed = "host store probe: wrote 0x" + Integer.toHexString(probe) + ", read back 0x"
+                + Integer.toHexString(readNow) + " at once and 0x" + Integer.toHexString(readLater) + " 10 ms later";
+        return landed + "; heartbeat " + beat0 + " -> " + beat1 + " in 50 ms (mirror " + mirror.heartbeat() + "), stopped word "
                 + Words.getAcquire(link, VulkanLink.STOPPED) + ", SHUTDOWN word " + Words.getAcquire(control,
                 ControlLayout.SHUTDOWN) + ", DONE_COUNT " + Integer.toUnsignedString(Words.getAcquire(control,
                 ControlLayout.DONE_COUNT)) + " (mirror " + Integer.toUnsignedString(mirror.doneCount())

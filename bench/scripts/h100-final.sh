@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Session 5, second GPU call (short): why host stores do not reach a Vulkan persistent session (a store
+# probe in the stop report; a small ring; the atomicAdd load path), CUDA isolated mode and its overhead,
+# a stuck custom opcode at close, and the old-vs-new A/B. Every line is teed to $OUT/log.txt.
+set -u
+cd "$(dirname "$0")/../.."
+H=.h100
+OUT=${OUT:-/tmp/vyre-out}
+mkdir -p "$OUT"
+exec > >(tee -a "$OUT/log.txt") 2>&1
+t0=$(date +%s)
+step() { echo; echo "== [$(( $(date +%s) - t0 )) s] $*"; }
+for f in $H/gl/*.deb; do [ -e "$f" ] && dpkg -x "$f" / ; done; ldconfig
+icd=/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json; [ -f "$icd" ] && export VK_DRIVER_FILES=$icd
+rm -rf /tmp/vyre && mkdir -p /tmp/vyre && tar -xzf $H/vyre-*-linux-x86_64.tar.gz -C /tmp/vyre
+D=$(echo /tmp/vyre/vyre-*)
+V="env -u JAVA_HOME $D/bin/vyre"
+JAVA="$D/runtime/bin/java --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow"
+CP="$D/lib/*:$H/bench.jar:$H/HdrHistogram.jar"
+THIRD=$(ls "$D"/lib/*.jar | grep -v '/lib/vyre-' | tr '\n' ':')
+nvidia-smi --query-gpu=name,driver_version --format=csv,noheader; nvidia-smi -q | grep -A1 "BAR1 Memory" | tail -1
+
+step "Vulkan: a 64-slot ring (thread dump at 20 s if it hangs)"
+timeout -s QUIT -k 5 20 $V demo --backend vulkan --seconds 1 --slots 64 > $OUT/vk-small.txt 2>&1; echo "exit $?"
+grep -E "verified|SEVERE|probe|Fix|vyre demo" $OUT/vk-small.txt | cut -c1-1500 | head -6
+grep -B2 -A12 '"main"' $OUT/vk-small.txt | head -30
+
+step "Vulkan: without the memory model (atomicAdd loads)"
+VYRE_JAVA_OPTS=-Dvyre.vulkan.memoryModel=false timeout -s QUIT -k 5 20 $V demo --backend vulkan --seconds 1 --slots 64 \
+  > $OUT/vk-nomm.txt 2>&1; echo "exit $?"
+grep -E "verified|SEVERE|probe|Fix|vyre demo" $OUT/vk-nomm.txt | cut -c1-1500 | head -4
+
+step "CUDA isolated mode: conformance, then RingBench default vs isolated"
+timeout -s KILL 40 $V conform --backend cuda --cases isolation/ --report "$OUT/conformance-isolation-cuda.json" 2>&1 | tail -2
+timeout -s KILL 60 $JAVA -cp "$CP" dev.vyre.bench.RingBench --backend cuda --mode both --slots 65536 --seconds 2 \
+  --warmup 1 --batch 64 --api slots --isolation both 2>&1 | grep -E "^\| cuda|overhead"
+
+step "#17 a stuck custom opcode at close, CUDA"
+for body in poll ignore; do
+  timeout -s KILL 60 $JAVA -cp "$CP" dev.vyre.bench.StuckOpcodeCheck --backend cuda --body $body --stop-timeout-ms 3000 \
+    --timeout-s 50 2>&1 | grep -E "StuckOpcodeCheck" | cut -c1-600; echo "exit ${PIPESTATUS[0]}"
+done
+
+step "#10 A/B: the build before the architecture change (888fe8b) vs this build, CUDA"
+for build in old new old new; do
+  if [ $build = old ]; then C="$H/old/*:$THIRD$H/HdrHistogram.jar"; else C="$CP"; fi
+  echo "-- $build"
+  timeout -s KILL 25 $JAVA -cp "$C" dev.vyre.bench.RingBench --backend cuda --mode latency --seconds 2 --warmup 1 \
+    2>&1 | grep -E "^\| cuda|Exception" | head -1
+  timeout -s KILL 25 $JAVA -cp "$C" dev.vyre.bench.RingBench --backend cuda --mode throughput --slots 65536 \
+    --seconds 2 --warmup 1 --batch 64 --api slots 2>&1 | grep -E "^\| cuda|Exception" | head -1
+done
+step "done"
