@@ -41,8 +41,20 @@ for body in poll ignore; do
     --timeout-s 50 2>&1 | grep -E "StuckOpcodeCheck" | cut -c1-600; echo "exit ${PIPESTATUS[0]}"
 done
 
+step "#11 vyre scan from a resident buffer, 1,000 patterns, 256 MiB and 1 GiB - table, beside the CPU peer"
+for size in 256M; do
+  timeout -s KILL 60 $V scan --backend cuda --random-patterns 1000 --resident $size --passes 3 --chunk 64K --workers 1024 \
+    2>&1 | grep -E "vyre scan:|device:|CPU peer|agree|Fix"; echo "exit ${PIPESTATUS[0]}"
+done
+
+step "#14 device group on CUDA, 10^7 slots, 4 sessions, one lost: does the process exit? (thread dump at 30 s)"
+timeout -s QUIT -k 5 30 $JAVA -cp "$CP" dev.vyre.bench.DeviceGroupBench --backend cuda --sessions 4 --slots 10000000 \
+  --lose-member-at 5000000 > $OUT/group.txt 2>&1; echo "exit $?"
+grep -E "PASS|FAIL" $OUT/group.txt | cut -c1-400
+grep -E '^"|at dev.vyre|java.lang.Thread.State' $OUT/group.txt | grep -B1 -A3 "dev.vyre" | head -40
+
 step "#10 A/B: the build before the architecture change (888fe8b) vs this build, CUDA"
-for build in old new old new; do
+for build in old new; do
   if [ $build = old ]; then C="$H/old/*:$THIRD$H/HdrHistogram.jar"; else C="$CP"; fi
   echo "-- $build"
   timeout -s KILL 25 $JAVA -cp "$C" dev.vyre.bench.RingBench --backend cuda --mode latency --seconds 2 --warmup 1 \

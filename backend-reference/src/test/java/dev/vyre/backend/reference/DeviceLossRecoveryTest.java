@@ -160,8 +160,11 @@ class DeviceLossRecoveryTest {
         String message = lost.getMessage();
         assertEquals(message.indexOf("Fix: "), message.lastIndexOf("Fix: "), message);
         assertTrue(message.contains("Recovery.rerun"), message);
-        assertTrue(u.get(LOSE_AFTER, PUBLISHED).cardinality() == PUBLISHED - LOSE_AFTER,
-                "every slot announced at or after the loss is unfinished: " + u);
+        // The reference interpreter polls the ring, so a slot written before the loss was injected may
+        // already have been claimed and run: where the line falls among slots 100..199 depends on timing.
+        // Slots published after the loss (200..) can never run, and slots awaited before it all ran.
+        assertEquals(PUBLISHED - 200, u.get(200, PUBLISHED).cardinality(),
+                "every slot published after the loss is unfinished: " + u);
         assertTrue(u.get(0, 100).isEmpty(), "slots awaited before the loss are finished: " + u);
         for (int slot = 0; slot < PUBLISHED; slot++) {
             int status = Words.get(MemorySegment.ofArray(lostRing), (long) slot * SlotLayout.SLOT_WORDS);
@@ -240,7 +243,7 @@ class DeviceLossRecoveryTest {
              Session s = vyre.openSession(options(null, ReplayLogFormat.FULL_IMAGE, false))) {
             lost = publishUntilLost(s);
         }
-        assertTrue(lost.unfinishedSlots().length >= PUBLISHED - LOSE_AFTER);
+        assertTrue(lost.unfinishedSlots().length >= PUBLISHED - 200);
         assertTrue(lost.pendingRecords().isEmpty());
         assertTrue(lost.getMessage().endsWith("SessionOptions.replayLog and recover with Recovery.rerun"),
                 lost.getMessage());
