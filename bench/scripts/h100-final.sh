@@ -20,6 +20,9 @@ CP="$D/lib/*:$H/bench.jar:$H/HdrHistogram.jar"
 THIRD=$(ls "$D"/lib/*.jar | grep -v '/lib/vyre-' | tr '\n' ':')
 nvidia-smi --query-gpu=name,driver_version --format=csv,noheader; nvidia-smi -q | grep -A1 "BAR1 Memory" | tail -1
 
+step "raw Vulkan ping-pong in an 8 MiB DEVICE_LOCAL | HOST_VISIBLE buffer (the 4 KiB one passed in call 1)"
+( cd $H/vkprobe && timeout -s KILL 20 ./vkbench8m 2 1 2>&1 | grep -E "ping-pong" )
+
 step "Vulkan: a 64-slot ring (thread dump at 20 s if it hangs)"
 timeout -s QUIT -k 5 20 $V demo --backend vulkan --seconds 1 --slots 64 > $OUT/vk-small.txt 2>&1; echo "exit $?"
 grep -E "verified|SEVERE|probe|Fix|vyre demo" $OUT/vk-small.txt | cut -c1-1500 | head -6
