@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Session 5, second GPU call (short): why host stores do not reach a Vulkan persistent session (a store
+# The next GPU call (session 5 could not run it: the lender had no machine left in its budget): why host stores do not reach a Vulkan persistent session (a store
 # probe in the stop report; a small ring; the atomicAdd load path), CUDA isolated mode and its overhead,
 # a stuck custom opcode at close, and the old-vs-new A/B. Every line is teed to $OUT/log.txt.
 set -u
@@ -32,6 +32,11 @@ step "Vulkan: without the memory model (atomicAdd loads)"
 VYRE_JAVA_OPTS=-Dvyre.vulkan.memoryModel=false timeout -s QUIT -k 5 20 $V demo --backend vulkan --seconds 1 --slots 64 \
   > $OUT/vk-nomm.txt 2>&1; echo "exit $?"
 grep -E "verified|SEVERE|probe|Fix|vyre demo" $OUT/vk-nomm.txt | cut -c1-1500 | head -4
+
+step "Vulkan: flushing the mapping after every host store (-Dvyre.vulkan.flushMapped=true)"
+VYRE_JAVA_OPTS=-Dvyre.vulkan.flushMapped=true timeout -s QUIT -k 5 20 $V demo --backend vulkan --seconds 1 --slots 64 \
+  > $OUT/vk-flush.txt 2>&1; echo "exit $?"
+grep -E "verified|SEVERE|probe|Fix|vyre demo" $OUT/vk-flush.txt | cut -c1-1500 | head -4
 
 step "CUDA isolated mode: conformance, then RingBench default vs isolated"
 timeout -s KILL 40 $V conform --backend cuda --cases isolation/ --report "$OUT/conformance-isolation-cuda.json" 2>&1 | tail -2

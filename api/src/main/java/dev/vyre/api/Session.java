@@ -15,6 +15,7 @@ import dev.vyre.protocol.SlotImages;
 import dev.vyre.protocol.SlotLayout;
 import dev.vyre.protocol.SlotStatus;
 import dev.vyre.protocol.VyreArgumentException;
+import dev.vyre.protocol.TenantIsolation;
 import dev.vyre.protocol.Words;
 import dev.vyre.protocol.replay.FailureClass;
 import dev.vyre.protocol.replay.FailureClassifier;
@@ -25,6 +26,7 @@ import dev.vyre.protocol.replay.SlotRecorder;
 import dev.vyre.spi.Liveness;
 import dev.vyre.spi.SessionDriver;
 import dev.vyre.spi.SessionMemory;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -210,18 +212,18 @@ public final class Session implements AutoCloseable {
             throw new VyreArgumentException("isolation", "the session is not isolated",
                     "open it with SessionOptions.builder().isolation(...)");
         }
-        if (tenant < 0 || tenant >= dev.vyre.protocol.TenantIsolation.TENANTS) {
+        if (tenant < 0 || tenant >= TenantIsolation.TENANTS) {
             throw new VyreArgumentException("tenant", tenant + " is outside 0.."
-                    + (dev.vyre.protocol.TenantIsolation.TENANTS - 1), "pass a tenant id that can run");
+                    + (TenantIsolation.TENANTS - 1), "pass a tenant id that can run");
         }
         MemorySegment counters = driver.memory().isolation();
         if (counters.byteSize() != 0) {
-            return dev.vyre.protocol.Words.getAcquire(counters, dev.vyre.protocol.TenantIsolation.VIOLATIONS_BASE + tenant);
+            return Words.getAcquire(counters, TenantIsolation.VIOLATIONS_BASE + tenant);
         }
-        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
-            MemorySegment copy = arena.allocate(dev.vyre.protocol.TenantIsolation.TENANTS * (long) Integer.BYTES, 4);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment copy = arena.allocate(TenantIsolation.TENANTS * (long) Integer.BYTES, 4);
             driver.copyDeviceBuffer(SessionDriver.DeviceBuffer.ISOLATION, copy);
-            return dev.vyre.protocol.Words.get(copy, dev.vyre.protocol.TenantIsolation.VIOLATIONS_BASE + tenant);
+            return Words.get(copy, TenantIsolation.VIOLATIONS_BASE + tenant);
         }
     }
 

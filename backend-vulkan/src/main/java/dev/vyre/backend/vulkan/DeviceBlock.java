@@ -8,6 +8,7 @@ import java.lang.foreign.MemorySegment;
 import org.lwjgl.PointerBuffer;
 import org.lwjgl.system.MemoryStack;
 import org.lwjgl.vulkan.VkBufferCreateInfo;
+import org.lwjgl.vulkan.VkMappedMemoryRange;
 import org.lwjgl.vulkan.VkMemoryAllocateInfo;
 import org.lwjgl.vulkan.VkMemoryRequirements;
 
@@ -115,6 +116,19 @@ final class DeviceBlock implements AutoCloseable {
     /** @return the host mapping (whole buffer), or null when not host-visible */
     MemorySegment mapped() {
         return mapped;
+    }
+
+    /**
+     * Flushes the whole mapping to the device ({@code vkFlushMappedMemoryRanges}). HOST_COHERENT memory
+     * needs none by the specification; this exists for the {@link VulkanSession#FLUSH_PROPERTY} experiment
+     * on drivers where host stores to a running session's memory were seen not to land.
+     */
+    void flush() {
+        try (MemoryStack stack = stackPush()) {
+            VkMappedMemoryRange.Buffer range = VkMappedMemoryRange.calloc(1, stack).sType$Default().memory(memory)
+                    .offset(0).size(VK_WHOLE_SIZE);
+            VulkanCalls.check(vkFlushMappedMemoryRanges(device.device(), range), "vkFlushMappedMemoryRanges");
+        }
     }
 
     private void free() {

@@ -59,6 +59,14 @@ import org.lwjgl.vulkan.VkCommandBuffer;
  */
 final class VulkanSession implements SessionDriver {
 
+    /**
+     * System property: flush the mapping ({@code vkFlushMappedMemoryRanges}) after every doorbell and control
+     * write. An experiment for drivers where host stores to a running session did not land (issue 10);
+     * off by default, since HOST_COHERENT memory needs no flush and each costs a driver call.
+     */
+    static final String FLUSH_PROPERTY = "vyre.vulkan.flushMapped";
+    private static final boolean FLUSH = Boolean.getBoolean(FLUSH_PROPERTY);
+
     /** How long {@link VulkanBackend#close()} waits for a session it stops itself. */
     static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
 
@@ -202,6 +210,9 @@ final class VulkanSession implements SessionDriver {
         int ping = (int) (System.nanoTime() | 1);
         Words.setRelease(link, VulkanLink.PING, ping);
         VarHandle.fullFence(); // push the ping out of the write-combining buffer
+        if (FLUSH) {
+            block.flush();
+        }
         long start = System.nanoTime();
         while (mirror.pong() != ping) {
             long waited = System.nanoTime() - start;
@@ -327,6 +338,9 @@ final class VulkanSession implements SessionDriver {
                 Words.set(link, VulkanLink.GEN_BASE + slot, mirror.generation(slot));
             }
             VarHandle.fullFence(); // push the generation words out of the write-combining buffers now
+            if (FLUSH) {
+                block.flush();
+            }
         } else {
             for (int slot = firstSlot; slot < end; slot++) {
                 Words.setRelease(link, VulkanLink.GEN_BASE + slot, mirror.generation(slot));
@@ -357,6 +371,9 @@ final class VulkanSession implements SessionDriver {
     public void writeControl(int word, int value) {
         Words.setRelease(control, word, value);
         VarHandle.fullFence();
+        if (FLUSH) {
+            block.flush();
+        }
     }
 
     @Override

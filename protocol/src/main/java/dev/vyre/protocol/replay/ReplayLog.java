@@ -1104,7 +1104,7 @@ public final class ReplayLog implements SlotRecorder {
 
     private static ReplayLogException truncated(Path path, long size, long needed, String what) {
         return new ReplayLogException(Kind.IO, path, "read", "replay log " + path + " is truncated: " + size
-                + " bytes, but " + what + " need " + needed, "the file was cut short (an interrupted copy, a full"
+                + " bytes, but " + what + (what.endsWith("header") ? " needs " : " need ") + needed, "the file was cut short (an interrupted copy, a full"
                 + " disk); copy the whole file again or record a new log", null);
     }
 
