@@ -153,16 +153,26 @@ public final class RingBench {
 
     /** Entry point; see the class comment for the arguments. */
     public static void main(String[] argv) throws IOException {
-        Map<String, String> args = parse(argv);
-        if (args.containsKey("help")) {
+        RingBench bench;
+        Map<String, String> args;
+        try {
+            args = parse(argv);
+            bench = args.containsKey("help") ? null : new RingBench(args);
+        } catch (IllegalArgumentException e) { // NumberFormatException included
+            String m = String.valueOf(e.getMessage());
+            System.err.println("RingBench: " + m + (m.contains("Fix:") ? "" : ". Fix: see RingBench --help"));
+            System.exit(2);
+            return;
+        }
+        if (bench == null) {
             System.out.println("usage: RingBench [--backend NAME] [--mode latency|throughput|both] [--workers N]"
-                    + " [--seconds S] [--warmup S] [--slots N] [--batch N] [--api publish,deferred,slots]"
+                    + " [--publishers N] [--seconds S] [--warmup S] [--slots N] [--batch N] [--api publish,deferred,slots]"
                     + " [--isolation off|on|both]"
                     + " [--json FILE] [--record FILE [--record-capacity N] [--record-format full|vrrl0001]"
                     + " [--record-rounds N] [--record-mode direct|background|both]]");
             return;
         }
-        if (!new RingBench(args).run(System.out)) {
+        if (!bench.run(System.out)) {
             System.err.println("RingBench: a throughput run was NOT verified (an increment is missing or doubled)."
                     + " Fix: report the backend, its device and the table above; the backend lost or repeated slots");
             System.exit(1);
