@@ -249,15 +249,15 @@ public final class DeviceGroupBench {
             String v = args[++i];
             switch (a) {
                 case "--backend" -> backend = v;
-                case "--device" -> device = (int) number(a, v, 0, Integer.MAX_VALUE);
-                case "--sessions" -> sessions = (int) number(a, v, 1, 64);
-                case "--slots" -> slots = number(a, v, 1, Long.MAX_VALUE / 2);
-                case "--unit" -> unit = number(a, v, 1, Long.MAX_VALUE / 2);
-                case "--ring" -> ring = (int) number(a, v, 4, SessionOptions.MAX_SLOTS);
-                case "--workers" -> workers = (int) number(a, v, 0, 1 << 16);
-                case "--lose-member-at" -> loseAt = number(a, v, 0, Long.MAX_VALUE / 2);
-                case "--victim" -> victim = (int) number(a, v, 0, 63);
-                case "--stall-timeout" -> stall = number(a, v, 1, 3600);
+                case "--device" -> device = (int) BenchArgs.number(a, v, 0, Integer.MAX_VALUE);
+                case "--sessions" -> sessions = (int) BenchArgs.number(a, v, 1, 64);
+                case "--slots" -> slots = BenchArgs.number(a, v, 1, Long.MAX_VALUE / 2);
+                case "--unit" -> unit = BenchArgs.number(a, v, 1, Long.MAX_VALUE / 2);
+                case "--ring" -> ring = (int) BenchArgs.number(a, v, 4, SessionOptions.MAX_SLOTS);
+                case "--workers" -> workers = (int) BenchArgs.number(a, v, 0, 1 << 16);
+                case "--lose-member-at" -> loseAt = BenchArgs.number(a, v, 0, Long.MAX_VALUE / 2);
+                case "--victim" -> victim = (int) BenchArgs.number(a, v, 0, 63);
+                case "--stall-timeout" -> stall = BenchArgs.number(a, v, 1, 3600);
                 default -> throw new IllegalArgumentException("unknown option " + a + ". Fix: use --backend, --device,"
                         + " --sessions, --slots, --unit, --ring, --workers, --lose-member-at, --victim, --stall-timeout");
             }
@@ -282,16 +282,4 @@ public final class DeviceGroupBench {
                 Duration.ofMillis((long) (stall * 1000)));
     }
 
-    private static long number(String option, String value, long min, long max) {
-        try {
-            long n = Long.parseLong(value.replace("_", ""));
-            if (n >= min && n <= max) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new IllegalArgumentException(option + " '" + value + "' is not an integer in " + min + ".." + max
-                + ". Fix: pass one in that range");
-    }
 }

@@ -138,10 +138,10 @@ public final class DeviceLossCheck {
             switch (k) {
                 case "--backend" -> backend = v;
                 case "--recover-on" -> recoverOn = v;
-                case "--slots" -> slots = number(k, v, 64, 1 << 16);
-                case "--trap-slot" -> trap = number(k, v, 0, Integer.MAX_VALUE);
+                case "--slots" -> slots = (int) BenchArgs.number(k, v, 64, 1 << 16);
+                case "--trap-slot" -> trap = (int) BenchArgs.number(k, v, 0, Integer.MAX_VALUE);
                 case "--log" -> log = Path.of(v);
-                case "--timeout-s" -> timeout = number(k, v, 1, 3600);
+                case "--timeout-s" -> timeout = (int) BenchArgs.number(k, v, 1, 3600);
                 case "--unfinished" -> unfinished = Path.of(v);
                 default -> throw new IllegalArgumentException("unknown option " + k + ". Fix: use --backend,"
                         + " --recover-on, --slots, --trap-slot, --log or --timeout-s");
@@ -170,18 +170,6 @@ public final class DeviceLossCheck {
         return new Args(backend, recoverOn, slots, k, log, timeout, child, unfinished);
     }
 
-    private static int number(String option, String value, int min, int max) {
-        try {
-            int n = Integer.parseInt(value);
-            if (n >= min && n <= max) {
-                return n;
-            }
-        } catch (NumberFormatException ignored) {
-            // reported below
-        }
-        throw new IllegalArgumentException(option + " " + value + " is not a number in " + min + ".." + max
-                + ". Fix: pass one");
-    }
 
     /** The session every side opens: same geometry and opcode; records only when {@code log} is given. */
     static SessionOptions options(int slots, Path log) {

@@ -3,11 +3,12 @@ package dev.vyre.bench;
 import dev.vyre.api.ReplayLogOptions;
 import dev.vyre.api.Session;
 import dev.vyre.api.SessionOptions;
-import dev.vyre.protocol.TenantIsolation;
 import dev.vyre.api.Vyre;
+import dev.vyre.conformance.JsonText;
 import dev.vyre.protocol.Opcodes;
 import dev.vyre.protocol.SlotLayout;
 import dev.vyre.protocol.SlotStatus;
+import dev.vyre.protocol.TenantIsolation;
 import dev.vyre.protocol.replay.AsyncReplayRecorder;
 import dev.vyre.protocol.replay.ReplayLog;
 import dev.vyre.protocol.replay.ReplayLogFormat;
@@ -565,20 +566,20 @@ public final class RingBench {
 
     private void writeJson(Vyre backend, List<Map<String, Object>> results) throws IOException {
         StringBuilder sb = new StringBuilder();
-        sb.append("{\n  \"date\": ").append(quote(Instant.now().toString()));
-        sb.append(",\n  \"backend\": ").append(quote(backend.name()));
-        sb.append(",\n  \"device\": ").append(quote(backend.device().name()));
-        sb.append(",\n  \"driver\": ").append(quote(backend.device().driver()));
-        sb.append(",\n  \"java\": ").append(quote(Runtime.version().toString()));
+        sb.append("{\n  \"date\": ").append(JsonText.quote(Instant.now().toString()));
+        sb.append(",\n  \"backend\": ").append(JsonText.quote(backend.name()));
+        sb.append(",\n  \"device\": ").append(JsonText.quote(backend.device().name()));
+        sb.append(",\n  \"driver\": ").append(JsonText.quote(backend.device().driver()));
+        sb.append(",\n  \"java\": ").append(JsonText.quote(Runtime.version().toString()));
         sb.append(",\n  \"cpus\": ").append(Runtime.getRuntime().availableProcessors());
         sb.append(",\n  \"results\": [");
         for (int i = 0; i < results.size(); i++) {
             sb.append(i == 0 ? "\n    {" : ",\n    {");
             int k = 0;
             for (Map.Entry<String, Object> e : results.get(i).entrySet()) {
-                sb.append(k++ == 0 ? "" : ", ").append(quote(e.getKey())).append(": ");
+                sb.append(k++ == 0 ? "" : ", ").append(JsonText.quote(e.getKey())).append(": ");
                 Object v = e.getValue();
-                sb.append(v instanceof Number || v instanceof Boolean ? v.toString() : quote(String.valueOf(v)));
+                sb.append(v instanceof Number || v instanceof Boolean ? v.toString() : JsonText.quote(String.valueOf(v)));
             }
             sb.append('}');
         }
@@ -586,24 +587,6 @@ public final class RingBench {
         Files.writeString(json, sb, StandardCharsets.UTF_8);
     }
 
-    private static String quote(String s) {
-        StringBuilder sb = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                default -> {
-                    if (c < 0x20) {
-                        sb.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-                    } else {
-                        sb.append(c);
-                    }
-                }
-            }
-        }
-        return sb.append('"').toString();
-    }
 
     private static long nanos(double seconds) {
         return (long) (seconds * 1e9);

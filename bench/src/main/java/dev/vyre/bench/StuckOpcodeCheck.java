@@ -97,8 +97,8 @@ public final class StuckOpcodeCheck {
                     }
                     body = v;
                 }
-                case "--stop-timeout-ms" -> stop = number(k, v, 1, 600_000);
-                case "--timeout-s" -> timeout = (int) number(k, v, 1, 3_600);
+                case "--stop-timeout-ms" -> stop = BenchArgs.number(k, v, 1, 600_000);
+                case "--timeout-s" -> timeout = (int) BenchArgs.number(k, v, 1, 3_600);
                 default -> throw new IllegalArgumentException("unknown option " + k + ". Fix: use --backend, --body,"
                         + " --stop-timeout-ms or --timeout-s");
             }
@@ -106,18 +106,6 @@ public final class StuckOpcodeCheck {
         return new Args(backend, body, stop, timeout, child);
     }
 
-    private static long number(String key, String value, long min, long max) {
-        try {
-            long n = Long.parseLong(value);
-            if (n >= min && n <= max) {
-                return n;
-            }
-        } catch (NumberFormatException ignored) {
-            // reported below
-        }
-        throw new IllegalArgumentException(key + " " + value + " is not a number in " + min + ".." + max
-                + ". Fix: pass a number in that range");
-    }
 
     /** The custom opcode: its body in the backend's dialect, spinning until the abort flag (poll) or forever. */
     static CustomOpcode opcode(String backend, boolean poll) {

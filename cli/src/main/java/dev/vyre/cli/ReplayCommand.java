@@ -2,6 +2,7 @@ package dev.vyre.cli;
 
 import dev.vyre.api.BackendInfo;
 import dev.vyre.api.Vyre;
+import dev.vyre.conformance.JsonText;
 import dev.vyre.protocol.ControlLayout;
 import dev.vyre.protocol.DebugLogLayout;
 import dev.vyre.protocol.IoQueueLayout;
@@ -425,7 +426,7 @@ final class ReplayCommand implements Callable<Integer> {
         field(sb, "againstDevice", a.device().name()).append(",\n");
         if (againstLog != null) {
             field(sb, "againstLog", againstLog.toString()).append(",\n");
-            sb.append("  \"logsDifferAt\": ").append(mismatch == null ? "null" : quote(mismatch)).append(",\n");
+            sb.append("  \"logsDifferAt\": ").append(mismatch == null ? "null" : JsonText.quote(mismatch)).append(",\n");
         }
         field(sb, "mode", modeName).append(",\n");
         sb.append("  \"stalls\": {\"backend\": ").append(outcome.stallsBackend()).append(", \"against\": ")
@@ -440,36 +441,18 @@ final class ReplayCommand implements Callable<Integer> {
             if (d.backendRecord() != null) {
                 sb.append(", \"recordedEpoch\": ").append(Integer.toUnsignedLong(d.backendRecord().epoch()))
                         .append(", \"sequence\": ").append(d.backendRecord().sequence())
-                        .append(", \"opcode\": ").append(quote(opcodeName(d.backendRecord().opcode())))
+                        .append(", \"opcode\": ").append(JsonText.quote(opcodeName(d.backendRecord().opcode())))
                         .append(", \"image\": ").append(unsigned(d.backendRecord().image()));
             }
-            sb.append(", \"buffer\": ").append(quote(diff.buffer())).append(", \"word\": ").append(diff.word())
-                    .append(", \"what\": ").append(quote(diff.where())).append(", \"backendValue\": ")
+            sb.append(", \"buffer\": ").append(JsonText.quote(diff.buffer())).append(", \"word\": ").append(diff.word())
+                    .append(", \"what\": ").append(JsonText.quote(diff.where())).append(", \"backendValue\": ")
                     .append(diff.backendValue()).append(", \"againstValue\": ").append(diff.againstValue()).append('}');
         }
         return sb.append("\n}\n").toString();
     }
 
     private static StringBuilder field(StringBuilder sb, String name, String value) {
-        return sb.append("  ").append(quote(name)).append(": ").append(quote(value));
+        return sb.append("  ").append(JsonText.quote(name)).append(": ").append(JsonText.quote(value));
     }
 
-    private static String quote(String s) {
-        StringBuilder sb = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                default -> {
-                    if (c < 0x20) {
-                        sb.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-                    } else {
-                        sb.append(c);
-                    }
-                }
-            }
-        }
-        return sb.append('"').toString();
-    }
 }

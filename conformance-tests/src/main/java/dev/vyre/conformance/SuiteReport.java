@@ -61,17 +61,17 @@ public record SuiteReport(String backend, String device, String driver, String o
         for (int i = 0; i < results.size(); i++) {
             CaseResult r = results.get(i);
             sb.append(i == 0 ? "\n" : ",\n").append("    {");
-            sb.append("\"name\": ").append(quote(r.name()));
-            sb.append(", \"status\": ").append(quote(r.status().name()));
+            sb.append("\"name\": ").append(JsonText.quote(r.name()));
+            sb.append(", \"status\": ").append(JsonText.quote(r.status().name()));
             sb.append(", \"millis\": ").append(r.time().toMillis());
             if (!r.detail().isEmpty()) {
-                sb.append(", \"detail\": ").append(quote(r.detail()));
+                sb.append(", \"detail\": ").append(JsonText.quote(r.detail()));
             }
             Mismatch m = r.mismatch();
             if (m != null) {
-                sb.append(", \"firstDifference\": {\"step\": ").append(quote(m.step()))
-                        .append(", \"against\": ").append(quote(m.against()))
-                        .append(", \"buffer\": ").append(quote(m.buffer().name()))
+                sb.append(", \"firstDifference\": {\"step\": ").append(JsonText.quote(m.step()))
+                        .append(", \"against\": ").append(JsonText.quote(m.against()))
+                        .append(", \"buffer\": ").append(JsonText.quote(m.buffer().name()))
                         .append(", \"word\": ").append(m.word())
                         .append(", \"expected\": ").append(m.expected())
                         .append(", \"actual\": ").append(m.actual()).append('}');
@@ -83,29 +83,6 @@ public record SuiteReport(String backend, String device, String driver, String o
     }
 
     private static StringBuilder field(StringBuilder sb, int indent, String name, String value) {
-        return sb.append("  ".repeat(indent)).append(quote(name)).append(": ").append(quote(value));
-    }
-
-    /** @return {@code s} as a JSON string literal */
-    static String quote(String s) {
-        StringBuilder sb = new StringBuilder(s.length() + 2).append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        sb.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        sb.append(c);
-                    }
-                }
-            }
-        }
-        return sb.append('"').toString();
+        return sb.append("  ".repeat(indent)).append(JsonText.quote(name)).append(": ").append(JsonText.quote(value));
     }
 }
