@@ -18,14 +18,16 @@ V="env -u JAVA_HOME $D/bin/vyre"
 JAVA="$D/runtime/bin/java --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow"
 CP="$D/lib/*:$H/bench.jar:$H/HdrHistogram.jar"
 THIRD=$(ls "$D"/lib/*.jar | grep -v '/lib/vyre-' | tr '\n' ':')
-nvidia-smi --query-gpu=name,driver_version --format=csv,noheader; nvidia-smi -q | grep -A1 "BAR1 Memory" | tail -1
+nvidia-smi --query-gpu=name,driver_version,pci.bus_id --format=csv,noheader; nvidia-smi -q | grep -A1 "BAR1 Memory" | tail -1
+nvidia-smi -q > $OUT/nvidia-smi-q.txt 2>&1; uname -r; grep -m1 "model name" /proc/cpuinfo
 
 step "raw Vulkan ping-pong in an 8 MiB DEVICE_LOCAL | HOST_VISIBLE buffer (the 4 KiB one passed in call 1)"
 ( cd $H/vkprobe && timeout -s KILL 20 ./vkbench8m 2 1 2>&1 | grep -E "ping-pong" )
 
 step "Vulkan: a 64-slot ring (thread dump at 20 s if it hangs)"
-timeout -s QUIT -k 5 20 $V demo --backend vulkan --seconds 1 --slots 64 > $OUT/vk-small.txt 2>&1; echo "exit $?"
-grep -E "verified|SEVERE|probe|Fix|vyre demo" $OUT/vk-small.txt | cut -c1-1500 | head -6
+VYRE_JAVA_OPTS=-Dvyre.vulkan.storeSweep=true timeout -s QUIT -k 5 20 $V demo --backend vulkan --seconds 1 --slots 64 \
+  > $OUT/vk-small.txt 2>&1; vk=$?; echo "exit $vk"
+grep -E "verified|SEVERE|probe|Fix|vyre demo" $OUT/vk-small.txt | cut -c1-3000 | head -6
 grep -B2 -A12 '"main"' $OUT/vk-small.txt | head -30
 
 step "Vulkan: without the memory model (atomicAdd loads)"
@@ -37,6 +39,15 @@ step "Vulkan: flushing the mapping after every host store (-Dvyre.vulkan.flushMa
 VYRE_JAVA_OPTS=-Dvyre.vulkan.flushMapped=true timeout -s QUIT -k 5 20 $V demo --backend vulkan --seconds 1 --slots 64 \
   > $OUT/vk-flush.txt 2>&1; echo "exit $?"
 grep -E "verified|SEVERE|probe|Fix|vyre demo" $OUT/vk-flush.txt | cut -c1-1500 | head -4
+
+if [ $vk -eq 0 ]; then
+  step "Vulkan persistent sessions work on this lease: the whole suite, then RingBench latency and publishSlots"
+  timeout -s KILL 120 $V conform --backend vulkan --report "$OUT/conformance-vulkan.json" 2>&1 | tail -3
+  timeout -s KILL 25 $JAVA -cp "$CP" dev.vyre.bench.RingBench --backend vulkan --mode latency --seconds 2 --warmup 1 \
+    2>&1 | grep -E "^\| vulkan|Exception" | head -2
+  timeout -s KILL 25 $JAVA -cp "$CP" dev.vyre.bench.RingBench --backend vulkan --mode throughput --slots 65536 \
+    --seconds 2 --warmup 1 --batch 64 --api slots 2>&1 | grep -E "^\| vulkan|Exception" | head -2
+fi
 
 step "CUDA isolated mode: conformance, then RingBench default vs isolated"
 timeout -s KILL 40 $V conform --backend cuda --cases isolation/ --report "$OUT/conformance-isolation-cuda.json" 2>&1 | tail -2
@@ -52,7 +63,7 @@ done
 step "#11 vyre scan from a resident buffer, 1,000 patterns, 256 MiB and 1 GiB - table, beside the CPU peer"
 for size in 256M; do
   timeout -s KILL 60 $V scan --backend cuda --random-patterns 1000 --resident $size --passes 3 --chunk 64K --workers 1024 \
-    2>&1 | grep -E "vyre scan:|device:|CPU peer|agree|Fix"; echo "exit ${PIPESTATUS[0]}"
+    2>&1 | grep -E "vyre scan:|pass [0-9]|device:|CPU peer|agree|Fix"; echo "exit ${PIPESTATUS[0]}"
 done
 
 step "#14 device group on CUDA, 10^7 slots, 4 sessions, one lost: does the process exit? (thread dump at 30 s)"

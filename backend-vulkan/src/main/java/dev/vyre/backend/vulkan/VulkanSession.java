@@ -66,6 +66,8 @@ final class VulkanSession implements SessionDriver {
      */
     static final String FLUSH_PROPERTY = "vyre.vulkan.flushMapped";
     private static final boolean FLUSH = Boolean.getBoolean(FLUSH_PROPERTY);
+    /** Diagnostic: sweep the ring and data buffer with {@link StoreSweep} before the dispatch too. */
+    static final String SWEEP_PROPERTY = "vyre.vulkan.storeSweep";
 
     /** How long {@link VulkanBackend#close()} waits for a session it stops itself. */
     static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
@@ -97,6 +99,7 @@ final class VulkanSession implements SessionDriver {
     private volatile boolean finished;
     private volatile boolean stuck;
     private volatile boolean closed;
+    private String preDispatchSweep = "";
 
     private record Layout(DeviceBlock block, long[] offsets, long[] sizes) {
         MemorySegment slice(int i) {
@@ -284,6 +287,10 @@ final class VulkanSession implements SessionDriver {
                 VulkanLink.writeIsolation(link, VulkanLink.persistentBytes(spec.slotCount()), spec.isolationBlock());
             }
             VarHandle.fullFence();
+            if (Boolean.getBoolean(SWEEP_PROPERTY)) {
+                preDispatchSweep = StoreSweep.sweep(ring, "before the dispatch, ring") + "; "
+                        + StoreSweep.sweep(layout.slice(4), "data buffer");
+            }
             long[] buffers = new long[Kernel.BINDINGS];
             java.util.Arrays.fill(buffers, block.buffer());
             buffers[Kernel.BINDINGS - 1] = mirror.buffer(); // offset 0 in its own allocation
@@ -462,7 +469,10 @@ final class VulkanSession implements SessionDriver {
         int readLater = Words.getAcquire(link, VulkanLink.PROBE);
         String landed = "host store probe: wrote 0x" + Integer.toHexString(probe) + ", read back 0x"
                 + Integer.toHexString(readNow) + " at once and 0x" + Integer.toHexString(readLater) + " 10 ms later";
-        return landed + "; heartbeat " + beat0 + " -> " + beat1 + " in 50 ms (mirror " + mirror.heartbeat() + "), stopped word "
+        String sweep = StoreSweep.sweep(ring, "ring") + "; " + (memory.data().byteSize() < 4 ? "no data buffer"
+                : StoreSweep.sweep(memory.data(), "data buffer"))
+                + (preDispatchSweep.isEmpty() ? "" : "; " + preDispatchSweep);
+        return landed + "; " + sweep + "; heartbeat " + beat0 + " -> " + beat1 + " in 50 ms (mirror " + mirror.heartbeat() + "), stopped word "
                 + Words.getAcquire(link, VulkanLink.STOPPED) + ", SHUTDOWN word " + Words.getAcquire(control,
                 ControlLayout.SHUTDOWN) + ", DONE_COUNT " + Integer.toUnsignedString(Words.getAcquire(control,
                 ControlLayout.DONE_COUNT)) + " (mirror " + Integer.toUnsignedString(mirror.doneCount())

@@ -1,0 +1,62 @@
+package dev.vyre.backend.vulkan;
+
+import dev.vyre.protocol.Words;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.VarHandle;
+
+/**
+ * A diagnostic for devices where host stores to mapped device memory were seen not to land: for every
+ * 4 KiB page of a mapped range it reads the page's last word, stores a marker, reads the word back
+ * through the same mapping and puts the old value back, and says which pages did not keep the marker.
+ * It is meant for words the shader does not write (the ring before any publication, the data buffer);
+ * it touches one word per page for a few microseconds.
+ */
+final class StoreSweep {
+
+    static final long PAGE_BYTES = 4096;
+
+    private StoreSweep() {
+    }
+
+    /**
+     * @param mapped the host mapping to test (at least one word)
+     * @param label  what the range holds, for the report
+     * @return e.g. {@code "data buffer: 256 of 256 pages kept a host store"} or the page ranges that did not
+     */
+    static String sweep(MemorySegment mapped, String label) {
+        long pages = Math.max(1, (mapped.byteSize() + PAGE_BYTES - 1) / PAGE_BYTES);
+        long kept = 0;
+        StringBuilder dropped = new StringBuilder();
+        long runStart = -1;
+        int ranges = 0;
+        for (long p = 0; p <= pages; p++) {
+            boolean lost = false;
+            if (p < pages) {
+                long offset = Math.min(p * PAGE_BYTES + PAGE_BYTES - 4, (mapped.byteSize() & ~3L) - 4);
+                long word = offset / 4;
+                int old = Words.getAcquire(mapped, word);
+                int marker = old ^ 0x5A5A_A5A5;
+                Words.setRelease(mapped, word, marker);
+                VarHandle.fullFence();
+                int back = Words.getAcquire(mapped, word);
+                Words.setRelease(mapped, word, old);
+                VarHandle.fullFence();
+                lost = back != marker;
+                if (!lost) {
+                    kept++;
+                }
+            }
+            if (lost && runStart < 0) {
+                runStart = p;
+            } else if (!lost && runStart >= 0) {
+                if (ranges++ < 6) {
+                    dropped.append(ranges == 1 ? "" : ", ").append("pages ").append(runStart).append('-').append(p - 1)
+                            .append(" (bytes 0x").append(Long.toHexString(runStart * PAGE_BYTES)).append("..)");
+                }
+                runStart = -1;
+            }
+        }
+        return label + ": " + kept + " of " + pages + " pages kept a host store"
+                + (kept == pages ? "" : "; lost in " + ranges + " range(s): " + dropped);
+    }
+}
