@@ -49,6 +49,9 @@ if [ $vk -eq 0 ]; then
     --seconds 2 --warmup 1 --batch 64 --api slots 2>&1 | grep -E "^\| vulkan|Exception" | head -2
 fi
 
+step "#14 CUDA: closing one session while another's megakernel runs (frees wait for the last kernel)"
+timeout -s KILL 60 $V conform --backend cuda --cases persistent/close_one_of_two_sessions 2>&1 | tail -2
+
 step "CUDA isolated mode: conformance, then RingBench default vs isolated"
 timeout -s KILL 40 $V conform --backend cuda --cases isolation/ --report "$OUT/conformance-isolation-cuda.json" 2>&1 | tail -2
 timeout -s KILL 60 $JAVA -cp "$CP" dev.vyre.bench.RingBench --backend cuda --mode both --slots 65536 --seconds 2 \

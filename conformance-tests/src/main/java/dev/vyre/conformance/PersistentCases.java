@@ -41,10 +41,50 @@ final class PersistentCases {
         cases.add(ConformanceCase.persistent("persistent/four_publishers_mixed",
                 "4 publisher threads on disjoint ranges of a 256-slot ring, STORE_U32 and ATOMIC_ADD, 50 waves",
                 vyre -> mixedPublishers(vyre)));
+        cases.add(ConformanceCase.persistent("persistent/close_one_of_two_sessions",
+                "two sessions on one backend: closing one, opening and closing a third, and a one-pass dispatch with"
+                        + " a 2 MiB data buffer, all while the other session runs; it keeps running, byte-exact",
+                vyre -> closeOneOfTwo(vyre)).withTimeout(java.time.Duration.ofSeconds(30)));
         return cases;
     }
 
     private enum Way { OPCODE, CONTROL_WORD, STORE }
+
+    private static List<Snapshot> closeOneOfTwo(Vyre vyre) {
+        SessionOptions options = SessionOptions.builder().slotCount(8).observableSlots(16).build();
+        try (Session kept = vyre.openSession(options)) {
+            Golden g = Golden.from(Buffers.of(kept));
+            store(kept, g, 0, 0x11);
+            try (Session other = vyre.openSession(options)) {
+                Golden o = Golden.from(Buffers.of(other));
+                store(other, o, 0, 0x21);
+                o.verify("the other session", Buffers.of(other));
+            } // closed while the kept session's interpreter runs
+            store(kept, g, 1, 0x12);
+            try (Session third = vyre.openSession(options)) {
+                Golden t = Golden.from(Buffers.of(third));
+                store(third, t, 3, 0x31);
+                t.verify("a third session opened after the close", Buffers.of(third));
+            }
+            byte[] ring = Wire.ring(1);
+            Wire.publish(ring, 0, 0, Opcodes.STORE_U32, 0x41, 160, 0);
+            OnePass.run(vyre, OnePass.request(Wire.control(false, 1, 16), ring).withData(new byte[2 << 20]),
+                    d -> OnePass.metric(OnePass.done(d, 0), Opcodes.STORE_U32).control(160, 0x41));
+            store(kept, g, 2, 0x13);
+            Buffers after = Buffers.of(kept);
+            g.verify("the kept session, after the others closed", after);
+            return List.of(Snapshot.exact("the kept session", after));
+        }
+    }
+
+    /** Publishes STORE_U32 {@code value} into control word 160 on {@code slot}, waits for DONE, expects it. */
+    private static void store(Session s, Golden g, int slot, int value) {
+        s.publish(slot, 0, Opcodes.STORE_U32, value, 160, 0);
+        Sessions.await(s, slot, SlotStatus.DONE);
+        g.published(slot, 0, Opcodes.STORE_U32, value, 160, 0).status(slot, SlotStatus.DONE).control(160, value)
+                .controlAdd(dev.vyre.protocol.ControlLayout.DONE_COUNT, 1)
+                .controlAdd(dev.vyre.protocol.ControlLayout.METRICS_BASE + Opcodes.STORE_U32, 1);
+    }
 
     private static List<Snapshot> shutdown(Vyre vyre, Way way) {
         SessionOptions options = SessionOptions.builder().slotCount(8).observableSlots(16).build();

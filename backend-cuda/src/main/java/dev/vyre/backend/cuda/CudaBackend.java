@@ -44,7 +44,7 @@ final class CudaBackend implements Backend {
     private final List<CudaSessionDriver> sessions = new CopyOnWriteArrayList<>();
     private final CUstream stream = new CUstream();
     private final Object dispatchLock = new Object();
-    private final OnePassBuffers onePass = new OnePassBuffers();
+    private final OnePassBuffers onePass;
     private volatile boolean closed;
 
     CudaBackend(CudaDevice device) {
@@ -54,6 +54,7 @@ final class CudaBackend implements Backend {
     /** @param cache where NVRTC output is kept (tests and tools pass their own) */
     CudaBackend(CudaDevice device, CompileCache cache) {
         this.device = device;
+        this.onePass = new OnePassBuffers(device.releases());
         this.cache = cache;
         device.makeCurrent();
         CudaCalls.check(cuStreamCreate(stream, CUstream_flags.CU_STREAM_NON_BLOCKING), "cuStreamCreate");
@@ -105,7 +106,7 @@ final class CudaBackend implements Backend {
                 return runOnce(module, request);
             } finally {
                 if (module != device.builtIn()) {
-                    module.close();
+                    device.releases().release(module);
                 }
             }
         }
@@ -207,6 +208,12 @@ final class CudaBackend implements Backend {
             return offsets;
         }
 
+        private final DeferredRelease releases;
+
+        OnePassBuffers(DeferredRelease releases) {
+            this.releases = releases;
+        }
+
         void ensure(PassRequest r) {
             long needed = layout(r)[6];
             if (device == null || device.byteSize() < needed) {
@@ -221,9 +228,8 @@ final class CudaBackend implements Backend {
         @Override
         public void close() {
             if (device != null) {
-                device.close();
-                args.close();
-                staging.close();
+                // a persistent session's kernel may run in the same context: free through the ledger
+                releases.release(device, args, staging);
                 device = null;
             }
         }

@@ -38,6 +38,7 @@ final class CudaDevice {
     private final int multiprocessors;
     private final int driverVersion;
     private final MegakernelModule builtIn;
+    private final DeferredRelease releases = new DeferredRelease(this::makeCurrent);
 
     private CudaDevice(int ordinal) {
         Identity id = identify(ordinal);
@@ -192,6 +193,14 @@ final class CudaDevice {
     /** Makes the primary context current on the calling thread (cheap; call before driver calls). */
     void makeCurrent() {
         CudaCalls.check(cuCtxSetCurrent(context), "cuCtxSetCurrent");
+    }
+
+    /**
+     * @return the ledger through which every buffer and module of this context is released: frees wait
+     *         while another session's persistent kernel runs in the context (they would block until it ends)
+     */
+    DeferredRelease releases() {
+        return releases;
     }
 
     String name() {

@@ -184,16 +184,12 @@ final class CudaSessionDriver implements SessionDriver {
             CudaCalls.check(cuStreamCreate(copyStream, CUstream_flags.CU_STREAM_NON_BLOCKING), "cuStreamCreate");
             this.launchedWarps = launch();
         } catch (RuntimeException e) {
-            for (int i = made.size() - 1; i >= 0; i--) {
-                try {
-                    made.get(i).close();
-                } catch (Exception suppressed) {
-                    e.addSuppressed(suppressed);
-                }
-            }
+            // another session's kernel may be running in this context: release through the ledger
+            java.util.Collections.reverse(made);
             if (ownsModule) {
-                module.close();
+                made.add(module);
             }
+            device.releases().release(made.toArray(AutoCloseable[]::new));
             throw e;
         }
         this.ringSegment = ring.segment();
@@ -266,6 +262,7 @@ final class CudaSessionDriver implements SessionDriver {
         Pointer params = Pointer.to(Pointer.to(args.pointer()));
         CudaCalls.check(cuLaunchKernel(module.persistent(), blocks, 1, 1, threads, 1, 1, 0, kernelStream, params, null),
                 "cuLaunchKernel(vyre_persistent)");
+        device.releases().kernelLaunched();
         return blocks * threads / 32;
     }
 
@@ -643,18 +640,9 @@ final class CudaSessionDriver implements SessionDriver {
         device.makeCurrent();
         cuStreamDestroy(kernelStream);
         cuStreamDestroy(copyStream);
-        for (AutoCloseable buffer : new AutoCloseable[] {isolation, args, ioDev, executed, cursor, devSq, debugLog, control, staging, sq, link,
-                data, ioLink, ioQueue, ring}) {
-            try {
-                if (buffer != null) {
-                    buffer.close();
-                }
-            } catch (Exception ignored) {
-                // freeing never throws here: JCuda returns a status code we cannot act on
-            }
-        }
-        if (ownsModule) {
-            module.close();
-        }
+        DeferredRelease releases = device.releases();
+        releases.release(isolation, args, ioDev, executed, cursor, devSq, debugLog, control, staging, sq, link,
+                data, ioLink, ioQueue, ring, ownsModule ? module : null);
+        releases.kernelFinished();
     }
 }
