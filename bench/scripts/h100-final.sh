@@ -40,12 +40,18 @@ VYRE_JAVA_OPTS=-Dvyre.vulkan.flushMapped=true timeout -s QUIT -k 5 20 $V demo --
   > $OUT/vk-flush.txt 2>&1; echo "exit $?"
 grep -E "verified|SEVERE|probe|Fix|vyre demo" $OUT/vk-flush.txt | cut -c1-1500 | head -4
 
+step "Vulkan: every binding in its own allocation (-Dvyre.vulkan.blockPerBuffer=true), store sweep"
+VYRE_JAVA_OPTS="-Dvyre.vulkan.blockPerBuffer=true -Dvyre.vulkan.storeSweep=true" timeout -s QUIT -k 5 20 $V demo \
+  --backend vulkan --seconds 1 --slots 64 > $OUT/vk-split.txt 2>&1; vks=$?; echo "exit $vks"
+grep -E "verified|SEVERE|probe|Fix|vyre demo" $OUT/vk-split.txt | cut -c1-3000 | head -4
+KNOB=""
+if [ $vk -ne 0 ] && [ $vks -eq 0 ]; then KNOB="-Dvyre.vulkan.blockPerBuffer=true"; vk=0; fi
 if [ $vk -eq 0 ]; then
-  step "Vulkan persistent sessions work on this lease: the whole suite, then RingBench latency and publishSlots"
-  timeout -s KILL 120 $V conform --backend vulkan --report "$OUT/conformance-vulkan.json" 2>&1 | tail -3
-  timeout -s KILL 25 $JAVA -cp "$CP" dev.vyre.bench.RingBench --backend vulkan --mode latency --seconds 2 --warmup 1 \
+  step "Vulkan persistent sessions work on this lease ($KNOB): the whole suite, then RingBench latency and publishSlots"
+  VYRE_JAVA_OPTS="$KNOB" timeout -s KILL 120 $V conform --backend vulkan --report "$OUT/conformance-vulkan.json" 2>&1 | tail -3
+  timeout -s KILL 25 $JAVA $KNOB -cp "$CP" dev.vyre.bench.RingBench --backend vulkan --mode latency --seconds 2 --warmup 1 \
     2>&1 | grep -E "^\| vulkan|Exception" | head -2
-  timeout -s KILL 25 $JAVA -cp "$CP" dev.vyre.bench.RingBench --backend vulkan --mode throughput --slots 65536 \
+  timeout -s KILL 25 $JAVA $KNOB -cp "$CP" dev.vyre.bench.RingBench --backend vulkan --mode throughput --slots 65536 \
     --seconds 2 --warmup 1 --batch 64 --api slots 2>&1 | grep -E "^\| vulkan|Exception" | head -2
 fi
 

@@ -243,8 +243,9 @@ public final class VulkanBackend implements Backend {
             // queue 0 runs one-pass dispatches; a one-queue device shares it with a single session
             int q = n == 1 ? (sessions.isEmpty() ? 0 : n) : queuesInUse.nextClearBit(1);
             if (q >= n) {
-                throw new BackendException("every compute queue of " + device.name() + " already runs a persistent"
-                        + " session (" + n + " queues)", "close a session before opening another");
+                throw new UnsupportedFeatureException(ShaderCompiler.BACKEND, "more concurrent persistent sessions"
+                        + " than compute queues", "every compute queue of " + device.name() + " already runs a"
+                        + " persistent session (" + n + " queues)", "close a session before opening another");
             }
             if (q > 0) {
                 queuesInUse.set(q);

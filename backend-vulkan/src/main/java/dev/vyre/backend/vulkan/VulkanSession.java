@@ -21,6 +21,8 @@ import dev.vyre.spi.SessionSpec;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 import org.lwjgl.system.MemoryStack;
 import org.lwjgl.vulkan.VkCommandBuffer;
@@ -75,7 +77,9 @@ final class VulkanSession implements SessionDriver {
     private final VulkanBackend backend;
     private final VulkanDevice device;
     private final int queue;
+    /** the block of the control buffer (all bindings' unless {@link #BLOCK_PER_BUFFER_PROPERTY}) */
     private final DeviceBlock block;
+    private final List<DeviceBlock> blocks;
     private final MemorySegment control;
     private final MemorySegment ring;
     private final MemorySegment link;
@@ -101,11 +105,35 @@ final class VulkanSession implements SessionDriver {
     private volatile boolean closed;
     private String preDispatchSweep = "";
 
-    private record Layout(DeviceBlock block, long[] offsets, long[] sizes) {
+    /** Where each binding (but the status mirror) lives: its block, its offset there, its size. */
+    private record Layout(DeviceBlock[] blocks, long[] offsets, long[] sizes) {
         MemorySegment slice(int i) {
-            return block.mapped().asSlice(offsets[i], sizes[i]);
+            return blocks[i].mapped().asSlice(offsets[i], sizes[i]);
+        }
+
+        /** @return each block once, the first binding's first */
+        List<DeviceBlock> distinct() {
+            List<DeviceBlock> out = new ArrayList<>();
+            for (DeviceBlock b : blocks) {
+                if (b != null && !out.contains(b)) {
+                    out.add(b);
+                }
+            }
+            return out;
+        }
+
+        void close() {
+            for (DeviceBlock b : distinct()) {
+                b.close();
+            }
         }
     }
+
+    /**
+     * Experiment: each binding in its own allocation ({@code -Dvyre.vulkan.blockPerBuffer=true}) instead of
+     * one block, for devices where host stores to part of a large BAR-mapped block were seen not to land.
+     */
+    static final String BLOCK_PER_BUFFER_PROPERTY = "vyre.vulkan.blockPerBuffer";
 
     static VulkanSession open(VulkanBackend backend, SessionSpec spec, int queue) {
         VulkanDevice device = backend.vulkanDevice();
@@ -116,24 +144,38 @@ final class VulkanSession implements SessionDriver {
                 StatusMirror.bytes(spec.slotCount())};
         long align = device.storageAlignment();
         long[] offsets = new long[sizes.length];
+        boolean separate = Boolean.getBoolean(BLOCK_PER_BUFFER_PROPERTY);
         long at = 0;
         for (int i = 0; i < Kernel.BINDINGS - 1; i++) {
-            offsets[i] = at;
+            offsets[i] = separate ? 0 : at;
             at += (sizes[i] + align - 1) / align * align;
         }
-        int coherent = VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT;
-        DeviceBlock block;
+        DeviceBlock[] blocks = new DeviceBlock[Kernel.BINDINGS - 1];
         BackendException barFailure = null;
         try {
-            block = new DeviceBlock(device, at, coherent, VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT);
+            if (separate) {
+                for (int i = 0; i < blocks.length; i++) {
+                    blocks[i] = sessionBlock(device, sizes[i]);
+                }
+            } else {
+                java.util.Arrays.fill(blocks, sessionBlock(device, at));
+            }
         } catch (BackendException e) {
             // the BAR heap may be small (256 MiB without resizable BAR): host memory is the only other place
+            new Layout(blocks, offsets, sizes).close();
             barFailure = e;
-            block = new DeviceBlock(device, at, coherent);
+            java.util.Arrays.fill(blocks, new DeviceBlock(device, at, HOST_COHERENT));
+            long o = 0;
+            for (int i = 0; i < blocks.length; i++) {
+                offsets[i] = o;
+                o += (sizes[i] + align - 1) / align * align;
+            }
         }
+        Layout layout = new Layout(blocks, offsets, sizes);
+        DeviceBlock block = blocks[0];
         if ((block.flags() & VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT) == 0 && !device.unifiedMemory()
                 && !Boolean.getBoolean(VulkanBackend.HOST_MEMORY_PERSISTENT_PROPERTY)) {
-            block.close();
+            layout.close();
             throw new UnsupportedFeatureException(ShaderCompiler.BACKEND, "persistent sessions in host memory",
                     "a persistent session of " + at + " bytes got no DEVICE_LOCAL | HOST_VISIBLE memory (BAR-mapped"
                     + " VRAM) on " + device.name() + (barFailure == null ? "" : " (" + firstSentence(barFailure) + ")")
@@ -142,7 +184,6 @@ final class VulkanSession implements SessionDriver {
                     + " use the CUDA backend, or run one-pass (Vyre.dispatch); -D"
                     + VulkanBackend.HOST_MEMORY_PERSISTENT_PROPERTY + "=true forces it for experiments");
         }
-        Layout layout = new Layout(block, offsets, sizes);
         StatusMirror mirror = null;
         VulkanSession session = null;
         try {
@@ -152,12 +193,19 @@ final class VulkanSession implements SessionDriver {
             if (mirror != null) {
                 mirror.close();
             }
-            block.close();
+            layout.close();
             throw e;
         }
         session.awaitFirstSweep(START_TIMEOUT_NANOS);
         session.awaitEcho(ECHO_TIMEOUT_NANOS);
         return session;
+    }
+
+    private static final int HOST_COHERENT = VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT;
+
+    /** @return a host-coherent block of {@code bytes}, in DEVICE_LOCAL memory when the device has it host-visible */
+    private static DeviceBlock sessionBlock(VulkanDevice device, long bytes) {
+        return new DeviceBlock(device, bytes, HOST_COHERENT, VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT);
     }
 
     private static String firstSentence(RuntimeException e) {
@@ -214,7 +262,7 @@ final class VulkanSession implements SessionDriver {
         Words.setRelease(link, VulkanLink.PING, ping);
         VarHandle.fullFence(); // push the ping out of the write-combining buffer
         if (FLUSH) {
-            block.flush();
+            flushAll();
         }
         long start = System.nanoTime();
         while (mirror.pong() != ping) {
@@ -242,13 +290,14 @@ final class VulkanSession implements SessionDriver {
         this.backend = backend;
         this.device = backend.vulkanDevice();
         this.queue = queue;
-        this.block = layout.block;
+        this.block = layout.blocks[0];
+        this.blocks = layout.distinct();
         this.control = layout.slice(0);
         this.ring = layout.slice(1);
         MemorySegment debugLog = layout.slice(2);
         MemorySegment ioQueue = layout.slice(3);
         MemorySegment data = spec.dataBufferBytes() == 0 ? MemorySegment.NULL
-                : layout.block.mapped().asSlice(layout.offsets[4], spec.dataBufferBytes());
+                : layout.blocks[4].mapped().asSlice(layout.offsets[4], spec.dataBufferBytes());
         this.link = layout.slice(5);
         this.fenced = (block.flags() & VK_MEMORY_PROPERTY_HOST_CACHED_BIT) == 0;
         Placement placement = (block.flags() & VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT) != 0 && !device.unifiedMemory()
@@ -292,7 +341,9 @@ final class VulkanSession implements SessionDriver {
                         + StoreSweep.sweep(layout.slice(4), "data buffer");
             }
             long[] buffers = new long[Kernel.BINDINGS];
-            java.util.Arrays.fill(buffers, block.buffer());
+            for (int i = 0; i < layout.blocks.length; i++) {
+                buffers[i] = layout.blocks[i].buffer();
+            }
             buffers[Kernel.BINDINGS - 1] = mirror.buffer(); // offset 0 in its own allocation
             s = kernel.bind(buffers, layout.offsets, layout.sizes);
             sub = new Submitter(device, device.queues().get(queue));
@@ -346,7 +397,7 @@ final class VulkanSession implements SessionDriver {
             }
             VarHandle.fullFence(); // push the generation words out of the write-combining buffers now
             if (FLUSH) {
-                block.flush();
+                flushAll();
             }
         } else {
             for (int slot = firstSlot; slot < end; slot++) {
@@ -379,7 +430,7 @@ final class VulkanSession implements SessionDriver {
         Words.setRelease(control, word, value);
         VarHandle.fullFence();
         if (FLUSH) {
-            block.flush();
+            flushAll();
         }
     }
 
@@ -481,6 +532,12 @@ final class VulkanSession implements SessionDriver {
                 + " lanes " + Words.getAcquire(link, VulkanLink.STRIDE) + ", " + placement();
     }
 
+    private void flushAll() {
+        for (DeviceBlock b : blocks) {
+            b.flush();
+        }
+    }
+
     /** @return where the buffers live: memory property flags of the BAR block and of the status mirror */
     String placement() {
         return "buffers 0x" + Integer.toHexString(block.flags()) + ", status mirror 0x"
@@ -533,7 +590,9 @@ final class VulkanSession implements SessionDriver {
         if (ownsKernel) {
             backend.release(kernel);
         }
-        block.close();
+        for (DeviceBlock b : blocks) {
+            b.close();
+        }
         mirror.close();
         backend.releaseQueue(queue);
     }
