@@ -1,12 +1,12 @@
 package dev.vyre.bench;
 
-import dev.vyre.conformance.ArraySlotContext;
 import dev.vyre.conformance.IrFuzzer;
 import dev.vyre.ir.Expr;
 import dev.vyre.ir.Ir;
 import dev.vyre.ir.IrOpcodes;
 import dev.vyre.ir.Program;
 import dev.vyre.ir.Programs;
+import dev.vyre.ir.testing.BoundedSlotContext;
 import dev.vyre.protocol.OpcodeHandler;
 import java.util.List;
 import java.util.Locale;
@@ -16,7 +16,7 @@ import java.util.Random;
  * The two Java bodies of an IR opcode side by side, in one JVM: the tree-walking evaluator
  * ({@code IrOpcodes.interpreted}) and the program compiled to JVM bytecode ({@code IrOpcodes.java}, a
  * {@code CompiledIrHandler}), in nanoseconds per slot over an array-backed slot context
- * ({@code ArraySlotContext}, no backend):
+ * ({@code BoundedSlotContext}, no backend):
  * <ul>
  * <li><b>crc32c</b>: {@code Programs.crc32c(4096)} over 256 data bytes per slot (bit by bit: 2,048 inner
  * iterations);</li>
@@ -27,7 +27,7 @@ import java.util.Random;
  * and statement kind, hostile values), run in turn.</li>
  * </ul>
  * Before timing, every workload's compiled and evaluated bodies are run on equal contexts and must leave
- * equal control words (exit 1 otherwise).
+ * equal control words and pass the context no out-of-range index (exit 1 otherwise).
  *
  * <pre>
  * java -cp "lib/*:vyre-bench.jar" dev.vyre.bench.IrEvalBench [--seconds S] [--rounds N]
@@ -144,23 +144,27 @@ public final class IrEvalBench {
         final String name;
         final OpcodeHandler[] interpreted;
         final OpcodeHandler[] compiled;
-        final ArraySlotContext context;
+        final BoundedSlotContext context;
 
         Workload(String name, List<Program> programs, byte[] data, int[] args) {
             this.name = name;
             this.interpreted = programs.stream().map(IrOpcodes::interpreted).toArray(OpcodeHandler[]::new);
             this.compiled = programs.stream().map(IrOpcodes::java).toArray(OpcodeHandler[]::new);
-            this.context = new ArraySlotContext(new int[CONTROL_WORDS], data, args, 0x2001, 0, 0);
+            this.context = new BoundedSlotContext(CONTROL_WORDS, data).args(args).identity(0x2001, 0, 0);
         }
 
         boolean verify() {
             for (int i = 0; i < interpreted.length; i++) {
-                ArraySlotContext a = context.copy();
-                ArraySlotContext b = context.copy();
+                BoundedSlotContext a = context.copy();
+                BoundedSlotContext b = context.copy();
                 interpreted[i].execute(a);
                 compiled[i].execute(b);
                 if (!java.util.Arrays.equals(a.control(), b.control())) {
                     System.out.println(name + ": program " + i + " differs between the compiled and evaluated body");
+                    return false;
+                }
+                if (a.outOfRangeCalls() + b.outOfRangeCalls() != 0) {
+                    System.out.println(name + ": program " + i + " passed an out-of-range index to the slot context");
                     return false;
                 }
             }

@@ -12,6 +12,7 @@ import dev.vyre.ir.Ir;
 import dev.vyre.ir.IrException;
 import dev.vyre.ir.Program;
 import dev.vyre.ir.Programs;
+import dev.vyre.ir.testing.IrProgramGenerator;
 import dev.vyre.protocol.Opcodes;
 import dev.vyre.protocol.SlotStatus;
 import dev.vyre.protocol.UnsupportedFeatureException;
@@ -19,7 +20,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.IntFunction;
 import java.util.function.Supplier;
 
 /**
@@ -74,7 +74,7 @@ final class IrCases {
      * the kernel of an identical opcode set; on lavapipe each kernel costs seconds of LLVM).
      */
     private static final class Registered {
-        static final int MAXIMAL_BOUND = maximalBound(IrCases::countingLoop);
+        static final int MAXIMAL_BOUND = IrProgramGenerator.maximalBound(IrCases::countingLoop);
         static final java.util.Map<Integer, Program> PROGRAMS = withFuzzBatch(java.util.Map.ofEntries(
                 java.util.Map.entry(IR_CRC32C, Programs.crc32c(DATA_BYTES)),
                 java.util.Map.entry(ARITH_32, arith32Program()),
@@ -425,30 +425,6 @@ final class IrCases {
             b.loop(Ir.arg(0), bound, (body, i) -> body.set(n, Ir.add(n, Ir.u32(1))));
             out.put(n);
         });
-    }
-
-    /**
-     * @return the largest bound for which {@code program} stays within {@link Program#WORK_BUDGET}: the work
-     *         bound is linear in the loop's bound, so two builds give its slope and intercept
-     * @throws IllegalStateException when the program at that bound is refused or the next bound is not
-     */
-    static int maximalBound(IntFunction<Program> program) {
-        long w1 = program.apply(1).workBound();
-        long perIteration = program.apply(2).workBound() - w1;
-        long bound = Math.min(Program.WORK_BUDGET, (Program.WORK_BUDGET - (w1 - perIteration)) / perIteration);
-        if (program.apply((int) bound).workBound() > Program.WORK_BUDGET) {
-            throw new IllegalStateException("the bound " + bound + " exceeds the work budget");
-        }
-        if (bound < Program.WORK_BUDGET) {
-            try {
-                program.apply((int) bound + 1);
-                throw new IllegalStateException("the bound " + (bound + 1) + " is accepted, so " + bound
-                        + " is not maximal");
-            } catch (IrException expected) {
-                // the next bound is over the budget
-            }
-        }
-        return (int) bound;
     }
 
     private static IrWorkload loops() {

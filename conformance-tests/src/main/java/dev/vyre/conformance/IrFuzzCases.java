@@ -1,6 +1,7 @@
 package dev.vyre.conformance;
 
 import dev.vyre.api.Vyre;
+import dev.vyre.ir.testing.IrProgramGenerator;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -2,6 +2,7 @@ package dev.vyre.conformance;
 
 import dev.vyre.api.Vyre;
 import dev.vyre.ir.Program;
+import dev.vyre.ir.testing.IrProgramGenerator;
 import dev.vyre.protocol.ControlLayout;
 import dev.vyre.protocol.SlotLayout;
 import java.util.ArrayList;
@@ -97,8 +98,7 @@ public final class IrFuzzer {
             }
             for (int s = 0; s < slotCount; s++) {
                 for (int k = 0; k < IrProgramGenerator.WINDOW; k++) {
-                    int v = rnd.nextBoolean() ? IrProgramGenerator.WORDS[rnd.nextInt(IrProgramGenerator.WORDS.length)]
-                            : rnd.nextInt();
+                    int v = rnd.nextBoolean() ? IrProgramGenerator.hostileWord(rnd) : rnd.nextInt();
                     w.initial(IrWindow.word(s, IrProgramGenerator.WINDOW, k), v);
                 }
             }
@@ -179,7 +179,7 @@ public final class IrFuzzer {
     static Batch batch(long seed, List<IrProgramGenerator.Kind> kinds, int slotsPerProgram,
                        Map<Integer, Program> alsoRegistered, int firstOpcode) {
         Random rnd = new Random(seed);
-        IrProgramGenerator gen = new IrProgramGenerator(rnd.nextLong());
+        IrProgramGenerator gen = IrProgramGenerator.windowed(rnd.nextLong());
         List<Program> programs = new ArrayList<>();
         for (IrProgramGenerator.Kind k : kinds) {
             programs.add(gen.next(k));

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.vyre.ir.IrOpcodes;
 import dev.vyre.ir.Program;
+import dev.vyre.ir.testing.BoundedSlotContext;
+import dev.vyre.ir.testing.IrProgramGenerator;
 import dev.vyre.protocol.OpcodeHandler;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -15,7 +17,8 @@ import org.junit.jupiter.api.Test;
  * {@code IrOpcodes.irOpcode} attaches) against the tree-walking evaluator ({@code IrOpcodes.interpreted}) on the
  * differential fuzzer's programs ({@link IrProgramGenerator}: every kind, the hostile families, a maximal loop in
  * the first batch), each in three random slots (slot numbers 0, 3, 6: their own control windows), with random
- * control words, data and hostile arguments: identical control words.
+ * control words, data and hostile arguments: identical control words, and no out-of-range index passed to
+ * the slot context (both bodies check every index first).
  * {@code -Dvyre.irCompile.batches=N} runs N batches of 8 programs (default 150).
  */
 class CompiledJavaBodyTest {
@@ -32,8 +35,8 @@ class CompiledJavaBodyTest {
                 OpcodeHandler compiled = IrOpcodes.compiled(p);
                 OpcodeHandler evaluated = IrOpcodes.interpreted(p);
                 for (int s = 0; s < 3; s++) {
-                    ArraySlotContext e = ArraySlotContext.random(rnd, CONTROL_WORDS, IrFuzzer.FIRST_OPCODE, s * 3);
-                    ArraySlotContext c = e.copy();
+                    BoundedSlotContext e = BoundedSlotContext.random(rnd, CONTROL_WORDS, IrFuzzer.FIRST_OPCODE, s * 3);
+                    BoundedSlotContext c = e.copy();
                     evaluated.execute(e);
                     compiled.execute(c);
                     if (!Arrays.equals(e.control(), c.control())) {
@@ -43,6 +46,8 @@ class CompiledJavaBodyTest {
                                 + Integer.toHexString(e.control()[w]) + " evaluated\n" + p + "encoding "
                                 + HexFormat.of().formatHex(p.encode()));
                     }
+                    assertEquals(0, e.outOfRangeCalls() + c.outOfRangeCalls(),
+                            () -> batch + ", slot " + e.slot() + ": a Java body passed an out-of-range index\n" + p);
                 }
                 programs++;
             }

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.vyre.api.Vyre;
 import dev.vyre.ir.IrHandler;
 import dev.vyre.ir.Program;
+import dev.vyre.ir.testing.IrProgramGenerator;
 import dev.vyre.protocol.CustomOpcode;
 import dev.vyre.protocol.CustomOpcodes;
 import dev.vyre.protocol.OpcodeHandler;

@@ -14,8 +14,8 @@ import dev.vyre.ir.IrException;
 import dev.vyre.ir.IrOpcodes;
 import dev.vyre.ir.Program;
 import dev.vyre.ir.Type;
+import dev.vyre.ir.testing.BoundedSlotContext;
 import dev.vyre.protocol.OpcodeHandler;
-import dev.vyre.protocol.SlotContext;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -69,12 +69,14 @@ class IrFuzzTest {
         assertEquals(IrOpcodes.glsl(p), IrOpcodes.glsl(Program.decode(p.encode())));
         p.toString();
         if (p.workBound() <= RUN_BUDGET) {
-            FakeSlot first = new FakeSlot(args);
-            FakeSlot second = new FakeSlot(args);
+            BoundedSlotContext first = slot(args);
+            BoundedSlotContext second = slot(args);
             OpcodeHandler handler = IrOpcodes.java(p);
             handler.execute(first);
             IrOpcodes.java(Program.decode(p.encode())).execute(second);
-            assertArrayEquals(first.control, second.control, "the evaluator is not deterministic");
+            assertArrayEquals(first.control(), second.control(), "the evaluator is not deterministic");
+            assertEquals(0, first.outOfRangeCalls() + second.outOfRangeCalls(),
+                    "the Java body passed an out-of-range index to its slot context");
         }
     }
 
@@ -139,81 +141,14 @@ class IrFuzzTest {
         };
     }
 
-    /** A slot context over 256 control words and 64 data bytes, bounded as the protocol's contexts are. */
-    private static final class FakeSlot implements SlotContext {
-        final int[] control = new int[256];
-        final byte[] data = new byte[64];
-        final int[] args;
-
-        FakeSlot(int[] args) {
-            this.args = args.clone();
-            for (int i = 0; i < data.length; i++) {
-                data[i] = (byte) (i * 37);
-            }
-            Arrays.fill(control, 160, 176, 7);
+    /** A slot context over 256 control words (160..175 hold 7) and 64 patterned data bytes, with the bounds rule. */
+    private static BoundedSlotContext slot(int[] args) {
+        byte[] data = new byte[64];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = (byte) (i * 37);
         }
-
-        @Override
-        public int opcode() {
-            return 0x100;
-        }
-
-        @Override
-        public int slot() {
-            return 3;
-        }
-
-        @Override
-        public int tenant() {
-            return 0;
-        }
-
-        @Override
-        public int arg(int i) {
-            return i >= 0 && i < 12 ? args[i] : 0;
-        }
-
-        @Override
-        public long controlWords() {
-            return control.length;
-        }
-
-        @Override
-        public int loadControl(long word) {
-            return word >= 0 && word < control.length ? control[(int) word] : 0;
-        }
-
-        @Override
-        public void storeControl(long word, int value) {
-            if (word >= 0 && word < control.length) {
-                control[(int) word] = value;
-            }
-        }
-
-        @Override
-        public int atomicAddControl(long word, int delta) {
-            int old = loadControl(word);
-            storeControl(word, old + delta);
-            return old;
-        }
-
-        @Override
-        public int compareAndSwapControl(long word, int expected, int desired) {
-            int old = loadControl(word);
-            if (old == expected) {
-                storeControl(word, desired);
-            }
-            return old;
-        }
-
-        @Override
-        public long dataBytes() {
-            return data.length;
-        }
-
-        @Override
-        public int loadDataByte(long offset) {
-            return offset >= 0 && offset < data.length ? data[(int) offset] & 0xFF : 0;
-        }
+        BoundedSlotContext c = new BoundedSlotContext(256, data).args(args).identity(0x100, 3, 0);
+        Arrays.fill(c.control(), 160, 176, 7);
+        return c;
     }
 }

@@ -75,6 +75,6 @@ class CDialectExtensionTest {
         assumeTrue(HostHarness.Tools.onPath("g++"), "g++ is not on the PATH");
         HostHarness.assertSameAsEvaluator(dir, "opencl-style", p -> CEmitter.emit(p, OPENCL_STYLE),
                 "typedef unsigned int uint; typedef unsigned long ulong;\n" + HostHarness.CUDA_PRELUDE,
-                CudaLoweringTest.programs(77, 60), HostHarness.cases(new Random(9), 6, RandomPrograms.CONTROL_WORDS));
+                CudaLoweringTest.programs(77, 60), HostHarness.cases(new Random(9), 6, HostHarness.CONTROL_WORDS));
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vyre.ir.testing.BoundedSlotContext;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -24,11 +25,10 @@ class CompiledIrHandlerTest {
 
     @Test
     void randomProgramsMatchTheEvaluator() {
-        RandomPrograms gen = new RandomPrograms(0xC0FFEE);
         Random rnd = new Random(7);
-        for (int i = 0; i < PROGRAMS; i++) {
-            Program p = gen.next();
-            assertSame(p, rnd, 3, "random program " + i);
+        int i = 0;
+        for (Program p : Samples.generated(0xC0FFEE, PROGRAMS, PROGRAMS / 20)) {
+            assertSame(p, rnd, 3, "generated program " + i++);
         }
     }
 
@@ -48,12 +48,12 @@ class CompiledIrHandlerTest {
     void crcOverTheWholeBufferMatchesTheJdk() {
         byte[] data = new byte[4096];
         new Random(3).nextBytes(data);
-        FakeContext c = new FakeContext(RandomPrograms.CONTROL_WORDS, data).args(0, data.length, 7);
+        BoundedSlotContext c = new BoundedSlotContext(HostHarness.CONTROL_WORDS, data).args(0, data.length, 7);
         CompiledIrHandler.compile(Samples.crc32c(4096)).execute(c);
-        FakeContext e = new FakeContext(RandomPrograms.CONTROL_WORDS, data).args(0, data.length, 7);
+        BoundedSlotContext e = new BoundedSlotContext(HostHarness.CONTROL_WORDS, data).args(0, data.length, 7);
         new IrHandler(Samples.crc32c(4096)).execute(e);
-        assertArrayEquals(e.control, c.control);
-        assertEquals(0, c.outOfRangeCalls);
+        assertArrayEquals(e.control(), c.control());
+        assertEquals(0, c.outOfRangeCalls());
     }
 
     @Test
@@ -68,21 +68,21 @@ class CompiledIrHandlerTest {
         assertTrue(e.getMessage().startsWith("program: ") && e.getMessage().contains("Fix: "), e.getMessage());
         assertTrue(IrOpcodes.java(big) instanceof IrHandler, "a program too large to compile runs on the evaluator");
         assertTrue(IrOpcodes.java(Samples.crc32c(4096)) instanceof CompiledIrHandler, "CRC-32C compiles");
-        FakeContext c = new FakeContext(RandomPrograms.CONTROL_WORDS, new byte[0]).args(5, 6, 7);
+        BoundedSlotContext c = new BoundedSlotContext(HostHarness.CONTROL_WORDS, new byte[0]).args(5, 6, 7);
         IrOpcodes.java(big).execute(c);
-        FakeContext d = new FakeContext(RandomPrograms.CONTROL_WORDS, new byte[0]).args(5, 6, 7);
+        BoundedSlotContext d = new BoundedSlotContext(HostHarness.CONTROL_WORDS, new byte[0]).args(5, 6, 7);
         new IrHandler(big).execute(d);
-        assertArrayEquals(d.control, c.control);
+        assertArrayEquals(d.control(), c.control());
     }
 
     @Test
     void theCompiledHandlerIsStatelessAndReusable() {
         CompiledIrHandler h = CompiledIrHandler.compile(Samples.addToObservable());
         assertEquals(Samples.addToObservable(), h.program());
-        FakeContext c = new FakeContext(RandomPrograms.CONTROL_WORDS, new byte[0]).args(5, 2);
+        BoundedSlotContext c = new BoundedSlotContext(HostHarness.CONTROL_WORDS, new byte[0]).args(5, 2);
         h.execute(c);
         h.execute(c);
-        assertEquals(10, c.control[162]);
+        assertEquals(10, c.control()[162]);
     }
 
     /** Runs {@code p} compiled and evaluated over {@code slots} random slots and compares the control words. */
@@ -90,7 +90,7 @@ class CompiledIrHandlerTest {
         CompiledIrHandler compiled = CompiledIrHandler.compile(p);
         IrHandler evaluated = new IrHandler(p);
         for (int s = 0; s < slots; s++) {
-            int[] start = new int[RandomPrograms.CONTROL_WORDS];
+            int[] start = new int[HostHarness.CONTROL_WORDS];
             for (int w = 0; w < start.length; w++) {
                 start[w] = rnd.nextInt(4) == 0 ? HOSTILE[rnd.nextInt(HOSTILE.length)] : rnd.nextInt();
             }
@@ -100,26 +100,21 @@ class CompiledIrHandlerTest {
             for (int a = 0; a < args.length; a++) {
                 args[a] = rnd.nextBoolean() ? HOSTILE[rnd.nextInt(HOSTILE.length)] : rnd.nextInt();
             }
-            FakeContext e = context(start, data, args, s);
-            FakeContext c = context(start, data, args, s);
+            BoundedSlotContext e = context(start, data, args, s);
+            BoundedSlotContext c = context(start, data, args, s);
             evaluated.execute(e);
             compiled.execute(c);
-            if (!java.util.Arrays.equals(e.control, c.control)) {
-                int w = java.util.Arrays.mismatch(e.control, c.control);
+            if (!java.util.Arrays.equals(e.control(), c.control())) {
+                int w = java.util.Arrays.mismatch(e.control(), c.control());
                 throw new AssertionError(what + ", slot " + s + ": control word " + w + " is 0x"
-                        + Integer.toHexString(c.control[w]) + " compiled, 0x" + Integer.toHexString(e.control[w])
+                        + Integer.toHexString(c.control()[w]) + " compiled, 0x" + Integer.toHexString(e.control()[w])
                         + " evaluated\n" + p + "encoding " + HexFormat.of().formatHex(p.encode()));
             }
-            assertEquals(0, c.outOfRangeCalls, what + ": the compiled code passed an out-of-range index");
+            assertEquals(0, c.outOfRangeCalls(), what + ": the compiled code passed an out-of-range index");
         }
     }
 
-    private static FakeContext context(int[] start, byte[] data, int[] args, int slot) {
-        FakeContext c = new FakeContext(start.length, data).args(args);
-        System.arraycopy(start, 0, c.control, 0, start.length);
-        c.slot = slot;
-        c.tenant = slot * 3 + 1;
-        c.opcode = 0x2000 + slot;
-        return c;
+    private static BoundedSlotContext context(int[] start, byte[] data, int[] args, int slot) {
+        return new BoundedSlotContext(start.clone(), data).args(args).identity(0x2000 + slot, slot, slot * 3 + 1);
     }
 }

@@ -31,10 +31,7 @@ class CudaLoweringTest {
     static List<Program> programs(long seed, int n) {
         List<Program> list = new ArrayList<>(List.of(Samples.crc32c(64), Samples.addToObservable(), Samples.countByte()));
         list.addAll(Samples.matrices());
-        RandomPrograms gen = new RandomPrograms(seed);
-        for (int i = 0; i < n; i++) {
-            list.add(gen.next());
-        }
+        list.addAll(Samples.generated(seed, n, 2));
         return list;
     }
 
@@ -70,7 +67,7 @@ class CudaLoweringTest {
     void runsLikeTheEvaluatorOnTheHost(@TempDir Path dir) throws Exception {
         assumeTrue(HostHarness.Tools.onPath("g++"), "g++ is not on the PATH");
         HostHarness.assertSameAsEvaluator(dir, IrOpcodes.CUDA_C, programs(2024, 120),
-                HostHarness.cases(new Random(7), 8, RandomPrograms.CONTROL_WORDS));
+                HostHarness.cases(new Random(7), 8, HostHarness.CONTROL_WORDS));
     }
 
     @Test

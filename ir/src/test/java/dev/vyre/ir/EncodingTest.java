@@ -18,9 +18,9 @@ class EncodingTest {
 
     @Test
     void roundTripsExactly() {
-        RandomPrograms gen = new RandomPrograms(1);
-        for (int i = 0; i < 300; i++) {
-            Program p = i == 0 ? Samples.crc32c(4096) : gen.next();
+        java.util.List<Program> programs = new java.util.ArrayList<>(java.util.List.of(Samples.crc32c(4096)));
+        programs.addAll(Samples.generated(1, 299, 10));
+        for (Program p : programs) {
             byte[] bytes = p.encode();
             Program back = Program.decode(bytes);
             assertEquals(p, back);
@@ -129,10 +129,9 @@ class EncodingTest {
     @Test
     void mutatedEncodingsAreRefusedOrCanonical() {
         Random rnd = new Random(43);
-        RandomPrograms gen = new RandomPrograms(44);
         int accepted = 0;
-        for (int i = 0; i < 400; i++) {
-            byte[] bytes = gen.next().encode();
+        for (Program program : Samples.generated(44, 400, 10)) {
+            byte[] bytes = program.encode();
             for (int m = 0; m < 25; m++) {
                 byte[] b = bytes.clone();
                 for (int k = 1 + rnd.nextInt(3); k > 0; k--) {

@@ -3,6 +3,7 @@ package dev.vyre.ir;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.vyre.ir.testing.BoundedSlotContext;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
@@ -16,7 +17,7 @@ class EvaluatorTest {
 
     /** @return {@code e} evaluated in a slot with args 0..11 = {@code args}; a u64 as its long value */
     private static long value(Expr e, int... args) {
-        FakeContext c = new FakeContext(4, new byte[0]).args(args);
+        BoundedSlotContext c = new BoundedSlotContext(4, new byte[0]).args(args);
         Program p = Program.build(b -> {
             Expr.Ref r = b.let(e);
             if (r.type() == Type.U64) {
@@ -27,24 +28,20 @@ class EvaluatorTest {
             }
         });
         new IrHandler(p).execute(c);
-        FakeContext compiled = new FakeContext(4, new byte[0]).args(args);
+        BoundedSlotContext compiled = new BoundedSlotContext(4, new byte[0]).args(args);
         CompiledIrHandler.compile(p).execute(compiled);
-        assertArrayEquals(c.control, compiled.control, "the compiled program agrees with the evaluator on " + e.label());
-        return e.type() == Type.U64 ? Integer.toUnsignedLong(c.control[0]) | (long) c.control[1] << 32 : c.control[0];
+        assertArrayEquals(c.control(), compiled.control(), "the compiled program agrees with the evaluator on " + e.label());
+        return e.type() == Type.U64 ? Integer.toUnsignedLong(c.control()[0]) | (long) c.control()[1] << 32 : c.control()[0];
     }
 
-    private static FakeContext run(FakeContext c, Consumer<Block> body) {
+    private static BoundedSlotContext run(BoundedSlotContext c, Consumer<Block> body) {
         Program p = Program.build(body);
-        FakeContext compiled = new FakeContext(c.control.length, c.data).args(c.args);
-        System.arraycopy(c.control, 0, compiled.control, 0, c.control.length);
-        compiled.opcode = c.opcode;
-        compiled.slot = c.slot;
-        compiled.tenant = c.tenant;
+        BoundedSlotContext compiled = c.copy();
         new IrHandler(p).execute(c);
-        assertEquals(0, c.outOfRangeCalls, "the evaluator passed an out-of-range index to the context");
+        assertEquals(0, c.outOfRangeCalls(), "the evaluator passed an out-of-range index to the context");
         CompiledIrHandler.compile(p).execute(compiled);
-        assertArrayEquals(c.control, compiled.control, "the compiled program agrees with the evaluator");
-        assertEquals(0, compiled.outOfRangeCalls, "the compiled program passed an out-of-range index to the context");
+        assertArrayEquals(c.control(), compiled.control(), "the compiled program agrees with the evaluator");
+        assertEquals(0, compiled.outOfRangeCalls(), "the compiled program passed an out-of-range index to the context");
         return c;
     }
 
@@ -123,11 +120,9 @@ class EvaluatorTest {
 
     @Test
     void readsTheSlotContext() {
-        FakeContext c = new FakeContext(200, new byte[10]);
+        BoundedSlotContext c = new BoundedSlotContext(200, new byte[10]);
         c.args(10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21);
-        c.opcode = 0x1234;
-        c.slot = 9;
-        c.tenant = 2;
+        c.identity(0x1234, 9, 2);
         run(c, b -> {
             for (int i = 0; i < Ir.ARGS; i++) {
                 b.store(Ir.u32(160 + i), Ir.arg(i));
@@ -139,16 +134,16 @@ class EvaluatorTest {
             b.store(Ir.u32(184), Ir.asU32(Ir.dataBytes()));
         });
         for (int i = 0; i < Ir.ARGS; i++) {
-            assertEquals(10 + i, c.control[160 + i]);
+            assertEquals(10 + i, c.control()[160 + i]);
         }
-        assertArrayEquals(new int[] {0x1234, 9, 2, 200, 10}, java.util.Arrays.copyOfRange(c.control, 180, 185));
+        assertArrayEquals(new int[] {0x1234, 9, 2, 200, 10}, java.util.Arrays.copyOfRange(c.control(), 180, 185));
     }
 
     @Test
     void outOfRangeLoadsReadZero() {
         byte[] data = {1, 2, 3, 4, 5, 6, 7};
-        FakeContext c = new FakeContext(8, data);
-        java.util.Arrays.fill(c.control, 0x55);
+        BoundedSlotContext c = new BoundedSlotContext(8, data);
+        java.util.Arrays.fill(c.control(), 0x55);
         run(c, b -> {
             b.store(Ir.u32(0), Ir.loadControl(Ir.u32(8)));
             b.store(Ir.u32(1), Ir.loadControl(Ir.u64((1L << 32) + 2)));
@@ -159,15 +154,15 @@ class EvaluatorTest {
             b.store(Ir.u32(6), Ir.loadControl(Ir.u64(-1)));
             b.store(Ir.u32(7), Ir.loadControl(Ir.u32(-1)));
         });
-        assertArrayEquals(new int[] {0, 0, 0, 0, 0x04030201, 7, 0, 0}, c.control,
+        assertArrayEquals(new int[] {0, 0, 0, 0, 0x04030201, 7, 0, 0}, c.control(),
                 "word 1 needs byte 7, which is outside the 7-byte buffer");
     }
 
     @Test
     void outOfRangeStoresAndAtomicsDoNothingAndReturnZero() {
-        FakeContext c = new FakeContext(4, new byte[0]);
-        java.util.Arrays.fill(c.control, 9);
-        FakeContext after = run(c, b -> {
+        BoundedSlotContext c = new BoundedSlotContext(4, new byte[0]);
+        java.util.Arrays.fill(c.control(), 9);
+        BoundedSlotContext after = run(c, b -> {
             b.store(Ir.u32(4), Ir.u32(1));
             b.store(Ir.u64(1L << 32), Ir.u32(1));
             b.store(Ir.u64(Long.MIN_VALUE), Ir.u32(1));
@@ -177,18 +172,18 @@ class EvaluatorTest {
             Expr.Ref max = b.atomicMax(Ir.u32(100), Ir.i32(-1));
             b.store(Ir.u32(0), Ir.or(Ir.or(add, cas), Ir.or(min, Ir.asU32(max))));
         });
-        assertArrayEquals(new int[] {0, 9, 9, 9}, after.control);
+        assertArrayEquals(new int[] {0, 9, 9, 9}, after.control());
     }
 
     @Test
     void atomicsReturnThePreviousValue() {
-        FakeContext c = new FakeContext(16, new byte[0]);
-        c.control[1] = 10;
-        c.control[2] = 10;
-        c.control[3] = 10;
-        c.control[4] = 10;
-        c.control[5] = 5;
-        c.control[6] = 5;
+        BoundedSlotContext c = new BoundedSlotContext(16, new byte[0]);
+        c.control()[1] = 10;
+        c.control()[2] = 10;
+        c.control()[3] = 10;
+        c.control()[4] = 10;
+        c.control()[5] = 5;
+        c.control()[6] = 5;
         run(c, b -> {
             b.store(Ir.u32(8), b.atomicAdd(Ir.u32(1), Ir.u32(-1)));
             b.store(Ir.u32(9), b.compareAndSwap(Ir.u32(2), Ir.u32(10), Ir.u32(20)));
@@ -198,13 +193,13 @@ class EvaluatorTest {
             b.store(Ir.u32(13), b.atomicMin(Ir.u32(6), Ir.u32(-1)));
             b.store(Ir.u32(14), b.atomicMax(Ir.u32(7), Ir.u32(-1)));
         });
-        assertArrayEquals(new int[] {0, 9, 20, 10, 3, -1, 5, -1, 10, 10, 10, 10, 5, 5, 0, 0}, c.control,
+        assertArrayEquals(new int[] {0, 9, 20, 10, 3, -1, 5, -1, 10, 10, 10, 10, 5, 5, 0, 0}, c.control(),
                 "signed min stores -1 into 5; unsigned min keeps 5 against 0xFFFFFFFF");
     }
 
     @Test
     void loopsRunMinOfCountAndBoundWithTheCountEvaluatedOnce() {
-        FakeContext c = new FakeContext(8, new byte[0]);
+        BoundedSlotContext c = new BoundedSlotContext(8, new byte[0]);
         c.args(100, 2);
         run(c, b -> {
             Expr.Ref n = b.var(Ir.u32(0));
@@ -220,32 +215,32 @@ class EvaluatorTest {
             b.loop(Ir.u32(0), 10, (body, i) -> body.store(Ir.u32(2), Ir.u32(7)));
             b.loop(Ir.u32(4), 4, (body, i) -> body.atomicAdd(Ir.u32(3), i));
         });
-        assertArrayEquals(new int[] {5, 2, 0, 0 + 1 + 2 + 3, 0, 0, 0, 0}, c.control);
+        assertArrayEquals(new int[] {5, 2, 0, 0 + 1 + 2 + 3, 0, 0, 0, 0}, c.control());
     }
 
     @Test
     void ifRunsOneBranch() {
-        FakeContext c = new FakeContext(4, new byte[0]);
+        BoundedSlotContext c = new BoundedSlotContext(4, new byte[0]);
         c.args(1, 2);
         run(c, b -> {
             b.ifThenElse(Ir.lt(Ir.arg(0), Ir.arg(1)), t -> t.store(Ir.u32(0), Ir.u32(1)), e -> e.store(Ir.u32(0), Ir.u32(2)));
             b.ifThenElse(Ir.gt(Ir.arg(0), Ir.arg(1)), t -> t.store(Ir.u32(1), Ir.u32(1)), e -> e.store(Ir.u32(1), Ir.u32(2)));
             b.ifThen(Ir.bool(false), t -> t.store(Ir.u32(2), Ir.u32(9)));
         });
-        assertArrayEquals(new int[] {1, 2, 0, 0}, c.control);
+        assertArrayEquals(new int[] {1, 2, 0, 0}, c.control());
     }
 
     @Test
     void theConformanceAddOpcodeBehavesLikeItsHandWrittenBody() {
-        FakeContext c = new FakeContext(176, new byte[0]);
+        BoundedSlotContext c = new BoundedSlotContext(176, new byte[0]);
         IrHandler h = new IrHandler(Samples.addToObservable());
         h.execute(c.args(5, 0));
         h.execute(c.args(6, 0));
         h.execute(c.args(7, 1));
         h.execute(c.args(1, 0xFFFFFFFF));
-        assertEquals(11, c.control[160]);
-        assertEquals(7, c.control[161]);
-        assertEquals(0, c.control[159], "160 + 0xFFFFFFFF is summed in 64 bits: out of range, not word 159");
-        assertEquals(0, c.outOfRangeCalls);
+        assertEquals(11, c.control()[160]);
+        assertEquals(7, c.control()[161]);
+        assertEquals(0, c.control()[159], "160 + 0xFFFFFFFF is summed in 64 bits: out of range, not word 159");
+        assertEquals(0, c.outOfRangeCalls());
     }
 }

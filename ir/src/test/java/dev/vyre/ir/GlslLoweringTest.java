@@ -45,7 +45,7 @@ class GlslLoweringTest {
     void runsLikeTheEvaluatorOnTheHost(@TempDir Path dir) throws Exception {
         assumeTrue(HostHarness.Tools.onPath("g++"), "g++ is not on the PATH");
         HostHarness.assertSameAsEvaluator(dir, IrOpcodes.GLSL, CudaLoweringTest.programs(4048, 120),
-                HostHarness.cases(new Random(8), 8, RandomPrograms.CONTROL_WORDS));
+                HostHarness.cases(new Random(8), 8, HostHarness.CONTROL_WORDS));
     }
 
     /**

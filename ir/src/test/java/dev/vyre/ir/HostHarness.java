@@ -3,6 +3,8 @@ package dev.vyre.ir;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.vyre.ir.testing.BoundedSlotContext;
+import dev.vyre.ir.testing.IrProgramGenerator;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,16 +25,15 @@ import java.util.concurrent.TimeUnit;
  */
 final class HostHarness {
 
+    /** Slots the cases run in (0 .. SLOTS - 1): the generated programs observe their results in their slot's window. */
+    static final int SLOTS = 8;
+    /** Control words of the cases: the windows of slots 0 .. {@link #SLOTS} - 1 ({@link IrProgramGenerator}). */
+    static final int CONTROL_WORDS = IrProgramGenerator.controlWords(SLOTS);
+
     /** One slot's inputs. */
     record Case(int opcode, int slot, int tenant, int[] args, int[] control, byte[] data) {
-        FakeContext context() {
-            FakeContext c = new FakeContext(control.length, data.clone());
-            System.arraycopy(control, 0, c.control, 0, control.length);
-            c.args(args);
-            c.opcode = opcode;
-            c.slot = slot;
-            c.tenant = tenant;
-            return c;
+        BoundedSlotContext context() {
+            return new BoundedSlotContext(control.clone(), data.clone()).args(args).identity(opcode, slot, tenant);
         }
     }
 
@@ -106,7 +107,10 @@ final class HostHarness {
     private HostHarness() {
     }
 
-    /** @return {@code n} random cases with {@code controlWords} control words and data buffers of 0..70 bytes */
+    /**
+     * @return {@code n} random cases in slots 0 .. {@link #SLOTS} - 1 with {@code controlWords} control words and
+     *         data buffers of 0..70 bytes
+     */
     static List<Case> cases(Random rnd, int n, int controlWords) {
         int[] hostile = {0, 1, 31, 32, 33, 63, 64, -1, Integer.MIN_VALUE, Integer.MAX_VALUE, 160, 0xFFFF_FFF0};
         List<Case> cases = new ArrayList<>();
@@ -121,7 +125,7 @@ final class HostHarness {
             }
             byte[] data = new byte[i == 0 ? 0 : rnd.nextInt(71)];
             rnd.nextBytes(data);
-            cases.add(new Case(rnd.nextInt(), rnd.nextInt(64), rnd.nextInt(4), args, control, data));
+            cases.add(new Case(rnd.nextInt(), rnd.nextInt(SLOTS), rnd.nextInt(4), args, control, data));
         }
         return cases;
     }
@@ -192,10 +196,10 @@ final class HostHarness {
                 for (int w = 0; w < got.length; w++) {
                     got[w] = Integer.parseUnsignedInt(f[w + 2]);
                 }
-                FakeContext ctx = cases.get(c).context();
+                BoundedSlotContext ctx = cases.get(c).context();
                 Program program = programs.get(p);
                 new IrHandler(program).execute(ctx);
-                assertArrayEquals(ctx.control, got, () -> dialect + " body differs from the evaluator; program:\n"
+                assertArrayEquals(ctx.control(), got, () -> dialect + " body differs from the evaluator; program:\n"
                         + program + "\nbody:\n" + lowering.apply(program));
             }
         }

@@ -61,6 +61,6 @@ class OpenClLoweringTest {
         assumeTrue(HostHarness.Tools.onPath("g++"), "g++ is not on the PATH");
         HostHarness.assertSameAsEvaluator(dir, IrOpcodes.OPENCL_C, IrOpcodes::openClC,
                 "typedef unsigned int uint; typedef unsigned long ulong;\n" + HostHarness.CUDA_PRELUDE,
-                CudaLoweringTest.programs(2025, 60), HostHarness.cases(new Random(11), 8, RandomPrograms.CONTROL_WORDS));
+                CudaLoweringTest.programs(2025, 60), HostHarness.cases(new Random(11), 8, HostHarness.CONTROL_WORDS));
     }
 }

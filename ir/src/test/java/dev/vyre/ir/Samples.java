@@ -1,5 +1,7 @@
 package dev.vyre.ir;
 
+import dev.vyre.ir.testing.IrProgramGenerator;
+
 /** Programs the tests share. */
 final class Samples {
     private Samples() {
@@ -108,6 +110,28 @@ final class Samples {
 
     private static Expr constant(Type t, long v) {
         return t == Type.U64 ? Ir.u64(v) : new Expr.Const(t, v == Long.MIN_VALUE ? Integer.MIN_VALUE : (int) v);
+    }
+
+    /**
+     * Programs of the shared generator for harnesses that run one slot context at a time: {@code random}
+     * random programs (every node and statement kind, hostile constants, nested loops), then {@code hostile}
+     * programs of each hostile family (shift counts of 32 and more, division by zero and MIN / -1,
+     * out-of-range indices), drawn from an anywhere generator over {@link HostHarness#CONTROL_WORDS} words.
+     * Run them in slots 0 .. {@link HostHarness#SLOTS} - 1, whose windows that buffer holds.
+     */
+    static java.util.List<Program> generated(long seed, int random, int hostile) {
+        IrProgramGenerator gen = IrProgramGenerator.anywhere(seed, HostHarness.CONTROL_WORDS);
+        java.util.List<Program> list = new java.util.ArrayList<>();
+        for (int i = 0; i < random; i++) {
+            list.add(gen.next(IrProgramGenerator.Kind.RANDOM));
+        }
+        for (IrProgramGenerator.Kind kind : java.util.List.of(IrProgramGenerator.Kind.SHIFTS,
+                IrProgramGenerator.Kind.DIVISION, IrProgramGenerator.Kind.OUT_OF_RANGE)) {
+            for (int i = 0; i < hostile; i++) {
+                list.add(gen.next(kind));
+            }
+        }
+        return list;
     }
 
     /** The operator matrices and the misc matrix: every operator on every type, hostile operands included. */

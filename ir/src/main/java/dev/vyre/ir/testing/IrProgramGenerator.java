@@ -1,4 +1,4 @@
-package dev.vyre.conformance;
+package dev.vyre.ir.testing;
 
 import dev.vyre.ir.BinaryOp;
 import dev.vyre.ir.Block;
@@ -6,6 +6,7 @@ import dev.vyre.ir.CompareOp;
 import dev.vyre.ir.ContextField;
 import dev.vyre.ir.Expr;
 import dev.vyre.ir.Ir;
+import dev.vyre.ir.IrException;
 import dev.vyre.ir.Memory;
 import dev.vyre.ir.Program;
 import dev.vyre.ir.Type;
@@ -14,36 +15,46 @@ import dev.vyre.protocol.ControlLayout;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.function.IntFunction;
+import org.apiguardian.api.API;
 
 /**
- * Seeded generator of well-formed IR programs for the differential fuzzer, built through the public builder
- * (so every program passes the validator). Programs mix every node kind and every statement, hostile
- * constants (shift counts of 32 and more, zero divisors, MIN / -1, out-of-range and 64-bit indices) and small
- * nested loops; {@link Kind} adds dedicated hostile families.
+ * Seeded generator of well-formed IR programs for differential tests and fuzzers, built through the public
+ * builder (so every program passes the validator). The same seed gives the same programs, in the same
+ * order, on every JVM. Programs mix every node kind and every statement, hostile constants (shift counts of
+ * 32 and more, zero divisors, MIN / -1, out-of-range and 64-bit indices) and small nested loops; {@link Kind}
+ * adds dedicated hostile families.
  *
- * <p><b>Windows.</b> Slot {@code s} owns control words {@code 160 + 64 s .. 160 + 64 s + 63}. Every control
- * index a program computes is either inside its own window (words 0..15, through a masked offset from
- * {@link Ir#slot()}) or provably outside the control buffer (at least {@code control_words}, at least
- * 2<sup>31</sup> as a u32, or above 2<sup>32</sup> as a u64): slots never share a word, so the buffers do
- * not depend on the order a backend runs its lanes in, and any stray write shows up in the byte comparison.
- * Data indices are unconstrained. A program ends by storing its top-level bindings in window words 16..62
- * and a digest of the rest in word 63.
+ * <p><b>Windows.</b> Slot {@code s} owns control words {@code 160 + 64 s .. 160 + 64 s + 63}
+ * ({@link #controlWords(int)} covers slots {@code 0 .. n - 1}). In a {@link #windowed(long) windowed}
+ * generator every control index a program computes is either inside its own window (words 0..15, through a
+ * masked offset from {@link Ir#slot()}) or provably outside the control buffer (at least
+ * {@code control_words}, at least 2<sup>31</sup> as a u32, or above 2<sup>32</sup> as a u64): slots never
+ * share a word, so the buffers do not depend on the order a backend runs its lanes in, and any stray write
+ * shows up in a byte comparison. An {@link #anywhere(long, int) anywhere} generator, for a harness that runs
+ * one slot context at a time, also draws control indices and control loads anywhere in or just past a
+ * buffer of a given size. Data indices are unconstrained. A program ends by storing its top-level bindings
+ * in window words 16..62 and a digest of the rest in word 63, so the slot number a harness runs a program
+ * in must be one whose window the control buffer holds.
  *
  * <p>Loops have bounds 1..6 and nest at most two deep, and u64 division (a 64-step loop in GLSL) stays out
  * of loops, so a program runs a few thousand loop iterations at most on any backend (well inside llvmpipe's
- * 65,535 per invocation, {@link Requirement#LONG_LOOPS}); {@link Kind#MAXIMAL_LOOP} programs loop to the
- * largest bound the work budget allows.
+ * 65,535 per invocation); {@link Kind#MAXIMAL_LOOP} programs loop to the largest bound the work budget
+ * allows ({@link #maximalBound(IntFunction)}).
+ *
+ * <p>Not thread-safe: one generator serves one thread.
  */
-final class IrProgramGenerator {
+@API(status = API.Status.INTERNAL, since = "0.2")
+public final class IrProgramGenerator {
 
     /** Control words a slot owns. */
-    static final int WINDOW = 64;
+    public static final int WINDOW = 64;
     /** Window words that random in-window indices reach (0..15). */
-    static final int SCRATCH = 16;
+    public static final int SCRATCH = 16;
     private static final int DIGEST = WINDOW - 1;
 
     /** What a generated program stresses. */
-    enum Kind {
+    public enum Kind {
         /** Random statements and expressions of every kind. */
         RANDOM,
         /** Shifts of every type by counts of 32 and more, of every count type. */
@@ -56,7 +67,7 @@ final class IrProgramGenerator {
         MAXIMAL_LOOP
     }
 
-    static final int[] WORDS = {0, 1, 2, 3, 7, -1, Integer.MIN_VALUE, Integer.MAX_VALUE, 31, 32, 33, 63, 64, 65,
+    private static final int[] WORDS = {0, 1, 2, 3, 7, -1, Integer.MIN_VALUE, Integer.MAX_VALUE, 31, 32, 33, 63, 64, 65,
         0x80000001, 160, 255, 0xFFFF, 0x10000};
     private static final long[] LONGS = {0, 1, -1, Long.MIN_VALUE, Long.MAX_VALUE, 1L << 32, (1L << 32) + 5, 63, 64,
         0xFFFF_FFFFL, 160, 1L << 63 | 1, 0x1_0000_00A0L};
@@ -66,11 +77,73 @@ final class IrProgramGenerator {
     private static final int OUTSIDE_FORMS = 7;
 
     private final Random rnd;
+    /** 0 for a windowed generator, else the control words an anywhere generator's indices range over. */
+    private final int anywhereWords;
     /** Loops around the statement being generated. */
     private int loopDepth;
 
-    IrProgramGenerator(long seed) {
+    private IrProgramGenerator(long seed, int anywhereWords) {
         this.rnd = new Random(seed);
+        this.anywhereWords = anywhereWords;
+    }
+
+    /**
+     * @return a generator whose programs touch only their own slot's window of control words (or words
+     *         outside every control buffer), for runs of many slots over one buffer in any lane order
+     */
+    public static IrProgramGenerator windowed(long seed) {
+        return new IrProgramGenerator(seed, 0);
+    }
+
+    /**
+     * @param controlWords the size of the control buffer the programs will run over: random control indices
+     *                     also range over {@code 0 .. controlWords + 19}
+     * @return a generator whose programs, besides the windowed forms, load, store and update control words
+     *         anywhere in or just past the buffer: for a harness that runs one slot context at a time
+     * @throws IllegalArgumentException if {@code controlWords} is not positive
+     */
+    public static IrProgramGenerator anywhere(long seed, int controlWords) {
+        if (controlWords <= 0) {
+            throw new IllegalArgumentException("control words " + controlWords
+                    + ". Fix: pass the positive size of the control buffer the programs run over.");
+        }
+        return new IrProgramGenerator(seed, controlWords);
+    }
+
+    /** @return the control words that hold the windows of slots {@code 0 .. slots - 1} */
+    public static int controlWords(int slots) {
+        return ControlLayout.OBSERVABLE_BASE + WINDOW * slots;
+    }
+
+    /** @return one of the hostile 32-bit values the programs use as constants (0, -1, MIN, MAX, 32, 160, ...) */
+    public static int hostileWord(Random rnd) {
+        return WORDS[rnd.nextInt(WORDS.length)];
+    }
+
+    /**
+     * @param program a program whose work bound is linear in its loop's bound (two builds give the slope and
+     *                intercept)
+     * @return the largest bound for which {@code program} stays within {@link Program#WORK_BUDGET}
+     * @throws IllegalStateException when the program at that bound is refused or the next bound is not
+     */
+    public static int maximalBound(IntFunction<Program> program) {
+        long w1 = program.apply(1).workBound();
+        long perIteration = program.apply(2).workBound() - w1;
+        long bound = Math.min(Program.WORK_BUDGET, (Program.WORK_BUDGET - (w1 - perIteration)) / perIteration);
+        if (program.apply((int) bound).workBound() > Program.WORK_BUDGET) {
+            throw new IllegalStateException("the bound " + bound + " exceeds the work budget. Fix: pass a program"
+                    + " whose work bound grows linearly with its loop bound.");
+        }
+        if (bound < Program.WORK_BUDGET) {
+            try {
+                program.apply((int) bound + 1);
+                throw new IllegalStateException("the bound " + (bound + 1) + " is accepted, so " + bound
+                        + " is not maximal. Fix: pass a program whose work bound grows linearly with its loop bound.");
+            } catch (IrException expected) {
+                // the next bound is over the budget
+            }
+        }
+        return (int) bound;
     }
 
     /** The bindings visible in a block, and the mutable ones. */
@@ -81,10 +154,10 @@ final class IrProgramGenerator {
     }
 
     /** @return the next program of {@code kind} */
-    Program next(Kind kind) {
+    public Program next(Kind kind) {
         if (kind == Kind.MAXIMAL_LOOP) {
             long seed = rnd.nextLong();
-            return maximalLoop(seed, IrCases.maximalBound(bound -> maximalLoop(seed, bound)));
+            return maximalLoop(seed, anywhereWords, maximalBound(bound -> maximalLoop(seed, anywhereWords, bound)));
         }
         return Program.build(b -> {
             Env env = new Env(new ArrayList<>(), new ArrayList<>(), window(b));
@@ -100,8 +173,8 @@ final class IrProgramGenerator {
     }
 
     /** A loop of {@code min(a0 or 0xFFFFFFFF, bound)} iterations over a random body drawn from {@code seed}. */
-    private static Program maximalLoop(long seed, int bound) {
-        IrProgramGenerator g = new IrProgramGenerator(seed);
+    private static Program maximalLoop(long seed, int anywhereWords, int bound) {
+        IrProgramGenerator g = new IrProgramGenerator(seed, anywhereWords);
         return Program.build(b -> {
             Env env = new Env(new ArrayList<>(), new ArrayList<>(), window(b));
             Expr.Ref acc = b.var(Ir.u32(g.rnd.nextInt()));
@@ -272,9 +345,30 @@ final class IrProgramGenerator {
         }
     }
 
-    /** @return a control index inside this slot's window (words 0..15) or provably outside the buffer */
+    /**
+     * @return a control index inside this slot's window (words 0..15) or provably outside the buffer; for an
+     *         anywhere generator, a third of the time one anywhere in or just past the buffer
+     */
     private Expr index(Env env) {
+        if (anywhereWords > 0 && rnd.nextInt(3) == 0) {
+            return anywhere(env);
+        }
         return rnd.nextInt(4) == 0 ? outside(env) : inside(env);
+    }
+
+    /** @return a control index anywhere in or just past a buffer of {@code anywhereWords}, or far past it */
+    private Expr anywhere(Env env) {
+        int mask = Integer.highestOneBit(anywhereWords) * 2 - 1;
+        return switch (rnd.nextInt(6)) {
+            case 0 -> Ir.u32(rnd.nextInt(anywhereWords + 20));
+            case 1 -> Ir.and(expr(Type.U32, env, 2), Ir.u32(mask));
+            case 2 -> expr(Type.U32, env, 2);
+            case 3 -> Ir.add(Ir.u64(ControlLayout.OBSERVABLE_BASE),
+                    Ir.asU64(Ir.and(expr(Type.U32, env, 1), Ir.u32(2 * WINDOW - 1))));
+            case 4 -> Ir.u64(rnd.nextBoolean() ? (1L << 32) + ControlLayout.OBSERVABLE_BASE + 1
+                    : rnd.nextInt(anywhereWords + 20));
+            default -> expr(Type.U64, env, 2);
+        };
     }
 
     private Expr inside(Env env) {
@@ -337,7 +431,8 @@ final class IrProgramGenerator {
             case 4 -> Ir.select(expr(Type.BOOL, env, d), expr(t, env, d), expr(t, env, d));
             case 5 -> Ir.convert(t, expr(Type.values()[rnd.nextInt(4)], env, d));
             case 6 -> {
-                Memory m = Memory.values()[1 + rnd.nextInt(2)];
+                // a control load at a raw index would read another slot's window: anywhere generators only
+                Memory m = anywhereWords > 0 ? Memory.values()[rnd.nextInt(3)] : Memory.values()[1 + rnd.nextInt(2)];
                 Expr index = rnd.nextBoolean() ? Ir.and(expr(Type.U32, env, d), Ir.u32(0x1FF)) : expr(Type.U32, env, d);
                 yield Ir.convert(t, new Expr.Load(m, rnd.nextInt(4) == 0 ? Ir.asU64(index) : index));
             }
