@@ -63,6 +63,21 @@ timeout -s KILL 40 $V conform --backend cuda --cases isolation/ --report "$OUT/c
 timeout -s KILL 60 $JAVA -cp "$CP" dev.vyre.bench.RingBench --backend cuda --mode both --slots 65536 --seconds 2 \
   --warmup 1 --batch 64 --api slots --isolation both 2>&1 | grep -E "^\| cuda|overhead"
 
+step "#18 the pipelined leader (-Dvyre.cuda.variant=64) against the default, alternating; then its conformance"
+for v in 0 64 0 64; do
+  echo "-- variant $v"
+  timeout -s KILL 20 $JAVA -Dvyre.cuda.variant=$v -cp "$CP" dev.vyre.bench.RingBench --backend cuda --mode throughput \
+    --slots 65536 --seconds 2 --warmup 1 --batch 64 --api slots 2>&1 | grep -E "^\| cuda|Exception" | head -1
+done
+for v in 0 64; do
+  echo "-- variant $v, 4 publishers"
+  timeout -s KILL 20 $JAVA -Dvyre.cuda.variant=$v -cp "$CP" dev.vyre.bench.RingBench --backend cuda --mode throughput \
+    --slots 65536 --seconds 2 --warmup 1 --batch 64 --api slots --publishers 4 2>&1 | grep -E "^\| cuda|Exception" | head -1
+  timeout -s KILL 20 $JAVA -Dvyre.cuda.variant=$v -cp "$CP" dev.vyre.bench.RingBench --backend cuda --mode latency \
+    --seconds 2 --warmup 1 2>&1 | grep -E "^\| cuda|Exception" | head -1
+done
+VYRE_JAVA_OPTS=-Dvyre.cuda.variant=64 timeout -s KILL 60 $V conform --backend cuda 2>&1 | tail -2
+
 step "#17 a stuck custom opcode at close, CUDA"
 for body in poll ignore; do
   timeout -s KILL 60 $JAVA -cp "$CP" dev.vyre.bench.StuckOpcodeCheck --backend cuda --body $body --stop-timeout-ms 3000 \
