@@ -16,11 +16,11 @@
 #  3. vyre replay of each log on cuda, vulkan and reference (against the reference), and cuda against
 #     vulkan; JSON reports in $OUT. Every line the commands print is kept; each is bounded by timeout.
 #  0. PART=overhead (issue 12, "recording overhead <= 15 %"): in one process each, RingBench on CUDA with
-#     publishSlots runs of 64 on a 65,536-slot ring, 3 rounds of (unrecorded, direct, background), with a
-#     full-image log of 1,048,576 records (128 MiB) and of 65,536 records (8 MiB); then RecordingBench, the
-#     publish-only harness on the host CPU (no GPU: the recorders' own cost per slot, CPU time per slot of the
-#     publishing and the drainer threads). Prints "recording overhead (slots, VRRI0001 direct|background, best of
-#     3 each): X %" per log size. About 4 minutes.
+#     publishSlots runs of 64 on a 65,536-slot ring, 3 rounds of (unrecorded, direct, background with 1, 2 and 4
+#     drain threads), with a full-image log of 1,048,576 records (128 MiB) and of 65,536 records (8 MiB); then
+#     RecordingBench, the publish-only harness on the host CPU (no GPU: the recorders' own cost per slot, CPU time
+#     per slot of the publishing and the drain threads, 1, 2 and 4 of them). Prints "recording overhead (slots,
+#     VRRI0001 direct|background xN, best of 3 each): X %" per log size. About 5 minutes.
 # PART=overhead runs 0 only, PART=ring 1 only, PART=replay 2 and 3 only (each well inside 10 minutes); default:
 # all but 0.
 set -u
@@ -54,16 +54,18 @@ if [ "$PART" = overhead ]; then
   SHM=/dev/shm; [ "$(df -Pk /dev/shm | awk 'NR==2 {print $4}')" -gt 400000 ] || SHM=$LOGS
   echo "== logs in $SHM; host: $(grep -m1 'model name' /proc/cpuinfo), $(nproc) CPUs"
   for cap in 1048576 65536; do
-    echo "== RingBench --backend cuda --batch 64 --api slots --record $SHM/ring.vrri --record-capacity $cap --record-rounds 3"
+    echo "== RingBench --backend cuda --batch 64 --api slots --record $SHM/ring.vrri --record-capacity $cap --record-rounds 3 --record-drainers 1,2,4"
     timeout -s KILL 300 $JAVA -cp "$CP" dev.vyre.bench.RingBench --backend cuda --mode throughput --slots 65536 \
-      --seconds 3 --warmup 1 --batch 64 --api slots --record $SHM/ring.vrri --record-capacity $cap --record-rounds 3 2>&1 \
+      --seconds 3 --warmup 1 --batch 64 --api slots --record $SHM/ring.vrri --record-capacity $cap --record-rounds 3 \
+      --record-drainers 1,2,4 2>&1 \
       | grep -E "^(throughput|recording)"
     echo "exit ${PIPESTATUS[0]}"
     rm -f $SHM/ring.vrri
   done
   for cap in 1048576 65536; do
     echo "== RecordingBench --capacity $cap (host only)"
-    timeout -s KILL 200 $JAVA -cp "$CP" dev.vyre.bench.RecordingBench --seconds 1 --rounds 3 --capacity $cap --dir $SHM 2>&1
+    timeout -s KILL 200 $JAVA -cp "$CP" dev.vyre.bench.RecordingBench --seconds 1 --rounds 3 --capacity $cap --dir $SHM \
+      --drainers 1,2,4 2>&1
     echo "exit ${PIPESTATUS[0]}"
   done
   exit 0

@@ -66,7 +66,7 @@ public final class Recovery {
         if (newLog != null) {
             log = o.replayLog() == null ? ReplayLogOptions.of(newLog, 65_536)
                     : new ReplayLogOptions(newLog, o.replayLog().capacity(), o.replayLog().format(),
-                    o.replayLog().background());
+                    o.replayLog().background(), o.replayLog().drainThreads());
             if (o.replayLog() != null && newLog.toAbsolutePath().equals(o.replayLog().path().toAbsolutePath())) {
                 throw new VyreArgumentException("newLog", newLog + " is the lost session's own log",
                         "record the recovery session into another file");

@@ -21,11 +21,14 @@ import org.apiguardian.api.API;
  *                 exactly) or {@link ReplayLogFormat#VRRL0001} (the wire-compatible format: four argument words
  *                 per slot)
  * @param background false: each publish path writes its records into the log itself; true: it only queues
- *                   them for a background thread ({@link AsyncReplayRecorder}), which costs the publisher less
+ *                   them for background threads ({@link AsyncReplayRecorder}), which costs the publisher less
  *                   and loses the slots still queued (at most 65,536) if the process dies
+ * @param drainThreads with {@code background}: the threads that write the log in parallel, 1 .. 16
+ *                   (default {@link AsyncReplayRecorder#defaultDrainThreads()}: a quarter of the processors, 1 .. 4)
  */
 @API(status = API.Status.EXPERIMENTAL, since = "0.3")
-public record ReplayLogOptions(Path path, long capacity, ReplayLogFormat format, boolean background) {
+public record ReplayLogOptions(Path path, long capacity, ReplayLogFormat format, boolean background,
+                               int drainThreads) {
 
     public ReplayLogOptions {
         if (path == null) {
@@ -38,6 +41,12 @@ public record ReplayLogOptions(Path path, long capacity, ReplayLogFormat format,
         if (format == null) {
             throw new VyreArgumentException("format", "null", "pass ReplayLogFormat.FULL_IMAGE or VRRL0001");
         }
+        AsyncReplayRecorder.checkDrainThreads(drainThreads);
+    }
+
+    /** A log written by the publish paths ({@code background} false) or by the default number of drain threads. */
+    public ReplayLogOptions(Path path, long capacity, ReplayLogFormat format, boolean background) {
+        this(path, capacity, format, background, AsyncReplayRecorder.defaultDrainThreads());
     }
 
     /** A log the publish paths write themselves. */
@@ -52,7 +61,12 @@ public record ReplayLogOptions(Path path, long capacity, ReplayLogFormat format,
 
     /** @return these options with the recording done by a background thread or not */
     public ReplayLogOptions withBackground(boolean value) {
-        return new ReplayLogOptions(path, capacity, format, value);
+        return new ReplayLogOptions(path, capacity, format, value, drainThreads);
+    }
+
+    /** @return these options with {@code value} drain threads for background recording (1 .. 16) */
+    public ReplayLogOptions withDrainThreads(int value) {
+        return new ReplayLogOptions(path, capacity, format, background, value);
     }
 
     /** Creates the log for a session of {@code geometry}, and its background recorder when asked for. */
@@ -62,7 +76,7 @@ public record ReplayLogOptions(Path path, long capacity, ReplayLogFormat format,
             return log;
         }
         try {
-            return new AsyncReplayRecorder(log, AsyncReplayRecorder.DEFAULT_QUEUE_SLOTS);
+            return new AsyncReplayRecorder(log, AsyncReplayRecorder.DEFAULT_QUEUE_SLOTS, drainThreads);
         } catch (RuntimeException e) {
             log.close();
             throw e;

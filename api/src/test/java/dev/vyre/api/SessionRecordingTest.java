@@ -64,17 +64,23 @@ class SessionRecordingTest {
         return s.ringSnapshot();
     }
 
+    /** @param drainThreads 0: recorded by the publish paths; else by a background recorder with that many drainers */
     @ParameterizedTest
-    @ValueSource(booleans = {false, true})
-    void everyPublishPathRecordsTheSlotsItWroteWholeAndInOrder(boolean background) {
+    @ValueSource(ints = {0, 1, 3})
+    void everyPublishPathRecordsTheSlotsItWroteWholeAndInOrder(int drainThreads) {
+        boolean background = drainThreads > 0;
         Path file = dir.resolve("session.vrri");
         SessionRuntimeTest.Log calls = new SessionRuntimeTest.Log();
         byte[] ring;
         SessionOptions options = SessionOptions.builder().slotCount(8).tenantCount(2).observableSlots(16)
-                .replayLog(ReplayLogOptions.of(file, 64).withBackground(background)).build();
+                .replayLog(ReplayLogOptions.of(file, 64).withBackground(background)
+                        .withDrainThreads(Math.max(1, drainThreads))).build();
         try (Vyre vyre = Vyre.open(SessionRuntimeTest.provider(calls)); Session s = vyre.openSession(options)) {
             assertEquals(file, s.replayLog().orElseThrow().path());
             assertEquals(background, s.replayRecorder().orElseThrow() instanceof AsyncReplayRecorder);
+            if (s.replayRecorder().orElseThrow() instanceof AsyncReplayRecorder a) {
+                assertEquals(drainThreads, a.drainThreads());
+            }
             ring = publishEverything(s);
         }
         try (ReplayLog log = ReplayLog.read(file)) {
@@ -90,6 +96,21 @@ class SessionRecordingTest {
                 assertArrayEquals(slotWords(ring, r.slotIndex()), r.image(), "record of slot " + r.slotIndex());
             }
             assertEquals(0x7701, records.get(5).word(15));
+        }
+    }
+
+    @Test
+    void drainThreadsDefaultToAQuarterOfTheProcessorsAndAreChecked() {
+        Path file = dir.resolve("x.vrri");
+        assertEquals(AsyncReplayRecorder.defaultDrainThreads(), ReplayLogOptions.of(file, 8).drainThreads());
+        assertEquals(Math.clamp(Runtime.getRuntime().availableProcessors() / 4, 1, 4),
+                ReplayLogOptions.of(file, 8).withBackground(true).drainThreads());
+        assertEquals(5, ReplayLogOptions.of(file, 8).withDrainThreads(5).withBackground(true).drainThreads());
+        for (int bad : new int[] {0, 17}) {
+            VyreArgumentException e = assertThrows(VyreArgumentException.class,
+                    () -> ReplayLogOptions.of(file, 8).withDrainThreads(bad));
+            assertTrue(e.getMessage().contains("drainThreads: " + bad + " is outside 1..16")
+                    && e.getMessage().contains("Fix: "), e.getMessage());
         }
     }
 

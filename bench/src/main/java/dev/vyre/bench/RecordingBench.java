@@ -29,7 +29,7 @@ import java.util.Map;
  * {@code Session.publishSlots} does on the host for each run of slot images (encode the images, check them,
  * copy them into a ring-sized native segment, release-store the status words) with no recording, with a
  * {@link ReplayLog} written by the publishing thread ({@code direct}) and with an {@link AsyncReplayRecorder}
- * ({@code background}), in rounds of the three in one process. It also times the recorders alone
+ * ({@code background/N}: {@code N} drain threads, {@code --drainers}), in rounds of all of them in one process. It also times the recorders alone
  * ({@code recordImages} of the same runs, nothing else). Every recorded run is checked afterwards: the log must
  * hold the newest {@code min(capacity, recorded)} records, the newest with sequence number {@code recorded - 1}.
  *
@@ -41,7 +41,8 @@ import java.util.Map;
  *
  * <pre>
  * java -cp ... dev.vyre.bench.RecordingBench [--seconds 2] [--rounds 3] [--run 64] [--ring 65536]
- *      [--capacity 1048576] [--format full|vrrl0001] [--dir /dev/shm] [--device-rate 86e6]
+ *      [--capacity 1048576] [--format full|vrrl0001] [--dir /dev/shm] [--device-rate 86e6] [--drainers 1,2,4]
+ *      [--parts publish,alone]
  * </pre>
  * Exits 1 when a log does not hold what was recorded.
  */
@@ -57,6 +58,11 @@ public final class RecordingBench {
     private final ReplayLogFormat format;
     private final Path dir;
     private final double deviceRate;
+    /** The variants of a round: unrecorded, direct, then background/N for each drain thread count. */
+    private final List<String> variants;
+    /** Whether to run the publish harness rows and the recorder-alone rows ({@code --parts}). */
+    private final boolean publishPart;
+    private final boolean alonePart;
     private boolean logsRight = true;
 
     private RecordingBench(Map<String, String> args) {
@@ -74,6 +80,22 @@ public final class RecordingBench {
         this.dir = Path.of(args.getOrDefault("dir", Files.isDirectory(shm) ? shm.toString()
                 : System.getProperty("java.io.tmpdir")));
         this.deviceRate = Double.parseDouble(args.getOrDefault("device-rate", "86e6"));
+        List<String> v = new java.util.ArrayList<>(List.of("unrecorded", "direct"));
+        for (String d : args.getOrDefault("drainers", "1,2").split(",")) {
+            int n = Integer.parseInt(d.strip());
+            if (n < 1 || n > AsyncReplayRecorder.MAX_DRAIN_THREADS) {
+                throw new IllegalArgumentException("--drainers takes drain thread counts of 1.."
+                        + AsyncReplayRecorder.MAX_DRAIN_THREADS + ", not " + n + ". Fix: pass e.g. 1,2,4");
+            }
+            v.add("background/" + n);
+        }
+        this.variants = List.copyOf(v);
+        List<String> parts = List.of(args.getOrDefault("parts", "publish,alone").split(","));
+        this.publishPart = parts.contains("publish");
+        this.alonePart = parts.contains("alone");
+        if (!publishPart && !alonePart || !List.of("publish", "alone").containsAll(parts)) {
+            throw new IllegalArgumentException("--parts takes publish, alone or publish,alone. Fix: pass one of them");
+        }
         if (seconds <= 0 || rounds < 1 || run < 1 || ring < run || ring % run != 0 || deviceRate <= 0) {
             throw new IllegalArgumentException("need --seconds > 0, --rounds >= 1, 1 <= --run <= --ring with --ring a"
                     + " multiple of --run, --device-rate > 0. Fix: correct the option");
@@ -85,7 +107,7 @@ public final class RecordingBench {
         for (int i = 0; i < argv.length; i++) {
             if (!argv[i].startsWith("--") || i + 1 == argv.length) {
                 System.err.println("RecordingBench: bad argument '" + argv[i] + "'. Fix: pass --name value pairs"
-                        + " (--seconds, --rounds, --run, --ring, --capacity, --format, --dir, --device-rate)");
+                        + " (--seconds, --rounds, --run, --ring, --capacity, --format, --dir, --device-rate, --drainers, --parts)");
                 System.exit(2);
             }
             args.put(argv[i].substring(2), argv[++i]);
@@ -93,8 +115,9 @@ public final class RecordingBench {
         RecordingBench bench;
         try {
             bench = new RecordingBench(args);
-        } catch (IllegalArgumentException e) {
-            System.err.println("RecordingBench: " + e.getMessage());
+        } catch (IllegalArgumentException e) { // NumberFormatException included
+            System.err.println("RecordingBench: " + e.getMessage() + (e.getMessage().contains("Fix:") ? ""
+                    : ". Fix: pass numbers where the usage says so"));
             System.exit(2);
             return;
         }
@@ -109,29 +132,29 @@ public final class RecordingBench {
         out.printf(Locale.ROOT, "RecordingBench: %s log of %d records in %s, runs of %d images on a %d-slot ring,"
                 + " %.1f s per run, %d rounds, %d CPUs, %s%n", format.magic(), capacity, dir, run, ring, seconds,
                 rounds, Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.version"));
-        List<String> variants = List.of("unrecorded", "direct", "background");
-        double[] bestPublish = new double[3];
-        double[] bestAlone = new double[3];
+        int count = variants.size();
+        double[] bestPublish = new double[count];
+        double[] bestAlone = new double[count];
         try (Arena arena = Arena.ofShared()) {
             MemorySegment images = arena.allocate((long) run * SlotLayout.SLOT_BYTES, 64);
             MemorySegment ringSegment = arena.allocate((long) ring * SlotLayout.SLOT_BYTES, 4096);
             for (int round = 1; round <= rounds; round++) {
-                for (int v = 0; v < 3; v++) {
+                for (int v = 0; v < count && publishPart; v++) {
                     double rate = publish(variants.get(v), images, ringSegment, out);
                     bestPublish[v] = Math.max(bestPublish[v], rate);
-                    out.printf(Locale.ROOT, "publish harness, %-10s round %d: %8.2f M slots/s (%.2f ns/slot)%n",
+                    out.printf(Locale.ROOT, "publish harness, %-13s round %d: %8.2f M slots/s (%.2f ns/slot)%n",
                             variants.get(v), round, rate / 1e6, 1e9 / rate);
                 }
-                for (int v = 1; v < 3; v++) {
+                for (int v = 1; v < count && alonePart; v++) {
                     double rate = alone(variants.get(v), images, out);
                     bestAlone[v] = Math.max(bestAlone[v], rate);
-                    out.printf(Locale.ROOT, "recorder alone,  %-10s round %d: %8.2f M records/s (%.2f ns/record)%n",
+                    out.printf(Locale.ROOT, "recorder alone,  %-13s round %d: %8.2f M records/s (%.2f ns/record)%n",
                             variants.get(v), round, rate / 1e6, 1e9 / rate);
                 }
             }
         }
         double plainAtDevice = Math.min(bestPublish[0], deviceRate);
-        for (int v = 1; v < 3; v++) {
+        for (int v = 1; v < count && publishPart; v++) {
             double raw = 100.0 * (1 - bestPublish[v] / bestPublish[0]);
             double atDevice = 100.0 * (1 - Math.min(bestPublish[v], deviceRate) / plainAtDevice);
             out.printf(Locale.ROOT, "recording overhead (publish harness, %s %s, best of %d): %.1f %% of the publisher's"
@@ -174,15 +197,15 @@ public final class RecordingBench {
         double[] drainerCpu = new double[windows];
         try {
             loop.run(recorder, (long) (seconds * 0.25e9));
-            long drainer = drainerThread();
+            long[] drainer = drainerThreads();
             for (int w = 0; w < windows; w++) {
                 long cpu0 = THREADS.getCurrentThreadCpuTime();
-                long drainer0 = drainer < 0 ? 0 : THREADS.getThreadCpuTime(drainer);
+                long drainer0 = cpuTime(drainer);
                 long t0 = System.nanoTime();
                 long done = loop.run(recorder, 100_000_000L);
                 rates[w] = done / ((System.nanoTime() - t0) / 1e9);
                 cpu[w] = (double) (THREADS.getCurrentThreadCpuTime() - cpu0) / done;
-                drainerCpu[w] = drainer < 0 ? 0 : (double) (THREADS.getThreadCpuTime(drainer) - drainer0) / done;
+                drainerCpu[w] = (double) (cpuTime(drainer) - drainer0) / done;
             }
         } finally {
             close(recorder, file, out);
@@ -190,20 +213,25 @@ public final class RecordingBench {
         Arrays.sort(cpu);
         Arrays.sort(drainerCpu);
         out.printf(Locale.ROOT, "  CPU time per slot (best / median 100 ms window): publishing thread %.2f / %.2f ns%s%n",
-                cpu[0], cpu[windows / 2], variant.equals("background") ? String.format(Locale.ROOT,
-                        ", drainer thread %.2f / %.2f ns", drainerCpu[0], drainerCpu[windows / 2]) : "");
+                cpu[0], cpu[windows / 2], variant.startsWith("background") ? String.format(Locale.ROOT,
+                        ", drain threads together %.2f / %.2f ns", drainerCpu[0], drainerCpu[windows / 2]) : "");
         Arrays.sort(rates);
         return rates[windows / 2];
     }
 
-    /** @return the id of the background recorder's drainer thread, or -1 when there is none */
-    private static long drainerThread() {
-        for (Thread t : Thread.getAllStackTraces().keySet()) {
-            if (t.getName().startsWith("vyre-replay-log ")) {
-                return t.threadId();
-            }
+    /** @return the ids of the background recorder's drain threads (none for the other variants) */
+    private static long[] drainerThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("vyre-replay-log "))
+                .mapToLong(Thread::threadId).toArray();
+    }
+
+    /** @return the CPU time of {@code threads} together, in ns */
+    private static long cpuTime(long[] threads) {
+        long sum = 0;
+        for (long t : threads) {
+            sum += Math.max(0, THREADS.getThreadCpuTime(t));
         }
-        return -1;
+        return sum;
     }
 
     private SlotRecorder open(String variant, Path file) {
@@ -211,8 +239,13 @@ public final class RecordingBench {
             return null;
         }
         ReplayLog log = ReplayLog.create(file, capacity, format, new SessionGeometry(ring, 1, ring, 0));
-        return variant.equals("background") ? new AsyncReplayRecorder(log, AsyncReplayRecorder.DEFAULT_QUEUE_SLOTS)
-                : log;
+        if (!variant.startsWith("background/")) {
+            return log;
+        }
+        int drainers = Integer.parseInt(variant.substring("background/".length()));
+        return drainers == 1 // the two-argument constructor also runs against an older protocol jar (old vs new)
+                ? new AsyncReplayRecorder(log, AsyncReplayRecorder.DEFAULT_QUEUE_SLOTS)
+                : new AsyncReplayRecorder(log, AsyncReplayRecorder.DEFAULT_QUEUE_SLOTS, drainers);
     }
 
     /** Closes the recorder, checks its log and deletes it. */

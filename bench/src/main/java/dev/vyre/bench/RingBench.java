@@ -55,7 +55,7 @@ import org.HdrHistogram.Histogram;
  *           [--warmup S] [--slots N] [--batch N] [--api publish,deferred,slots] [--isolation off|on|both]
  *           [--json FILE]
  *           [--record FILE [--record-capacity N] [--record-format full|vrrl0001] [--record-rounds N]
- *            [--record-mode direct|background|both]]
+ *            [--record-mode direct|background|both] [--record-drainers N,M..]]
  * </pre>
  * Without {@code --api}: {@code deferred} when {@code --batch} is above 0, else {@code publish}.
  *
@@ -68,7 +68,9 @@ import org.HdrHistogram.Histogram;
  * whose session records every published slot into a replay log at FILE ({@code SessionOptions.replayLog};
  * capacity 1,048,576 records by default, full-image format), written by the publishing thread ({@code direct})
  * and/or queued for a background recorder ({@code background}; {@code --record-mode}, default both), in
- * {@code --record-rounds} rounds (default 2) of one unrecorded run then the recorded ones; each recorded row
+ * {@code --record-rounds} rounds (default 2) of one unrecorded run then the recorded ones (a background run per
+ * drain thread count of {@code --record-drainers}, default {@code AsyncReplayRecorder.defaultDrainThreads()});
+ * each recorded row
  * gives the overhead against the unrecorded run of its round and checks that the log holds the newest slots,
  * with sequence numbers that count every published slot; last lines compare the best run of each kind.
  */
@@ -138,9 +140,24 @@ public final class RingBench {
         if (!List.of("direct", "background", "both").contains(recorder)) {
             throw new IllegalArgumentException("--record-mode takes direct, background or both, not " + recorder);
         }
-        this.recordVariants = record == null ? List.of() : recorder.equals("both")
-                ? List.of(record, record.withBackground(true))
-                : List.of(record.withBackground(recorder.equals("background")));
+        List<ReplayLogOptions> variants = new java.util.ArrayList<>();
+        if (record != null) {
+            if (!recorder.equals("background")) {
+                variants.add(record);
+            }
+            if (!recorder.equals("direct")) {
+                for (String d : args.getOrDefault("record-drainers",
+                        String.valueOf(AsyncReplayRecorder.defaultDrainThreads())).split(",")) {
+                    int n = Integer.parseInt(d.strip());
+                    if (n < 1 || n > AsyncReplayRecorder.MAX_DRAIN_THREADS) {
+                        throw new IllegalArgumentException("--record-drainers takes drain thread counts of 1.."
+                                + AsyncReplayRecorder.MAX_DRAIN_THREADS + ", not " + n);
+                    }
+                    variants.add(record.withBackground(true).withDrainThreads(n));
+                }
+            }
+        }
+        this.recordVariants = List.copyOf(variants);
         if (recordRounds < 1) {
             throw new IllegalArgumentException("--record-rounds takes 1 or more");
         }
@@ -170,7 +187,7 @@ public final class RingBench {
                     + " [--publishers N] [--seconds S] [--warmup S] [--slots N] [--batch N] [--api publish,deferred,slots]"
                     + " [--isolation off|on|both]"
                     + " [--json FILE] [--record FILE [--record-capacity N] [--record-format full|vrrl0001]"
-                    + " [--record-rounds N] [--record-mode direct|background|both]]");
+                    + " [--record-rounds N] [--record-mode direct|background|both] [--record-drainers N,M..]]");
             return;
         }
         if (!bench.run(System.out)) {
@@ -421,9 +438,9 @@ public final class RingBench {
         return r;
     }
 
-    /** @return e.g. {@code VRRI0001 direct}, {@code VRRL0001 background} */
+    /** @return e.g. {@code VRRI0001 direct}, {@code VRRL0001 background x4} (drain threads) */
     private static String recordLabel(ReplayLogOptions o) {
-        return o.format().magic() + (o.background() ? " background" : " direct");
+        return o.format().magic() + (o.background() ? " background x" + o.drainThreads() : " direct");
     }
 
     /**

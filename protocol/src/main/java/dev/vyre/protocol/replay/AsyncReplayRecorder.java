@@ -13,64 +13,101 @@ import java.nio.ByteOrder;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Records into a {@link ReplayLog} through a background thread, so that a publish path only copies its slot
- * images into an in-memory queue (one bulk copy for a run of images) and appends one run descriptor (first ring
- * slot, count, timestamp); the log's record layout, epochs and stores into the mapping happen on another core.
- * The queue is a bounded single-consumer ring of {@code queueSlots} slot images and as many descriptors.
+ * Records into a {@link ReplayLog} through background threads, so that a publish path only copies its slot
+ * images into an in-memory queue (one bulk copy for a run of images) and appends one descriptor per run of at
+ * most 64 images (first ring slot, count, timestamp, epoch); laying out the records and storing them into the
+ * mapping happen on other cores. The queue is a bounded ring of {@code queueSlots} slot images and as many
+ * descriptors.
  *
- * <p>When the drainer falls behind and the queue is full, a publisher waits for room (spinning, then parking
- * 1 µs at a time): it never drops a slot, so recording then runs at the drainer's rate; {@link #publisherWaits()}
+ * <h2>Several drain threads</h2>
+ * A queued image's log position, sequence number and epoch are fixed when it is queued (the publisher counts
+ * the BATCH_FENCE ops as it queues), so {@code drainThreads} threads each claim the next runs of the queue (up
+ * to {@value #CLAIM_RECORDS} records) and write their records into disjoint positions of the mapping at the same
+ * time, each record's magic left 0. A drainer then waits until every earlier claim is published, sets its
+ * records' magics in order and stores the cursor past them (release). So after a crash the log holds the
+ * records up to the cursor, then at most one claim's complete records past it (in order; {@link ReplayLog}'s
+ * reader recovers them by their sequence numbers), then records with magic 0 or untouched older ones: the
+ * same consistent log one drainer leaves. At most {@code capacity} records are in flight at once, so two
+ * drainers never write the same position.
+ *
+ * <p>When the drainers fall behind and the queue is full, a publisher waits for room (spinning, then parking
+ * 1 µs at a time): it never drops a slot, so recording then runs at the drainers' rate; {@link #publisherWaits()}
  * counts those waits. Records keep the order of the calls.
  *
- * <p>Durability is weaker than {@link ReplayLog}'s own recorders: the slots still queued when the process
- * dies are lost (at most {@code queueSlots}); {@link #sync()} and {@link #close()} first wait until the queue
- * is empty. A failure of the drainer is reported by the next call. Thread-safe; allocates nothing per call.
+ * <p>While the recorder is open it owns the log: the log's own {@code record...} and {@code append...} methods
+ * refuse; read it after {@link #sync()}. Durability is weaker than {@link ReplayLog}'s own recorders: the slots
+ * still queued when the process dies are lost (at most {@code queueSlots}); {@link #sync()} and {@link #close()}
+ * first wait until the queue is empty. A failure of a drainer is reported by the next call. Thread-safe;
+ * allocates nothing per call.
  */
 public final class AsyncReplayRecorder implements SlotRecorder {
 
     /** Default queue length, in slots (4 MiB of images). */
     public static final int DEFAULT_QUEUE_SLOTS = 1 << 16;
+    /** Most drain threads. */
+    public static final int MAX_DRAIN_THREADS = 16;
     private static final int IMAGE_LONGS = SlotLayout.SLOT_BYTES / Long.BYTES;
     private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final long IDLE_PARK_NANOS = 20_000;
     private static final int SPINS = 256;
-    /** Most runs the drainer writes under the log's lock at once. */
-    private static final int DRAIN_RUNS = 256;
-    private static final VarHandle RUN_HEAD;
-    private static final VarHandle TAIL;
-
-    static {
-        try {
-            MethodHandles.Lookup lookup = MethodHandles.lookup();
-            RUN_HEAD = lookup.findVarHandle(AsyncReplayRecorder.class, "runHead", long.class);
-            TAIL = lookup.findVarHandle(AsyncReplayRecorder.class, "tail", long.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    /** Most images per run descriptor: a drainer's bulk copy. */
+    private static final int PIECE = ReplayLog.STAGED;
+    /** Most runs a drainer claims at once. */
+    static final int CLAIM_RUNS = 1024;
+    /** Records after which a drainer's claim ends (512 KiB of full-image records, one cursor store). */
+    static final int CLAIM_RECORDS = 4096;
+    /** Indexes of the drainers' counters in {@link #counters}: a cache line apart, and from either end. */
+    private static final int CLAIMED_AT = 8;
+    private static final int TAIL_AT = 16;
+    private static final VarHandle COUNTER = MethodHandles.arrayElementVarHandle(long[].class);
+    private static final int RUN_LONGS = 4;
+    private static final int R_SLOT_COUNT = 0;
+    private static final int R_STAMP = 1;
+    private static final int R_EPOCH = 2;
+    private static final int R_START = 3;
+    /** Index of the queued-run count in {@link #runHead}: a cache line from either end. */
+    private static final int RUN_HEAD_AT = 8;
 
     private final ReplayLog log;
+    private final boolean full;
     private final int slotLimit;
     private final int mask;
+    private final long capacity;
+    /** Most images per run: {@link #PIECE}, or the log's capacity when that is smaller. */
+    private final int piece;
+    /** The log's cursor, next sequence number when the recorder took it over: queued image q goes to
+     * position {@code (baseCursor + q) % capacity} with sequence number {@code baseSequence + q}. */
+    private final long baseCursor;
+    private final long baseSequence;
     /** The queued slot images, 8 little-endian word pairs each; a run never crosses the end. */
     private final long[] images;
-    /** Run descriptors, indexed by run number {@code & mask}: first ring slot, images, timestamp. */
-    private final int[] runFirsts;
-    private final int[] runCounts;
-    private final long[] runStamps;
-    private final Thread drainer;
+    /**
+     * Run descriptors, {@value #RUN_LONGS} longs each at {@code (run number & mask) * RUN_LONGS}, so that a drainer
+     * reads one cache line per two runs: [{@link #R_SLOT_COUNT}] first ring slot | images {@code << 32},
+     * [{@link #R_STAMP}] timestamp, [{@link #R_EPOCH}] epoch of the first image, [{@link #R_START}] queue number of
+     * the first image.
+     */
+    private final long[] descriptors;
+    private final Thread[] drainers;
     /** Slots queued so far. Guarded by this (written only by producers). */
     private long head;
+    /** The epoch of the next queued slot. Guarded by this. */
+    private int epoch;
+    /** Scratch for a packed slot's argument words. Guarded by this. */
+    private final int[] payload = new int[SlotLayout.ARGS_PER_SLOT];
     /**
-     * Runs queued so far (release by producers, under this object's lock, after the run's images and
-     * descriptor): what the drainer may read. At most {@code head - tail} runs are queued, so descriptors never
-     * overrun.
+     * {@code [RUN_HEAD_AT]}: runs queued so far (release by producers, under this object's lock, after the run's
+     * images and descriptor): what the drainers may claim. At most {@code head - tail} runs are queued, so
+     * descriptors never overrun. On a cache line of its own: idle drainers poll it, and the publisher's own fields
+     * then stay in its cache.
      */
-    private volatile long runHead;
-    /** Slots written to the log so far (release by the drainer, after the runs holding them). */
-    private volatile long tail;
-    /** Runs written to the log so far; the drainer's own. */
-    private long runTail;
+    private final long[] runHead = new long[RUN_HEAD_AT + 9];
+    /**
+     * The counters the drainers write, each on its own cache line, away from the fields the publishers write:
+     * {@code [CLAIMED_AT]} runs claimed by drainers so far (compare-and-set), {@code [TAIL_AT]} slots whose
+     * records are complete and published by the cursor (release, in order, by the drainers).
+     */
+    private final long[] counters = new long[TAIL_AT + 9];
     /** Times a publisher found the queue full and waited. Guarded by this. */
     private long waits;
     private volatile boolean running = true;
@@ -81,29 +118,72 @@ public final class AsyncReplayRecorder implements SlotRecorder {
     private boolean closed;
 
     /**
-     * Starts the drainer thread of {@code log}.
+     * Starts one drainer thread of {@code log}.
      *
      * @param queueSlots slots the queue holds, a power of two, 64 .. 2^24
      */
     public AsyncReplayRecorder(ReplayLog log, int queueSlots) {
+        this(log, queueSlots, 1);
+    }
+
+    /**
+     * Starts {@code drainThreads} drainer threads of {@code log}; the recorder owns the log until it is closed.
+     *
+     * @param queueSlots   slots the queue holds, a power of two, 64 .. 2^24
+     * @param drainThreads threads that write the log, 1 .. {@value #MAX_DRAIN_THREADS}
+     *                     (e.g. {@link #defaultDrainThreads()})
+     */
+    public AsyncReplayRecorder(ReplayLog log, int queueSlots, int drainThreads) {
         if (queueSlots < 64 || queueSlots > 1 << 24 || Integer.bitCount(queueSlots) != 1) {
             throw new VyreArgumentException("queueSlots", queueSlots + " is not a power of two in 64 .. 2^24",
                     "pass e.g. AsyncReplayRecorder.DEFAULT_QUEUE_SLOTS");
         }
+        checkDrainThreads(drainThreads);
         if (!log.isWritable()) {
             throw new VyreArgumentException("log", log.path() + " was opened read-only",
                     "record into a log from ReplayLog.create or ReplayLog.open");
         }
+        long[] state = log.attach();
         this.log = log;
+        this.full = log.fullImage();
         this.slotLimit = log.geometry().map(SessionGeometry::slotCount).orElse(Integer.MAX_VALUE);
         this.mask = queueSlots - 1;
+        this.capacity = log.capacity();
+        this.piece = (int) Math.min(PIECE, capacity);
+        this.baseCursor = state[0];
+        this.baseSequence = state[1];
+        this.epoch = (int) state[2];
         this.images = new long[queueSlots * IMAGE_LONGS];
-        this.runFirsts = new int[queueSlots];
-        this.runCounts = new int[queueSlots];
-        this.runStamps = new long[queueSlots];
-        this.drainer = Thread.ofPlatform().daemon().name("vyre-replay-log " + log.path().getFileName())
-                .unstarted(this::drain);
-        drainer.start();
+        this.descriptors = new long[queueSlots * RUN_LONGS];
+        this.drainers = new Thread[drainThreads];
+        for (int i = 0; i < drainThreads; i++) {
+            drainers[i] = Thread.ofPlatform().daemon().name("vyre-replay-log " + log.path().getFileName()
+                    + (drainThreads == 1 ? "" : " #" + i)).unstarted(this::drain);
+        }
+        for (Thread t : drainers) {
+            t.start();
+        }
+    }
+
+    /**
+     * @return the drain threads a session uses by default: a quarter of the available processors, 1 .. 4
+     *         (the publisher, the device's host threads and the rest of the process keep the others)
+     */
+    public static int defaultDrainThreads() {
+        return Math.clamp(Runtime.getRuntime().availableProcessors() / 4, 1, 4);
+    }
+
+    /** @throws VyreArgumentException unless {@code drainThreads} is 1 .. {@value #MAX_DRAIN_THREADS} */
+    public static void checkDrainThreads(int drainThreads) {
+        if (drainThreads < 1 || drainThreads > MAX_DRAIN_THREADS) {
+            throw new VyreArgumentException("drainThreads", drainThreads + " is outside 1.." + MAX_DRAIN_THREADS,
+                    "pass e.g. AsyncReplayRecorder.defaultDrainThreads()");
+        }
+    }
+
+    /** @return the threads that write the log */
+    public int drainThreads() {
+        return drainers.length;
     }
 
     @Override
@@ -178,23 +258,38 @@ public final class AsyncReplayRecorder implements SlotRecorder {
             int n = Math.min(Math.min(count - done, free), mask + 1 - i);
             MemorySegment.copy(source, LONG, (long) done * SlotLayout.SLOT_BYTES, images, i * IMAGE_LONGS,
                     n * IMAGE_LONGS);
-            queueRun(firstSlot + done, n, now);
+            for (int k = 0; k < n; k += piece) {
+                queueRun(firstSlot + done + k, Math.min(piece, n - k), now);
+            }
             done += n;
         }
     }
 
-    /** Publishes the run of {@code n} images the caller put at the queue's head to the drainer. */
+    /**
+     * Publishes the run of {@code n} (at most {@link #piece}) images the caller put at the queue's head to the
+     * drainers, with the epoch of its first image, and counts its BATCH_FENCE ops into the next run's.
+     */
     private void queueRun(int firstSlot, int n, long stampNow) {
-        long r = runHead;
+        long r = runHead[RUN_HEAD_AT];
         int d = (int) (r & mask);
-        runFirsts[d] = firstSlot;
-        runCounts[d] = n;
-        runStamps[d] = stampNow;
+        int at = d * RUN_LONGS;
+        descriptors[at + R_SLOT_COUNT] = Integer.toUnsignedLong(firstSlot) | (long) n << 32;
+        descriptors[at + R_STAMP] = stampNow;
+        descriptors[at + R_EPOCH] = epoch;
+        descriptors[at + R_START] = head;
+        int e = epoch;
+        int w = (int) (head & mask) * IMAGE_LONGS;
+        for (int k = 0; k < n; k++, w += IMAGE_LONGS) {
+            if (ReplayLog.mayFence(images[w])) {
+                e += ReplayLog.fencesOf(images, w, payload);
+            }
+        }
+        epoch = e;
         head += n;
-        RUN_HEAD.setRelease(this, r + 1);
+        COUNTER.setRelease(runHead, RUN_HEAD_AT, r + 1);
     }
 
-    /** Refuses ring slots outside the recorded ring (without the log's lock, which the drainer holds). */
+    /** Refuses ring slots outside the recorded ring (the log itself refuses calls while this recorder owns it). */
     private void checkSlots(int firstSlot, int count) {
         checkRunning();
         if (firstSlot < 0 || (long) firstSlot + count > slotLimit) {
@@ -223,7 +318,7 @@ public final class AsyncReplayRecorder implements SlotRecorder {
     private int awaitSpace(int n) {
         for (int round = 0; ; round++) {
             checkRunning();
-            long free = mask + 1 - (head - (long) TAIL.getAcquire(this));
+            long free = mask + 1 - (head - tail());
             if (free >= n) {
                 return (int) free;
             }
@@ -251,46 +346,154 @@ public final class AsyncReplayRecorder implements SlotRecorder {
         }
     }
 
-    // ------------------------------------------------------------------ the drainer
+    // ------------------------------------------------------------------ the drainers
 
     private void drain() {
+        long[] stage = new long[ReplayLog.STAGED * (full ? 16 : 8)];
+        int[] scratch = new int[SlotLayout.ARGS_PER_SLOT];
         int idle = 0;
         try {
             while (true) {
-                long h = (long) RUN_HEAD.getAcquire(this);
-                long t = runTail;
-                if (h == t) {
-                    if (!running) {
+                long c = (long) COUNTER.getAcquire(counters, CLAIMED_AT);
+                long h = (long) COUNTER.getAcquire(runHead, RUN_HEAD_AT);
+                int runs = c == h ? 0 : claimable(c, (int) Math.min(h - c, CLAIM_RUNS));
+                if (runs == 0) {
+                    if (c == h && !running) {
                         return;
                     }
-                    if (++idle < SPINS) {
-                        Thread.onSpinWait();
-                    } else {
-                        LockSupport.parkNanos(IDLE_PARK_NANOS);
-                    }
+                    idle = pause(idle);
+                    continue;
+                }
+                if (!COUNTER.compareAndSet(counters, CLAIMED_AT, c, c + runs)) {
                     continue;
                 }
                 idle = 0;
-                int runs = (int) Math.min(h - t, DRAIN_RUNS);
-                long slotTail = tail;
-                long written = log.recordRuns(images, mask, slotTail, runFirsts, runCounts, runStamps, mask, t, runs);
-                runTail = t + runs;
-                TAIL.setRelease(this, slotTail + written);
+                write(c, runs, stage, scratch);
             }
         } catch (Throwable e) {
-            failure = e;
+            if (failure == null) { // the first failure is the cause; the others only stop waiting for it
+                failure = e;
+            }
         }
     }
 
-    /** Waits until every queued slot is in the log (or the drainer failed). */
+    /**
+     * @return how many of the {@code runs} runs from run {@code c} on may be claimed now: the claim's records
+     *         must lie within {@code capacity} records of the oldest unpublished one, so that no two drainers
+     *         write one position
+     */
+    private int claimable(long c, int runs) {
+        long limit = tail() + capacity;
+        long start = descriptors[(int) (c & mask) * RUN_LONGS + R_START];
+        int n = 0;
+        while (n < runs) {
+            int d = (int) ((c + n) & mask);
+            long end = descriptors[d * RUN_LONGS + R_START] + (descriptors[d * RUN_LONGS + R_SLOT_COUNT] >>> 32);
+            if (end > limit || (n > 0 && end - start > CLAIM_RECORDS)) {
+                break;
+            }
+            n++;
+        }
+        return n;
+    }
+
+    /** @return slots whose records are complete and published (acquire) */
+    private long tail() {
+        return (long) COUNTER.getAcquire(counters, TAIL_AT);
+    }
+
+    private static int pause(int idle) {
+        if (idle < SPINS) {
+            Thread.onSpinWait();
+        } else {
+            LockSupport.parkNanos(IDLE_PARK_NANOS);
+        }
+        return idle + 1;
+    }
+
+    /**
+     * Writes the records of claimed runs {@code c .. c + runs - 1} (magics 0), waits until every earlier record
+     * is published, then sets their magics and publishes them: the cursor, the log's sequence and epoch, and
+     * {@link #tail()}, which frees their queue slots. The oldest claim in flight sets its magics chunk by chunk as
+     * it writes them (in order, right after the published records), while they are still in the cache.
+     */
+    private void write(long c, int runs, long[] stage, int[] scratch) {
+        long start = descriptors[(int) (c & mask) * RUN_LONGS + R_START];
+        int lastAt = (int) ((c + runs - 1) & mask) * RUN_LONGS;
+        long end = descriptors[lastAt + R_START] + (descriptors[lastAt + R_SLOT_COUNT] >>> 32);
+        long at = Math.floorMod(baseCursor + start, capacity); // the position of the next chunk
+        long written = start; // queue number after the last record written
+        long magicked = start; // queue number after the last record whose magic is set
+        boolean oldest = false; // every earlier record is published (stays true until this claim publishes)
+        int r = 0; // the claim's run being laid out
+        int inRun = 0; // its images already laid out
+        int e = 0;
+        while (written < end) {
+            int n = (int) Math.min(Math.min(end - written, ReplayLog.STAGED), capacity - at);
+            log.clearMagics(at, n); // first: their cache lines are fetched while the chunk is laid out
+            int staged = 0;
+            while (staged < n) {
+                int d = (int) ((c + r) & mask) * RUN_LONGS;
+                long slotCount = descriptors[d + R_SLOT_COUNT];
+                int count = (int) (slotCount >>> 32);
+                if (inRun == 0) {
+                    e = (int) descriptors[d + R_EPOCH];
+                }
+                long q = descriptors[d + R_START] + inRun;
+                int k = Math.min(count - inRun, n - staged);
+                e = ReplayLog.layoutRun(full, stage, staged, images, (int) (q & mask) * IMAGE_LONGS,
+                        (int) slotCount + inRun, descriptors[d + R_STAMP], k, baseSequence + q, e, scratch);
+                staged += k;
+                inRun += k;
+                if (inRun == count) {
+                    r++;
+                    inRun = 0;
+                }
+            }
+            log.writeBodies(at, stage, n);
+            at = at + n == capacity ? 0 : at + n;
+            written += n;
+            if (oldest || (oldest = tail() == start)) { // the oldest claim: its magics may be set now
+                log.setMagics(Math.floorMod(baseCursor + magicked, capacity), written - magicked);
+                magicked = written;
+            }
+        }
+        int spins = 0;
+        while (tail() != start) { // publish in queue order
+            if (failure != null) {
+                throw new IllegalStateException("another drainer failed first");
+            }
+            if (++spins < SPINS) {
+                Thread.onSpinWait();
+            } else { // the drainer of an earlier claim may wait for this thread's core: let it run
+                Thread.yield();
+            }
+        }
+        log.setMagics(Math.floorMod(baseCursor + magicked, capacity), end - magicked);
+        log.advance(Math.floorMod(baseCursor + end, capacity), baseSequence + end, e);
+        COUNTER.setRelease(counters, TAIL_AT, end);
+    }
+
+    /** Waits until every queued slot is in the log (or a drainer failed). */
     private void awaitDrained() {
-        while ((long) TAIL.getAcquire(this) != head && failure == null && drainer.isAlive()) {
-            LockSupport.unpark(drainer);
+        while (tail() != head && failure == null && anyDrainerAlive()) {
+            for (Thread t : drainers) {
+                LockSupport.unpark(t);
+            }
             LockSupport.parkNanos(10_000);
         }
     }
 
-    /** @return how many times a publisher found the queue full and waited for the drainer */
+    private boolean anyDrainerAlive() {
+        for (Thread t : drainers) {
+            if (t.isAlive()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** @return how many times a publisher found the queue full and waited for the drain threads */
     public synchronized long publisherWaits() {
         return waits;
     }
@@ -303,7 +506,7 @@ public final class AsyncReplayRecorder implements SlotRecorder {
         log.sync();
     }
 
-    /** Waits until the queue is empty, stops the drainer and closes the log; idempotent. */
+    /** Waits until the queue is empty, stops the drainers and closes the log; idempotent. */
     @Override
     public synchronized void close() {
         if (closed) {
@@ -312,18 +515,21 @@ public final class AsyncReplayRecorder implements SlotRecorder {
         closed = true;
         awaitDrained();
         running = false;
-        LockSupport.unpark(drainer);
         boolean interrupted = false;
-        while (drainer.isAlive()) {
-            try {
-                drainer.join();
-            } catch (InterruptedException e) {
-                interrupted = true;
+        for (Thread t : drainers) {
+            LockSupport.unpark(t);
+            while (t.isAlive()) {
+                try {
+                    t.join();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
             }
         }
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
+        log.detach();
         log.close();
         Throwable f = failure;
         if (f != null) {

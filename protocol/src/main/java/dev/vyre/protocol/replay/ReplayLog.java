@@ -45,10 +45,11 @@ import java.util.function.Consumer;
  * Each append lays the record out in a staging array, then writes it at the cursor (its magic cleared first
  * and set last, so a record torn by a crash reads as never written; a run of images in one bulk copy),
  * advances the cursor modulo the capacity and stores it at header offset 24 (release). After creation only that aligned 8-byte word of the header changes, so the header is never
- * torn. A record written just before a crash without its cursor update sits at the persisted cursor: a
- * VRRL0001 log replays it first (as if oldest, as every VRRL0001 reader does) until the next append overwrites it; a
- * full-image log recognises it by its sequence number and replays it last, where it belongs. Rollover keeps
- * the newest {@code capacity} records in publish order.
+ * torn. Magics are set in publish order, so the records written just before a crash without their cursor update
+ * are an unbroken run from the persisted cursor on: a VRRL0001 log replays them first (as if oldest, as every
+ * VRRL0001 reader does) until appends overwrite them; a full-image log recognises them by their sequence numbers
+ * and replays them last, where they belong, and returns only the older records after the last torn one (its
+ * sequence numbers never have a gap). Rollover keeps the newest {@code capacity} records in publish order.
  *
  * <p>The {@code record...} methods are the session's publish-path recorders: they take the time and the
  * BATCH_FENCE epoch themselves and allocate nothing. A record's epoch is the EPOCH value its slot is
@@ -149,6 +150,8 @@ public final class ReplayLog implements SlotRecorder {
      */
     private boolean stageShared;
     private boolean closed;
+    /** True while an {@link AsyncReplayRecorder} writes this log ({@link #attach()}). Guarded by this. */
+    private boolean attached;
     /** The last clock reading of the single-slot recorders. Guarded by this. */
     private long stamp;
 
@@ -372,7 +375,12 @@ public final class ReplayLog implements SlotRecorder {
         }
     }
 
-    /** Restores the cursor and, for appending, the next sequence number and the epoch of an existing log. */
+    /**
+     * Restores the cursor and, for appending, the next sequence number and the epoch of an existing log. A
+     * full-image log opened for appending after a crash keeps the first record written past the cursor (the next
+     * append overwrites it, as in VRRL0001) and clears the magics of the others, which would otherwise read as
+     * newer than the records appended now.
+     */
     private void resume(long storedCursor) {
         cursor = Long.remainderUnsigned(storedCursor, capacity);
         long newest = cursor == 0 ? capacity - 1 : cursor - 1;
@@ -381,6 +389,12 @@ public final class ReplayLog implements SlotRecorder {
             ReplayRecord newestRecord = decode(newest);
             epoch = newestRecord.epoch() + fences(newestRecord.status(), newestRecord.opcode(), newestRecord.args());
             sequence = full ? newestRecord.sequence() + 1 : 0;
+            if (full) {
+                long past = pastCursor(newestRecord.sequence());
+                for (long k = 1; k < past; k++) {
+                    map.set(INT, format.recordOffset((cursor + k) % capacity), 0);
+                }
+            }
         }
     }
 
@@ -536,48 +550,145 @@ public final class ReplayLog implements SlotRecorder {
         persistCursor();
     }
 
+    // ------------------------------------------------------------------ writing for a background recorder
+
     /**
-     * Records {@code runs} queued runs for {@link AsyncReplayRecorder}'s drainer, in queue order: run {@code r} is
-     * descriptor {@code d = (firstRun + r) & runMask}, {@code counts[d]} images published into ring slots
-     * {@code firsts[d] ..} at {@code stamps[d]}; the images of successive runs follow each other in
-     * {@code images} (8 little-endian word pairs each) from image {@code firstImage & imageMask} on, a run never
-     * crossing the end of the array. Records from several runs share a chunk (one bulk copy). The slots were
-     * checked when queued.
+     * Hands the log's writing to {@link AsyncReplayRecorder}: until {@link #detach()}, the log's own
+     * {@code record...} and {@code append...} methods refuse (the recorder's drainers write records at positions
+     * they were given, without this lock), and the recorder advances the cursor with {@link #advance}.
      *
-     * @return the images recorded (the sum of the runs' counts)
+     * @return the cursor, the next sequence number and the epoch of the next record
      */
-    synchronized long recordRuns(long[] images, int imageMask, long firstImage, int[] firsts, int[] counts,
-                                 long[] stamps, int runMask, long firstRun, int runs) {
+    synchronized long[] attach() {
         ensureWritable();
-        long total = 0;
-        for (int r = 0; r < runs; r++) {
-            total += counts[(int) ((firstRun + r) & runMask)];
+        attached = true;
+        return new long[] {cursor, sequence, Integer.toUnsignedLong(epoch)};
+    }
+
+    /** Ends {@link #attach()}. */
+    synchronized void detach() {
+        attached = false;
+    }
+
+    /**
+     * Writes {@code n} records laid out by {@link #layoutRun} at {@code stage[0 ..]} into positions
+     * {@code position ..} (not crossing the end of the circle), each with magic 0, after {@link #clearMagics}
+     * of the same records; {@link #setMagics} makes them readable. The caller owns these positions (no lock).
+     */
+    void writeBodies(long position, long[] stage, int n) {
+        VarHandle.storeStoreFence(); // every magic cleared (clearMagics) before any field
+        MemorySegment.copy(stage, 0, map, LONG_UNALIGNED, format.recordOffset(position), n * (recordBytes / Long.BYTES));
+    }
+
+    /**
+     * Clears the magics of the {@code n} records from {@code position} on (not crossing the end of the circle),
+     * before {@link #writeBodies} rewrites them, so that a record torn by a crash reads as never written. The
+     * caller owns these positions (no lock).
+     */
+    void clearMagics(long position, int n) {
+        long at = format.recordOffset(position);
+        for (int i = 0; i < n; i++) {
+            map.set(INT, at + (long) i * recordBytes, 0);
         }
-        long left = total;
-        int r = 0;
-        int inRun = 0; // images of run r already recorded
-        long image = firstImage;
-        while (left > 0) {
-            int n = (int) Math.min(Math.min(left, STAGED), capacity - cursor);
-            long at = beginChunk(n);
-            int staged = 0;
-            while (staged < n) {
-                int d = (int) ((firstRun + r) & runMask);
-                int k = Math.min(counts[d] - inRun, n - staged);
-                stageRun(staged, images, (int) (image & imageMask) * IMAGE_LONGS, firsts[d] + inRun, stamps[d], k);
-                staged += k;
-                image += k;
-                inRun += k;
-                if (inRun == counts[d]) {
-                    r++;
-                    inRun = 0;
-                }
-            }
-            endChunk(at, n);
-            left -= n;
+    }
+
+    /** Sets the magics of the {@code n} records written by {@link #writeBodies} from {@code position} on (wrapping). */
+    void setMagics(long position, long n) {
+        VarHandle.storeStoreFence(); // every field before any magic
+        long p = position;
+        for (long i = 0; i < n; i++) {
+            map.set(INT, format.recordOffset(p), ReplayLogFormat.RECORD_MAGIC);
+            p = p + 1 == capacity ? 0 : p + 1;
         }
+    }
+
+    /**
+     * Publishes what an attached recorder wrote: every record before {@code nextCursor} is complete. Stores
+     * the cursor (release) and takes the sequence number and epoch of the next record.
+     */
+    synchronized void advance(long nextCursor, long nextSequence, int nextEpoch) {
+        cursor = nextCursor;
+        sequence = nextSequence;
+        epoch = nextEpoch;
         persistCursor();
-        return total;
+    }
+
+    /** @return true for a full-image log */
+    boolean fullImage() {
+        return full;
+    }
+
+    /**
+     * Lays out {@code n} records into {@code out} from record {@code into} on: the images at {@code images[from ..]}
+     * (8 little-endian word pairs each) published into ring slots {@code firstSlot ..} at {@code stampNow}, with
+     * sequence numbers {@code seq ..} and counted epochs from {@code epoch}, no failure evidence. Writes only the
+     * fields that vary from record to record (ring slot, timestamp, sequence, epoch) and the image; the others
+     * (and the magic) must already be zero in {@code out}.
+     *
+     * @param payload scratch for 12 argument words
+     * @return the epoch of the record after the run
+     */
+    static int layoutRun(boolean full, long[] out, int into, long[] images, int from, int firstSlot, long stampNow,
+                         int n, long seq, int epoch, int[] payload) {
+        int e = epoch;
+        int recordLongs = full ? 16 : 8;
+        int b = into * recordLongs;
+        int w = from;
+        for (int i = 0; i < n; i++, b += recordLongs, w += IMAGE_LONGS) {
+            long head = images[w]; // status | opcode << 32
+            long slot = Integer.toUnsignedLong(firstSlot + i);
+            long recordEpoch = Integer.toUnsignedLong(e);
+            if (full) {
+                out[b] = slot << 32;
+                out[b + 1] = stampNow;
+                out[b + 2] = seq + i;
+                out[b + 3] = recordEpoch;
+                out[b + 8] = head;
+                out[b + 9] = images[w + 1];
+                out[b + 10] = images[w + 2];
+                out[b + 11] = images[w + 3];
+                out[b + 12] = images[w + 4];
+                out[b + 13] = images[w + 5];
+                out[b + 14] = images[w + 6];
+                out[b + 15] = images[w + 7];
+            } else {
+                out[b] = stampNow << 32;
+                out[b + 1] = (stampNow >>> 32) | slot << 32;
+                out[b + 2] = (images[w + 1] & 0xFFFF_FFFFL) | (head & 0xFFFF_FFFF_0000_0000L);
+                out[b + 3] = images[w + 2];
+                out[b + 4] = images[w + 3];
+                out[b + 5] = recordEpoch;
+            }
+            if (mayFence(head)) {
+                e += fencesOf(images, w, payload);
+            }
+        }
+        return e;
+    }
+
+    /** @return true when a slot whose first two words are {@code head} may bump EPOCH: a PUBLISHED fence or packed slot */
+    static boolean mayFence(long head) {
+        int opcode = (int) (head >>> 32);
+        return (int) head == SlotStatus.PUBLISHED && (opcode == Opcodes.BATCH_FENCE || opcode == Opcodes.PACKED_SLOT);
+    }
+
+    /**
+     * @return how many times the slot whose image is at {@code images[w .. w + 8)} bumps EPOCH when it runs
+     *         ({@link #fences}), with {@code payload} as scratch for a packed slot's argument words
+     */
+    static int fencesOf(long[] images, int w, int[] payload) {
+        long head = images[w];
+        int status = (int) head;
+        int opcode = (int) (head >>> 32);
+        if (status != SlotStatus.PUBLISHED || (opcode != Opcodes.BATCH_FENCE && opcode != Opcodes.PACKED_SLOT)) {
+            return 0;
+        }
+        for (int j = 0; j < SlotLayout.ARGS_PER_SLOT; j += 2) {
+            long pair = images[w + 2 + j / 2];
+            payload[j] = (int) pair;
+            payload[j + 1] = (int) (pair >>> 32);
+        }
+        return fences(status, opcode, payload);
     }
 
     /** Throws what the {@code record...} methods throw for ring slots {@code firstSlot .. + count - 1}. */
@@ -688,50 +799,8 @@ public final class ReplayLog implements SlotRecorder {
      * every such record has them. The magic stays 0 until {@link #endChunk}.
      */
     private void stageRun(int into, long[] images, int from, int firstSlot, long stampNow, int n) {
-        long[] out = recordStage;
-        long seq = sequence;
-        int e = epoch;
-        int recordLongs = recordBytes / Long.BYTES;
-        int b = into * recordLongs;
-        int w = from;
-        for (int i = 0; i < n; i++, b += recordLongs, w += IMAGE_LONGS) {
-            long head = images[w]; // status | opcode << 32
-            long slot = Integer.toUnsignedLong(firstSlot + i);
-            long recordEpoch = Integer.toUnsignedLong(e);
-            if (full) {
-                out[b] = slot << 32;
-                out[b + 1] = stampNow;
-                out[b + 2] = seq + i;
-                out[b + 3] = recordEpoch;
-                out[b + 8] = head;
-                out[b + 9] = images[w + 1];
-                out[b + 10] = images[w + 2];
-                out[b + 11] = images[w + 3];
-                out[b + 12] = images[w + 4];
-                out[b + 13] = images[w + 5];
-                out[b + 14] = images[w + 6];
-                out[b + 15] = images[w + 7];
-            } else {
-                out[b] = stampNow << 32;
-                out[b + 1] = (stampNow >>> 32) | slot << 32;
-                out[b + 2] = (images[w + 1] & 0xFFFF_FFFFL) | (head & 0xFFFF_FFFF_0000_0000L);
-                out[b + 3] = images[w + 2];
-                out[b + 4] = images[w + 3];
-                out[b + 5] = recordEpoch;
-            }
-            int status = (int) head;
-            int opcode = (int) (head >>> 32);
-            if (status == SlotStatus.PUBLISHED && (opcode == Opcodes.BATCH_FENCE || opcode == Opcodes.PACKED_SLOT)) {
-                for (int j = 0; j < SlotLayout.ARGS_PER_SLOT; j += 2) {
-                    long pair = images[w + 2 + j / 2];
-                    payload[j] = (int) pair;
-                    payload[j + 1] = (int) (pair >>> 32);
-                }
-                e += fences(status, opcode, payload);
-            }
-        }
-        sequence = seq + n;
-        epoch = e;
+        epoch = layoutRun(full, recordStage, into, images, from, firstSlot, stampNow, n, sequence, epoch, payload);
+        sequence += n;
     }
 
     /**
@@ -878,6 +947,10 @@ public final class ReplayLog implements SlotRecorder {
             throw new ReplayLogException(Kind.IO, path, "append", "replay log " + path + " was opened read-only",
                     "open it with ReplayLog.open or ReplayLog.create to append", null);
         }
+        if (attached) {
+            throw new ReplayLogException(Kind.IO, path, "append", "replay log " + path + " is being written by a"
+                    + " background recorder", "record through that AsyncReplayRecorder, or close it first", null);
+        }
     }
 
     private void ensureOpen(String operation) {
@@ -915,7 +988,11 @@ public final class ReplayLog implements SlotRecorder {
     public synchronized void forEachRecord(Consumer<ReplayRecord> visitor) {
         ensureOpen("read");
         long start = cursor;
-        ReplayRecord held = null;
+        long before = start == 0 ? capacity - 1 : start - 1;
+        if (full && magicAt(before) == ReplayLogFormat.RECORD_MAGIC) {
+            forEachAfterCrash(sequenceAt(before), visitor);
+            return;
+        }
         boolean ordered = false; // a record was read: the next one's sequence number must be expected
         long expected = 0;
         for (long k = 0; k < capacity; k++) {
@@ -925,34 +1002,91 @@ public final class ReplayLog implements SlotRecorder {
                 continue;
             }
             if (full) {
-                if (k == 0 && isTornNewest(position, r.sequence())) {
-                    held = r; // written before a crash, cursor not yet advanced: the newest, replayed last
-                    continue;
-                }
                 if (ordered && r.sequence() != expected) {
-                    throw new ReplayLogException(Kind.CORRUPT_RECORD, path, null, "replay log " + path
-                            + ": record " + position + " has sequence number " + Long.toUnsignedString(r.sequence())
-                            + " where " + Long.toUnsignedString(expected) + " follows", "the file is corrupt"
-                            + " (records out of order or from two logs); record a new log", null);
+                    throw outOfOrder(position, r.sequence(), expected);
                 }
                 ordered = true;
                 expected = r.sequence() + 1;
             }
             visitor.accept(r);
         }
-        if (held != null) {
-            visitor.accept(held);
+    }
+
+    /**
+     * Reads a full-image log whose newest record before the persisted cursor has sequence number {@code newest}.
+     * Position {@code cursor + k} (modulo the capacity) holds, after any crash, either the record of sequence
+     * {@code newest + 1 + k - capacity} (written before the cursor reached it: the older records), or magic 0
+     * (never written, or torn by a crash), or, only in an unbroken run from the cursor on, the record of
+     * {@code newest + 1 + k} (written before a crash, cursor not yet advanced). Emits the older records after the
+     * last never-written or torn position (so that the sequence numbers it emits have no gap), then the run past
+     * the cursor. Anything else is a corrupt record.
+     */
+    private void forEachAfterCrash(long newest, Consumer<ReplayRecord> visitor) {
+        long start = cursor;
+        long past = pastCursor(newest);
+        long from = past;
+        for (long k = past; k < capacity; k++) {
+            long position = (start + k) % capacity;
+            if (magicAt(position) == 0) {
+                from = k + 1;
+            } else {
+                long expected = newest + 1 + k - capacity;
+                long sequence = sequenceAt(position);
+                if (sequence != expected) {
+                    decode(position); // a slot outside the ring is reported first
+                    throw outOfOrder(position, sequence, expected);
+                }
+            }
+        }
+        for (long k = from; k < capacity; k++) {
+            visitor.accept(decode((start + k) % capacity));
+        }
+        for (long k = 0; k < past; k++) {
+            visitor.accept(decode((start + k) % capacity));
         }
     }
 
     /**
-     * @return true when the record at the persisted cursor was written after the newest record before it,
-     *         i.e. its cursor update was lost in a crash
+     * @return how many records from the cursor on continue the sequence numbers after {@code newest} (records
+     *         written before a crash whose cursor update was lost; 0 when the cursor is where it should be)
      */
-    private boolean isTornNewest(long position, long sequence) {
-        long before = position == 0 ? capacity - 1 : position - 1;
-        long at = format.recordOffset(before);
-        return map.get(INT, at) == ReplayLogFormat.RECORD_MAGIC && map.get(LONG, at + F_SEQUENCE) + 1 == sequence;
+    private long pastCursor(long newest) {
+        long k = 0;
+        long position = cursor;
+        while (k < capacity - 1 && magicAt(position) == ReplayLogFormat.RECORD_MAGIC
+                && sequenceAt(position) == newest + 1 + k) {
+            k++;
+            position = position + 1 == capacity ? 0 : position + 1;
+        }
+        return k;
+    }
+
+    /** @return the record magic at {@code position}: 0 or 0xDEADBEEF, else the record is corrupt */
+    private int magicAt(long position) {
+        long at = format.recordOffset(position);
+        int magic = map.get(INT, at);
+        if (magic != 0 && magic != ReplayLogFormat.RECORD_MAGIC) {
+            throw badMagic(position, at, magic);
+        }
+        return magic;
+    }
+
+    private long sequenceAt(long position) {
+        return map.get(LONG, format.recordOffset(position) + F_SEQUENCE);
+    }
+
+    private ReplayLogException outOfOrder(long position, long sequence, long expected) {
+        return new ReplayLogException(Kind.CORRUPT_RECORD, path, null, "replay log " + path + ": record " + position
+                + " has sequence number " + Long.toUnsignedString(sequence) + " where "
+                + Long.toUnsignedString(expected) + " follows", "the file is corrupt (records out of order or from"
+                + " two logs); record a new log", null);
+    }
+
+    private ReplayLogException badMagic(long position, long at, int magic) {
+        return new ReplayLogException(Kind.CORRUPT_RECORD, path, null, "replay log " + path + ": record "
+                + position + " (file offset " + at + ") has magic 0x" + Integer.toHexString(magic)
+                + " instead of 0xdeadbeef (written) or 0 (never written)", "the file is corrupt or was cut"
+                + " and pasted; record a new log", null);
     }
 
     /** @return the record at {@code position}, or null when it was never written */
@@ -963,10 +1097,7 @@ public final class ReplayLog implements SlotRecorder {
             return null;
         }
         if (magic != ReplayLogFormat.RECORD_MAGIC) {
-            throw new ReplayLogException(Kind.CORRUPT_RECORD, path, null, "replay log " + path + ": record "
-                    + position + " (file offset " + at + ") has magic 0x" + Integer.toHexString(magic)
-                    + " instead of 0xdeadbeef (written) or 0 (never written)", "the file is corrupt or was cut"
-                    + " and pasted; record a new log", null);
+            throw badMagic(position, at, magic);
         }
         int[] image = new int[SlotLayout.SLOT_WORDS];
         if (full) {
@@ -1001,12 +1132,16 @@ public final class ReplayLog implements SlotRecorder {
      */
     public synchronized Optional<ReplayRecord> newest() {
         ensureOpen("read");
-        long at = format.recordOffset(cursor);
-        if (full && map.get(INT, at) == ReplayLogFormat.RECORD_MAGIC
-                && isTornNewest(cursor, map.get(LONG, at + F_SEQUENCE))) {
-            return Optional.of(decode(cursor)); // the oldest position is read only when it holds the torn newest
+        long before = cursor == 0 ? capacity - 1 : cursor - 1;
+        if (full && magicAt(before) == ReplayLogFormat.RECORD_MAGIC) {
+            long past = pastCursor(sequenceAt(before)); // records written past the cursor before a crash
+            return Optional.of(decode(past == 0 ? before : (cursor + past - 1) % capacity));
         }
-        return Optional.ofNullable(decode(cursor == 0 ? capacity - 1 : cursor - 1));
+        if (full && magicAt(cursor) == ReplayLogFormat.RECORD_MAGIC) { // nothing before the cursor: a first lap
+            long past = pastCursor(sequenceAt(cursor) - 1);
+            return Optional.of(decode((cursor + past - 1) % capacity));
+        }
+        return Optional.ofNullable(decode(before));
     }
 
     /** {@code replay_all}: every record as a {@link RecordedSlot}, oldest first. */
