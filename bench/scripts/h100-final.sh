@@ -96,6 +96,12 @@ timeout -s QUIT -k 5 30 $JAVA -cp "$CP" dev.vyre.bench.DeviceGroupBench --backen
 grep -E "PASS|FAIL" $OUT/group.txt | cut -c1-400
 grep -E '^"|at dev.vyre|java.lang.Thread.State' $OUT/group.txt | grep -B1 -A3 "dev.vyre" | head -40
 
+step "#12 recording overhead: publishSlots/64 unrecorded vs background with 1 and 4 drain threads (VRRI0001, 65,536 records)"
+timeout -s KILL 45 $JAVA -cp "$CP" dev.vyre.bench.RingBench --backend cuda --mode throughput --slots 65536 --seconds 2 \
+  --warmup 1 --batch 64 --api slots --record /dev/shm/ring.vrri --record-capacity 65536 --record-rounds 2 --record-mode background \
+  --record-drainers 1,4 2>&1 | grep -E "recording overhead|Exception|Fix" | head -8
+rm -f /dev/shm/ring.vrri
+
 step "#10 A/B: the build before the architecture change (888fe8b) vs this build, CUDA"
 for build in old new; do
   if [ $build = old ]; then C="$H/old/*:$THIRD$H/HdrHistogram.jar"; else C="$CP"; fi
