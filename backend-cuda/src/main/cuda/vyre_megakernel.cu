@@ -255,6 +255,14 @@ __device__ __forceinline__ void vyre_store_control(const VyreCtx& c, u64 i, u32 
 __device__ __forceinline__ u32 vyre_atomic_add_control(const VyreCtx& c, u64 i, u32 v) {
     return i < c.controlWords && VYRE_ISO_WRITE(c, i) ? atomicAdd(c.control + i, v) : 0u;
 }
+// The interpreter's own bookkeeping, never a slot's write, so never subject to the tenant windows of
+// isolated mode: DONE_COUNT (the control buffer always has it) and the host's mailbox writes.
+__device__ __forceinline__ void vyre_count_done(const VyreCtx& c, u32 n) {
+    atomicAdd(c.control + C_DONE_COUNT, n);
+}
+__device__ __forceinline__ void vyre_host_store_control(const VyreCtx& c, u64 i, u32 v) {
+    if (i < c.controlWords) atomicExch(c.control + i, v);
+}
 __device__ __forceinline__ u32 vyre_cas_control(const VyreCtx& c, u64 i, u32 expected, u32 desired) {
     return i < c.controlWords && VYRE_ISO_WRITE(c, i) ? atomicCAS(c.control + i, expected, desired) : 0u;
 }
@@ -738,7 +746,7 @@ extern "C" __global__ void vyre_once(const VyreArgs* args) {
     for (int i = 0; i < 16; ++i) w[i] = s[i];
     c.slot = (u32)slot;
     u32 result = vyre_execute(c, w);
-    if (result == VYRE_DONE) vyre_atomic_add_control(c, C_DONE_COUNT, 1u);
+    if (result == VYRE_DONE) vyre_count_done(c, 1u);
     __threadfence();
     atomicExch(s, result);
 }
@@ -859,7 +867,7 @@ __device__ void vyre_leader(const VyreArgs* A, VyreCtx& c) {
             if (mail != lastMail) {
                 u32 w = ld_relaxed_sys(link + L_MAIL_WORD);
                 u32 value = ld_relaxed_sys(link + L_MAIL_VALUE);
-                vyre_store_control(c, w, value);
+                vyre_host_store_control(c, w, value);
                 __threadfence_system();
                 st_release_sys(link + L_MAIL_ACK, mail);
                 lastMail = mail;
@@ -902,7 +910,7 @@ __device__ void vyre_leader(const VyreArgs* A, VyreCtx& c) {
                     asm volatile("st.relaxed.gpu.global.u64 [%0], %1;" ::"l"(cursor), "l"(tail) : "memory");
                     const u64 t0 = tracing ? now_ns() : 0ull;
                     u32 result = vyre_run_entry(A, c, line);
-                    if (result == VYRE_DONE) vyre_atomic_add_control(c, C_DONE_COUNT, 1u);
+                    if (result == VYRE_DONE) vyre_count_done(c, 1u);
                     if (result != 0u) vyre_finish(A, line, result);
                     st_relaxed_sys64((u64*)(link + L_CONSUMED), tail);
                     if (tracing) {
@@ -1030,7 +1038,7 @@ __device__ void vyre_leader_pipelined(const VyreArgs* A, VyreCtx& c) {
             if (mail != lastMail) {
                 u32 w = ld_relaxed_sys(link + L_MAIL_WORD);
                 u32 value = ld_relaxed_sys(link + L_MAIL_VALUE);
-                vyre_store_control(c, w, value);
+                vyre_host_store_control(c, w, value);
                 __threadfence_system();
                 st_release_sys(link + L_MAIL_ACK, mail);
                 lastMail = mail;
@@ -1080,7 +1088,7 @@ __device__ void vyre_leader_pipelined(const VyreArgs* A, VyreCtx& c) {
                     if (runHere) {
                         asm volatile("st.relaxed.gpu.global.u64 [%0], %1;" ::"l"(cursor), "l"(tail) : "memory");
                         u32 result = vyre_run_entry(A, c, line);
-                        if (result == VYRE_DONE) vyre_atomic_add_control(c, C_DONE_COUNT, 1u);
+                        if (result == VYRE_DONE) vyre_count_done(c, 1u);
                         if (result != 0u) vyre_finish(A, line, result);
                     } else {
                         uint4* dst = (uint4*)(devSq + (seen & mask) * VYRE_ENTRY_WORDS);
@@ -1177,7 +1185,7 @@ __device__ void vyre_worker(const VyreArgs* A, VyreCtx& c) {
         __threadfence();
         // DONE_COUNT once per warp, after every lane's effects and before any DONE.
         const u32 done = __popc(__ballot_sync(VYRE_FULL_MASK, result == VYRE_DONE));
-        if (lane == 0 && done != 0u) vyre_atomic_add_control(c, C_DONE_COUNT, done);
+        if (lane == 0 && done != 0u) vyre_count_done(c, done);
         __syncwarp();
         if (result != 0u) vyre_finish(A, e, result);
     }

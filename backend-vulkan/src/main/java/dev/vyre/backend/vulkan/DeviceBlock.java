@@ -108,6 +108,11 @@ final class DeviceBlock implements AutoCloseable {
         return size;
     }
 
+    /** @return the index of the memory type it lives in */
+    int memoryType() {
+        return memoryType;
+    }
+
     /** @return property flags of the memory type it lives in */
     int flags() {
         return device.memoryFlags(memoryType);

@@ -59,4 +59,51 @@ final class StoreSweep {
         return label + ": " + kept + " of " + pages + " pages kept a host store"
                 + (kept == pages ? "" : "; lost in " + ranges + " range(s): " + dropped);
     }
+
+    /**
+     * Diagnostic ({@code -Dvyre.vulkan.storeProbe=true} at session open): allocates host-coherent blocks of
+     * growing size, DEVICE_LOCAL where the device has it host-visible, one after another and all kept until
+     * the end, and sweeps each; the report names each block's size, memory type, mapped address and the
+     * line of {@code /proc/self/maps} that holds it.
+     */
+    static String probeAllocations(VulkanDevice device) {
+        long[] sizes = {4096, 64L << 10, 1L << 20, 8L << 20, 64L << 20, 4096};
+        StringBuilder out = new StringBuilder("store probe on ").append(device.name()).append(": ");
+        java.util.List<DeviceBlock> made = new java.util.ArrayList<>();
+        try {
+            for (long size : sizes) {
+                DeviceBlock b = new DeviceBlock(device, size, 0x2 | 0x4, 0x1);
+                made.add(b);
+                long address = b.mapped().address();
+                out.append("[").append(size).append(" B, type ").append(b.memoryType()).append(" flags 0x")
+                        .append(Integer.toHexString(b.flags())).append(", at 0x").append(Long.toHexString(address))
+                        .append(" (").append(mapsLine(address)).append("): ")
+                        .append(sweep(b.mapped(), "sweep")).append("] ");
+            }
+        } catch (RuntimeException e) {
+            out.append("failed: ").append(e.getMessage());
+        } finally {
+            for (DeviceBlock b : made) {
+                b.close();
+            }
+        }
+        return out.append("; ").append(device.memorySummary()).toString();
+    }
+
+    private static String mapsLine(long address) {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/maps"))) {
+                int dash = line.indexOf('-');
+                int space = line.indexOf(' ');
+                long from = Long.parseUnsignedLong(line.substring(0, dash), 16);
+                long to = Long.parseUnsignedLong(line.substring(dash + 1, space), 16);
+                if (address >= from && address < to) {
+                    return line.trim().replaceAll(" +", " ");
+                }
+            }
+            return "not in /proc/self/maps";
+        } catch (java.io.IOException | RuntimeException e) {
+            return "maps unreadable: " + e.getMessage();
+        }
+    }
 }

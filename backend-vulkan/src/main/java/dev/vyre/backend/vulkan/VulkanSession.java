@@ -137,6 +137,9 @@ final class VulkanSession implements SessionDriver {
 
     static VulkanSession open(VulkanBackend backend, SessionSpec spec, int queue) {
         VulkanDevice device = backend.vulkanDevice();
+        if (Boolean.getBoolean("vyre.vulkan.storeProbe")) {
+            System.err.println(StoreSweep.probeAllocations(device));
+        }
         long[] sizes = {spec.controlBytes(), (long) spec.slotCount() * SlotLayout.SLOT_BYTES,
                 DebugLogLayout.BUFFER_BYTES, (long) IoQueueLayout.IO_SLOT_COUNT * IoQueueLayout.IO_SLOT_BYTES,
                 Math.max(4, (spec.dataBufferBytes() + 3) & ~3L),
