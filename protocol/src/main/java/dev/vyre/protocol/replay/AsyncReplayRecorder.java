@@ -166,11 +166,12 @@ public final class AsyncReplayRecorder implements SlotRecorder {
     }
 
     /**
-     * @return the drain threads a session uses by default: a quarter of the available processors, 1 .. 4
-     *         (the publisher, the device's host threads and the rest of the process keep the others)
+     * @return the drain threads a session uses by default: 1. On the H100 machine (16 vCPUs) one drainer cost
+     *         less than four beside a CUDA publisher at full rate (docs/PERFORMANCE.md, "Recording overhead");
+     *         more drainers pay off only where the log, not the publisher, is the bottleneck
      */
     public static int defaultDrainThreads() {
-        return Math.clamp(Runtime.getRuntime().availableProcessors() / 4, 1, 4);
+        return 1;
     }
 
     /** @throws VyreArgumentException unless {@code drainThreads} is 1 .. {@value #MAX_DRAIN_THREADS} */
