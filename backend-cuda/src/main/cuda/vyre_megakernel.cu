@@ -123,7 +123,6 @@ struct VyreArgs {
 #define VYRE_VARIANT_ARRAY_ONLY 8ull        // never take fields from the tail line (experiment)
 #define VYRE_VARIANT_SLOW_POLL 16ull        // the leader sleeps 20 us between polls (experiment)
 #define VYRE_VARIANT_TRACE 32ull            // the leader times its polls and inline runs (L_TRACE)
-#define VYRE_VARIANT_PIPELINED 64ull        // vyre_leader_pipelined: array reads share the tail poll's round trip
 
 // ---- memory-order primitives (PTX ISA 6.0+, sm_70+) ----
 
@@ -987,144 +986,6 @@ __device__ void vyre_leader(const VyreArgs* A, VyreCtx& c) {
     }
 }
 
-// Leader warp, pipelined (VYRE_VARIANT_PIPELINED). The default leader spends two PCIe round trips per
-// loop under load: the tail line, then the array entries it announced. Here the entries that an
-// earlier tail read announced ("known", ordered after that read by its system fence) are read in the
-// same round trip as the next tail poll, up to 512 per loop (16 loads in flight per lane), so a loop
-// costs one round trip. A lone whole line with nothing known but untaken still runs inline or goes
-// to the workers straight from the line, as in vyre_leader. Host control writes, the heartbeat and
-// the DONE_COUNT mirror are as in vyre_leader. On SHUTDOWN it hands out every known entry first.
-#define VYRE_PIPELINE_PER_LANE 16
-__device__ void vyre_leader_pipelined(const VyreArgs* A, VyreCtx& c) {
-    const u32 lane = threadIdx.x & 31u;
-    u32* link = (u32*)A->link;
-    const u64* sq = (const u64*)A->sq;
-    u32* devSq = (u32*)A->devSq;
-    u64* cursor = (u64*)A->devCursor;
-    const u64 mask = A->sqMask;
-    const u64 perLoop = 32ull * VYRE_PIPELINE_PER_LANE;
-    u64 seen = 0;   // submissions handed on so far
-    u64 known = 0;  // submissions a tail read announced (seen <= known)
-    u32 heartbeat = 0;
-    u32 lastMail = 0;
-    while (true) {
-        const u32 stop = vyre_load_control(c, C_SHUTDOWN);
-        // one round trip: the tail line (lanes 0..3) and the known entries not yet taken
-        u64 pair0 = 0ull, pair1 = 0ull;
-        if (lane < 4u) {
-            asm volatile("ld.relaxed.sys.global.v2.u64 {%0, %1}, [%2];"
-                         : "=l"(pair0), "=l"(pair1)
-                         : "l"(link + L_TAIL_LINE + 4u * lane)
-                         : "memory");
-        }
-        const u64 take = known - seen < perLoop ? known - seen : perLoop;
-        u64 v[VYRE_PIPELINE_PER_LANE];
-#pragma unroll
-        for (int k = 0; k < VYRE_PIPELINE_PER_LANE; ++k) {
-            const u64 i = (u64)k * 32ull + lane;
-            v[k] = 0ull;
-            if (i < take) {
-                asm volatile("ld.relaxed.sys.global.u64 %0, [%1];" : "=l"(v[k]) : "l"(sq + ((seen + i) & mask)) : "memory");
-            }
-        }
-        u64 word[8];
-#pragma unroll
-        for (int q = 0; q < 4; ++q) {
-            word[2 * q] = __shfl_sync(VYRE_FULL_MASK, pair0, q);
-            word[2 * q + 1] = __shfl_sync(VYRE_FULL_MASK, pair1, q);
-        }
-        if (lane == 0 && (heartbeat & 7u) == 0u) {
-            u32 mail = ld_acquire_sys(link + L_MAIL_SEQ);
-            if (mail != lastMail) {
-                u32 w = ld_relaxed_sys(link + L_MAIL_WORD);
-                u32 value = ld_relaxed_sys(link + L_MAIL_VALUE);
-                vyre_host_store_control(c, w, value);
-                __threadfence_system();
-                st_release_sys(link + L_MAIL_ACK, mail);
-                lastMail = mail;
-            }
-        }
-        if (take != 0ull) {
-#pragma unroll
-            for (int k = 0; k < VYRE_PIPELINE_PER_LANE; ++k) {
-                const u64 i = (u64)k * 32ull + lane;
-                if (i < take) {
-                    uint4* dst = (uint4*)(devSq + ((seen + i) & mask) * VYRE_ENTRY_WORDS);
-                    dst[0] = make_uint4(0u, (u32)v[k], (u32)(v[k] >> 32), VYRE_ENTRY_READ_SLOT);
-                }
-            }
-            __syncwarp();
-            __threadfence();
-            seen += take;
-            if (lane == 0) {
-                st_release_gpu64(cursor, seen);
-                st_relaxed_sys64((u64*)(link + L_CONSUMED), seen);
-            }
-        }
-        const u32 lineTag = (u32)(word[0] >> 32);
-        bool agree = true;
-#pragma unroll
-        for (int i = 1; i < 8; ++i) agree = agree && (u32)(word[i] >> 32) == lineTag;
-        u32 ahead = lineTag - (u32)known;
-        if (ahead > (u32)(mask + 1ull)) ahead = 0u;
-        const u64 tail = known + (u64)ahead;
-        if (tail != known) {
-            const bool whole = agree && (A->variant & VYRE_VARIANT_ARRAY_ONLY) == 0ull;
-            if (seen == known && tail - known == 1ull && whole) {
-                // the tail line is the submission: fields included (no array read)
-                u32 line[VYRE_ENTRY_WORDS] = {lineTag, (u32)word[0], (u32)word[1], (u32)word[2],
-                                              lineTag, (u32)word[3], (u32)word[4], (u32)word[5],
-                                              lineTag, (u32)word[6], (u32)word[7], 0u};
-                const u32 op = line[5];
-                const bool shortOp = (line[3] & VYRE_ENTRY_READ_SLOT) == 0u
-                        && (op <= OP_BATCH_FENCE || op == OP_PRINTF || op == OP_SHUTDOWN)
-                        && (op != OP_MEMCPY || line[10] <= 64u);
-                bool runHere = false;
-                if (lane == 0 && shortOp && (A->variant & VYRE_VARIANT_NO_INLINE) == 0ull) {
-                    runHere = atomicCAS(cursor + 1, seen, tail) == seen;
-                }
-                runHere = __shfl_sync(VYRE_FULL_MASK, runHere, 0);
-                if (lane == 0) {
-                    if (runHere) {
-                        asm volatile("st.relaxed.gpu.global.u64 [%0], %1;" ::"l"(cursor), "l"(tail) : "memory");
-                        u32 result = vyre_run_entry(A, c, line);
-                        if (result == VYRE_DONE) vyre_count_done(c, 1u);
-                        if (result != 0u) vyre_finish(A, line, result);
-                    } else {
-                        uint4* dst = (uint4*)(devSq + (seen & mask) * VYRE_ENTRY_WORDS);
-                        dst[0] = make_uint4(line[0], line[1], line[2], line[3]);
-                        dst[1] = make_uint4(line[4], line[5], line[6], line[7]);
-                        dst[2] = make_uint4(line[8], line[9], line[10], line[11]);
-                        __threadfence();
-                        st_release_gpu64(cursor, tail);
-                    }
-                    st_relaxed_sys64((u64*)(link + L_CONSUMED), tail);
-                }
-                __syncwarp();
-                seen = tail;
-            } else {
-                __threadfence_system();  // the array reads of the next loops come after this tail read
-            }
-            known = tail;
-        }
-        if (lane == 0) {
-            ++heartbeat;
-            if ((heartbeat & 63u) == 0u) {
-                st_relaxed_sys(link + L_HEARTBEAT, heartbeat);
-                st_relaxed_sys(link + L_DONE_MIRROR, vyre_load_control(c, C_DONE_COUNT));
-            }
-        }
-        if (stop != 0u && seen == known) {
-            if (lane == 0) st_relaxed_sys(link + L_DONE_MIRROR, vyre_load_control(c, C_DONE_COUNT));
-            break;
-        }
-    }
-    if (lane == 0) {
-        __threadfence_system();
-        st_release_sys(link + L_STOPPED, 1u);
-    }
-}
-
 __device__ void vyre_worker(const VyreArgs* A, VyreCtx& c) {
     const u32 lane = threadIdx.x & 31u;
     u64* cursor = (u64*)A->devCursor;
@@ -1199,11 +1060,7 @@ extern "C" __global__ void vyre_persistent(const VyreArgs* args) {
     VyreCtx c = vyre_context(A);
     const u64 warp = ((u64)blockIdx.x * blockDim.x + threadIdx.x) >> 5;
     if (warp == 0) {
-        if (A->variant & VYRE_VARIANT_PIPELINED) {
-            vyre_leader_pipelined(A, c);
-        } else {
-            vyre_leader(A, c);
-        }
+        vyre_leader(A, c);
     } else {
         vyre_worker(A, c);
     }

@@ -22,7 +22,7 @@ final class CudaTuning {
 
     /** Kernel variant bits ({@code vyre.cuda.variant}, VYRE_VARIANT_* in the kernel), 0 by default. */
     static long variant() {
-        long bits = Long.getLong("vyre.cuda.variant", 0L) & 0x5F;
+        long bits = Long.getLong("vyre.cuda.variant", 0L) & 0x1F;
         return Boolean.getBoolean("vyre.cuda.trace") ? bits | 32 : bits;
     }
 
