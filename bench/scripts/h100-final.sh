@@ -1,22 +1,12 @@
 #!/usr/bin/env bash
-# The next GPU call (session 5 could not run it: the lender had no machine left in its budget): why host stores do not reach a Vulkan persistent session (a store
-# probe in the stop report; a small ring; the atomicAdd load path), CUDA isolated mode and its overhead,
-# a stuck custom opcode at close, and the old-vs-new A/B. Every line is teed to $OUT/log.txt.
+# The GPU call of session 6 (docs/PERFORMANCE.md, "One H100 call of session 6"): Vulkan store experiments (the
+# raw 8 MiB ping-pong, a 64-slot ring with the store sweep, no memory model, flushes, one allocation per
+# binding), CUDA: closing one of two sessions, isolated mode, A/B of the pipelined leader (since removed: the
+# variant bit is ignored now), a stuck custom opcode, scan, the device group's exit, background recording and
+# the old-vs-new A/B. Every line is teed to $OUT/log.txt.
 set -u
 cd "$(dirname "$0")/../.."
-H=.h100
-OUT=${OUT:-/tmp/vyre-out}
-mkdir -p "$OUT"
-exec > >(tee -a "$OUT/log.txt") 2>&1
-t0=$(date +%s)
-step() { echo; echo "== [$(( $(date +%s) - t0 )) s] $*"; }
-for f in $H/gl/*.deb; do [ -e "$f" ] && dpkg -x "$f" / ; done; ldconfig
-icd=/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json; [ -f "$icd" ] && export VK_DRIVER_FILES=$icd
-rm -rf /tmp/vyre && mkdir -p /tmp/vyre && tar -xzf $H/vyre-*-linux-x86_64.tar.gz -C /tmp/vyre
-D=$(echo /tmp/vyre/vyre-*)
-V="env -u JAVA_HOME $D/bin/vyre"
-JAVA="$D/runtime/bin/java --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow"
-CP="$D/lib/*:$H/bench.jar:$H/HdrHistogram.jar"
+. bench/scripts/h100-env.sh log.txt
 THIRD=$(ls "$D"/lib/*.jar | grep -v '/lib/vyre-' | tr '\n' ':')
 nvidia-smi --query-gpu=name,driver_version,pci.bus_id --format=csv,noheader; nvidia-smi -q | grep -A1 "BAR1 Memory" | tail -1
 nvidia-smi -q > $OUT/nvidia-smi-q.txt 2>&1; uname -r; grep -m1 "model name" /proc/cpuinfo
