@@ -33,8 +33,18 @@ final class DeviceBlock implements AutoCloseable {
      * @throws BackendException when no memory type fits or the allocation fails
      */
     DeviceBlock(VulkanDevice device, long size, int required, int... preferred) {
-        this(device, size, bits -> device.memoryType(bits, required, preferred), "0x" + Integer.toHexString(required));
+        this(device, size, ALL_USES, bits -> device.memoryType(bits, required, preferred),
+                "0x" + Integer.toHexString(required));
     }
+
+    /** A block usable as a storage buffer only (no copies): for the store probe's comparison. */
+    static DeviceBlock storageOnly(VulkanDevice device, long size, int required, int... preferred) {
+        return new DeviceBlock(device, size, VK_BUFFER_USAGE_STORAGE_BUFFER_BIT,
+                bits -> device.memoryType(bits, required, preferred), "0x" + Integer.toHexString(required));
+    }
+
+    private static final int ALL_USES = VK_BUFFER_USAGE_STORAGE_BUFFER_BIT | VK_BUFFER_USAGE_TRANSFER_SRC_BIT
+            | VK_BUFFER_USAGE_TRANSFER_DST_BIT;
 
     /**
      * A block in host memory the host reads from its caches: HOST_VISIBLE | HOST_COHERENT, preferring
@@ -46,19 +56,19 @@ final class DeviceBlock implements AutoCloseable {
     static DeviceBlock hostCached(VulkanDevice device, long size) {
         int coherent = VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT;
         int avoid = device.unifiedMemory() ? 0 : VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT;
-        return new DeviceBlock(device, size, bits -> {
+        return new DeviceBlock(device, size, ALL_USES, bits -> {
             int t = device.memoryTypeAvoiding(bits, coherent | VK_MEMORY_PROPERTY_HOST_CACHED_BIT, avoid);
             return t >= 0 ? t : device.memoryTypeAvoiding(bits, coherent, avoid);
         }, "0x" + Integer.toHexString(coherent) + " (not DEVICE_LOCAL)");
     }
 
-    private DeviceBlock(VulkanDevice device, long size, java.util.function.IntUnaryOperator typeFor, String flags) {
+    private DeviceBlock(VulkanDevice device, long size, int usage, java.util.function.IntUnaryOperator typeFor,
+                        String flags) {
         this.device = device;
         this.size = size;
         try (MemoryStack stack = stackPush()) {
             VkBufferCreateInfo bci = VkBufferCreateInfo.calloc(stack).sType$Default().size(size)
-                    .usage(VK_BUFFER_USAGE_STORAGE_BUFFER_BIT | VK_BUFFER_USAGE_TRANSFER_SRC_BIT
-                            | VK_BUFFER_USAGE_TRANSFER_DST_BIT)
+                    .usage(usage)
                     .sharingMode(VK_SHARING_MODE_EXCLUSIVE);
             var pb = stack.mallocLong(1);
             VulkanCalls.check(vkCreateBuffer(device.device(), bci, null, pb), "vkCreateBuffer(" + size + " bytes)");

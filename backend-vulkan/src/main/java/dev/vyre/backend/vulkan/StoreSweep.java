@@ -32,8 +32,7 @@ final class StoreSweep {
         for (long p = 0; p <= pages; p++) {
             boolean lost = false;
             if (p < pages) {
-                long offset = Math.min(p * PAGE_BYTES + PAGE_BYTES - 4, (mapped.byteSize() & ~3L) - 4);
-                long word = offset / 4;
+                long word = word(mapped, p);
                 int old = Words.getAcquire(mapped, word);
                 int marker = old ^ 0x5A5A_A5A5;
                 Words.setRelease(mapped, word, marker);
@@ -61,24 +60,54 @@ final class StoreSweep {
     }
 
     /**
+     * @return how many of the range's pages kept a marker stored into their last word with no read of the
+     *         range before (all stores first, one fence, then all reads); the markers stay
+     */
+    static String writeFirst(MemorySegment mapped, String label) {
+        long pages = Math.max(1, (mapped.byteSize() + PAGE_BYTES - 1) / PAGE_BYTES);
+        for (long p = 0; p < pages; p++) {
+            Words.setRelease(mapped, word(mapped, p), (int) (0x6A5A_0000 + p));
+        }
+        VarHandle.fullFence();
+        long kept = 0;
+        for (long p = 0; p < pages; p++) {
+            if (Words.getAcquire(mapped, word(mapped, p)) == (int) (0x6A5A_0000 + p)) {
+                kept++;
+            }
+        }
+        return label + ": " + kept + " of " + pages + " pages kept a store made before any read";
+    }
+
+    private static long word(MemorySegment mapped, long page) {
+        return Math.min(page * PAGE_BYTES + PAGE_BYTES - 4, (mapped.byteSize() & ~3L) - 4) / 4;
+    }
+
+    /**
      * Diagnostic ({@code -Dvyre.vulkan.storeProbe=true} at session open): allocates host-coherent blocks of
      * growing size, DEVICE_LOCAL where the device has it host-visible, one after another and all kept until
-     * the end, and sweeps each; the report names each block's size, memory type, mapped address and the
+     * the end, first as storage-only buffers (as the raw C ping-pong of gpu-microbench does), then with the
+     * copy usages vyre's blocks carry; for each it stores into every page before any read, reads back, then
+     * sweeps ({@link #sweep}); the report names each block's size, usage, memory type, mapped address and the
      * line of {@code /proc/self/maps} that holds it.
      */
     static String probeAllocations(VulkanDevice device) {
-        long[] sizes = {4096, 64L << 10, 1L << 20, 8L << 20, 64L << 20, 4096};
+        long[] sizes = {4096, 1L << 20, 8L << 20, 64L << 20};
         StringBuilder out = new StringBuilder("store probe on ").append(device.name()).append(": ");
         java.util.List<DeviceBlock> made = new java.util.ArrayList<>();
         try {
-            for (long size : sizes) {
-                DeviceBlock b = new DeviceBlock(device, size, 0x2 | 0x4, 0x1);
-                made.add(b);
-                long address = b.mapped().address();
-                out.append("[").append(size).append(" B, type ").append(b.memoryType()).append(" flags 0x")
-                        .append(Integer.toHexString(b.flags())).append(", at 0x").append(Long.toHexString(address))
-                        .append(" (").append(mapsLine(address)).append("): ")
-                        .append(sweep(b.mapped(), "sweep")).append("] ");
+            for (boolean storageOnly : new boolean[] {true, false}) {
+                for (long size : sizes) {
+                    DeviceBlock b = storageOnly ? DeviceBlock.storageOnly(device, size, 0x2 | 0x4, 0x1)
+                            : new DeviceBlock(device, size, 0x2 | 0x4, 0x1);
+                    made.add(b);
+                    long address = b.mapped().address();
+                    out.append("[").append(size).append(" B ").append(storageOnly ? "storage" : "storage+copy")
+                            .append(", type ").append(b.memoryType()).append(" flags 0x")
+                            .append(Integer.toHexString(b.flags())).append(", at 0x").append(Long.toHexString(address))
+                            .append(" (").append(mapsLine(address)).append("): ")
+                            .append(writeFirst(b.mapped(), "write first")).append("; ")
+                            .append(sweep(b.mapped(), "then read-write-read")).append("] ");
+                }
             }
         } catch (RuntimeException e) {
             out.append("failed: ").append(e.getMessage());
