@@ -38,10 +38,12 @@ import java.util.zip.CRC32C;
  *
  * <p>An independent model of docs/PROTOCOL.md ("Replay logs") predicts every outcome from the bytes: which
  * {@link ReplayLogException} kind a header earns, whether the records are corrupt, which positions are read in
- * which order (oldest first from the cursor, a torn newest full-image record last), and each record's fields from
- * the bytes at its offsets. The reader may only throw {@link ReplayLogException} with exactly one {@code Fix:}
+ * which order (oldest first from the cursor; in a full-image log after a crash, by "Writing, rollover, crashes":
+ * the older records after the last torn position, then the run written past the cursor), and each record's fields
+ * from the bytes at its offsets. The reader may only throw {@link ReplayLogException} with exactly one {@code Fix:}
  * (never wrapping a runtime exception of its own); an accepted log reads the same twice and from a second
- * mapping; an append changes exactly its record and the cursor.
+ * mapping; an append changes exactly its record and the cursor (and opening a crashed full-image log clears the
+ * magics of the run past the cursor but its first record).
  */
 class ReplayLogFuzzTest {
 
@@ -196,13 +198,18 @@ class ReplayLogFuzzTest {
         }
         byte[] after = Files.readAllBytes(FILE);
         assertEquals(before.length, after.length, "an append changed the file's length");
+        byte[] resumed = before.clone(); // the file as opening it leaves it: the run past the cursor cleared
+        for (long cleared : model.resumeCleared) {
+            MemorySegment.ofArray(resumed).set(INT, model.format.recordOffset(cleared), 0);
+        }
         long at = model.format.recordOffset(position);
         int recordBytes = model.format.recordBytes();
         for (int i = 0; i < after.length; i++) {
             boolean inRecord = i >= at && i < at + recordBytes;
             boolean inCursor = i >= ReplayLogFormat.CURSOR_OFFSET && i < ReplayLogFormat.CURSOR_OFFSET + 8;
-            if (!inRecord && !inCursor && after[i] != before[i]) {
-                fail("an append at position " + position + " changed byte " + i);
+            if (!inRecord && !inCursor && after[i] != resumed[i]) {
+                fail("an append at position " + position + " changed byte " + i + " (opening clears the magics of "
+                        + model.resumeCleared + ")");
             }
         }
         MemorySegment file = MemorySegment.ofArray(after);
@@ -304,6 +311,8 @@ class ReplayLogFuzzTest {
         boolean newestCorrupt;
         boolean resumeCorrupt;
         long resumeSequence;
+        /** Positions whose magic opening for appending clears (the run past the cursor but its first record). */
+        final List<Long> resumeCleared = new ArrayList<>();
 
         Model(byte[] bytes) {
             b = MemorySegment.ofArray(bytes);
@@ -372,26 +381,52 @@ class ReplayLogFuzzTest {
             return b.get(INT, offset(position));
         }
 
+        /** @return true for a record magic other than 0 (never written or torn) and 0xDEADBEEF (written) */
+        private static boolean foreign(int magic) {
+            return magic != 0 && magic != MAGIC;
+        }
+
+        /** @return true when the full-image record at {@code position} names a ring slot outside the ring */
+        private boolean badSlot(long position) {
+            int slot = b.get(INT, offset(position) + 4);
+            return full && (slot < 0 || slot >= geometry.slotCount());
+        }
+
         /** @return true when the record is written but corrupt: a foreign magic, or a ring slot outside the ring */
         private boolean bad(long position) {
             int m = magic(position);
-            if (m != 0 && m != MAGIC) {
-                return true;
-            }
-            if (m == MAGIC && full) {
-                int slot = b.get(INT, offset(position) + 4);
-                return slot < 0 || slot >= geometry.slotCount();
-            }
-            return false;
+            return foreign(m) || m == MAGIC && badSlot(position);
         }
 
         private long sequence(long position) {
             return b.get(LONG, offset(position) + 16);
         }
 
-        private boolean tornNewest(long position) {
-            long before = position == 0 ? capacity - 1 : position - 1;
-            return magic(before) == MAGIC && sequence(before) + 1 == sequence(position);
+        /** @return the position {@code k} records from the persisted cursor on */
+        private long at(long k) {
+            return (cursor + k) % capacity;
+        }
+
+        /**
+         * The run written past the persisted cursor before a crash: the positions {@code cursor + k} that hold, one
+         * after another from {@code k = 0}, sequence numbers {@code newest + 1 + k} (never the position before the
+         * cursor, which holds the newest itself or nothing).
+         *
+         * @return the run's length, or -1 when a foreign magic is met before it ends
+         */
+        private long run(long newest) {
+            long k = 0;
+            while (k < capacity - 1) {
+                int m = magic(at(k));
+                if (foreign(m)) {
+                    return -1;
+                }
+                if (m != MAGIC || sequence(at(k)) != newest + 1 + k) {
+                    break;
+                }
+                k++;
+            }
+            return k;
         }
 
         private void records() {
@@ -400,46 +435,142 @@ class ReplayLogFuzzTest {
                     written++;
                 }
             }
-            long held = -1;
-            boolean haveExpected = false;
-            long expected = 0;
-            for (long k = 0; k < capacity; k++) {
-                long p = (cursor + k) % capacity;
-                if (magic(p) == 0) {
-                    continue;
-                }
-                if (bad(p)) {
+            long previous = cursor == 0 ? capacity - 1 : cursor - 1;
+            int before = magic(previous);
+            int atCursor = magic(cursor);
+            if (full && foreign(before)) {
+                corrupt = true;
+            } else if (full && before == MAGIC) {
+                afterCrash(sequence(previous));
+            } else if (full && foreign(atCursor)) {
+                corrupt = true;
+            } else if (full && atCursor == MAGIC) {
+                afterCrash(sequence(cursor) - 1); // nothing before the cursor: the run starts at it
+            } else {
+                inOrder();
+            }
+            newest(previous, before, atCursor);
+            resume(previous, before, atCursor);
+        }
+
+        /**
+         * docs/PROTOCOL.md for a full-image log whose newest record before the cursor has sequence number
+         * {@code newest}: position {@code cursor + k} holds {@code newest + 1 + k - capacity} (older), magic 0, or,
+         * in the unbroken run from the cursor on, {@code newest + 1 + k}; anything else makes the whole log corrupt
+         * (refused before any record is returned, since which older records are returned depends on every
+         * position). Returned: the older records after the last torn or never-written position, then the run; a
+         * record naming a slot outside the ring is refused where it is read.
+         */
+        private void afterCrash(long newest) {
+            long past = run(newest);
+            if (past < 0) {
+                corrupt = true;
+                return;
+            }
+            long from = past;
+            for (long k = past; k < capacity; k++) {
+                int m = magic(at(k));
+                if (foreign(m) || m == MAGIC && sequence(at(k)) != newest + 1 + k - capacity) {
                     corrupt = true;
-                    break;
+                    return;
                 }
-                if (full) {
-                    if (!haveExpected && k == 0 && tornNewest(p)) {
-                        held = p;
-                        continue;
-                    }
-                    if (haveExpected && sequence(p) != expected) {
-                        corrupt = true;
-                        break;
-                    }
-                    haveExpected = true;
-                    expected = sequence(p) + 1;
+                if (m == 0) {
+                    from = k + 1;
+                }
+            }
+            List<Long> emit = new ArrayList<>();
+            for (long k = from; k < capacity; k++) {
+                emit.add(at(k));
+            }
+            for (long k = 0; k < past; k++) {
+                emit.add(at(k));
+            }
+            for (long p : emit) {
+                if (badSlot(p)) {
+                    corrupt = true;
+                    return;
                 }
                 order.add(p);
             }
-            if (held >= 0 && !corrupt) {
-                order.add(held);
+        }
+
+        /**
+         * Oldest first from the cursor, never-written positions skipped (VRRL0001; a full-image log with no record
+         * before or at the cursor, whose sequence numbers must then follow each other).
+         */
+        private void inOrder() {
+            boolean haveExpected = false;
+            long expected = 0;
+            for (long k = 0; k < capacity; k++) {
+                long p = at(k);
+                if (magic(p) == 0) {
+                    continue;
+                }
+                if (bad(p) || full && haveExpected && sequence(p) != expected) {
+                    corrupt = true;
+                    return;
+                }
+                haveExpected = true;
+                expected = sequence(p) + 1;
+                order.add(p);
             }
-            long previous = cursor == 0 ? capacity - 1 : cursor - 1;
-            if (full && magic(cursor) == MAGIC && tornNewest(cursor)) {
-                newestCorrupt = bad(cursor);
-                newest = newestCorrupt ? -1 : cursor;
-            } else if (bad(previous)) {
+        }
+
+        /** {@code newest()}: the end of the run past the cursor, else the record before the cursor. */
+        private void newest(long previous, int before, int atCursor) {
+            long position = -1;
+            if (full && (foreign(before) || before == 0 && foreign(atCursor))) {
                 newestCorrupt = true;
-            } else if (magic(previous) != 0) {
-                newest = previous;
+                return;
             }
-            resumeCorrupt = magic(previous) == MAGIC && bad(previous);
-            resumeSequence = full && magic(previous) == MAGIC && !resumeCorrupt ? sequence(previous) + 1 : 0;
+            if (full && (before == MAGIC || atCursor == MAGIC)) {
+                long past = before == MAGIC ? run(sequence(previous)) : run(sequence(cursor) - 1);
+                if (past < 0) {
+                    newestCorrupt = true;
+                    return;
+                }
+                position = past == 0 ? previous : at(past - 1);
+            } else if (foreign(before)) {
+                newestCorrupt = true;
+                return;
+            } else if (before == MAGIC) {
+                position = previous;
+            }
+            if (position >= 0 && badSlot(position)) {
+                newestCorrupt = true;
+                return;
+            }
+            newest = position;
+        }
+
+        /**
+         * Opening for appending: the next record continues the newest before the cursor, or, in a full-image log
+         * with none there, replaces the first of the run at the cursor; the run's other records are cleared.
+         */
+        private void resume(long previous, int before, int atCursor) {
+            if (before == MAGIC) {
+                resumeCorrupt = badSlot(previous);
+                resumeSequence = full ? sequence(previous) + 1 : 0;
+                if (full && !resumeCorrupt) {
+                    clearRun(run(sequence(previous)));
+                }
+            } else if (full && before == 0 && atCursor == MAGIC) {
+                resumeCorrupt = badSlot(cursor);
+                resumeSequence = sequence(cursor);
+                if (!resumeCorrupt) {
+                    clearRun(run(sequence(cursor) - 1));
+                }
+            }
+        }
+
+        private void clearRun(long past) {
+            if (past < 0) {
+                resumeCorrupt = true;
+                return;
+            }
+            for (long k = 1; k < past; k++) {
+                resumeCleared.add(at(k));
+            }
         }
 
         /** @return the record at {@code position} as docs/PROTOCOL.md lays it out */

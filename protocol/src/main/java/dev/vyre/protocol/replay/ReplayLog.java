@@ -390,11 +390,21 @@ public final class ReplayLog implements SlotRecorder {
             epoch = newestRecord.epoch() + fences(newestRecord.status(), newestRecord.opcode(), newestRecord.args());
             sequence = full ? newestRecord.sequence() + 1 : 0;
             if (full) {
-                long past = pastCursor(newestRecord.sequence());
-                for (long k = 1; k < past; k++) {
-                    map.set(INT, format.recordOffset((cursor + k) % capacity), 0);
-                }
+                clearRunPastCursor(pastCursor(newestRecord.sequence()));
             }
+        } else if (writable && full && map.get(INT, at) == 0
+                && map.get(INT, format.recordOffset(cursor)) == ReplayLogFormat.RECORD_MAGIC) {
+            ReplayRecord first = decode(cursor); // nothing before the cursor: the run starts at it
+            epoch = first.epoch();
+            sequence = first.sequence();
+            clearRunPastCursor(pastCursor(first.sequence() - 1));
+        }
+    }
+
+    /** Clears the magics of the {@code past} records written past the cursor before a crash, but the first. */
+    private void clearRunPastCursor(long past) {
+        for (long k = 1; k < past; k++) {
+            map.set(INT, format.recordOffset((cursor + k) % capacity), 0);
         }
     }
 
@@ -983,7 +993,10 @@ public final class ReplayLog implements SlotRecorder {
     /**
      * Decodes every written record, oldest first, into {@code visitor}, with the checks of
      * {@link #records()} (a corrupt record throws before it reaches the visitor, records before it
-     * already did).
+     * already did; in a full-image log a foreign magic or a sequence number a crash cannot leave throws before
+     * any record reaches it, because which older records are read depends on every position). A full-image log
+     * with no record just before the cursor (torn by a drainer running {@code capacity} records ahead, or never
+     * written) reads as if the record at the cursor began the run written past it.
      */
     public synchronized void forEachRecord(Consumer<ReplayRecord> visitor) {
         ensureOpen("read");
@@ -991,6 +1004,10 @@ public final class ReplayLog implements SlotRecorder {
         long before = start == 0 ? capacity - 1 : start - 1;
         if (full && magicAt(before) == ReplayLogFormat.RECORD_MAGIC) {
             forEachAfterCrash(sequenceAt(before), visitor);
+            return;
+        }
+        if (full && magicAt(start) == ReplayLogFormat.RECORD_MAGIC) { // nothing before the cursor: the run starts at it
+            forEachAfterCrash(sequenceAt(start) - 1, visitor);
             return;
         }
         boolean ordered = false; // a record was read: the next one's sequence number must be expected
@@ -1034,7 +1051,8 @@ public final class ReplayLog implements SlotRecorder {
                 long sequence = sequenceAt(position);
                 if (sequence != expected) {
                     decode(position); // a slot outside the ring is reported first
-                    throw outOfOrder(position, sequence, expected);
+                    // right after the run, the run's next number is what follows (an older record also fits there)
+                    throw outOfOrder(position, sequence, k == past ? newest + 1 + k : expected);
                 }
             }
         }

@@ -172,4 +172,58 @@ class CrashRecoveryTest {
                     log.records().get(6).image());
         }
     }
+
+    /**
+     * The previous lap held sequence numbers 0..7; a crash came with records 8..11 complete at positions 0..3 (their
+     * cursor store lost), 4..6 untouched and position 7 torn: a drainer already cleared it for sequence number 15,
+     * which lies within {@code capacity} records of the cursor. Nothing precedes the cursor, so the run starts at it.
+     */
+    private static ByteBuffer tornBeforeTheCursor() {
+        ByteBuffer b = Vrrl.fullFile(8, 0, 8, 2, 100, 4096);
+        for (int p = 0; p < 8; p++) {
+            record(b, p, p < 4 ? 8 + p : p);
+        }
+        b.putInt(64 + 128 * 7, 0);
+        return b;
+    }
+
+    @Test
+    void aTornRecordBeforeTheCursorStillRecoversTheRunAtTheCursor() throws IOException {
+        try (ReplayLog log = ReplayLog.read(file("torn-before.vrri", tornBeforeTheCursor()))) {
+            // 4..6 are older than the lost 7: returning them would leave a gap before the run
+            assertEquals(range(8, 11), sequences(log));
+            assertEquals(11, log.newest().orElseThrow().sequence());
+        }
+    }
+
+    @Test
+    void withNothingBeforeTheCursorANewerRecordAfterAHoleIsACorruptLog() throws IOException {
+        ByteBuffer b = Vrrl.fullFile(8, 0, 8, 2, 100, 4096);
+        record(b, 0, 10);
+        record(b, 2, 11); // position 1 never written: 11 cannot follow it, nor be older than 10
+        try (ReplayLog log = ReplayLog.read(file("hole-after-cursor.vrri", b))) {
+            ReplayLogException e = assertThrows(ReplayLogException.class, log::records);
+            assertEquals(Kind.CORRUPT_RECORD, e.kind());
+            assertTrue(e.getMessage().contains("record 2 has sequence number 11 where 4 follows"), e.getMessage());
+            assertEquals(10, log.newest().orElseThrow().sequence());
+        }
+    }
+
+    @Test
+    void reopeningWithATornRecordBeforeTheCursorContinuesTheRun() throws IOException {
+        Path p = file("torn-before-reopen.vrri", tornBeforeTheCursor());
+        SessionGeometry g = new SessionGeometry(8, 2, 100, 4096);
+        try (ReplayLog log = ReplayLog.open(p, 8, ReplayLogFormat.FULL_IMAGE, g)) {
+            assertEquals(List.of(8L), sequences(log), "9..11 cleared, 8 kept until the next append");
+            log.recordPublish(5, 1, Opcodes.NOP, 0, 0, 0); // overwrites 8 at the cursor, with the same number
+            log.recordPublish(6, 1, Opcodes.NOP, 0, 0, 0);
+            assertEquals(range(8, 9), sequences(log));
+            assertEquals(List.of(2, 2), log.records().stream().map(ReplayRecord::epoch).toList(),
+                    "the epoch continues from the replaced record");
+        }
+        try (ReplayLog log = ReplayLog.read(p)) {
+            assertEquals(range(8, 9), sequences(log));
+            assertEquals(6, log.newest().orElseThrow().slotIndex());
+        }
+    }
 }
