@@ -36,7 +36,8 @@ import org.lwjgl.vulkan.VkCommandBuffer;
  * <p>Placement: every buffer (control, ring, debug log, IO queue, data, link block) lives in one
  * allocation (one each with {@link #BLOCK_PER_BUFFER_PROPERTY}) of DEVICE_LOCAL | HOST_VISIBLE |
  * HOST_COHERENT memory where the device has it (BAR-mapped VRAM, {@link Placement#DEVICE_MAPPED}: on
- * NVIDIA a shader polling system memory never sees host writes, polling VRAM does), else in HOST_VISIBLE | HOST_COHERENT memory ({@link Placement#HOST_MAPPED}).
+ * NVIDIA a shader polling system memory never sees host writes, polling VRAM does), else in
+ * HOST_VISIBLE | HOST_COHERENT memory ({@link Placement#HOST_MAPPED}).
  * Host stores to BAR memory are write-combined (WC): stores to one 64-byte line merge into one PCIe
  * write, and only a full fence orders them and pushes them out.
  *
