@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A short GPU call: CUDA isolated mode after the DONE_COUNT/mailbox fix (conformance and overhead), the
 # Vulkan allocation store probe (-Dvyre.vulkan.storeProbe=true), and vyre scan --resident with the JVM's
-# crash report kept in $OUT. Carry .h100 (tarball, bench.jar, HdrHistogram.jar, gl). Log: $OUT/last.txt.
+# crash report kept in $OUT. Carry .h100 (tarball, bench.jar, HdrHistogram.jar, gl, vkprobe: gcc -O2 -o
+# .h100/vkprobe/vk_store_probe bench/native/vk_store_probe.c -lvulkan). Log: $OUT/last.txt.
 set -u
 cd "$(dirname "$0")/../.."
 . bench/scripts/h100-env.sh last.txt
@@ -12,7 +13,10 @@ timeout -s KILL 40 $V conform --backend cuda --cases isolation/ --report "$OUT/c
 timeout -s KILL 40 $JAVA -cp "$CP" dev.vyre.bench.RingBench --backend cuda --mode both --slots 65536 --seconds 2 \
   --warmup 1 --batch 64 --api slots --isolation both 2>&1 | grep -E "^\| cuda|overhead"
 
-step "Vulkan: the allocation store probe at session open"
+step "Vulkan: the store probe from C (bench/native/vk_store_probe.c, built on the build machine into .h100/vkprobe)"
+[ -x $H/vkprobe/vk_store_probe ] && timeout -s KILL 20 $H/vkprobe/vk_store_probe 2>&1 | cut -c1-600
+
+step "Vulkan: the same probe from vyre's JVM, at session open"
 VYRE_JAVA_OPTS=-Dvyre.vulkan.storeProbe=true timeout -s KILL 15 $V demo --backend vulkan --seconds 1 --slots 64 \
   2>&1 | grep -E "store probe" | cut -c1-4000
 
