@@ -21,7 +21,11 @@ public final class IoRaceCheck {
     private IoRaceCheck() {
     }
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        BenchMain.guard("IoRaceCheck", () -> runIoRaceCheck(args));
+    }
+
+    private static void runIoRaceCheck(String[] args) throws Exception {
         String backend = null;
         int rounds = 50;
         int slots = 64;

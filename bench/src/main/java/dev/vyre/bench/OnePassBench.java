@@ -42,7 +42,11 @@ public final class OnePassBench {
     private OnePassBench() {
     }
 
-    public static void main(String[] argv) throws IOException {
+    public static void main(String[] argv) {
+        BenchMain.guard("OnePassBench", () -> runOnePassBench(argv));
+    }
+
+    private static void runOnePassBench(String[] argv) throws Exception {
         List<String> backends = new ArrayList<>();
         int[] sizes = {1, 64, 4096, 65536};
         int runs = 100;

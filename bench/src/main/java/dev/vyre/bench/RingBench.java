@@ -104,13 +104,13 @@ public final class RingBench {
     private RingBench(Map<String, String> args) {
         this.backendName = args.get("backend");
         this.mode = args.getOrDefault("mode", "both");
-        this.workers = Integer.parseInt(args.getOrDefault("workers", "0"));
-        this.publishers = Integer.parseInt(args.getOrDefault("publishers", "1"));
-        this.seconds = Double.parseDouble(args.getOrDefault("seconds", "5"));
-        this.warmup = Double.parseDouble(args.getOrDefault("warmup", "2"));
-        this.slots = Integer.parseInt(args.getOrDefault("slots", "1024"));
+        this.workers = (int) BenchArgs.number("--workers", args.getOrDefault("workers", "0"), 0, 1 << 16);
+        this.publishers = (int) BenchArgs.number("--publishers", args.getOrDefault("publishers", "1"), 1, 256);
+        this.seconds = BenchArgs.decimal("--seconds", args.getOrDefault("seconds", "5"), 0.001, 86_400);
+        this.warmup = BenchArgs.decimal("--warmup", args.getOrDefault("warmup", "2"), 0, 3_600);
+        this.slots = (int) BenchArgs.number("--slots", args.getOrDefault("slots", "1024"), 1, 1 << 24);
         this.json = args.containsKey("json") ? Path.of(args.get("json")) : null;
-        this.batch = Integer.parseInt(args.getOrDefault("batch", "0"));
+        this.batch = (int) BenchArgs.number("--batch", args.getOrDefault("batch", "0"), 0, 1 << 16);
         this.apis = List.of(args.getOrDefault("api", batch > 0 ? "deferred" : "publish").split(","));
         for (String api : apis) {
             if (!List.of("publish", "deferred", "slots").contains(api)) {
@@ -122,13 +122,13 @@ public final class RingBench {
             }
         }
         this.record = args.containsKey("record") ? new ReplayLogOptions(Path.of(args.get("record")),
-                Long.parseLong(args.getOrDefault("record-capacity", "1048576")),
+                BenchArgs.number("--record-capacity", args.getOrDefault("record-capacity", "1048576"), 1, 1L << 32),
                 switch (args.getOrDefault("record-format", "full")) {
                     case "full" -> ReplayLogFormat.FULL_IMAGE;
                     case "vrrl0001" -> ReplayLogFormat.VRRL0001;
                     default -> throw new IllegalArgumentException("--record-format takes full or vrrl0001");
                 }) : null;
-        this.recordRounds = Integer.parseInt(args.getOrDefault("record-rounds", "2"));
+        this.recordRounds = (int) BenchArgs.number("--record-rounds", args.getOrDefault("record-rounds", "2"), 1, 1000);
         this.isolationModes = switch (args.getOrDefault("isolation", "off")) {
             case "off" -> List.of(false);
             case "on" -> List.of(true);
@@ -170,19 +170,13 @@ public final class RingBench {
     }
 
     /** Entry point; see the class comment for the arguments. */
-    public static void main(String[] argv) throws IOException {
-        RingBench bench;
-        Map<String, String> args;
-        try {
-            args = parse(argv);
-            bench = args.containsKey("help") ? null : new RingBench(args);
-        } catch (IllegalArgumentException e) { // NumberFormatException included
-            String m = String.valueOf(e.getMessage());
-            System.err.println("RingBench: " + m + (m.contains("Fix:") ? "" : ". Fix: see RingBench --help"));
-            System.exit(2);
-            return;
-        }
-        if (bench == null) {
+    public static void main(String[] argv) {
+        BenchMain.guard("RingBench", () -> runRingBench(argv));
+    }
+
+    private static void runRingBench(String[] argv) throws IOException {
+        Map<String, String> args = parse(argv); // NumberFormatException included: an argument error
+        if (args.containsKey("help")) {
             System.out.println("usage: RingBench [--backend NAME] [--mode latency|throughput|both] [--workers N]"
                     + " [--publishers N] [--seconds S] [--warmup S] [--slots N] [--batch N] [--api publish,deferred,slots]"
                     + " [--isolation off|on|both]"
@@ -190,6 +184,7 @@ public final class RingBench {
                     + " [--record-rounds N] [--record-mode direct|background|both] [--record-drainers N,M..]]");
             return;
         }
+        RingBench bench = new RingBench(args);
         if (!bench.run(System.out)) {
             System.err.println("RingBench: a throughput run was NOT verified (an increment is missing or doubled)."
                     + " Fix: report the backend, its device and the table above; the backend lost or repeated slots");
@@ -216,8 +211,19 @@ public final class RingBench {
                 throw new IllegalArgumentException("option --" + key + " needs a value");
             }
         }
+        for (String key : args.keySet()) {
+            if (!OPTIONS.contains(key)) {
+                throw new IllegalArgumentException("unknown option --" + key + ". Fix: use one of --"
+                        + String.join(", --", OPTIONS));
+            }
+        }
         return args;
     }
+
+    /** Every option {@link #parse} accepts. */
+    private static final List<String> OPTIONS = List.of("help", "backend", "mode", "workers", "publishers", "seconds",
+            "warmup", "slots", "batch", "api", "isolation", "json", "record", "record-capacity", "record-format",
+            "record-rounds", "record-mode", "record-drainers");
 
     /** @return true when every throughput run was verified */
     private boolean run(PrintStream out) throws IOException {

@@ -79,6 +79,10 @@ public final class SoakBench {
     }
 
     public static void main(String[] argv) {
+        BenchMain.guard("SoakBench", () -> runSoakBench(argv));
+    }
+
+    private static void runSoakBench(String[] argv) throws Exception {
         Map<String, String> a = new HashMap<>();
         for (int i = 0; i < argv.length; i++) {
             if (!argv[i].startsWith("--") || i + 1 == argv.length) {

@@ -49,7 +49,11 @@ public final class StuckOpcodeCheck {
     private record Args(String backend, String body, long stopTimeoutMillis, int timeoutSeconds, boolean child) {
     }
 
-    public static void main(String[] argv) throws Exception {
+    public static void main(String[] argv) {
+        BenchMain.guard("StuckOpcodeCheck", () -> runStuckOpcodeCheck(argv));
+    }
+
+    private static void runStuckOpcodeCheck(String[] argv) throws Exception {
         Args a;
         try {
             a = parse(argv);
