@@ -39,4 +39,40 @@ final class BenchArgs {
         throw new IllegalArgumentException(option + " '" + value + "' is not a number in " + min + ".." + max
                 + ". Fix: pass one in that range");
     }
+
+    /**
+     * Parses {@code --name value} pairs ({@code --name=value} too); the names in {@code flags} take no value.
+     *
+     * @param known every name accepted, flags included
+     * @return the values by name, in argument order (a flag maps to "")
+     * @throws IllegalArgumentException for a stray argument, a missing value or an unknown name, ending in a Fix
+     */
+    static java.util.Map<String, String> options(String[] argv, java.util.List<String> known, java.util.List<String> flags) {
+        java.util.Map<String, String> args = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < argv.length; i++) {
+            String a = argv[i];
+            if (!a.startsWith("--")) {
+                throw new IllegalArgumentException("unexpected argument '" + a + "'. Fix: options look like --name value");
+            }
+            String key = a.substring(2);
+            int eq = key.indexOf('=');
+            String value;
+            if (eq >= 0) {
+                value = key.substring(eq + 1);
+                key = key.substring(0, eq);
+            } else if (flags.contains(key)) {
+                value = "";
+            } else if (i + 1 < argv.length) {
+                value = argv[++i];
+            } else {
+                throw new IllegalArgumentException("option --" + key + " needs a value. Fix: pass --" + key + " VALUE");
+            }
+            if (!known.contains(key)) {
+                throw new IllegalArgumentException("unknown option --" + key + ". Fix: use one of --"
+                        + String.join(", --", known));
+            }
+            args.put(key, value);
+        }
+        return args;
+    }
 }

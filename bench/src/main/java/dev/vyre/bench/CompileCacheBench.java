@@ -73,7 +73,8 @@ public final class CompileCacheBench {
             args = parse(argv);
             validate(args);
         } catch (IllegalArgumentException e) {
-            System.err.println("CompileCacheBench: " + e.getMessage() + ". Fix: see --help");
+            String m = String.valueOf(e.getMessage());
+            System.err.println("CompileCacheBench: " + m + (m.contains("Fix:") ? "" : ". Fix: see --help"));
             System.exit(2);
             return;
         }
@@ -346,21 +347,7 @@ public final class CompileCacheBench {
     }
 
     private static Map<String, String> parse(String[] argv) {
-        Map<String, String> args = new LinkedHashMap<>();
-        for (int i = 0; i < argv.length; i++) {
-            String a = argv[i];
-            if (!a.startsWith("--")) {
-                throw new IllegalArgumentException("unexpected argument '" + a + "'; options look like --name value");
-            }
-            String key = a.substring(2);
-            if (key.equals("help") || key.equals("child")) {
-                args.put(key, "");
-            } else if (i + 1 < argv.length) {
-                args.put(key, argv[++i]);
-            } else {
-                throw new IllegalArgumentException("option --" + key + " needs a value");
-            }
-        }
-        return args;
+        return BenchArgs.options(argv, List.of("help", "child", "backends", "runs", "mode", "dir", "backend", "label",
+                "cache"), List.of("help", "child"));
     }
 }

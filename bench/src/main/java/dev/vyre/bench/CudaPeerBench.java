@@ -77,7 +77,11 @@ public final class CudaPeerBench {
     private CudaPeerBench() {
     }
 
-    public static void main(String[] argv) throws Exception {
+    public static void main(String[] argv) {
+        BenchMain.guard("CudaPeerBench", () -> runCudaPeerBench(argv));
+    }
+
+    private static void runCudaPeerBench(String[] argv) throws Exception {
         int ops = 20_000;
         int cycles = 1000;
         boolean watchdog = false;

@@ -55,7 +55,11 @@ public final class IngestBench {
     private List<String> modes = List.of("cache", "disk");
     private final List<String[]> table = new ArrayList<>();
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        BenchMain.guard("IngestBench", () -> runIngestBench(args));
+    }
+
+    private static void runIngestBench(String[] args) throws Exception {
         IngestBench b = new IngestBench();
         for (int i = 0; i < args.length; i += 2) {
             String v = i + 1 < args.length ? args[i + 1] : "";

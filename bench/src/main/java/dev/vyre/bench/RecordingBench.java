@@ -19,7 +19,6 @@ import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -103,14 +102,14 @@ public final class RecordingBench {
     }
 
     public static void main(String[] argv) throws IOException {
-        Map<String, String> args = new LinkedHashMap<>();
-        for (int i = 0; i < argv.length; i++) {
-            if (!argv[i].startsWith("--") || i + 1 == argv.length) {
-                System.err.println("RecordingBench: bad argument '" + argv[i] + "'. Fix: pass --name value pairs"
-                        + " (--seconds, --rounds, --run, --ring, --capacity, --format, --dir, --device-rate, --drainers, --parts)");
-                System.exit(2);
-            }
-            args.put(argv[i].substring(2), argv[++i]);
+        Map<String, String> args;
+        try {
+            args = BenchArgs.options(argv, List.of("seconds", "rounds", "run", "ring", "capacity", "format", "dir",
+                    "device-rate", "drainers", "parts"), List.of());
+        } catch (IllegalArgumentException e) {
+            System.err.println("RecordingBench: " + e.getMessage());
+            System.exit(2);
+            return;
         }
         RecordingBench bench;
         try {

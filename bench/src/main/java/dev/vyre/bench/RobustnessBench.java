@@ -29,6 +29,10 @@ public final class RobustnessBench {
     }
 
     public static void main(String[] argv) {
+        BenchMain.guard("RobustnessBench", () -> runRobustnessBench(argv));
+    }
+
+    private static void runRobustnessBench(String[] argv) throws Exception {
         String name = null;
         int cycles = 1000;
         boolean watchdog = true;

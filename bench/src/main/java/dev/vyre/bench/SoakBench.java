@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -83,14 +82,8 @@ public final class SoakBench {
     }
 
     private static void runSoakBench(String[] argv) throws Exception {
-        Map<String, String> a = new HashMap<>();
-        for (int i = 0; i < argv.length; i++) {
-            if (!argv[i].startsWith("--") || i + 1 == argv.length) {
-                System.err.println("SoakBench: unexpected argument " + argv[i] + ". Fix: pass --name value pairs");
-                System.exit(2);
-            }
-            a.put(argv[i].substring(2), argv[++i]);
-        }
+        Map<String, String> a = BenchArgs.options(argv, List.of("backend", "total", "slots", "batch", "publishers",
+                "sample", "max-decay", "max-rss-growth"), List.of());
         Result r;
         try {
             SoakBench soak = new SoakBench(a.get("backend"), (long) Double.parseDouble(a.getOrDefault("total", "1e9")),

@@ -79,7 +79,11 @@ public final class VulkanBench {
     }
 
     /** Entry point. */
-    public static void main(String[] args) throws IOException {
+    public static void main(String[] args) {
+        BenchMain.guard("VulkanBench", () -> runVulkanBench(args));
+    }
+
+    private static void runVulkanBench(String[] args) throws Exception {
         double seconds = 3;
         Path json = null;
         for (int i = 0; i + 1 < args.length; i += 2) {
