@@ -193,31 +193,7 @@ public final class RingBench {
     }
 
     private static Map<String, String> parse(String[] argv) {
-        Map<String, String> args = new LinkedHashMap<>();
-        for (int i = 0; i < argv.length; i++) {
-            String a = argv[i];
-            if (!a.startsWith("--")) {
-                throw new IllegalArgumentException("unexpected argument '" + a + "'; options look like --name value");
-            }
-            String key = a.substring(2);
-            int eq = key.indexOf('=');
-            if (eq >= 0) {
-                args.put(key.substring(0, eq), key.substring(eq + 1));
-            } else if (key.equals("help")) {
-                args.put(key, "");
-            } else if (i + 1 < argv.length) {
-                args.put(key, argv[++i]);
-            } else {
-                throw new IllegalArgumentException("option --" + key + " needs a value");
-            }
-        }
-        for (String key : args.keySet()) {
-            if (!OPTIONS.contains(key)) {
-                throw new IllegalArgumentException("unknown option --" + key + ". Fix: use one of --"
-                        + String.join(", --", OPTIONS));
-            }
-        }
-        return args;
+        return BenchArgs.options(argv, OPTIONS, List.of("help"));
     }
 
     /** Every option {@link #parse} accepts. */
