@@ -462,7 +462,8 @@ public final class AsyncReplayRecorder implements SlotRecorder {
         int spins = 0;
         while (tail() != start) { // publish in queue order
             if (failure != null) {
-                throw new IllegalStateException("another drainer failed first");
+                throw new IllegalStateException("another drainer failed first. Fix: see that failure, which the"
+                        + " recorder reports");
             }
             if (++spins < SPINS) {
                 Thread.onSpinWait();
