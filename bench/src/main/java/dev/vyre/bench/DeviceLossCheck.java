@@ -25,6 +25,7 @@ import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -117,36 +118,17 @@ public final class DeviceLossCheck {
     }
 
     private static Args parse(String[] argv) {
-        String backend = "cuda";
-        String recoverOn = null;
-        int slots = 4096;
-        Integer trap = null;
-        Path log = null;
-        int timeout = 60;
-        boolean child = false;
-        Path unfinished = null;
-        for (int i = 0; i < argv.length; i++) {
-            String k = argv[i];
-            if (k.equals("--recover-child")) {
-                child = true;
-                continue;
-            }
-            if (i + 1 >= argv.length) {
-                throw new IllegalArgumentException(k + " needs a value. Fix: see the class Javadoc for the options");
-            }
-            String v = argv[++i];
-            switch (k) {
-                case "--backend" -> backend = v;
-                case "--recover-on" -> recoverOn = v;
-                case "--slots" -> slots = (int) BenchArgs.number(k, v, 64, 1 << 16);
-                case "--trap-slot" -> trap = (int) BenchArgs.number(k, v, 0, Integer.MAX_VALUE);
-                case "--log" -> log = Path.of(v);
-                case "--timeout-s" -> timeout = (int) BenchArgs.number(k, v, 1, 3600);
-                case "--unfinished" -> unfinished = Path.of(v);
-                default -> throw new IllegalArgumentException("unknown option " + k + ". Fix: use --backend,"
-                        + " --recover-on, --slots, --trap-slot, --log or --timeout-s");
-            }
-        }
+        Map<String, String> o = BenchArgs.options(argv, List.of("backend", "recover-on", "slots", "trap-slot", "log",
+                "timeout-s", "unfinished", "recover-child"), List.of("recover-child"));
+        String backend = o.getOrDefault("backend", "cuda");
+        String recoverOn = o.get("recover-on");
+        int slots = (int) BenchArgs.number("--slots", o.getOrDefault("slots", "4096"), 64, 1 << 16);
+        Integer trap = o.containsKey("trap-slot")
+                ? (int) BenchArgs.number("--trap-slot", o.get("trap-slot"), 0, Integer.MAX_VALUE) : null;
+        Path log = o.containsKey("log") ? Path.of(o.get("log")) : null;
+        int timeout = (int) BenchArgs.number("--timeout-s", o.getOrDefault("timeout-s", "60"), 1, 3600);
+        boolean child = o.containsKey("recover-child");
+        Path unfinished = o.containsKey("unfinished") ? Path.of(o.get("unfinished")) : null;
         int k = trap == null ? slots / 2 : trap;
         if (k >= slots) {
             throw new IllegalArgumentException("--trap-slot " + k + " is not below --slots " + slots

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -71,42 +72,21 @@ public final class StuckOpcodeCheck {
     }
 
     private static Args parse(String[] argv) {
-        String backend = "cuda";
-        String body = "poll";
-        long stop = 10_000;
-        int timeout = 120;
-        boolean child = false;
-        for (int i = 0; i < argv.length; i++) {
-            String k = argv[i];
-            if (k.equals("--child")) {
-                child = true;
-                continue;
-            }
-            if (i + 1 >= argv.length) {
-                throw new IllegalArgumentException(k + " needs a value. Fix: see the class Javadoc for the options");
-            }
-            String v = argv[++i];
-            switch (k) {
-                case "--backend" -> {
-                    if (!List.of("cuda", "vulkan", "opencl", "reference").contains(v)) {
-                        throw new IllegalArgumentException("--backend " + v + " is not cuda, vulkan, opencl or"
-                                + " reference. Fix: pick one of them");
-                    }
-                    backend = v;
-                }
-                case "--body" -> {
-                    if (!v.equals("poll") && !v.equals("ignore")) {
-                        throw new IllegalArgumentException("--body " + v + " is not poll or ignore. Fix: pass"
-                                + " --body poll (the body polls the abort flag) or --body ignore");
-                    }
-                    body = v;
-                }
-                case "--stop-timeout-ms" -> stop = BenchArgs.number(k, v, 1, 600_000);
-                case "--timeout-s" -> timeout = (int) BenchArgs.number(k, v, 1, 3_600);
-                default -> throw new IllegalArgumentException("unknown option " + k + ". Fix: use --backend, --body,"
-                        + " --stop-timeout-ms or --timeout-s");
-            }
+        Map<String, String> o = BenchArgs.options(argv, List.of("backend", "body", "stop-timeout-ms", "timeout-s",
+                "child"), List.of("child"));
+        String backend = o.getOrDefault("backend", "cuda");
+        if (!List.of("cuda", "vulkan", "opencl", "reference").contains(backend)) {
+            throw new IllegalArgumentException("--backend " + backend + " is not cuda, vulkan, opencl or reference."
+                    + " Fix: pick one of them");
         }
+        String body = o.getOrDefault("body", "poll");
+        if (!body.equals("poll") && !body.equals("ignore")) {
+            throw new IllegalArgumentException("--body " + body + " is not poll or ignore. Fix: pass --body poll (the"
+                    + " body polls the abort flag) or --body ignore");
+        }
+        long stop = BenchArgs.number("--stop-timeout-ms", o.getOrDefault("stop-timeout-ms", "10000"), 1, 600_000);
+        int timeout = (int) BenchArgs.number("--timeout-s", o.getOrDefault("timeout-s", "120"), 1, 3_600);
+        boolean child = o.containsKey("child");
         return new Args(backend, body, stop, timeout, child);
     }
 
