@@ -230,7 +230,7 @@ public final class Vyre implements AutoCloseable {
         }
         try {
             return new Vyre(info.name(), backend);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             backend.close();
             throw e;
         }
@@ -280,7 +280,7 @@ public final class Vyre implements AutoCloseable {
         Session session;
         try {
             session = new Session(this, options, driver);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             discard(driver, e);
             throw e;
         }
@@ -345,7 +345,7 @@ public final class Vyre implements AutoCloseable {
     }
 
     /** Stops and closes a driver the runtime refused; every step runs even when an earlier one fails. */
-    private static void discard(SessionDriver driver, RuntimeException cause) {
+    private static void discard(SessionDriver driver, Throwable cause) {
         try {
             driver.writeControl(0, 1);
         } catch (RuntimeException e) {

@@ -183,7 +183,7 @@ final class CudaSessionDriver implements SessionDriver {
             CudaCalls.check(cuStreamCreate(kernelStream, CUstream_flags.CU_STREAM_NON_BLOCKING), "cuStreamCreate");
             CudaCalls.check(cuStreamCreate(copyStream, CUstream_flags.CU_STREAM_NON_BLOCKING), "cuStreamCreate");
             this.launchedWarps = launch();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             // another session's kernel may be running in this context: release through the ledger
             java.util.Collections.reverse(made);
             if (ownsModule) {

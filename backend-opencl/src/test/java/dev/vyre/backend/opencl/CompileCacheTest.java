@@ -46,4 +46,19 @@ class CompileCacheTest {
             assertTrue(now.length > 0);
         }
     }
+
+    @Test
+    void aSourceLargerThanLwjglsThreadStackBuilds() {
+        try (OpenClBackend backend = OpenClTesting.backendOrSkip()) {
+            // IR-compiled custom opcodes outgrow LWJGL's 64 KiB per-thread stack: the source must not be
+            // encoded there (the Vulkan backend's shaderc call did, and failed on the H100)
+            StringBuilder source = new StringBuilder(KernelSource.interpreter());
+            for (int i = 0; source.length() < 256 * 1024; i++) {
+                source.append("// generated line ").append(i).append(" of a long IR lowering, kept as a comment\n");
+            }
+            try (ClProgram big = ClProgram.fromSource(backend.openClDevice(), source.toString())) {
+                clReleaseKernel(big.newKernel("vyre_once"));
+            }
+        }
+    }
 }

@@ -18,6 +18,7 @@ import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.lwjgl.Version;
 import org.lwjgl.system.MemoryStack;
+import org.lwjgl.system.MemoryUtil;
 
 /**
  * Compiles the megakernel GLSL (plus custom opcode snippets) to SPIR-V with shaderc, through the
@@ -142,6 +143,22 @@ final class ShaderCompiler {
         return COMPILATIONS.get();
     }
 
+    /**
+     * Runs shaderc on {@code glsl}. The source is encoded into native memory of its own rather than LWJGL's
+     * per-thread stack (64 KiB by default): a megakernel with IR-compiled custom opcodes outgrows it.
+     *
+     * @return shaderc's result handle (release it)
+     */
+    private static long compileSource(long compiler, String glsl, long options) {
+        ByteBuffer text = MemoryUtil.memUTF8(glsl, false);
+        try (MemoryStack stack = MemoryStack.stackPush()) {
+            return shaderc_compile_into_spv(compiler, text, shaderc_glsl_compute_shader, stack.UTF8(SOURCE_RESOURCE),
+                    stack.UTF8("main"), options);
+        } finally {
+            MemoryUtil.memFree(text);
+        }
+    }
+
     private static byte[] shaderc(String glsl, Map<String, String> defines) {
         long compiler = shaderc_compiler_initialize();
         if (compiler == 0) {
@@ -154,8 +171,7 @@ final class ShaderCompiler {
             for (Map.Entry<String, String> d : defines.entrySet()) {
                 shaderc_compile_options_add_macro_definition(options, d.getKey(), d.getValue());
             }
-            long result = shaderc_compile_into_spv(compiler, glsl, shaderc_glsl_compute_shader, SOURCE_RESOURCE, "main",
-                    options);
+            long result = compileSource(compiler, glsl, options);
             try {
                 if (shaderc_result_get_compilation_status(result) != shaderc_compilation_status_success) {
                     throw new BackendException("the Vulkan megakernel did not compile: "

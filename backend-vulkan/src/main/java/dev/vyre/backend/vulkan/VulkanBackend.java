@@ -231,7 +231,7 @@ public final class VulkanBackend implements Backend {
             VulkanSession session = VulkanSession.open(this, spec, queue);
             sessions.add(session);
             return session;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             releaseQueue(queue);
             throw e;
         }

@@ -193,7 +193,7 @@ final class VulkanSession implements SessionDriver {
         try {
             mirror = new StatusMirror(device, spec.slotCount());
             session = new VulkanSession(backend, spec, queue, layout, mirror);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             if (mirror != null) {
                 mirror.close();
             }
@@ -359,7 +359,7 @@ final class VulkanSession implements SessionDriver {
                 vkCmdDispatch(cb, groups, 1, 1);
             }
             sub.submit();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             if (sub != null) {
                 sub.close();
             }

@@ -56,6 +56,22 @@ class ShaderCompilerTest {
     }
 
     @Test
+    void aSourceLargerThanLwjglsThreadStackCompiles() {
+        // IR-compiled custom opcodes make megakernels far larger than LWJGL's 64 KiB per-thread stack, where
+        // an encoded CharSequence would go (OutOfMemoryError "Out of stack space" on the H100 before the fix)
+        StringBuilder body = new StringBuilder();
+        for (int i = 0; body.length() < 256 * 1024; i++) {
+            body.append("// generated line ").append(i).append(" of a long IR lowering, kept as a comment\n");
+        }
+        body.append("vyre_atomic_add_control(160u, vyre_arg(0u));");
+        String glsl = ShaderCompiler.withCustomOpcodes(CustomOpcodes.of(CustomOpcode.of(0x100).text("glsl",
+                body.toString()).build()));
+        assertTrue(glsl.length() > 256 * 1024, "source of " + glsl.length() + " chars");
+        byte[] spv = ShaderCompiler.compile(glsl, Map.of("VYRE_LOCAL_SIZE", "64", "VYRE_CUSTOM", "1"));
+        assertEquals(SPIRV_MAGIC, magic(spv));
+    }
+
+    @Test
     void anOpcodeWithoutAGlslBodyIsRefusedWithAFix() {
         CustomOpcodes ops = CustomOpcodes.of(CustomOpcode.java(0x100, c -> { }));
         BackendException e = assertThrows(BackendException.class, () -> ShaderCompiler.withCustomOpcodes(ops));
