@@ -62,7 +62,7 @@ final class Providers {
         }
         Probe probe;
         try {
-            probe = provider.probe();
+            probe = JvmSignalHandlers.guard("probing backend '" + name + "'", provider::probe);
         } catch (Throwable t) {
             probe = Probe.unavailable("probe failed: " + Probe.firstLine(t)
                     + ". Fix: check the backend's native libraries and driver");
@@ -87,7 +87,8 @@ final class Providers {
     static List<BackendDevice> devices(BackendProvider provider, BackendInfo info) {
         List<Probe> probes;
         try {
-            probes = provider.devices();
+            probes = JvmSignalHandlers.guard("listing the devices of backend '" + info.name() + "'",
+                    provider::devices);
         } catch (Throwable t) {
             return List.of(new BackendDevice(info.name(), 0, false, "", "", "devices() failed: " + Probe.firstLine(t)
                     + ". Fix: report this to the backend's author"));

@@ -223,7 +223,8 @@ public final class Vyre implements AutoCloseable {
 
     /** Opens {@code provider} on device {@code device}, or on its default device when negative. */
     private static Vyre open(BackendProvider provider, BackendInfo info, int device) {
-        Backend backend = device < 0 ? provider.open() : provider.open(device);
+        Backend backend = JvmSignalHandlers.guard("opening backend '" + info.name() + "'",
+                () -> device < 0 ? provider.open() : provider.open(device));
         if (backend == null) {
             throw new BackendException("backend '" + info.name() + "' opened nothing",
                     "report this to the backend's author: BackendProvider.open() must not return null");
