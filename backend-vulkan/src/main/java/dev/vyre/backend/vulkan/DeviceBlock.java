@@ -103,11 +103,81 @@ final class DeviceBlock implements AutoCloseable {
                     free();
                     throw VulkanCalls.failure(r, "vkMapMemory");
                 }
-                mapped = MemorySegment.ofAddress(pp.get(0)).reinterpret(size);
+                mapped = settle(MemorySegment.ofAddress(pp.get(0)).reinterpret(size));
             } else {
                 mapped = null;
             }
         }
+    }
+
+    /** Whether BAR-mapped blocks are checked page by page, and mapped again while a page drops stores. */
+    static final String SETTLE_PROPERTY = "vyre.vulkan.settleMapping";
+    /** Pauses before each new mapping of a block whose pages drop host stores, in milliseconds. */
+    private static final long[] REMAP_PAUSE_MILLIS = {0, 10, 50, 200};
+    private static final long PAGE = 4096;
+    private static final int SENTINEL = 0x5E77_1ED0;
+
+    /**
+     * Checks that every page of a DEVICE_LOCAL | HOST_VISIBLE mapping keeps a host store (write one word, read
+     * it back) and maps the memory again, up to {@link #REMAP_PAUSE_MILLIS} times, while some page does not.
+     * On some H100 leases the first pages of a fresh BAR mapping read 0 after any store, the rest work; a
+     * mapping that still drops stores after the last try is kept, and the session's start check reports it.
+     * Host memory (lavapipe, integrated GPUs) and {@code -Dvyre.vulkan.settleMapping=false} skip the check.
+     *
+     * @return the mapping to use, every checked word back at 0
+     */
+    private MemorySegment settle(MemorySegment first) {
+        int flags = device.memoryFlags(memoryType);
+        if ((flags & VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT) == 0 || device.unifiedMemory()
+                || !Boolean.parseBoolean(System.getProperty(SETTLE_PROPERTY, "true"))) {
+            return first;
+        }
+        MemorySegment mapping = first;
+        for (int attempt = 0; ; attempt++) {
+            long dropped = droppedPages(mapping);
+            if (dropped == 0 || attempt == REMAP_PAUSE_MILLIS.length) {
+                droppedPagesAtOpen = dropped;
+                return mapping;
+            }
+            remaps++;
+            vkUnmapMemory(device.device(), memory);
+            try {
+                Thread.sleep(REMAP_PAUSE_MILLIS[attempt]);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            try (MemoryStack stack = stackPush()) {
+                PointerBuffer pp = stack.mallocPointer(1);
+                int r = vkMapMemory(device.device(), memory, 0, VK_WHOLE_SIZE, 0, pp);
+                if (r != VK_SUCCESS) {
+                    free();
+                    throw VulkanCalls.failure(r, "vkMapMemory (again, after pages dropped host stores)");
+                }
+                mapping = MemorySegment.ofAddress(pp.get(0)).reinterpret(size);
+            }
+        }
+    }
+
+    /** @return pages whose first word did not read back a store; every such word is left at 0 */
+    private static long droppedPages(MemorySegment mapping) {
+        long dropped = 0;
+        for (long at = 0; at + 4 <= mapping.byteSize(); at += PAGE) {
+            mapping.set(java.lang.foreign.ValueLayout.JAVA_INT, at, SENTINEL);
+            if (mapping.get(java.lang.foreign.ValueLayout.JAVA_INT, at) != SENTINEL) {
+                dropped++;
+            }
+            mapping.set(java.lang.foreign.ValueLayout.JAVA_INT, at, 0);
+        }
+        return dropped;
+    }
+
+    private int remaps;
+    private long droppedPagesAtOpen;
+
+    /** @return how often the memory was mapped again at creation, and the pages still dropping stores then */
+    String settleReport() {
+        return remaps == 0 ? "mapping kept stores at once" : "mapped again " + remaps + " time(s) at creation, "
+                + droppedPagesAtOpen + " page(s) still dropping stores after that";
     }
 
     long buffer() {

@@ -526,7 +526,7 @@ final class VulkanSession implements SessionDriver {
                 + Integer.toHexString(readNow) + " at once and 0x" + Integer.toHexString(readLater) + " 10 ms later";
         String sweep = StoreSweep.sweep(ring, "ring") + "; " + (memory.data().byteSize() < 4 ? "no data buffer"
                 : StoreSweep.sweep(memory.data(), "data buffer"))
-                + (preDispatchSweep.isEmpty() ? "" : "; " + preDispatchSweep);
+                + (preDispatchSweep.isEmpty() ? "" : "; " + preDispatchSweep) + "; block: " + block.settleReport();
         return landed + "; " + sweep + "; heartbeat " + beat0 + " -> " + beat1 + " in 50 ms (mirror " + mirror.heartbeat() + "), stopped word "
                 + Words.getAcquire(link, VulkanLink.STOPPED) + ", SHUTDOWN word " + Words.getAcquire(control,
                 ControlLayout.SHUTDOWN) + ", DONE_COUNT " + Integer.toUnsignedString(Words.getAcquire(control,
