@@ -102,6 +102,8 @@ public final class VulkanBackend implements Backend {
     private final String noPersistentReason;
     /** Evidence of a failed start handshake ({@link VulkanSession}): later sessions are refused with it. */
     private volatile String persistentRefusal;
+    /** Evidence that a second persistent shader did not start beside a running one: later second sessions are refused. */
+    private volatile String concurrentRefusal;
     private final int persistentLanes;
     /** Device clock ticks per nanosecond, 0 when the LOAD_MISS bound counts iterations instead. */
     private final double ticksPerNano;
@@ -239,6 +241,12 @@ public final class VulkanBackend implements Backend {
 
     private int acquireQueue() {
         synchronized (queuesInUse) {
+            String concurrent = concurrentRefusal;
+            if (concurrent != null && !sessions.isEmpty()) {
+                throw new UnsupportedFeatureException(ShaderCompiler.BACKEND, "more than one persistent session at"
+                        + " once", concurrent, "close the running session before opening another, or open the second"
+                        + " on another device or the CUDA backend");
+            }
             int n = device.queues().size();
             // queue 0 runs one-pass dispatches; a one-queue device shares it with a single session
             int q = n == 1 ? (sessions.isEmpty() ? 0 : n) : queuesInUse.nextClearBit(1);
@@ -716,6 +724,24 @@ public final class VulkanBackend implements Backend {
     /** Records why persistent sessions cannot work on this device; every later {@link #openSession} refuses. */
     void refusePersistent(String evidence) {
         persistentRefusal = evidence;
+    }
+
+    /**
+     * Records that a persistent shader did not start while another session's ran: from now on a session is
+     * refused while another is open ({@link #openSession}), and one at a time still works.
+     */
+    void refuseConcurrent(String evidence) {
+        concurrentRefusal = evidence;
+    }
+
+    /** @return whether a session other than {@code self} is open on this backend */
+    boolean othersOpen(VulkanSession self) {
+        for (VulkanSession s : sessions) {
+            if (s != self) {
+                return true;
+            }
+        }
+        return false;
     }
 
     int persistentLanes() {

@@ -235,11 +235,22 @@ final class VulkanSession implements SessionDriver {
             if (System.nanoTime() - start > timeoutNanos) {
                 String where = "memory flags 0x" + Integer.toHexString(block.flags()) + " ("
                         + memory.ringPlacement() + "); " + device.memorySummary();
+                boolean beside = backend.othersOpen(this);
                 try {
                     writeControl(ControlLayout.SHUTDOWN, 1);
                     stop(Duration.ofSeconds(2));
                 } finally {
                     close();
+                }
+                if (beside) {
+                    // the device runs one persistent shader at a time: this one waits for the running one
+                    String evidence = "a second persistent shader on " + device.name() + " did not start beside the"
+                            + " running session's: its heartbeat stayed 0 for " + timeoutNanos / 1_000_000 + " ms (it"
+                            + " starts, sees SHUTDOWN and ends once the other session closes)";
+                    backend.refuseConcurrent(evidence);
+                    throw new UnsupportedFeatureException(ShaderCompiler.BACKEND, "more than one persistent session"
+                            + " at once", evidence, "close the running session before opening another, or open the"
+                            + " second on another device or the CUDA backend");
                 }
                 throw new BackendException("the persistent shader on " + device.name() + " did not start: its"
                         + " heartbeat stayed 0 for " + timeoutNanos / 1_000_000 + " ms after the dispatch was submitted"
