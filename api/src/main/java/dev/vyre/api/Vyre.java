@@ -273,7 +273,8 @@ public final class Vyre implements AutoCloseable {
         checkFits(options.slotCount(), options.dataBufferBytes(), options.opcodes());
         checkIsolation(options.isolation() != null);
         SessionEvents.SessionOpen event = SessionEvents.beginOpen();
-        SessionDriver driver = backend.openSession(options.toSpec());
+        SessionDriver driver = JvmSignalHandlers.guard("opening a session on backend '" + name + "'",
+                () -> backend.openSession(options.toSpec()));
         if (driver == null) {
             throw new BackendException("backend '" + name + "' opened no session driver",
                     "report this to the backend's author: Backend.openSession must not return null");
