@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Packs vyre-flink, its run-time class path and a Java runtime for the GPU machine, in parts that each fit
 # one device-call carry (64 MiB): .gpu-flink/part1, .gpu-flink/part2 (more if needed), each below
-# FLINK_PACK_PART_MIB (default 58 MiB). A machine that stays warm keeps what an earlier call carried, so the
-# lead carries one part per call and runs bench/scripts/h100-flink.sh in the call that carries the last one.
+# FLINK_PACK_PART_MIB (default 40 MiB: a carry of 59 MiB was refused as over the 64 MiB limit). A call removes the
+# ignored paths it does not carry, so each call carries one part and runs `bash bench/scripts/h100-flink.sh --stage`
+# (which copies it to /tmp/vyre-flink, kept while the machine stays warm); the call carrying the last part runs
+# bench/scripts/h100-flink.sh with the bench's options.
 #
 # The Java runtime is jlink'ed here (the flags of ../shared/tools/gpu-pack) with the modules Flink 2.3 needs
 # besides gpu-pack's default set: java.sql (Flink's type system), java.rmi and java.management.rmi (the
@@ -17,7 +19,7 @@ cd "$(dirname "$0")/../.."
 root=$(pwd)
 export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 export PATH=$JAVA_HOME/bin:$PATH
-limit=$(( ${FLINK_PACK_PART_MIB:-58} * 1024 * 1024 ))
+limit=$(( ${FLINK_PACK_PART_MIB:-40} * 1024 * 1024 ))
 pack=.gpu-flink
 
 if [ "${FLINK_PACK_SKIP_BUILD:-0}" != 1 ]; then
@@ -65,5 +67,5 @@ for ((p = 1; p <= parts; p++)); do
   printf '  %s/part%d  %5.1f MiB, %d files\n' "$pack" "$p" "$(echo "${used[p]} / 1048576" | bc -l)" \
     "$(ls "$pack/part$p" | grep -vc flink-pack.list)"
 done
-echo "On the GPU machine: one call per part, each carrying [\"$pack/partN\"]; in the call carrying the last part"
+echo "On the GPU machine: one call per part, each carrying [\"$pack/partN\"] and running bash bench/scripts/h100-flink.sh --stage; in the call carrying the last part"
 echo "run: bash bench/scripts/h100-flink.sh [--backend cuda --records 10000000 ...]"

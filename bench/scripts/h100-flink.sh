@@ -2,27 +2,36 @@
 # Runs dev.vyre.flink.FlinkBench on the GPU machine (no JDK there) from the parts bench/scripts/flink-pack.sh
 # wrote under .gpu-flink/: the CRC32C job through VyreAsyncFunction on a backend (CUDA by default) beside the
 # same job with a plain CPU map, in one local MiniCluster run, one table of records/s. Each part must have been
-# carried by this or an earlier call to the same warm machine. Output also goes to $OUT/flink-bench.txt.
+# carried by this call or staged (--stage, into /tmp/vyre-flink) by an earlier call to the same warm machine. Output also goes to $OUT/flink-bench.txt.
 #
-# Usage (repository root):  bash bench/scripts/h100-flink.sh [FlinkBench options]
+# Usage (repository root):  bash bench/scripts/h100-flink.sh --stage            (a call carrying one part)
+#                            bash bench/scripts/h100-flink.sh [FlinkBench options] (the call carrying the last)
 #   default options: --backend cuda --records 10000000 (see FlinkBench: --device, --parallelism, --lanes,
 #   --workers, --ordered). FLINK_JAVA=/path/to/java runs another Java instead of the packed runtime.
 # Exit status: FlinkBench's (0 ok, 1 failed, 2 usage), 2 when a part is missing.
 set -u
 cd "$(dirname "$0")/../.."
-pack=.gpu-flink
+pack=/tmp/vyre-flink
 OUT=${OUT:-/tmp/vyre-out}
-mkdir -p "$OUT"
+mkdir -p "$OUT" $pack
+# a call removes the ignored paths it does not carry, so each carried part is staged outside the checkout
+for part in .gpu-flink/part*/; do
+  [ -d "$part" ] && rm -rf "$pack/$(basename "$part")" && cp -r "$part" "$pack/"
+done
+if [ "${1:-}" = --stage ]; then
+  echo "h100-flink: staged $(ls $pack | tr '\n' ' ')in $pack"
+  exit 0
+fi
 
 list=$(ls $pack/part*/flink-pack.list 2>/dev/null | head -1)
 if [ -z "$list" ]; then
-  echo "h100-flink: no $pack/part*/ here. Fix: run bash bench/scripts/flink-pack.sh, then carry each part" >&2
+  echo "h100-flink: no part in .gpu-flink/ or $pack. Fix: run bash bench/scripts/flink-pack.sh, then carry each part" >&2
   exit 2
 fi
 missing=$(while read -r f; do [ -e "$pack/$f" ] || echo "${f%%/*}"; done < "$list" | sort -u | tr '\n' ' ')
 if [ -n "$missing" ]; then
-  echo "h100-flink: $pack/ lacks ${missing% } (a warm machine keeps earlier carries; a fresh one has none)." \
-    "Fix: carry each missing part in a call to this machine first (carry [\"$pack/partN\"])" >&2
+  echo "h100-flink: $pack/ lacks ${missing% } (a warm machine keeps what earlier calls staged; a fresh one has none)." \
+    "Fix: stage each missing part on this machine first: carry [\".gpu-flink/partN\"], run bash bench/scripts/h100-flink.sh --stage" >&2
   exit 2
 fi
 
