@@ -62,7 +62,8 @@ final class ShaderCompiler {
 
     /**
      * The translation unit for {@code opcodes}: the shipped source followed by one function per
-     * custom opcode and {@code vyre_custom_dispatch()} calling them in registration order.
+     * custom opcode (its loops polling the abort flag, {@link GlslAbortPolls}) and {@code vyre_custom_dispatch()}
+     * calling them in registration order.
      *
      * @throws BackendException when an opcode has no GLSL body
      */
@@ -78,7 +79,8 @@ final class ShaderCompiler {
                         "give it a GLSL snippet (CustomOpcode.of(opcode).text(\"glsl\", source); see docs/PROTOCOL.md,"
                                 + " Custom opcodes) or run it on a backend that has its body");
             }
-            out.append("void vyre_custom_op_").append(index).append("() {\n").append(body).append("\n}\n");
+            out.append("void vyre_custom_op_").append(index).append("() {\n")
+                    .append(GlslAbortPolls.functionBody(op.opcode(), body)).append("\n}\n");
             dispatch.append("    if (vyre_opcode == 0x").append(Integer.toHexString(op.opcode()))
                     .append("u) vyre_custom_op_").append(index).append("();\n");
             index++;
