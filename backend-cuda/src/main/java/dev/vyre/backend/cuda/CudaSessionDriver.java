@@ -103,7 +103,7 @@ final class CudaSessionDriver implements SessionDriver {
     private final PinnedBuffer ioQueue;
     /** The IO link block (IoLink): the kernel writes its sequence and accepted words, the host its completions. */
     private final PinnedBuffer ioLink;
-    private final PinnedBuffer data;
+    private final HostVisibleMemory data;
     private final PinnedBuffer link;
     private final PinnedBuffer sq;
     private final PinnedBuffer staging;
@@ -168,7 +168,7 @@ final class CudaSessionDriver implements SessionDriver {
             ring = keep(made, new PinnedBuffer((long) slotCount * SlotLayout.SLOT_BYTES));
             ioQueue = keep(made, new PinnedBuffer((long) IoQueueLayout.IO_SLOT_COUNT * IoQueueLayout.IO_SLOT_BYTES));
             ioLink = keep(made, new PinnedBuffer(IoLink.BYTES));
-            data = keep(made, new PinnedBuffer(spec.dataBufferBytes()));
+            data = keep(made, dataMemory(spec.dataBufferBytes()));
             link = keep(made, new PinnedBuffer(LINK_BYTES));
             sq = keep(made, new PinnedBuffer(sqCapacity * Long.BYTES));
             staging = keep(made, new PinnedBuffer(Math.max(spec.controlBytes(), DebugLogLayout.BUFFER_BYTES)));
@@ -200,6 +200,25 @@ final class CudaSessionDriver implements SessionDriver {
                 spec.dataBufferBytes() == 0 ? MemorySegment.NULL : data.segment(), Placement.DEVICE,
                 Placement.HOST_MAPPED, false /* the kernel reads a slot only after its tail line */,
                 ioLink.segment() /* no host-native atomics on mapped memory: split-ownership IO */);
+    }
+
+    /**
+     * Experiment switch for the data buffer's memory (not a supported option): {@code pinned} (default,
+     * page-locked host memory the kernel reads across PCIe, what io_uring ingest writes into), {@code managed}
+     * or {@code managed-read-mostly} ({@link ManagedBuffer}: pages the driver moves to the device, for data
+     * written once and read many times, such as {@code vyre scan --resident}).
+     */
+    static final String DATA_MEMORY_PROPERTY = "vyre.cuda.dataMemory";
+
+    private static HostVisibleMemory dataMemory(long bytes) {
+        String kind = System.getProperty(DATA_MEMORY_PROPERTY, "pinned").trim().toLowerCase(java.util.Locale.ROOT);
+        return switch (kind) {
+            case "pinned" -> new PinnedBuffer(bytes);
+            case "managed" -> new ManagedBuffer(bytes, false);
+            case "managed-read-mostly" -> new ManagedBuffer(bytes, true);
+            default -> throw new BackendException("-D" + DATA_MEMORY_PROPERTY + "=" + kind + " is not pinned, managed"
+                    + " or managed-read-mostly", "pass one of those, or leave the property unset (pinned)");
+        };
     }
 
     private static <T extends AutoCloseable> T keep(List<AutoCloseable> made, T resource) {

@@ -13,7 +13,7 @@ import jcuda.driver.JCudaDriver;
  * the host sees it as a native {@link MemorySegment}, the kernel through {@link #deviceAddress()}.
  * Allocations are page-aligned and zero-filled.
  */
-final class PinnedBuffer implements AutoCloseable {
+final class PinnedBuffer implements HostVisibleMemory {
 
     private final Pointer pointer = new Pointer();
     private final long byteSize;
@@ -36,7 +36,8 @@ final class PinnedBuffer implements AutoCloseable {
     }
 
     /** @return the host view, exactly {@code byteSize} long */
-    MemorySegment segment() {
+    @Override
+    public MemorySegment segment() {
         return segment;
     }
 
@@ -44,7 +45,8 @@ final class PinnedBuffer implements AutoCloseable {
         return byteSize;
     }
 
-    long deviceAddress() {
+    @Override
+    public long deviceAddress() {
         return deviceAddress;
     }
 
