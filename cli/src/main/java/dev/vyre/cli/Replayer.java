@@ -17,6 +17,13 @@ final class Replayer {
 
     /** Bytes of state compared per checkpoint before checkpoints thin out to every few epochs. */
     static final long CHECK_BYTES = 1L << 20;
+    /**
+     * Most checkpoints of one replay (the last epoch's included). A snapshot of a GPU session reads its
+     * buffers back from the device (uncached reads of BAR-mapped VRAM on Vulkan): a log of 10,923 epochs over
+     * a 65,536-slot Vulkan ring, checked every 5 epochs, did not finish within 40 s on the H100. A difference
+     * between checkpoints is still found record by record.
+     */
+    static final int MAX_CHECKPOINTS = 256;
 
     /**
      * Where the sides first differ.
@@ -61,7 +68,17 @@ final class Replayer {
         this.againstRecords = againstRecords;
         this.backendSide = backendSide;
         this.againstSide = againstSide;
-        this.stride = (int) Math.max(1, Math.min(plan.epochs(), (stateBytes + CHECK_BYTES - 1) / CHECK_BYTES));
+        this.stride = stride(plan.epochs(), stateBytes);
+    }
+
+    /**
+     * @return epochs between checkpoints: about {@link #CHECK_BYTES} compared per epoch, and at most
+     *         {@link #MAX_CHECKPOINTS} checkpoints
+     */
+    static int stride(int epochs, long stateBytes) {
+        long byBytes = (stateBytes + CHECK_BYTES - 1) / CHECK_BYTES;
+        long byCount = (epochs + MAX_CHECKPOINTS - 1) / MAX_CHECKPOINTS;
+        return (int) Math.max(1, Math.min(epochs, Math.max(byBytes, byCount)));
     }
 
     /** Runs the replay; @return what it found */
