@@ -119,7 +119,7 @@ final class DeviceBlock implements AutoCloseable {
 
     /**
      * Checks that every page of a DEVICE_LOCAL | HOST_VISIBLE mapping keeps a host store (write one word, read
-     * it back) and maps the memory again, up to {@link #REMAP_PAUSE_MILLIS} times, while some page does not.
+     * it back; past the first 16 MiB every 16th page) and maps the memory again, up to {@link #REMAP_PAUSE_MILLIS} times, while some page does not.
      * On some H100 leases the first pages of a fresh BAR mapping read 0 after any store, the rest work; a
      * mapping that still drops stores after the last try is kept, and the session's start check reports it.
      * Host memory (lavapipe, integrated GPUs) and {@code -Dvyre.vulkan.settleMapping=false} skip the check.
@@ -158,10 +158,13 @@ final class DeviceBlock implements AutoCloseable {
         }
     }
 
-    /** @return pages whose first word did not read back a store; every such word is left at 0 */
+    /** Bytes from the start of a block whose every page is checked; past them, every 16th page (a large data buffer). */
+    private static final long EVERY_PAGE_BYTES = 16L << 20;
+
+    /** @return checked pages whose first word did not read back a store; every checked word is left at 0 */
     private static long droppedPages(MemorySegment mapping) {
         long dropped = 0;
-        for (long at = 0; at + 4 <= mapping.byteSize(); at += PAGE) {
+        for (long at = 0; at + 4 <= mapping.byteSize(); at += at < EVERY_PAGE_BYTES ? PAGE : 16 * PAGE) {
             mapping.set(java.lang.foreign.ValueLayout.JAVA_INT, at, SENTINEL);
             if (mapping.get(java.lang.foreign.ValueLayout.JAVA_INT, at) != SENTINEL) {
                 dropped++;
