@@ -294,8 +294,10 @@ final class VulkanSession implements SessionDriver {
                 }
                 backend.refusePersistent(evidence);
                 throw new UnsupportedFeatureException(ShaderCompiler.BACKEND, "persistent sessions", evidence,
-                        "use Vyre.dispatch (one pass) or the CUDA backend on this machine, and report the evidence"
-                                + " with the driver version");
+                        "check with nvidia-smi (or the vendor's tool) that no earlier process still runs a shader on"
+                                + " this GPU (on an H100 a shader left running by a killed process made later"
+                                + " processes' host stores vanish); otherwise use Vyre.dispatch (one pass) or the"
+                                + " CUDA backend on this machine, and report the evidence with the driver version");
             }
             LockSupport.parkNanos(10_000L);
         }
