@@ -26,7 +26,8 @@ import java.util.function.Supplier;
  * change and nothing is restored. The runtime guards the rare calls where drivers load and initialise:
  * {@code probe()}, {@code devices()}, {@code open()} and {@code openSession}; LLVM registers its handlers once per
  * process, so a later compile in a one-pass dispatch does not install them again. A guarded call costs about
- * 25 µs (24 {@code sigaction} calls).
+ * 25 µs (24 {@code sigaction} calls), and guarded calls run one at a time in a JVM (a lock, reentrant), so that
+ * one call's snapshot never holds what another call's driver installed.
  *
  * <p>Linux only (the {@code sigaction} of the C library, found by name in {@code libc.so.6} so that an
  * interposed {@code sigaction} is bypassed); elsewhere {@link #guard} just runs the call.
@@ -43,6 +44,7 @@ final class JvmSignalHandlers {
     private static final System.Logger LOG = System.getLogger(JvmSignalHandlers.class.getName());
     private static final MethodHandle SIGACTION;
     private static final MethodHandle DLADDR;
+    private static final java.util.concurrent.locks.ReentrantLock GUARD = new java.util.concurrent.locks.ReentrantLock();
 
     static {
         MethodHandle sigaction = null;
@@ -83,6 +85,9 @@ final class JvmSignalHandlers {
         if (SIGACTION == null) {
             return call.get();
         }
+        // one guarded call at a time: a call's snapshot must never hold another call's replacement, which its
+        // restore would then put back
+        GUARD.lock();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment saved = arena.allocate(SIGACTION_BYTES * SIGNALS.length, 16);
             for (int i = 0; i < SIGNALS.length; i++) {
@@ -97,6 +102,8 @@ final class JvmSignalHandlers {
                             + String.join(", ", restored));
                 }
             }
+        } finally {
+            GUARD.unlock();
         }
     }
 

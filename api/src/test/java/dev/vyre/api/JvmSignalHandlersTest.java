@@ -88,4 +88,33 @@ class JvmSignalHandlersTest {
         assertFalse(info.available());
         assertEquals(jvm, JvmSignalHandlers.handler(SIGHUP), "the probe's handler stayed installed");
     }
+
+    @Test
+    void aCallThatStartsWhileAnotherHasReplacedAHandlerDoesNotPutTheReplacementBack() throws Exception {
+        assumeTrue(JvmSignalHandlers.available(), "no sigaction here (not Linux)");
+        long jvm = JvmSignalHandlers.handler(SIGHUP);
+        java.util.concurrent.CountDownLatch replaced = new java.util.concurrent.CountDownLatch(1);
+        Thread first = Thread.ofPlatform().start(() -> JvmSignalHandlers.guard("the first call", () -> {
+            replaceSighup();
+            replaced.countDown();
+            try {
+                Thread.sleep(200); // the second call starts meanwhile
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return null;
+        }));
+        replaced.await();
+        // the second call lasts until the first has ended (and restored); unguarded, it snapshots SIG_IGN first
+        // and then puts it back
+        JvmSignalHandlers.guard("the second call", () -> {
+            try {
+                first.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return null;
+        });
+        assertEquals(jvm, JvmSignalHandlers.handler(SIGHUP), "the first call's replacement came back");
+    }
 }
