@@ -34,13 +34,16 @@ final class DeviceBlock implements AutoCloseable {
      */
     DeviceBlock(VulkanDevice device, long size, int required, int... preferred) {
         this(device, size, ALL_USES, bits -> device.memoryType(bits, required, preferred),
-                "0x" + Integer.toHexString(required));
+                "0x" + Integer.toHexString(required), true);
     }
 
-    /** A block usable as a storage buffer only (no copies): for the store probe's comparison. */
-    static DeviceBlock storageOnly(VulkanDevice device, long size, int required, int... preferred) {
-        return new DeviceBlock(device, size, VK_BUFFER_USAGE_STORAGE_BUFFER_BIT,
-                bits -> device.memoryType(bits, required, preferred), "0x" + Integer.toHexString(required));
+    /**
+     * A block for the store probe ({@link StoreSweep#probeAllocations}): its mapping is not checked at creation,
+     * so the probe sees the first stores into it; storage usage only (no copies) when {@code storageOnly}.
+     */
+    static DeviceBlock forProbe(VulkanDevice device, long size, boolean storageOnly, int required, int... preferred) {
+        return new DeviceBlock(device, size, storageOnly ? VK_BUFFER_USAGE_STORAGE_BUFFER_BIT : ALL_USES,
+                bits -> device.memoryType(bits, required, preferred), "0x" + Integer.toHexString(required), false);
     }
 
     private static final int ALL_USES = VK_BUFFER_USAGE_STORAGE_BUFFER_BIT | VK_BUFFER_USAGE_TRANSFER_SRC_BIT
@@ -59,11 +62,11 @@ final class DeviceBlock implements AutoCloseable {
         return new DeviceBlock(device, size, ALL_USES, bits -> {
             int t = device.memoryTypeAvoiding(bits, coherent | VK_MEMORY_PROPERTY_HOST_CACHED_BIT, avoid);
             return t >= 0 ? t : device.memoryTypeAvoiding(bits, coherent, avoid);
-        }, "0x" + Integer.toHexString(coherent) + " (not DEVICE_LOCAL)");
+        }, "0x" + Integer.toHexString(coherent) + " (not DEVICE_LOCAL)", true);
     }
 
     private DeviceBlock(VulkanDevice device, long size, int usage, java.util.function.IntUnaryOperator typeFor,
-                        String flags) {
+                        String flags, boolean check) {
         this.device = device;
         this.size = size;
         try (MemoryStack stack = stackPush()) {
@@ -103,7 +106,8 @@ final class DeviceBlock implements AutoCloseable {
                     free();
                     throw VulkanCalls.failure(r, "vkMapMemory");
                 }
-                mapped = settle(MemorySegment.ofAddress(pp.get(0)).reinterpret(size));
+                MemorySegment first = MemorySegment.ofAddress(pp.get(0)).reinterpret(size);
+                mapped = check ? settle(first) : first;
             } else {
                 mapped = null;
             }

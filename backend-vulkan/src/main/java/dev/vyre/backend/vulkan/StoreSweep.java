@@ -97,8 +97,7 @@ final class StoreSweep {
         try {
             for (boolean storageOnly : new boolean[] {true, false}) {
                 for (long size : sizes) {
-                    DeviceBlock b = storageOnly ? DeviceBlock.storageOnly(device, size, 0x2 | 0x4, 0x1)
-                            : new DeviceBlock(device, size, 0x2 | 0x4, 0x1);
+                    DeviceBlock b = DeviceBlock.forProbe(device, size, storageOnly, 0x2 | 0x4, 0x1);
                     made.add(b);
                     long address = b.mapped().address();
                     out.append("[").append(size).append(" B ").append(storageOnly ? "storage" : "storage+copy")
