@@ -53,7 +53,7 @@ echo "== 2. resident data buffer, 1,000 patterns, 1 GiB"
 for run in "cuda 64K 64" "cuda 64K 256" "cuda 64K 1024" "cuda 16K 1024" "vulkan 64K 0" "vulkan 16K 0"; do
   set -- $run
   echo "-- $1 --chunk $2 --workers $3"
-  timeout -s KILL 240 $V scan --backend $1 --random-patterns 1000 --resident 1G --passes 5 --chunk $2 --workers $3 \
+  timeout -s KILL 240 $V scan --backend $1 --random-patterns 1000 --resident 512M --passes 5 --chunk $2 --workers $3 \
     2>&1 | grep -E "vyre scan:|device:|CPU peer|agree|Fix"
 done
 

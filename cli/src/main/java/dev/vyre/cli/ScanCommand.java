@@ -58,7 +58,7 @@ import picocli.CommandLine.Spec;
             "  vyre scan --patterns words.txt --matches data.bin      offsets of every match",
             "  some-producer | vyre scan --patterns words.txt -",
             "  vyre scan --patterns words.txt --listen 9000 --connections 1",
-            "  vyre scan --random-patterns 1000 --resident 1G     GB/s, no IO"})
+            "  vyre scan --random-patterns 1000 --resident 512M   GB/s, no IO"})
 final class ScanCommand implements Callable<Integer> {
 
     /** Default chunk: new bytes per slot. */
@@ -267,7 +267,7 @@ final class ScanCommand implements Callable<Integer> {
             throw UsageErrorHandler.error(spec, "--no-peer and --resident together", "drop --no-peer: the benchmark"
                     + " checks every device count against the CPU peer's");
         }
-        range("--resident", resident, 1, MAX_DATA_BYTES / 2, "e.g. --resident 1G");
+        range("--resident", resident, 1, MAX_DATA_BYTES / 2, "e.g. --resident 512M");
         range("--passes", passes, 1, 1000, "e.g. --passes 5");
         int chunkBytes = (int) Math.min(Integer.MAX_VALUE, chunk == null ? DEFAULT_CHUNK : chunk);
         ScanResident.Chunks c = ScanResident.Chunks.of(resident, Math.max(chunkBytes, 4), automaton.longest);
