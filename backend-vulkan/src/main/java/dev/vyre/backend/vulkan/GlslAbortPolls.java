@@ -11,7 +11,7 @@ import dev.vyre.protocol.BackendException;
  * tight loops). Nothing else changes, and no line break is added, so the compiler's line numbers still match
  * the body as written. Bodies lowered from the IR are left as they are ({@link #IR_BODY_PREFIX}).
  *
- * <p>A loop body in braces gets the check after its {@code {}; an empty body ({@code while (c);}) and an unbraced
+ * <p>A loop body in braces gets the check after its opening brace; an empty body ({@code while (c);}) and an unbraced
  * simple statement ({@code for (...) x = f(x);}) are put in braces with the check first. An unbraced compound
  * body ({@code for (...) if (c) ...}) is refused with a fix, since where it ends is not found without parsing GLSL.
  */
@@ -38,7 +38,7 @@ final class GlslAbortPolls {
      * @param opcode the opcode, for error messages
      * @return the function body for {@code body}: the counter declaration, then the body with {@link #CHECK}
      *         after the opening brace of every loop body (an IR body unchanged, without the counter)
-     * @throws BackendException when a loop's body is a single statement without braces
+     * @throws BackendException when a loop's unbraced body is not one simple statement
      */
     static String functionBody(int opcode, String body) {
         return body.startsWith(IR_BODY_PREFIX) ? body : COUNTER + " " + insert(opcode, body);
@@ -47,7 +47,7 @@ final class GlslAbortPolls {
     /**
      * @param opcode the opcode, for error messages
      * @return {@code body} with {@link #CHECK} after the opening brace of every loop body
-     * @throws BackendException when a loop's body is a single statement without braces
+     * @throws BackendException when a loop's unbraced body is not one simple statement
      */
     static String insert(int opcode, String body) {
         StringBuilder out = new StringBuilder(body.length() + 256);

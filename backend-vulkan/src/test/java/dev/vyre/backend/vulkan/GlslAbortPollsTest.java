@@ -73,6 +73,16 @@ class GlslAbortPollsTest {
     }
 
     @Test
+    void theIrsGlslLoweringStartsWithThePrefixSoItsLoopsGetNoChecks() {
+        dev.vyre.ir.Program program = dev.vyre.ir.Program.build(b -> b.loop(dev.vyre.ir.Ir.u32(4), 4,
+                (body, i) -> body.store(dev.vyre.ir.Ir.add(dev.vyre.ir.Ir.u64(160), dev.vyre.ir.Ir.asU64(i)), i)));
+        String lowered = dev.vyre.ir.IrOpcodes.glsl(program);
+        assertTrue(lowered.startsWith(GlslAbortPolls.IR_BODY_PREFIX), lowered);
+        assertTrue(lowered.contains("for ("), lowered);
+        assertEquals(lowered, GlslAbortPolls.functionBody(1, lowered));
+    }
+
+    @Test
     void anIrBodyIsLeftAsTheIrLoweredIt() {
         String ir = GlslAbortPolls.IR_BODY_PREFIX + "abc\nfor (uint i = 0u; i < 4u; ++i) { }";
         assertEquals(ir, GlslAbortPolls.functionBody(1, ir));
