@@ -25,6 +25,10 @@ final class DeviceBlock implements AutoCloseable {
     private final int memoryType;
     private final MemorySegment mapped;
     private boolean closed;
+    /** Set at creation by {@link #settle}: whether it checked the mapping, remaps, pages dropping stores after. */
+    private boolean checked;
+    private int remaps;
+    private long droppedPagesAtOpen;
 
     /**
      * @param size      bytes (at least 1)
@@ -136,6 +140,7 @@ final class DeviceBlock implements AutoCloseable {
                 || !Boolean.parseBoolean(System.getProperty(SETTLE_PROPERTY, "true"))) {
             return first;
         }
+        checked = true;
         MemorySegment mapping = first;
         for (int attempt = 0; ; attempt++) {
             long dropped = droppedPages(mapping);
@@ -178,13 +183,13 @@ final class DeviceBlock implements AutoCloseable {
         return dropped;
     }
 
-    private int remaps;
-    private long droppedPagesAtOpen;
-
-    /** @return how often the memory was mapped again at creation, and the pages still dropping stores then */
+    /** @return whether the mapping was checked at creation, how often it was mapped again, what still dropped */
     String settleReport() {
-        return remaps == 0 ? "mapping kept stores at once" : "mapped again " + remaps + " time(s) at creation, "
-                + droppedPagesAtOpen + " page(s) still dropping stores after that";
+        if (!checked) {
+            return "mapping not checked (host memory, or -D" + SETTLE_PROPERTY + "=false)";
+        }
+        return remaps == 0 ? "every checked page kept a store at creation" : "mapped again " + remaps + " time(s) at"
+                + " creation, " + droppedPagesAtOpen + " checked page(s) still dropping stores after that";
     }
 
     long buffer() {
