@@ -129,23 +129,9 @@ final class GlslAbortPolls {
                 || first.equals("switch")) {
             throw unbraced(opcode, body, start, loop);
         }
-        int depth = 0;
-        int i = start;
-        while (i < body.length()) {
-            int next = skipSpaceAndComments(body, i);
-            if (next != i) {
-                i = next;
-                continue;
-            }
-            char c = body.charAt(i);
-            if (c == '(' || c == '[' || c == '{') {
-                depth++;
-            } else if (c == ')' || c == ']' || c == '}') {
-                depth--;
-            } else if (c == ';' && depth == 0) {
-                return i;
-            }
-            i++;
+        int end = endAtDepthZero(body, start, "([{", ")]}", ';');
+        if (end >= 0) {
+            return end;
         }
         throw unbraced(opcode, body, start, loop);
     }
@@ -188,25 +174,33 @@ final class GlslAbortPolls {
 
     /** @return the index of the bracket closing the one at {@code open}, comments skipped */
     private static int matchingClose(int opcode, String s, int open, char opening, char closing) {
-        int depth = 0;
-        int i = open;
-        while (i < s.length()) {
-            int next = skipSpaceAndComments(s, i);
-            if (next != i) {
-                i = next;
-                continue;
-            }
-            char c = s.charAt(i);
-            if (c == opening) {
-                depth++;
-            } else if (c == closing && --depth == 0) {
-                return i;
-            }
-            i++;
+        int close = endAtDepthZero(s, open, String.valueOf(opening), String.valueOf(closing), closing);
+        if (close >= 0) {
+            return close;
         }
         throw new BackendException("custom opcode 0x" + Integer.toHexString(opcode) + "'s glsl body has an unclosed '"
                 + opening + "' at line " + line(s, open), "close it: the body must be whole statements (docs/PROTOCOL.md,"
                 + " Custom opcodes)");
+    }
+
+    /**
+     * @return the first index from {@code start}, outside comments, holding {@code stop} with the bracket depth
+     *         (brackets in {@code opens} and {@code closes}, that character counted) back at 0; -1 when none
+     */
+    private static int endAtDepthZero(String s, int start, String opens, String closes, char stop) {
+        int depth = 0;
+        for (int i = skipSpaceAndComments(s, start); i < s.length(); i = skipSpaceAndComments(s, i + 1)) {
+            char c = s.charAt(i);
+            if (opens.indexOf(c) >= 0) {
+                depth++;
+            } else if (closes.indexOf(c) >= 0) {
+                depth--;
+            }
+            if (depth == 0 && c == stop) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static BackendException unbraced(int opcode, String body, int at, String loop) {
