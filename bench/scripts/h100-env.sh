@@ -2,14 +2,15 @@
 # (vyre-*-linux-x86_64.tar.gz, bench.jar, HdrHistogram.jar, gl/*.deb), tees every line to $OUT/$1 and sets
 #   H (the carry), OUT, step "text" (a timed heading), D (the unpacked distribution), V (its vyre launcher),
 #   JAVA (its runtime with native access), CP (distribution + bench + HdrHistogram class path).
-# It installs the Vulkan loader from gl/*.deb and points the loader at the NVIDIA ICD when the machine has one.
+# It installs the Vulkan loader from gl/*.deb (and the OpenCL ICD loader from opencl/*.deb when carried) and
+# points the loader at the NVIDIA ICD when the machine has one.
 H=.h100
 OUT=${OUT:-/tmp/vyre-out}
 mkdir -p "$OUT"
 exec > >(tee -a "$OUT/$1") 2>&1
 t0=$(date +%s)
 step() { echo; echo "== [$(( $(date +%s) - t0 )) s] $*"; }
-for f in $H/gl/*.deb; do [ -e "$f" ] && dpkg -x "$f" / ; done; ldconfig
+for f in $H/gl/*.deb $H/opencl/*.deb; do [ -e "$f" ] && dpkg -x "$f" / ; done; ldconfig
 icd=/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json; [ -f "$icd" ] && export VK_DRIVER_FILES=$icd
 rm -rf /tmp/vyre && mkdir -p /tmp/vyre && tar -xzf $H/vyre-*-linux-x86_64.tar.gz -C /tmp/vyre
 D=$(echo /tmp/vyre/vyre-*)

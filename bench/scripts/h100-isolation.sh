@@ -5,19 +5,7 @@
 # Carry .h100 (the dist tarball, bench.jar, HdrHistogram.jar, gl/*.deb and opencl/*.deb as for h100-diag.sh).
 set -u
 cd "$(dirname "$0")/../.."
-H=.h100
-OUT=${OUT:-/tmp/vyre-out}
-mkdir -p "$OUT"
-exec > >(tee -a "$OUT/log.txt") 2>&1
-t0=$(date +%s)
-step() { echo; echo "== [$(( $(date +%s) - t0 )) s] $*"; }
-for f in $H/gl/*.deb $H/opencl/*.deb; do [ -e "$f" ] && dpkg -x "$f" / ; done; ldconfig
-icd=/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json; [ -f "$icd" ] && export VK_DRIVER_FILES=$icd
-rm -rf /tmp/vyre && mkdir -p /tmp/vyre && tar -xzf $H/vyre-*-linux-x86_64.tar.gz -C /tmp/vyre
-D=$(echo /tmp/vyre/vyre-*)
-V="env -u JAVA_HOME $D/bin/vyre"
-JAVA="$D/runtime/bin/java --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow"
-CP="$D/lib/*:$H/bench.jar:$H/HdrHistogram.jar"
+. bench/scripts/h100-env.sh log.txt
 
 for b in cuda vulkan opencl; do
   step "isolation/ conformance on $b (byte-exact against the reference backend)"
