@@ -10,6 +10,7 @@ import java.lang.invoke.MethodHandle;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
 /**
@@ -44,7 +45,7 @@ final class JvmSignalHandlers {
     private static final System.Logger LOG = System.getLogger(JvmSignalHandlers.class.getName());
     private static final MethodHandle SIGACTION;
     private static final MethodHandle DLADDR;
-    private static final java.util.concurrent.locks.ReentrantLock GUARD = new java.util.concurrent.locks.ReentrantLock();
+    private static final ReentrantLock GUARD = new ReentrantLock();
 
     static {
         MethodHandle sigaction = null;

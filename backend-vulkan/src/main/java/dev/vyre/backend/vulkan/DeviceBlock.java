@@ -5,6 +5,7 @@ import static org.lwjgl.vulkan.VK10.*;
 
 import dev.vyre.protocol.BackendException;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import org.lwjgl.PointerBuffer;
 import org.lwjgl.system.MemoryStack;
 import org.lwjgl.vulkan.VkBufferCreateInfo;
@@ -174,11 +175,11 @@ final class DeviceBlock implements AutoCloseable {
     private static long droppedPages(MemorySegment mapping) {
         long dropped = 0;
         for (long at = 0; at + 4 <= mapping.byteSize(); at += at < EVERY_PAGE_BYTES ? PAGE : 16 * PAGE) {
-            mapping.set(java.lang.foreign.ValueLayout.JAVA_INT, at, SENTINEL);
-            if (mapping.get(java.lang.foreign.ValueLayout.JAVA_INT, at) != SENTINEL) {
+            mapping.set(ValueLayout.JAVA_INT, at, SENTINEL);
+            if (mapping.get(ValueLayout.JAVA_INT, at) != SENTINEL) {
                 dropped++;
             }
-            mapping.set(java.lang.foreign.ValueLayout.JAVA_INT, at, 0);
+            mapping.set(ValueLayout.JAVA_INT, at, 0);
         }
         return dropped;
     }
