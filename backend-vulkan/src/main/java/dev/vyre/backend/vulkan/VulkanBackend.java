@@ -94,6 +94,8 @@ public final class VulkanBackend implements Backend {
     /** Custom-opcode kernels kept while no session or dispatch uses them. */
     static final int IDLE_CUSTOM_KERNELS = 8;
     private final List<VulkanSession> sessions = new CopyOnWriteArrayList<>();
+    /** Closed sessions whose dispatch did not stop: their resources are freed once it ends. */
+    private final Map<VulkanSession, Boolean> abandoned = new LinkedHashMap<>(); // session -> it had opened
     private final BitSet queuesInUse = new BitSet();
     private final Object dispatchLock = new Object();
     private final Submitter onceSubmitter;
@@ -270,8 +272,42 @@ public final class VulkanBackend implements Backend {
         }
     }
 
-    void forget(VulkanSession session) {
-        sessions.remove(session);
+    /** @return whether {@code session} had opened (it was registered) */
+    boolean forget(VulkanSession session) {
+        return sessions.remove(session);
+    }
+
+    /**
+     * Takes over a closed session whose dispatch did not stop: it no longer counts as open, and its resources
+     * and queue are freed by {@link #reapAbandoned} once the dispatch ends.
+     */
+    void abandon(VulkanSession session) {
+        boolean opened = forget(session);
+        synchronized (abandoned) {
+            abandoned.put(session, opened);
+        }
+    }
+
+    /**
+     * Frees the resources of every abandoned session whose dispatch has ended, waiting up to
+     * {@code timeoutNanos} for each, and releases the queue of each that had opened (a failed open releases
+     * its own).
+     *
+     * @return whether every abandoned session was freed
+     */
+    boolean reapAbandoned(long timeoutNanos) {
+        synchronized (abandoned) { // one reaper at a time: a session is freed once
+            for (var it = abandoned.entrySet().iterator(); it.hasNext(); ) {
+                var entry = it.next();
+                if (entry.getKey().reap(timeoutNanos)) {
+                    if (entry.getValue()) {
+                        releaseQueue(entry.getKey().queue());
+                    }
+                    it.remove();
+                }
+            }
+            return abandoned.isEmpty();
+        }
     }
 
     @Override
@@ -798,9 +834,10 @@ public final class VulkanBackend implements Backend {
     }
 
     /**
-     * Stops and closes any session the runtime left open (it closes them first), then frees every
-     * device resource, unless a session's shader did not stop: then the device stays as it is, so the
-     * running dispatch never touches freed memory.
+     * Stops and closes any session the runtime left open (it closes them first), waits for the dispatches of
+     * abandoned sessions (closed while stuck) to end and frees them, then frees every device resource, unless
+     * a shader still has not stopped: then the device stays as it is, so the running dispatch never touches
+     * freed memory.
      */
     @Override
     public void close() {
@@ -825,8 +862,18 @@ public final class VulkanBackend implements Backend {
                 }
             }
         }
-        boolean stuck = sessions.stream().anyMatch(VulkanSession::isStuck);
-        if (!stuck) {
+        boolean freed;
+        try {
+            freed = reapAbandoned(VulkanSession.STOP_TIMEOUT.toNanos());
+        } catch (RuntimeException e) {
+            freed = false;
+            if (failure == null) {
+                failure = e;
+            } else {
+                failure.addSuppressed(e);
+            }
+        }
+        if (freed) {
             synchronized (dispatchLock) {
                 closeQuietly();
             }

@@ -572,20 +572,16 @@ final class VulkanSession implements SessionDriver {
         return false;
     }
 
-    /** @return true when the shader did not stop within the timeout of {@link #stop} (its memory stays allocated) */
-    boolean isStuck() {
-        return stuck;
-    }
-
     /** @return true once {@link #close()} ran */
     boolean isClosed() {
         return closed;
     }
 
     /**
-     * Frees the dispatch's resources and its queue. A stuck dispatch keeps them, and the session stays
-     * registered with the backend, which then leaves the device open: freeing memory the shader still
-     * touches could fault the device.
+     * Frees the dispatch's resources and its queue. A stuck dispatch keeps them: the session sets SHUTDOWN
+     * again and hands itself to the backend, which frees them once the dispatch has ended (when another
+     * session closes, and at the latest in {@link VulkanBackend#close()}, which leaves the device open if it
+     * never ends): freeing memory the shader still touches could fault the device.
      */
     @Override
     public void close() {
@@ -598,10 +594,41 @@ final class VulkanSession implements SessionDriver {
         if (stuck) {
             System.getLogger(VulkanSession.class.getName()).log(System.Logger.Level.ERROR,
                     "Vulkan megakernel did not stop within its timeout after SHUTDOWN; its memory stays allocated"
-                            + " until the process exits; device-side state: " + linkState());
+                            + " until the dispatch ends; device-side state: " + linkState());
+            writeControl(ControlLayout.SHUTDOWN, 1);
+            backend.abandon(this);
             return;
         }
-        backend.forget(this);
+        free();
+        if (backend.forget(this)) {
+            backend.releaseQueue(queue);
+        }
+        backend.reapAbandoned(0);
+    }
+
+    /**
+     * Frees the resources of a session that {@link #close()} left to the backend, once its dispatch has ended.
+     * The backend releases the queue.
+     *
+     * @return true when the dispatch ended within {@code timeoutNanos} and every resource was freed
+     */
+    boolean reap(long timeoutNanos) {
+        if (!submitter.await(Math.max(0, timeoutNanos))) {
+            return false;
+        }
+        finished = true;
+        stuck = false;
+        free();
+        return true;
+    }
+
+    /** @return the compute queue this session's dispatch was submitted to */
+    int queue() {
+        return queue;
+    }
+
+    /** Frees the dispatch's command pool, descriptor pool, kernel (when its own) and memory. */
+    private void free() {
         submitter.close();
         vkDestroyDescriptorPool(device.device(), set[0], null);
         if (ownsKernel) {
@@ -611,6 +638,5 @@ final class VulkanSession implements SessionDriver {
             b.close();
         }
         mirror.close();
-        backend.releaseQueue(queue);
     }
 }
