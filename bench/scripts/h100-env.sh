@@ -1,10 +1,10 @@
 # Sourced by the GPU-machine scripts (bench/scripts/h100-*.sh): from the repository root, with .h100 carried
-# (vyre-*-linux-x86_64.tar.gz, bench.jar, HdrHistogram.jar, gl/*.deb), tees every line to $OUT/$1 and sets
+# (vyre-*-linux-x86_64.tar.gz, bench.jar, HdrHistogram.jar, gl/*.deb; H100_DIR=dir reads them from dir), tees every line to $OUT/$1 and sets
 #   H (the carry), OUT, step "text" (a timed heading), D (the unpacked distribution), V (its vyre launcher),
 #   JAVA (its runtime with native access), CP (distribution + bench + HdrHistogram class path).
 # It installs the Vulkan loader from gl/*.deb (and the OpenCL ICD loader from opencl/*.deb when carried) and
 # points the loader at the NVIDIA ICD when the machine has one.
-H=.h100
+H=${H100_DIR:-.h100}
 OUT=${OUT:-/tmp/vyre-out}
 mkdir -p "$OUT"
 exec > >(tee -a "$OUT/$1") 2>&1

@@ -16,7 +16,9 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -255,6 +257,9 @@ public final class CompileCacheBench {
         try {
             run(vyre, session, data, false); // warms the built-in kernel and the device
             baseline = run(vyre, session, data, false);
+            if (Boolean.getBoolean(PROBE_NVRTC_PROPERTY)) {
+                probeNvrtc(out);
+            }
             register = run(vyre, session, data, true);
             again = run(vyre, session, data, true);
         } finally {
@@ -276,6 +281,40 @@ public final class CompileCacheBench {
                 again.ms(),
                 newBackend.ms(), added, after.size(), bytes, verified);
         return verified;
+    }
+
+    /**
+     * Diagnostic ({@code -Dvyre.bench.probeNvrtc=true}): before the timed registration, opens the NVRTC library
+     * (the first foreign-function call of a CUDA process) and then the CUDA backend's NVRTC binding, each timed,
+     * so the registration that follows shows what is left without them.
+     */
+    static final String PROBE_NVRTC_PROPERTY = "vyre.bench.probeNvrtc";
+
+    private static void probeNvrtc(PrintStream out) {
+        long t0 = System.nanoTime();
+        String opened = "none";
+        for (String name : List.of("libnvrtc.so.13", "libnvrtc.so.12", "libnvrtc.so")) {
+            try {
+                SymbolLookup.libraryLookup(name, Arena.global());
+                opened = name;
+                break;
+            } catch (IllegalArgumentException notHere) {
+                // the next name
+            }
+        }
+        double dlopenMs = ms(t0);
+        long t1 = System.nanoTime();
+        String binding;
+        try {
+            var shared = Class.forName("dev.vyre.backend.cuda.Nvrtc").getDeclaredMethod("shared");
+            shared.setAccessible(true);
+            shared.invoke(null);
+            binding = "loaded";
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            binding = "failed: " + e;
+        }
+        out.printf(Locale.ROOT, "PROBE nvrtc library %s: dlopen %.1f ms; binding %s in %.1f ms%n", opened, dlopenMs,
+                binding, ms(t1));
     }
 
     /**

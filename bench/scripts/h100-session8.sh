@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Session 8's GPU calls (kind nvidia-h100-x1), one per argument; log $OUT/session8-<part>.txt.
+#   vulkan: H100_DIR=.h100/vk carried (the distribution without the JCuda jars, bench.jar, HdrHistogram.jar,
+#           gl/, vvl/, old/ = the jars of 888fe8b):
+#     1. the whole Vulkan suite under synchronization validation (after the abandoned-session fix: 0 errors?)
+#     2. a Vulkan soak of 10^9 slots, publishSlots runs of 64, 4 publishers (issue 17)
+#     3. Vulkan publishSlots/64, old (888fe8b) vs new, 5 alternating rounds of 3 s (issue 10)
+#   cuda: .h100 carried (tarball, bench.jar, HdrHistogram.jar, gl/):
+#     1. vyre scan --resident 256M on CUDA by data memory and chunk size (issue 11)
+#     2. CompileCacheBench on CUDA with the NVRTC probe: where a warm registration's time goes (issue 11)
+set -u
+cd "$(dirname "$0")/../.."
+PART=${1:?usage: h100-session8.sh vulkan|cuda. Fix: name the part}
+. bench/scripts/h100-env.sh "session8-$PART.txt"
+nvidia-smi --query-gpu=name,driver_version --format=csv,noheader
+case "$PART" in
+vulkan)
+  step "1. Vulkan suite under synchronization validation"
+  SKIP_DEBS=0 H100_DIR=$H timeout -s KILL 200 bash bench/scripts/h100-vulkan-validation.sh sync 2>&1 \
+    | grep -E "^vulkan |validation errors|by message|^ +[0-9]+ \[|FAILED" | head -20
+  step "2. Vulkan soak, 10^9 slots"
+  timeout -s KILL 90 $JAVA -cp "$CP" dev.vyre.bench.SoakBench --backend vulkan --total 1000000000 --batch 64 \
+    --publishers 4 --sample 2 2>&1 | tail -14 | cut -c1-300
+  echo "soak exit ${PIPESTATUS[0]}"
+  step "3. Vulkan publishSlots/64, old (888fe8b) vs new, 5 rounds"
+  THIRD=$(ls "$D"/lib/*.jar | grep -v '/lib/vyre-' | tr '\n' ':')
+  for round in 1 2 3 4 5; do
+    for build in old new; do
+      if [ $build = old ]; then C="$H/old/*:$THIRD$H/HdrHistogram.jar"; else C="$CP"; fi
+      echo "-- round $round $build"
+      timeout -s KILL 25 $JAVA -cp "$C" dev.vyre.bench.RingBench --backend vulkan --mode throughput --slots 65536 \
+        --seconds 3 --warmup 1 --batch 64 --api slots 2>&1 | grep -E "^\| vulkan|Fix" | cut -c1-200
+    done
+  done
+  ;;
+cuda)
+  step "1. vyre scan --resident 256M, CUDA, by data memory and chunk"
+  for memory in managed pinned; do
+    for chunk in 4K 16K 64K; do
+      [ $memory = pinned ] && [ $chunk != 16K ] && continue
+      echo "-- $memory, chunk $chunk"
+      VYRE_JAVA_OPTS="-Dvyre.cuda.dataMemory=$memory" timeout -s KILL 60 $V scan --backend cuda --random-patterns 1000 \
+        --resident 256M --passes 5 --chunk $chunk 2>&1 | grep -E "device:|CPU peer|agree|Fix" | cut -c1-200
+    done
+  done
+  step "2. CompileCacheBench, CUDA, NVRTC probe"
+  timeout -s KILL 200 $JAVA -Dvyre.bench.probeNvrtc=true -cp "$CP" dev.vyre.bench.CompileCacheBench --backends cuda \
+    --runs 3 2>&1 | grep -E "PROBE|^\| cuda|register \+ open" | cut -c1-250
+  ;;
+*) echo "unknown part $PART. Fix: name vulkan or cuda" >&2; exit 2 ;;
+esac
+step "done"
