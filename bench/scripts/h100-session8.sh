@@ -5,9 +5,11 @@
 #     1. the whole Vulkan suite under synchronization validation (after the abandoned-session fix: 0 errors?)
 #     2. a Vulkan soak of 10^9 slots, publishSlots runs of 64, 4 publishers (issue 17)
 #     3. Vulkan publishSlots/64, old (888fe8b) vs new, 5 alternating rounds of 3 s (issue 10)
-#   cuda: .h100 carried (tarball, bench.jar, HdrHistogram.jar, gl/):
+#   cuda: .h100 carried (tarball, bench.jar, HdrHistogram.jar, rec-prev/ = vyre-protocol and vyre-api of the build before the
+#         recorder read images back from the ring):
 #     1. vyre scan --resident 256M on CUDA by data memory and chunk size (issue 11)
 #     2. CompileCacheBench on CUDA with the NVRTC probe: where a warm registration's time goes (issue 11)
+#     3. recording overhead, CUDA publishSlots/64, background recorder: rec-prev vs this build, 3 rounds (issue 12)
 set -u
 cd "$(dirname "$0")/../.."
 PART=${1:?usage: h100-session8.sh vulkan|cuda. Fix: name the part}
@@ -46,6 +48,18 @@ cuda)
   step "2. CompileCacheBench, CUDA, NVRTC probe"
   timeout -s KILL 200 $JAVA -Dvyre.bench.probeNvrtc=true -cp "$CP" dev.vyre.bench.CompileCacheBench --backends cuda \
     --runs 3 2>&1 | grep -E "PROBE|^\| cuda|register \+ open" | cut -c1-250
+  step "3. recording overhead, CUDA publishSlots/64, background x1: previous recorder vs ring-reading one"
+  THIRD=$(ls "$D"/lib/*.jar | grep -v '/lib/vyre-' | tr '\n' ':')
+  for round in 1 2 3; do
+    for build in prev new; do
+      if [ $build = prev ]; then C="$H/rec-prev/*:$CP"; else C="$CP"; fi
+      echo "-- $build, round $round"
+      timeout -s KILL 40 $JAVA -cp "$C" dev.vyre.bench.RingBench --backend cuda --mode throughput --slots 65536 \
+        --seconds 2 --warmup 1 --batch 64 --api slots --record /dev/shm/ring.vrri --record-capacity 65536 \
+        --record-rounds 2 --record-mode background 2>&1 | grep -E "best of|Exception|Fix" | head -3
+      rm -f /dev/shm/ring.vrri
+    done
+  done
   ;;
 *) echo "unknown part $PART. Fix: name vulkan or cuda" >&2; exit 2 ;;
 esac
