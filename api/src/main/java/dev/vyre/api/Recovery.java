@@ -73,7 +73,7 @@ public final class Recovery {
             }
         }
         return new SessionOptions(o.slotCount(), o.tenantCount(), o.observableSlots(), o.dataBufferBytes(),
-                o.workers(), o.opcodes(), o.ioWaitTimeout(), log);
+                o.workers(), o.opcodes(), o.ioWaitTimeout(), log, null, o.residentData());
     }
 
     /**

@@ -25,11 +25,15 @@ import java.util.Objects;
  * @param replayLog        where the session records every published slot, or null to record nothing
  * @param isolation        isolated mode's windows (docs/PROTOCOL.md, "Isolated mode"), or null for the default
  *                         mode; checked against the observable words and the data buffer when built
+ * @param residentData     the host fills the data buffer once and the device reads it many times (a resident
+ *                         table or text): a backend may keep it in device memory, migrating pages on first
+ *                         touch, so host writes after that are slower. False (the default) for data the host keeps
+ *                         streaming in, such as io_uring ingest, which must stay false
  */
 @API(status = API.Status.EXPERIMENTAL, since = "0.2")
 public record SessionOptions(int slotCount, int tenantCount, int observableSlots, long dataBufferBytes,
                              int workers, CustomOpcodes opcodes, Duration ioWaitTimeout,
-                             ReplayLogOptions replayLog, TenantIsolation isolation) {
+                             ReplayLogOptions replayLog, TenantIsolation isolation, boolean residentData) {
 
     /** Largest ring a session may open (the protocol's allocation cap). */
     public static final int MAX_SLOTS = 1 << 20;
@@ -68,6 +72,14 @@ public record SessionOptions(int slotCount, int tenantCount, int observableSlots
         }
     }
 
+    /** Options whose data buffer is streamed ({@code residentData} false). */
+    public SessionOptions(int slotCount, int tenantCount, int observableSlots, long dataBufferBytes, int workers,
+                          CustomOpcodes opcodes, Duration ioWaitTimeout, ReplayLogOptions replayLog,
+                          TenantIsolation isolation) {
+        this(slotCount, tenantCount, observableSlots, dataBufferBytes, workers, opcodes, ioWaitTimeout, replayLog,
+                isolation, false);
+    }
+
     /** Options in the default (not isolated) mode. */
     public SessionOptions(int slotCount, int tenantCount, int observableSlots, long dataBufferBytes, int workers,
                           CustomOpcodes opcodes, Duration ioWaitTimeout, ReplayLogOptions replayLog) {
@@ -99,7 +111,7 @@ public record SessionOptions(int slotCount, int tenantCount, int observableSlots
     /** @return the request a backend receives */
     SessionSpec toSpec() {
         return new SessionSpec(slotCount, tenantCount, observableSlots, dataBufferBytes, workers, opcodes,
-                ioWaitTimeout, isolation);
+                ioWaitTimeout, isolation, residentData);
     }
 
     /** Mutable builder of {@link SessionOptions}. */
@@ -109,6 +121,7 @@ public record SessionOptions(int slotCount, int tenantCount, int observableSlots
         private int tenantCount = 1;
         private int observableSlots = 256;
         private long dataBufferBytes;
+        private boolean residentData;
         private int workers;
         private CustomOpcodes opcodes = CustomOpcodes.none();
         private Duration ioWaitTimeout = Duration.ofSeconds(5);
@@ -187,9 +200,19 @@ public record SessionOptions(int slotCount, int tenantCount, int observableSlots
             return this;
         }
 
+        /**
+         * Marks the data buffer resident: filled once by the host, read many times by the device (see the record's
+         * {@code residentData}). On CUDA it then lives in managed memory instead of page-locked host memory. Leave
+         * it false for io_uring ingest, which streams into the buffer.
+         */
+        public Builder residentData(boolean value) {
+            this.residentData = value;
+            return this;
+        }
+
         public SessionOptions build() {
             return new SessionOptions(slotCount, tenantCount, observableSlots, dataBufferBytes, workers,
-                    opcodes, ioWaitTimeout, replayLog, isolation);
+                    opcodes, ioWaitTimeout, replayLog, isolation, residentData);
         }
     }
 }

@@ -63,6 +63,8 @@ class SessionRuntimeTest {
         int dispatches;
         /** The driver of the last session opened. */
         volatile RecordingDriver driver;
+        /** What the last session was opened with. */
+        volatile SessionSpec spec;
     }
 
     static final class RecordingDriver implements SessionDriver {
@@ -171,6 +173,7 @@ class SessionRuntimeTest {
                     @Override
                     public SessionDriver openSession(SessionSpec spec) {
                         log.sessionsOpened++;
+                        log.spec = spec;
                         return new RecordingDriver(log, spec);
                     }
 
@@ -478,5 +481,20 @@ class SessionRuntimeTest {
                 () -> SessionOptions.builder().slotCount(0).build()).parameter());
         assertEquals("workers", assertThrows(VyreArgumentException.class,
                 () -> SessionOptions.builder().workers(-1).build()).parameter());
+    }
+
+    @Test
+    void residentDataReachesTheBackendAndDefaultsToStreamed() {
+        Log log = new Log();
+        try (Vyre vyre = Vyre.open(provider(log))) {
+            try (Session s = vyre.openSession(SessionOptions.builder().dataBufferBytes(4096).build())) {
+                assertFalse(log.spec.residentData(), "a data buffer is streamed unless marked resident");
+            }
+            try (Session s = vyre.openSession(SessionOptions.builder().dataBufferBytes(4096).residentData(true)
+                    .build())) {
+                assertTrue(s.options().residentData());
+                assertTrue(log.spec.residentData());
+            }
+        }
     }
 }

@@ -312,7 +312,9 @@ final class ScanCommand implements Callable<Integer> {
                     + " chunks, or fewer patterns");
         }
         return SessionOptions.builder().slotCount(ringSlots).observableSlots((int) observable).dataBufferBytes(dataBytes)
-                .workers(workers).opcodes(CustomOpcodes.of(ScanProgram.opcode())).build();
+                .workers(workers).opcodes(CustomOpcodes.of(ScanProgram.opcode()))
+                .residentData(resident != null) // filled once, scanned many times; a stream keeps host memory
+                .build();
     }
 
     private Plan validateStreamed(ScanPatterns patterns, ScanAutomaton automaton, int threads) {

@@ -20,10 +20,21 @@ import org.apiguardian.api.API;
  * @param isolation       isolated mode's windows (docs/PROTOCOL.md, "Isolated mode"), already checked against
  *                        the session's sizes; {@code null} for the default mode. Only passed to a backend whose
  *                        {@link Capabilities#isolation()} is true
+ * @param residentData    the host fills the data buffer once and the device reads it many times: the backend may
+ *                        place it in device memory (pages migrated on first touch); false for a buffer the host
+ *                        keeps writing (io_uring ingest), which must stay host memory the device maps
  */
 @API(status = API.Status.EXPERIMENTAL, since = "0.2")
 public record SessionSpec(int slotCount, int tenantCount, int observableSlots, long dataBufferBytes, int workers,
-                          CustomOpcodes opcodes, Duration ioWaitTimeout, TenantIsolation isolation) {
+                          CustomOpcodes opcodes, Duration ioWaitTimeout, TenantIsolation isolation,
+                          boolean residentData) {
+
+    /** A session whose data buffer is streamed ({@code residentData} false). */
+    public SessionSpec(int slotCount, int tenantCount, int observableSlots, long dataBufferBytes, int workers,
+                       CustomOpcodes opcodes, Duration ioWaitTimeout, TenantIsolation isolation) {
+        this(slotCount, tenantCount, observableSlots, dataBufferBytes, workers, opcodes, ioWaitTimeout, isolation,
+                false);
+    }
 
     /** A session in the default (not isolated) mode. */
     public SessionSpec(int slotCount, int tenantCount, int observableSlots, long dataBufferBytes, int workers,
