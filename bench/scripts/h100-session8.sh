@@ -10,9 +10,13 @@
 #     1. vyre scan --resident 256M on CUDA by data memory and chunk size (issue 11)
 #     2. CompileCacheBench on CUDA with the NVRTC probe: where a warm registration's time goes (issue 11)
 #     3. recording overhead, CUDA publishSlots/64, background recorder: rec-prev vs this build, 3 rounds (issue 12)
+#   cuda2 (same carry as cuda): CompileCacheBench on CUDA after the lazy NVRTC binding; vyre scan --resident with
+#         the option alone (no experiment property: residentData puts the buffer in managed memory)
+#   vulkan2 (same carry as vulkan): the 10^9 soak again, 0.5 s samples (the decay check now ignores samples taken
+#         after a publisher finished); the suite under GPU-assisted plus synchronization validation
 set -u
 cd "$(dirname "$0")/../.."
-PART=${1:?usage: h100-session8.sh vulkan|cuda. Fix: name the part}
+PART=${1:?usage: h100-session8.sh vulkan|cuda|vulkan2|cuda2. Fix: name the part}
 . bench/scripts/h100-env.sh "session8-$PART.txt"
 nvidia-smi --query-gpu=name,driver_version --format=csv,noheader
 case "$PART" in
@@ -61,6 +65,23 @@ cuda)
     done
   done
   ;;
-*) echo "unknown part $PART. Fix: name vulkan or cuda" >&2; exit 2 ;;
+cuda2)
+  step "1. CompileCacheBench, CUDA, lazy NVRTC binding"
+  timeout -s KILL 200 $JAVA -cp "$CP" dev.vyre.bench.CompileCacheBench --backends cuda --runs 5 2>&1 \
+    | grep -E "^\| cuda|register \+ open" | cut -c1-250
+  step "2. vyre scan --resident 256M --chunk 4K on CUDA, residentData from the command alone"
+  timeout -s KILL 60 $V scan --backend cuda --random-patterns 1000 --resident 256M --passes 5 --chunk 4K 2>&1 \
+    | grep -E "device:|CPU peer|agree|Fix" | cut -c1-200
+  ;;
+vulkan2)
+  step "1. Vulkan soak, 10^9 slots, 0.5 s samples"
+  timeout -s KILL 90 $JAVA -cp "$CP" dev.vyre.bench.SoakBench --backend vulkan --total 1000000000 --batch 64 \
+    --publishers 4 --sample 0.5 2>&1 | tail -22 | cut -c1-300
+  echo "soak exit ${PIPESTATUS[0]}"
+  step "2. Vulkan suite under GPU-assisted and synchronization validation"
+  SKIP_DEBS=0 H100_DIR=$H timeout -s KILL 200 bash bench/scripts/h100-vulkan-validation.sh both 2>&1 \
+    | grep -E "^vulkan |validation errors|by message|^ +[0-9]+ \[|FAILED|refused" | head -20
+  ;;
+*) echo "unknown part $PART. Fix: name vulkan, cuda, vulkan2 or cuda2" >&2; exit 2 ;;
 esac
 step "done"

@@ -25,8 +25,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * Every {@code --sample} seconds one line gives the throughput of the interval (from DONE_COUNT), the
  * process's resident set (VmRSS); at the end every observable word must
  * equal the number of times its slot was published (every increment exactly once), throughput must not
- * decay (the mean of the last quarter of the samples at least {@code 1 - --max-decay} of the first
- * quarter's), and the resident set must not grow by more than {@code --max-rss-growth} MiB from the end of
+ * decay (the mean of the last quarter of the steady-state samples, those taken while every publisher still
+ * published, at least {@code 1 - --max-decay} of the first quarter's), and the resident set must not grow by more than {@code --max-rss-growth} MiB from the end of
  * the first quarter of the samples (the warm-up: heap sizing, JIT, class loading) to the largest sample of
  * the second half. Prints {@code PASS} or {@code FAIL: reason}; exits 0 only on PASS.
  *
@@ -142,8 +142,12 @@ public final class SoakBench {
                 double rate = (done - lastDone) / ((now - lastAt) / 1e9);
                 long rss = residentBytes();
                 rssSamples.add(rss);
-                rates.add(rate);
-                out.printf(Locale.ROOT, "| %.1f | %,d | %.2f | %d |%n", (now - start) / 1e9, done, rate / 1e6, rss >> 20);
+                boolean steady = threads.stream().allMatch(Thread::isAlive); // else the run is winding down
+                if (steady) {
+                    rates.add(rate);
+                }
+                out.printf(Locale.ROOT, "| %.1f | %,d | %.2f%s | %d |%n", (now - start) / 1e9, done, rate / 1e6,
+                        steady ? "" : " (a publisher had finished: not a steady-state sample)", rss >> 20);
                 if (done != lastDone) {
                     progressAt = now;
                 } else if (now - progressAt > STALL_NANOS) {

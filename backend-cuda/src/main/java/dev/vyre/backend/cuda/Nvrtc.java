@@ -29,39 +29,43 @@ final class Nvrtc {
     /** Compilations run in this process (compile-cache hits run none). */
     private static final AtomicLong COMPILATIONS = new AtomicLong();
 
-    private final MethodHandle createProgram;
-    private final MethodHandle compileProgram;
-    private final MethodHandle getPtxSize;
-    private final MethodHandle getPtx;
-    private final MethodHandle getLogSize;
-    private final MethodHandle getLog;
-    private final MethodHandle destroyProgram;
+    /** The compile entry points' addresses; their downcall handles are made at the first compile. */
+    private final MemorySegment createProgramAt;
+    private final MemorySegment compileProgramAt;
+    private final MemorySegment getPtxSizeAt;
+    private final MemorySegment getPtxAt;
+    private final MemorySegment getLogSizeAt;
+    private final MemorySegment getLogAt;
+    private final MemorySegment destroyProgramAt;
     /** nvrtcGetCUBINSize / nvrtcGetCUBIN (NVRTC 11.1 and newer), null when absent. */
-    private final MethodHandle getCubinSize;
-    private final MethodHandle getCubin;
+    private final MemorySegment getCubinSizeAt;
+    private final MemorySegment getCubinAt;
     private final String library;
     private final String version;
+    /** The compile calls, made once at the first {@link #compile}: a warm start that finds its kernel in the
+     * compile cache needs only {@link #version()}, so it pays for one downcall handle, not ten. */
+    private volatile Calls calls;
+
+    /** NVRTC's compile entry points as downcall handles. */
+    private record Calls(MethodHandle createProgram, MethodHandle compileProgram, MethodHandle getPtxSize,
+                         MethodHandle getPtx, MethodHandle getLogSize, MethodHandle getLog,
+                         MethodHandle destroyProgram, MethodHandle getCubinSize, MethodHandle getCubin) {
+    }
 
     private Nvrtc(SymbolLookup lookup, String library) {
         Linker linker = Linker.nativeLinker();
         ValueLayout ptr = ValueLayout.ADDRESS;
         ValueLayout.OfInt i32 = ValueLayout.JAVA_INT;
         this.library = library;
-        this.createProgram = linker.downcallHandle(find(lookup, "nvrtcCreateProgram"),
-                FunctionDescriptor.of(i32, ptr, ptr, ptr, i32, ptr, ptr));
-        this.compileProgram = linker.downcallHandle(find(lookup, "nvrtcCompileProgram"),
-                FunctionDescriptor.of(i32, ptr, i32, ptr));
-        this.getPtxSize = linker.downcallHandle(find(lookup, "nvrtcGetPTXSize"), FunctionDescriptor.of(i32, ptr, ptr));
-        this.getPtx = linker.downcallHandle(find(lookup, "nvrtcGetPTX"), FunctionDescriptor.of(i32, ptr, ptr));
-        this.getLogSize = linker.downcallHandle(find(lookup, "nvrtcGetProgramLogSize"),
-                FunctionDescriptor.of(i32, ptr, ptr));
-        this.getLog = linker.downcallHandle(find(lookup, "nvrtcGetProgramLog"), FunctionDescriptor.of(i32, ptr, ptr));
-        this.destroyProgram = linker.downcallHandle(find(lookup, "nvrtcDestroyProgram"),
-                FunctionDescriptor.of(i32, ptr));
-        this.getCubinSize = lookup.find("nvrtcGetCUBINSize")
-                .map(a -> linker.downcallHandle(a, FunctionDescriptor.of(i32, ptr, ptr))).orElse(null);
-        this.getCubin = lookup.find("nvrtcGetCUBIN")
-                .map(a -> linker.downcallHandle(a, FunctionDescriptor.of(i32, ptr, ptr))).orElse(null);
+        this.createProgramAt = find(lookup, "nvrtcCreateProgram");
+        this.compileProgramAt = find(lookup, "nvrtcCompileProgram");
+        this.getPtxSizeAt = find(lookup, "nvrtcGetPTXSize");
+        this.getPtxAt = find(lookup, "nvrtcGetPTX");
+        this.getLogSizeAt = find(lookup, "nvrtcGetProgramLogSize");
+        this.getLogAt = find(lookup, "nvrtcGetProgramLog");
+        this.destroyProgramAt = find(lookup, "nvrtcDestroyProgram");
+        this.getCubinSizeAt = lookup.find("nvrtcGetCUBINSize").orElse(null);
+        this.getCubinAt = lookup.find("nvrtcGetCUBIN").orElse(null);
         MethodHandle versionCall = linker.downcallHandle(find(lookup, "nvrtcVersion"), FunctionDescriptor.of(i32, ptr, ptr));
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment major = arena.allocate(ValueLayout.JAVA_INT);
@@ -156,7 +160,33 @@ final class Nvrtc {
 
     /** @return true when this NVRTC returns CUBIN for a real architecture ({@code sm_XX}) */
     boolean emitsCubin() {
-        return getCubin != null && getCubinSize != null;
+        return getCubinAt != null && getCubinSizeAt != null;
+    }
+
+    /** @return the compile calls, made at the first use */
+    private Calls calls() {
+        Calls c = calls;
+        if (c == null) {
+            synchronized (this) {
+                c = calls;
+                if (c == null) {
+                    Linker linker = Linker.nativeLinker();
+                    ValueLayout ptr = ValueLayout.ADDRESS;
+                    ValueLayout.OfInt i32 = ValueLayout.JAVA_INT;
+                    FunctionDescriptor sizeCall = FunctionDescriptor.of(i32, ptr, ptr);
+                    c = new Calls(linker.downcallHandle(createProgramAt, FunctionDescriptor.of(i32, ptr, ptr, ptr, i32,
+                            ptr, ptr)),
+                            linker.downcallHandle(compileProgramAt, FunctionDescriptor.of(i32, ptr, i32, ptr)),
+                            linker.downcallHandle(getPtxSizeAt, sizeCall), linker.downcallHandle(getPtxAt, sizeCall),
+                            linker.downcallHandle(getLogSizeAt, sizeCall), linker.downcallHandle(getLogAt, sizeCall),
+                            linker.downcallHandle(destroyProgramAt, FunctionDescriptor.of(i32, ptr)),
+                            getCubinSizeAt == null ? null : linker.downcallHandle(getCubinSizeAt, sizeCall),
+                            getCubinAt == null ? null : linker.downcallHandle(getCubinAt, sizeCall));
+                    calls = c;
+                }
+            }
+        }
+        return c;
     }
 
     /** @return compilations run in this process */
@@ -178,9 +208,10 @@ final class Nvrtc {
      */
     byte[] compile(String source, String name, List<String> options, boolean cubin) {
         COMPILATIONS.incrementAndGet();
+        Calls c = calls();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment programOut = arena.allocate(ValueLayout.ADDRESS);
-            check((int) createProgram.invokeExact(programOut, arena.allocateFrom(source), arena.allocateFrom(name), 0,
+            check((int) c.createProgram().invokeExact(programOut, arena.allocateFrom(source), arena.allocateFrom(name), 0,
                     MemorySegment.NULL, MemorySegment.NULL), "nvrtcCreateProgram");
             MemorySegment program = programOut.get(ValueLayout.ADDRESS, 0);
             try {
@@ -188,26 +219,26 @@ final class Nvrtc {
                 for (int i = 0; i < options.size(); i++) {
                     optionArray.setAtIndex(ValueLayout.ADDRESS, i, arena.allocateFrom(options.get(i)));
                 }
-                int compiled = (int) compileProgram.invokeExact(program, options.size(), optionArray);
+                int compiled = (int) c.compileProgram().invokeExact(program, options.size(), optionArray);
                 if (compiled != 0) {
                     throw new BackendException("NVRTC rejected the custom opcode source (error " + compiled + "): "
-                            + log(arena, program), "fix the CUDA body of the custom opcode named in the log");
+                            + log(c, arena, program), "fix the CUDA body of the custom opcode named in the log");
                 }
                 MemorySegment size = arena.allocate(ValueLayout.JAVA_LONG);
                 if (cubin) {
-                    check((int) getCubinSize.invokeExact(program, size), "nvrtcGetCUBINSize");
+                    check((int) c.getCubinSize().invokeExact(program, size), "nvrtcGetCUBINSize");
                     MemorySegment image = arena.allocate(Math.max(1, size.get(ValueLayout.JAVA_LONG, 0)));
-                    check((int) getCubin.invokeExact(program, image), "nvrtcGetCUBIN");
+                    check((int) c.getCubin().invokeExact(program, image), "nvrtcGetCUBIN");
                     return image.asSlice(0, size.get(ValueLayout.JAVA_LONG, 0)).toArray(ValueLayout.JAVA_BYTE);
                 }
-                check((int) getPtxSize.invokeExact(program, size), "nvrtcGetPTXSize");
+                check((int) c.getPtxSize().invokeExact(program, size), "nvrtcGetPTXSize");
                 MemorySegment ptx = arena.allocate(size.get(ValueLayout.JAVA_LONG, 0));
-                check((int) getPtx.invokeExact(program, ptx), "nvrtcGetPTX");
+                check((int) c.getPtx().invokeExact(program, ptx), "nvrtcGetPTX");
                 return ptx.getString(0, StandardCharsets.US_ASCII).getBytes(StandardCharsets.US_ASCII);
             } finally {
                 MemorySegment holder = arena.allocate(ValueLayout.ADDRESS);
                 holder.set(ValueLayout.ADDRESS, 0, program);
-                int ignored = (int) destroyProgram.invokeExact(holder);
+                int ignored = (int) c.destroyProgram().invokeExact(holder);
             }
         } catch (BackendException e) {
             throw e;
@@ -216,13 +247,13 @@ final class Nvrtc {
         }
     }
 
-    private String log(Arena arena, MemorySegment program) throws Throwable {
+    private static String log(Calls c, Arena arena, MemorySegment program) throws Throwable {
         MemorySegment size = arena.allocate(ValueLayout.JAVA_LONG);
-        if ((int) getLogSize.invokeExact(program, size) != 0) {
+        if ((int) c.getLogSize().invokeExact(program, size) != 0) {
             return "(no log)";
         }
         MemorySegment text = arena.allocate(Math.max(1, size.get(ValueLayout.JAVA_LONG, 0)));
-        if ((int) getLog.invokeExact(program, text) != 0) {
+        if ((int) c.getLog().invokeExact(program, text) != 0) {
             return "(no log)";
         }
         return text.getString(0, StandardCharsets.US_ASCII).strip();
