@@ -14,9 +14,11 @@
 #         the option alone (no experiment property: residentData puts the buffer in managed memory)
 #   vulkan2 (same carry as vulkan): the 10^9 soak again, 0.5 s samples (the decay check now ignores samples taken
 #         after a publisher finished); the suite under GPU-assisted plus synchronization validation
+#   scan (carry: tarball, bench.jar, HdrHistogram.jar, gl/): vyre scan --resident 256M, 1,000 patterns, by
+#         --workers (CUDA worker warps; default 64) and chunk, then Vulkan with the same text
 set -u
 cd "$(dirname "$0")/../.."
-PART=${1:?usage: h100-session8.sh vulkan|cuda|vulkan2|cuda2. Fix: name the part}
+PART=${1:?usage: h100-session8.sh vulkan|cuda|vulkan2|cuda2|scan. Fix: name the part}
 . bench/scripts/h100-env.sh "session8-$PART.txt"
 nvidia-smi --query-gpu=name,driver_version --format=csv,noheader
 case "$PART" in
@@ -82,6 +84,18 @@ vulkan2)
   SKIP_DEBS=0 H100_DIR=$H timeout -s KILL 200 bash bench/scripts/h100-vulkan-validation.sh both 2>&1 \
     | grep -E "^vulkan |validation errors|by message|^ +[0-9]+ \[|FAILED|refused" | head -20
   ;;
-*) echo "unknown part $PART. Fix: name vulkan, cuda, vulkan2 or cuda2" >&2; exit 2 ;;
+scan)
+  step "1. vyre scan --resident 256M on CUDA by worker warps and chunk"
+  for wc in 64:4K 256:4K 1024:4K 4096:4K 1024:2K 4096:2K 1024:16K; do
+    w=${wc%:*}; c=${wc#*:}
+    echo "-- workers $w, chunk $c"
+    timeout -s KILL 60 $V scan --backend cuda --random-patterns 1000 --resident 256M --passes 5 --chunk $c \
+      --workers $w 2>&1 | grep -E "device:|CPU peer|agree|Fix" | cut -c1-200
+  done
+  step "2. the same on Vulkan, chunk 4K"
+  timeout -s KILL 60 $V scan --backend vulkan --random-patterns 1000 --resident 256M --passes 5 --chunk 4K 2>&1 \
+    | grep -E "device:|CPU peer|agree|Fix" | cut -c1-200
+  ;;
+*) echo "unknown part $PART. Fix: name vulkan, cuda, vulkan2, cuda2 or scan" >&2; exit 2 ;;
 esac
 step "done"
