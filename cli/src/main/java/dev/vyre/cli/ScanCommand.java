@@ -130,7 +130,8 @@ final class ScanCommand implements Callable<Integer> {
 
     @Option(names = "--workers", defaultValue = "0", paramLabel = "N",
             description = "executing lanes hint for the backend (CUDA: worker warps; reference: threads);"
-                    + " 0 = the backend's default")
+                    + " 0 = the backend's default, except " + CUDA_RESIDENT_WORKER_WARPS + " worker warps for a"
+                    + " --resident scan on CUDA")
     private int workers;
 
     @Option(names = "--peer-threads", paramLabel = "N",
@@ -142,6 +143,22 @@ final class ScanCommand implements Callable<Integer> {
 
     @Mixin
     private StreamSourceOptions sources;
+
+    /**
+     * Worker warps of a CUDA scan from a resident buffer when {@code --workers} is 0: every lane walks one chunk,
+     * so the kernel's default of 64 warps leaves the GPU latency-bound (H100, 256 MiB, 1,000 patterns, 4 KiB
+     * chunks: 64 warps 5.6 GB/s median, 256 15.1, 1,024 21.0, 4,096 20.8; docs/PERFORMANCE.md).
+     */
+    static final int CUDA_RESIDENT_WORKER_WARPS = 1024;
+
+    /** @return {@code options} with {@link #CUDA_RESIDENT_WORKER_WARPS} for a resident CUDA scan left at the default */
+    static SessionOptions withScanWorkers(SessionOptions o, String backendName) {
+        if (o.workers() != 0 || !o.residentData() || !"cuda".equals(backendName)) {
+            return o;
+        }
+        return new SessionOptions(o.slotCount(), o.tenantCount(), o.observableSlots(), o.dataBufferBytes(),
+                CUDA_RESIDENT_WORKER_WARPS, o.opcodes(), o.ioWaitTimeout(), o.replayLog(), o.isolation(), true);
+    }
 
     /** Everything validation resolved before the backend opens. */
     private record Plan(ScanPatterns patterns, ScanAutomaton automaton, ScanTable table, SessionOptions session,
@@ -155,7 +172,7 @@ final class ScanCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try (Vyre vyre = backend.open(device, parent.environment());
-             Session s = vyre.openSession(plan.session())) {
+             Session s = vyre.openSession(withScanWorkers(plan.session(), vyre.name()))) {
             plan.table().write(s.dataBuffer(), plan.tableAt());
             ScanAutomaton a = plan.automaton();
             out.printf("vyre scan: backend %s on %s; %s patterns (longest %s), DFA %s states x %d byte classes,"
@@ -165,9 +182,10 @@ final class ScanCommand implements Callable<Integer> {
             out.flush();
             if (plan.residentChunks() != null) {
                 ScanResident.Chunks c = plan.residentChunks();
-                out.printf("  resident: %s of synthetic text (seed %d), %s chunks of %s overlapping by %s, %d passes%n",
-                        Formats.bytes(c.size()), seed, Formats.count(c.count()), Formats.bytes(c.chunk()),
-                        Formats.bytes(c.carry()), passes);
+                out.printf("  resident: %s of synthetic text (seed %d), %s chunks of %s overlapping by %s, %d passes,"
+                                + " workers %s%n", Formats.bytes(c.size()), seed, Formats.count(c.count()),
+                        Formats.bytes(c.chunk()), Formats.bytes(c.carry()), passes,
+                        s.options().workers() == 0 ? "the backend's default" : Formats.count(s.options().workers()));
                 out.flush();
                 return ScanResident.run(s, plan.table(), plan.patterns(), c, seed, passes, plan.peerThreads(), plan.top(),
                         out);

@@ -2,9 +2,11 @@ package dev.vyre.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vyre.api.SessionOptions;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -259,5 +261,20 @@ class ScanCommandTest {
         Cli.Run r = Cli.run(NO_BACKEND, full);
         Cli.assertOneLineError(r, 2, "vyre scan");
         assertTrue(r.err().contains(problem), r.both());
+    }
+
+    @Test
+    void aResidentCudaScanLeftAtTheDefaultGetsMoreWorkerWarpsAndNothingElseChanges() {
+        SessionOptions resident = SessionOptions.builder().dataBufferBytes(4096).residentData(true).build();
+        SessionOptions cuda = ScanCommand.withScanWorkers(resident, "cuda");
+        assertEquals(ScanCommand.CUDA_RESIDENT_WORKER_WARPS, cuda.workers());
+        assertEquals(resident, new SessionOptions(cuda.slotCount(), cuda.tenantCount(), cuda.observableSlots(),
+                cuda.dataBufferBytes(), 0, cuda.opcodes(), cuda.ioWaitTimeout(), cuda.replayLog(), cuda.isolation(),
+                cuda.residentData()));
+        assertSame(resident, ScanCommand.withScanWorkers(resident, "reference"), "reference workers are threads");
+        SessionOptions chosen = SessionOptions.builder().dataBufferBytes(4096).residentData(true).workers(8).build();
+        assertSame(chosen, ScanCommand.withScanWorkers(chosen, "cuda"), "--workers given: kept");
+        SessionOptions streamed = SessionOptions.builder().dataBufferBytes(4096).build();
+        assertSame(streamed, ScanCommand.withScanWorkers(streamed, "cuda"), "a streamed scan keeps the default");
     }
 }
