@@ -16,9 +16,11 @@
 #         after a publisher finished); the suite under GPU-assisted plus synchronization validation
 #   scan (carry: tarball, bench.jar, HdrHistogram.jar, gl/): vyre scan --resident 256M, 1,000 patterns, by
 #         --workers (CUDA worker warps; default 64) and chunk, then Vulkan with the same text
+#   final (carry: tarball, bench.jar, HdrHistogram.jar, gl/): vyre scan --resident on CUDA with no --workers (the
+#         CLI's resident default, 1,024 worker warps) at 4K and 64K chunks; Vulkan publishSlots/64, 3 runs
 set -u
 cd "$(dirname "$0")/../.."
-PART=${1:?usage: h100-session8.sh vulkan|cuda|vulkan2|cuda2|scan. Fix: name the part}
+PART=${1:?usage: h100-session8.sh vulkan|cuda|vulkan2|cuda2|scan|final. Fix: name the part}
 . bench/scripts/h100-env.sh "session8-$PART.txt"
 nvidia-smi --query-gpu=name,driver_version --format=csv,noheader
 case "$PART" in
@@ -96,6 +98,18 @@ scan)
   timeout -s KILL 60 $V scan --backend vulkan --random-patterns 1000 --resident 256M --passes 5 --chunk 4K 2>&1 \
     | grep -E "device:|CPU peer|agree|Fix" | cut -c1-200
   ;;
-*) echo "unknown part $PART. Fix: name vulkan, cuda, vulkan2, cuda2 or scan" >&2; exit 2 ;;
+final)
+  step "1. vyre scan --resident 256M on CUDA, no --workers"
+  for c in 4K 64K; do
+    timeout -s KILL 60 $V scan --backend cuda --random-patterns 1000 --resident 256M --passes 5 --chunk $c 2>&1 \
+      | grep -E "resident:|device:|CPU peer|agree|Fix" | cut -c1-200
+  done
+  step "2. Vulkan publishSlots/64, 3 runs"
+  for run in 1 2 3; do
+    timeout -s KILL 25 $JAVA -cp "$CP" dev.vyre.bench.RingBench --backend vulkan --mode throughput --slots 65536 \
+      --seconds 3 --warmup 1 --batch 64 --api slots 2>&1 | grep -E "^\| vulkan|Fix" | cut -c1-200
+  done
+  ;;
+*) echo "unknown part $PART. Fix: name vulkan, cuda, vulkan2, cuda2, scan or final" >&2; exit 2 ;;
 esac
 step "done"
