@@ -2,8 +2,8 @@ package dev.vyre.spi.cache;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.security.MessageDigest;
 import java.util.Arrays;
+import java.util.zip.CRC32C;
 
 /**
  * The bytes of one disk-store file: a header naming the key, the artifact, and a checksum footer.
@@ -11,24 +11,26 @@ import java.util.Arrays;
  *
  * <pre>
  * offset 0        4  magic "VYCA"
- *        4        1  format version (1)
+ *        4        1  format version (2)
  *        5        3  zero
  *        8        4  key length K
  *        12       4  artifact length P
  *        16       K  the key: fingerprint, backend, device, compiler, each a u16 length and UTF-8
  *        16+K     P  the artifact
- *        16+K+P  32  SHA-256 of bytes 0 .. 16+K+P (the footer)
+ *        16+K+P   4  CRC-32C of bytes 0 .. 16+K+P (the footer)
  * </pre>
  *
  * A file is valid only when every field agrees with its length, the footer matches and the key is the
- * one asked for; anything else (a truncated write, a flipped bit, a file copied from another key) is a
- * miss.
+ * one asked for; anything else (a truncated write, a flipped bit, a file copied from another key, a file
+ * of format 1, whose footer was a SHA-256) is a miss. The footer detects damage, not tampering (a writer
+ * of the cache directory can rewrite any footer); a CRC-32C costs a warm start about 2 ms where a
+ * SHA-256 in a new JVM costs 20-30 ms for a CUDA kernel's CUBIN (docs/PERFORMANCE.md).
  */
 final class ArtifactFile {
 
     static final int HEADER = 16;
-    static final int FOOTER = 32;
-    static final int VERSION = 1;
+    static final int FOOTER = 4;
+    static final int VERSION = 2;
     private static final byte[] MAGIC = {'V', 'Y', 'C', 'A'};
     /** Largest key encoding accepted on read. */
     private static final int MAX_KEY = 4 * (2 + 4 * CacheKey.MAX_TEXT);
@@ -50,10 +52,15 @@ final class ArtifactFile {
         byte[] k = key.encode();
         ByteBuffer b = ByteBuffer.allocate(HEADER + k.length + artifact.length + FOOTER).order(ByteOrder.LITTLE_ENDIAN);
         b.put(MAGIC).put((byte) VERSION).put(new byte[3]).putInt(k.length).putInt(artifact.length).put(k).put(artifact);
-        MessageDigest md = CacheKey.digest();
-        md.update(b.array(), 0, b.position());
-        b.put(md.digest());
+        b.putInt(crc(b.array(), b.position()));
         return b.array();
+    }
+
+    /** @return the CRC-32C of {@code bytes[0 .. length)} */
+    private static int crc(byte[] bytes, int length) {
+        CRC32C crc = new CRC32C();
+        crc.update(bytes, 0, length);
+        return (int) crc.getValue();
     }
 
     /** @return the largest file an artifact of {@code maxArtifact} bytes makes */
@@ -88,10 +95,8 @@ final class ArtifactFile {
                     : "has " + (file.length - expected) + " trailing bytes");
         }
         int bodyEnd = (int) (expected - FOOTER);
-        MessageDigest md = CacheKey.digest();
-        md.update(file, 0, bodyEnd);
-        if (!MessageDigest.isEqual(md.digest(), Arrays.copyOfRange(file, bodyEnd, file.length))) {
-            throw new Invalid("fails its checksum (the SHA-256 footer does not match its contents)");
+        if (crc(file, bodyEnd) != b.getInt(bodyEnd)) {
+            throw new Invalid("fails its checksum (the CRC-32C footer does not match its contents)");
         }
         byte[] k = key.encode();
         if (!Arrays.equals(file, HEADER, HEADER + (int) keyLength, k, 0, k.length)) {

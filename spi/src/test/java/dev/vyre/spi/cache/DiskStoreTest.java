@@ -25,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
+import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,7 +53,7 @@ class DiskStoreTest {
     }
 
     @Test
-    void aWriteLeavesOneWholeFileWithItsKeyAndASha256Footer() throws Exception {
+    void aWriteLeavesOneWholeFileWithItsKeyAndACrc32cFooter() throws Exception {
         DiskStore store = store(1 << 20);
         byte[] spirv = new byte[1000];
         new Random(1).nextBytes(spirv);
@@ -62,14 +63,16 @@ class DiskStoreTest {
         byte[] bytes = Files.readAllBytes(file);
         ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
         assertEquals("VYCA", new String(bytes, 0, 4, java.nio.charset.StandardCharsets.US_ASCII));
-        assertEquals(1, bytes[4]);
+        assertEquals(2, bytes[4]);
         byte[] k = key(1).encode();
         assertEquals(k.length, b.getInt(8));
         assertEquals(spirv.length, b.getInt(12));
         assertArrayEquals(k, Arrays.copyOfRange(bytes, 16, 16 + k.length));
         assertArrayEquals(spirv, Arrays.copyOfRange(bytes, 16 + k.length, 16 + k.length + spirv.length));
-        byte[] footer = MessageDigest.getInstance("SHA-256").digest(Arrays.copyOf(bytes, bytes.length - 32));
-        assertArrayEquals(footer, Arrays.copyOfRange(bytes, bytes.length - 32, bytes.length));
+        assertEquals(16 + k.length + spirv.length + 4, bytes.length);
+        CRC32C crc = new CRC32C();
+        crc.update(bytes, 0, bytes.length - 4);
+        assertEquals((int) crc.getValue(), b.getInt(bytes.length - 4));
         assertArrayEquals(spirv, store.get(key(1)));
         if (Files.getFileStore(dir).supportsFileAttributeView("posix")) {
             assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
@@ -109,6 +112,12 @@ class DiskStoreTest {
         byte[] badMagic = good.clone();
         badMagic[0] = 'X';
         damaged.add(badMagic);
+        // the format before the CRC-32C footer: version 1 with a SHA-256 footer over the same fields
+        byte[] versionOne = Arrays.copyOf(good, good.length - 4 + 32);
+        versionOne[4] = 1;
+        System.arraycopy(MessageDigest.getInstance("SHA-256").digest(Arrays.copyOf(versionOne, good.length - 4)), 0,
+                versionOne, good.length - 4, 32);
+        damaged.add(versionOne);
         byte[] hugeLength = good.clone();
         ByteBuffer.wrap(hugeLength).order(ByteOrder.LITTLE_ENDIAN).putInt(12, -1);
         damaged.add(hugeLength);
