@@ -18,9 +18,11 @@
 #         --workers (CUDA worker warps; default 64) and chunk, then Vulkan with the same text
 #   final (carry: tarball, bench.jar, HdrHistogram.jar, gl/): vyre scan --resident on CUDA with no --workers (the
 #         CLI's resident default, 1,024 worker warps) at 4K and 64K chunks; Vulkan publishSlots/64, 3 runs
+#   last (carry: tarball, bench.jar, HdrHistogram.jar, gl/): CompileCacheBench on CUDA and Vulkan after the CRC-32C
+#         footer; the README's scan command on CUDA (512 MiB, the resident defaults)
 set -u
 cd "$(dirname "$0")/../.."
-PART=${1:?usage: h100-session8.sh vulkan|cuda|vulkan2|cuda2|scan|final. Fix: name the part}
+PART=${1:?usage: h100-session8.sh vulkan|cuda|vulkan2|cuda2|scan|final|last. Fix: name the part}
 . bench/scripts/h100-env.sh "session8-$PART.txt"
 nvidia-smi --query-gpu=name,driver_version --format=csv,noheader
 case "$PART" in
@@ -110,6 +112,15 @@ final)
       --seconds 3 --warmup 1 --batch 64 --api slots 2>&1 | grep -E "^\| vulkan|Fix" | cut -c1-200
   done
   ;;
-*) echo "unknown part $PART. Fix: name vulkan, cuda, vulkan2, cuda2, scan or final" >&2; exit 2 ;;
+last)
+  step "1. CompileCacheBench, CUDA and Vulkan, CRC-32C footer"
+  timeout -s KILL 240 $JAVA -cp "$CP" dev.vyre.bench.CompileCacheBench --backends cuda,vulkan --runs 5 2>&1 \
+    | grep -E "^\| (cuda|vulkan)|register \+ open" | cut -c1-250
+  step "2. the README's scan: vyre scan --backend cuda --random-patterns 1000 --resident 512M"
+  timeout -s KILL 90 $V scan --backend cuda --random-patterns 1000 --resident 512M 2>&1 \
+    | grep -E "resident:|device:|CPU peer|agree|Fix" | cut -c1-200
+  echo "exit ${PIPESTATUS[0]}"
+  ;;
+*) echo "unknown part $PART. Fix: name vulkan, cuda, vulkan2, cuda2, scan, final or last" >&2; exit 2 ;;
 esac
 step "done"
