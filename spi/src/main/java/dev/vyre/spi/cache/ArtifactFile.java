@@ -41,9 +41,16 @@ final class ArtifactFile {
     /** Why a file was refused; the message is the reason, for the log line. */
     static final class Invalid extends Exception {
         private static final long serialVersionUID = 1L;
+        /** True for an intact file of an older format: expected once after an upgrade, not damage. */
+        final boolean outdated;
 
         Invalid(String reason) {
+            this(reason, false);
+        }
+
+        Invalid(String reason, boolean outdated) {
             super(reason, null, false, false);
+            this.outdated = outdated;
         }
     }
 
@@ -81,7 +88,8 @@ final class ArtifactFile {
             throw new Invalid("is not a compile-cache file (wrong magic)");
         }
         if (file[4] != VERSION || file[5] != 0 || file[6] != 0 || file[7] != 0) {
-            throw new Invalid("has format version " + (file[4] & 0xFF) + " (this build reads " + VERSION + ")");
+            throw new Invalid("has format version " + (file[4] & 0xFF) + " (this build reads " + VERSION + ")",
+                    file[4] > 0 && file[4] < VERSION && file[5] == 0 && file[6] == 0 && file[7] == 0);
         }
         long keyLength = Integer.toUnsignedLong(b.getInt(8));
         long artifactLength = Integer.toUnsignedLong(b.getInt(12));

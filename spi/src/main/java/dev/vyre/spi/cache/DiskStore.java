@@ -128,15 +128,20 @@ final class DiskStore {
         try {
             artifact = ArtifactFile.decode(bytes, key, maxArtifact);
         } catch (ArtifactFile.Invalid e) {
-            return refuse(file, e.getMessage());
+            return refuse(file, e.getMessage(), e.outdated ? Level.DEBUG : Level.WARNING);
         }
         touch(file);
         return artifact;
     }
 
     private byte[] refuse(Path file, String reason) {
+        return refuse(file, reason, Level.WARNING);
+    }
+
+    /** A miss: one log line at {@code level} (DEBUG for a file an older vyre wrote, WARNING for damage). */
+    private byte[] refuse(Path file, String reason, Level level) {
         counters.refusedFiles.incrementAndGet();
-        logger.log(Level.WARNING, "compile cache: " + file + " " + reason + "; treated as a miss, the artifact is"
+        logger.log(level, "compile cache: " + file + " " + reason + "; treated as a miss, the artifact is"
                 + " compiled again and the file replaced. Fix: nothing is needed; if this repeats, delete " + dir
                 + " or set -D" + CompileCache.DIR_PROPERTY + " to another directory");
         return null;

@@ -112,12 +112,6 @@ class DiskStoreTest {
         byte[] badMagic = good.clone();
         badMagic[0] = 'X';
         damaged.add(badMagic);
-        // the format before the CRC-32C footer: version 1 with a SHA-256 footer over the same fields
-        byte[] versionOne = Arrays.copyOf(good, good.length - 4 + 32);
-        versionOne[4] = 1;
-        System.arraycopy(MessageDigest.getInstance("SHA-256").digest(Arrays.copyOf(versionOne, good.length - 4)), 0,
-                versionOne, good.length - 4, 32);
-        damaged.add(versionOne);
         byte[] hugeLength = good.clone();
         ByteBuffer.wrap(hugeLength).order(ByteOrder.LITTLE_ENDIAN).putInt(12, -1);
         damaged.add(hugeLength);
@@ -138,6 +132,20 @@ class DiskStoreTest {
                     && line.message().endsWith(line.message().substring(line.message().indexOf("Fix: "))), line.message());
         }
         assertEquals(damaged.size(), counters.refusedFiles.get());
+        // an intact file of the format before the CRC-32C footer (version 1, a SHA-256 footer): a miss whose one
+        // log line is DEBUG, since every upgrade meets such files once
+        byte[] versionOne = Arrays.copyOf(good, good.length - 4 + 32);
+        versionOne[4] = 1;
+        System.arraycopy(MessageDigest.getInstance("SHA-256").digest(Arrays.copyOf(versionOne, good.length - 4)), 0,
+                versionOne, good.length - 4, 32);
+        Files.write(file, versionOne);
+        int before = log.lines.size();
+        assertNull(store.get(key(1)));
+        assertEquals(before + 1, log.lines.size());
+        assertEquals(Level.DEBUG, log.lines.getLast().level());
+        assertTrue(log.lines.getLast().message().contains("has format version 1 (this build reads 2)"),
+                log.lines.getLast().message());
+        assertEquals(damaged.size() + 1, counters.refusedFiles.get());
         // the next write replaces the damaged file
         assertTrue(store.put(key(1), artifact));
         assertArrayEquals(artifact, store.get(key(1)));
