@@ -26,22 +26,19 @@ class AbandonedSessionTest {
     private static VulkanBackend openPersistentBackend() {
         VulkanBackendProvider provider = new VulkanBackendProvider();
         Assumptions.assumeTrue(provider.probe().available(), () -> provider.probe().reason());
-        String before = System.getProperty(VulkanBackend.PERSISTENT_ON_CPU_PROPERTY);
-        System.setProperty(VulkanBackend.PERSISTENT_ON_CPU_PROPERTY, "true");
-        try {
-            VulkanBackend backend = (VulkanBackend) provider.open();
-            if (!backend.capabilities().persistent()) {
-                backend.close();
-                Assumptions.abort("no persistent sessions on this device");
-            }
-            return backend;
-        } finally {
-            if (before == null) {
-                System.clearProperty(VulkanBackend.PERSISTENT_ON_CPU_PROPERTY);
-            } else {
-                System.setProperty(VulkanBackend.PERSISTENT_ON_CPU_PROPERTY, before);
-            }
+        VulkanBackend backend = PersistentOnCpu.open(() -> (VulkanBackend) provider.open());
+        if (!backend.capabilities().persistent()) {
+            backend.close();
+            Assumptions.abort("no persistent sessions on this device");
         }
+        return backend;
+    }
+
+    /** Opens a session on {@code backend} and closes it while its shader still runs: it is abandoned. */
+    private static void abandonOne(VulkanBackend backend) {
+        SessionDriver session = backend.openSession(smallSession());
+        assertFalse(session.stop(Duration.ZERO), "SHUTDOWN is not set, so the shader still runs");
+        session.close(); // stuck: sets SHUTDOWN and leaves its memory to the backend
     }
 
     @Test
@@ -49,9 +46,7 @@ class AbandonedSessionTest {
         VulkanBackend backend = openPersistentBackend();
         try {
             int before = backend.liveAllocations();
-            SessionDriver session = backend.openSession(smallSession());
-            assertFalse(session.stop(Duration.ZERO), "SHUTDOWN is not set, so the shader still runs");
-            session.close(); // stuck: sets SHUTDOWN and leaves its memory to the backend
+            abandonOne(backend);
             assertEquals(before + 2, backend.liveAllocations(), "an abandoned session keeps its memory");
         } finally {
             backend.close();
@@ -64,9 +59,7 @@ class AbandonedSessionTest {
         VulkanBackend backend = openPersistentBackend();
         try {
             int before = backend.liveAllocations();
-            SessionDriver stuck = backend.openSession(smallSession());
-            assertFalse(stuck.stop(Duration.ZERO));
-            stuck.close();
+            abandonOne(backend);
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             boolean freed = false;
             while (!freed && System.nanoTime() < deadline) {

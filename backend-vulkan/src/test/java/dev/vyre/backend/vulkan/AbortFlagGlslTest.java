@@ -61,9 +61,7 @@ class AbortFlagGlslTest {
     void aBodyThatSpinsUntilTheFlagReturnsAtClose() {
         VulkanBackendProvider provider = new VulkanBackendProvider();
         Assumptions.assumeTrue(provider.probe().available(), () -> provider.probe().reason());
-        String before = System.getProperty(VulkanBackend.PERSISTENT_ON_CPU_PROPERTY);
-        System.setProperty(VulkanBackend.PERSISTENT_ON_CPU_PROPERTY, "true");
-        try (Vyre vyre = Vyre.open(provider)) {
+        try (Vyre vyre = PersistentOnCpu.open(() -> Vyre.open(provider))) {
             Assumptions.assumeTrue(vyre.features().persistent(), "no persistent sessions on this device");
             Assumptions.assumeTrue(LoopLimit.of(vyre.device().name()) == Capabilities.UNLIMITED_LOOPS,
                     () -> vyre.device().name() + " ends long loops itself");
@@ -75,12 +73,6 @@ class AbortFlagGlslTest {
             s.close(); // throws when the shader did not stop within the session's wait
             long millis = (System.nanoTime() - t0) / 1_000_000;
             assertTrue(millis < 10_000, "close took " + millis + " ms");
-        } finally {
-            if (before == null) {
-                System.clearProperty(VulkanBackend.PERSISTENT_ON_CPU_PROPERTY);
-            } else {
-                System.setProperty(VulkanBackend.PERSISTENT_ON_CPU_PROPERTY, before);
-            }
         }
     }
 }

@@ -73,17 +73,7 @@ class VulkanDeviceTest {
         VulkanBackendProvider provider = new VulkanBackendProvider();
         Assumptions.assumeTrue(provider.probe().available(), () -> provider.probe().reason());
         // persistent sessions are off on lavapipe by default; the lifecycle test below needs them
-        String before = System.getProperty(VulkanBackend.PERSISTENT_ON_CPU_PROPERTY);
-        System.setProperty(VulkanBackend.PERSISTENT_ON_CPU_PROPERTY, "true");
-        try {
-            vyre = Vyre.open(new Capturing());
-        } finally {
-            if (before == null) {
-                System.clearProperty(VulkanBackend.PERSISTENT_ON_CPU_PROPERTY);
-            } else {
-                System.setProperty(VulkanBackend.PERSISTENT_ON_CPU_PROPERTY, before);
-            }
-        }
+        vyre = PersistentOnCpu.open(() -> Vyre.open(new Capturing()));
     }
 
     @AfterAll
