@@ -17,6 +17,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import jcuda.driver.CUfunction;
 import jcuda.driver.CUmodule;
 
@@ -84,9 +86,12 @@ final class MegakernelModule implements AutoCloseable {
         if (opcodes.isEmpty() && !isolated) {
             return builtIn();
         }
+        // NVRTC loads (dlopen, nvrtcVersion: the cache key needs it) while the opcodes are lowered into the source
+        FutureTask<Nvrtc> loading = new FutureTask<>(Nvrtc::shared);
+        Thread.ofVirtual().name("vyre-nvrtc-load").start(loading);
         String source = (isolated ? "#define VYRE_ISOLATION 1\n" : "")
                 + (opcodes.isEmpty() ? resource(SOURCE_RESOURCE) : customSource(opcodes));
-        Nvrtc nvrtc = Nvrtc.shared();
+        Nvrtc nvrtc = loaded(loading);
         if (wantsCubin() && nvrtc.emitsCubin()) {
             byte[] cubin = compiled(cache, nvrtc, source, computeCapability, true);
             try {
@@ -99,6 +104,33 @@ final class MegakernelModule implements AutoCloseable {
         }
         byte[] ptx = compiled(cache, nvrtc, source, computeCapability, false);
         return new MegakernelModule(Arrays.copyOf(ptx, ptx.length + 1));
+    }
+
+    /** @return the NVRTC {@code loading} made, or the same exception {@link Nvrtc#shared()} threw */
+    private static Nvrtc loaded(FutureTask<Nvrtc> loading) {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return loading.get();
+                } catch (InterruptedException e) {
+                    interrupted = true; // NVRTC's load is short and cannot be cancelled: wait for it
+                }
+            }
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw new BackendException("loading NVRTC failed: " + e.getCause(), "check the NVRTC installation",
+                    e.getCause());
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     private static boolean wantsCubin() {
