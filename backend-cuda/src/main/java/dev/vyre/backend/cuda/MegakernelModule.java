@@ -89,8 +89,18 @@ final class MegakernelModule implements AutoCloseable {
         // NVRTC loads (dlopen, nvrtcVersion: the cache key needs it) while the opcodes are lowered into the source
         FutureTask<Nvrtc> loading = new FutureTask<>(Nvrtc::shared);
         Thread.ofVirtual().name("vyre-nvrtc-load").start(loading);
-        String source = (isolated ? "#define VYRE_ISOLATION 1\n" : "")
-                + (opcodes.isEmpty() ? resource(SOURCE_RESOURCE) : customSource(opcodes));
+        String source;
+        try {
+            source = (isolated ? "#define VYRE_ISOLATION 1\n" : "")
+                    + (opcodes.isEmpty() ? resource(SOURCE_RESOURCE) : customSource(opcodes));
+        } catch (RuntimeException | Error e) {
+            try {
+                loaded(loading); // the load ends inside this call, where the JVM's signal handlers are guarded
+            } catch (RuntimeException | Error ignored) {
+                // the source's failure is the one to report
+            }
+            throw e;
+        }
         Nvrtc nvrtc = loaded(loading);
         if (wantsCubin() && nvrtc.emitsCubin()) {
             byte[] cubin = compiled(cache, nvrtc, source, computeCapability, true);
