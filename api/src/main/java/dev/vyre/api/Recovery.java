@@ -57,8 +57,8 @@ public final class Recovery {
 
     /**
      * @return {@code lost}'s session options, recording into a fresh log at {@code newLog} (same capacity
-     *         and format) or nothing when {@code newLog} is null: a recovery session of the same geometry and
-     *         opcodes that does not overwrite the lost session's log
+     *         and format) or nothing when {@code newLog} is null: a recovery session of the same geometry,
+     *         opcodes, isolation windows and data placement that does not overwrite the lost session's log
      */
     public static SessionOptions optionsFor(DeviceLossException lost, Path newLog) {
         SessionOptions o = lost.options();
@@ -73,7 +73,7 @@ public final class Recovery {
             }
         }
         return new SessionOptions(o.slotCount(), o.tenantCount(), o.observableSlots(), o.dataBufferBytes(),
-                o.workers(), o.opcodes(), o.ioWaitTimeout(), log, null, o.residentData());
+                o.workers(), o.opcodes(), o.ioWaitTimeout(), log, o.isolation(), o.residentData());
     }
 
     /**

@@ -19,6 +19,7 @@ import dev.vyre.protocol.BackendException;
 import dev.vyre.protocol.Opcodes;
 import dev.vyre.protocol.SlotLayout;
 import dev.vyre.protocol.SlotStatus;
+import dev.vyre.protocol.TenantIsolation;
 import dev.vyre.protocol.VyreArgumentException;
 import dev.vyre.protocol.Words;
 import dev.vyre.protocol.replay.FailureClass;
@@ -252,6 +253,30 @@ class DeviceLossRecoveryTest {
             BackendException e = assertThrows(BackendException.class, () -> Recovery.rerun(lost, r, WAIT));
             assertTrue(e.getMessage().contains("no record") && e.getMessage().contains("Fix: "), e.getMessage());
             assertEquals(0, r.doneCount(), "nothing was published");
+        }
+    }
+
+    @Test
+    void theRecoverySessionKeepsTheLostSessionsIsolationAndDataPlacement() {
+        TenantIsolation isolation = TenantIsolation.equalSplit(1);
+        SessionOptions isolated = SessionOptions.builder().slotCount(SLOTS).tenantCount(1).observableSlots(16)
+                .dataBufferBytes(64).isolation(isolation).residentData(true)
+                .replayLog(new ReplayLogOptions(dir.resolve("isolated.vrri"), 4096, ReplayLogFormat.FULL_IMAGE, false))
+                .build();
+        DeviceLossException lost;
+        try (Vyre vyre = Vyre.open(new LosingReferenceProvider(LOSE_AFTER));
+             Session s = vyre.openSession(isolated)) {
+            lost = publishUntilLost(s);
+        }
+        SessionOptions recovery = Recovery.optionsFor(lost, dir.resolve("isolated-recovery.vrri"));
+        assertEquals(isolation, recovery.isolation(), "a re-run slot stays inside its tenant's windows");
+        assertTrue(recovery.residentData());
+        try (Vyre again = Vyre.open(new ReferenceBackendProvider());
+             Session r = again.openSession(recovery)) {
+            RecoveryResult result = Recovery.rerun(lost, r, WAIT);
+            assertEquals(lost.unfinishedSlots().length, result.done());
+            assertEquals(0, result.faulted(), "tenant 0's window holds every word the slots add into");
+            assertEquals(of(lost.unfinishedSlots()), ranSlots(r.controlSnapshot()));
         }
     }
 
