@@ -28,7 +28,8 @@ import java.util.Objects;
  * @param residentData     the host fills the data buffer once and the device reads it many times (a resident
  *                         table or text): a backend may keep it in device memory, migrating pages on first
  *                         touch, so host writes after that are slower. False (the default) for data the host keeps
- *                         streaming in, such as io_uring ingest, which must stay false
+ *                         streaming in, such as io_uring ingest (there every host write would move or
+ *                         invalidate the device's copy of its pages: correct, but slow)
  */
 @API(status = API.Status.EXPERIMENTAL, since = "0.2")
 public record SessionOptions(int slotCount, int tenantCount, int observableSlots, long dataBufferBytes,
@@ -203,7 +204,7 @@ public record SessionOptions(int slotCount, int tenantCount, int observableSlots
         /**
          * Marks the data buffer resident: filled once by the host, read many times by the device (see the record's
          * {@code residentData}). On CUDA it then lives in managed memory instead of page-locked host memory. Leave
-         * it false for io_uring ingest, which streams into the buffer.
+         * it false for io_uring ingest, which streams into the buffer (correct either way, slow when resident).
          */
         public Builder residentData(boolean value) {
             this.residentData = value;

@@ -22,7 +22,8 @@ import org.apiguardian.api.API;
  *                        {@link Capabilities#isolation()} is true
  * @param residentData    the host fills the data buffer once and the device reads it many times: the backend may
  *                        place it in device memory (pages migrated on first touch); false for a buffer the host
- *                        keeps writing (io_uring ingest), which must stay host memory the device maps
+ *                        keeps writing (io_uring ingest), which is best left in host memory the device maps.
+ *                        A placement hint only: the buffer's contents and the protocol are the same either way
  */
 @API(status = API.Status.EXPERIMENTAL, since = "0.2")
 public record SessionSpec(int slotCount, int tenantCount, int observableSlots, long dataBufferBytes, int workers,
