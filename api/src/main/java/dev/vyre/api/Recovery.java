@@ -72,8 +72,7 @@ public final class Recovery {
                         "record the recovery session into another file");
             }
         }
-        return new SessionOptions(o.slotCount(), o.tenantCount(), o.observableSlots(), o.dataBufferBytes(),
-                o.workers(), o.opcodes(), o.ioWaitTimeout(), log, o.isolation(), o.residentData());
+        return o.toBuilder().replayLog(log).build();
     }
 
     /**

@@ -99,6 +99,13 @@ public record SessionOptions(int slotCount, int tenantCount, int observableSlots
         return new Builder();
     }
 
+    /** @return a builder holding every component of these options, to derive options that differ in a few */
+    public Builder toBuilder() {
+        return new Builder().slotCount(slotCount).tenantCount(tenantCount).observableSlots(observableSlots)
+                .dataBufferBytes(dataBufferBytes).workers(workers).opcodes(opcodes).ioWaitTimeout(ioWaitTimeout)
+                .replayLog(replayLog).isolation(isolation).residentData(residentData);
+    }
+
     /** @return the control buffer length in bytes these options encode */
     public long controlBytes() {
         return (160L + observableSlots) * Integer.BYTES;

@@ -13,6 +13,7 @@ import dev.vyre.protocol.CustomOpcodes;
 import dev.vyre.protocol.Opcodes;
 import dev.vyre.protocol.SlotBusyException;
 import dev.vyre.protocol.SlotStatus;
+import dev.vyre.protocol.TenantIsolation;
 import dev.vyre.protocol.UnsupportedFeatureException;
 import dev.vyre.protocol.VyreArgumentException;
 import dev.vyre.protocol.Words;
@@ -31,6 +32,7 @@ import dev.vyre.spi.SessionSpec;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -496,5 +498,15 @@ class SessionRuntimeTest {
                 assertTrue(log.spec.residentData());
             }
         }
+    }
+
+    @Test
+    void toBuilderKeepsEveryComponent() {
+        SessionOptions o = SessionOptions.builder().slotCount(64).tenantCount(2).observableSlots(32)
+                .dataBufferBytes(4096).workers(3).ioWaitTimeout(Duration.ofMillis(700))
+                .replayLog(ReplayLogOptions.of(Path.of("x.vrri"), 128)).isolation(TenantIsolation.equalSplit(2))
+                .residentData(true).build();
+        assertEquals(o, o.toBuilder().build());
+        assertEquals(SessionOptions.builder().build(), SessionOptions.builder().build().toBuilder().build());
     }
 }

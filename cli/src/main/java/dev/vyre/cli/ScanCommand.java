@@ -162,8 +162,7 @@ final class ScanCommand implements Callable<Integer> {
         if (o.workers() != 0 || !o.residentData() || !"cuda".equals(backendName)) {
             return o;
         }
-        return new SessionOptions(o.slotCount(), o.tenantCount(), o.observableSlots(), o.dataBufferBytes(),
-                CUDA_RESIDENT_WORKER_WARPS, o.opcodes(), o.ioWaitTimeout(), o.replayLog(), o.isolation(), true);
+        return o.toBuilder().workers(CUDA_RESIDENT_WORKER_WARPS).build();
     }
 
     /** Everything validation resolved before the backend opens. */

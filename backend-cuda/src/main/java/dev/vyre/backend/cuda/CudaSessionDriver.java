@@ -30,6 +30,7 @@ import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.locks.LockSupport;
 import jcuda.Pointer;
 import jcuda.driver.CUresult;
@@ -215,7 +216,7 @@ final class CudaSessionDriver implements SessionDriver {
      */
     private static HostVisibleMemory dataMemory(long bytes, boolean resident) {
         String kind = System.getProperty(DATA_MEMORY_PROPERTY, resident ? "managed-read-mostly" : "pinned").trim()
-                .toLowerCase(java.util.Locale.ROOT);
+                .toLowerCase(Locale.ROOT);
         return switch (kind) {
             case "pinned" -> new PinnedBuffer(bytes);
             case "managed" -> new ManagedBuffer(bytes, false);
@@ -616,7 +617,7 @@ final class CudaSessionDriver implements SessionDriver {
         long reachNs = (long) U64.getAcquire(l, (long) L_TRACE * 4 + 16);
         long pollNs = (long) U64.getAcquire(l, (long) L_TRACE * 4 + 24);
         double seconds = (System.nanoTime() - openNanos) / 1e9;
-        System.err.printf(java.util.Locale.ROOT, "vyre.cuda.trace: leader loop %.3f us (%d loops in %.2f s, tail-line read %.3f us);"
+        System.err.printf(Locale.ROOT, "vyre.cuda.trace: leader loop %.3f us (%d loops in %.2f s, tail-line read %.3f us);"
                         + " %d inline runs: line->start %.3f us, run %.3f us%n", seconds * 1e6 / Math.max(1, loops),
                 loops, seconds, pollNs / 1e3 / Math.max(1, loops / 64 * 64), runs, runs == 0 ? 0.0 : reachNs / 1e3 / runs, runs == 0 ? 0.0 : runNs / 1e3 / runs);
     }

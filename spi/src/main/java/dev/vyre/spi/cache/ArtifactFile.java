@@ -87,9 +87,10 @@ final class ArtifactFile {
         if (!Arrays.equals(file, 0, 4, MAGIC, 0, 4)) {
             throw new Invalid("is not a compile-cache file (wrong magic)");
         }
-        if (file[4] != VERSION || file[5] != 0 || file[6] != 0 || file[7] != 0) {
+        boolean reservedZero = file[5] == 0 && file[6] == 0 && file[7] == 0;
+        if (file[4] != VERSION || !reservedZero) {
             throw new Invalid("has format version " + (file[4] & 0xFF) + " (this build reads " + VERSION + ")",
-                    file[4] > 0 && file[4] < VERSION && file[5] == 0 && file[6] == 0 && file[7] == 0);
+                    reservedZero && file[4] > 0 && file[4] < VERSION);
         }
         long keyLength = Integer.toUnsignedLong(b.getInt(8));
         long artifactLength = Integer.toUnsignedLong(b.getInt(12));
