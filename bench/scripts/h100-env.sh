@@ -1,7 +1,8 @@
 # Sourced by the GPU-machine scripts (bench/scripts/h100-*.sh): from the repository root, with .h100 carried
 # (vyre-*-linux-x86_64.tar.gz, bench.jar, HdrHistogram.jar, gl/*.deb; H100_DIR=dir reads them from dir), tees every line to $OUT/$1 and sets
 #   H (the carry), OUT, step "text" (a timed heading), D (the unpacked distribution), V (its vyre launcher),
-#   JAVA (its runtime with native access), CP (distribution + bench + HdrHistogram class path).
+#   JAVA (its runtime with native access), CP (distribution + bench + HdrHistogram class path), THIRD (the
+#   distribution's third-party jars, ':'-terminated, for an older build's class path) and alternate (below).
 # It installs the Vulkan loader from gl/*.deb (and the OpenCL ICD loader from opencl/*.deb when carried) and
 # points the loader at the NVIDIA ICD when the machine has one.
 H=${H100_DIR:-.h100}
@@ -17,3 +18,13 @@ D=$(echo /tmp/vyre/vyre-*)
 V="env -u JAVA_HOME $D/bin/vyre"
 JAVA="$D/runtime/bin/java --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow"
 CP="$D/lib/*:$H/bench.jar:$H/HdrHistogram.jar"
+THIRD=$(ls "$D"/lib/*.jar | grep -v '/lib/vyre-' | tr '\n' ':')
+# alternate ROUNDS OLD_CP NEW_CP RUN: ROUNDS times "-- round R old", RUN OLD_CP, "-- round R new", RUN NEW_CP
+# (RUN a shell function taking the class path): an A/B of two builds on one machine, alternating.
+alternate() {
+  local rounds=$1 old=$2 new=$3 run=$4 r
+  for r in $(seq "$rounds"); do
+    echo "-- round $r old"; "$run" "$old"
+    echo "-- round $r new"; "$run" "$new"
+  done
+}

@@ -23,15 +23,11 @@ for body in ignore poll; do
 done
 
 step "3. Vulkan publishSlots/64, old (888fe8b) vs new, 3 rounds"
-THIRD=$(ls "$D"/lib/*.jar | grep -v '/lib/vyre-' | tr '\n' ':')
-for round in 1 2 3; do
-  for build in old new; do
-    if [ $build = old ]; then C="$H/old/*:$THIRD$H/HdrHistogram.jar"; else C="$CP"; fi
-    echo "-- round $round $build"
-    timeout -s KILL 20 $JAVA -cp "$C" dev.vyre.bench.RingBench --backend vulkan --mode throughput --slots 65536 \
-      --seconds 2 --warmup 1 --batch 64 --api slots 2>&1 | grep -E "^\| vulkan|Fix" | cut -c1-200
-  done
-done
+vulkan_slots() {
+  timeout -s KILL 20 $JAVA -cp "$1" dev.vyre.bench.RingBench --backend vulkan --mode throughput --slots 65536 \
+    --seconds 2 --warmup 1 --batch 64 --api slots 2>&1 | grep -E "^\| vulkan|Fix" | cut -c1-200
+}
+alternate 3 "$H/old/*:$THIRD$H/HdrHistogram.jar" "$CP" vulkan_slots
 
 step "4. vyre scan --resident 256M, CUDA, by data-buffer memory"
 for memory in pinned managed managed-read-mostly; do

@@ -7,11 +7,8 @@
 set -u
 cd "$(dirname "$0")/../.."
 . bench/scripts/h100-env.sh nvrtc-ab.txt
-for round in 1 2; do
-  for build in A B; do
-    if [ $build = A ]; then C="$(ls $H/ab/*.jar | tr '\n' ':')$CP"; else C="$CP"; fi
-    echo "-- round $round, $build"
-    timeout -s KILL 60 $JAVA -cp "$C" dev.vyre.bench.CompileCacheBench --backends cuda --runs 3 2>&1 \
-      | grep -E "^\| cuda|register \+ open" | cut -c1-250
-  done
-done
+registration() {
+  timeout -s KILL 60 $JAVA -cp "$1" dev.vyre.bench.CompileCacheBench --backends cuda --runs 3 2>&1 \
+    | grep -E "^\| cuda|register \+ open" | cut -c1-250
+}
+alternate 2 "$(ls $H/ab/*.jar | tr '\n' ':')$CP" "$CP" registration # old = A, new = B

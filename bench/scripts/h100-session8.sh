@@ -35,15 +35,11 @@ vulkan)
     --publishers 4 --sample 2 2>&1 | tail -14 | cut -c1-300
   echo "soak exit ${PIPESTATUS[0]}"
   step "3. Vulkan publishSlots/64, old (888fe8b) vs new, 5 rounds"
-  THIRD=$(ls "$D"/lib/*.jar | grep -v '/lib/vyre-' | tr '\n' ':')
-  for round in 1 2 3 4 5; do
-    for build in old new; do
-      if [ $build = old ]; then C="$H/old/*:$THIRD$H/HdrHistogram.jar"; else C="$CP"; fi
-      echo "-- round $round $build"
-      timeout -s KILL 25 $JAVA -cp "$C" dev.vyre.bench.RingBench --backend vulkan --mode throughput --slots 65536 \
-        --seconds 3 --warmup 1 --batch 64 --api slots 2>&1 | grep -E "^\| vulkan|Fix" | cut -c1-200
-    done
-  done
+  vulkan_slots() {
+    timeout -s KILL 25 $JAVA -cp "$1" dev.vyre.bench.RingBench --backend vulkan --mode throughput --slots 65536 \
+      --seconds 3 --warmup 1 --batch 64 --api slots 2>&1 | grep -E "^\| vulkan|Fix" | cut -c1-200
+  }
+  alternate 5 "$H/old/*:$THIRD$H/HdrHistogram.jar" "$CP" vulkan_slots
   ;;
 cuda)
   step "1. vyre scan --resident 256M, CUDA, by data memory and chunk"
@@ -59,17 +55,13 @@ cuda)
   timeout -s KILL 200 $JAVA -Dvyre.bench.probeNvrtc=true -cp "$CP" dev.vyre.bench.CompileCacheBench --backends cuda \
     --runs 3 2>&1 | grep -E "PROBE|^\| cuda|register \+ open" | cut -c1-250
   step "3. recording overhead, CUDA publishSlots/64, background x1: previous recorder vs ring-reading one"
-  THIRD=$(ls "$D"/lib/*.jar | grep -v '/lib/vyre-' | tr '\n' ':')
-  for round in 1 2 3; do
-    for build in prev new; do
-      if [ $build = prev ]; then C="$H/rec-prev/*:$CP"; else C="$CP"; fi
-      echo "-- $build, round $round"
-      timeout -s KILL 40 $JAVA -cp "$C" dev.vyre.bench.RingBench --backend cuda --mode throughput --slots 65536 \
-        --seconds 2 --warmup 1 --batch 64 --api slots --record /dev/shm/ring.vrri --record-capacity 65536 \
-        --record-rounds 2 --record-mode background 2>&1 | grep -E "best of|Exception|Fix" | head -3
-      rm -f /dev/shm/ring.vrri
-    done
-  done
+  recorded() {
+    timeout -s KILL 40 $JAVA -cp "$1" dev.vyre.bench.RingBench --backend cuda --mode throughput --slots 65536 \
+      --seconds 2 --warmup 1 --batch 64 --api slots --record /dev/shm/ring.vrri --record-capacity 65536 \
+      --record-rounds 2 --record-mode background 2>&1 | grep -E "best of|Exception|Fix" | head -3
+    rm -f /dev/shm/ring.vrri
+  }
+  alternate 3 "$H/rec-prev/*:$CP" "$CP" recorded # old: the recorder before the ring-reading one
   ;;
 cuda2)
   step "1. CompileCacheBench, CUDA, lazy NVRTC binding"
