@@ -11,6 +11,7 @@
 #      peer (same DFA, every core) in the same run, with the resident defaults (and 16K chunks on CUDA);
 #   3. a 2 GiB file: `vyre ingest` (io_uring + CRC32C per chunk) and `vyre scan` with the same chunking,
 #      O_DIRECT and page cache, the CPU peer (from memory) beside.
+# STEPS=13 (say) runs only those steps (default 123).
 # Look for: "check ... equal" lines (1), "device: best X GB/s" against "CPU peer ... GB/s" (2), and the
 # "total:"/"device (...)" rates of ingest and scan on the same file (3).
 set -u
@@ -25,6 +26,8 @@ D=$(echo /tmp/vyre/vyre-*)
 V="env -u JAVA_HOME $D/bin/vyre"
 export LC_ALL=C
 W=/tmp/vyre-scan && rm -rf $W && mkdir -p $W
+STEPS=${STEPS:-123}
+if [[ $STEPS == *1* ]]; then
 
 echo "== 1. counts against awk (overlapping occurrences), CUDA and Vulkan"
 head -c 4500000 /dev/urandom | base64 -w 100 | tr 'A-Z0-9+/' 'a-za-j  ' > $W/check.txt
@@ -49,6 +52,8 @@ head -c 1000000 $W/check.txt > $W/slice.txt
 timeout -s KILL 120 $V scan --backend cuda --patterns $W/check-patterns.txt --matches $W/slice.txt > $W/matches.txt 2>&1
 echo "exit $?: $(grep -c '^/tmp/vyre-scan/slice.txt:' $W/matches.txt) match lines; $(grep -E 'total:|match lines' $W/matches.txt | tr '\n' ' ')"
 
+fi
+if [[ $STEPS == *2* ]]; then
 echo "== 2. resident data buffer, 1,000 patterns, 512 MiB (the resident defaults: 4K chunks, 1,024 CUDA worker warps)"
 for run in "cuda 4K 0" "cuda 16K 0" "vulkan 4K 0"; do
   set -- $run
@@ -57,6 +62,8 @@ for run in "cuda 4K 0" "cuda 16K 0" "vulkan 4K 0"; do
     2>&1 | grep -E "vyre scan:|resident:|device:|CPU peer|agree|Fix"
 done
 
+fi
+if [[ $STEPS == *3* ]]; then
 echo "== 3. a 2 GiB file: ingest vs scan, same chunking"
 head -c 1610612736 /dev/urandom | base64 -w 100 | tr 'A-Z0-9+/' 'a-za-j  ' > $W/big.txt
 ls -l $W/big.txt
@@ -70,4 +77,5 @@ for b in cuda vulkan; do
   echo "-- $b ingest with its default 1 MiB chunks (its best case), page cache"
   timeout -s KILL 300 $V ingest --backend $b --slots 32 --no-direct $W/big.txt 2>&1 | grep -E "total:|Fix"
 done
+fi
 rm -rf $W
