@@ -2,7 +2,6 @@ package dev.vyre.ir;
 
 import dev.vyre.protocol.CustomOpcode;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Lowers a program to the statements of a C-like custom-opcode body in one {@link CDialect}. Each IR
@@ -24,8 +23,6 @@ import java.util.Locale;
  */
 final class CEmitter {
     /** A name or a literal: a text that may be repeated without repeating work. */
-    private static final java.util.regex.Pattern ATOM =
-            java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_]*|0x[0-9A-Fa-f]+[uUL]*|true|false");
 
     private final CDialect dialect;
     private final U64Lowering wide;
@@ -93,12 +90,47 @@ final class CEmitter {
      *         with it (for a value that is read more than once)
      */
     String atom(Type t, String text) {
-        if (ATOM.matcher(text).matches()) {
+        if (isAtom(text)) {
             return text;
         }
         String name = temp();
         declare(t, name, text);
         return name;
+    }
+
+    /**
+     * @return true when {@code text} is an identifier ({@code [A-Za-z_][A-Za-z0-9_]*}, which includes
+     *         {@code true} and {@code false}) or a hex literal ({@code 0x[0-9A-Fa-f]+[uUL]*})
+     */
+    static boolean isAtom(String text) {
+        int n = text.length();
+        if (n == 0) {
+            return false;
+        }
+        if (n > 2 && text.charAt(0) == '0' && (text.charAt(1) == 'x')) {
+            int i = 2;
+            while (i < n && Character.digit(text.charAt(i), 16) >= 0 && text.charAt(i) < 128) {
+                i++;
+            }
+            if (i == 2) {
+                return false;
+            }
+            while (i < n && "uUL".indexOf(text.charAt(i)) >= 0) {
+                i++;
+            }
+            return i == n;
+        }
+        char first = text.charAt(0);
+        if (!(first == '_' || (first >= 'A' && first <= 'Z') || (first >= 'a' && first <= 'z'))) {
+            return false;
+        }
+        for (int i = 1; i < n; i++) {
+            char c = text.charAt(i);
+            if (!(c == '_' || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** @return the dialect's type name for values of {@code t} */
@@ -112,8 +144,11 @@ final class CEmitter {
 
     /** @return the word constant {@code bits} (its low 32 bits), e.g. {@code 0x0000001Fu} */
     static String word(long bits) {
-        return String.format(Locale.ROOT, "0x%08Xu", bits & 0xFFFF_FFFFL);
+        return "0x" + HEX.toHexDigits((int) bits) + "u";
     }
+
+    /** Upper-case hex digits (no locale, no formatter: lowering runs on the registration path). */
+    static final java.util.HexFormat HEX = java.util.HexFormat.of().withUpperCase();
 
     private static String var(int id) {
         return "ir_v" + id;
@@ -128,60 +163,56 @@ final class CEmitter {
     }
 
     private void statement(Stmt s) {
-        switch (s) {
-            case Stmt.Let l -> {
-                String v = expr(l.value());
-                declare(l.value().type(), var(l.id()), v);
-            }
-            case Stmt.Var v -> {
-                String init = expr(v.init());
-                declare(v.init().type(), var(v.id()), init);
-            }
-            case Stmt.Assign a -> {
-                String v = expr(a.value());
-                line(var(a.target().id()) + " = " + v + ";");
-            }
-            case Stmt.Store st -> {
-                String i = indexOf(st.index());
-                String v = expr(st.value());
-                line(dialect.call("vyre_store_control", i, v) + ";");
-            }
-            case Stmt.Atomic a -> atomic(a);
-            case Stmt.If i -> {
-                String c = expr(i.condition());
-                open("if (" + c + ") {");
-                long before = iterations;
-                block(i.then());
-                long then = iterations - before;
-                iterations = before;
-                if (i.otherwise().isEmpty()) {
-                    close("}");
-                } else {
-                    close("} else {");
-                    indent += "    ";
-                    block(i.otherwise());
-                    close("}");
-                }
-                iterations = Math.max(iterations, before + then);
-            }
-            case Stmt.For f -> {
-                String count = expr(f.count());
-                String n = temp();
-                String bound = word(f.bound());
-                String w = dialect.word();
-                open("{");
-                line(w + " " + n + " = " + count + ";");
-                line("if (" + n + " > " + bound + ") " + n + " = " + bound + ";");
-                String v = var(f.id());
-                open("for (" + w + " " + v + " = 0u; " + v + " < " + n + "; ++" + v + ") {");
-                countLoop(f.bound());
-                long outer = runs;
-                runs = outer * f.bound();
-                block(f.body());
-                runs = outer;
+        if (s instanceof Stmt.Let l) {
+            String v = expr(l.value());
+            declare(l.value().type(), var(l.id()), v);
+        } else if (s instanceof Stmt.Var v) {
+            String init = expr(v.init());
+            declare(v.init().type(), var(v.id()), init);
+        } else if (s instanceof Stmt.Assign a) {
+            String v = expr(a.value());
+            line(var(a.target().id()) + " = " + v + ";");
+        } else if (s instanceof Stmt.Store st) {
+            String i = indexOf(st.index());
+            String v = expr(st.value());
+            line(dialect.call("vyre_store_control", i, v) + ";");
+        } else if (s instanceof Stmt.Atomic a) {
+            atomic(a);
+        } else if (s instanceof Stmt.If i) {
+            String c = expr(i.condition());
+            open("if (" + c + ") {");
+            long before = iterations;
+            block(i.then());
+            long then = iterations - before;
+            iterations = before;
+            if (i.otherwise().isEmpty()) {
                 close("}");
+            } else {
+                close("} else {");
+                indent += "    ";
+                block(i.otherwise());
                 close("}");
             }
+            iterations = Math.max(iterations, before + then);
+        } else if (s instanceof Stmt.For f) {
+            String count = expr(f.count());
+            String n = temp();
+            String bound = word(f.bound());
+            String w = dialect.word();
+            open("{");
+            line(w + " " + n + " = " + count + ";");
+            line("if (" + n + " > " + bound + ") " + n + " = " + bound + ";");
+            String v = var(f.id());
+            open("for (" + w + " " + v + " = 0u; " + v + " < " + n + "; ++" + v + ") {");
+            countLoop(f.bound());
+            long outer = runs;
+            runs = outer * f.bound();
+            block(f.body());
+            runs = outer;
+            close("}");
+            close("}");
+        } else {
+            throw new AssertionError("no case for " + s);
         }
     }
 
@@ -231,55 +262,46 @@ final class CEmitter {
      * @return the text of its value
      */
     private String expr(Expr e) {
-        switch (e) {
-            case Expr.Ref r -> {
-                return var(r.id());
+        if (e instanceof Expr.Ref r) {
+            return var(r.id());
+        } else if (e instanceof Expr.Const c) {
+            String v = constant(c);
+            if (c.type() != Type.U64 || wide.inlinesConstants()) {
+                return v;
             }
-            case Expr.Const c -> {
-                String v = constant(c);
-                if (c.type() != Type.U64 || wide.inlinesConstants()) {
-                    return v;
-                }
-                String t = temp();
-                declare(c.type(), t, v);
-                return t;
-            }
-            case Expr.Unary u -> {
-                return unary(u.op(), u.type(), expr(u.operand()));
-            }
-            case Expr.Binary b -> {
-                String l = expr(b.left());
-                String r = expr(b.right());
-                return binary(b.op(), b.type(), b.right().type(), l, r);
-            }
-            case Expr.Compare c -> {
-                String l = expr(c.left());
-                String r = expr(c.right());
-                return compare(c.op(), c.left().type(), l, r);
-            }
-            case Expr.Select s -> {
-                String c = expr(s.condition());
-                String a = expr(s.ifTrue());
-                String b = expr(s.ifFalse());
-                return "(" + c + " ? " + a + " : " + b + ")";
-            }
-            case Expr.Convert c -> {
-                return convert(c.value().type(), c.to(), expr(c.value()));
-            }
-            case Expr.Context c -> {
-                return dialect.context(c.field());
-            }
-            case Expr.Arg a -> {
-                return dialect.call("vyre_arg", a.index() + "u");
-            }
-            case Expr.Load l -> {
-                String i = indexOf(l.index());
-                return dialect.call(switch (l.memory()) {
-                    case CONTROL -> "vyre_load_control";
-                    case DATA_BYTE -> "vyre_load_data_byte";
-                    case DATA_WORD -> "vyre_load_data_word";
-                }, i);
-            }
+            String t = temp();
+            declare(c.type(), t, v);
+            return t;
+        } else if (e instanceof Expr.Unary u) {
+            return unary(u.op(), u.type(), expr(u.operand()));
+        } else if (e instanceof Expr.Binary b) {
+            String l = expr(b.left());
+            String r = expr(b.right());
+            return binary(b.op(), b.type(), b.right().type(), l, r);
+        } else if (e instanceof Expr.Compare c) {
+            String l = expr(c.left());
+            String r = expr(c.right());
+            return compare(c.op(), c.left().type(), l, r);
+        } else if (e instanceof Expr.Select s) {
+            String c = expr(s.condition());
+            String a = expr(s.ifTrue());
+            String b = expr(s.ifFalse());
+            return "(" + c + " ? " + a + " : " + b + ")";
+        } else if (e instanceof Expr.Convert c) {
+            return convert(c.value().type(), c.to(), expr(c.value()));
+        } else if (e instanceof Expr.Context c) {
+            return dialect.context(c.field());
+        } else if (e instanceof Expr.Arg a) {
+            return dialect.call("vyre_arg", a.index() + "u");
+        } else if (e instanceof Expr.Load l) {
+            String i = indexOf(l.index());
+            return dialect.call(switch (l.memory()) {
+                case CONTROL -> "vyre_load_control";
+                case DATA_BYTE -> "vyre_load_data_byte";
+                case DATA_WORD -> "vyre_load_data_word";
+            }, i);
+        } else {
+            throw new AssertionError("no case for " + e);
         }
     }
 

@@ -52,110 +52,95 @@ final class Encoder {
     }
 
     private void statement(Stmt s) {
-        switch (s) {
-            case Stmt.Let l -> {
-                u8(LET);
-                expr(l.value());
+        if (s instanceof Stmt.Let l) {
+            u8(LET);
+            expr(l.value());
+        } else if (s instanceof Stmt.Var v) {
+            u8(VAR);
+            expr(v.init());
+        } else if (s instanceof Stmt.Assign a) {
+            u8(ASSIGN);
+            u32(a.target().id());
+            u8(a.target().type().code());
+            expr(a.value());
+        } else if (s instanceof Stmt.Store st) {
+            u8(STORE);
+            expr(st.index());
+            expr(st.value());
+        } else if (s instanceof Stmt.Atomic a) {
+            u8(ATOMIC);
+            u8(a.op().code());
+            expr(a.index());
+            expr(a.value());
+            if (a.expected() != null) {
+                expr(a.expected());
             }
-            case Stmt.Var v -> {
-                u8(VAR);
-                expr(v.init());
-            }
-            case Stmt.Assign a -> {
-                u8(ASSIGN);
-                u32(a.target().id());
-                u8(a.target().type().code());
-                expr(a.value());
-            }
-            case Stmt.Store st -> {
-                u8(STORE);
-                expr(st.index());
-                expr(st.value());
-            }
-            case Stmt.Atomic a -> {
-                u8(ATOMIC);
-                u8(a.op().code());
-                expr(a.index());
-                expr(a.value());
-                if (a.expected() != null) {
-                    expr(a.expected());
-                }
-            }
-            case Stmt.If i -> {
-                u8(IF);
-                expr(i.condition());
-                block(i.then());
-                block(i.otherwise());
-            }
-            case Stmt.For f -> {
-                u8(FOR);
-                u32(f.bound());
-                expr(f.count());
-                block(f.body());
-            }
+        } else if (s instanceof Stmt.If i) {
+            u8(IF);
+            expr(i.condition());
+            block(i.then());
+            block(i.otherwise());
+        } else if (s instanceof Stmt.For f) {
+            u8(FOR);
+            u32(f.bound());
+            expr(f.count());
+            block(f.body());
+        } else {
+            throw new AssertionError("no case for " + s);
         }
     }
 
     private void expr(Expr e) {
-        switch (e) {
-            case Expr.Const c -> {
-                u8(CONST);
-                u8(c.type().code());
-                switch (c.type()) {
-                    case BOOL -> u8((int) c.bits());
-                    case U32, I32 -> u32((int) c.bits());
-                    case U64 -> {
-                        u32((int) c.bits());
-                        u32((int) (c.bits() >>> 32));
-                    }
+        if (e instanceof Expr.Const c) {
+            u8(CONST);
+            u8(c.type().code());
+            switch (c.type()) {
+                case BOOL -> u8((int) c.bits());
+                case U32, I32 -> u32((int) c.bits());
+                case U64 -> {
+                    u32((int) c.bits());
+                    u32((int) (c.bits() >>> 32));
                 }
             }
-            case Expr.Ref r -> {
-                u8(REF);
-                u32(r.id());
-                u8(r.type().code());
-            }
-            case Expr.Unary u -> {
-                u8(UNARY);
-                u8(u.op().code());
-                expr(u.operand());
-            }
-            case Expr.Binary b -> {
-                u8(BINARY);
-                u8(b.op().code());
-                expr(b.left());
-                expr(b.right());
-            }
-            case Expr.Compare c -> {
-                u8(COMPARE);
-                u8(c.op().code());
-                expr(c.left());
-                expr(c.right());
-            }
-            case Expr.Select s -> {
-                u8(SELECT);
-                expr(s.condition());
-                expr(s.ifTrue());
-                expr(s.ifFalse());
-            }
-            case Expr.Convert c -> {
-                u8(CONVERT);
-                u8(c.to().code());
-                expr(c.value());
-            }
-            case Expr.Context c -> {
-                u8(CONTEXT);
-                u8(c.field().code());
-            }
-            case Expr.Arg a -> {
-                u8(ARG);
-                u8(a.index());
-            }
-            case Expr.Load l -> {
-                u8(LOAD);
-                u8(l.memory().code());
-                expr(l.index());
-            }
+        } else if (e instanceof Expr.Ref r) {
+            u8(REF);
+            u32(r.id());
+            u8(r.type().code());
+        } else if (e instanceof Expr.Unary u) {
+            u8(UNARY);
+            u8(u.op().code());
+            expr(u.operand());
+        } else if (e instanceof Expr.Binary b) {
+            u8(BINARY);
+            u8(b.op().code());
+            expr(b.left());
+            expr(b.right());
+        } else if (e instanceof Expr.Compare c) {
+            u8(COMPARE);
+            u8(c.op().code());
+            expr(c.left());
+            expr(c.right());
+        } else if (e instanceof Expr.Select s) {
+            u8(SELECT);
+            expr(s.condition());
+            expr(s.ifTrue());
+            expr(s.ifFalse());
+        } else if (e instanceof Expr.Convert c) {
+            u8(CONVERT);
+            u8(c.to().code());
+            expr(c.value());
+        } else if (e instanceof Expr.Context c) {
+            u8(CONTEXT);
+            u8(c.field().code());
+        } else if (e instanceof Expr.Arg a) {
+            u8(ARG);
+            u8(a.index());
+        } else if (e instanceof Expr.Load l) {
+            u8(LOAD);
+            u8(l.memory().code());
+            expr(l.index());
+        } else {
+            throw new AssertionError("no case for " + e);
         }
     }
 

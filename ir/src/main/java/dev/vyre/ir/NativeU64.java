@@ -1,6 +1,5 @@
 package dev.vyre.ir;
 
-import java.util.Locale;
 
 /**
  * u64 in a dialect with a native unsigned 64-bit integer and C casts (CUDA C {@code unsigned long long},
@@ -21,7 +20,7 @@ record NativeU64(String word, String type, String signedWide, String suffix) imp
 
     @Override
     public String constant(long bits) {
-        return String.format(Locale.ROOT, "0x%016X", bits) + suffix;
+        return "0x" + CEmitter.HEX.toHexDigits(bits) + suffix;
     }
 
     private String zero() {

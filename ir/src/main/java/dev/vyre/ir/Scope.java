@@ -72,22 +72,26 @@ final class Scope {
             throw new IrException(node, "an expression has more than " + Validator.MAX_NODES + " nodes (counting"
                     + " shared subexpressions once per use)", "bind shared parts with Block.let and use the binding");
         }
-        return 1 + switch (e) {
-            case Expr.Ref r -> {
-                reference(node, r);
-                yield 0;
-            }
-            case Expr.Const c -> 0;
-            case Expr.Context c -> 0;
-            case Expr.Arg a -> 0;
-            case Expr.Unary u -> walk(node, u.operand(), depth + 1);
-            case Expr.Binary b -> walk(node, b.left(), depth + 1) + walk(node, b.right(), depth + 1);
-            case Expr.Compare c -> walk(node, c.left(), depth + 1) + walk(node, c.right(), depth + 1);
-            case Expr.Select s -> walk(node, s.condition(), depth + 1) + walk(node, s.ifTrue(), depth + 1)
+        if (e instanceof Expr.Ref r) {
+            reference(node, r);
+            return 1;
+        } else if (e instanceof Expr.Const || e instanceof Expr.Context || e instanceof Expr.Arg) {
+            return 1;
+        } else if (e instanceof Expr.Binary b) {
+            return 1 + walk(node, b.left(), depth + 1) + walk(node, b.right(), depth + 1);
+        } else if (e instanceof Expr.Unary u) {
+            return 1 + walk(node, u.operand(), depth + 1);
+        } else if (e instanceof Expr.Compare c) {
+            return 1 + walk(node, c.left(), depth + 1) + walk(node, c.right(), depth + 1);
+        } else if (e instanceof Expr.Select s) {
+            return 1 + walk(node, s.condition(), depth + 1) + walk(node, s.ifTrue(), depth + 1)
                     + walk(node, s.ifFalse(), depth + 1);
-            case Expr.Convert c -> walk(node, c.value(), depth + 1);
-            case Expr.Load l -> walk(node, l.index(), depth + 1);
-        };
+        } else if (e instanceof Expr.Convert c) {
+            return 1 + walk(node, c.value(), depth + 1);
+        } else if (e instanceof Expr.Load l) {
+            return 1 + walk(node, l.index(), depth + 1);
+        }
+        throw new AssertionError("no case for " + e);
     }
 
     private void reference(String node, Expr.Ref r) {

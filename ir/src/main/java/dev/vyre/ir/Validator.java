@@ -71,45 +71,47 @@ final class Validator {
     private long statement(Stmt s, String path, int depth) {
         String node = path + " (" + s.label() + ")";
         count(node, 1);
-        return 1 + switch (s) {
-            case Stmt.Let l -> {
-                long w = expr(node, l.value());
-                scope.define(node, l.id(), l.value().type(), false);
-                yield w;
-            }
-            case Stmt.Var x -> {
-                long w = expr(node, x.init());
-                scope.define(node, x.id(), x.init().type(), true);
-                yield w;
-            }
-            case Stmt.Assign a -> {
-                scope.assignable(node, a.target());
-                yield expr(node, a.value());
-            }
-            case Stmt.Store st -> expr(node, st.index()) + expr(node, st.value());
-            case Stmt.Atomic a -> {
-                long w = expr(node, a.index()) + expr(node, a.value())
-                        + (a.expected() == null ? 0 : expr(node, a.expected()));
-                scope.define(node, a.id(), a.type(), false);
-                yield w;
-            }
-            case Stmt.If i -> expr(node, i.condition())
+        return 1 + work(s, node, path, depth);
+    }
+
+    /** @return the work of statement {@code s} itself, its bindings defined in the scope */
+    private long work(Stmt s, String node, String path, int depth) {
+        if (s instanceof Stmt.Let l) {
+            long w = expr(node, l.value());
+            scope.define(node, l.id(), l.value().type(), false);
+            return w;
+        } else if (s instanceof Stmt.Var x) {
+            long w = expr(node, x.init());
+            scope.define(node, x.id(), x.init().type(), true);
+            return w;
+        } else if (s instanceof Stmt.Assign a) {
+            scope.assignable(node, a.target());
+            return expr(node, a.value());
+        } else if (s instanceof Stmt.Store st) {
+            return expr(node, st.index()) + expr(node, st.value());
+        } else if (s instanceof Stmt.Atomic a) {
+            long w = expr(node, a.index()) + expr(node, a.value())
+                    + (a.expected() == null ? 0 : expr(node, a.expected()));
+            scope.define(node, a.id(), a.type(), false);
+            return w;
+        } else if (s instanceof Stmt.If i) {
+            return expr(node, i.condition())
                     + Math.max(block(i.then(), path + ".then", depth + 1), block(i.otherwise(), path + ".else", depth + 1));
-            case Stmt.For f -> {
-                long c = expr(node, f.count());
-                int mark = scope.open();
-                scope.define(node, f.id(), Type.U32, false);
-                long body = block(f.body(), path + ".loop", depth + 1);
-                scope.close(mark);
-                long w = add(c, multiply(f.bound(), add(1, body)));
-                if (w > Program.WORK_BUDGET) {
-                    throw new IrException(node, "its work bound " + w + " (bound " + f.bound() + " x "
-                            + add(1, body) + " per iteration) exceeds the per-slot budget " + Program.WORK_BUDGET,
-                            "lower the loop's bound or the work of its body, or split the work over several slots");
-                }
-                yield w;
+        } else if (s instanceof Stmt.For f) {
+            long c = expr(node, f.count());
+            int mark = scope.open();
+            scope.define(node, f.id(), Type.U32, false);
+            long body = block(f.body(), path + ".loop", depth + 1);
+            scope.close(mark);
+            long w = add(c, multiply(f.bound(), add(1, body)));
+            if (w > Program.WORK_BUDGET) {
+                throw new IrException(node, "its work bound " + w + " (bound " + f.bound() + " x "
+                        + add(1, body) + " per iteration) exceeds the per-slot budget " + Program.WORK_BUDGET,
+                        "lower the loop's bound or the work of its body, or split the work over several slots");
             }
-        };
+            return w;
+        }
+        throw new AssertionError("no case for " + s);
     }
 
     private long expr(String node, Expr e) {

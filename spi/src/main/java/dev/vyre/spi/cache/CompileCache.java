@@ -89,6 +89,10 @@ public final class CompileCache {
      * The process-wide cache every backend uses, configured (once, at the first call) from the system
      * properties and environment variables in the class description.
      *
+     * <p>The first call also starts loading the JDK's SHA-256 (its security providers: 5-35 ms in a new JVM)
+     * on a virtual thread, so that a backend, which asks for this cache when it opens, has it ready by the
+     * time it computes its first {@link CacheKey}.
+     *
      * @throws VyreArgumentException when a setting is malformed (nothing is cached until it is fixed)
      */
     public static CompileCache shared() {
@@ -99,6 +103,7 @@ public final class CompileCache {
                 if (c == null) {
                     c = fromSettings(System::getProperty, System::getenv).build();
                     shared = c;
+                    Thread.ofVirtual().name("vyre-sha256-load").start(CacheKey::digest);
                 }
             }
         }
