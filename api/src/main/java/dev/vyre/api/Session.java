@@ -24,6 +24,7 @@ import dev.vyre.protocol.replay.ReplayLog;
 import dev.vyre.protocol.replay.ReplayRecord;
 import dev.vyre.protocol.replay.SlotRecorder;
 import dev.vyre.spi.Liveness;
+import dev.vyre.spi.Placement;
 import dev.vyre.spi.SessionDriver;
 import dev.vyre.spi.SessionMemory;
 import java.lang.foreign.Arena;
@@ -104,6 +105,7 @@ public final class Session implements AutoCloseable {
     /** The split-ownership IO handshake, or null when host and interpreter share the IO status words. */
     private final IoLink ioLink;
     private final MemorySegment data;
+    private final boolean dataInDeviceMemory;
     private final boolean ringPolled;
     private final boolean controlOnHost;
     private final int slotCount;
@@ -160,6 +162,7 @@ public final class Session implements AutoCloseable {
                 options.ioWaitTimeout().plus(STOP_TIMEOUT).toNanos()) : null;
         this.data = options.dataBufferBytes() == 0 ? MemorySegment.NULL
                 : checked("data", memory.data(), options.dataBufferBytes());
+        this.dataInDeviceMemory = !data.equals(MemorySegment.NULL) && memory.ringPlacement() == Placement.DEVICE_MAPPED;
         this.ringPolled = memory.ringPolled();
         this.unannounced = new boolean[slotCount];
         this.hang = new HangDiagnostics(slotCount);
@@ -725,6 +728,18 @@ public final class Session implements AutoCloseable {
     public MemorySegment dataBuffer() {
         ensureOpen();
         return data;
+    }
+
+    /**
+     * @return true when the {@link #dataBuffer()} is device memory that the host maps through a BAR window
+     *         (a persistent Vulkan session on a discrete GPU): host writes to it are write-combined and fast,
+     *         host reads are uncached bus reads (about 1 µs per 64 bytes), and the kernel cannot pin its pages,
+     *         so io_uring can neither register it nor read into it with O_DIRECT. Stage IO in host memory
+     *         and copy it in (the ingest pumps do so by themselves).
+     */
+    public boolean dataInDeviceMemory() {
+        ensureOpen();
+        return dataInDeviceMemory;
     }
 
     /**

@@ -148,8 +148,11 @@ final class IngestCommand implements Callable<Integer> {
             IngestTotals totals = new IngestTotals(err, progress, waitHint(plan.options()));
             interrupt.watch(totals);
             try (FileIngestPump pump = new FileIngestPump(s, plan.options(), totals)) {
-                out.printf("  reads: %s%n", pump.fixedBuffers() ? "READ_FIXED into the registered data buffer"
-                        : "READ (buffer registration refused: errno " + pump.telemetry().registrationErrno() + ")");
+                String into = pump.hostStaging() ? "host staging memory, each chunk then copied into the data buffer"
+                        + (s.dataInDeviceMemory() ? " (device memory)" : "") : "the data buffer";
+                out.printf("  reads: %s%n", pump.fixedBuffers() ? "READ_FIXED into " + into + " (registered)"
+                        : "READ into " + into + " (buffer registration refused: errno "
+                        + pump.telemetry().registrationErrno() + ")");
                 out.flush();
                 for (String f : files) {
                     long t0 = System.nanoTime();

@@ -56,7 +56,9 @@ final class Errno {
             case ENXIO -> "pass a file, FIFO or device; a UNIX socket cannot be opened as a file";
             case EBADF -> "the file descriptor was closed while a read was in flight; keep it open until completion";
             case ECANCELED -> "the read was cancelled because the reader closed; close only after draining";
-            case EFAULT -> "the destination is outside the registered buffer; keep reads inside the data buffer";
+            case EFAULT -> "the destination is outside the registered buffer, or the kernel cannot pin its pages (device"
+                    + " memory mapped through a BAR, as a persistent Vulkan session's data buffer): keep reads inside"
+                    + " the data buffer, and read device memory through host staging (IngestOptions.hostStaging)";
             case ENOMEM, EMFILE -> "raise the memlock / open-file limits (ulimit -l, ulimit -n)";
             case ENOSYS, EOPNOTSUPP -> "this kernel or file system does not support the operation; use kernel 5.6+"
                     + " or another file system";

@@ -87,9 +87,14 @@ public final class FileIngestPump implements AutoCloseable, UringFileReader.Comp
             listener.onChunk(chunk);
         };
         this.regions = new StagingRegions(session, options, counting);
-        this.reader = new UringFileReader(regions.data(), Math.min(options.queueDepth(), regions.count()),
-                options.fixedBuffers());
-        this.alignedForDirect = regions.data().address() % NativeFiles.DIRECT_ALIGNMENT == 0
+        try {
+            this.reader = new UringFileReader(regions.io(), Math.min(options.queueDepth(), regions.count()),
+                    options.fixedBuffers());
+        } catch (RuntimeException | Error e) {
+            regions.close();
+            throw e;
+        }
+        this.alignedForDirect = regions.io().address() % NativeFiles.DIRECT_ALIGNMENT == 0
                 && options.chunkBytes() % NativeFiles.DIRECT_ALIGNMENT == 0;
         this.regionFileOffset = new long[regions.count()];
         this.regionSequence = new long[regions.count()];
@@ -106,6 +111,14 @@ public final class FileIngestPump implements AutoCloseable, UringFileReader.Comp
     /** @return true when reads use READ_FIXED into the registered data buffer */
     public boolean fixedBuffers() {
         return reader.fixedBuffers();
+    }
+
+    /**
+     * @return true when reads land in host memory and each chunk is copied into the data buffer before its
+     *         slot is published ({@link IngestOptions#hostStaging()}, or a data buffer in device memory)
+     */
+    public boolean hostStaging() {
+        return regions.hostStaging();
     }
 
     /** @return counters since the pump opened */
@@ -282,7 +295,7 @@ public final class FileIngestPump implements AutoCloseable, UringFileReader.Comp
                 if (carry > 0) {
                     regions.copyIn(r, tail, carry);
                 }
-                long at = regions.data().address() + regions.offset(r) + carry;
+                long at = regions.io().address() + regions.offset(r) + carry;
                 int fill = 0;
                 while (fill < want) {
                     int events = io.poll(POLL_SLICE_MILLIS);
@@ -465,6 +478,10 @@ public final class FileIngestPump implements AutoCloseable, UringFileReader.Comp
     /** Cancels and drains in-flight reads, then tears the ring down; idempotent. */
     @Override
     public void close() {
-        reader.close();
+        try {
+            reader.close();
+        } finally {
+            regions.close();
+        }
     }
 }

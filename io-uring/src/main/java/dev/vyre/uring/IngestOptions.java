@@ -39,10 +39,14 @@ import java.util.Objects;
  *                        there are when fewer precede it), so an opcode sees every run of up to
  *                        {@code overlapBytes + 1} consecutive source bytes inside one slot; see
  *                        {@link ChunkReport#overlap()} and {@link #carryCapacity()}
+ * @param hostStaging     read (or receive) every chunk into host memory and copy it into its staging region
+ *                        just before its slot is published; the pumps do so anyway when the session's data
+ *                        buffer is device memory ({@code Session#dataInDeviceMemory()}), which io_uring cannot
+ *                        register or read into with O_DIRECT and whose host reads (the host CRC) are uncached
  */
 public record IngestOptions(int chunkBytes, int queueDepth, int opcode, int tenant, int firstSlot, int slotLimit,
                             int firstObservable, boolean verify, boolean directIo, boolean fixedBuffers,
-                            Duration stallTimeout, Duration idleTimeout, int overlapBytes) {
+                            Duration stallTimeout, Duration idleTimeout, int overlapBytes, boolean hostStaging) {
 
     /** Default chunk: 1 MiB. */
     public static final int DEFAULT_CHUNK = 1 << 20;
@@ -101,7 +105,8 @@ public record IngestOptions(int chunkBytes, int queueDepth, int opcode, int tena
 
     /**
      * @return the defaults: 1 MiB chunks, depth 32, CRC32C, tenant 0, every slot, verify, O_DIRECT when
-     *         aligned, READ_FIXED, 30 s stall timeout, no idle timeout
+     *         aligned, READ_FIXED, 30 s stall timeout, no idle timeout, no overlap, host staging only where the
+     *         data buffer is device memory
      */
     public static IngestOptions defaults() {
         return builder().build();
@@ -124,6 +129,7 @@ public record IngestOptions(int chunkBytes, int queueDepth, int opcode, int tena
         private boolean verify = true;
         private boolean directIo = true;
         private boolean fixedBuffers = true;
+        private boolean hostStaging;
         private Duration stallTimeout = Duration.ofSeconds(30);
         private Duration idleTimeout = Duration.ZERO;
         private int overlapBytes;
@@ -196,10 +202,15 @@ public record IngestOptions(int chunkBytes, int queueDepth, int opcode, int tena
             return this;
         }
 
+        public Builder hostStaging(boolean v) {
+            hostStaging = v;
+            return this;
+        }
+
         /** @throws VyreArgumentException naming the first option out of its range */
         public IngestOptions build() {
             return new IngestOptions(chunkBytes, queueDepth, opcode, tenant, firstSlot, slotLimit, firstObservable,
-                    verify, directIo, fixedBuffers, stallTimeout, idleTimeout, overlapBytes);
+                    verify, directIo, fixedBuffers, stallTimeout, idleTimeout, overlapBytes, hostStaging);
         }
     }
 }

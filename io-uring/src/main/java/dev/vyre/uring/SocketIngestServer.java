@@ -109,7 +109,7 @@ public final class SocketIngestServer implements AutoCloseable {
             }
             chunks.onChunk(chunk);
         });
-        MemorySegmentView data = new MemorySegmentView(regions.data());
+        MemorySegmentView data = new MemorySegmentView(regions.io());
         this.view = data.buffer;
         this.group = new MultiThreadIoEventLoopGroup(1, IoUringIoHandler.newFactory());
         this.loop = group.next();
@@ -126,9 +126,11 @@ public final class SocketIngestServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            regions.close(); // the loop never read into it: nothing was bound
             throw new BackendException("interrupted while binding port " + port, "retry without interrupting", e);
         } catch (Exception e) { // sync() rethrows the bind's IOException without declaring it
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+            regions.close();
             throw bindFailure(host, port, e);
         }
     }
@@ -350,7 +352,11 @@ public final class SocketIngestServer implements AutoCloseable {
                     return null;
                 });
             } finally {
-                group.shutdownGracefully(0, CLOSE_SECONDS, TimeUnit.SECONDS).syncUninterruptibly();
+                try {
+                    group.shutdownGracefully(0, CLOSE_SECONDS, TimeUnit.SECONDS).syncUninterruptibly();
+                } finally {
+                    regions.close();
+                }
             }
         }
     }

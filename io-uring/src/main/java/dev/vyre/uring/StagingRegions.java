@@ -5,6 +5,7 @@ import dev.vyre.protocol.ControlLayout;
 import dev.vyre.protocol.Opcodes;
 import dev.vyre.protocol.QueueFullException;
 import dev.vyre.protocol.SlotStatus;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
@@ -19,8 +20,12 @@ import java.util.zip.CRC32C;
  * staged bytes do not change until the region is reused), by {@link #checksumNext} while the
  * owner waits for IO, or at the latest when the region settles. Confined to one thread (the
  * pump's or the event loop's).
+ *
+ * <p>Host staging ({@link IngestOptions#hostStaging()}, or a data buffer in device memory): IO lands in
+ * {@link #io()}, host memory laid out as the regions are, and {@link #publish} copies the region's bytes
+ * into the data buffer just before its slot goes on the ring; the host CRC reads the host copy.
  */
-final class StagingRegions {
+final class StagingRegions implements AutoCloseable {
 
     static final int FREE = 0;
     static final int FILLING = 1;
@@ -28,11 +33,16 @@ final class StagingRegions {
     static final int DEAD = 3;
 
     private static final long CRC_WINDOW = 1L << 30;
+    private static final long HUGE_PAGE = 1L << 21;
 
     private final Session session;
     private final IngestOptions options;
     private final IngestListener listener;
     private final MemorySegment data;
+    /** Where IO lands: {@link #data}, or with host staging a host allocation of the regions' bytes. */
+    private final MemorySegment io;
+    /** The host staging memory's arena, null without host staging. */
+    private final Arena staging;
     private final ByteBuffer view;
     private final CRC32C crc = new CRC32C();
     private final boolean verify;
@@ -80,7 +90,15 @@ final class StagingRegions {
         }
         this.count = (int) Math.min(n, 1 << 20);
         this.verify = options.verify() && options.opcode() == Opcodes.CRC32C;
-        this.view = data.byteSize() <= CRC_WINDOW ? data.asByteBuffer() : null;
+        if (options.hostStaging() || session.dataInDeviceMemory()) {
+            long bytes = count * stride;
+            this.staging = Arena.ofShared();
+            this.io = staging.allocate(bytes, bytes >= HUGE_PAGE ? HUGE_PAGE : NativeFiles.DIRECT_ALIGNMENT);
+        } else {
+            this.staging = null;
+            this.io = data;
+        }
+        this.view = io.byteSize() <= CRC_WINDOW ? io.asByteBuffer() : null;
         state = new int[count];
         source = new String[count];
         sequence = new long[count];
@@ -107,20 +125,26 @@ final class StagingRegions {
 
     /** Copies {@code n} bytes of {@code from} to the start of region {@code r} (a streamed chunk's overlap). */
     void copyIn(int r, byte[] from, int n) {
-        MemorySegment.copy(from, 0, data, ValueLayout.JAVA_BYTE, offset(r), n);
+        MemorySegment.copy(from, 0, io, ValueLayout.JAVA_BYTE, offset(r), n);
     }
 
     /** Copies {@code n} bytes of region {@code r}, from byte {@code at} of the region, into {@code to}. */
     void copyOut(int r, long at, byte[] to, int n) {
-        MemorySegment.copy(data, ValueLayout.JAVA_BYTE, offset(r) + at, to, 0, n);
+        MemorySegment.copy(io, ValueLayout.JAVA_BYTE, offset(r) + at, to, 0, n);
     }
 
     int slot(int r) {
         return options.firstSlot() + r;
     }
 
-    MemorySegment data() {
-        return data;
+    /** @return where IO lands, region {@code r} at {@link #offset}: the data buffer, or host staging memory */
+    MemorySegment io() {
+        return io;
+    }
+
+    /** @return true when IO lands in host staging memory that {@link #publish} copies into the data buffer */
+    boolean hostStaging() {
+        return staging != null;
     }
 
     /** @return regions whose slots are on the ring and not settled yet */
@@ -172,6 +196,9 @@ final class StagingRegions {
         args[3] = (int) seq;
         args[4] = (int) (seq >>> 32);
         args[5] = carry;
+        if (staging != null) {
+            MemorySegment.copy(io, offset(r), data, offset(r), carry + bytes);
+        }
         session.publish(slot(r), options.tenant(), options.opcode(), args, args.length);
         state[r] = PUBLISHED;
         published++;
@@ -217,7 +244,7 @@ final class StagingRegions {
             view.limit((int) (at + n)).position((int) at);
             crc.update(view);
         } else {
-            crc.update(data.asSlice(at, n).asByteBuffer());
+            crc.update(io.asSlice(at, n).asByteBuffer());
         }
         return (int) crc.getValue();
     }
@@ -304,5 +331,13 @@ final class StagingRegions {
     IngestTelemetry telemetry(boolean fixed, int registrationErrno, long shortReads, long readErrors) {
         return new IngestTelemetry(fixed, registrationErrno, bytes, chunks, verified, mismatches, shortReads,
                 readErrors, backpressureWaits, backpressureNanos);
+    }
+
+    /** Frees the host staging memory (if any); call it once no IO can land there any more. */
+    @Override
+    public void close() {
+        if (staging != null && staging.scope().isAlive()) {
+            staging.close();
+        }
     }
 }

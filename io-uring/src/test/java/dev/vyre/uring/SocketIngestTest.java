@@ -24,6 +24,8 @@ import java.util.function.BooleanSupplier;
 import java.util.zip.CRC32C;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** TCP bytes through netty's io_uring transport into staging regions, CRC32C per chunk. */
 class SocketIngestTest {
@@ -82,15 +84,16 @@ class SocketIngestTest {
         }
     }
 
-    @Test
-    void streamArrivesIntactChunkByChunk() throws Exception {
+    @ParameterizedTest(name = "host staging {0}")
+    @ValueSource(booleans = {false, true})
+    void streamArrivesIntactChunkByChunk(boolean hostStaging) throws Exception {
         byte[] sent = random(300 * CHUNK + 123, 11);
         Leaks leaks = Leaks.snapshot();
         List<ChunkReport> chunks = java.util.Collections.synchronizedList(new ArrayList<>());
         LinkedBlockingQueue<ConnectionReport> reports = new LinkedBlockingQueue<>();
         try (Vyre b = Sessions.reference(); Session s = Sessions.open(b, 8, 8 * CHUNK, 1);
              SocketIngestServer server = SocketIngestServer.listen(s, IngestOptions.builder().chunkBytes(CHUNK)
-                     .build(), "127.0.0.1", 0, chunks::add, reports::add)) {
+                     .hostStaging(hostStaging).build(), "127.0.0.1", 0, chunks::add, reports::add)) {
             try (Socket client = new Socket("127.0.0.1", server.port())) {
                 OutputStream out = client.getOutputStream();
                 for (int at = 0; at < sent.length; at += 7000) {
