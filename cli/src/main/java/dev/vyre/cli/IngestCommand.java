@@ -71,13 +71,28 @@ final class IngestCommand implements Callable<Integer> {
     @Mixin
     private DeviceOption device;
 
-    @Option(names = "--chunk", defaultValue = "1048576", paramLabel = "BYTES", converter = ByteCount.class,
-            description = "bytes per chunk / slot, 1..1G (K, M, G suffixes; default ${DEFAULT-VALUE})")
-    private long chunk;
+    /** Default chunk and staging regions. */
+    static final long DEFAULT_CHUNK = 1 << 20;
+    static final int DEFAULT_SLOTS = 16;
+    /**
+     * The Vulkan backend's defaults, used when neither {@code --chunk} nor {@code --slots} is given: its shader
+     * checksums a chunk on one lane, so it needs many chunks in flight (H100, 2 GiB file: 1.47-1.50 GB/s with
+     * 64 KiB x 1,024, 51 MB/s with 1 MiB x 32; docs/PERFORMANCE.md).
+     */
+    static final long VULKAN_CHUNK = 64 << 10;
+    static final int VULKAN_SLOTS = 1024;
 
-    @Option(names = "--slots", defaultValue = "16", paramLabel = "N",
+    @Option(names = "--chunk", paramLabel = "BYTES", converter = ByteCount.class,
+            description = "bytes per chunk / slot, 1..1G (K, M, G suffixes; default 1M, on Vulkan 64K)")
+    private Long chunkOption;
+
+    @Option(names = "--slots", paramLabel = "N",
             description = "staging regions = chunk slots in flight, 1..1048576, and --slots x --chunk below 2 GiB"
-                    + " (default ${DEFAULT-VALUE})")
+                    + " (default 16, on Vulkan 1024)")
+    private Integer slotsOption;
+
+    /** The chunk size and region count in effect: the options given, else the defaults (the backend's, once open). */
+    private long chunk;
     private int slots;
 
     @Mixin
@@ -88,18 +103,23 @@ final class IngestCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Staging given = Staging.of(null, chunkOption, slotsOption);
+        chunk = given.chunk();
+        slots = given.slots();
         Plan plan = validate();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        SessionOptions session = SessionOptions.builder().slotCount(slots).observableSlots(slots)
-                .dataBufferBytes((long) slots * chunk).replayLog(replayRecording.check()).build();
         int status;
-        try (Vyre vyre = backend.open(device, parent.environment());
-             Session s = vyre.openSession(session)) {
-            out.printf("vyre ingest: backend %s on %s, %s x %s-byte staging regions, CRC32C per chunk%n", vyre.name(),
-                    vyre.device().name(), Formats.count(slots), Formats.count(chunk));
-            out.flush();
-            status = sources.listening() ? listen(s, plan, out, err) : files(s, plan, out, err);
+        try (Vyre vyre = backend.open(device, parent.environment())) {
+            Staging staging = Staging.of(vyre.name(), chunkOption, slotsOption);
+            if (!staging.equals(given)) {
+                chunk = staging.chunk();
+                slots = staging.slots();
+                plan = new Plan(plan.options().withChunkBytes((int) chunk), plan.ready(), plan.limit(), plan.knownBytes());
+            }
+            SessionOptions session = SessionOptions.builder().slotCount(slots).observableSlots(slots)
+                    .dataBufferBytes((long) slots * chunk).replayLog(replayRecording.check()).build();
+            status = run(vyre, session, plan, out, err);
         }
         String recorded = replayRecording.summary();
         if (recorded != null) {
@@ -107,6 +127,31 @@ final class IngestCommand implements Callable<Integer> {
             out.flush();
         }
         return status;
+    }
+
+    private int run(Vyre vyre, SessionOptions session, Plan plan, PrintWriter out, PrintWriter err) {
+        int status;
+        try (Session s = vyre.openSession(session)) {
+            out.printf("vyre ingest: backend %s on %s, %s x %s-byte staging regions, CRC32C per chunk%n", vyre.name(),
+                    vyre.device().name(), Formats.count(slots), Formats.count(chunk));
+            out.flush();
+            status = sources.listening() ? listen(s, plan, out, err) : files(s, plan, out, err);
+        }
+        return status;
+    }
+
+    /** Bytes per chunk and staging regions. */
+    record Staging(long chunk, int slots) {
+        /**
+         * @param backend the backend's name, null before it is open
+         * @return the options given, the missing ones from the defaults: the Vulkan backend's when neither is given
+         */
+        static Staging of(String backend, Long chunk, Integer slots) {
+            if (chunk == null && slots == null && "vulkan".equals(backend)) {
+                return new Staging(VULKAN_CHUNK, VULKAN_SLOTS);
+            }
+            return new Staging(chunk != null ? chunk : DEFAULT_CHUNK, slots != null ? slots : DEFAULT_SLOTS);
+        }
     }
 
     /** Everything {@link #validate()} resolved: the pump options, the ready file, the byte limit. */

@@ -103,6 +103,12 @@ public record IngestOptions(int chunkBytes, int queueDepth, int opcode, int tena
         return (int) ((overlapBytes + (long) NativeFiles.DIRECT_ALIGNMENT - 1) & -NativeFiles.DIRECT_ALIGNMENT);
     }
 
+    /** @return these options with {@code chunkBytes} instead */
+    public IngestOptions withChunkBytes(int chunkBytes) {
+        return new IngestOptions(chunkBytes, queueDepth, opcode, tenant, firstSlot, slotLimit, firstObservable, verify,
+                directIo, fixedBuffers, stallTimeout, idleTimeout, overlapBytes, hostStaging);
+    }
+
     /**
      * @return the defaults: 1 MiB chunks, depth 32, CRC32C, tenant 0, every slot, verify, O_DIRECT when
      *         aligned, READ_FIXED, 30 s stall timeout, no idle timeout, no overlap, host staging only where the
