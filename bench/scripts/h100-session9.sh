@@ -7,6 +7,9 @@
 #   record  recording overhead against the log's size: RingBench on CUDA, publishSlots runs of 64, logs of
 #           4,096, 65,536 and 1,048,576 records in /dev/shm, direct and background (1 drainer), 2 rounds each
 #   perf    issue 18 on a second start: CUDA and Vulkan publish->DONE latency and publishSlots/64 from 1 thread
+#   final   vyre ingest with its defaults on CUDA and Vulkan (a 1.5 GiB file, O_DIRECT and page cache); demo logs
+#           of 4,096 records on CUDA and Vulkan, each replayed on cuda, vulkan and reference (against the
+#           reference); warm registration of this build; then part perf
 set -u
 cd "$(dirname "$0")/../.."
 PART=${1:?usage: h100-session9.sh reg|record|perf. Fix: name the part}
@@ -38,6 +41,28 @@ perf)
         --seconds 3 --warmup 1 --batch 64 --api slots 2>&1 | grep -E "^throughput|Fix" | cut -c1-160
     done
   done ;;
-*) echo "unknown part $PART. Fix: name reg, record or perf" >&2; exit 2 ;;
+final)
+  W=/tmp/vyre-final && rm -rf $W && mkdir -p $W
+  head -c 1200000000 /dev/urandom | base64 -w 100 > $W/big.txt
+  for b in cuda vulkan; do
+    for io in "" --no-direct; do
+      step "vyre ingest --backend $b ${io:-(O_DIRECT)}, default chunks"
+      timeout -s KILL 120 $V ingest --backend $b $io $W/big.txt 2>&1 | grep -E "staging regions|reads:|total:|Fix" | cut -c1-220
+    done
+  done
+  rm -f $W/big.txt
+  for b in cuda vulkan; do
+    step "vyre demo --backend $b --record (4,096 records)"
+    timeout -s KILL 60 $V demo --backend $b --seconds 2 --record $W/$b.vrri --record-capacity 4096 2>&1 | grep -E "verified slots/s|replay log|Fix" | cut -c1-200
+    for t in cuda vulkan reference; do
+      step "vyre replay $b.vrri --backend $t"
+      timeout -s KILL 100 $V replay $W/$b.vrri --backend $t --report $OUT/replay9-$b-on-$t.json 2>&1 | grep -E "identical|differ|Fix" | cut -c1-220
+      echo "exit ${PIPESTATUS[0]}"
+    done
+  done
+  step "warm registration"
+  timeout -s KILL 90 $JAVA -cp "$CP" dev.vyre.bench.CompileCacheBench --backends cuda,vulkan --runs 3 2>&1 | grep -E "register \+ open"
+  exec bash "$0" perf ;;
+*) echo "unknown part $PART. Fix: name reg, record, perf or final" >&2; exit 2 ;;
 esac
 step done
