@@ -271,8 +271,9 @@ __device__ __forceinline__ u32 vyre_load_data_byte(const VyreCtx& c, u64 off) {
 __device__ __forceinline__ u32 vyre_load_data_word(const VyreCtx& c, u64 word) {
     // whole words only: bytes 4w .. 4w+3 must all lie inside the data buffer
     if (word >= (c.dataBytes >> 2) || !VYRE_ISO_READ(c, word << 2, 4ull)) return 0u;
-    const unsigned char* p = c.data + (word << 2);
-    return (u32)p[0] | ((u32)p[1] << 8) | ((u32)p[2] << 16) | ((u32)p[3] << 24);
+    // one aligned 4-byte load (the buffer's base is at least 256-byte aligned; the device is little-endian):
+    // across PCIe each load is a transaction, and four byte loads were four
+    return *(const u32*)(c.data + (word << 2));
 }
 // Argument word i (0..11) of the slot; for a packed inner op, words 0..2 are its arguments and 3..11 read 0.
 __device__ __forceinline__ u32 vyre_arg(const VyreCtx& c, u32 i) {
