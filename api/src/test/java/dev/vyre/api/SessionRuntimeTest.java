@@ -61,6 +61,8 @@ class SessionRuntimeTest {
         boolean mirrorAtDoorbell;
         /** The driver reports control and debug log in device memory without reading them itself. */
         boolean controlOnDevice;
+        /** Where the driver says the ring, IO queue and data buffer live. */
+        Placement ringPlacement = Placement.HOST;
         int sessionsOpened;
         int dispatches;
         /** The driver of the last session opened. */
@@ -83,7 +85,8 @@ class SessionRuntimeTest {
             memory = new SessionMemory(log.controlOnDevice ? MemorySegment.NULL : control, arena.allocate(ringBytes, 64),
                     log.controlOnDevice ? MemorySegment.NULL : arena.allocate(1028, 64),
                     arena.allocate(64 * 32, 64), spec.dataBufferBytes() == 0 ? MemorySegment.NULL
-                            : arena.allocate(spec.dataBufferBytes(), 64), Placement.HOST, Placement.HOST, log.ringPolled);
+                            : arena.allocate(spec.dataBufferBytes(), 64), Placement.HOST, log.ringPlacement,
+                    log.ringPolled);
         }
 
         @Override
@@ -483,6 +486,23 @@ class SessionRuntimeTest {
                 () -> SessionOptions.builder().slotCount(0).build()).parameter());
         assertEquals("workers", assertThrows(VyreArgumentException.class,
                 () -> SessionOptions.builder().workers(-1).build()).parameter());
+    }
+
+    @Test
+    void dataInDeviceMemoryIsTheDriversDeviceMappedPlacementOfADataBuffer() {
+        Log log = new Log();
+        try (Vyre vyre = Vyre.open(provider(log))) {
+            try (Session s = vyre.openSession(SessionOptions.builder().dataBufferBytes(4096).build())) {
+                assertFalse(s.dataInDeviceMemory(), "host memory");
+            }
+            log.ringPlacement = Placement.DEVICE_MAPPED;
+            try (Session s = vyre.openSession(SessionOptions.builder().dataBufferBytes(4096).build())) {
+                assertTrue(s.dataInDeviceMemory(), "BAR-mapped device memory");
+            }
+            try (Session s = vyre.openSession(SessionOptions.builder().build())) {
+                assertFalse(s.dataInDeviceMemory(), "no data buffer");
+            }
+        }
     }
 
     @Test
