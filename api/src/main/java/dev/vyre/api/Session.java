@@ -577,10 +577,14 @@ public final class Session implements AutoCloseable {
         if (live.state() == Liveness.State.STALLED) {
             HangDiagnostics.Report report = hangReport(live);
             SessionEvents.stall(id, owner.name(), live.heartbeat(), live.sinceProgressNanos(), report);
+            String cause = report.claimedSlots().length > 0
+                    ? "a slot runs unbounded work (a custom opcode that never returns? the CLAIMED slots above name it)"
+                    : "no slot is CLAIMED, so no slot's work holds the interpreter: it is not being scheduled (another"
+                    + " persistent kernel or shader on this device, from another backend or process, may hold the GPU:"
+                    + " run one persistent GPU interpreter per device) or the device hung";
             throw new BackendException("the interpreter of backend '" + owner.name() + "' stopped making progress:"
                     + " its heartbeat (" + live.heartbeat() + ") has not moved for "
-                    + live.sinceProgressNanos() / 1_000_000 + " ms (" + report.describe() + ")", "a slot runs"
-                    + " unbounded work (a custom opcode that never returns? the CLAIMED slots above name it); close"
+                    + live.sinceProgressNanos() / 1_000_000 + " ms (" + report.describe() + ")", cause + "; close"
                     + " the session and open a new one, and restart the process if close reports that the"
                     + " interpreter did not stop");
         }

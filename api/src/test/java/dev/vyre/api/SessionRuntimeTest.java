@@ -359,6 +359,8 @@ class SessionRuntimeTest {
                     () -> s.awaitSlotStatus(0, SlotStatus.DONE, Duration.ofSeconds(30)));
             assertTrue(e.getMessage().contains("stopped making progress") && e.getMessage().contains("3000 ms")
                     && e.getMessage().contains("Fix: "), e.getMessage());
+            assertTrue(e.getMessage().contains("Fix: no slot is CLAIMED, so no slot's work holds the interpreter"),
+                    "slot 0 is PUBLISHED, never claimed: the fix must not blame a slot: " + e.getMessage());
             assertThrows(BackendException.class, () -> s.awaitDoneCount(1, Duration.ofSeconds(30)));
             assertFalse(s.isAlive());
             log.liveness = Liveness.stopped();
@@ -367,6 +369,20 @@ class SessionRuntimeTest {
             assertFalse(s.awaitDoneCount(1, Duration.ofSeconds(30)));
             assertTrue(s.awaitTermination(Duration.ofSeconds(30)));
             assertTrue(System.nanoTime() - t0 < 10_000_000_000L, "a stopped interpreter ends waits at once");
+        }
+    }
+
+    @Test
+    void aStallWithAClaimedSlotNamesTheSlotsWorkAsTheCause() {
+        Log log = new Log();
+        try (Vyre vyre = Vyre.open(provider(log)); Session s = open(vyre, 8)) {
+            s.publish(3, 0, Opcodes.ATOMIC_ADD, 1, 160, 0);
+            Words.setRelease(log.driver.memory().ring(), 3 * 16L, SlotStatus.CLAIMED); // the interpreter took it
+            log.liveness = new Liveness(Liveness.State.STALLED, 42, 3_000_000_000L);
+            BackendException e = assertThrows(BackendException.class,
+                    () -> s.awaitSlotStatus(3, SlotStatus.DONE, Duration.ofSeconds(30)));
+            assertTrue(e.getMessage().contains("CLAIMED slots: 3 for >= ")
+                    && e.getMessage().contains("Fix: a slot runs unbounded work"), e.getMessage());
         }
     }
 
