@@ -577,14 +577,10 @@ public final class Session implements AutoCloseable {
         if (live.state() == Liveness.State.STALLED) {
             HangDiagnostics.Report report = hangReport(live);
             SessionEvents.stall(id, owner.name(), live.heartbeat(), live.sinceProgressNanos(), report);
-            String cause = report.claimedSlots().length > 0
-                    ? "a slot runs unbounded work (a custom opcode that never returns? the CLAIMED slots above name it)"
-                    : "no slot is CLAIMED, so no slot's work holds the interpreter: it is not being scheduled (another"
-                    + " persistent kernel or shader on this device, from another backend or process, may hold the GPU:"
-                    + " run one persistent GPU interpreter per device) or the device hung";
             throw new BackendException("the interpreter of backend '" + owner.name() + "' stopped making progress:"
                     + " its heartbeat (" + live.heartbeat() + ") has not moved for "
-                    + live.sinceProgressNanos() / 1_000_000 + " ms (" + report.describe() + ")", cause + "; close"
+                    + live.sinceProgressNanos() / 1_000_000 + " ms (" + report.describe() + ")", stallCause(report)
+                    + "; close"
                     + " the session and open a new one, and restart the process if close reports that the"
                     + " interpreter did not stop");
         }
@@ -592,6 +588,18 @@ public final class Session implements AutoCloseable {
             hang.observe(diagnosticStatus, System.nanoTime());
         }
         return live.state() == Liveness.State.STOPPED;
+    }
+
+    /**
+     * @return what a stall's {@code Fix:} names as its cause: the CLAIMED slots' work when there are any, else an
+     *         interpreter that is not scheduled (another persistent kernel or shader holds the device) or a hung device
+     */
+    private static String stallCause(HangDiagnostics.Report report) {
+        return report == null || report.claimedSlots().length > 0
+                ? "a slot runs unbounded work (a custom opcode that never returns? the CLAIMED slots above name it)"
+                : "no slot is CLAIMED, so no slot's work holds the interpreter: it is not being scheduled (another"
+                + " persistent kernel or shader on this device, from another backend or process, may hold the GPU:"
+                + " run one persistent GPU interpreter per device) or the device hung";
     }
 
     /** @return the state that explains a hang, read now (slow path: a stall or a stuck close) */
@@ -856,7 +864,16 @@ public final class Session implements AutoCloseable {
         } catch (RuntimeException e) {
             failure = addTo(failure, lost("stop", e));
         }
-        String stuck = stopped ? null : stuckReport();
+        HangDiagnostics.Report stuckState = null;
+        String stuck = null;
+        if (!stopped) {
+            try {
+                stuckState = hangReport(livenessOrNull());
+                stuck = stuckState.describe();
+            } catch (RuntimeException e) {
+                stuck = "the interpreter's state is unreadable: " + e.getMessage();
+            }
+        }
         try {
             driver.close();
         } catch (RuntimeException e) {
@@ -868,9 +885,9 @@ public final class Session implements AutoCloseable {
             failure = addTo(failure, new BackendException("the interpreter of backend '" + owner.name()
                     + "' did not stop within " + STOP_TIMEOUT.toMillis() + " ms of SHUTDOWN (" + stuck + "); the"
                     + " memory it may still touch stays allocated until the process exits, and the process can"
-                    + " still exit", "restart the process; a slot runs unbounded work (a custom opcode that never"
-                    + " returns? the CLAIMED slots above name it): a raw-dialect body must poll"
-                    + " vyre_abort_requested, a Java handler SlotContext.abortRequested()"));
+                    + " still exit", "restart the process; " + stallCause(stuckState)
+                    + (stuckState == null || stuckState.claimedSlots().length > 0 ? ": a raw-dialect body must poll"
+                    + " vyre_abort_requested, a Java handler SlotContext.abortRequested()" : "")));
         }
         DeviceLossException reported = deviceLoss;
         if (failure != null && reported != null) {
@@ -891,17 +908,12 @@ public final class Session implements AutoCloseable {
     }
 
     /** @return the hang report of a close whose stop timed out (the driver's liveness when it answers) */
-    private String stuckReport() {
-        Liveness live;
+    /** @return the driver's liveness, or null when it cannot be read (close's slow path) */
+    private Liveness livenessOrNull() {
         try {
-            live = driver.liveness();
+            return driver.liveness();
         } catch (RuntimeException e) {
-            live = null;
-        }
-        try {
-            return hangReport(live).describe();
-        } catch (RuntimeException e) {
-            return "the interpreter's state is unreadable: " + e.getMessage();
+            return null;
         }
     }
 
