@@ -716,12 +716,8 @@ public final class Session implements AutoCloseable {
     private byte[] snapshot(MemorySegment segment) {
         ensureOpen();
         readbackBytes.add(segment.byteSize());
-        long words = Words.count(segment);
         byte[] copy = new byte[Math.toIntExact(segment.byteSize())];
-        MemorySegment dst = MemorySegment.ofArray(copy);
-        for (long i = 0; i < words; i++) {
-            Words.set(dst, i, Words.getAcquire(segment, i));
-        }
+        Words.copyAcquire(segment, MemorySegment.ofArray(copy));
         return copy;
     }
 

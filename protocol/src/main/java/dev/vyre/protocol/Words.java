@@ -25,6 +25,9 @@ public final class Words {
 
     private static final VarHandle ALIGNED = WORD.varHandle();
     private static final VarHandle UNALIGNED = WORD_UNALIGNED.varHandle();
+    private static final VarHandle PAIR = ValueLayout.JAVA_LONG.withOrder(ByteOrder.LITTLE_ENDIAN).varHandle();
+    private static final VarHandle PAIR_UNALIGNED =
+            ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN).varHandle();
 
     private Words() {
     }
@@ -37,6 +40,25 @@ public final class Words {
     /** @return the number of whole words in {@code segment} */
     public static long count(MemorySegment segment) {
         return segment.byteSize() >>> 2;
+    }
+
+    /**
+     * Copies the whole words of {@code from} into {@code to} (at least as long), each word read with acquire
+     * semantics and atomically: a native {@code from} whose address is 8-byte aligned is read as aligned 8-byte
+     * pairs of words (half the loads, which matters where each load crosses a bus: BAR-mapped device memory),
+     * anything else word by word.
+     */
+    public static void copyAcquire(MemorySegment from, MemorySegment to) {
+        long words = count(from);
+        long i = 0;
+        if (from.isNative() && (from.address() & 7) == 0) {
+            for (; i + 1 < words; i += 2) {
+                PAIR_UNALIGNED.set(to, offset(i), (long) PAIR.getAcquire(from, offset(i)));
+            }
+        }
+        for (; i < words; i++) {
+            set(to, i, getAcquire(from, i));
+        }
     }
 
     /** Plain read. */
