@@ -698,6 +698,23 @@ public final class Session implements AutoCloseable {
         return snapshot(ring);
     }
 
+    /**
+     * @return a copy of the ring in which only the slots in {@code slots} are read (each word with acquire) and
+     *         every other slot is zero: a check of the slots that just ran, where reading the whole ring is slow (a
+     *         persistent Vulkan session's ring is BAR-mapped device memory, read with uncached loads)
+     */
+    public byte[] ringSnapshot(java.util.BitSet slots) {
+        ensureOpen();
+        byte[] copy = new byte[Math.toIntExact(ring.byteSize())];
+        MemorySegment to = MemorySegment.ofArray(copy);
+        for (int slot = slots.nextSetBit(0); slot >= 0 && slot < slotCount; slot = slots.nextSetBit(slot + 1)) {
+            long at = (long) slot * SlotLayout.SLOT_BYTES;
+            Words.copyAcquire(ring.asSlice(at, SlotLayout.SLOT_BYTES), to.asSlice(at, SlotLayout.SLOT_BYTES));
+            readbackBytes.add(SlotLayout.SLOT_BYTES);
+        }
+        return copy;
+    }
+
     /** @return a copy of the debug log */
     public byte[] debugLogSnapshot() {
         return controlOnHost ? snapshot(debugLog) : deviceSnapshot(SessionDriver.DeviceBuffer.DEBUG_LOG,

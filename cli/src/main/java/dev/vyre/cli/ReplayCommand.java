@@ -150,7 +150,8 @@ final class ReplayCommand implements Callable<Integer> {
             boolean persistent = persistent(b, a);
             Duration bound = Duration.ofNanos((long) (slotTimeout * 1e9));
             Replayer replayer = new Replayer(plan, main.records, againstRecords, () -> side(b, geometry, persistent,
-                    bound), () -> side(a, geometry, persistent, bound), stateBytes(geometry));
+                    bound), () -> side(a, geometry, persistent, bound), stateBytes(geometry),
+                    (long) geometry.slotCount() * SlotLayout.SLOT_BYTES);
             String modeName = persistent ? "persistent" : "one-pass";
             out.printf("  %s on %s against %s on %s, %s%s%n", b.name(), b.device().name(), a.name(),
                     a.device().name(), modeName, againstLog == null ? "" : "; " + a.name() + " replays " + againstLog);
@@ -172,9 +173,12 @@ final class ReplayCommand implements Callable<Integer> {
             }
             Replayer.Divergence d = outcome.divergence();
             if (d == null) {
-                out.printf("  identical: %s records in %s epochs; ring, control, debug log, IO queue and data agree"
-                        + " after %s (%s)%n", Formats.count(main.records.size()), Formats.count(plan.epochs()),
-                        outcome.stride() == 1 ? "every epoch" : "every " + outcome.stride() + " epochs",
+                String every = outcome.stride() == 1 ? "every epoch" : "every " + outcome.stride() + " epochs";
+                out.printf("  identical: %s records in %s epochs; %s (%s)%n", Formats.count(main.records.size()),
+                        Formats.count(plan.epochs()), outcome.fullStride() == outcome.stride()
+                                ? "ring, control, debug log, IO queue and data agree after " + every
+                                : "control, debug log, IO queue and the ring slots that ran agree after " + every
+                                + "; every buffer whole after every " + outcome.fullStride() + " epochs and at the end",
                         Formats.seconds(seconds));
                 if (report != null) {
                     out.printf("  report written to %s%n", report);
@@ -420,6 +424,7 @@ final class ReplayCommand implements Callable<Integer> {
         sb.append("  \"epochs\": ").append(plan.epochs()).append(",\n");
         field(sb, "epochSource", plan.byFence() ? "BATCH_FENCE" : "window").append(",\n");
         sb.append("  \"checkEveryEpochs\": ").append(outcome.stride()).append(",\n");
+        sb.append("  \"wholeCheckEveryEpochs\": ").append(outcome.fullStride()).append(",\n");
         field(sb, "backend", b.name()).append(",\n");
         field(sb, "backendDevice", b.device().name()).append(",\n");
         field(sb, "against", a.name()).append(",\n");

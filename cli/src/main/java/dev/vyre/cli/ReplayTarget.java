@@ -4,6 +4,7 @@ import dev.vyre.protocol.ControlLayout;
 import dev.vyre.protocol.SlotStatus;
 import dev.vyre.protocol.replay.ReplayRecord;
 import dev.vyre.protocol.replay.SessionGeometry;
+import java.util.BitSet;
 import java.util.List;
 
 /**
@@ -29,6 +30,14 @@ interface ReplayTarget extends AutoCloseable {
 
     /** @return the buffers now */
     ReplayState state();
+
+    /**
+     * @return the buffers now with the ring read only at {@code ringSlots} and no data buffer, exactly
+     *         {@code state().partial(ringSlots)}; a side whose ring is slow to read reads only those slots
+     */
+    default ReplayState state(BitSet ringSlots) {
+        return state().partial(ringSlots);
+    }
 
     /** @return how many records did not finish within the wait bound (they are compared as they stand) */
     long stalls();

@@ -147,6 +147,11 @@ final class SessionReplayTarget implements ReplayTarget {
     }
 
     @Override
+    public ReplayState state(java.util.BitSet ringSlots) {
+        return ReplayState.partialOf(session, ringSlots);
+    }
+
+    @Override
     public long stalls() {
         return stalls;
     }
