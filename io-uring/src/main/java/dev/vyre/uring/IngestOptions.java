@@ -103,6 +103,14 @@ public record IngestOptions(int chunkBytes, int queueDepth, int opcode, int tena
         return (int) ((overlapBytes + (long) NativeFiles.DIRECT_ALIGNMENT - 1) & -NativeFiles.DIRECT_ALIGNMENT);
     }
 
+    /** The options without host staging (it is then used only where the data buffer is device memory). */
+    public IngestOptions(int chunkBytes, int queueDepth, int opcode, int tenant, int firstSlot, int slotLimit,
+                         int firstObservable, boolean verify, boolean directIo, boolean fixedBuffers,
+                         Duration stallTimeout, Duration idleTimeout, int overlapBytes) {
+        this(chunkBytes, queueDepth, opcode, tenant, firstSlot, slotLimit, firstObservable, verify, directIo,
+                fixedBuffers, stallTimeout, idleTimeout, overlapBytes, false);
+    }
+
     /** @return these options with {@code chunkBytes} instead */
     public IngestOptions withChunkBytes(int chunkBytes) {
         return new IngestOptions(chunkBytes, queueDepth, opcode, tenant, firstSlot, slotLimit, firstObservable, verify,
