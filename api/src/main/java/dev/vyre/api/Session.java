@@ -595,11 +595,16 @@ public final class Session implements AutoCloseable {
      *         interpreter that is not scheduled (another persistent kernel or shader holds the device) or a hung device
      */
     private static String stallCause(HangDiagnostics.Report report) {
-        return report == null || report.claimedSlots().length > 0
+        return slotHolds(report)
                 ? "a slot runs unbounded work (a custom opcode that never returns? the CLAIMED slots above name it)"
                 : "no slot is CLAIMED, so no slot's work holds the interpreter: it is not being scheduled (another"
                 + " persistent kernel or shader on this device, from another backend or process, may hold the GPU:"
                 + " run one persistent GPU interpreter per device) or the device hung";
+    }
+
+    /** @return true when CLAIMED slots (or an unreadable state) may be what holds the interpreter */
+    private static boolean slotHolds(HangDiagnostics.Report report) {
+        return report == null || report.claimedSlots().length > 0;
     }
 
     /** @return the state that explains a hang, read now (slow path: a stall or a stuck close) */
@@ -899,7 +904,7 @@ public final class Session implements AutoCloseable {
                     + "' did not stop within " + STOP_TIMEOUT.toMillis() + " ms of SHUTDOWN (" + stuck + "); the"
                     + " memory it may still touch stays allocated until the process exits, and the process can"
                     + " still exit", "restart the process; " + stallCause(stuckState)
-                    + (stuckState == null || stuckState.claimedSlots().length > 0 ? ": a raw-dialect body must poll"
+                    + (slotHolds(stuckState) ? ": a raw-dialect body must poll"
                     + " vyre_abort_requested, a Java handler SlotContext.abortRequested()" : "")));
         }
         DeviceLossException reported = deviceLoss;

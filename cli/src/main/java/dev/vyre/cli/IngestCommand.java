@@ -91,10 +91,6 @@ final class IngestCommand implements Callable<Integer> {
                     + " (default 16, on Vulkan 1024)")
     private Integer slotsOption;
 
-    /** The chunk size and region count in effect: the options given, else the defaults (the backend's, once open). */
-    private long chunk;
-    private int slots;
-
     @Mixin
     private StreamSourceOptions sources;
 
@@ -103,22 +99,15 @@ final class IngestCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Staging given = Staging.of(null, chunkOption, slotsOption);
-        chunk = given.chunk();
-        slots = given.slots();
-        Plan plan = validate();
+        Plan plan = validate(Staging.of(null, chunkOption, slotsOption));
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         int status;
         try (Vyre vyre = backend.open(device, parent.environment())) {
-            Staging staging = Staging.of(vyre.name(), chunkOption, slotsOption);
-            if (!staging.equals(given)) {
-                chunk = staging.chunk();
-                slots = staging.slots();
-                plan = new Plan(plan.options().withChunkBytes((int) chunk), plan.ready(), plan.limit(), plan.knownBytes());
-            }
+            plan = plan.on(Staging.of(vyre.name(), chunkOption, slotsOption));
+            int slots = plan.staging().slots();
             SessionOptions session = SessionOptions.builder().slotCount(slots).observableSlots(slots)
-                    .dataBufferBytes((long) slots * chunk).replayLog(replayRecording.check()).build();
+                    .dataBufferBytes(slots * plan.staging().chunk()).replayLog(replayRecording.check()).build();
             status = run(vyre, session, plan, out, err);
         }
         String recorded = replayRecording.summary();
@@ -133,7 +122,7 @@ final class IngestCommand implements Callable<Integer> {
         int status;
         try (Session s = vyre.openSession(session)) {
             out.printf("vyre ingest: backend %s on %s, %s x %s-byte staging regions, CRC32C per chunk%n", vyre.name(),
-                    vyre.device().name(), Formats.count(slots), Formats.count(chunk));
+                    vyre.device().name(), Formats.count(plan.staging().slots()), Formats.count(plan.staging().chunk()));
             out.flush();
             status = sources.listening() ? listen(s, plan, out, err) : files(s, plan, out, err);
         }
@@ -154,12 +143,19 @@ final class IngestCommand implements Callable<Integer> {
         }
     }
 
-    /** Everything {@link #validate()} resolved: the pump options, the ready file, the byte limit. */
-    private record Plan(IngestOptions options, ReadyFile ready, long limit, long knownBytes) {
+    /** Everything {@link #validate} resolved: the staging, the pump options, the ready file, the byte limit. */
+    private record Plan(Staging staging, IngestOptions options, ReadyFile ready, long limit, long knownBytes) {
+        /** @return this plan with {@code other} staging (the backend's defaults, once it is open) */
+        Plan on(Staging other) {
+            return other.equals(staging) ? this
+                    : new Plan(other, options.withChunkBytes((int) other.chunk()), ready, limit, knownBytes);
+        }
     }
 
-    /** Checks every argument; nothing is opened before this returns. */
-    private Plan validate() {
+    /** Checks every argument, with {@code staging} from the options given; nothing is opened before this returns. */
+    private Plan validate(Staging staging) {
+        long chunk = staging.chunk();
+        int slots = staging.slots();
         if (sources.listening() == !files.isEmpty()) {
             throw UsageErrorHandler.error(spec, !sources.listening() ? "no source given" : "FILE arguments and"
                     + " --listen together", "pass either FILE... (e.g. vyre ingest data.bin) or --listen PORT (e.g."
@@ -174,10 +170,10 @@ final class IngestCommand implements Callable<Integer> {
         }
         IngestOptions options = sources.checkReading((int) chunk).build();
         if (sources.listening()) {
-            return new Plan(options, sources.checkListen("FILE"), Long.MAX_VALUE, 0);
+            return new Plan(staging, options, sources.checkListen("FILE"), Long.MAX_VALUE, 0);
         }
         long limit = sources.checkSources(files);
-        return new Plan(options, null, limit, StreamSourceOptions.knownBytes(files, limit));
+        return new Plan(staging, options, null, limit, StreamSourceOptions.knownBytes(files, limit));
     }
 
     private static String waitHint(IngestOptions options) {

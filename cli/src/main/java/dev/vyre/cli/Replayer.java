@@ -112,7 +112,7 @@ final class Replayer {
         try (Sides sides = open()) {
             for (int e = 0; e < plan.epochs(); e++) {
                 sides.run(plan.from(e), plan.to(e));
-                for (int i = plan.from(e); i < plan.to(e); i++) {
+                for (int i = plan.from(e); fullEvery > 1 && i < plan.to(e); i++) {
                     ran.set(backendRecords.get(i).slotIndex());
                     ran.set(againstRecords.get(i).slotIndex());
                 }

@@ -1,6 +1,7 @@
 package dev.vyre.ir;
 
 import dev.vyre.protocol.CustomOpcode;
+import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -107,9 +108,9 @@ final class CEmitter {
         if (n == 0) {
             return false;
         }
-        if (n > 2 && text.charAt(0) == '0' && (text.charAt(1) == 'x')) {
+        if (n > 2 && text.charAt(0) == '0' && text.charAt(1) == 'x') {
             int i = 2;
-            while (i < n && Character.digit(text.charAt(i), 16) >= 0 && text.charAt(i) < 128) {
+            while (i < n && HexFormat.isHexDigit(text.charAt(i))) {
                 i++;
             }
             if (i == 2) {
@@ -148,7 +149,7 @@ final class CEmitter {
     }
 
     /** Upper-case hex digits (no locale, no formatter: lowering runs on the registration path). */
-    static final java.util.HexFormat HEX = java.util.HexFormat.of().withUpperCase();
+    static final HexFormat HEX = HexFormat.of().withUpperCase();
 
     private static String var(int id) {
         return "ir_v" + id;
