@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Session 10 on the GPU machine, one part per call (each well inside 10 minutes). Carry .h100's tarball of this
+# build, bench.jar, HdrHistogram.jar and gl/. Log $OUT/session10-PART.txt.
+#   scan     issue 11: vyre scan of a 512 MB file from the page cache on CUDA, data buffer pinned (default) against
+#            managed memory (-Dvyre.cuda.dataMemory=managed-read-mostly, then managed), 64K x 1,024, 1,000 patterns
+#   replay   issue 12: demo logs of 4,096 and 65,536 records on CUDA and Vulkan, each replayed on vulkan (the
+#            partial checkpoints of rings over 1 MiB), then the 4,096-record logs on cuda and reference
+#   perf     issue 18: CUDA and Vulkan publish->DONE latency; publishSlots/64 from 1 thread (3 runs) and from
+#            2, 4 and 8 publishers on CUDA (SUBMISSION_QUEUES=N sets -Dvyre.cuda.submissionQueues; default the
+#            driver's); then a 10^9-slot soak with 4 publishers on CUDA (every increment exactly once)
+set -u
+cd "$(dirname "$0")/../.."
+PART=${1:?usage: h100-session10.sh scan|replay|perf. Fix: name the part}
+. bench/scripts/h100-env.sh "session10-$PART.txt"
+nvidia-smi --query-gpu=name,driver_version,pcie.link.gen.current --format=csv,noheader
+case "$PART" in
+scan)
+  W=/tmp/vyre-m && rm -rf $W && mkdir -p $W
+  head -c 400000000 /dev/urandom | base64 -w 100 | tr 'A-Z0-9+/' 'a-za-j  ' > $W/f.txt
+  for mem in pinned managed-read-mostly managed pinned; do
+    step "scan --no-direct, data memory $mem"
+    timeout -s KILL 60 $JAVA -Dvyre.cuda.dataMemory=$mem -cp "$D/lib/*" dev.vyre.cli.VyreCommand scan --backend cuda \
+      --random-patterns 1000 --chunk 64K --slots 1024 --no-direct --top 1 $W/f.txt 2>&1 | grep -E "device \(|CPU peer|WARN|Fix" | cut -c1-220
+  done
+  rm -rf $W ;;
+replay)
+  W=/tmp/vyre-replay && rm -rf $W && mkdir -p $W
+  for cap in 4096 65536; do
+    for b in cuda vulkan; do
+      step "vyre demo --backend $b --record ($cap records)"
+      timeout -s KILL 60 $V demo --backend $b --seconds 2 --record $W/$b-$cap.vrri --record-capacity $cap 2>&1 \
+        | grep -E "verified slots/s|replay log|Fix" | cut -c1-200
+      targets="vulkan"; [ $cap = 4096 ] && targets="vulkan cuda reference"
+      for t in $targets; do
+        step "vyre replay $b-$cap.vrri --backend $t"
+        timeout -s KILL 200 $V replay $W/$b-$cap.vrri --backend $t --report $OUT/replay10-$b-$cap-on-$t.json 2>&1 \
+          | grep -E "identical|differ|agree|Fix" | cut -c1-240
+        echo "exit ${PIPESTATUS[0]}"
+      done
+    done
+  done ;;
+perf)
+  Q=${SUBMISSION_QUEUES:+-Dvyre.cuda.submissionQueues=$SUBMISSION_QUEUES}
+  for b in cuda vulkan; do
+    step "$b latency"
+    timeout -s KILL 40 $JAVA $Q -cp "$CP" dev.vyre.bench.RingBench --backend $b --mode latency --seconds 4 --warmup 1 2>&1 \
+      | grep -E "p50|Fix" | head -3
+    step "$b publishSlots/64, 1 thread, 3 runs"
+    for i in 1 2 3; do
+      timeout -s KILL 40 $JAVA $Q -cp "$CP" dev.vyre.bench.RingBench --backend $b --mode throughput --slots 65536 \
+        --seconds 3 --warmup 1 --batch 64 --api slots 2>&1 | grep -E "^throughput|Fix" | cut -c1-160
+    done
+  done
+  for p in 2 4 8 4; do
+    step "cuda publishSlots/64, $p publishers"
+    timeout -s KILL 40 $JAVA $Q -cp "$CP" dev.vyre.bench.RingBench --backend cuda --mode throughput --slots 65536 \
+      --seconds 3 --warmup 1 --batch 64 --api slots --publishers $p 2>&1 | grep -E "^throughput|Fix" | cut -c1-160
+  done
+  step "cuda soak, 10^9 slots, 4 publishers"
+  timeout -s KILL 90 $JAVA $Q -cp "$CP" dev.vyre.bench.SoakBench --backend cuda --total 1000000000 --slots 65536 --batch 64 --publishers 4 2>&1 \
+    | grep -E "PASS|FAIL|exactly|M slots/s|Fix" | head -6 | cut -c1-220 ;;
+*) echo "unknown part $PART. Fix: name scan, replay or perf" >&2; exit 2 ;;
+esac
+step done
