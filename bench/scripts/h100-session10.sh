@@ -5,12 +5,14 @@
 #            managed memory (-Dvyre.cuda.dataMemory=managed-read-mostly, then managed), 64K x 1,024, 1,000 patterns
 #   replay   issue 12: demo logs of 4,096 and 65,536 records on CUDA and Vulkan, each replayed on vulkan (the
 #            partial checkpoints of rings over 1 MiB), then the 4,096-record logs on cuda and reference
+#   queues   issue 18, per-publisher submission queues: CUDA conformance (default queues, then 1 queue), then
+#            part perf with 1 queue and with the default (4), alternating
 #   perf     issue 18: CUDA and Vulkan publish->DONE latency; publishSlots/64 from 1 thread (3 runs) and from
 #            2, 4 and 8 publishers on CUDA (SUBMISSION_QUEUES=N sets -Dvyre.cuda.submissionQueues; default the
 #            driver's); then a 10^9-slot soak with 4 publishers on CUDA (every increment exactly once)
 set -u
 cd "$(dirname "$0")/../.."
-PART=${1:?usage: h100-session10.sh scan|replay|perf. Fix: name the part}
+PART=${1:?usage: h100-session10.sh scan|replay|queues|perf. Fix: name the part}
 . bench/scripts/h100-env.sh "session10-$PART.txt"
 nvidia-smi --query-gpu=name,driver_version,pcie.link.gen.current --format=csv,noheader
 case "$PART" in
@@ -38,6 +40,24 @@ replay)
         echo "exit ${PIPESTATUS[0]}"
       done
     done
+  done ;;
+queues)
+  step "conformance, cuda, default submission queues"
+  timeout -s KILL 120 $V conform --backend cuda --report $OUT/conform-cuda-session10.json 2>&1 | tail -3
+  step "conformance, cuda, 1 submission queue"
+  VYRE_JAVA_OPTS=-Dvyre.cuda.submissionQueues=1 timeout -s KILL 120 $V conform --backend cuda 2>&1 | tail -2
+  SUBMISSION_QUEUES=1 bash "$0" perf-short
+  SUBMISSION_QUEUES=4 bash "$0" perf-short
+  exec bash "$0" perf ;;
+perf-short)
+  Q=${SUBMISSION_QUEUES:+-Dvyre.cuda.submissionQueues=$SUBMISSION_QUEUES}
+  step "cuda latency, queues ${SUBMISSION_QUEUES:-default}"
+  timeout -s KILL 40 $JAVA $Q -cp "$CP" dev.vyre.bench.RingBench --backend cuda --mode latency --seconds 3 --warmup 1 2>&1 \
+    | grep -E "p50|Fix" | head -3
+  for p in 1 4; do
+    step "cuda publishSlots/64, $p publishers, queues ${SUBMISSION_QUEUES:-default}"
+    timeout -s KILL 40 $JAVA $Q -cp "$CP" dev.vyre.bench.RingBench --backend cuda --mode throughput --slots 65536 \
+      --seconds 3 --warmup 1 --batch 64 --api slots --publishers $p 2>&1 | grep -E "^throughput|Fix" | cut -c1-160
   done ;;
 perf)
   Q=${SUBMISSION_QUEUES:+-Dvyre.cuda.submissionQueues=$SUBMISSION_QUEUES}

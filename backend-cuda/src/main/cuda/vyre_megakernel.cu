@@ -50,8 +50,10 @@ typedef unsigned long long u64;
 #define C_OBSERVABLE_BASE 160ull
 
 // Link block (host-mapped, u32 word offsets; each group on its own 64-byte line).
-#define L_TAIL_LINE 0     // 16 words, host: the newest submission (see "Submissions")
-#define L_CONSUMED 16     // u64, leader: submission entries copied to the device
+#define L_TAIL_LINE 0     // 16 words, host: queue 0's newest submission (see "Submissions")
+#define L_CONSUMED 16     // u64, leader: queue 0's submission entries copied to the device
+#define L_QUEUE_BASE 96   // queue q >= 1: tail line at word L_QUEUE_BASE + 32 q, consumed 16 words later
+#define VYRE_MAX_QUEUES 8u
 #define L_HEARTBEAT 32    // u32, leader: +1 per loop
 #define L_DONE_MIRROR 33  // u32, leader: copy of control word 1
 #define L_STOPPED 34      // u32, leader: 1 when the kernel is leaving
@@ -64,7 +66,12 @@ typedef unsigned long long u64;
 
 #define VYRE_FULL_MASK 0xFFFFFFFFu
 
-// Submissions. For its n-th publication the host writes, in this order:
+// Submissions. The host has A->queues submission queues (1..8), each with its own array (capacity
+// sqMask + 1 entries, queue q's at sq + q * capacity), tail line and consumed word in the link block:
+// one per publishing thread, so publishers never share a line. Numbers n below count per queue. The
+// leader polls every queue's tail line in one warp load and moves what it finds, queue by queue, into
+// the one device queue the workers drain (devSq, positions counted by the leader alone).
+// For its n-th publication on a queue the host writes, in this order:
 //   1. the slot's words into the ring (status PUBLISHED last, release);
 //   2. entry n of the submission array: one u64 = (generation << 32) | slot;
 //   3. the tail line (link words 0..15): eight u64 words (tag << 32) | field, tag = n + 1, fields
@@ -108,6 +115,7 @@ struct VyreArgs {
     u64 ioLink;        // u32*, mapped host memory: the IO link block (IoLink.java); 0 in one pass
     u64 ioDev;         // u32*, device: IO slot reservations [0, 64) and last sequences [64, 128)
     u64 isolation;     // u32*, device: the isolation block (TenantIsolation.java); 0 unless VYRE_ISOLATION
+    u64 queues;        // submission queues, 1..VYRE_MAX_QUEUES (persistent only)
 };
 
 // IO link block (IoLink.java), u32 words: the device writes SEQUENCE and ACCEPTED, the host COMPLETION.
@@ -827,40 +835,44 @@ __device__ __forceinline__ void vyre_load_quad(const u32* p, u32* out) {
                  : "memory");
 }
 
-// Leader warp: polls the tail line, hands submissions to the worker warps through device memory
-// (or runs a lone one itself when the workers have no backlog), applies host control writes, and
-// mirrors DONE_COUNT and a heartbeat into the link block.
+// Word offset of queue q's tail line in the link block (its consumed word is 16 words later).
+__device__ __forceinline__ u32 vyre_tail_line_word(u32 q) {
+    return q == 0u ? (u32)L_TAIL_LINE : (u32)L_QUEUE_BASE + 32u * q;
+}
+
+// Leader warp: polls every queue's tail line, hands submissions to the worker warps through device
+// memory (or runs a lone one itself when the workers have no backlog), applies host control writes,
+// and mirrors DONE_COUNT and a heartbeat into the link block.
 __device__ void vyre_leader(const VyreArgs* A, VyreCtx& c) {
     const u32 lane = threadIdx.x & 31u;
     u32* link = (u32*)A->link;
-    const u64* sq = (const u64*)A->sq;
+    const u64* sqBase = (const u64*)A->sq;
     u32* devSq = (u32*)A->devSq;
     u64* cursor = (u64*)A->devCursor;
     const u64 mask = A->sqMask;
-    u64 seen = 0;  // submissions handed on so far
+    const u32 queues = A->queues == 0ull ? 1u : (A->queues > VYRE_MAX_QUEUES ? VYRE_MAX_QUEUES : (u32)A->queues);
+    u64 seenOf[VYRE_MAX_QUEUES];  // per queue: submissions handed on so far
+#pragma unroll
+    for (u32 q = 0; q < VYRE_MAX_QUEUES; ++q) seenOf[q] = 0ull;
+    u64 handed = 0;      // device-queue entries handed to the workers (cursor[0])
+    u64 claimedSeen = 0; // last read of cursor[1]: entries the workers have taken (only grows)
     u32 heartbeat = 0;
     u32 lastMail = 0;
     u64 traceRuns = 0, traceRunNs = 0, traceReachNs = 0, tracePollNs = 0;
     while (true) {
         const u32 stop = vyre_load_control(c, C_SHUTDOWN);
-        u64 word[8];
         u64 polled = 0;
         const bool tracing = (A->variant & VYRE_VARIANT_TRACE) != 0ull;
         const u64 pollStart = tracing ? now_ns() : 0ull;
-        // Lanes 0..3 read the tail line's four 16-byte pairs in one warp instruction, which the
-        // memory system coalesces into a single 64-byte PCIe read (four separate strong loads from
-        // one lane were measured at 3.3 us; they do not overlap).
+        // Lanes 4q..4q+3 read queue q's tail line as four 16-byte pairs in one warp instruction, which
+        // the memory system turns into one 64-byte PCIe read per line, all in flight together (four
+        // separate strong loads from one lane were measured at 3.3 us; they do not overlap).
         u64 pair0 = 0ull, pair1 = 0ull;
-        if (lane < 4u) {
+        if (lane < 4u * queues) {
             asm volatile("ld.relaxed.sys.global.v2.u64 {%0, %1}, [%2];"
                          : "=l"(pair0), "=l"(pair1)
-                         : "l"(link + L_TAIL_LINE + 4u * lane)
+                         : "l"(link + vyre_tail_line_word(lane >> 2) + 4u * (lane & 3u))
                          : "memory");
-        }
-#pragma unroll
-        for (int q = 0; q < 4; ++q) {
-            word[2 * q] = __shfl_sync(VYRE_FULL_MASK, pair0, q);
-            word[2 * q + 1] = __shfl_sync(VYRE_FULL_MASK, pair1, q);
         }
         if (lane == 0 && (heartbeat & 7u) == 0u) {
             u32 mail = ld_acquire_sys(link + L_MAIL_SEQ);
@@ -877,22 +889,37 @@ __device__ void vyre_leader(const VyreArgs* A, VyreCtx& c) {
             polled = now_ns();
             tracePollNs += polled - pollStart;
         }
-        const u32 lineTag = (u32)(word[0] >> 32);
-        bool agree = true;
+        for (u32 q = 0; q < queues; ++q) {
+            u64 word[8];
 #pragma unroll
-        for (int i = 1; i < 8; ++i) agree = agree && (u32)(word[i] >> 32) == lineTag;
-        // device-entry layout: [-, slot, generation, flags] [-, opcode, tenant, arg0] [-, arg1, arg2, arg3]
-        u32 line[VYRE_ENTRY_WORDS] = {lineTag, (u32)word[0], (u32)word[1], (u32)word[2],
-                                      lineTag, (u32)word[3], (u32)word[4], (u32)word[5],
-                                      lineTag, (u32)word[6], (u32)word[7], 0u};
-        // Never trust a tag behind what was already taken (a stale read) or one the host cannot
-        // have reached (it waits for room in the array).
-        u32 ahead = lineTag - (u32)seen;
-        if (ahead > (u32)(mask + 1ull)) ahead = 0u;
-        const u64 tail = seen + (u64)ahead;
-        if (tail != seen) {
-            const bool whole = agree && (A->variant & VYRE_VARIANT_ARRAY_ONLY) == 0ull;
-            const u64 count = tail - seen;
+            for (int i = 0; i < 4; ++i) {
+                word[2 * i] = __shfl_sync(VYRE_FULL_MASK, pair0, (int)(4u * q) + i);
+                word[2 * i + 1] = __shfl_sync(VYRE_FULL_MASK, pair1, (int)(4u * q) + i);
+            }
+            const u64 seen = seenOf[q];
+            const u32 lineTag = (u32)(word[0] >> 32);
+            bool agree = true;
+#pragma unroll
+            for (int i = 1; i < 8; ++i) agree = agree && (u32)(word[i] >> 32) == lineTag;
+            // device-entry layout: [-, slot, generation, flags] [-, opcode, tenant, arg0] [-, arg1, arg2, arg3]
+            u32 line[VYRE_ENTRY_WORDS] = {lineTag, (u32)word[0], (u32)word[1], (u32)word[2],
+                                          lineTag, (u32)word[3], (u32)word[4], (u32)word[5],
+                                          lineTag, (u32)word[6], (u32)word[7], 0u};
+            // Never trust a tag behind what was already taken (a stale read) or one the host cannot
+            // have reached (it waits for room in the array).
+            u32 ahead = lineTag - (u32)seen;
+            if (ahead > (u32)(mask + 1ull)) ahead = 0u;
+            u64 count = (u64)ahead;
+            if (count == 0ull) continue;
+            // Room in the device queue: entries handed but not yet taken by the workers stay intact.
+            if (handed + count - claimedSeen > mask + 1ull) {
+                claimedSeen = __shfl_sync(VYRE_FULL_MASK, lane == 0 ? ld_relaxed_gpu64(cursor + 1) : 0ull, 0);
+                const u64 room = mask + 1ull - (handed - claimedSeen);
+                if (count > room) count = room;
+                if (count == 0ull) continue;
+            }
+            const u64 tail = seen + count;
+            const bool whole = agree && count == (u64)ahead && (A->variant & VYRE_VARIANT_ARRAY_ONLY) == 0ull;
             // A lone, whole, short submission with no worker backlog runs here at once: no hand-off.
             // Work that can take long (CRC32C over a range, LOAD_MISS, custom opcodes, slots read
             // from the ring, long MEMCPYs) goes to the workers so the leader keeps polling.
@@ -900,19 +927,20 @@ __device__ void vyre_leader(const VyreArgs* A, VyreCtx& c) {
             const bool shortOp = (line[3] & VYRE_ENTRY_READ_SLOT) == 0u
                     && (op <= OP_BATCH_FENCE || op == OP_PRINTF || op == OP_SHUTDOWN)
                     && (op != OP_MEMCPY || line[10] <= 64u);
+            u32* consumed = link + vyre_tail_line_word(q) + 16u;
             bool runHere = false;
             if (lane == 0 && count == 1ull && whole && shortOp && (A->variant & VYRE_VARIANT_NO_INLINE) == 0ull) {
-                runHere = atomicCAS(cursor + 1, seen, tail) == seen;
+                runHere = atomicCAS(cursor + 1, handed, handed + 1ull) == handed;
             }
             runHere = __shfl_sync(VYRE_FULL_MASK, runHere, 0);
             if (runHere) {
                 if (lane == 0) {
-                    asm volatile("st.relaxed.gpu.global.u64 [%0], %1;" ::"l"(cursor), "l"(tail) : "memory");
+                    asm volatile("st.relaxed.gpu.global.u64 [%0], %1;" ::"l"(cursor), "l"(handed + 1ull) : "memory");
                     const u64 t0 = tracing ? now_ns() : 0ull;
                     u32 result = vyre_run_entry(A, c, line);
                     if (result == VYRE_DONE) vyre_count_done(c, 1u);
                     if (result != 0u) vyre_finish(A, line, result);
-                    st_relaxed_sys64((u64*)(link + L_CONSUMED), tail);
+                    st_relaxed_sys64((u64*)consumed, tail);
                     if (tracing) {
                         const u64 t1 = now_ns();
                         traceRuns += 1ull;
@@ -924,16 +952,18 @@ __device__ void vyre_leader(const VyreArgs* A, VyreCtx& c) {
                         st_relaxed_sys64(trace + 2, traceReachNs);
                     }
                 }
+                claimedSeen = handed + 1ull;  // the CAS took every entry below it
             } else {
                 if (count == 1ull && whole) {
                     // the tail line is the submission: fields included
                     if (lane == 0) {
-                        uint4* dst = (uint4*)(devSq + (seen & mask) * VYRE_ENTRY_WORDS);
+                        uint4* dst = (uint4*)(devSq + (handed & mask) * VYRE_ENTRY_WORDS);
                         dst[0] = make_uint4(line[0], line[1], line[2], line[3]);
                         dst[1] = make_uint4(line[4], line[5], line[6], line[7]);
                         dst[2] = make_uint4(line[8], line[9], line[10], line[11]);
                     }
                 } else {
+                    const u64* sq = sqBase + (u64)q * (mask + 1ull);
                     __threadfence_system();  // the array reads come after the tail line read
                     for (u64 base = seen; base < tail; base += 256ull) {
                         u64 v[8];
@@ -949,7 +979,7 @@ __device__ void vyre_leader(const VyreArgs* A, VyreCtx& c) {
                         for (int k = 0; k < 8; ++k) {
                             const u64 n = base + (u64)k * 32ull + lane;
                             if (n < tail) {
-                                uint4* dst = (uint4*)(devSq + (n & mask) * VYRE_ENTRY_WORDS);
+                                uint4* dst = (uint4*)(devSq + ((handed + (n - seen)) & mask) * VYRE_ENTRY_WORDS);
                                 dst[0] = make_uint4(0u, (u32)v[k], (u32)(v[k] >> 32), VYRE_ENTRY_READ_SLOT);
                             }
                         }
@@ -958,12 +988,13 @@ __device__ void vyre_leader(const VyreArgs* A, VyreCtx& c) {
                 __syncwarp();
                 __threadfence();
                 if (lane == 0) {
-                    st_release_gpu64(cursor, tail);
-                    st_relaxed_sys64((u64*)(link + L_CONSUMED), tail);
+                    st_release_gpu64(cursor, handed + count);
+                    st_relaxed_sys64((u64*)consumed, tail);
                 }
             }
             __syncwarp();
-            seen = tail;
+            handed += count;
+            seenOf[q] = tail;
         }
         if (lane == 0) {
             ++heartbeat;

@@ -51,9 +51,11 @@ import org.apiguardian.api.API;
  * checks, slot payloads and the order they are stored in, the doorbell, waits and the watchdog,
  * snapshots, the IO queue, shutdown and close. A backend supplies only a driver.
  *
- * <p>Threads: disjoint slots may be published from any number of threads; publishing one slot from
- * two threads at once is the caller's error. {@link #publishDeferred}, {@link #flush} and
- * {@link #publishSlots} are used from one thread at a time. The {@code publish} methods allocate
+ * <p>Threads: disjoint slots may be published from any number of threads, with {@code publish} and with
+ * {@link #publishSlots} (disjoint runs; a driver may give each publishing thread its own submission queue, as
+ * the CUDA backend does); publishing one slot from two threads at once is the caller's error.
+ * {@link #publishDeferred} and {@link #flush} are used from one thread at a time, and while deferred
+ * publications are pending no other thread calls {@link #publishSlots}. The {@code publish} methods allocate
  * nothing. Closing while other threads still publish is the caller's error.
  *
  * <p>Errors: a bad argument raises a {@link VyreArgumentException} naming the parameter; a slot that

@@ -24,7 +24,6 @@ import dev.vyre.spi.SessionMemory;
 import dev.vyre.spi.SessionSpec;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.time.Duration;
@@ -45,13 +44,15 @@ import jcuda.driver.CUstream_flags;
  * host memory are not atomic against the host's ({@code cudaDevAttrHostNativeAtomicSupported} is 0 on PCIe
  * machines), so the IO queue runs the split-ownership handshake of {@link IoLink}: the kernel alone writes
  * the IO queue, the host alone its completion words, and lanes reserve IO slots in device memory. The runtime writes a
- * slot, then {@link #announce} makes publication n: array entry n ({@code (generation << 32) | slot}),
- * then the link block's tail line: eight u64 words {@code (tag << 32) | field} with {@code tag = n + 1}
- * for slot, generation, flags, opcode, tenant, arg0..arg2, word 0 last (release). The kernel's
- * leader warp polls only the tail line: one PCIe read notices a publication and, when it is the only
- * new one and all eight tags agree, delivers its fields; the array is read only below the tail, so
- * the GPU never snoops memory the host is about to write. The per-slot generation makes each
- * publication run exactly once on the device however often it is announced.
+ * slot, then {@link #announce} makes publication n of the calling thread's submission queue
+ * ({@link SubmissionQueues}, {@code -Dvyre.cuda.submissionQueues}, default 4): array entry n
+ * ({@code (generation << 32) | slot}), then the queue's tail line in the link block: eight u64 words
+ * {@code (tag << 32) | field} with {@code tag = n + 1} for slot, generation, flags, opcode, tenant, arg0..arg2,
+ * word 0 last (release). The kernel's leader warp polls only the tail lines, all in one warp load: one PCIe
+ * read notices a publication and, when it is the only new one of its queue and all eight tags agree, delivers
+ * its fields; the array is read only below the tail, so the GPU never snoops memory the host is about to
+ * write. The per-slot generation makes each publication run exactly once on the device however often, and on
+ * whichever queue, it is announced.
  *
  * <p>The kernel reads a slot only after its tail line ({@link SessionMemory#ringPolled()} is false),
  * so the runtime may copy whole runs of slots, status words included, before one announce.
@@ -59,8 +60,6 @@ import jcuda.driver.CUstream_flags;
 final class CudaSessionDriver implements SessionDriver {
 
     // link block, u32 word offsets (must match vyre_megakernel.cu)
-    static final int L_TAIL_LINE = 0;
-    static final int L_CONSUMED = 16;
     static final int L_HEARTBEAT = 32;
     static final int L_DONE_MIRROR = 33;
     static final int L_STOPPED = 34;
@@ -69,7 +68,7 @@ final class CudaSessionDriver implements SessionDriver {
     static final int L_MAIL_VALUE = 50;
     static final int L_MAIL_ACK = 52;
     static final int L_TRACE = 40;
-    static final long LINK_BYTES = 512;
+    static final long LINK_BYTES = SubmissionQueues.LINK_BYTES_NEEDED;
 
     /** Words per device submission entry (must match VYRE_ENTRY_WORDS). */
     static final int ENTRY_WORDS = 12;
@@ -79,17 +78,6 @@ final class CudaSessionDriver implements SessionDriver {
     private static final long WATCHDOG_NANOS = Duration.ofSeconds(WATCHDOG_SECONDS).toNanos();
     private static final VarHandle U64 =
             ValueLayout.JAVA_LONG.withOrder(ByteOrder.LITTLE_ENDIAN).varHandle();
-    private static final VarHandle RESERVED;
-    private static final VarHandle TAIL;
-
-    static {
-        try {
-            RESERVED = MethodHandles.lookup().findVarHandle(CudaSessionDriver.class, "reserved", long.class);
-            TAIL = MethodHandles.lookup().findVarHandle(CudaSessionDriver.class, "tail", long.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
 
     private final CudaBackend backend;
     private final CudaDevice device;
@@ -118,10 +106,9 @@ final class CudaSessionDriver implements SessionDriver {
     private final DeviceMemory args;
     /** Isolated mode: the isolation block (counters, windows, admin word) in device memory; null otherwise. */
     private final DeviceMemory isolation;
-    /** Host views of the ring, link block and submission array (the hot paths read these fields). */
+    /** Host views of the ring and link block (the hot paths read these fields). */
     private final MemorySegment ringSegment;
     private final MemorySegment linkSegment;
-    private final MemorySegment sqSegment;
     private final SessionMemory memory;
     private final CUstream kernelStream = new CUstream();
     private final CUstream copyStream = new CUstream();
@@ -130,12 +117,8 @@ final class CudaSessionDriver implements SessionDriver {
     private final int launchedWarps;
     private final long openedNanos = System.nanoTime();
 
-    @SuppressWarnings("unused") // accessed through RESERVED
-    private volatile long reserved;
-    @SuppressWarnings("unused") // accessed through TAIL: submissions whose tail line is written
-    private volatile long tail;
-    /** Last value read of the leader's consumed count (only grows; re-read when the queue looks full). */
-    private volatile long consumedSeen;
+    /** The host side of the submission queues (one per publishing thread, up to their count). */
+    private final SubmissionQueues queues;
     /** Publication generation per slot (host side; the device keeps the last one it executed). */
     private final int[] generation;
     private int mailSeq;
@@ -158,6 +141,7 @@ final class CudaSessionDriver implements SessionDriver {
         this.sqCapacity = Long.highestOneBit(Math.max(1024L, slotCount * 2L - 1)) << 1;
         this.sqMask = sqCapacity - 1;
         this.generation = new int[slotCount];
+        int queueCount = CudaTuning.submissionQueues();
         device.makeCurrent();
         this.ownsModule = !spec.opcodes().isEmpty() || spec.isolated();
         this.module = ownsModule
@@ -171,7 +155,7 @@ final class CudaSessionDriver implements SessionDriver {
             ioLink = keep(made, new PinnedBuffer(IoLink.BYTES));
             data = keep(made, dataMemory(spec.dataBufferBytes(), spec.residentData()));
             link = keep(made, new PinnedBuffer(LINK_BYTES));
-            sq = keep(made, new PinnedBuffer(sqCapacity * Long.BYTES));
+            sq = keep(made, new PinnedBuffer(queueCount * sqCapacity * Long.BYTES));
             staging = keep(made, new PinnedBuffer(Math.max(spec.controlBytes(), DebugLogLayout.BUFFER_BYTES)));
             control = keep(made, new DeviceMemory(spec.controlBytes()));
             debugLog = keep(made, new DeviceMemory(DebugLogLayout.BUFFER_BYTES));
@@ -183,7 +167,7 @@ final class CudaSessionDriver implements SessionDriver {
             isolation = spec.isolated() ? keep(made, new DeviceMemory(TenantIsolation.BLOCK_WORDS * 4L)) : null;
             CudaCalls.check(cuStreamCreate(kernelStream, CUstream_flags.CU_STREAM_NON_BLOCKING), "cuStreamCreate");
             CudaCalls.check(cuStreamCreate(copyStream, CUstream_flags.CU_STREAM_NON_BLOCKING), "cuStreamCreate");
-            this.launchedWarps = launch();
+            this.launchedWarps = launch(queueCount);
         } catch (RuntimeException | Error e) {
             // another session's kernel may be running in this context: release through the ledger
             java.util.Collections.reverse(made);
@@ -195,7 +179,8 @@ final class CudaSessionDriver implements SessionDriver {
         }
         this.ringSegment = ring.segment();
         this.linkSegment = link.segment();
-        this.sqSegment = sq.segment();
+        this.queues = new SubmissionQueues(queueCount, sqCapacity, sq.segment(), linkSegment, this::checkKernel,
+                WATCHDOG_NANOS * 5);
         this.memory = new SessionMemory(MemorySegment.NULL /* control in device memory */, ringSegment,
                 MemorySegment.NULL /* debug log in device memory */, ioQueue.segment(),
                 spec.dataBufferBytes() == 0 ? MemorySegment.NULL : data.segment(), Placement.DEVICE,
@@ -232,7 +217,7 @@ final class CudaSessionDriver implements SessionDriver {
     }
 
     /** Encodes the initial buffers, copies them to the device and launches the kernel once. */
-    private int launch() {
+    private int launch(int queueCount) {
         MemorySegment stage = staging.segment();
         stage.fill((byte) 0);
         ControlCodec.encodeControlInto(false, spec.tenantCount(), spec.observableSlots(), stage);
@@ -276,6 +261,7 @@ final class CudaSessionDriver implements SessionDriver {
         KernelArgs.put(block, KernelArgs.IO_LINK, ioLink.deviceAddress());
         KernelArgs.put(block, KernelArgs.IO_DEV, ioDev.address());
         KernelArgs.put(block, KernelArgs.ISOLATION, isolation != null ? isolation.address() : 0L);
+        KernelArgs.put(block, KernelArgs.QUEUES, queueCount);
         args.upload(staging, 0, 0, KernelArgs.BYTES, copyStream);
         sync(copyStream);
 
@@ -354,75 +340,29 @@ final class CudaSessionDriver implements SessionDriver {
      * name the last one, to be read from the ring).
      */
     private void announceRun(int firstSlot, int n) {
-        long first = (long) RESERVED.getAndAdd(this, (long) n);
-        long last = first + n - 1;
-        if (last - consumedSeen >= sqCapacity) {
-            awaitRoom(last);
-        }
-        MemorySegment entries = sqSegment;
+        SubmissionQueues sqs = queues;
+        int q = sqs.ofCurrentThread();
+        long first = sqs.reserve(q, n);
         int[] gens = generation;
         int gen = 0;
         for (int i = 0; i < n; i++) {
             int slot = firstSlot + i;
             gen = ++gens[slot];
-            U64.set(entries, ((first + i) & sqMask) * Long.BYTES, ((long) gen << 32) | Integer.toUnsignedLong(slot));
+            sqs.entry(q, first + i, gen, slot);
         }
-        publishTail(first, n, firstSlot + n - 1, gen, ENTRY_READ_SLOT, 0, 0, 0, 0, 0);
+        sqs.publishTail(q, first, n, firstSlot + n - 1, gen, ENTRY_READ_SLOT, 0, 0, 0, 0, 0);
     }
 
     /**
-     * Announces a publication of {@code slot} to the kernel: reserve submission n, wait until the
-     * leader has taken submission {@code n - capacity}, write array entry n, then (after submission
-     * n - 1, so the tail only moves forward) the tail line, word 0 last (release).
+     * Announces a publication of {@code slot} to the kernel on the calling thread's queue: reserve its
+     * submission n, write array entry n, then the tail line.
      */
     private void enqueue(int slot, int gen, int flags, int opcode, int tenant, int a0, int a1, int a2) {
-        long n = (long) RESERVED.getAndAdd(this, 1L);
-        if (n - consumedSeen >= sqCapacity) {
-            awaitRoom(n);
-        }
-        U64.set(sqSegment, (n & sqMask) * Long.BYTES, ((long) gen << 32) | Integer.toUnsignedLong(slot));
-        publishTail(n, 1, slot, gen, flags, opcode, tenant, a0, a1, a2);
-    }
-
-    /**
-     * After submissions below {@code first} have theirs (so the tail only moves forward), writes the
-     * tail line for submissions {@code first .. first + count - 1}: tag {@code first + count}, the
-     * fields of the last one, word 0 last (release).
-     */
-    private void publishTail(long first, int count, int slot, int gen, int flags, int opcode, int tenant, int a0,
-                             int a1, int a2) {
-        while ((long) TAIL.getAcquire(this) != first) {
-            Thread.onSpinWait();
-        }
-        long end = first + count;
-        MemorySegment line = linkSegment;
-        long tag = end << 32;
-        U64.set(line, 8L, tag | Integer.toUnsignedLong(gen));
-        U64.set(line, 16L, tag | Integer.toUnsignedLong(flags));
-        U64.set(line, 24L, tag | Integer.toUnsignedLong(opcode));
-        U64.set(line, 32L, tag | Integer.toUnsignedLong(tenant));
-        U64.set(line, 40L, tag | Integer.toUnsignedLong(a0));
-        U64.set(line, 48L, tag | Integer.toUnsignedLong(a1));
-        U64.set(line, 56L, tag | Integer.toUnsignedLong(a2));
-        U64.setRelease(line, 0L, tag | Integer.toUnsignedLong(slot));
-        TAIL.setRelease(this, end);
-    }
-
-    private void awaitRoom(long n) {
-        MemorySegment l = linkSegment;
-        long deadline = System.nanoTime() + WATCHDOG_NANOS * 5;
-        long consumed;
-        while (n - (consumed = (long) U64.getAcquire(l, (long) L_CONSUMED * 4)) >= sqCapacity) {
-            if (System.nanoTime() > deadline) {
-                checkKernel();
-                throw new BackendException("the CUDA megakernel stopped taking submissions (queue of " + sqCapacity
-                        + " entries full for 10 s)", "check isAlive(); restart the session");
-            }
-            Thread.onSpinWait();
-        }
-        if (consumed > consumedSeen) {
-            consumedSeen = consumed;
-        }
+        SubmissionQueues sqs = queues;
+        int q = sqs.ofCurrentThread();
+        long n = sqs.reserve(q, 1);
+        sqs.entry(q, n, gen, slot);
+        sqs.publishTail(q, n, 1, slot, gen, flags, opcode, tenant, a0, a1, a2);
     }
 
     // ---- observation ----

@@ -4,7 +4,8 @@ package dev.vyre.backend.cuda;
  * Launch-shape knobs of the persistent kernel, settable by system property for benchmarks:
  * {@code vyre.cuda.threads} (threads per block, default 128), {@code vyre.cuda.workerWarps}
  * (worker warps besides the leader, default 64) and {@code vyre.cuda.idleSleepNs} (longest
- * back-off of an idle worker warp, default 200 ns).
+ * back-off of an idle worker warp, default 200 ns) and {@code vyre.cuda.submissionQueues} (submission queues of
+ * a persistent session, one per publishing thread up to this count, 1..8, default 4).
  */
 final class CudaTuning {
 
@@ -24,6 +25,10 @@ final class CudaTuning {
     static long variant() {
         long bits = Long.getLong("vyre.cuda.variant", 0L) & 0x1F;
         return Boolean.getBoolean("vyre.cuda.trace") ? bits | 32 : bits;
+    }
+
+    static int submissionQueues() {
+        return Math.max(1, Math.min(SubmissionQueues.MAX_QUEUES, Integer.getInteger("vyre.cuda.submissionQueues", 4)));
     }
 
     static long workerIdleSleepNanos() {

@@ -5,7 +5,7 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 
 /**
- * The {@code VyreArgs} block of {@code vyre_megakernel.cu}: 22 little-endian u64 fields, in the
+ * The {@code VyreArgs} block of {@code vyre_megakernel.cu}: 23 little-endian u64 fields, in the
  * order of the struct. Filled in pinned memory, then copied to the device once per launch.
  */
 final class KernelArgs {
@@ -33,7 +33,9 @@ final class KernelArgs {
     static final int IO_DEV = 20;
     /** Isolated mode: device address of the isolation block ({@code TenantIsolation}); 0 otherwise. */
     static final int ISOLATION = 21;
-    static final int FIELDS = 22;
+    /** Persistent: submission queues the leader polls, 1..{@link SubmissionQueues#MAX_QUEUES}. */
+    static final int QUEUES = 22;
+    static final int FIELDS = 23;
     static final long BYTES = FIELDS * 8L;
 
     private static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
