@@ -116,6 +116,9 @@ struct VyreArgs {
     u64 ioDev;         // u32*, device: IO slot reservations [0, 64) and last sequences [64, 128)
     u64 isolation;     // u32*, device: the isolation block (TenantIsolation.java); 0 unless VYRE_ISOLATION
     u64 queues;        // submission queues, 1..VYRE_MAX_QUEUES (persistent only)
+    u64 resident;      // unsigned char*, device: the copy of data bytes [residentAt, residentAt + residentBytes)
+    u64 residentAt;    // a multiple of 4
+    u64 residentBytes; // a multiple of 4; 0: the data buffer has no device copy
 };
 
 // IO link block (IoLink.java), u32 words: the device writes SEQUENCE and ACCEPTED, the host COMPLETION.
@@ -198,6 +201,9 @@ struct VyreCtx {
     u32* ioDev;
     const unsigned char* data;
     u64 dataBytes;
+    const unsigned char* resident;  // device copy of data bytes [residentAt, residentAt + residentBytes)
+    u64 residentAt;
+    u64 residentBytes;
     u64 ioTimeoutNs;
     u32 slot;
     u32 tenant;
@@ -273,15 +279,22 @@ __device__ __forceinline__ void vyre_host_store_control(const VyreCtx& c, u64 i,
 __device__ __forceinline__ u32 vyre_cas_control(const VyreCtx& c, u64 i, u32 expected, u32 desired) {
     return i < c.controlWords && VYRE_ISO_WRITE(c, i) ? atomicCAS(c.control + i, expected, desired) : 0u;
 }
+// Data loads read the device copy of the resident range when the session has one (the host committed
+// it: SessionDriver.commitResidentRange), else the data buffer itself. The range and the buffer hold the
+// same bytes while the host keeps its contract, so the choice is placement, never semantics.
 __device__ __forceinline__ u32 vyre_load_data_byte(const VyreCtx& c, u64 off) {
-    return off < c.dataBytes && VYRE_ISO_READ(c, off, 1ull) ? (u32)((volatile const unsigned char*)c.data)[off] : 0u;
+    if (off >= c.dataBytes || !VYRE_ISO_READ(c, off, 1ull)) return 0u;
+    const u64 rel = off - c.residentAt;
+    return rel < c.residentBytes ? (u32)c.resident[rel] : (u32)((volatile const unsigned char*)c.data)[off];
 }
 __device__ __forceinline__ u32 vyre_load_data_word(const VyreCtx& c, u64 word) {
     // whole words only: bytes 4w .. 4w+3 must all lie inside the data buffer
     if (word >= (c.dataBytes >> 2) || !VYRE_ISO_READ(c, word << 2, 4ull)) return 0u;
     // one aligned 4-byte load (the buffer's base is at least 256-byte aligned; the device is little-endian):
-    // across PCIe each load is a transaction, and four byte loads were four
-    return *(const u32*)(c.data + (word << 2));
+    // across PCIe each load is a transaction, and four byte loads were four. The resident range's ends are
+    // multiples of 4, so a word lies wholly inside it or wholly outside.
+    const u64 rel = (word << 2) - c.residentAt;
+    return rel < c.residentBytes ? *(const u32*)(c.resident + rel) : *(const u32*)(c.data + (word << 2));
 }
 // Argument word i (0..11) of the slot; for a packed inner op, words 0..2 are its arguments and 3..11 read 0.
 __device__ __forceinline__ u32 vyre_arg(const VyreCtx& c, u32 i) {
@@ -717,6 +730,9 @@ __device__ __forceinline__ VyreCtx vyre_context(const VyreArgs* A) {
     c.ioDev = (u32*)A->ioDev;
     c.data = (const unsigned char*)A->data;
     c.dataBytes = A->dataBytes;
+    c.resident = (const unsigned char*)A->resident;
+    c.residentAt = A->residentAt;
+    c.residentBytes = A->residentBytes;
     c.ioTimeoutNs = A->ioTimeoutNs;
     c.slot = 0;
     c.tenant = 0;
@@ -889,6 +905,15 @@ __device__ void vyre_leader(const VyreArgs* A, VyreCtx& c) {
             polled = now_ns();
             tracePollNs += polled - pollStart;
         }
+        // Queue by queue: a lone whole short submission runs here when nothing is pending; a whole
+        // line is copied as the entry; everything else becomes a job whose array entries are read
+        // below, all jobs' reads in flight together (one PCIe round trip for up to 256 entries).
+        // Device positions follow in queue order; the workers see them at one release of cursor[0].
+        u64 released = handed;  // cursor[0]: entries the workers can see
+        u32 advanced = 0u;  // bit q: queue q's consumed word moves at the release
+        u32 jobs = 0u;
+        u32 jobQueue[VYRE_MAX_QUEUES];
+        u64 jobFrom[VYRE_MAX_QUEUES], jobEnd[VYRE_MAX_QUEUES], jobDev[VYRE_MAX_QUEUES];
         for (u32 q = 0; q < queues; ++q) {
             u64 word[8];
 #pragma unroll
@@ -920,16 +945,15 @@ __device__ void vyre_leader(const VyreArgs* A, VyreCtx& c) {
             }
             const u64 tail = seen + count;
             const bool whole = agree && count == (u64)ahead && (A->variant & VYRE_VARIANT_ARRAY_ONLY) == 0ull;
-            // A lone, whole, short submission with no worker backlog runs here at once: no hand-off.
             // Work that can take long (CRC32C over a range, LOAD_MISS, custom opcodes, slots read
             // from the ring, long MEMCPYs) goes to the workers so the leader keeps polling.
             const u32 op = line[5];
             const bool shortOp = (line[3] & VYRE_ENTRY_READ_SLOT) == 0u
                     && (op <= OP_BATCH_FENCE || op == OP_PRINTF || op == OP_SHUTDOWN)
                     && (op != OP_MEMCPY || line[10] <= 64u);
-            u32* consumed = link + vyre_tail_line_word(q) + 16u;
             bool runHere = false;
-            if (lane == 0 && count == 1ull && whole && shortOp && (A->variant & VYRE_VARIANT_NO_INLINE) == 0ull) {
+            if (lane == 0 && count == 1ull && whole && shortOp && handed == released
+                    && (A->variant & VYRE_VARIANT_NO_INLINE) == 0ull) {
                 runHere = atomicCAS(cursor + 1, handed, handed + 1ull) == handed;
             }
             runHere = __shfl_sync(VYRE_FULL_MASK, runHere, 0);
@@ -940,7 +964,7 @@ __device__ void vyre_leader(const VyreArgs* A, VyreCtx& c) {
                     u32 result = vyre_run_entry(A, c, line);
                     if (result == VYRE_DONE) vyre_count_done(c, 1u);
                     if (result != 0u) vyre_finish(A, line, result);
-                    st_relaxed_sys64((u64*)consumed, tail);
+                    st_relaxed_sys64((u64*)(link + vyre_tail_line_word(q) + 16u), tail);
                     if (tracing) {
                         const u64 t1 = now_ns();
                         traceRuns += 1ull;
@@ -953,48 +977,74 @@ __device__ void vyre_leader(const VyreArgs* A, VyreCtx& c) {
                     }
                 }
                 claimedSeen = handed + 1ull;  // the CAS took every entry below it
+                handed += 1ull;
+                seenOf[q] = tail;
+                released = handed;  // cursor[0] is there already: a later queue may run inline too
+                __syncwarp();
+                continue;
+            }
+            if (count == 1ull && whole) {
+                // the tail line is the submission: fields included
+                if (lane == 0) {
+                    uint4* dst = (uint4*)(devSq + (handed & mask) * VYRE_ENTRY_WORDS);
+                    dst[0] = make_uint4(line[0], line[1], line[2], line[3]);
+                    dst[1] = make_uint4(line[4], line[5], line[6], line[7]);
+                    dst[2] = make_uint4(line[8], line[9], line[10], line[11]);
+                }
             } else {
-                if (count == 1ull && whole) {
-                    // the tail line is the submission: fields included
-                    if (lane == 0) {
-                        uint4* dst = (uint4*)(devSq + (handed & mask) * VYRE_ENTRY_WORDS);
-                        dst[0] = make_uint4(line[0], line[1], line[2], line[3]);
-                        dst[1] = make_uint4(line[4], line[5], line[6], line[7]);
-                        dst[2] = make_uint4(line[8], line[9], line[10], line[11]);
-                    }
-                } else {
-                    const u64* sq = sqBase + (u64)q * (mask + 1ull);
-                    __threadfence_system();  // the array reads come after the tail line read
-                    for (u64 base = seen; base < tail; base += 256ull) {
-                        u64 v[8];
+                jobQueue[jobs] = q;
+                jobFrom[jobs] = seen;
+                jobEnd[jobs] = tail;
+                jobDev[jobs] = handed;
+                ++jobs;
+            }
+            advanced |= 1u << q;
+            handed += count;
+            seenOf[q] = tail;
+        }
+        if (jobs != 0u) {
+            __threadfence_system();  // the array reads come after the tail line reads
+            u64 total = 0ull;
+            for (u32 j = 0; j < jobs; ++j) total += jobEnd[j] - jobFrom[j];
+            for (u64 base = 0ull; base < total; base += 256ull) {
+                u64 v[8];
+                u64 dev[8];
 #pragma unroll
-                        for (int k = 0; k < 8; ++k) {
-                            const u64 n = base + (u64)k * 32ull + lane;
-                            v[k] = 0ull;
-                            if (n < tail) {
-                                asm volatile("ld.relaxed.sys.global.u64 %0, [%1];" : "=l"(v[k]) : "l"(sq + (n & mask)) : "memory");
-                            }
+                for (int k = 0; k < 8; ++k) {
+                    u64 g = base + (u64)k * 32ull + lane;
+                    v[k] = 0ull;
+                    dev[k] = ~0ull;
+                    if (g < total) {
+                        u32 j = 0;
+                        while (g >= jobEnd[j] - jobFrom[j]) {
+                            g -= jobEnd[j] - jobFrom[j];
+                            ++j;
                         }
-#pragma unroll
-                        for (int k = 0; k < 8; ++k) {
-                            const u64 n = base + (u64)k * 32ull + lane;
-                            if (n < tail) {
-                                uint4* dst = (uint4*)(devSq + ((handed + (n - seen)) & mask) * VYRE_ENTRY_WORDS);
-                                dst[0] = make_uint4(0u, (u32)v[k], (u32)(v[k] >> 32), VYRE_ENTRY_READ_SLOT);
-                            }
-                        }
+                        const u64 n = jobFrom[j] + g;
+                        const u64* sq = sqBase + (u64)jobQueue[j] * (mask + 1ull);
+                        dev[k] = jobDev[j] + g;
+                        asm volatile("ld.relaxed.sys.global.u64 %0, [%1];" : "=l"(v[k]) : "l"(sq + (n & mask)) : "memory");
                     }
                 }
-                __syncwarp();
-                __threadfence();
-                if (lane == 0) {
-                    st_release_gpu64(cursor, handed + count);
-                    st_relaxed_sys64((u64*)consumed, tail);
+#pragma unroll
+                for (int k = 0; k < 8; ++k) {
+                    if (dev[k] != ~0ull) {
+                        uint4* dst = (uint4*)(devSq + (dev[k] & mask) * VYRE_ENTRY_WORDS);
+                        dst[0] = make_uint4(0u, (u32)v[k], (u32)(v[k] >> 32), VYRE_ENTRY_READ_SLOT);
+                    }
+                }
+            }
+        }
+        if (advanced != 0u) {
+            __syncwarp();
+            __threadfence();
+            if (lane == 0) {
+                st_release_gpu64(cursor, handed);
+                for (u32 q = 0; q < queues; ++q) {
+                    if (advanced & (1u << q)) st_relaxed_sys64((u64*)(link + vyre_tail_line_word(q) + 16u), seenOf[q]);
                 }
             }
             __syncwarp();
-            handed += count;
-            seenOf[q] = tail;
         }
         if (lane == 0) {
             ++heartbeat;

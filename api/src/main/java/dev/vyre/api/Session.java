@@ -775,6 +775,29 @@ public final class Session implements AutoCloseable {
     }
 
     /**
+     * Makes the device read the data buffer's resident range ({@link SessionOptions.Builder#residentRange}) as the
+     * host holds it now. Write the range through {@link #dataBuffer()}, commit, then publish the slots that read it;
+     * do not write the range again until those slots are DONE, and commit after writing it. On CUDA this copies the
+     * range into device memory (one host-to-device copy, complete when this returns); where the device reads the
+     * data buffer itself it does nothing.
+     *
+     * @throws VyreArgumentException when the session has no resident range
+     * @throws BackendException when the copy fails
+     */
+    public void commitResidentRange() {
+        ensureOpen();
+        if (options.residentRangeBytes() == 0) {
+            throw new VyreArgumentException("residentRange", "this session has no resident range",
+                    "open it with SessionOptions.Builder.residentRange(offset, bytes) first");
+        }
+        try {
+            driver.commitResidentRange();
+        } catch (RuntimeException e) {
+            throw failed("commitResidentRange", e);
+        }
+    }
+
+    /**
      * What the session has cost so far: age, slots completed (DONE_COUNT), bytes moved, batches, waits and
      * resident buffers. Reading it costs one DONE_COUNT read; keeping it costs the per-slot paths nothing.
      */

@@ -30,11 +30,14 @@ import java.util.Objects;
  *                         touch, so host writes after that are slower. False (the default) for data the host keeps
  *                         streaming in, such as io_uring ingest (there every host write would move or
  *                         invalidate the device's copy of its pages: correct, but slow)
+ * @param residentRangeAt    first byte of the data buffer's resident range (see {@link Builder#residentRange})
+ * @param residentRangeBytes bytes of the resident range, 0 for none
  */
 @API(status = API.Status.EXPERIMENTAL, since = "0.2")
 public record SessionOptions(int slotCount, int tenantCount, int observableSlots, long dataBufferBytes,
                              int workers, CustomOpcodes opcodes, Duration ioWaitTimeout,
-                             ReplayLogOptions replayLog, TenantIsolation isolation, boolean residentData) {
+                             ReplayLogOptions replayLog, TenantIsolation isolation, boolean residentData,
+                             long residentRangeAt, long residentRangeBytes) {
 
     /** Largest ring a session may open (the protocol's allocation cap). */
     public static final int MAX_SLOTS = 1 << 20;
@@ -71,6 +74,21 @@ public record SessionOptions(int slotCount, int tenantCount, int observableSlots
         if (isolation != null) {
             isolation.encode(observableSlots, dataBufferBytes);
         }
+        if (residentRangeAt < 0 || residentRangeBytes < 0 || (residentRangeAt & 3) != 0 || (residentRangeBytes & 3) != 0
+                || residentRangeAt > dataBufferBytes - residentRangeBytes) {
+            throw new VyreArgumentException("residentRange", "[" + residentRangeAt + ", " + residentRangeAt + " + "
+                    + residentRangeBytes + ") is not a 4-byte aligned range inside the " + dataBufferBytes
+                    + "-byte data buffer", "pass an offset and a length that are multiples of 4 and end inside the"
+                    + " data buffer (round the length up; the buffer may need 3 more bytes)");
+        }
+    }
+
+    /** Options without a resident range. */
+    public SessionOptions(int slotCount, int tenantCount, int observableSlots, long dataBufferBytes, int workers,
+                          CustomOpcodes opcodes, Duration ioWaitTimeout, ReplayLogOptions replayLog,
+                          TenantIsolation isolation, boolean residentData) {
+        this(slotCount, tenantCount, observableSlots, dataBufferBytes, workers, opcodes, ioWaitTimeout, replayLog,
+                isolation, residentData, 0, 0);
     }
 
     /** Options whose data buffer is streamed ({@code residentData} false). */
@@ -103,7 +121,8 @@ public record SessionOptions(int slotCount, int tenantCount, int observableSlots
     public Builder toBuilder() {
         return new Builder().slotCount(slotCount).tenantCount(tenantCount).observableSlots(observableSlots)
                 .dataBufferBytes(dataBufferBytes).workers(workers).opcodes(opcodes).ioWaitTimeout(ioWaitTimeout)
-                .replayLog(replayLog).isolation(isolation).residentData(residentData);
+                .replayLog(replayLog).isolation(isolation).residentData(residentData)
+                .residentRange(residentRangeAt, residentRangeBytes);
     }
 
     /** @return the control buffer length in bytes these options encode */
@@ -119,7 +138,7 @@ public record SessionOptions(int slotCount, int tenantCount, int observableSlots
     /** @return the request a backend receives */
     SessionSpec toSpec() {
         return new SessionSpec(slotCount, tenantCount, observableSlots, dataBufferBytes, workers, opcodes,
-                ioWaitTimeout, isolation, residentData);
+                ioWaitTimeout, isolation, residentData, residentRangeAt, residentRangeBytes);
     }
 
     /** Mutable builder of {@link SessionOptions}. */
@@ -130,6 +149,8 @@ public record SessionOptions(int slotCount, int tenantCount, int observableSlots
         private int observableSlots = 256;
         private long dataBufferBytes;
         private boolean residentData;
+        private long residentRangeAt;
+        private long residentRangeBytes;
         private int workers;
         private CustomOpcodes opcodes = CustomOpcodes.none();
         private Duration ioWaitTimeout = Duration.ofSeconds(5);
@@ -218,9 +239,23 @@ public record SessionOptions(int slotCount, int tenantCount, int observableSlots
             return this;
         }
 
+        /**
+         * Marks data bytes {@code [offset, offset + bytes)} as a resident range: the host writes them, calls
+         * {@link Session#commitResidentRange()}, and leaves them unchanged until it commits again, while the rest of
+         * the buffer may stream. A backend may then let the device read its own copy of the range: on CUDA the range
+         * is copied into device memory at each commit (a DFA table beside io_uring chunks in page-locked memory).
+         * Loads return the buffer's bytes on every backend; only where they are read from differs. Offset and
+         * length are multiples of 4; 0 bytes (the default) for no range.
+         */
+        public Builder residentRange(long offset, long bytes) {
+            this.residentRangeAt = offset;
+            this.residentRangeBytes = bytes;
+            return this;
+        }
+
         public SessionOptions build() {
             return new SessionOptions(slotCount, tenantCount, observableSlots, dataBufferBytes, workers,
-                    opcodes, ioWaitTimeout, replayLog, isolation, residentData);
+                    opcodes, ioWaitTimeout, replayLog, isolation, residentData, residentRangeAt, residentRangeBytes);
         }
     }
 }

@@ -40,6 +40,7 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -122,6 +123,11 @@ class SessionRuntimeTest {
         public void writeControl(int word, int value) {
             Words.setRelease(memory.control(), word, value);
             log.calls.add("control " + word + "=" + value);
+        }
+
+        @Override
+        public void commitResidentRange() {
+            log.calls.add("commit resident " + log.spec.residentRangeAt() + "+" + log.spec.residentRangeBytes());
         }
 
         @Override
@@ -537,11 +543,42 @@ class SessionRuntimeTest {
     }
 
     @Test
+    void aResidentRangeReachesTheDriverAndIsCommittedThroughIt() {
+        Log log = new Log();
+        try (Vyre vyre = Vyre.open(provider(log))) {
+            try (Session s = vyre.openSession(SessionOptions.builder().dataBufferBytes(4096).residentRange(1024, 2048)
+                    .build())) {
+                assertEquals(1024, log.spec.residentRangeAt());
+                assertEquals(2048, log.spec.residentRangeBytes());
+                s.commitResidentRange();
+                assertTrue(log.calls.contains("commit resident 1024+2048"), log.calls.toString());
+            }
+            try (Session s = vyre.openSession(SessionOptions.builder().dataBufferBytes(4096).build())) {
+                assertEquals(0, log.spec.residentRangeBytes(), "no range unless asked");
+                VyreArgumentException e = assertThrows(VyreArgumentException.class, s::commitResidentRange);
+                assertEquals("residentRange", e.parameter());
+                assertTrue(e.getMessage().contains("Fix: "), e.getMessage());
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"2, 4", "0, 6", "-4, 4", "0, -4", "4092, 8", "0, 4100", "9223372036854775804, 8"})
+    void aResidentRangeOutsideTheDataBufferOrNotWordAlignedIsRefused(long at, long bytes) {
+        VyreArgumentException e = assertThrows(VyreArgumentException.class,
+                () -> SessionOptions.builder().dataBufferBytes(4096).residentRange(at, bytes).build());
+        assertEquals("residentRange", e.parameter());
+        assertTrue(e.getMessage().contains("Fix: "), e.getMessage());
+        assertEquals(4096, SessionOptions.builder().dataBufferBytes(4096).residentRange(0, 4096).build()
+                .residentRangeBytes(), "the whole buffer is a range");
+    }
+
+    @Test
     void toBuilderKeepsEveryComponent() {
         SessionOptions o = SessionOptions.builder().slotCount(64).tenantCount(2).observableSlots(32)
                 .dataBufferBytes(4096).workers(3).ioWaitTimeout(Duration.ofMillis(700))
                 .replayLog(ReplayLogOptions.of(Path.of("x.vrri"), 128)).isolation(TenantIsolation.equalSplit(2))
-                .residentData(true).build();
+                .residentData(true).residentRange(8, 64).build();
         assertEquals(o, o.toBuilder().build());
         assertEquals(SessionOptions.builder().build(), SessionOptions.builder().build().toBuilder().build());
     }

@@ -8,6 +8,8 @@ import dev.vyre.api.Session;
 import dev.vyre.api.SessionOptions;
 import dev.vyre.api.Slots;
 import dev.vyre.api.Vyre;
+import dev.vyre.protocol.BackendException;
+import dev.vyre.protocol.ControlLayout;
 import dev.vyre.protocol.CustomOpcode;
 import dev.vyre.protocol.CustomOpcodes;
 import dev.vyre.protocol.SlotContext;
@@ -27,44 +29,88 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 
 /**
- * Device-loss recovery on a real GPU: a custom opcode executes the PTX {@code trap} instruction in one chosen
- * slot, which kills the CUDA context with a sticky error; the session reports the slots that did not finish;
- * they are re-run from the full-image replay log on a fresh session, and every slot is checked to have run
- * exactly once. Prints one {@code DeviceLossCheck PASS|FAIL ...} line; exit 0 on PASS, 1 on FAIL, 2 on a usage
- * error.
+ * Device-loss recovery on a real GPU, on CUDA or Vulkan: a custom opcode makes the device fault in one chosen
+ * slot, the session reports the slots that did not finish ({@link DeviceLossException}), they are re-run from the
+ * full-image replay log on a fresh session, and every slot is checked to have run exactly once. Prints one
+ * {@code DeviceLossCheck PASS|FAIL ...} line; exit 0 on PASS, 1 on FAIL, 2 on a usage error.
  *
  * <pre>
- * DeviceLossCheck [--backend cuda] [--recover-on cuda|reference] [--slots N] [--trap-slot K] [--log FILE]
- *                 [--timeout-s S]
+ * DeviceLossCheck [--backend cuda|vulkan] [--recover-on cuda|vulkan|reference] [--slots N] [--trap-slot K]
+ *                 [--log FILE] [--timeout-s S]
  * </pre>
  *
- * <p>Slot {@code i} (0..N-1) runs opcode {@value #MARK}: it ATOMIC_ADDs {@code 1 << (i % 32)} into observable
- * word {@code i / 32} (the control buffer, device memory on CUDA) and adds {@code i + 1} to data-buffer word
- * {@code 1 + i} (pinned host memory, readable after the loss), then fences system-wide. Slot K carries a
- * token in argument 2 and traps when data word 0 holds that token, which the host sets on the first session
- * only (a recovery session's data buffer starts zeroed, so the re-run does not trap).
+ * <p>Slot {@code i} (0..N-1) runs opcode {@value #MARK} with the arguments {@code i}, {@code i + 1}, a token (slot
+ * K only) and the index of its run counter ({@link #counterWord}). Every body ATOMIC_ADDs {@code 1 << (i % 32)}
+ * into observable word {@code i / 32} (its mark) and {@code i + 1} into its run counter, observable word
+ * {@code (N + 31) / 32 + i}; the {@code cuda-c} body also adds {@code i + 1} to data-buffer word {@code 1 + i}
+ * (pinned host memory, readable after the loss) and fences system-wide (a {@code glsl} body cannot: the shader
+ * binds the data buffer read-only). Slot K faults before any effect when data word 0 holds its token, which the
+ * host sets on the first session only (a recovery session's data buffer starts zeroed, so the re-run does not
+ * fault):
+ * <ul>
+ * <li>{@code cuda-c} ({@link #CUDA_BODY}): PTX {@code trap}, which kills the CUDA context with a sticky error.</li>
+ * <li>{@code glsl} ({@link #GLSL_BODY}): GLSL has no trap, so the body stores through the control buffer's raw
+ *     array {@code C[]} (the helpers bounds-check) at elements {@code 0x3FFFFFF0} and {@code 0x7FFFFFF0}, 4 and 8
+ *     GiB past its base. The backend creates its device without robustBufferAccess, so on NVIDIA the store meets
+ *     an unmapped page: an MMU fault (Xid 31) ends the shader's channel, and the dispatch's fence reports
+ *     {@code VK_ERROR_DEVICE_LOST}. A store does not stop the invocation, so the body then waits, polling the
+ *     abort flag, and never completes the slot. Where nothing faults (a driver that bounds-checks storage
+ *     buffers, lavapipe, or mapped addresses there) the device is not lost, and the check FAILs saying so.</li>
+ * </ul>
+ * The fault is this check's own opcode, never a backend feature an ordinary slot can reach.
  *
- * <p>Checks. On the lost session: the loss surfaces as a {@link DeviceLossException}, settled, naming slot K;
- * every finished slot's data word is exactly {@code i + 1} (ran once); every unfinished slot's is 0 or
- * {@code i + 1} (a slot cut off mid-run may have written it; counted as "partial"). On the recovery session:
- * exactly the unfinished slots ran (the observable bits equal the unfinished set, DONE_COUNT its size) and, on
- * CUDA, each re-run slot's data word is {@code i + 1} and every other one 0.
+ * <p>Detection. Session waits consult the driver's liveness: on CUDA it meets the kernel's sticky error, on
+ * Vulkan {@code vkGetFenceStatus} of the persistent dispatch returns {@code VK_ERROR_DEVICE_LOST}. Both classify as
+ * device loss, and the session stops the interpreter (a driver that throws there counts as stopped, so the loss is
+ * settled), reads the unfinished slots from the ring's status words and throws a {@link DeviceLossException}. A
+ * driver whose fence does not report the loss at once shows up first as the watchdog's stalled heartbeat (a plain
+ * {@code BackendException}); the check then asks {@link Session#isAlive()} for up to {@value #LOSS_PROBE_SECONDS} s
+ * whether the device is lost, and its line says how the loss surfaced.
  *
- * <p>Recovery on CUDA runs in a new JVM: CUDA leaves a process whose context took a sticky error unable to use
- * the device again ("the process must be terminated and relaunched"), so the check starts itself with
- * {@code --recover-child} and the log and slot list, the way an application recovers after a restart
- * ({@code Recovery.rerun(log, slots, session, timeout)}). {@code --recover-on reference} recovers in this
- * process, from the exception ({@code Recovery.rerun(lost, session, timeout)}).
+ * <p>Checks on the lost session. Its unfinished set is the authority; the check reads the ring once more (exact
+ * status words: the Vulkan status mirror may lag the ring by one store) and requires every status word in 0..7
+ * (a ring that reads all-ones or garbage after the loss FAILs, naming what it read: the session's own set came
+ * from the same mapping, so it cannot be trusted either), the same unfinished set, slot K in it, a settled loss
+ * and a replay record for each unfinished slot. Then each slot's run evidence, from memory that outlives the loss:
+ * <ul>
+ * <li>CUDA: the data word (pinned host memory; the control buffer is device memory, gone with the context);</li>
+ * <li>Vulkan: the run counter and the mark, in the control buffer, which lies in the same BAR-mapped allocation as
+ *     the ring (host memory where the device has no BAR heap). An MMU fault is expected to end a channel, not
+ *     to reset the GPU, and the allocation stays mapped until the session closes, so the mapping should read what
+ *     the shader left (the premise of the session's own read of the ring; the 0..7 check above catches a mapping
+ *     that does not). DONE_COUNT must lie between the finished slots and those plus the partial
+ *     ones.</li>
+ * </ul>
+ * A finished slot (DONE) must show exactly one run ({@code i + 1}, and on Vulkan its mark); an unfinished one 0
+ * or {@code i + 1} (a slot cut off mid-run may have left its effects; counted as "partial").
+ *
+ * <p>Checks on the recovery session: exactly the unfinished slots ran (the marks equal the unfinished set,
+ * DONE_COUNT is its size, each re-run slot's counter is {@code i + 1} and every other one 0) and, on CUDA, each
+ * re-run slot's data word is {@code i + 1} and every other one 0.
+ *
+ * <p>Recovery on CUDA or Vulkan runs in a new JVM: CUDA leaves a process whose context took a sticky error unable
+ * to use the device again ("the process must be terminated and relaunched"); a Vulkan process can usually create
+ * a new VkDevice after a loss, but a new process depends on nothing the lost driver state left behind and is
+ * what an application that restarts does. The check starts itself with {@code --recover-child} and the log and
+ * slot list ({@code Recovery.rerun(log, slots, session, timeout)}). {@code --recover-on reference} recovers in
+ * this process, from the exception ({@code Recovery.rerun(lost, session, timeout)}).
  */
 public final class DeviceLossCheck {
 
     /** The marking opcode. */
     static final int MARK = 0x7A01;
-    /** The value in argument 2 and data word 0 that makes a slot trap. */
+    /** The value in argument 2 and data word 0 that makes a slot fault. */
     static final int TOKEN = 0x7A5A7A5A;
+    /** Backends whose device this check loses. */
+    static final List<String> LOSABLE = List.of("cuda", "vulkan");
+    /** Backends the unfinished slots may be re-run on. */
+    static final List<String> RECOVERABLE = List.of("cuda", "vulkan", "reference");
+    /** How long a wait that failed without a loss is followed by questions whether the device is lost. */
+    static final int LOSS_PROBE_SECONDS = 10;
 
     static final String CUDA_BODY = """
             const u32 i = vyre_arg(ctx, 0);
@@ -75,17 +121,52 @@ public final class DeviceLossCheck {
                 asm volatile("trap;");
             }
             vyre_atomic_add_control(ctx, 160ull + (u64)(i >> 5), 1u << (i & 31u));
+            vyre_atomic_add_control(ctx, (u64)vyre_arg(ctx, 3), v);
             if ((u64)i + 1ull < n) {
                 words[1 + i] = words[1 + i] + v;
                 __threadfence_system();
             }
             """;
 
+    /**
+     * The {@code glsl} body (see the class comment). {@code C} is the megakernel's control-buffer array
+     * ({@code backend-vulkan/src/main/glsl/vyre_megakernel.comp}, binding 0); both elements are below 2^31, so an
+     * access chain that reads its index as signed goes forward too.
+     */
+    static final String GLSL_BODY = """
+            uint i = vyre_arg(0u);
+            uint v = vyre_arg(1u);
+            uint token = vyre_arg(2u);
+            if (token != 0u && vyre_data_bytes() >= 4u && vyre_load_data_word(0u) == token) {
+                C[0x3FFFFFF0u] = token;
+                C[0x7FFFFFF0u] = token;
+                while (!vyre_abort_requested()) {
+                }
+                return;
+            }
+            vyre_atomic_add_control(vyre_index_add(160u, i >> 5u), 1u << (i & 31u));
+            vyre_atomic_add_control(vyre_arg(3u), v);
+            """;
+
     private DeviceLossCheck() {
     }
 
-    private record Args(String backend, String recoverOn, int slots, int trapSlot, Path log, int timeoutSeconds,
-                        boolean child, Path unfinishedFile) {
+    record Args(String backend, String recoverOn, int slots, int trapSlot, Path log, int timeoutSeconds,
+                boolean child, Path unfinishedFile) {
+    }
+
+    /** How the loss surfaced: the exception, and a note for the line (empty when a wait threw it directly). */
+    private record Loss(DeviceLossException exception, String note) {
+    }
+
+    /**
+     * What the lost session showed.
+     *
+     * @param finished  slots DONE on the lost device (each ran exactly once)
+     * @param partial   unfinished slots that had left their run evidence before the loss
+     * @param doneCount the lost session's DONE_COUNT, or -1 where its control buffer did not outlive the loss
+     */
+    record LostView(int finished, int partial, long doneCount) {
     }
 
     public static void main(String[] argv) {
@@ -117,7 +198,7 @@ public final class DeviceLossCheck {
         System.exit(ok ? 0 : 1);
     }
 
-    private static Args parse(String[] argv) {
+    static Args parse(String[] argv) {
         Map<String, String> o = BenchArgs.options(argv, List.of("backend", "recover-on", "slots", "trap-slot", "log",
                 "timeout-s", "unfinished", "recover-child"), List.of("recover-child"));
         String backend = o.getOrDefault("backend", "cuda");
@@ -137,6 +218,15 @@ public final class DeviceLossCheck {
         if (recoverOn == null) {
             recoverOn = backend;
         }
+        if (!child && !LOSABLE.contains(backend)) {
+            throw new IllegalArgumentException("--backend " + backend + " cannot lose its device to this check (it"
+                    + " has a faulting body for " + String.join(" and ", LOSABLE) + " only). Fix: pass --backend "
+                    + String.join(" or --backend ", LOSABLE));
+        }
+        if (!RECOVERABLE.contains(recoverOn) || (child && !RECOVERABLE.contains(backend))) {
+            throw new IllegalArgumentException("cannot recover on '" + (RECOVERABLE.contains(recoverOn) ? backend
+                    : recoverOn) + "'. Fix: pass --recover-on " + String.join(", ", RECOVERABLE));
+        }
         if (child && (log == null || unfinished == null)) {
             throw new IllegalArgumentException("--recover-child needs --log and --unfinished. Fix: let the check"
                     + " start its recovery child itself");
@@ -152,85 +242,119 @@ public final class DeviceLossCheck {
         return new Args(backend, recoverOn, slots, k, log, timeout, child, unfinished);
     }
 
+    /** @return the observable words that hold the marks of {@code slots} slots, one bit each */
+    static int markWords(int slots) {
+        return (slots + 31) / 32;
+    }
+
+    /** @return the control word of {@code slot}'s run counter: after the marks */
+    static int counterWord(int slots, int slot) {
+        return ControlLayout.OBSERVABLE_BASE + markWords(slots) + slot;
+    }
 
     /** The session every side opens: same geometry and opcode; records only when {@code log} is given. */
     static SessionOptions options(int slots, Path log) {
         CustomOpcodes opcodes = CustomOpcodes.of(CustomOpcode.of(MARK).java(DeviceLossCheck::mark)
-                .text("cuda-c", CUDA_BODY).build());
+                .text("cuda-c", CUDA_BODY).text("glsl", GLSL_BODY).build());
         SessionOptions.Builder b = SessionOptions.builder().slotCount(slots).tenantCount(1)
-                .observableSlots((slots + 31) / 32).dataBufferBytes(4L * (slots + 1)).opcodes(opcodes);
+                .observableSlots(markWords(slots) + slots).dataBufferBytes(4L * (slots + 1)).opcodes(opcodes);
         if (log != null) {
             b.replayLog(new ReplayLogOptions(log, slots, ReplayLogFormat.FULL_IMAGE, false));
         }
         return b.build();
     }
 
-    /** The opcode on the JVM interpreters: the control-buffer half of the CUDA body (they cannot trap). */
+    /** The opcode on the JVM interpreters: the control-buffer effects of the other bodies (they cannot fault). */
     private static void mark(SlotContext c) {
         int i = c.arg(0);
-        c.atomicAddControl(160L + (i >>> 5), 1 << (i & 31));
+        c.atomicAddControl(ControlLayout.OBSERVABLE_BASE + (i >>> 5), 1 << (i & 31));
+        c.atomicAddControl(Integer.toUnsignedLong(c.arg(3)), c.arg(1));
+    }
+
+    /**
+     * Publishes slots 0..slots-1 in runs of 256 (slot {@code trapSlot} with the token; -1 for none); waits for
+     * nothing.
+     */
+    static void publishAll(Session s, int slots, int trapSlot) {
+        MemorySegment images = MemorySegment.ofArray(new int[256 * SlotLayout.SLOT_WORDS]);
+        int[] args = new int[4];
+        for (int first = 0; first < slots; first += 256) {
+            int n = Math.min(256, slots - first);
+            for (int j = 0; j < n; j++) {
+                int i = first + j;
+                args[0] = i;
+                args[1] = i + 1;
+                args[2] = i == trapSlot ? TOKEN : 0;
+                args[3] = counterWord(slots, i);
+                Slots.encode(images, j, 0, MARK, args, args.length);
+            }
+            if (s.publishSlots(first, images, n) != n) {
+                throw new CheckFailed("a fresh ring refused slots " + first + ".." + (first + n - 1)
+                        + ". Fix: report it: a fresh session's ring has every slot EMPTY");
+            }
+        }
     }
 
     private static String run(Args a) {
+        return run(a, Vyre.open(a.backend));
+    }
+
+    /**
+     * The check on {@code gpu}, a backend of kind {@code a.backend} (it is closed here); the recovery as
+     * {@code a.recoverOn} says.
+     *
+     * @return the PASS line
+     * @throws CheckFailed with the FAIL line
+     */
+    static String run(Args a, Vyre gpu) {
         SessionOptions options = options(a.slots, a.log);
         DeviceLossException lost;
-        BitSet finished = new BitSet();
-        int partial = 0;
+        String surfaced;
+        LostView view;
+        String evidence;
         long t0 = System.nanoTime();
         String closeNote = "";
-        Vyre gpu = Vyre.open(a.backend);
         try {
             Session s = gpu.openSession(options);
-            MemorySegment data = s.dataBuffer();
-            Words.set(data, 0, TOKEN);
-            lost = publishUntilLost(s, a);
-            if (lost == null) {
-                s.close();
-                throw new CheckFailed("backend '" + a.backend + "' ran all " + a.slots + " slots: the trap in slot "
-                        + a.trapSlot + " did not lose the device (this check needs CUDA)");
-            }
+            Words.set(s.dataBuffer(), 0, TOKEN);
+            Loss loss = publishUntilLost(s, a);
+            lost = loss.exception();
+            surfaced = loss.note();
             int[] unfinished = lost.unfinishedSlots();
-            BitSet u = bits(unfinished);
             if (!lost.settled()) {
                 throw new CheckFailed("the loss is not settled: " + lost.getMessage());
             }
-            if (!u.get(a.trapSlot)) {
-                throw new CheckFailed("the trapping slot " + a.trapSlot + " is reported finished");
-            }
             if (lost.pendingRecords().size() != unfinished.length) {
-                throw new CheckFailed(lost.pendingRecords().size() + " records for " + unfinished.length
-                        + " unfinished slots");
+                throw new CheckFailed(lost.pendingRecords().size() + " replay records for " + unfinished.length
+                        + " unfinished slots. Fix: report it: every publish path records before it writes the ring,"
+                        + " and the log holds " + a.slots + " records");
             }
-            for (int i = 0; i < a.slots; i++) {
-                int word = Words.getAcquire(data, 1 + i);
-                int status = s.slotStatus(i);
-                if (u.get(i)) {
-                    if (word != 0 && word != i + 1) {
-                        throw new CheckFailed("unfinished slot " + i + " left data word " + word + " (0 or " + (i + 1)
-                                + " expected)");
-                    }
-                    partial += word == 0 ? 0 : 1;
-                } else {
-                    finished.set(i);
-                    if (status != SlotStatus.DONE || word != i + 1) {
-                        throw new CheckFailed("finished slot " + i + " has status " + status + " and data word "
-                                + word + " (DONE and " + (i + 1) + " expected: exactly one run)");
-                    }
-                }
-            }
+            // CUDA: the data buffer is pinned host memory and its body writes it; its control buffer is device
+            // memory, gone with the context. Vulkan: every buffer is one host-mapped allocation; the body cannot
+            // write the data buffer (read-only in the shader), so its evidence is in the control buffer.
+            boolean cuda = a.backend.equals("cuda");
+            int[] status = ringStatuses(s, a.slots);
+            int[] control = cuda ? null : controlWords(s);
+            int[] data = cuda ? dataWords(s, a.slots) : null;
+            view = checkLost(a.slots, a.trapSlot, unfinished, status, control, data);
+            evidence = cuda ? "data words (pinned host memory)" : "run counters and marks in the control buffer ("
+                    + (s.dataInDeviceMemory() ? "BAR-mapped VRAM" : "host-mapped memory") + "), DONE_COUNT "
+                    + view.doneCount();
             if (!a.recoverOn.equals("reference")) {
-                writeSlots(a.log.resolveSibling(a.log.getFileName() + ".unfinished"), unfinished);
+                writeSlots(unfinishedFile(a.log), unfinished);
             }
-            s.close();
+            closeNote = closeLost(s);
         } catch (CheckFailed failed) {
             throw failed;
         } catch (RuntimeException e) {
-            throw new CheckFailed("the backend failed outside the checked path: " + e.getMessage());
+            throw new CheckFailed("the backend failed outside the checked path: " + e.getClass().getSimpleName()
+                    + ": " + e.getMessage() + (e.getMessage() != null && e.getMessage().contains("Fix: ") ? ""
+                    : ". Fix: rerun with VYRE_DEBUG=1 for the stack trace and report it"));
         } finally {
             try {
                 gpu.close();
             } catch (RuntimeException e) {
-                closeNote = " (closing the lost backend reported: " + e.getMessage() + ")";
+                closeNote += " (closing the lost backend reported: " + e.getMessage() + ")";
             }
         }
         int[] unfinished = lost.unfinishedSlots();
@@ -244,38 +368,252 @@ public final class DeviceLossCheck {
         } else {
             recovered = recoverInChild(a, unfinished);
         }
-        String cause = lost.getCause() == null ? "?" : lost.getCause().getMessage();
-        int fixAt = cause.indexOf(". Fix:");
-        return String.format(Locale.ROOT, "backend=%s slots=%d trap-slot=%d: device lost (%s); %d finished on the lost"
-                        + " device, %d unfinished (%d had written their data word before the loss), %s; every slot ran"
-                        + " exactly once (%.1f s)", a.backend, a.slots, a.trapSlot,
-                fixAt < 0 ? cause : cause.substring(0, fixAt), finished.cardinality(), unfinished.length, partial,
-                recovered, (System.nanoTime() - t0) / 1e9) + closeNote;
+        return String.format(Locale.ROOT, "backend=%s slots=%d trap-slot=%d: device lost in %s (%s)%s; %d finished"
+                        + " on the lost device, %d unfinished (%d had left their %s before the loss); evidence read"
+                        + " after the loss: %s, every ring status word in 0..7; %s; every slot ran exactly once"
+                        + " (%.1f s)", a.backend, a.slots, a.trapSlot, lost.operation(), problem(lost.getCause()),
+                surfaced, view.finished(), unfinished.length, view.partial(), a.backend.equals("cuda") ? "data word"
+                        : "run counter", evidence, recovered, (System.nanoTime() - t0) / 1e9) + closeNote;
     }
 
-    /** Publishes every slot in runs of 256 and waits for all; returns the loss, or null when none came. */
-    private static DeviceLossException publishUntilLost(Session s, Args a) {
-        MemorySegment images = MemorySegment.ofArray(new int[256 * SlotLayout.SLOT_WORDS]);
-        try {
-            for (int first = 0; first < a.slots; first += 256) {
-                int n = Math.min(256, a.slots - first);
-                for (int j = 0; j < n; j++) {
-                    int i = first + j;
-                    Slots.encode(images, j, 0, MARK, i, i + 1, i == a.trapSlot ? TOKEN : 0);
-                }
-                if (s.publishSlots(first, images, n) != n) {
-                    throw new CheckFailed("a fresh ring refused slots " + first + ".." + (first + n - 1));
-                }
-            }
-            boolean all = s.awaitDoneCount(a.slots, Duration.ofSeconds(a.timeoutSeconds));
-            if (!all) {
-                throw new CheckFailed("neither all slots finished nor the device was reported lost within "
-                        + a.timeoutSeconds + " s (DONE_COUNT " + s.doneCount() + ")");
-            }
-            return null;
-        } catch (DeviceLossException lost) {
-            return lost;
+    /** @return the problem of {@code t}'s message, without {@code backend error: } and the {@code Fix:} */
+    private static String problem(Throwable t) {
+        if (t == null || t.getMessage() == null) {
+            return t == null ? "?" : t.getClass().getSimpleName();
         }
+        String m = t.getMessage();
+        if (m.startsWith("backend error: ")) {
+            m = m.substring("backend error: ".length());
+        }
+        int fixAt = m.indexOf(". Fix:");
+        return fixAt < 0 ? m : m.substring(0, fixAt);
+    }
+
+    /** Closes the lost session; @return a note for the line when that failed (the loss is already reported) */
+    private static String closeLost(Session s) {
+        try {
+            s.close();
+            return "";
+        } catch (RuntimeException e) {
+            return " (closing the lost session reported: " + e.getMessage() + ")";
+        }
+    }
+
+    /**
+     * Publishes every slot and waits for all.
+     *
+     * @return the loss and how it surfaced
+     * @throws CheckFailed when every slot finished, or neither that nor a loss came
+     */
+    private static Loss publishUntilLost(Session s, Args a) {
+        try {
+            publishAll(s, a.slots, a.trapSlot);
+            long t0 = System.nanoTime();
+            boolean all = s.awaitDoneCount(a.slots, Duration.ofSeconds(a.timeoutSeconds));
+            long waited = System.nanoTime() - t0;
+            if (all) {
+                throw new CheckFailed("backend '" + a.backend + "' ran all " + a.slots + " slots: slot " + a.trapSlot
+                        + " did not lose the device. Fix: " + notLostFix(a.backend));
+            }
+            if (waited < TimeUnit.SECONDS.toNanos(a.timeoutSeconds)) {
+                // the wait ended early: the interpreter stopped, and its dispatch ended without an error
+                throw new CheckFailed("the interpreter stopped without a lost device after " + waited / 1_000_000
+                        + " ms (" + state(s, a) + "). Fix: " + notLostFix(a.backend));
+            }
+            DeviceLossException late = awaitLoss(s);
+            if (late != null) {
+                return new Loss(late, ", reported only after the " + a.timeoutSeconds + " s wait had ended");
+            }
+            throw new CheckFailed("neither all slots finished nor the device was reported lost within "
+                    + a.timeoutSeconds + " s, and " + LOSS_PROBE_SECONDS + " s more (" + state(s, a) + "). Fix: "
+                    + notLostFix(a.backend));
+        } catch (DeviceLossException lost) {
+            return new Loss(lost, "");
+        } catch (BackendException other) {
+            // not a loss (the watchdog's stall, most likely): does the driver report the loss now?
+            DeviceLossException late = awaitLoss(s);
+            if (late != null) {
+                return new Loss(late, ", reported after the wait had failed with: " + problem(other));
+            }
+            throw new CheckFailed("the wait failed without a lost device (" + problem(other) + "), and the session"
+                    + " did not report a loss within " + LOSS_PROBE_SECONDS + " s either. Fix: "
+                    + notLostFix(a.backend));
+        }
+    }
+
+    /** @return DONE_COUNT, SHUTDOWN and the faulting slot's status and run counter, read now */
+    private static String state(Session s, Args a) {
+        int trapStatus = ringStatuses(s, a.slots)[a.trapSlot];
+        return "DONE_COUNT " + s.doneCount() + " of " + a.slots + ", SHUTDOWN " + s.controlWord(ControlLayout.SHUTDOWN)
+                + ", slot " + a.trapSlot + " status " + trapStatus + " with run counter "
+                + unsigned(s.controlWord(counterWord(a.slots, a.trapSlot))) + (a.backend.equals("vulkan")
+                && trapStatus == SlotStatus.DONE ? ": it completed without its effects, so its wait loop ended (a driver that bounds loops, as"
+                + " lavapipe does)" : "");
+    }
+
+    /** @return what to do when the faulting slot did not lose the device */
+    private static String notLostFix(String backend) {
+        return backend.equals("vulkan")
+                ? "run it on an NVIDIA GPU with the proprietary driver; the slot's stores 4 and 8 GiB past the control"
+                + " buffer did not fault (lavapipe and drivers that bounds-check storage buffers never do; else the"
+                + " addresses were mapped): report the driver version and the kernel log (Xid lines)"
+                : "run it on an NVIDIA GPU; the PTX trap did not end the kernel: report the driver version";
+    }
+
+    /**
+     * Asks {@link Session#isAlive()} every 100 ms for up to {@value #LOSS_PROBE_SECONDS} s whether the device is
+     * lost (on Vulkan: the fence's status).
+     *
+     * @return the loss, or null when none was reported
+     */
+    private static DeviceLossException awaitLoss(Session s) {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(LOSS_PROBE_SECONDS);
+        do {
+            try {
+                s.isAlive();
+            } catch (DeviceLossException lost) {
+                return lost;
+            } catch (BackendException notLost) {
+                // keep asking
+            }
+            LockSupport.parkNanos(100_000_000L);
+        } while (System.nanoTime() - end < 0);
+        return s.deviceLoss().orElse(null);
+    }
+
+    /** @return each slot's status word, read from the ring (exactly: not a status mirror) */
+    private static int[] ringStatuses(Session s, int slots) {
+        MemorySegment ring = MemorySegment.ofArray(s.ringSnapshot());
+        int[] out = new int[slots];
+        for (int i = 0; i < slots; i++) {
+            out[i] = Words.get(ring, (long) i * SlotLayout.SLOT_WORDS);
+        }
+        return out;
+    }
+
+    /** @return the control buffer's words, read through the session's mapping after the loss */
+    private static int[] controlWords(Session s) {
+        byte[] bytes;
+        try {
+            bytes = s.controlSnapshot();
+        } catch (RuntimeException e) {
+            throw new CheckFailed("the lost session's control buffer cannot be read: " + problem(e) + ". Fix: report"
+                    + " it with the driver version: the allocation stays mapped until the session closes");
+        }
+        MemorySegment c = MemorySegment.ofArray(bytes);
+        int[] out = new int[bytes.length / 4];
+        for (int w = 0; w < out.length; w++) {
+            out[w] = Words.get(c, w);
+        }
+        return out;
+    }
+
+    /** @return data words {@code 1 .. slots}: element {@code i} is slot {@code i}'s */
+    private static int[] dataWords(Session s, int slots) {
+        MemorySegment data = s.dataBuffer();
+        int[] out = new int[slots];
+        for (int i = 0; i < slots; i++) {
+            out[i] = Words.getAcquire(data, 1 + i);
+        }
+        return out;
+    }
+
+    /**
+     * The checks on the lost session (see the class comment), on what was read after the loss.
+     *
+     * @param unfinished the session's unfinished slots ({@link DeviceLossException#unfinishedSlots()})
+     * @param status     each slot's ring status word, read after the loss
+     * @param control    the control buffer's words, or null where it did not outlive the loss (CUDA)
+     * @param data       slot {@code i}'s data word at {@code i}, or null where the body cannot write it (Vulkan);
+     *                   one of {@code control} and {@code data} is the run evidence: {@code data} when given
+     * @return what the lost session showed
+     * @throws CheckFailed on the first check that fails
+     */
+    static LostView checkLost(int slots, int trapSlot, int[] unfinished, int[] status, int[] control, int[] data) {
+        BitSet u = bits(unfinished);
+        int unreadable = 0;
+        int allOnes = 0;
+        StringBuilder examples = new StringBuilder();
+        for (int i = 0; i < slots; i++) {
+            if (Integer.compareUnsigned(status[i], SlotStatus.FAULT) > 0) {
+                allOnes += status[i] == -1 ? 1 : 0;
+                if (unreadable++ < 3) {
+                    examples.append(unreadable == 1 ? "" : ", ").append("slot ").append(i).append(": 0x")
+                            .append(Integer.toHexString(status[i]));
+                }
+            }
+        }
+        if (unreadable > 0) {
+            throw new CheckFailed("after the loss the ring reads " + unreadable + " of " + slots + " status words"
+                    + " outside 0..7 (" + examples + (allOnes == unreadable ? "; all of them all-ones" : "")
+                    + "): the mapping does not show what the device left, so the " + unfinished.length
+                    + " unfinished slots the session read from it cannot be trusted. Fix: report it with the driver"
+                    + " version and the kernel log (Xid lines): recovery on this driver needs the statuses from host"
+                    + " memory");
+        }
+        BitSet fromRing = new BitSet();
+        for (int i = 0; i < slots; i++) {
+            if (status[i] != SlotStatus.EMPTY && status[i] != SlotStatus.DONE && status[i] != SlotStatus.FAULT) {
+                fromRing.set(i);
+            }
+        }
+        if (!fromRing.equals(u)) {
+            BitSet differ = (BitSet) fromRing.clone();
+            differ.xor(u);
+            int d = differ.nextSetBit(0);
+            throw new CheckFailed("the session reported " + u.cardinality() + " unfinished slots, the ring read again"
+                    + " shows " + fromRing.cardinality() + " (first difference: slot " + d + ", status " + status[d]
+                    + ", " + (u.get(d) ? "" : "not ") + "reported): the ring changed after the loss was settled. Fix:"
+                    + " report it with the driver version: nothing may finish on a lost device");
+        }
+        if (!u.get(trapSlot)) {
+            throw new CheckFailed("the faulting slot " + trapSlot + " is reported finished (status " + status[trapSlot]
+                    + "). Fix: check that the body of opcode 0x" + Integer.toHexString(MARK) + " for this backend"
+                    + " stops the faulting slot before its effects (DeviceLossCheck.CUDA_BODY, GLSL_BODY)");
+        }
+        String what = data != null ? "data word" : "run counter";
+        int finished = 0;
+        int partial = 0;
+        for (int i = 0; i < slots; i++) {
+            int run = data != null ? data[i] : control[counterWord(slots, i)];
+            boolean marked = control == null
+                    || (control[ControlLayout.OBSERVABLE_BASE + (i >>> 5)] >>> (i & 31) & 1) != 0;
+            if (u.get(i)) {
+                if (run != 0 && run != i + 1) {
+                    throw new CheckFailed("unfinished slot " + i + " left its " + what + " at " + unsigned(run) + " (0 or "
+                            + (i + 1) + " expected: at most one partial run). Fix: report it: a slot ran twice on the"
+                            + " lost device" + (run == -1 ? ", or the mapping reads all-ones" : ""));
+                }
+                partial += run == 0 ? 0 : 1;
+            } else {
+                finished++;
+                if (status[i] != SlotStatus.DONE || run != i + 1 || !marked) {
+                    throw new CheckFailed("finished slot " + i + " has status " + status[i] + ", " + what + " "
+                            + unsigned(run) + (control == null ? "" : " and mark bit " + (marked ? 1 : 0)) + " (DONE, "
+                            + (i + 1) + (control == null ? "" : " and 1") + " expected: exactly one run). Fix: report"
+                            + " it: a slot the session counts as finished did not run exactly once"
+                            + (run == -1 ? " (or the mapping reads all-ones)" : ""));
+                }
+            }
+        }
+        long done = -1;
+        if (control != null) {
+            done = Integer.toUnsignedLong(control[ControlLayout.DONE_COUNT]);
+            if (done < finished || done > finished + partial) {
+                throw new CheckFailed("the lost session's DONE_COUNT is " + done + ", outside " + finished + ".."
+                        + (finished + partial) + " (the finished slots, plus the partial runs that may have counted"
+                        + " themselves before the loss). Fix: report it: DONE_COUNT must count each DONE slot once");
+            }
+        }
+        return new LostView(finished, partial, done);
+    }
+
+    private static String unsigned(int word) {
+        return Integer.toUnsignedString(word);
+    }
+
+    private static Path unfinishedFile(Path log) {
+        return log.resolveSibling(log.getFileName() + ".unfinished");
     }
 
     /** Starts this check with {@code --recover-child} in a new JVM and waits for its verdict. */
@@ -287,60 +625,84 @@ public final class DeviceLossCheck {
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), DeviceLossCheck.class.getName(),
                 "--recover-child", "--backend", a.recoverOn, "--slots", Integer.toString(a.slots), "--trap-slot",
                 Integer.toString(a.trapSlot), "--log", a.log.toString(), "--unfinished",
-                a.log.resolveSibling(a.log.getFileName() + ".unfinished").toString(), "--timeout-s",
-                Integer.toString(a.timeoutSeconds)));
+                unfinishedFile(a.log).toString(), "--timeout-s", Integer.toString(a.timeoutSeconds)));
         try {
             Process p = new ProcessBuilder(cmd).inheritIO().start();
             if (!p.waitFor(a.timeoutSeconds + 60L, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
-                throw new CheckFailed("the recovery child did not finish within " + (a.timeoutSeconds + 60) + " s");
+                throw new CheckFailed("the recovery child did not finish within " + (a.timeoutSeconds + 60) + " s."
+                        + " Fix: rerun with a larger --timeout-s, or look at the child's output above");
             }
             if (p.exitValue() != 0) {
                 throw new CheckFailed("the recovery child on '" + a.recoverOn + "' failed (exit " + p.exitValue()
-                        + "; its line is above)");
+                        + "). Fix: see the child's own line above");
             }
         } catch (IOException e) {
-            throw new CheckFailed("cannot start the recovery child: " + e.getMessage());
+            throw new CheckFailed("cannot start the recovery child: " + e.getMessage() + ". Fix: run the check with"
+                    + " a java launcher this process can start again");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new CheckFailed("interrupted while waiting for the recovery child");
+            throw new CheckFailed("interrupted while waiting for the recovery child. Fix: let the check finish");
         }
         return "re-run on " + a.recoverOn + " in a new process: " + unfinished.length + " DONE";
     }
 
     /** The recovery child: a fresh session, the unfinished slots from the log, then the exactly-once checks. */
     private static String child(Args a) {
-        int[] unfinished = readSlots(a.unfinishedFile);
-        try (Vyre v = Vyre.open(a.backend); Session r = v.openSession(options(a.slots, null))) {
-            RecoveryResult result = Recovery.rerun(a.log, unfinished, r, Duration.ofSeconds(a.timeoutSeconds));
+        return recover(a.backend, a.slots, a.log, readSlots(a.unfinishedFile), a.timeoutSeconds);
+    }
+
+    /**
+     * Re-runs {@code unfinished} from {@code log} on a fresh session of {@code backend} and checks that exactly
+     * they ran, once each.
+     *
+     * @return the child's line
+     */
+    static String recover(String backend, int slots, Path log, int[] unfinished, int timeoutSeconds) {
+        try (Vyre v = Vyre.open(backend); Session r = v.openSession(options(slots, null))) {
+            RecoveryResult result = Recovery.rerun(log, unfinished, r, Duration.ofSeconds(timeoutSeconds));
             if (result.done() != unfinished.length) {
-                throw new CheckFailed(result.done() + " of " + unfinished.length + " re-run slots reached DONE");
+                throw new CheckFailed(result.done() + " of " + unfinished.length + " re-run slots reached DONE. Fix:"
+                        + " report it: the opcode cannot fault on a session whose data word 0 is zero");
             }
-            verifyRecovery(r, unfinished, a.slots, true);
-            return "backend=" + v.name() + ": re-ran " + unfinished.length + " slots from " + a.log + " in "
+            verifyRecovery(r, unfinished, slots, true);
+            return "backend=" + v.name() + ": re-ran " + unfinished.length + " slots from " + log + " in "
                     + result.nanos() / 1_000_000 + " ms, each exactly once, no other slot";
         }
     }
 
-    /** Exactly the unfinished slots ran on {@code r}: observable bits, DONE_COUNT and (CUDA) data words. */
-    private static void verifyRecovery(Session r, int[] unfinished, int slots, boolean dataWords) {
+    /**
+     * Exactly the unfinished slots ran on {@code r}, once each: marks, DONE_COUNT, run counters and (CUDA, when
+     * {@code dataWords}) data words.
+     */
+    static void verifyRecovery(Session r, int[] unfinished, int slots, boolean dataWords) {
         BitSet u = bits(unfinished);
         byte[] control = r.controlSnapshot();
         MemorySegment c = MemorySegment.ofArray(control);
-        for (int w = 0; w < (slots + 31) / 32; w++) {
+        String fix = ". Fix: report it: Recovery.rerun must run each unfinished slot once and no other";
+        for (int w = 0; w < markWords(slots); w++) {
             int expected = 0;
             for (int b = 0; b < 32 && w * 32 + b < slots; b++) {
                 expected |= u.get(w * 32 + b) ? 1 << b : 0;
             }
-            int got = Words.get(c, 160 + w);
+            int got = Words.get(c, ControlLayout.OBSERVABLE_BASE + w);
             if (got != expected) {
                 throw new CheckFailed("observable word " + w + " of the recovery session is 0x" + Integer.toHexString(got)
-                        + ", expected 0x" + Integer.toHexString(expected) + " (bits of the unfinished slots only)");
+                        + ", expected 0x" + Integer.toHexString(expected) + " (bits of the unfinished slots only)" + fix);
             }
         }
-        int done = Words.get(c, 1);
+        for (int i = 0; i < slots; i++) {
+            int got = Words.get(c, counterWord(slots, i));
+            int expected = u.get(i) ? i + 1 : 0;
+            if (got != expected) {
+                throw new CheckFailed("run counter of slot " + i + " is " + unsigned(got) + " on the recovery session,"
+                        + " expected " + expected + fix);
+            }
+        }
+        int done = Words.get(c, ControlLayout.DONE_COUNT);
         if (done != unfinished.length) {
-            throw new CheckFailed("the recovery session's DONE_COUNT is " + done + ", expected " + unfinished.length);
+            throw new CheckFailed("the recovery session's DONE_COUNT is " + done + ", expected " + unfinished.length
+                    + fix);
         }
         if (dataWords && r.backendName().equals("cuda")) {
             MemorySegment data = r.dataBuffer();
@@ -349,7 +711,7 @@ public final class DeviceLossCheck {
                 int expected = u.get(i) ? i + 1 : 0;
                 if (word != expected) {
                     throw new CheckFailed("data word of slot " + i + " is " + word + " on the recovery session, expected "
-                            + expected);
+                            + expected + fix);
                 }
             }
         }
@@ -367,7 +729,8 @@ public final class DeviceLossCheck {
         try {
             Files.writeString(file, Arrays.stream(slots).mapToObj(Integer::toString).collect(Collectors.joining(",")));
         } catch (IOException e) {
-            throw new CheckFailed("cannot write " + file + ": " + e.getMessage());
+            throw new CheckFailed("cannot write " + file + ": " + e.getMessage() + ". Fix: pass --log FILE in a"
+                    + " writable directory");
         }
     }
 
@@ -376,12 +739,13 @@ public final class DeviceLossCheck {
             String text = Files.readString(file).trim();
             return text.isEmpty() ? new int[0] : Arrays.stream(text.split(",")).mapToInt(Integer::parseInt).toArray();
         } catch (IOException | NumberFormatException e) {
-            throw new CheckFailed("cannot read the unfinished slots from " + file + ": " + e.getMessage());
+            throw new CheckFailed("cannot read the unfinished slots from " + file + ": " + e.getMessage() + ". Fix:"
+                    + " let the check start its recovery child itself");
         }
     }
 
     /** A failed check, caught in {@link #main}: its message is the FAIL line (it never leaves this class). */
-    private static final class CheckFailed extends RuntimeException {
+    static final class CheckFailed extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
         CheckFailed(String message) {

@@ -179,6 +179,9 @@ final class ScanCommand implements Callable<Integer> {
         try (Vyre vyre = backend.open(device, parent.environment());
              Session s = vyre.openSession(withScanWorkers(plan.session(), vyre.name()))) {
             plan.table().write(s.dataBuffer(), plan.tableAt());
+            if (s.options().residentRangeBytes() > 0) {
+                s.commitResidentRange();
+            }
             ScanAutomaton a = plan.automaton();
             out.printf("vyre scan: backend %s on %s; %s patterns (longest %s), DFA %s states x %d byte classes,"
                             + " table %s in the data buffer%n", vyre.name(), vyre.device().name(),
@@ -334,10 +337,15 @@ final class ScanCommand implements Callable<Integer> {
                     + " (chunks and the DFA table), more than " + Formats.bytes(MAX_DATA_BYTES), "use fewer or smaller"
                     + " chunks, or fewer patterns");
         }
-        return SessionOptions.builder().slotCount(ringSlots).observableSlots((int) observable).dataBufferBytes(dataBytes)
-                .workers(workers).opcodes(CustomOpcodes.of(ScanProgram.opcode()))
-                .residentData(resident != null) // filled once, scanned many times; a stream keeps host memory
-                .build();
+        SessionOptions.Builder b = SessionOptions.builder().slotCount(ringSlots).observableSlots((int) observable)
+                .dataBufferBytes(dataBytes).workers(workers).opcodes(CustomOpcodes.of(ScanProgram.opcode()))
+                .residentData(resident != null); // filled once, scanned many times; a stream keeps host memory
+        if (resident == null && (tableAt & 3) == 0) {
+            // the table is written once and read for every byte of every chunk: the device may keep its own copy
+            // while the chunks stream into host memory
+            b.residentRange(tableAt, (table.bytes() + 3) & ~3L);
+        }
+        return b.build();
     }
 
     private Plan validateStreamed(ScanPatterns patterns, ScanAutomaton automaton, int threads) {

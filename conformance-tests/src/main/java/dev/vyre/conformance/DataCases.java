@@ -39,7 +39,11 @@ final class DataCases {
                         .requires(Requirement.DATA_BUFFER),
                 ConformanceCase.persistent("data/crc32c_session",
                         "CRC32C in a session checksums bytes the host wrote into the data buffer",
-                        DataCases::crcSession).requires(Requirement.DATA_BUFFER));
+                        DataCases::crcSession).requires(Requirement.DATA_BUFFER),
+                ConformanceCase.persistent("data/resident_range_session",
+                        "a committed resident range reads the host's bytes at both of its ends and beside them, a"
+                        + " CRC32C across its start, and new bytes after a second commit", DataCases::residentRange)
+                        .requires(Requirement.DATA_BUFFER));
     }
 
     /** Odd length so ranges end inside a word and clamping is visible. */
@@ -112,6 +116,60 @@ final class DataCases {
             g.control(169, crc32c(bytes, 4096, 4096)).control(170, crc32c(bytes, 8000, 192)).control(0, 1);
             g.verify("after shutdown", after);
             return List.of(Snapshot.exact("after shutdown", after));
+        }
+    }
+
+    /** Data words 512 .. 1023 of an 8 KiB buffer form the resident range. */
+    private static final long RANGE_AT = 2048;
+    private static final long RANGE_BYTES = 2048;
+
+    private static List<Snapshot> residentRange(Vyre vyre) {
+        SessionOptions options = SessionOptions.builder().slotCount(4).observableSlots(16).dataBufferBytes(8192)
+                .residentRange(RANGE_AT, RANGE_BYTES).build();
+        try (Session s = vyre.openSession(options)) {
+            MemorySegment data = s.dataBuffer();
+            for (int i = 0; i < 2048; i++) {
+                data.set(dev.vyre.protocol.Words.WORD_UNALIGNED, i * 4L, entry(i));
+            }
+            s.commitResidentRange();
+            Golden first = Golden.from(Buffers.of(s));
+            int[][] loads = {{1, 255, 0}, {2, 0, 1}, {3, 255, 2}, {4, 0, 3}}; // words 511, 512, 1023, 1024
+            for (int slot = 0; slot < 4; slot++) {
+                s.publish(slot, 0, Opcodes.DFA_STEP, loads[slot][0], loads[slot][1], loads[slot][2]);
+            }
+            for (int slot = 0; slot < 4; slot++) {
+                Sessions.await(s, slot, SlotStatus.DONE);
+                first.published(slot, 0, Opcodes.DFA_STEP, loads[slot]);
+                metric(done(first, slot), Opcodes.DFA_STEP);
+            }
+            first.control(160, entry(511)).control(161, entry(512)).control(162, entry(1023)).control(163, entry(1024));
+            Buffers afterFirst = Buffers.of(s);
+            first.verify("after the first commit", afterFirst);
+
+            for (int i = 512; i < 1024; i++) {
+                data.set(dev.vyre.protocol.Words.WORD_UNALIGNED, i * 4L, 0xE0000000 | i);
+            }
+            s.commitResidentRange();
+            byte[] bytes = new byte[8192];
+            MemorySegment.copy(data, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, bytes, 0, bytes.length);
+            Golden second = Golden.from(Buffers.of(s));
+            s.publish(0, 0, Opcodes.DFA_STEP, 2, 0, 4);          // word 512, rewritten
+            s.publish(1, 0, Opcodes.DFA_STEP, 3, 255, 5);        // word 1023, rewritten
+            s.publish(2, 0, Opcodes.CRC32C, 2040, 16, 6);        // bytes 2040 .. 2055: across the range's start
+            for (int slot = 0; slot < 3; slot++) {
+                Sessions.await(s, slot, SlotStatus.DONE);
+            }
+            Buffers after = Sessions.stop(s);
+            second.published(0, 0, Opcodes.DFA_STEP, 2, 0, 4).published(1, 0, Opcodes.DFA_STEP, 3, 255, 5)
+                    .published(2, 0, Opcodes.CRC32C, 2040, 16, 6);
+            metric(done(second, 0), Opcodes.DFA_STEP);
+            metric(done(second, 1), Opcodes.DFA_STEP);
+            done(second, 2);
+            second.control(164, 0xE0000000 | 512).control(165, 0xE0000000 | 1023).control(166, crc32c(bytes, 2040, 16))
+                    .control(0, 1);
+            second.verify("after the second commit and shutdown", after);
+            return List.of(Snapshot.exact("after the first commit", afterFirst),
+                    Snapshot.exact("after the second commit and shutdown", after));
         }
     }
 

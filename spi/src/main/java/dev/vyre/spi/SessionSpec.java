@@ -24,11 +24,25 @@ import org.apiguardian.api.API;
  *                        place it in device memory (pages migrated on first touch); false for a buffer the host
  *                        keeps writing (io_uring ingest), which is best left in host memory the device maps.
  *                        A placement hint only: the buffer's contents and the protocol are the same either way
+ * @param residentRangeAt    first byte of the data buffer's resident range (a multiple of 4; 0 with no range)
+ * @param residentRangeBytes bytes of the resident range (a multiple of 4; 0 for none): the host writes them, then
+ *                           {@link SessionDriver#commitResidentRange()}, and leaves them unchanged until it commits
+ *                           again, so a backend may let the device read its own copy of the range while the rest
+ *                           of the buffer streams (e.g. a table in device memory beside io_uring chunks). Placement
+ *                           only: every load returns the buffer's bytes either way
  */
 @API(status = API.Status.EXPERIMENTAL, since = "0.2")
 public record SessionSpec(int slotCount, int tenantCount, int observableSlots, long dataBufferBytes, int workers,
                           CustomOpcodes opcodes, Duration ioWaitTimeout, TenantIsolation isolation,
-                          boolean residentData) {
+                          boolean residentData, long residentRangeAt, long residentRangeBytes) {
+
+    /** A session without a resident range. */
+    public SessionSpec(int slotCount, int tenantCount, int observableSlots, long dataBufferBytes, int workers,
+                       CustomOpcodes opcodes, Duration ioWaitTimeout, TenantIsolation isolation,
+                       boolean residentData) {
+        this(slotCount, tenantCount, observableSlots, dataBufferBytes, workers, opcodes, ioWaitTimeout, isolation,
+                residentData, 0, 0);
+    }
 
     /** A session whose data buffer is streamed ({@code residentData} false). */
     public SessionSpec(int slotCount, int tenantCount, int observableSlots, long dataBufferBytes, int workers,
@@ -46,6 +60,12 @@ public record SessionSpec(int slotCount, int tenantCount, int observableSlots, l
     public SessionSpec {
         Objects.requireNonNull(opcodes, "opcodes");
         Objects.requireNonNull(ioWaitTimeout, "ioWaitTimeout");
+        if (residentRangeAt < 0 || residentRangeBytes < 0 || (residentRangeAt & 3) != 0 || (residentRangeBytes & 3) != 0
+                || residentRangeAt + residentRangeBytes > dataBufferBytes) {
+            throw new IllegalArgumentException("resident range [" + residentRangeAt + ", +" + residentRangeBytes
+                    + ") is not 4-byte aligned inside the " + dataBufferBytes + "-byte data buffer. Fix: pass a range"
+                    + " the runtime validated (SessionOptions.Builder.residentRange)");
+        }
     }
 
     /** @return the control buffer length in bytes: {@code (160 + observableSlots) * 4} */

@@ -2,6 +2,7 @@ package dev.vyre.backend.cuda;
 
 import dev.vyre.protocol.TenantIsolation;
 import static jcuda.driver.JCudaDriver.cuLaunchKernel;
+import static jcuda.driver.JCudaDriver.cuMemcpyHtoDAsync;
 import static jcuda.driver.JCudaDriver.cuStreamCreate;
 import static jcuda.driver.JCudaDriver.cuStreamDestroy;
 import static jcuda.driver.JCudaDriver.cuStreamQuery;
@@ -74,6 +75,8 @@ final class CudaSessionDriver implements SessionDriver {
     static final int ENTRY_WORDS = 12;
     /** Entry flag: the executor reads the slot's words from the ring (VYRE_ENTRY_READ_SLOT). */
     static final int ENTRY_READ_SLOT = 1;
+    /** Largest piece of one resident-range copy (a ByteBuffer view holds at most 2 GiB). */
+    private static final long RESIDENT_COPY_BYTES = 1L << 30;
     private static final int WATCHDOG_SECONDS = 2;
     private static final long WATCHDOG_NANOS = Duration.ofSeconds(WATCHDOG_SECONDS).toNanos();
     private static final VarHandle U64 =
@@ -104,6 +107,8 @@ final class CudaSessionDriver implements SessionDriver {
     /** IO slot reservations and last sequences, device memory: lanes reserve IO slots among themselves here. */
     private final DeviceMemory ioDev;
     private final DeviceMemory args;
+    /** The device copy of the data buffer's resident range; null when the session has none. */
+    private final DeviceMemory resident;
     /** Isolated mode: the isolation block (counters, windows, admin word) in device memory; null otherwise. */
     private final DeviceMemory isolation;
     /** Host views of the ring and link block (the hot paths read these fields). */
@@ -164,6 +169,7 @@ final class CudaSessionDriver implements SessionDriver {
             executed = keep(made, new DeviceMemory((long) slotCount * Integer.BYTES));
             ioDev = keep(made, new DeviceMemory(2L * IoQueueLayout.IO_SLOT_COUNT * Integer.BYTES));
             args = keep(made, new DeviceMemory(KernelArgs.BYTES));
+            resident = spec.residentRangeBytes() > 0 ? keep(made, new DeviceMemory(spec.residentRangeBytes())) : null;
             isolation = spec.isolated() ? keep(made, new DeviceMemory(TenantIsolation.BLOCK_WORDS * 4L)) : null;
             CudaCalls.check(cuStreamCreate(kernelStream, CUstream_flags.CU_STREAM_NON_BLOCKING), "cuStreamCreate");
             CudaCalls.check(cuStreamCreate(copyStream, CUstream_flags.CU_STREAM_NON_BLOCKING), "cuStreamCreate");
@@ -262,6 +268,12 @@ final class CudaSessionDriver implements SessionDriver {
         KernelArgs.put(block, KernelArgs.IO_DEV, ioDev.address());
         KernelArgs.put(block, KernelArgs.ISOLATION, isolation != null ? isolation.address() : 0L);
         KernelArgs.put(block, KernelArgs.QUEUES, queueCount);
+        if (resident != null) {
+            resident.zero(copyStream); // the data buffer starts zeroed, so does its copy
+            KernelArgs.put(block, KernelArgs.RESIDENT, resident.address());
+            KernelArgs.put(block, KernelArgs.RESIDENT_AT, spec.residentRangeAt());
+            KernelArgs.put(block, KernelArgs.RESIDENT_BYTES, spec.residentRangeBytes());
+        }
         args.upload(staging, 0, 0, KernelArgs.BYTES, copyStream);
         sync(copyStream);
 
@@ -466,6 +478,28 @@ final class CudaSessionDriver implements SessionDriver {
     }
 
     /**
+     * Copies the resident range from the data buffer into its device copy (one host-to-device copy on the copy
+     * stream, waited for). The data buffer is page-locked or managed memory the copy engine reads directly.
+     */
+    @Override
+    public void commitResidentRange() {
+        if (resident == null) {
+            return;
+        }
+        MemorySegment range = data.segment().asSlice(spec.residentRangeAt(), spec.residentRangeBytes());
+        synchronized (copyLock) {
+            device.makeCurrent();
+            for (long at = 0; at < range.byteSize(); at += RESIDENT_COPY_BYTES) {
+                long bytes = Math.min(RESIDENT_COPY_BYTES, range.byteSize() - at);
+                CudaCalls.check(cuMemcpyHtoDAsync(resident.pointer().withByteOffset(at),
+                        Pointer.to(range.asSlice(at, bytes).asByteBuffer()), bytes, copyStream),
+                        "cuMemcpyHtoDAsync(resident range)");
+            }
+            sync(copyStream);
+        }
+    }
+
+    /**
      * Copies the control buffer, the debug log or (isolated mode) the violation counters from device memory
      * through the staging buffer.
      */
@@ -605,7 +639,7 @@ final class CudaSessionDriver implements SessionDriver {
         cuStreamDestroy(kernelStream);
         cuStreamDestroy(copyStream);
         DeferredRelease releases = device.releases();
-        releases.release(isolation, args, ioDev, executed, cursor, devSq, debugLog, control, staging, sq, link,
+        releases.release(resident, isolation, args, ioDev, executed, cursor, devSq, debugLog, control, staging, sq, link,
                 data, ioLink, ioQueue, ring, ownsModule ? module : null);
         releases.kernelFinished();
     }

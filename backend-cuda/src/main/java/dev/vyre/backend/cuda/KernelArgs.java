@@ -5,7 +5,7 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 
 /**
- * The {@code VyreArgs} block of {@code vyre_megakernel.cu}: 23 little-endian u64 fields, in the
+ * The {@code VyreArgs} block of {@code vyre_megakernel.cu}: 26 little-endian u64 fields, in the
  * order of the struct. Filled in pinned memory, then copied to the device once per launch.
  */
 final class KernelArgs {
@@ -35,7 +35,11 @@ final class KernelArgs {
     static final int ISOLATION = 21;
     /** Persistent: submission queues the leader polls, 1..{@link SubmissionQueues#MAX_QUEUES}. */
     static final int QUEUES = 22;
-    static final int FIELDS = 23;
+    /** Persistent: device address of the resident range's copy (0: none), its data offset and its length. */
+    static final int RESIDENT = 23;
+    static final int RESIDENT_AT = 24;
+    static final int RESIDENT_BYTES = 25;
+    static final int FIELDS = 26;
     static final long BYTES = FIELDS * 8L;
 
     private static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
