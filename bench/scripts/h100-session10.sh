@@ -7,12 +7,17 @@
 #            partial checkpoints of rings over 1 MiB), then the 4,096-record logs on cuda and reference
 #   queues   issue 18, per-publisher submission queues: CUDA conformance (default queues, then 1 queue), then
 #            part perf with 1 queue and with the default (4), alternating
+#   call3    after the resident range and the batched leader: CUDA conformance; scan of a 512 MB file against
+#            vyre ingest of it (page cache and O_DIRECT, 64K x 1,024, 2 rounds); perf-short with 1 and 4 queues; the
+#            4-publisher soak with 1 and 4 queues (resident-set growth); a traced 4-publisher run; then part loss
+#   loss     issue 12: DeviceLossCheck on CUDA (recovery on CUDA), then on Vulkan (recovery on vulkan, reference):
+#            last, it may leave the GPU unusable
 #   perf     issue 18: CUDA and Vulkan publish->DONE latency; publishSlots/64 from 1 thread (3 runs) and from
 #            2, 4 and 8 publishers on CUDA (SUBMISSION_QUEUES=N sets -Dvyre.cuda.submissionQueues; default the
 #            driver's); then a 10^9-slot soak with 4 publishers on CUDA (every increment exactly once)
 set -u
 cd "$(dirname "$0")/../.."
-PART=${1:?usage: h100-session10.sh scan|replay|queues|perf. Fix: name the part}
+PART=${1:?usage: h100-session10.sh scan|replay|queues|call3|loss|perf. Fix: name the part}
 . bench/scripts/h100-env.sh "session10-$PART.txt"
 nvidia-smi --query-gpu=name,driver_version,pcie.link.gen.current --format=csv,noheader
 case "$PART" in
@@ -49,6 +54,44 @@ queues)
   SUBMISSION_QUEUES=1 bash "$0" perf-short
   SUBMISSION_QUEUES=4 bash "$0" perf-short
   exec bash "$0" perf ;;
+call3)
+  step "conformance, cuda"
+  timeout -s KILL 120 $V conform --backend cuda --report $OUT/conform-cuda-session10-call3.json 2>&1 | tail -3
+  W=/tmp/vyre-s && rm -rf $W && mkdir -p $W
+  head -c 400000000 /dev/urandom | base64 -w 100 | tr 'A-Z0-9+/' 'a-za-j  ' > $W/f.txt
+  for r in 1 2; do
+    for io in --no-direct ""; do
+      step "round $r: vyre scan --backend cuda ${io:-(O_DIRECT)}"
+      timeout -s KILL 60 $V scan --backend cuda --random-patterns 1000 --chunk 64K --slots 1024 $io --top 1 $W/f.txt 2>&1 \
+        | grep -E "device \(|CPU peer|Fix" | cut -c1-200
+      step "round $r: vyre ingest --backend cuda ${io:-(O_DIRECT)}"
+      timeout -s KILL 60 $V ingest --backend cuda --chunk 64K --slots 1024 $io $W/f.txt 2>&1 | grep -E "total:|Fix" | cut -c1-200
+    done
+  done
+  rm -rf $W
+  SUBMISSION_QUEUES=1 bash "$0" perf-short
+  SUBMISSION_QUEUES=4 bash "$0" perf-short
+  for q in 1 4; do
+    step "cuda soak, 10^9 slots, 4 publishers, $q queues"
+    timeout -s KILL 60 $JAVA -Dvyre.cuda.submissionQueues=$q -cp "$CP" dev.vyre.bench.SoakBench --backend cuda --total 1000000000 \
+      --slots 65536 --batch 64 --publishers 4 2>&1 | grep -E "^soak|PASS|FAIL|Fix" | head -4 | cut -c1-240
+  done
+  step "traced: cuda publishSlots/64, 4 publishers, 4 queues"
+  timeout -s KILL 40 $JAVA -Dvyre.cuda.trace=true -cp "$CP" dev.vyre.bench.RingBench --backend cuda --mode throughput --slots 65536 \
+    --seconds 3 --warmup 1 --batch 64 --api slots --publishers 4 2>&1 | grep -E "^throughput|vyre.cuda.trace|Fix" | cut -c1-240
+  exec bash "$0" loss ;;
+loss)
+  step "device loss, CUDA (trap in slot 2048 of 4096), recovery on cuda"
+  timeout -s KILL 120 $JAVA -cp "$CP" dev.vyre.bench.DeviceLossCheck --backend cuda --recover-on cuda --slots 4096 \
+    --trap-slot 2048 --log /tmp/device-loss-cuda.vrri --timeout-s 30 2>&1 | grep -v '^WARNING' | tail -3 | cut -c1-1500
+  echo "exit ${PIPESTATUS[0]}"
+  for on in vulkan reference; do
+    step "device loss, Vulkan (stores 4 and 8 GiB past the control buffer in slot 2048 of 4096), recovery on $on"
+    timeout -s KILL 120 $JAVA -cp "$CP" dev.vyre.bench.DeviceLossCheck --backend vulkan --recover-on $on --slots 4096 \
+      --trap-slot 2048 --log /tmp/device-loss-vk-$on.vrri --timeout-s 30 2>&1 | grep -v '^WARNING' | tail -3 | cut -c1-1500
+    echo "exit ${PIPESTATUS[0]}"
+    dmesg 2>/dev/null | grep -i xid | tail -3
+  done ;;
 perf-short)
   Q=${SUBMISSION_QUEUES:+-Dvyre.cuda.submissionQueues=$SUBMISSION_QUEUES}
   step "cuda latency, queues ${SUBMISSION_QUEUES:-default}"
