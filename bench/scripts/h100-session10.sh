@@ -10,6 +10,8 @@
 #   call3    after the resident range and the batched leader: CUDA conformance; scan of a 512 MB file against
 #            vyre ingest of it (page cache and O_DIRECT, 64K x 1,024, 2 rounds); perf-short with 1 and 4 queues; the
 #            4-publisher soak with 1 and 4 queues (resident-set growth); a traced 4-publisher run; then part loss
+#   call4    after run entries (one array entry per publishSlots run): CUDA conformance, a traced 4-publisher run,
+#            then part perf
 #   loss     issue 12: DeviceLossCheck on CUDA (recovery on CUDA), then on Vulkan (recovery on vulkan, reference):
 #            last, it may leave the GPU unusable
 #   perf     issue 18: CUDA and Vulkan publish->DONE latency; publishSlots/64 from 1 thread (3 runs) and from
@@ -17,7 +19,7 @@
 #            driver's); then a 10^9-slot soak with 4 publishers on CUDA (every increment exactly once)
 set -u
 cd "$(dirname "$0")/../.."
-PART=${1:?usage: h100-session10.sh scan|replay|queues|call3|loss|perf. Fix: name the part}
+PART=${1:?usage: h100-session10.sh scan|replay|queues|call3|call4|loss|perf. Fix: name the part}
 . bench/scripts/h100-env.sh "session10-$PART.txt"
 nvidia-smi --query-gpu=name,driver_version,pcie.link.gen.current --format=csv,noheader
 case "$PART" in
@@ -80,6 +82,15 @@ call3)
   timeout -s KILL 40 $JAVA -Dvyre.cuda.trace=true -cp "$CP" dev.vyre.bench.RingBench --backend cuda --mode throughput --slots 65536 \
     --seconds 3 --warmup 1 --batch 64 --api slots --publishers 4 2>&1 | grep -E "^throughput|vyre.cuda.trace|Fix" | cut -c1-240
   exec bash "$0" loss ;;
+call4)
+  step "conformance, cuda"
+  timeout -s KILL 120 $V conform --backend cuda --report $OUT/conform-cuda-session10-call4.json 2>&1 | tail -3
+  for p in 1 4; do
+    step "traced: cuda publishSlots/64, $p publishers"
+    timeout -s KILL 40 $JAVA -Dvyre.cuda.trace=true -cp "$CP" dev.vyre.bench.RingBench --backend cuda --mode throughput \
+      --slots 65536 --seconds 3 --warmup 1 --batch 64 --api slots --publishers $p 2>&1 | grep -E "^throughput|vyre.cuda.trace|Fix" | cut -c1-240
+  done
+  exec bash "$0" perf ;;
 loss)
   step "device loss, CUDA (trap in slot 2048 of 4096), recovery on cuda"
   timeout -s KILL 120 $JAVA -cp "$CP" dev.vyre.bench.DeviceLossCheck --backend cuda --recover-on cuda --slots 4096 \

@@ -73,9 +73,10 @@ typedef unsigned long long u64;
 // the one device queue the workers drain (devSq, positions counted by the leader alone).
 // For its n-th publication on a queue the host writes, in this order:
 //   1. the slot's words into the ring (status PUBLISHED last, release);
-//   2. entry n of the submission array: one u64 = (generation << 32) | slot;
+//   2. entry n of the submission array: one u64 = (generation << 32) | run, run = the first slot and
+//      the run's length (VYRE_RUN_SHIFT below): a publishSlots run of 64 slots is one entry;
 //   3. the tail line (link words 0..15): eight u64 words (tag << 32) | field, tag = n + 1, fields
-//        slot, generation, flags, opcode, tenant, arg0, arg1, arg2.
+//        slot (a run, as in the entry), generation, flags, opcode, tenant, arg0, arg1, arg2.
 // Every field carries its own tag in one naturally aligned 8-byte word, which a PCIe read returns
 // whole: a line read while the host rewrites it can mix publications, but never inside a word, so
 // the leader uses the fields only when all eight tags agree. (16-byte quarters with one tag each
@@ -90,6 +91,11 @@ typedef unsigned long long u64;
 // [-, arg1, arg2, arg3]; without VYRE_ENTRY_READ_SLOT the fields are the slot's.
 #define VYRE_ENTRY_WORDS 12
 #define VYRE_ENTRY_READ_SLOT 1u
+// An array entry's low word (and a tail line's slot field) names a run of slots: the first slot in bits
+// 0..19, the run's length minus 1 in bits 20..31 (runs of 1 .. 4096 slots; slots below 2^20). Every slot
+// of a run carries the entry's generation. The leader expands a run into one device entry per slot.
+#define VYRE_RUN_SHIFT 20u
+#define VYRE_RUN_SLOT_MASK 0xFFFFFu
 
 // Kernel arguments, one 8-byte field each; written by CudaKernelArgs on the host in this order.
 struct VyreArgs {
@@ -913,7 +919,7 @@ __device__ void vyre_leader(const VyreArgs* A, VyreCtx& c) {
         u32 advanced = 0u;  // bit q: queue q's consumed word moves at the release
         u32 jobs = 0u;
         u32 jobQueue[VYRE_MAX_QUEUES];
-        u64 jobFrom[VYRE_MAX_QUEUES], jobEnd[VYRE_MAX_QUEUES], jobDev[VYRE_MAX_QUEUES];
+        u64 jobFrom[VYRE_MAX_QUEUES], jobEnd[VYRE_MAX_QUEUES];
         for (u32 q = 0; q < queues; ++q) {
             u64 word[8];
 #pragma unroll
@@ -983,56 +989,98 @@ __device__ void vyre_leader(const VyreArgs* A, VyreCtx& c) {
                 __syncwarp();
                 continue;
             }
-            if (count == 1ull && whole) {
-                // the tail line is the submission: fields included
+            if (count == 1ull && whole && (line[1] >> VYRE_RUN_SHIFT) == 0u) {
+                // the tail line is the submission (one slot): fields included
                 if (lane == 0) {
                     uint4* dst = (uint4*)(devSq + (handed & mask) * VYRE_ENTRY_WORDS);
                     dst[0] = make_uint4(line[0], line[1], line[2], line[3]);
                     dst[1] = make_uint4(line[4], line[5], line[6], line[7]);
                     dst[2] = make_uint4(line[8], line[9], line[10], line[11]);
                 }
+                advanced |= 1u << q;
+                handed += 1ull;
+                seenOf[q] = tail;
             } else {
+                // array entries (runs of slots): read and expanded below, after every queue's line
                 jobQueue[jobs] = q;
                 jobFrom[jobs] = seen;
                 jobEnd[jobs] = tail;
-                jobDev[jobs] = handed;
                 ++jobs;
             }
-            advanced |= 1u << q;
-            handed += count;
-            seenOf[q] = tail;
         }
         if (jobs != 0u) {
+            // Every job's array entries in one stream (job order), up to 256 loads in flight per round trip.
+            // Each entry is a run of slots; a warp scan gives each run its device positions, and the whole
+            // warp writes the runs' device entries. Runs that do not fit the device queue stay for the next
+            // loop: a prefix of the stream is taken, and each queue's seen count moves over its part of it.
             __threadfence_system();  // the array reads come after the tail line reads
             u64 total = 0ull;
             for (u32 j = 0; j < jobs; ++j) total += jobEnd[j] - jobFrom[j];
-            for (u64 base = 0ull; base < total; base += 256ull) {
+            u64 taken = total;
+            for (u64 base = 0ull; base < total && taken == total; base += 256ull) {
                 u64 v[8];
-                u64 dev[8];
 #pragma unroll
                 for (int k = 0; k < 8; ++k) {
                     u64 g = base + (u64)k * 32ull + lane;
                     v[k] = 0ull;
-                    dev[k] = ~0ull;
                     if (g < total) {
                         u32 j = 0;
                         while (g >= jobEnd[j] - jobFrom[j]) {
                             g -= jobEnd[j] - jobFrom[j];
                             ++j;
                         }
-                        const u64 n = jobFrom[j] + g;
                         const u64* sq = sqBase + (u64)jobQueue[j] * (mask + 1ull);
-                        dev[k] = jobDev[j] + g;
-                        asm volatile("ld.relaxed.sys.global.u64 %0, [%1];" : "=l"(v[k]) : "l"(sq + (n & mask)) : "memory");
+                        asm volatile("ld.relaxed.sys.global.u64 %0, [%1];" : "=l"(v[k]) : "l"(sq + ((jobFrom[j] + g) & mask)) : "memory");
                     }
                 }
-#pragma unroll
                 for (int k = 0; k < 8; ++k) {
-                    if (dev[k] != ~0ull) {
-                        uint4* dst = (uint4*)(devSq + (dev[k] & mask) * VYRE_ENTRY_WORDS);
-                        dst[0] = make_uint4(0u, (u32)v[k], (u32)(v[k] >> 32), VYRE_ENTRY_READ_SLOT);
+                    const u64 first = base + (u64)k * 32ull;
+                    if (first >= total) break;
+                    const bool valid = first + lane < total;
+                    const u64 e = v[k];
+                    const u32 len = valid ? ((u32)e >> VYRE_RUN_SHIFT) + 1u : 0u;
+                    u32 incl = len;
+#pragma unroll
+                    for (u32 d = 1; d < 32u; d <<= 1) {
+                        const u32 t = __shfl_up_sync(VYRE_FULL_MASK, incl, d);
+                        if (lane >= d) incl += t;
+                    }
+                    const u32 sum = __shfl_sync(VYRE_FULL_MASK, incl, 31);
+                    if (handed + sum - claimedSeen > mask + 1ull) {
+                        claimedSeen = __shfl_sync(VYRE_FULL_MASK, lane == 0 ? ld_relaxed_gpu64(cursor + 1) : 0ull, 0);
+                    }
+                    const u64 room = mask + 1ull - (handed - claimedSeen);
+                    const u32 fits = __ballot_sync(VYRE_FULL_MASK, valid && (u64)incl <= room);
+                    const u32 accepted = __popc(fits);  // a prefix of the lanes: incl grows with the lane
+                    const u32 excl = incl - len;
+                    for (u32 src = 0; src < accepted; ++src) {
+                        const u64 run = __shfl_sync(VYRE_FULL_MASK, e, src);
+                        const u64 at = handed + (u64)__shfl_sync(VYRE_FULL_MASK, excl, src);
+                        const u32 runLen = ((u32)run >> VYRE_RUN_SHIFT) + 1u;
+                        const u32 slot0 = (u32)run & VYRE_RUN_SLOT_MASK;
+                        const u32 gen = (u32)(run >> 32);
+                        for (u32 i = lane; i < runLen; i += 32u) {
+                            uint4* dst = (uint4*)(devSq + ((at + i) & mask) * VYRE_ENTRY_WORDS);
+                            dst[0] = make_uint4(0u, slot0 + i, gen, VYRE_ENTRY_READ_SLOT);
+                        }
+                    }
+                    if (accepted != 0u) handed += (u64)__shfl_sync(VYRE_FULL_MASK, incl, (int)accepted - 1);
+                    const u32 present = total - first < 32ull ? (u32)(total - first) : 32u;
+                    if (accepted < present) {
+                        taken = first + accepted;
+                        break;
                     }
                 }
+            }
+            u64 before = 0ull;
+            for (u32 j = 0; j < jobs; ++j) {
+                const u64 entries = jobEnd[j] - jobFrom[j];
+                const u64 part = taken <= before ? 0ull : (taken - before < entries ? taken - before : entries);
+                if (part != 0ull) {
+                    seenOf[jobQueue[j]] = jobFrom[j] + part;
+                    advanced |= 1u << jobQueue[j];
+                }
+                before += entries;
             }
         }
         if (advanced != 0u) {

@@ -47,7 +47,7 @@ import jcuda.driver.CUstream_flags;
  * the IO queue, the host alone its completion words, and lanes reserve IO slots in device memory. The runtime writes a
  * slot, then {@link #announce} makes publication n of the calling thread's submission queue
  * ({@link SubmissionQueues}, {@code -Dvyre.cuda.submissionQueues}, default 4): array entry n
- * ({@code (generation << 32) | slot}), then the queue's tail line in the link block: eight u64 words
+ * ({@code (generation << 32) | run}, a run of up to 4,096 slots with one generation), then the queue's tail line in the link block: eight u64 words
  * {@code (tag << 32) | field} with {@code tag = n + 1} for slot, generation, flags, opcode, tenant, arg0..arg2,
  * word 0 last (release). The kernel's leader warp polls only the tail lines, all in one warp load: one PCIe
  * read notices a publication and, when it is the only new one of its queue and all eight tags agree, delivers
@@ -145,6 +145,10 @@ final class CudaSessionDriver implements SessionDriver {
         this.slotCount = spec.slotCount();
         this.sqCapacity = Long.highestOneBit(Math.max(1024L, slotCount * 2L - 1)) << 1;
         this.sqMask = sqCapacity - 1;
+        if (slotCount > 1 << SubmissionQueues.RUN_SHIFT) {
+            throw new BackendException("a CUDA session holds at most " + (1 << SubmissionQueues.RUN_SHIFT) + " slots, not "
+                    + slotCount, "open a smaller ring (SessionOptions caps it at that size)");
+        }
         this.generation = new int[slotCount];
         int queueCount = CudaTuning.submissionQueues();
         device.makeCurrent();
@@ -354,15 +358,19 @@ final class CudaSessionDriver implements SessionDriver {
     private void announceRun(int firstSlot, int n) {
         SubmissionQueues sqs = queues;
         int q = sqs.ofCurrentThread();
-        long first = sqs.reserve(q, n);
+        int pieces = (n + SubmissionQueues.MAX_RUN - 1) / SubmissionQueues.MAX_RUN;
+        long first = sqs.reserve(q, pieces);
         int[] gens = generation;
+        int run = 0;
         int gen = 0;
-        for (int i = 0; i < n; i++) {
-            int slot = firstSlot + i;
-            gen = ++gens[slot];
-            sqs.entry(q, first + i, gen, slot);
+        for (int p = 0; p < pieces; p++) {
+            int from = firstSlot + p * SubmissionQueues.MAX_RUN;
+            int to = Math.min(firstSlot + n, from + SubmissionQueues.MAX_RUN);
+            gen = SubmissionQueues.runGeneration(gens, from, to);
+            run = SubmissionQueues.run(from, to - from);
+            sqs.entry(q, first + p, gen, run);
         }
-        sqs.publishTail(q, first, n, firstSlot + n - 1, gen, ENTRY_READ_SLOT, 0, 0, 0, 0, 0);
+        sqs.publishTail(q, first, pieces, run, gen, ENTRY_READ_SLOT, 0, 0, 0, 0, 0);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.vyre.backend.cuda;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -27,6 +28,8 @@ import org.junit.jupiter.api.Test;
  */
 class SubmissionQueuesTest {
 
+    /** Slots each producer of the concurrent case cycles through. */
+    private static final int SLOTS_PER_PRODUCER = 100;
     /** Entries per queue in the concurrent case: small, so producers also wait for room. */
     private static final long CAPACITY = 32;
     private static final VarHandle U64 = ValueLayout.JAVA_LONG.withOrder(ByteOrder.LITTLE_ENDIAN).varHandle();
@@ -87,15 +90,21 @@ class SubmissionQueuesTest {
                             assertTrue(tag > seen[q] && tag - seen[q] <= CAPACITY, "tag " + tag + " after " + seen[q]);
                             for (long n = seen[q]; n < tag; n++) {
                                 long e = (long) U64.getAcquire(entries, (q * CAPACITY + (n & (CAPACITY - 1))) * Long.BYTES);
-                                int slot = (int) e;
-                                int producer = slot >>> 20;
-                                int seq = (int) (e >>> 32);
-                                assertEquals(counts[producer], seq, "producer " + producer + " out of order");
-                                taken[producer][counts[producer]++] = seq;
+                                int run = (int) e;
+                                int first = run & ((1 << SubmissionQueues.RUN_SHIFT) - 1);
+                                int length = (run >>> SubmissionQueues.RUN_SHIFT) + 1;
+                                int producer = first / SLOTS_PER_PRODUCER;
+                                int gen = (int) (e >>> 32);
+                                for (int i = 0; i < length; i++) {
+                                    int expected = counts[producer];
+                                    assertEquals(producer * SLOTS_PER_PRODUCER + expected % SLOTS_PER_PRODUCER, first + i,
+                                            "producer " + producer + ": slots in publication order");
+                                    taken[producer][counts[producer]++] = gen;
+                                }
                                 if (n == tag - 1) {
                                     long w1 = (long) U64.getAcquire(link, line + 8);
-                                    if (w1 >>> 32 == tag && (int) w0 == slot) {
-                                        assertEquals(seq, (int) w1, "a whole line names the last entry's generation");
+                                    if (w1 >>> 32 == tag && (int) w0 == run) {
+                                        assertEquals(gen, (int) w1, "a whole line names the last entry's generation");
                                         wholeLinesChecked.incrementAndGet();
                                     }
                                 }
@@ -114,18 +123,29 @@ class SubmissionQueuesTest {
                 int producer = p;
                 threads.add(Thread.ofPlatform().start(() -> {
                     int q = queues.ofCurrentThread();
-                    int seq = 0;
-                    int run = 1;
+                    int[] gens = new int[SLOTS_PER_PRODUCER * producers];
+                    int seq = 0; // slots published so far
+                    int entriesPerAnnounce = 1;
                     while (seq < perProducer && failures.isEmpty()) {
-                        int n = Math.min(run, perProducer - seq);
+                        // 1..3 entries per announce, each a run of 1..7 slots that does not wrap the producer's range
+                        int[] runs = new int[entriesPerAnnounce];
+                        int[] gensOf = new int[entriesPerAnnounce];
+                        int n = 0;
+                        for (; n < entriesPerAnnounce && seq < perProducer; n++) {
+                            int at = seq % SLOTS_PER_PRODUCER;
+                            int length = Math.min(Math.min(1 + (seq * 31 + n) % 7, SLOTS_PER_PRODUCER - at),
+                                    perProducer - seq);
+                            int slot = producer * SLOTS_PER_PRODUCER + at;
+                            runs[n] = SubmissionQueues.run(slot, length);
+                            gensOf[n] = SubmissionQueues.runGeneration(gens, slot, slot + length);
+                            seq += length;
+                        }
                         long first = queues.reserve(q, n);
                         for (int i = 0; i < n; i++) {
-                            queues.entry(q, first + i, seq + i, (producer << 20) | (seq + i));
+                            queues.entry(q, first + i, gensOf[i], runs[i]);
                         }
-                        int last = seq + n - 1;
-                        queues.publishTail(q, first, n, (producer << 20) | last, last, 0, 0, 0, 0, 0, 0);
-                        seq += n;
-                        run = run % 7 + 1;
+                        queues.publishTail(q, first, n, runs[n - 1], gensOf[n - 1], 0, 0, 0, 0, 0, 0);
+                        entriesPerAnnounce = entriesPerAnnounce % 3 + 1;
                     }
                 }));
             }
@@ -136,15 +156,28 @@ class SubmissionQueuesTest {
             leader.join();
             assertTrue(failures.isEmpty(), () -> "leader model failed: " + failures);
             for (int p = 0; p < producers; p++) {
-                assertEquals(perProducer, counts[p], "publications of producer " + p);
-                Set<Long> distinct = new HashSet<>();
-                for (long v : taken[p]) {
-                    distinct.add(v);
+                assertEquals(perProducer, counts[p], "slots published by producer " + p);
+                for (int i = SLOTS_PER_PRODUCER; i < perProducer; i++) {
+                    assertTrue(taken[p][i] - taken[p][i - SLOTS_PER_PRODUCER] > 0,
+                            "a slot's next publication carries a newer generation (producer " + p + ", slot " + i + ")");
                 }
-                assertEquals(perProducer, distinct.size(), "each publication once");
             }
             assertTrue(wholeLinesChecked.get() > 0, "some tail lines were read whole");
         }
+    }
+
+    @Test
+    void aRunFieldPacksTheFirstSlotAndTheLengthAndARunTakesANewerGenerationThanEachOfItsSlots() {
+        assertEquals(7, SubmissionQueues.run(7, 1), "a single slot's field is its index");
+        int field = SubmissionQueues.run((1 << 20) - 1, SubmissionQueues.MAX_RUN);
+        assertEquals((1 << 20) - 1, field & 0xFFFFF);
+        assertEquals(SubmissionQueues.MAX_RUN, (field >>> 20) + 1);
+        int[] gens = {5, 9, 2, 0, Integer.MAX_VALUE, Integer.MIN_VALUE + 3};
+        assertEquals(10, SubmissionQueues.runGeneration(gens, 0, 3));
+        assertArrayEquals(new int[] {10, 10, 10, 0, Integer.MAX_VALUE, Integer.MIN_VALUE + 3}, gens);
+        // across the 32-bit wrap, newer is the signed difference, as on the device
+        assertEquals(Integer.MIN_VALUE + 4, SubmissionQueues.runGeneration(gens, 4, 6));
+        assertEquals(Integer.MIN_VALUE + 4, gens[4]);
     }
 
     @Test
