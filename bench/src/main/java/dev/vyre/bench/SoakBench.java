@@ -220,12 +220,16 @@ public final class SoakBench {
                 run = (int) Math.min(run, total - first);
                 AtomicAddImages.encode(images, slot, run);
                 int k = 0;
+                MemorySegment rest = images; // re-sliced only after progress: a busy ring allocates nothing
                 while (k < run) {
-                    int n = session.publishSlots(slot + k, images.asSlice((long) k * SlotLayout.SLOT_BYTES), run - k);
+                    int n = session.publishSlots(slot + k, rest, run - k);
                     for (int i = 0; i < n; i++) {
                         published[slot + k + i]++;
                     }
                     k += n;
+                    if (n > 0 && k < run) {
+                        rest = images.asSlice((long) k * SlotLayout.SLOT_BYTES);
+                    }
                     if (n == 0) {
                         if (stopped) {
                             return;
