@@ -12,6 +12,11 @@
 #            4-publisher soak with 1 and 4 queues (resident-set growth); a traced 4-publisher run; then part loss
 #   call4    after run entries (one array entry per publishSlots run): CUDA conformance, a traced 4-publisher run,
 #            then part perf
+#   final    a second start for issue 18, with the peer build in the same call: the backend-cuda jar of f746f88 (one
+#            submission queue, one array entry per slot; carry .h100/abq/) against this build, alternating 2 rounds:
+#            latency, publishSlots/64 from 1 and 4 publishers; then this build with the CLAIMED store off
+#            (-Dvyre.cuda.variant=1), the 4-publisher soak, Vulkan latency and publishSlots, and scan against ingest
+#            from the page cache
 #   loss     issue 12: DeviceLossCheck on CUDA (recovery on CUDA), then on Vulkan (recovery on vulkan, reference):
 #            last, it may leave the GPU unusable
 #   perf     issue 18: CUDA and Vulkan publish->DONE latency; publishSlots/64 from 1 thread (3 runs) and from
@@ -19,7 +24,7 @@
 #            driver's); then a 10^9-slot soak with 4 publishers on CUDA (every increment exactly once)
 set -u
 cd "$(dirname "$0")/../.."
-PART=${1:?usage: h100-session10.sh scan|replay|queues|call3|call4|loss|perf. Fix: name the part}
+PART=${1:?usage: h100-session10.sh scan|replay|queues|call3|call4|final|loss|perf. Fix: name the part}
 . bench/scripts/h100-env.sh "session10-$PART.txt"
 nvidia-smi --query-gpu=name,driver_version,pcie.link.gen.current --format=csv,noheader
 case "$PART" in
@@ -91,6 +96,38 @@ call4)
       --slots 65536 --seconds 3 --warmup 1 --batch 64 --api slots --publishers $p 2>&1 | grep -E "^throughput|vyre.cuda.trace|Fix" | cut -c1-240
   done
   exec bash "$0" perf ;;
+final)
+  ring() {
+    timeout -s KILL 40 $JAVA $2 -cp "$1" dev.vyre.bench.RingBench --backend cuda --mode latency --seconds 3 --warmup 1 2>&1 \
+      | grep -E "^latency|Fix" | head -2
+    for p in 1 4; do
+      timeout -s KILL 40 $JAVA $2 -cp "$1" dev.vyre.bench.RingBench --backend cuda --mode throughput --slots 65536 \
+        --seconds 3 --warmup 1 --batch 64 --api slots --publishers $p 2>&1 | grep -E "^throughput|Fix" | cut -c1-160
+    done
+  }
+  abRing() { ring "$1" ""; }
+  alternate 2 "$(ls $H/abq/*.jar | tr '\n' ':')$CP" "$CP" abRing
+  step "this build, CLAIMED store off (-Dvyre.cuda.variant=1)"
+  ring "$CP" -Dvyre.cuda.variant=1
+  step "cuda soak, 10^9 slots, 4 publishers"
+  timeout -s KILL 60 $JAVA -cp "$CP" dev.vyre.bench.SoakBench --backend cuda --total 1000000000 --slots 65536 --batch 64 \
+    --publishers 4 2>&1 | grep -E "^soak|PASS|FAIL|Fix" | head -4 | cut -c1-240
+  step "vulkan latency and publishSlots/64, 1 thread, 3 runs"
+  timeout -s KILL 40 $JAVA -cp "$CP" dev.vyre.bench.RingBench --backend vulkan --mode latency --seconds 3 --warmup 1 2>&1 \
+    | grep -E "^latency|Fix" | head -2
+  for i in 1 2 3; do
+    timeout -s KILL 40 $JAVA -cp "$CP" dev.vyre.bench.RingBench --backend vulkan --mode throughput --slots 65536 \
+      --seconds 3 --warmup 1 --batch 64 --api slots 2>&1 | grep -E "^throughput|Fix" | cut -c1-160
+  done
+  W=/tmp/vyre-s && rm -rf $W && mkdir -p $W
+  head -c 400000000 /dev/urandom | base64 -w 100 | tr 'A-Z0-9+/' 'a-za-j  ' > $W/f.txt
+  for r in 1 2; do
+    step "round $r: vyre scan --backend cuda --no-direct, then vyre ingest of the same file"
+    timeout -s KILL 60 $V scan --backend cuda --random-patterns 1000 --chunk 64K --slots 1024 --no-direct --top 1 $W/f.txt \
+      2>&1 | grep -E "device \(|CPU peer|Fix" | cut -c1-200
+    timeout -s KILL 60 $V ingest --backend cuda --chunk 64K --slots 1024 --no-direct $W/f.txt 2>&1 | grep -E "total:|Fix" | cut -c1-200
+  done
+  rm -rf $W ;;
 loss)
   step "device loss, CUDA (trap in slot 2048 of 4096), recovery on cuda"
   timeout -s KILL 120 $JAVA -cp "$CP" dev.vyre.bench.DeviceLossCheck --backend cuda --recover-on cuda --slots 4096 \

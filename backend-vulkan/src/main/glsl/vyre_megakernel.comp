@@ -7,6 +7,7 @@
 //   VYRE_VMM          Vulkan memory model atomics (acquire/release loads and stores)
 //   VYRE_CLOCK        GL_EXT_shader_realtime_clock for the LOAD_MISS wait bound (else an iteration bound)
 //   VYRE_CUSTOM       custom opcodes: the host appends vyre_custom_dispatch() and the snippet bodies
+//   VYRE_DEVICE_ADDRESS  with VYRE_CUSTOM, where the device enables bufferDeviceAddress: VyreDeviceWord for bodies
 //   VYRE_ISOLATION    isolated mode (docs/PROTOCOL.md, "Isolated mode"): the isolation block
 //                     (TenantIsolation.java) lies in the link block from word L[L_ISOLATION]
 //
@@ -20,6 +21,13 @@
 #endif
 #ifdef VYRE_CLOCK
 #extension GL_EXT_shader_realtime_clock : require
+#endif
+#ifdef VYRE_DEVICE_ADDRESS
+// Custom GLSL bodies on a device with bufferDeviceAddress: VyreDeviceWord(uvec2(low, high)).value is the u32 at a
+// raw device address, unchecked (docs/PROTOCOL.md, "GLSL"). The interpreter itself never uses it.
+#extension GL_EXT_buffer_reference : require
+#extension GL_EXT_buffer_reference_uvec2 : require
+layout(buffer_reference, std430, buffer_reference_align = 4) buffer VyreDeviceWord { uint value; };
 #endif
 
 layout(local_size_x = VYRE_LOCAL_SIZE, local_size_y = 1, local_size_z = 1) in;

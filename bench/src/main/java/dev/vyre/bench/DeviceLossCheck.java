@@ -53,13 +53,14 @@ import java.util.stream.Collectors;
  * fault):
  * <ul>
  * <li>{@code cuda-c} ({@link #CUDA_BODY}): PTX {@code trap}, which kills the CUDA context with a sticky error.</li>
- * <li>{@code glsl} ({@link #GLSL_BODY}): GLSL has no trap, so the body stores through the control buffer's raw
- *     array {@code C[]} (the helpers bounds-check) at elements {@code 0x3FFFFFF0} and {@code 0x7FFFFFF0}, 4 and 8
- *     GiB past its base. The backend creates its device without robustBufferAccess, so on NVIDIA the store meets
- *     an unmapped page: an MMU fault (Xid 31) ends the shader's channel, and the dispatch's fence reports
- *     {@code VK_ERROR_DEVICE_LOST}. A store does not stop the invocation, so the body then waits, polling the
- *     abort flag, and never completes the slot. Where nothing faults (a driver that bounds-checks storage
- *     buffers, lavapipe, or mapped addresses there) the device is not lost, and the check FAILs saying so.</li>
+ * <li>{@code glsl} ({@link #GLSL_BODY}): GLSL has no trap, so the body stores through a raw device address that
+ *     no allocation holds ({@code VyreDeviceWord} at 0x7F_DEAD0000, where the device enables bufferDeviceAddress):
+ *     on NVIDIA an MMU fault (Xid 31) ends the shader's channel, and the dispatch's fence should report
+ *     {@code VK_ERROR_DEVICE_LOST}. It also stores through the control buffer's raw array {@code C[]} 4 and 8 GiB
+ *     past its base (measured on the H100: NVIDIA bounds-checks storage buffers, so these stores alone fault
+ *     nothing). A store does not stop the invocation, so the body then waits, polling the abort flag, and never
+ *     completes the slot. Where nothing faults (lavapipe, a device without bufferDeviceAddress) the device is not
+ *     lost, and the check FAILs saying so.</li>
  * </ul>
  * The fault is this check's own opcode, never a backend feature an ordinary slot can reach.
  *
@@ -138,6 +139,11 @@ public final class DeviceLossCheck {
             uint v = vyre_arg(1u);
             uint token = vyre_arg(2u);
             if (token != 0u && vyre_data_bytes() >= 4u && vyre_load_data_word(0u) == token) {
+            #ifdef VYRE_DEVICE_ADDRESS
+                uvec2 unmapped = uvec2(0xDEAD0000u | (i & 0xFFu) << 2u, 0x7Fu);
+                VyreDeviceWord word = VyreDeviceWord(unmapped);
+                word.value = token;
+            #endif
                 C[0x3FFFFFF0u] = token;
                 C[0x7FFFFFF0u] = token;
                 while (!vyre_abort_requested()) {

@@ -361,6 +361,9 @@ public final class VulkanBackend implements Backend {
         }
         if (!opcodes.isEmpty()) {
             d.put("VYRE_CUSTOM", "1");
+            if (device.deviceAddress()) {
+                d.put("VYRE_DEVICE_ADDRESS", "1");
+            }
         }
         return d;
     }

@@ -101,6 +101,8 @@ final class VulkanDevice implements AutoCloseable {
     private final long[] heapSizes;
     private final boolean memoryModel;
     private final boolean deviceClock;
+    /** bufferDeviceAddress is supported and enabled: custom GLSL bodies may use raw device addresses. */
+    private final boolean deviceAddress;
     private final int smCount;
     private final List<String> validationMessages = new CopyOnWriteArrayList<>();
     /** The layer's version ({@code spec/implementation}), null without validation. */
@@ -257,12 +259,14 @@ final class VulkanDevice implements AutoCloseable {
                 vkGetPhysicalDeviceFeatures2(physical, f2);
                 memoryModel = f12.vulkanMemoryModel() && f12.vulkanMemoryModelDeviceScope();
                 deviceClock = hasClock && clock.shaderDeviceClock();
+                deviceAddress = f12.bufferDeviceAddress();
                 smCount = extensions.contains("VK_NV_shader_sm_builtins")
                         ? smCount(stack) : 0;
 
                 VkPhysicalDeviceVulkan12Features e12 = VkPhysicalDeviceVulkan12Features.calloc(stack)
                         .sType(VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES)
-                        .vulkanMemoryModel(memoryModel).vulkanMemoryModelDeviceScope(memoryModel);
+                        .vulkanMemoryModel(memoryModel).vulkanMemoryModelDeviceScope(memoryModel)
+                        .bufferDeviceAddress(deviceAddress);
                 VkPhysicalDeviceShaderClockFeaturesKHR eClock = VkPhysicalDeviceShaderClockFeaturesKHR.calloc(stack)
                         .sType$Default().shaderDeviceClock(deviceClock);
                 if (deviceClock) {
@@ -742,6 +746,11 @@ final class VulkanDevice implements AutoCloseable {
 
     boolean deviceClock() {
         return deviceClock;
+    }
+
+    /** @return true when bufferDeviceAddress is enabled (custom GLSL bodies see {@code VyreDeviceWord}) */
+    boolean deviceAddress() {
+        return deviceAddress;
     }
 
     /** @return streaming multiprocessors (VK_NV_shader_sm_builtins), 0 when unknown */
