@@ -12,7 +12,7 @@
 #            4-publisher soak with 1 and 4 queues (resident-set growth); a traced 4-publisher run; then part loss
 #   call4    after run entries (one array entry per publishSlots run): CUDA conformance, a traced 4-publisher run,
 #            then part perf
-#   final    a second start for issue 18, with the peer build in the same call: the backend-cuda jar of f746f88 (one
+#   final    CUDA conformance; a second start for issue 18, with the peer build in the same call: the backend-cuda jar of f746f88 (one
 #            submission queue, one array entry per slot; carry .h100/abq/) against this build, alternating 2 rounds:
 #            latency, publishSlots/64 from 1 and 4 publishers; then this build with the CLAIMED store off
 #            (-Dvyre.cuda.variant=1), the 4-publisher soak, Vulkan latency and publishSlots, and scan against ingest
@@ -97,6 +97,8 @@ call4)
   done
   exec bash "$0" perf ;;
 final)
+  step "conformance, cuda"
+  timeout -s KILL 120 $V conform --backend cuda --report $OUT/conform-cuda-session10-final.json 2>&1 | tail -3
   ring() {
     timeout -s KILL 40 $JAVA $2 -cp "$1" dev.vyre.bench.RingBench --backend cuda --mode latency --seconds 3 --warmup 1 2>&1 \
       | grep -E "^latency|Fix" | head -2

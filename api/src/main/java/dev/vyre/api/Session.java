@@ -165,6 +165,10 @@ public final class Session implements AutoCloseable {
         this.data = options.dataBufferBytes() == 0 ? MemorySegment.NULL
                 : checked("data", memory.data(), options.dataBufferBytes());
         this.dataInDeviceMemory = !data.equals(MemorySegment.NULL) && memory.ringPlacement() == Placement.DEVICE_MAPPED;
+        if (options.residentRange() != null) {
+            // the range's host bytes; a driver that keeps a device copy filled it from the spec when it opened
+            MemorySegment.copy(options.residentRange(), 0, data, options.residentRangeAt(), options.residentRangeBytes());
+        }
         this.ringPolled = memory.ringPolled();
         this.unannounced = new boolean[slotCount];
         this.hang = new HangDiagnostics(slotCount);
@@ -772,29 +776,6 @@ public final class Session implements AutoCloseable {
     public boolean dataInDeviceMemory() {
         ensureOpen();
         return dataInDeviceMemory;
-    }
-
-    /**
-     * Makes the device read the data buffer's resident range ({@link SessionOptions.Builder#residentRange}) as the
-     * host holds it now. Write the range through {@link #dataBuffer()}, commit, then publish the slots that read it;
-     * do not write the range again until those slots are DONE, and commit after writing it. On CUDA this copies the
-     * range into device memory (one host-to-device copy, complete when this returns); where the device reads the
-     * data buffer itself it does nothing.
-     *
-     * @throws VyreArgumentException when the session has no resident range
-     * @throws BackendException when the copy fails
-     */
-    public void commitResidentRange() {
-        ensureOpen();
-        if (options.residentRangeBytes() == 0) {
-            throw new VyreArgumentException("residentRange", "this session has no resident range",
-                    "open it with SessionOptions.Builder.residentRange(offset, bytes) first");
-        }
-        try {
-            driver.commitResidentRange();
-        } catch (RuntimeException e) {
-            throw failed("commitResidentRange", e);
-        }
     }
 
     /**

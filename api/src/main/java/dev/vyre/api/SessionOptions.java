@@ -7,6 +7,7 @@ import dev.vyre.protocol.VyreArgumentException;
 import dev.vyre.protocol.replay.SessionGeometry;
 import dev.vyre.spi.SessionSpec;
 import org.apiguardian.api.API;
+import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -30,14 +31,14 @@ import java.util.Objects;
  *                         touch, so host writes after that are slower. False (the default) for data the host keeps
  *                         streaming in, such as io_uring ingest (there every host write would move or
  *                         invalidate the device's copy of its pages: correct, but slow)
- * @param residentRangeAt    first byte of the data buffer's resident range (see {@link Builder#residentRange})
- * @param residentRangeBytes bytes of the resident range, 0 for none
+ * @param residentRangeAt  first byte of the data buffer's resident range (see {@link Builder#residentRange})
+ * @param residentRange    the resident range's bytes, or null for none
  */
 @API(status = API.Status.EXPERIMENTAL, since = "0.2")
 public record SessionOptions(int slotCount, int tenantCount, int observableSlots, long dataBufferBytes,
                              int workers, CustomOpcodes opcodes, Duration ioWaitTimeout,
                              ReplayLogOptions replayLog, TenantIsolation isolation, boolean residentData,
-                             long residentRangeAt, long residentRangeBytes) {
+                             long residentRangeAt, MemorySegment residentRange) {
 
     /** Largest ring a session may open (the protocol's allocation cap). */
     public static final int MAX_SLOTS = 1 << 20;
@@ -74,10 +75,15 @@ public record SessionOptions(int slotCount, int tenantCount, int observableSlots
         if (isolation != null) {
             isolation.encode(observableSlots, dataBufferBytes);
         }
-        if (residentRangeAt < 0 || residentRangeBytes < 0 || (residentRangeAt & 3) != 0 || (residentRangeBytes & 3) != 0
-                || residentRangeAt > dataBufferBytes - residentRangeBytes) {
+        if (residentRange != null && residentRange.isNative() && !residentRange.scope().isAlive()) {
+            throw new VyreArgumentException("residentRange", "the segment's arena is closed",
+                    "pass bytes that stay readable until the session opens (a heap segment is simplest)");
+        }
+        long rangeBytes = residentRange == null ? 0 : residentRange.byteSize();
+        if (residentRangeAt < 0 || (residentRangeAt & 3) != 0 || (rangeBytes & 3) != 0
+                || residentRangeAt > dataBufferBytes - rangeBytes) {
             throw new VyreArgumentException("residentRange", "[" + residentRangeAt + ", " + residentRangeAt + " + "
-                    + residentRangeBytes + ") is not a 4-byte aligned range inside the " + dataBufferBytes
+                    + rangeBytes + ") is not a 4-byte aligned range inside the " + dataBufferBytes
                     + "-byte data buffer", "pass an offset and a length that are multiples of 4 and end inside the"
                     + " data buffer (round the length up; the buffer may need 3 more bytes)");
         }
@@ -88,7 +94,7 @@ public record SessionOptions(int slotCount, int tenantCount, int observableSlots
                           CustomOpcodes opcodes, Duration ioWaitTimeout, ReplayLogOptions replayLog,
                           TenantIsolation isolation, boolean residentData) {
         this(slotCount, tenantCount, observableSlots, dataBufferBytes, workers, opcodes, ioWaitTimeout, replayLog,
-                isolation, residentData, 0, 0);
+                isolation, residentData, 0, null);
     }
 
     /** Options whose data buffer is streamed ({@code residentData} false). */
@@ -122,7 +128,12 @@ public record SessionOptions(int slotCount, int tenantCount, int observableSlots
         return new Builder().slotCount(slotCount).tenantCount(tenantCount).observableSlots(observableSlots)
                 .dataBufferBytes(dataBufferBytes).workers(workers).opcodes(opcodes).ioWaitTimeout(ioWaitTimeout)
                 .replayLog(replayLog).isolation(isolation).residentData(residentData)
-                .residentRange(residentRangeAt, residentRangeBytes);
+                .residentRange(residentRangeAt, residentRange);
+    }
+
+    /** @return bytes of the resident range, 0 when there is none */
+    public long residentRangeBytes() {
+        return residentRange == null ? 0 : residentRange.byteSize();
     }
 
     /** @return the control buffer length in bytes these options encode */
@@ -138,7 +149,7 @@ public record SessionOptions(int slotCount, int tenantCount, int observableSlots
     /** @return the request a backend receives */
     SessionSpec toSpec() {
         return new SessionSpec(slotCount, tenantCount, observableSlots, dataBufferBytes, workers, opcodes,
-                ioWaitTimeout, isolation, residentData, residentRangeAt, residentRangeBytes);
+                ioWaitTimeout, isolation, residentData, residentRangeAt, residentRange);
     }
 
     /** Mutable builder of {@link SessionOptions}. */
@@ -150,7 +161,7 @@ public record SessionOptions(int slotCount, int tenantCount, int observableSlots
         private long dataBufferBytes;
         private boolean residentData;
         private long residentRangeAt;
-        private long residentRangeBytes;
+        private MemorySegment residentRange;
         private int workers;
         private CustomOpcodes opcodes = CustomOpcodes.none();
         private Duration ioWaitTimeout = Duration.ofSeconds(5);
@@ -240,22 +251,23 @@ public record SessionOptions(int slotCount, int tenantCount, int observableSlots
         }
 
         /**
-         * Marks data bytes {@code [offset, offset + bytes)} as a resident range: the host writes them, calls
-         * {@link Session#commitResidentRange()}, and leaves them unchanged until it commits again, while the rest of
-         * the buffer may stream. A backend may then let the device read its own copy of the range: on CUDA the range
-         * is copied into device memory at each commit (a DFA table beside io_uring chunks in page-locked memory).
-         * Loads return the buffer's bytes on every backend; only where they are read from differs. Offset and
-         * length are multiples of 4; 0 bytes (the default) for no range.
+         * Makes data bytes {@code [offset, offset + bytes.byteSize())} a resident range: the session's data buffer
+         * holds {@code bytes} there from the open on (they are copied when the session opens; later changes to
+         * {@code bytes} are not seen), and the host does not write the range while the session runs, while the rest of
+         * the buffer may stream. A backend may then let the device read its own copy of the range: on CUDA it lives
+         * in device memory (a DFA table beside io_uring chunks in page-locked memory). Loads return the same bytes on
+         * every backend; only where they are read from differs. The offset and the length are multiples of 4; null
+         * (the default) for no range.
          */
-        public Builder residentRange(long offset, long bytes) {
+        public Builder residentRange(long offset, MemorySegment bytes) {
             this.residentRangeAt = offset;
-            this.residentRangeBytes = bytes;
+            this.residentRange = bytes;
             return this;
         }
 
         public SessionOptions build() {
             return new SessionOptions(slotCount, tenantCount, observableSlots, dataBufferBytes, workers,
-                    opcodes, ioWaitTimeout, replayLog, isolation, residentData, residentRangeAt, residentRangeBytes);
+                    opcodes, ioWaitTimeout, replayLog, isolation, residentData, residentRangeAt, residentRange);
         }
     }
 }

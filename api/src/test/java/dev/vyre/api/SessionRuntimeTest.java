@@ -126,11 +126,6 @@ class SessionRuntimeTest {
         }
 
         @Override
-        public void commitResidentRange() {
-            log.calls.add("commit resident " + log.spec.residentRangeAt() + "+" + log.spec.residentRangeBytes());
-        }
-
-        @Override
         public Liveness liveness() {
             return log.liveness;
         }
@@ -543,34 +538,47 @@ class SessionRuntimeTest {
     }
 
     @Test
-    void aResidentRangeReachesTheDriverAndIsCommittedThroughIt() {
+    void aResidentRangeReachesTheDriverAndItsBytesAreInTheDataBufferAtOpen() {
         Log log = new Log();
+        byte[] bytes = new byte[2048];
+        for (int i = 0; i < bytes.length; i++) {
+            bytes[i] = (byte) (i * 7 + 1);
+        }
+        MemorySegment range = MemorySegment.ofArray(bytes);
         try (Vyre vyre = Vyre.open(provider(log))) {
-            try (Session s = vyre.openSession(SessionOptions.builder().dataBufferBytes(4096).residentRange(1024, 2048)
+            try (Session s = vyre.openSession(SessionOptions.builder().dataBufferBytes(4096).residentRange(1024, range)
                     .build())) {
                 assertEquals(1024, log.spec.residentRangeAt());
                 assertEquals(2048, log.spec.residentRangeBytes());
-                s.commitResidentRange();
-                assertTrue(log.calls.contains("commit resident 1024+2048"), log.calls.toString());
+                assertEquals(-1, log.spec.residentRange().mismatch(range), "the driver sees the range's bytes");
+                assertEquals(-1, s.dataBuffer().asSlice(1024, 2048).mismatch(range), "the data buffer holds them");
+                assertEquals(0, s.dataBuffer().get(java.lang.foreign.ValueLayout.JAVA_BYTE, 1023));
+                assertEquals(0, s.dataBuffer().get(java.lang.foreign.ValueLayout.JAVA_BYTE, 3072));
             }
             try (Session s = vyre.openSession(SessionOptions.builder().dataBufferBytes(4096).build())) {
                 assertEquals(0, log.spec.residentRangeBytes(), "no range unless asked");
-                VyreArgumentException e = assertThrows(VyreArgumentException.class, s::commitResidentRange);
-                assertEquals("residentRange", e.parameter());
-                assertTrue(e.getMessage().contains("Fix: "), e.getMessage());
+                assertEquals(null, log.spec.residentRange());
             }
         }
     }
 
     @ParameterizedTest
-    @CsvSource({"2, 4", "0, 6", "-4, 4", "0, -4", "4092, 8", "0, 4100", "9223372036854775804, 8"})
-    void aResidentRangeOutsideTheDataBufferOrNotWordAlignedIsRefused(long at, long bytes) {
+    @CsvSource({"2, 4", "0, 6", "-4, 4", "4092, 8", "0, 4100", "9223372036854775804, 8"})
+    void aResidentRangeOutsideTheDataBufferOrNotWordAlignedIsRefused(long at, int bytes) {
+        MemorySegment range = MemorySegment.ofArray(new byte[bytes]);
         VyreArgumentException e = assertThrows(VyreArgumentException.class,
-                () -> SessionOptions.builder().dataBufferBytes(4096).residentRange(at, bytes).build());
+                () -> SessionOptions.builder().dataBufferBytes(4096).residentRange(at, range).build());
         assertEquals("residentRange", e.parameter());
         assertTrue(e.getMessage().contains("Fix: "), e.getMessage());
-        assertEquals(4096, SessionOptions.builder().dataBufferBytes(4096).residentRange(0, 4096).build()
-                .residentRangeBytes(), "the whole buffer is a range");
+        assertEquals(4096, SessionOptions.builder().dataBufferBytes(4096)
+                .residentRange(0, MemorySegment.ofArray(new byte[4096])).build().residentRangeBytes(),
+                "the whole buffer is a range");
+        MemorySegment closed;
+        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+            closed = arena.allocate(8);
+        }
+        assertEquals("residentRange", assertThrows(VyreArgumentException.class,
+                () -> SessionOptions.builder().dataBufferBytes(4096).residentRange(0, closed).build()).parameter());
     }
 
     @Test
@@ -578,7 +586,7 @@ class SessionRuntimeTest {
         SessionOptions o = SessionOptions.builder().slotCount(64).tenantCount(2).observableSlots(32)
                 .dataBufferBytes(4096).workers(3).ioWaitTimeout(Duration.ofMillis(700))
                 .replayLog(ReplayLogOptions.of(Path.of("x.vrri"), 128)).isolation(TenantIsolation.equalSplit(2))
-                .residentData(true).residentRange(8, 64).build();
+                .residentData(true).residentRange(8, MemorySegment.ofArray(new byte[64])).build();
         assertEquals(o, o.toBuilder().build());
         assertEquals(SessionOptions.builder().build(), SessionOptions.builder().build().toBuilder().build());
     }

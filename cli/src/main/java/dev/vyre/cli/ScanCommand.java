@@ -178,9 +178,8 @@ final class ScanCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         try (Vyre vyre = backend.open(device, parent.environment());
              Session s = vyre.openSession(withScanWorkers(plan.session(), vyre.name()))) {
-            plan.table().write(s.dataBuffer(), plan.tableAt());
-            if (s.options().residentRangeBytes() > 0) {
-                s.commitResidentRange();
+            if (s.options().residentRangeBytes() == 0) {
+                plan.table().write(s.dataBuffer(), plan.tableAt()); // else the session opened with it in place
             }
             ScanAutomaton a = plan.automaton();
             out.printf("vyre scan: backend %s on %s; %s patterns (longest %s), DFA %s states x %d byte classes,"
@@ -341,9 +340,9 @@ final class ScanCommand implements Callable<Integer> {
                 .dataBufferBytes(dataBytes).workers(workers).opcodes(CustomOpcodes.of(ScanProgram.opcode()))
                 .residentData(resident != null); // filled once, scanned many times; a stream keeps host memory
         if (resident == null && (tableAt & 3) == 0) {
-            // the table is written once and read for every byte of every chunk: the device may keep its own copy
-            // while the chunks stream into host memory
-            b.residentRange(tableAt, (table.bytes() + 3) & ~3L);
+            // the table (and the pointer word after it, the buffer's last) is written once and read for every byte of
+            // every chunk: the device may keep its own copy while the chunks stream into host memory
+            b.residentRange(tableAt, table.image(tableAt));
         }
         return b.build();
     }

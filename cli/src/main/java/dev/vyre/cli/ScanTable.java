@@ -50,7 +50,22 @@ record ScanTable(ScanAutomaton automaton, int chunkWords, int logWords, int maxL
             throw new IllegalArgumentException("scan table at " + at + " (" + bytes() + " bytes) does not fit a "
                     + data.byteSize() + "-byte data buffer. Fix: size the data buffer for the table and its pointer word");
         }
-        long t = at / 4;
+        writeTable(data, at);
+        data.set(WORD, data.byteSize() - 4, (int) (at / 4));
+    }
+
+    /**
+     * @return what {@link #write} puts into a data buffer whose table starts at {@code at} and which ends right after
+     *         it: the table, then the pointer word ({@link #bytes()} + 4 bytes, a multiple of 4)
+     */
+    MemorySegment image(long at) {
+        MemorySegment image = MemorySegment.ofArray(new byte[Math.toIntExact(bytes() + 4)]);
+        writeTable(image, 0);
+        image.set(WORD, image.byteSize() - 4, (int) (at / 4));
+        return image;
+    }
+
+    private void writeTable(MemorySegment data, long at) {
         int[] header = new int[ScanProgram.HEADER_WORDS];
         header[ScanProgram.H_MAGIC] = ScanProgram.MAGIC;
         header[ScanProgram.H_FLAGS] = logWords > 0 ? ScanProgram.FLAG_LOG : 0;
@@ -69,7 +84,6 @@ record ScanTable(ScanAutomaton automaton, int chunkWords, int logWords, int maxL
         }
         long rows = map + ScanProgram.CLASS_MAP_WORDS * 4L;
         MemorySegment.copy(automaton.rows, 0, data, WORD, rows, automaton.rows.length);
-        data.set(WORD, data.byteSize() - 4, (int) t);
     }
 
     /**

@@ -41,8 +41,9 @@ final class DataCases {
                         "CRC32C in a session checksums bytes the host wrote into the data buffer",
                         DataCases::crcSession).requires(Requirement.DATA_BUFFER),
                 ConformanceCase.persistent("data/resident_range_session",
-                        "a committed resident range reads the host's bytes at both of its ends and beside them, a"
-                        + " CRC32C across its start, and new bytes after a second commit", DataCases::residentRange)
+                        "a resident range given at open reads its bytes at both of its ends, the streamed words beside"
+                        + " it (rewritten while the session runs) read the new bytes, CRC32C across both of its ends",
+                        DataCases::residentRange)
                         .requires(Requirement.DATA_BUFFER));
     }
 
@@ -124,14 +125,19 @@ final class DataCases {
     private static final long RANGE_BYTES = 2048;
 
     private static List<Snapshot> residentRange(Vyre vyre) {
+        MemorySegment range = MemorySegment.ofArray(new byte[(int) RANGE_BYTES]);
+        for (int i = 0; i < RANGE_BYTES / 4; i++) {
+            range.set(dev.vyre.protocol.Words.WORD_UNALIGNED, i * 4L, entry(512 + i));
+        }
         SessionOptions options = SessionOptions.builder().slotCount(4).observableSlots(16).dataBufferBytes(8192)
-                .residentRange(RANGE_AT, RANGE_BYTES).build();
+                .residentRange(RANGE_AT, range).build();
         try (Session s = vyre.openSession(options)) {
             MemorySegment data = s.dataBuffer();
             for (int i = 0; i < 2048; i++) {
-                data.set(dev.vyre.protocol.Words.WORD_UNALIGNED, i * 4L, entry(i));
+                if (i < 512 || i >= 1024) {
+                    data.set(dev.vyre.protocol.Words.WORD_UNALIGNED, i * 4L, entry(i));
+                }
             }
-            s.commitResidentRange();
             Golden first = Golden.from(Buffers.of(s));
             int[][] loads = {{1, 255, 0}, {2, 0, 1}, {3, 255, 2}, {4, 0, 3}}; // words 511, 512, 1023, 1024
             for (int slot = 0; slot < 4; slot++) {
@@ -144,32 +150,32 @@ final class DataCases {
             }
             first.control(160, entry(511)).control(161, entry(512)).control(162, entry(1023)).control(163, entry(1024));
             Buffers afterFirst = Buffers.of(s);
-            first.verify("after the first commit", afterFirst);
+            first.verify("with the range given at open", afterFirst);
 
-            for (int i = 512; i < 1024; i++) {
-                data.set(dev.vyre.protocol.Words.WORD_UNALIGNED, i * 4L, 0xE0000000 | i);
-            }
-            s.commitResidentRange();
+            // the streamed words around the range change; the range does not
+            data.set(dev.vyre.protocol.Words.WORD_UNALIGNED, 511 * 4L, 0xE0000000 | 511);
+            data.set(dev.vyre.protocol.Words.WORD_UNALIGNED, 1024 * 4L, 0xE0000000 | 1024);
             byte[] bytes = new byte[8192];
             MemorySegment.copy(data, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, bytes, 0, bytes.length);
             Golden second = Golden.from(Buffers.of(s));
-            s.publish(0, 0, Opcodes.DFA_STEP, 2, 0, 4);          // word 512, rewritten
-            s.publish(1, 0, Opcodes.DFA_STEP, 3, 255, 5);        // word 1023, rewritten
+            s.publish(0, 0, Opcodes.DFA_STEP, 1, 255, 4);        // word 511, rewritten
+            s.publish(1, 0, Opcodes.DFA_STEP, 4, 0, 5);          // word 1024, rewritten
             s.publish(2, 0, Opcodes.CRC32C, 2040, 16, 6);        // bytes 2040 .. 2055: across the range's start
-            for (int slot = 0; slot < 3; slot++) {
+            s.publish(3, 0, Opcodes.CRC32C, 4088, 16, 7);        // bytes 4088 .. 4103: across the range's end
+            for (int slot = 0; slot < 4; slot++) {
                 Sessions.await(s, slot, SlotStatus.DONE);
             }
             Buffers after = Sessions.stop(s);
-            second.published(0, 0, Opcodes.DFA_STEP, 2, 0, 4).published(1, 0, Opcodes.DFA_STEP, 3, 255, 5)
-                    .published(2, 0, Opcodes.CRC32C, 2040, 16, 6);
+            second.published(0, 0, Opcodes.DFA_STEP, 1, 255, 4).published(1, 0, Opcodes.DFA_STEP, 4, 0, 5)
+                    .published(2, 0, Opcodes.CRC32C, 2040, 16, 6).published(3, 0, Opcodes.CRC32C, 4088, 16, 7);
             metric(done(second, 0), Opcodes.DFA_STEP);
             metric(done(second, 1), Opcodes.DFA_STEP);
-            done(second, 2);
-            second.control(164, 0xE0000000 | 512).control(165, 0xE0000000 | 1023).control(166, crc32c(bytes, 2040, 16))
-                    .control(0, 1);
-            second.verify("after the second commit and shutdown", after);
-            return List.of(Snapshot.exact("after the first commit", afterFirst),
-                    Snapshot.exact("after the second commit and shutdown", after));
+            done(done(second, 2), 3);
+            second.control(164, 0xE0000000 | 511).control(165, 0xE0000000 | 1024)
+                    .control(166, crc32c(bytes, 2040, 16)).control(167, crc32c(bytes, 4088, 16)).control(0, 1);
+            second.verify("after streamed writes beside the range and shutdown", after);
+            return List.of(Snapshot.exact("with the range given at open", afterFirst),
+                    Snapshot.exact("after streamed writes beside the range and shutdown", after));
         }
     }
 

@@ -106,16 +106,6 @@ public interface SessionDriver extends AutoCloseable {
     }
 
     /**
-     * Makes the device read the data buffer's resident range ({@link SessionSpec#residentRangeAt()},
-     * {@link SessionSpec#residentRangeBytes()}) as the host holds it now: a driver that keeps a device copy of the
-     * range copies the bytes into it and returns once the copy is complete. Called by the runtime when the user commits
-     * the range; the user publishes no slot that reads the range until it returns. The default keeps no copy (the device reads the data buffer itself), so there
-     * is nothing to do.
-     */
-    default void commitResidentRange() {
-    }
-
-    /**
      * @return the interpreter's health: the runtime's waits call this when they are about to sleep
      *         and fail with a watchdog error on {@link Liveness.State#STALLED}. May throw a
      *         {@link dev.vyre.protocol.BackendException} when the interpreter failed on the device.

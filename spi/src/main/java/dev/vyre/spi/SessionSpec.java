@@ -2,6 +2,7 @@ package dev.vyre.spi;
 
 import dev.vyre.protocol.CustomOpcodes;
 import dev.vyre.protocol.TenantIsolation;
+import java.lang.foreign.MemorySegment;
 import java.time.Duration;
 import java.util.Objects;
 import org.apiguardian.api.API;
@@ -24,24 +25,25 @@ import org.apiguardian.api.API;
  *                        place it in device memory (pages migrated on first touch); false for a buffer the host
  *                        keeps writing (io_uring ingest), which is best left in host memory the device maps.
  *                        A placement hint only: the buffer's contents and the protocol are the same either way
- * @param residentRangeAt    first byte of the data buffer's resident range (a multiple of 4; 0 with no range)
- * @param residentRangeBytes bytes of the resident range (a multiple of 4; 0 for none): the host writes them, then
- *                           {@link SessionDriver#commitResidentRange()}, and leaves them unchanged until it commits
- *                           again, so a backend may let the device read its own copy of the range while the rest
- *                           of the buffer streams (e.g. a table in device memory beside io_uring chunks). Placement
- *                           only: every load returns the buffer's bytes either way
+ * @param residentRangeAt first byte of the data buffer's resident range (a multiple of 4; 0 with no range)
+ * @param residentRange   the resident range's bytes (a multiple of 4 of them), or {@code null} for none: the data
+ *                        buffer holds them from the open on (the runtime writes them into the host-visible data
+ *                        buffer before any publication), and the host does not write them while the session runs,
+ *                        so a driver may keep its own device copy of the range, filled from these bytes when it
+ *                        opens, while the rest of the buffer streams (e.g. a table in device memory beside io_uring
+ *                        chunks). Placement only: every load returns the buffer's bytes either way
  */
 @API(status = API.Status.EXPERIMENTAL, since = "0.2")
 public record SessionSpec(int slotCount, int tenantCount, int observableSlots, long dataBufferBytes, int workers,
                           CustomOpcodes opcodes, Duration ioWaitTimeout, TenantIsolation isolation,
-                          boolean residentData, long residentRangeAt, long residentRangeBytes) {
+                          boolean residentData, long residentRangeAt, MemorySegment residentRange) {
 
     /** A session without a resident range. */
     public SessionSpec(int slotCount, int tenantCount, int observableSlots, long dataBufferBytes, int workers,
                        CustomOpcodes opcodes, Duration ioWaitTimeout, TenantIsolation isolation,
                        boolean residentData) {
         this(slotCount, tenantCount, observableSlots, dataBufferBytes, workers, opcodes, ioWaitTimeout, isolation,
-                residentData, 0, 0);
+                residentData, 0, null);
     }
 
     /** A session whose data buffer is streamed ({@code residentData} false). */
@@ -60,12 +62,18 @@ public record SessionSpec(int slotCount, int tenantCount, int observableSlots, l
     public SessionSpec {
         Objects.requireNonNull(opcodes, "opcodes");
         Objects.requireNonNull(ioWaitTimeout, "ioWaitTimeout");
-        if (residentRangeAt < 0 || residentRangeBytes < 0 || (residentRangeAt & 3) != 0 || (residentRangeBytes & 3) != 0
-                || residentRangeAt + residentRangeBytes > dataBufferBytes) {
-            throw new IllegalArgumentException("resident range [" + residentRangeAt + ", +" + residentRangeBytes
+        long rangeBytes = residentRange == null ? 0 : residentRange.byteSize();
+        if (residentRangeAt < 0 || (residentRangeAt & 3) != 0 || (rangeBytes & 3) != 0
+                || residentRangeAt > dataBufferBytes - rangeBytes) {
+            throw new IllegalArgumentException("resident range [" + residentRangeAt + ", +" + rangeBytes
                     + ") is not 4-byte aligned inside the " + dataBufferBytes + "-byte data buffer. Fix: pass a range"
                     + " the runtime validated (SessionOptions.Builder.residentRange)");
         }
+    }
+
+    /** @return bytes of the resident range, 0 when there is none */
+    public long residentRangeBytes() {
+        return residentRange == null ? 0 : residentRange.byteSize();
     }
 
     /** @return the control buffer length in bytes: {@code (160 + observableSlots) * 4} */

@@ -273,7 +273,7 @@ final class CudaSessionDriver implements SessionDriver {
         KernelArgs.put(block, KernelArgs.ISOLATION, isolation != null ? isolation.address() : 0L);
         KernelArgs.put(block, KernelArgs.QUEUES, queueCount);
         if (resident != null) {
-            resident.zero(copyStream); // the data buffer starts zeroed, so does its copy
+            fillResidentCopy();
             KernelArgs.put(block, KernelArgs.RESIDENT, resident.address());
             KernelArgs.put(block, KernelArgs.RESIDENT_AT, spec.residentRangeAt());
             KernelArgs.put(block, KernelArgs.RESIDENT_BYTES, spec.residentRangeBytes());
@@ -290,6 +290,22 @@ final class CudaSessionDriver implements SessionDriver {
                 "cuLaunchKernel(vyre_persistent)");
         device.releases().kernelLaunched();
         return blocks * threads / 32;
+    }
+
+    /**
+     * Puts the resident range's bytes into the data buffer and copies them from there into the device copy the
+     * kernel's data loads read (host-to-device copies of at most 1 GiB each on the copy stream, waited for).
+     */
+    private void fillResidentCopy() {
+        MemorySegment range = data.segment().asSlice(spec.residentRangeAt(), spec.residentRangeBytes());
+        range.copyFrom(spec.residentRange());
+        for (long at = 0; at < range.byteSize(); at += RESIDENT_COPY_BYTES) {
+            long bytes = Math.min(RESIDENT_COPY_BYTES, range.byteSize() - at);
+            CudaCalls.check(cuMemcpyHtoDAsync(resident.pointer().withByteOffset(at),
+                    Pointer.to(range.asSlice(at, bytes).asByteBuffer()), bytes, copyStream),
+                    "cuMemcpyHtoDAsync(resident range)");
+        }
+        sync(copyStream);
     }
 
     private void sync(CUstream stream) {
@@ -482,28 +498,6 @@ final class CudaSessionDriver implements SessionDriver {
             if (Words.getAcquire(r, (long) slot * SlotLayout.SLOT_WORDS) == SlotStatus.PUBLISHED) {
                 enqueue(slot, generation[slot], ENTRY_READ_SLOT, 0, 0, 0, 0, 0);
             }
-        }
-    }
-
-    /**
-     * Copies the resident range from the data buffer into its device copy (one host-to-device copy on the copy
-     * stream, waited for). The data buffer is page-locked or managed memory the copy engine reads directly.
-     */
-    @Override
-    public void commitResidentRange() {
-        if (resident == null) {
-            return;
-        }
-        MemorySegment range = data.segment().asSlice(spec.residentRangeAt(), spec.residentRangeBytes());
-        synchronized (copyLock) {
-            device.makeCurrent();
-            for (long at = 0; at < range.byteSize(); at += RESIDENT_COPY_BYTES) {
-                long bytes = Math.min(RESIDENT_COPY_BYTES, range.byteSize() - at);
-                CudaCalls.check(cuMemcpyHtoDAsync(resident.pointer().withByteOffset(at),
-                        Pointer.to(range.asSlice(at, bytes).asByteBuffer()), bytes, copyStream),
-                        "cuMemcpyHtoDAsync(resident range)");
-            }
-            sync(copyStream);
         }
     }
 
