@@ -55,8 +55,9 @@ import java.util.stream.Collectors;
  * <li>{@code cuda-c} ({@link #CUDA_BODY}): PTX {@code trap}, which kills the CUDA context with a sticky error.</li>
  * <li>{@code glsl} ({@link #GLSL_BODY}): GLSL has no trap, so the body stores through a raw device address that
  *     no allocation holds ({@code VyreDeviceWord} at 0x7F_DEAD0000, where the device enables bufferDeviceAddress):
- *     on NVIDIA an MMU fault (Xid 31) ends the shader's channel, and the dispatch's fence should report
- *     {@code VK_ERROR_DEVICE_LOST}. It also stores through the control buffer's raw array {@code C[]} 4 and 8 GiB
+ *     an MMU fault was expected to end the shader's channel and the dispatch's fence to report
+ *     {@code VK_ERROR_DEVICE_LOST}; measured on the H100 (driver 580), the faulting invocation hangs instead,
+ *     the rest of the shader runs on, and the check FAILs saying so. It also stores through the control buffer's raw array {@code C[]} 4 and 8 GiB
  *     past its base (measured on the H100: NVIDIA bounds-checks storage buffers, so these stores alone fault
  *     nothing). A store does not stop the invocation, so the body then waits, polling the abort flag, and never
  *     completes the slot. Where nothing faults (lavapipe, a device without bufferDeviceAddress) the device is not
@@ -454,15 +455,18 @@ public final class DeviceLossCheck {
                 + ", slot " + a.trapSlot + " status " + trapStatus + " with run counter "
                 + unsigned(s.controlWord(counterWord(a.slots, a.trapSlot))) + (a.backend.equals("vulkan")
                 && trapStatus == SlotStatus.DONE ? ": it completed without its effects, so its wait loop ended (a driver that bounds loops, as"
-                + " lavapipe does)" : "");
+                + " lavapipe does)" : a.backend.equals("vulkan") && trapStatus == SlotStatus.CLAIMED ? ": it hangs in the"
+                + " faulting store or its wait loop while the interpreter runs on, so the dispatch cannot finish; end the"
+                + " process" : "");
     }
 
     /** @return what to do when the faulting slot did not lose the device */
     private static String notLostFix(String backend) {
         return backend.equals("vulkan")
-                ? "run it on an NVIDIA GPU with the proprietary driver; the slot's stores 4 and 8 GiB past the control"
-                + " buffer did not fault (lavapipe and drivers that bounds-check storage buffers never do; else the"
-                + " addresses were mapped): report the driver version and the kernel log (Xid lines)"
+                ? "run it on an NVIDIA GPU whose driver loses the device on a faulting store (on the H100, driver 580,"
+                + " storage-buffer stores out of range are dropped and a store through an unmapped device address hangs"
+                + " its invocation instead; lavapipe and devices without bufferDeviceAddress never fault): report the"
+                + " driver version and the kernel log (Xid lines)"
                 : "run it on an NVIDIA GPU; the PTX trap did not end the kernel: report the driver version";
     }
 
