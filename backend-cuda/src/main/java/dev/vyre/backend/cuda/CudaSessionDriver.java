@@ -47,9 +47,9 @@ import jcuda.driver.CUstream_flags;
  * the IO queue, the host alone its completion words, and lanes reserve IO slots in device memory. The runtime writes a
  * slot, then {@link #announce} makes publication n of the calling thread's submission queue
  * ({@link SubmissionQueues}, {@code -Dvyre.cuda.submissionQueues}, default 4): array entry n
- * ({@code (generation << 32) | run}, a run of up to 4,096 slots with one generation), then the queue's tail line in the link block: eight u64 words
- * {@code (tag << 32) | field} with {@code tag = n + 1} for slot, generation, flags, opcode, tenant, arg0..arg2,
- * word 0 last (release). The kernel's leader warp polls only the tail lines, all in one warp load: one PCIe
+ * ({@code (generation << 32) | run}, a run of up to 4,096 slots with one generation), then the queue's tail
+ * line in the link block: eight u64 words {@code (tag << 32) | field} with {@code tag = n + 1} for slot (the
+ * run), generation, flags, opcode, tenant, arg0..arg2, word 0 last (release). The kernel's leader warp polls only the tail lines, all in one warp load: one PCIe
  * read notices a publication and, when it is the only new one of its queue and all eight tags agree, delivers
  * its fields; the array is read only below the tail, so the GPU never snoops memory the host is about to
  * write. The per-slot generation makes each publication run exactly once on the device however often, and on
@@ -146,8 +146,8 @@ final class CudaSessionDriver implements SessionDriver {
         this.sqCapacity = Long.highestOneBit(Math.max(1024L, slotCount * 2L - 1)) << 1;
         this.sqMask = sqCapacity - 1;
         if (slotCount > 1 << SubmissionQueues.RUN_SHIFT) {
-            throw new BackendException("a CUDA session holds at most " + (1 << SubmissionQueues.RUN_SHIFT) + " slots, not "
-                    + slotCount, "open a smaller ring (SessionOptions caps it at that size)");
+            throw new BackendException("a CUDA session holds at most " + (1 << SubmissionQueues.RUN_SHIFT)
+                    + " slots, not " + slotCount, "open a smaller ring (SessionOptions caps it at that size)");
         }
         this.generation = new int[slotCount];
         int queueCount = CudaTuning.submissionQueues();
