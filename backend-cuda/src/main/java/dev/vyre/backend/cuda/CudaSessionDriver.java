@@ -49,11 +49,11 @@ import jcuda.driver.CUstream_flags;
  * ({@link SubmissionQueues}, {@code -Dvyre.cuda.submissionQueues}, default 4): array entry n
  * ({@code (generation << 32) | run}, a run of up to 4,096 slots with one generation), then the queue's tail
  * line in the link block: eight u64 words {@code (tag << 32) | field} with {@code tag = n + 1} for slot (the
- * run), generation, flags, opcode, tenant, arg0..arg2, word 0 last (release). The kernel's leader warp polls only the tail lines, all in one warp load: one PCIe
- * read notices a publication and, when it is the only new one of its queue and all eight tags agree, delivers
- * its fields; the array is read only below the tail, so the GPU never snoops memory the host is about to
- * write. The per-slot generation makes each publication run exactly once on the device however often, and on
- * whichever queue, it is announced.
+ * run), generation, flags, opcode, tenant, arg0..arg2, word 0 last (release). The kernel's leader warp polls
+ * only the tail lines, all in one warp load: one PCIe read notices a publication and, when it is the only new
+ * one of its queue and all eight tags agree, delivers its fields; the array is read only below the tail, so
+ * the GPU never snoops memory the host is about to write. The per-slot generation makes each publication run
+ * exactly once on the device however often, and on whichever queue, it is announced.
  *
  * <p>The kernel reads a slot only after its tail line ({@link SessionMemory#ringPolled()} is false),
  * so the runtime may copy whole runs of slots, status words included, before one announce.
