@@ -197,7 +197,7 @@ final class ScanCommand implements Callable<Integer> {
                 return ScanResident.run(s, plan.table(), plan.patterns(), c, seed, passes, plan.peerThreads(), plan.top(),
                         out);
             }
-            out.printf("  %s chunk slots in flight of %s new bytes each, overlapping by %s (io_uring into the data"
+            out.printf("  %s chunk slots in flight, each taking %s of new input, overlapping by %s (io_uring into the data"
                             + " buffer)%s%n",
                     Formats.count(plan.table().chunkWords()), Formats.bytes(plan.ingest().chunkBytes()),
                     Formats.bytes(plan.ingest().overlapBytes()), matches ? ", match offsets logged" : "");
