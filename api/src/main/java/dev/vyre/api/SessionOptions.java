@@ -80,8 +80,7 @@ public record SessionOptions(int slotCount, int tenantCount, int observableSlots
                     "pass bytes that stay readable until the session opens (a heap segment is simplest)");
         }
         long rangeBytes = residentRange == null ? 0 : residentRange.byteSize();
-        if (residentRangeAt < 0 || (residentRangeAt & 3) != 0 || (rangeBytes & 3) != 0
-                || residentRangeAt > dataBufferBytes - rangeBytes) {
+        if (!SessionSpec.residentRangeFits(residentRangeAt, rangeBytes, dataBufferBytes)) {
             throw new VyreArgumentException("residentRange", "[" + residentRangeAt + ", " + residentRangeAt + " + "
                     + rangeBytes + ") is not a 4-byte aligned range inside the " + dataBufferBytes
                     + "-byte data buffer", "pass an offset and a length that are multiples of 4 and end inside the"

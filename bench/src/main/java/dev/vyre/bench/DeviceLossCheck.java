@@ -57,11 +57,11 @@ import java.util.stream.Collectors;
  *     no allocation holds ({@code VyreDeviceWord} at 0x7F_DEAD0000, where the device enables bufferDeviceAddress):
  *     an MMU fault was expected to end the shader's channel and the dispatch's fence to report
  *     {@code VK_ERROR_DEVICE_LOST}; measured on the H100 (driver 580), the faulting invocation hangs instead,
- *     the rest of the shader runs on, and the check FAILs saying so. It also stores through the control buffer's raw array {@code C[]} 4 and 8 GiB
- *     past its base (measured on the H100: NVIDIA bounds-checks storage buffers, so these stores alone fault
- *     nothing). A store does not stop the invocation, so the body then waits, polling the abort flag, and never
- *     completes the slot. Where nothing faults (lavapipe, a device without bufferDeviceAddress) the device is not
- *     lost, and the check FAILs saying so.</li>
+ *     the rest of the shader runs on, and the check FAILs saying so. It also stores through the control
+ *     buffer's raw array {@code C[]} 4 and 8 GiB past its base (measured on the H100: NVIDIA bounds-checks
+ *     storage buffers, so these stores alone fault nothing). A store does not stop the invocation, so the body
+ *     then waits, polling the abort flag, and never completes the slot. Where nothing faults (lavapipe, a device
+ *     without bufferDeviceAddress) the device is not lost, and the check FAILs saying so.</li>
  * </ul>
  * The fault is this check's own opcode, never a backend feature an ordinary slot can reach.
  *
@@ -451,13 +451,21 @@ public final class DeviceLossCheck {
     /** @return DONE_COUNT, SHUTDOWN and the faulting slot's status and run counter, read now */
     private static String state(Session s, Args a) {
         int trapStatus = ringStatuses(s, a.slots)[a.trapSlot];
+        int runs = s.controlWord(counterWord(a.slots, a.trapSlot));
         return "DONE_COUNT " + s.doneCount() + " of " + a.slots + ", SHUTDOWN " + s.controlWord(ControlLayout.SHUTDOWN)
                 + ", slot " + a.trapSlot + " status " + trapStatus + " with run counter "
-                + unsigned(s.controlWord(counterWord(a.slots, a.trapSlot))) + (a.backend.equals("vulkan")
-                && trapStatus == SlotStatus.DONE ? ": it completed without its effects, so its wait loop ended (a driver that bounds loops, as"
-                + " lavapipe does)" : a.backend.equals("vulkan") && trapStatus == SlotStatus.CLAIMED ? ": it hangs in the"
-                + " faulting store or its wait loop while the interpreter runs on, so the dispatch cannot finish; end the"
-                + " process" : "");
+                + Integer.toUnsignedString(runs) + (a.backend.equals("vulkan") ? vulkanTrapNote(trapStatus) : "");
+    }
+
+    /** @return what the faulting slot's status says on Vulkan, where the fault did not lose the device */
+    private static String vulkanTrapNote(int trapStatus) {
+        return switch (trapStatus) {
+            case SlotStatus.DONE -> ": it completed without its effects, so its wait loop ended (a driver that bounds"
+                    + " loops, as lavapipe does)";
+            case SlotStatus.CLAIMED -> ": it hangs in the faulting store or its wait loop while the interpreter runs"
+                    + " on, so the dispatch cannot finish; end the process";
+            default -> "";
+        };
     }
 
     /** @return what to do when the faulting slot did not lose the device */
@@ -590,16 +598,18 @@ public final class DeviceLossCheck {
                     || (control[ControlLayout.OBSERVABLE_BASE + (i >>> 5)] >>> (i & 31) & 1) != 0;
             if (u.get(i)) {
                 if (run != 0 && run != i + 1) {
-                    throw new CheckFailed("unfinished slot " + i + " left its " + what + " at " + unsigned(run) + " (0 or "
-                            + (i + 1) + " expected: at most one partial run). Fix: report it: a slot ran twice on the"
-                            + " lost device" + (run == -1 ? ", or the mapping reads all-ones" : ""));
+                    throw new CheckFailed("unfinished slot " + i + " left its " + what + " at "
+                            + Integer.toUnsignedString(run) + " (0 or " + (i + 1) + " expected: at most one partial"
+                            + " run). Fix: report it: a slot ran twice on the lost device"
+                            + (run == -1 ? ", or the mapping reads all-ones" : ""));
                 }
                 partial += run == 0 ? 0 : 1;
             } else {
                 finished++;
                 if (status[i] != SlotStatus.DONE || run != i + 1 || !marked) {
                     throw new CheckFailed("finished slot " + i + " has status " + status[i] + ", " + what + " "
-                            + unsigned(run) + (control == null ? "" : " and mark bit " + (marked ? 1 : 0)) + " (DONE, "
+                            + Integer.toUnsignedString(run)
+                            + (control == null ? "" : " and mark bit " + (marked ? 1 : 0)) + " (DONE, "
                             + (i + 1) + (control == null ? "" : " and 1") + " expected: exactly one run). Fix: report"
                             + " it: a slot the session counts as finished did not run exactly once"
                             + (run == -1 ? " (or the mapping reads all-ones)" : ""));
@@ -616,10 +626,6 @@ public final class DeviceLossCheck {
             }
         }
         return new LostView(finished, partial, done);
-    }
-
-    private static String unsigned(int word) {
-        return Integer.toUnsignedString(word);
     }
 
     private static Path unfinishedFile(Path log) {
@@ -705,7 +711,8 @@ public final class DeviceLossCheck {
             int got = Words.get(c, counterWord(slots, i));
             int expected = u.get(i) ? i + 1 : 0;
             if (got != expected) {
-                throw new CheckFailed("run counter of slot " + i + " is " + unsigned(got) + " on the recovery session,"
+                throw new CheckFailed("run counter of slot " + i + " is " + Integer.toUnsignedString(got)
+                        + " on the recovery session,"
                         + " expected " + expected + fix);
             }
         }

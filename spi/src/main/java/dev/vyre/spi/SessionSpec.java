@@ -63,12 +63,20 @@ public record SessionSpec(int slotCount, int tenantCount, int observableSlots, l
         Objects.requireNonNull(opcodes, "opcodes");
         Objects.requireNonNull(ioWaitTimeout, "ioWaitTimeout");
         long rangeBytes = residentRange == null ? 0 : residentRange.byteSize();
-        if (residentRangeAt < 0 || (residentRangeAt & 3) != 0 || (rangeBytes & 3) != 0
-                || residentRangeAt > dataBufferBytes - rangeBytes) {
+        if (!residentRangeFits(residentRangeAt, rangeBytes, dataBufferBytes)) {
             throw new IllegalArgumentException("resident range [" + residentRangeAt + ", +" + rangeBytes
                     + ") is not 4-byte aligned inside the " + dataBufferBytes + "-byte data buffer. Fix: pass a range"
                     + " the runtime validated (SessionOptions.Builder.residentRange)");
         }
+    }
+
+    /**
+     * The resident-range rule: offset and length are multiples of 4 and the range lies inside the data buffer.
+     *
+     * @return true when {@code [at, at + bytes)} is a valid resident range of a {@code dataBufferBytes}-byte buffer
+     */
+    public static boolean residentRangeFits(long at, long bytes, long dataBufferBytes) {
+        return at >= 0 && bytes >= 0 && (at & 3) == 0 && (bytes & 3) == 0 && at <= dataBufferBytes - bytes;
     }
 
     /** @return bytes of the resident range, 0 when there is none */
