@@ -140,6 +140,7 @@ struct VyreArgs {
 #define VYRE_VARIANT_ARRAY_ONLY 8ull        // never take fields from the tail line (experiment)
 #define VYRE_VARIANT_SLOW_POLL 16ull        // the leader sleeps 20 us between polls (experiment)
 #define VYRE_VARIANT_TRACE 32ull            // the leader times its polls and inline runs (L_TRACE)
+#define VYRE_VARIANT_LANE_SLOT_READS 64ull  // each worker lane reads its own slot (16-byte quarters, peer)
 
 // ---- memory-order primitives (PTX ISA 6.0+, sm_70+) ----
 
@@ -795,18 +796,72 @@ __device__ __forceinline__ void vyre_read_slot(const u32* s, u32* w) {
     }
 }
 
+// True when this lane's claimed entry e names a slot of the ring whose words must be read from it.
+__device__ __forceinline__ bool vyre_reads_slot(const VyreArgs* A, const u32* e) {
+    return (e[3] & VYRE_ENTRY_READ_SLOT) != 0u && (u64)e[1] < A->slotCount;
+}
+
+// The whole warp reads the ring slots of the lanes in `readers` (bit j: lane j's slot, e[1] of lane j)
+// and returns this lane's 16 words in w. Four lanes read one 64-byte slot, so each of the four warp
+// loads reads eight whole slots (one 64-byte PCIe read each) where one lane per slot would read a
+// 16-byte quarter of 32 slots per load, each quarter its own 32-byte sector request (twice the bytes
+// across PCIe, four requests per slot). The quarters then move to their lanes by shuffles.
+__device__ __forceinline__ void vyre_read_slots_coalesced(const VyreArgs* A, u32 readers, u32 slot, u32* w) {
+    const u32 lane = threadIdx.x & 31u;
+    uint4 part[4];
+#pragma unroll
+    for (u32 q = 0; q < 4u; ++q) {
+        const u32 j = 8u * q + (lane >> 2);  // the lane whose slot this lane reads a quarter of
+        const u32 sj = __shfl_sync(VYRE_FULL_MASK, slot, (int)j);
+        part[q] = make_uint4(0u, 0u, 0u, 0u);
+        if ((readers >> j) & 1u) {
+            const u32* p = (const u32*)A->ring + (u64)sj * 16ull + 4u * (lane & 3u);
+            asm volatile("ld.volatile.global.v4.u32 {%0, %1, %2, %3}, [%4];"
+                         : "=r"(part[q].x), "=r"(part[q].y), "=r"(part[q].z), "=r"(part[q].w)
+                         : "l"(p)
+                         : "memory");
+        }
+    }
+    // Quarter r of this lane's slot is part[lane >> 3] of lane 4 * (lane & 7) + r.
+    const u32 mine = lane >> 3;
+#pragma unroll
+    for (u32 r = 0; r < 4u; ++r) {
+        const int src = (int)(4u * (lane & 7u) + r);
+#pragma unroll
+        for (u32 q = 0; q < 4u; ++q) {
+            const u32 x = __shfl_sync(VYRE_FULL_MASK, part[q].x, src);
+            const u32 y = __shfl_sync(VYRE_FULL_MASK, part[q].y, src);
+            const u32 z = __shfl_sync(VYRE_FULL_MASK, part[q].z, src);
+            const u32 v = __shfl_sync(VYRE_FULL_MASK, part[q].w, src);
+            if (mine == q) {
+                w[4 * r] = x;
+                w[4 * r + 1] = y;
+                w[4 * r + 2] = z;
+                w[4 * r + 3] = v;
+            }
+        }
+    }
+}
+
 // Runs the publication an entry announces, at most once per (slot, generation): the per-slot
 // generation CAS in device memory replaces a claim CAS on the ring, which lives across PCIe.
+// `read` holds the slot's 16 words already read from the ring (the workers read them warp-wide),
+// or is null: the entry's slot is read here when the entry says so.
 // Returns 0 when nothing ran (stale or repeated entry, slot not PUBLISHED, or an unauthorised
 // tenant: the slot stays PUBLISHED), else VYRE_DONE / VYRE_FAULT.
-__device__ u32 vyre_run_entry(const VyreArgs* A, VyreCtx& c, const u32* e) {
+__device__ u32 vyre_run_entry(const VyreArgs* A, VyreCtx& c, const u32* e, const u32* read) {
     const u32 slot = e[1];
     const u32 generation = e[2];
     if ((u64)slot >= A->slotCount) return 0;
     u32* s = (u32*)A->ring + (u64)slot * 16ull;
     u32 w[16];
     if (e[3] & VYRE_ENTRY_READ_SLOT) {
-        vyre_read_slot(s, w);
+        if (read != nullptr) {
+#pragma unroll
+            for (int i = 0; i < 16; ++i) w[i] = read[i];
+        } else {
+            vyre_read_slot(s, w);
+        }
         if (w[0] != VYRE_PUBLISHED) return 0;
     } else {
         w[0] = VYRE_PUBLISHED;
@@ -967,7 +1022,7 @@ __device__ void vyre_leader(const VyreArgs* A, VyreCtx& c) {
                 if (lane == 0) {
                     asm volatile("st.relaxed.gpu.global.u64 [%0], %1;" ::"l"(cursor), "l"(handed + 1ull) : "memory");
                     const u64 t0 = tracing ? now_ns() : 0ull;
-                    u32 result = vyre_run_entry(A, c, line);
+                    u32 result = vyre_run_entry(A, c, line, nullptr);
                     if (result == VYRE_DONE) vyre_count_done(c, 1u);
                     if (result != 0u) vyre_finish(A, line, result);
                     st_relaxed_sys64((u64*)(link + vyre_tail_line_word(q) + 16u), tail);
@@ -1149,6 +1204,8 @@ __device__ void vyre_worker(const VyreArgs* A, VyreCtx& c) {
         sleep = 0;
         u32 result = 0;
         u32 e[VYRE_ENTRY_WORDS];
+        e[1] = 0u;
+        e[3] = 0u;
         c.warpCrc = true;
         c.crcPending = false;
         if ((u64)lane < take) {
@@ -1161,7 +1218,14 @@ __device__ void vyre_worker(const VyreArgs* A, VyreCtx& c) {
                 e[4 * q + 2] = v.z;
                 e[4 * q + 3] = v.w;
             }
-            result = vyre_run_entry(A, c, e);
+        }
+        __syncwarp();
+        const u32 readers = (A->variant & VYRE_VARIANT_LANE_SLOT_READS) != 0ull
+                ? 0u : __ballot_sync(VYRE_FULL_MASK, (u64)lane < take && vyre_reads_slot(A, e));
+        u32 w[16];
+        if (readers != 0u) vyre_read_slots_coalesced(A, readers, e[1], w);
+        if ((u64)lane < take) {
+            result = vyre_run_entry(A, c, e, ((readers >> lane) & 1u) ? w : nullptr);
         }
         // CRC32C slots of this batch, each checksummed by the whole warp (a chunk of megabytes read
         // across PCIe by one lane took tens of milliseconds).

@@ -24,6 +24,18 @@ final class BenchArgs {
     }
 
     /**
+     * @return {@code value} as a byte count: digits with an optional K, M or G suffix (powers of 1,024), 1 .. 2^40
+     * @throws IllegalArgumentException naming the option and the value, ending in a Fix
+     */
+    static long size(String option, String value) {
+        String v = value.strip().toUpperCase(java.util.Locale.ROOT);
+        int shift = v.endsWith("K") ? 10 : v.endsWith("M") ? 20 : v.endsWith("G") ? 30 : 0;
+        String digits = shift == 0 ? v : v.substring(0, v.length() - 1);
+        long n = number(option, digits, 1, (1L << 40) >> shift);
+        return n << shift;
+    }
+
+    /**
      * @return {@code value} as a number in {@code min..max}
      * @throws IllegalArgumentException naming the option, the value and the range, ending in a Fix
      */

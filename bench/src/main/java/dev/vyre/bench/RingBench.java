@@ -56,6 +56,7 @@ import org.HdrHistogram.Histogram;
  *           [--json FILE]
  *           [--record FILE [--record-capacity N] [--record-format full|vrrl0001] [--record-rounds N]
  *            [--record-mode direct|background|both] [--record-drainers N,M..]]
+ *           [--noise none,spin,cache:SIZE,write:SIZE[@GBPS]..]
  * </pre>
  * Without {@code --api}: {@code deferred} when {@code --batch} is above 0, else {@code publish}.
  *
@@ -73,6 +74,11 @@ import org.HdrHistogram.Histogram;
  * each recorded row
  * gives the overhead against the unrecorded run of its round and checks that the log holds the newest slots,
  * with sequence numbers that count every published slot; last lines compare the best run of each kind.
+ *
+ * <p>{@code --noise KIND,..} (without {@code --record}): each throughput run is repeated once per kind, in the
+ * same process and in the order given, while a {@link MemoryNoise} thread loads the machine as a recorder's drain
+ * thread would (a busy core, or a stream of stores to memory) without recording anything; each row gives its
+ * change against the first kind's run ({@code none} first makes that the unloaded peer).
  */
 public final class RingBench {
 
@@ -95,6 +101,8 @@ public final class RingBench {
     private final int recordRounds;
     /** The recorded runs of a round: direct, background, or both. */
     private final List<ReplayLogOptions> recordVariants;
+    /** {@link MemoryNoise} kinds, one throughput run each; empty for a plain run. */
+    private final List<String> noises;
 
     /** Session modes to measure, in order: false = default, true = isolated (tenant 0 owns every observable word). */
     private final List<Boolean> isolationModes;
@@ -158,6 +166,13 @@ public final class RingBench {
             }
         }
         this.recordVariants = List.copyOf(variants);
+        this.noises = args.containsKey("noise") ? List.of(args.get("noise").split(",")) : List.of();
+        for (String noise : noises) {
+            MemoryNoise.start(noise).close(); // refuses a bad kind before any session opens
+        }
+        if (!noises.isEmpty() && record != null) {
+            throw new IllegalArgumentException("--noise and --record measure different things; pass one of them");
+        }
         if (recordRounds < 1) {
             throw new IllegalArgumentException("--record-rounds takes 1 or more");
         }
@@ -181,7 +196,8 @@ public final class RingBench {
                     + " [--publishers N] [--seconds S] [--warmup S] [--slots N] [--batch N] [--api publish,deferred,slots]"
                     + " [--isolation off|on|both]"
                     + " [--json FILE] [--record FILE [--record-capacity N] [--record-format full|vrrl0001]"
-                    + " [--record-rounds N] [--record-mode direct|background|both] [--record-drainers N,M..]]");
+                    + " [--record-rounds N] [--record-mode direct|background|both] [--record-drainers N,M..]]"
+                    + " [--noise none,spin,cache:SIZE,write:SIZE[@GBPS]..]");
             return;
         }
         RingBench bench = new RingBench(args);
@@ -199,7 +215,7 @@ public final class RingBench {
     /** Every option {@link #parse} accepts. */
     private static final List<String> OPTIONS = List.of("help", "backend", "mode", "workers", "publishers", "seconds",
             "warmup", "slots", "batch", "api", "isolation", "json", "record", "record-capacity", "record-format",
-            "record-rounds", "record-mode", "record-drainers");
+            "record-rounds", "record-mode", "record-drainers", "noise");
 
     /** @return true when every throughput run was verified */
     private boolean run(PrintStream out) throws IOException {
@@ -218,8 +234,27 @@ public final class RingBench {
             }
             if (!mode.equals("latency")) {
                 for (String api : apis) {
-                    if (record == null) {
+                    if (record == null && noises.isEmpty()) {
                         results.add(throughput(backend, api, null, out));
+                        continue;
+                    }
+                    if (record == null) {
+                        double unloaded = 0;
+                        for (String noise : noises) {
+                            Map<String, Object> r;
+                            String load;
+                            try (MemoryNoise running = MemoryNoise.start(noise)) {
+                                r = throughput(backend, api, null, out);
+                                running.close();
+                                load = running.describe();
+                            }
+                            double q = ((Number) r.get("slots_per_second")).doubleValue();
+                            unloaded = unloaded == 0 ? q : unloaded;
+                            r.put("noise", load);
+                            out.printf(Locale.ROOT, "noise %s (%s): %.2f M slots/s, %+.1f %% vs %s%n", load, api, q / 1e6,
+                                    100.0 * (q / unloaded - 1), noises.getFirst());
+                            results.add(r);
+                        }
                         continue;
                     }
                     double bestPlain = 0;

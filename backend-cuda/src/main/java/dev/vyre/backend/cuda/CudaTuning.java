@@ -21,9 +21,12 @@ final class CudaTuning {
         return Math.max(1, Math.min(1 << 16, Integer.getInteger("vyre.cuda.workerWarps", 64)));
     }
 
-    /** Kernel variant bits ({@code vyre.cuda.variant}, VYRE_VARIANT_* in the kernel), 0 by default. */
+    /**
+     * Kernel variant bits ({@code vyre.cuda.variant}, VYRE_VARIANT_* in the kernel: 1, 2, 4, 8, 16 and 64), 0 by
+     * default; bit 32 is the trace, set by {@code vyre.cuda.trace=true}.
+     */
     static long variant() {
-        long bits = Long.getLong("vyre.cuda.variant", 0L) & 0x1F;
+        long bits = Long.getLong("vyre.cuda.variant", 0L) & 0x5F;
         return Boolean.getBoolean("vyre.cuda.trace") ? bits | 32 : bits;
     }
 

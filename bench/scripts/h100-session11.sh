@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Session 11 on the GPU machine, one part per call (each well inside 10 minutes). Carry .h100's tarball of this
+# build, bench.jar, HdrHistogram.jar and gl/. Log $OUT/session11-PART.txt.
+#   probe   CUDA conformance; issue 18: the worker warps' coalesced slot reads against one lane per slot
+#           (-Dvyre.cuda.variant=64, the previous kernel's reads), alternating 2 rounds: latency, publishSlots/64 from
+#           1 and 4 publishers; then 2 and 8 publishers, more worker warps, a traced 4-publisher run; issue 12:
+#           background recording full-image against VRRL0001 (half the bytes a record), and the unrecorded rate
+#           beside a busy core and beside a stream of stores to memory (RingBench --noise); Vulkan conformance
+#   perf    issue 18 on a second start: latency, publishSlots/64 from 1, 2, 4 and 8 publishers, both reads,
+#           then the 4-publisher soak (every increment exactly once)
+set -u
+cd "$(dirname "$0")/../.."
+PART=${1:?usage: h100-session11.sh probe|perf. Fix: name the part}
+. bench/scripts/h100-env.sh "session11-$PART.txt"
+nvidia-smi --query-gpu=name,driver_version,pcie.link.gen.current --format=csv,noheader
+ring() { # ring "JVM OPTIONS" MODE PUBLISHERS [extra RingBench options]
+  local opts=$1 mode=$2 p=$3; shift 3
+  if [ "$mode" = latency ]; then
+    timeout -s KILL 40 $JAVA $opts -cp "$CP" dev.vyre.bench.RingBench --backend cuda --mode latency --seconds 3 --warmup 1 \
+      "$@" 2>&1 | grep -E "^latency|Fix" | head -2
+  else
+    timeout -s KILL 60 $JAVA $opts -cp "$CP" dev.vyre.bench.RingBench --backend cuda --mode throughput --slots 65536 \
+      --seconds 3 --warmup 1 --batch 64 --api slots --publishers $p "$@" 2>&1 \
+      | grep -E "^throughput|^noise|^recording overhead|vyre.cuda.trace|Fix" | cut -c1-260
+  fi
+}
+case "$PART" in
+probe)
+  step "conformance, cuda"
+  timeout -s KILL 120 $V conform --backend cuda --report $OUT/conform-cuda-session11.json 2>&1 | tail -3
+  for r in 1 2; do
+    for v in 64 0; do
+      step "round $r, $([ $v = 0 ] && echo 'coalesced slot reads (new)' || echo 'one lane per slot (variant 64, old)')"
+      ring "-Dvyre.cuda.variant=$v" latency 1
+      ring "-Dvyre.cuda.variant=$v" throughput 1
+      ring "-Dvyre.cuda.variant=$v" throughput 4
+    done
+  done
+  for p in 2 8; do
+    step "coalesced, $p publishers"
+    ring "" throughput $p
+  done
+  for w in 128 256; do
+    step "coalesced, $w worker warps, 1 and 4 publishers"
+    ring "-Dvyre.cuda.workerWarps=$w" throughput 1
+    ring "-Dvyre.cuda.workerWarps=$w" throughput 4
+  done
+  step "traced, 4 publishers"
+  ring "-Dvyre.cuda.trace=true" throughput 4
+  for fmt in full vrrl0001; do
+    step "recording, background x1, 65,536 records, format $fmt"
+    ring "" throughput 1 --record /dev/shm/ring-$fmt.log --record-capacity 65536 --record-format $fmt --record-rounds 2 \
+      --record-mode background
+    rm -f /dev/shm/ring-$fmt.log
+  done
+  step "unrecorded beside a busy core and beside stores to memory"
+  ring "" throughput 1 --noise none,spin,write:128M,cache:256K,write:128M@6,none
+  step "conformance, vulkan (VYRE_DEVICE_ADDRESS where the device has bufferDeviceAddress)"
+  timeout -s KILL 180 $V conform --backend vulkan --report $OUT/conform-vulkan-session11.json 2>&1 | tail -3
+  step "done" ;;
+perf)
+  ring "" latency 1
+  ring "-Dvyre.cuda.variant=64" latency 1
+  for p in 1 2 4 8; do
+    step "publishSlots/64, $p publishers: coalesced, then one lane per slot"
+    ring "" throughput $p
+    ring "-Dvyre.cuda.variant=64" throughput $p
+  done
+  step "cuda soak, 10^9 slots, 4 publishers"
+  timeout -s KILL 60 $JAVA -cp "$CP" dev.vyre.bench.SoakBench --backend cuda --total 1000000000 --slots 65536 --batch 64 \
+    --publishers 4 2>&1 | grep -E "^soak|PASS|FAIL|Fix" | head -4 | cut -c1-240
+  step "done" ;;
+*) echo "unknown part $PART. Fix: probe or perf"; exit 2 ;;
+esac
