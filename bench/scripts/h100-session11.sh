@@ -6,11 +6,14 @@
 #           1 and 4 publishers; then 2 and 8 publishers, more worker warps, a traced 4-publisher run; issue 12:
 #           background recording full-image against VRRL0001 (half the bytes a record), and the unrecorded rate
 #           beside a busy core and beside a stream of stores to memory (RingBench --noise); Vulkan conformance
+#   probe2  issue 12: RecordingBench (the host side alone) and background recording with queues of 4,096, 16,384
+#           and 65,536 slots (-Dvyre.replay.queueSlots); issue 18: 4 publishers with the CLAIMED store off
+#           (variant 1), one warp per block, 32 worker warps, idle back-off 32 ns and 1 us; then part perf
 #   perf    issue 18 on a second start: latency, publishSlots/64 from 1, 2, 4 and 8 publishers, both reads,
 #           then the 4-publisher soak (every increment exactly once)
 set -u
 cd "$(dirname "$0")/../.."
-PART=${1:?usage: h100-session11.sh probe|perf. Fix: name the part}
+PART=${1:?usage: h100-session11.sh probe|probe2|perf. Fix: name the part}
 . bench/scripts/h100-env.sh "session11-$PART.txt"
 nvidia-smi --query-gpu=name,driver_version,pcie.link.gen.current --format=csv,noheader
 ring() { # ring "JVM OPTIONS" MODE PUBLISHERS [extra RingBench options]
@@ -58,6 +61,22 @@ probe)
   step "conformance, vulkan (VYRE_DEVICE_ADDRESS where the device has bufferDeviceAddress)"
   timeout -s KILL 180 $V conform --backend vulkan --report $OUT/conform-vulkan-session11.json 2>&1 | tail -3
   step "done" ;;
+probe2)
+  step "RecordingBench: the publish harness unrecorded, direct and background x1, 65,536 records"
+  timeout -s KILL 90 $JAVA -cp "$CP" dev.vyre.bench.RecordingBench --seconds 1 --rounds 2 --capacity 65536 --drainers 1 \
+    --device-rate 123e6 2>&1 | grep -v "^WARNING" | tail -22 | cut -c1-220
+  for q in 4096 16384 65536; do
+    step "recording, background x1, 65,536 records, queue of $q slots"
+    ring "-Dvyre.replay.queueSlots=$q" throughput 1 --record /dev/shm/ring-q.log --record-capacity 65536 --record-rounds 2 \
+      --record-mode background
+    rm -f /dev/shm/ring-q.log
+  done
+  for o in "" -Dvyre.cuda.variant=1 -Dvyre.cuda.threads=32 -Dvyre.cuda.workerWarps=32 -Dvyre.cuda.idleSleepNs=32 \
+      -Dvyre.cuda.idleSleepNs=1000 ""; do
+    step "4 publishers ${o:-(defaults)}"
+    ring "$o" throughput 4
+  done
+  exec bash "$0" perf ;;
 perf)
   ring "" latency 1
   ring "-Dvyre.cuda.variant=64" latency 1
@@ -70,5 +89,5 @@ perf)
   timeout -s KILL 60 $JAVA -cp "$CP" dev.vyre.bench.SoakBench --backend cuda --total 1000000000 --slots 65536 --batch 64 \
     --publishers 4 2>&1 | grep -E "^soak|PASS|FAIL|Fix" | head -4 | cut -c1-240
   step "done" ;;
-*) echo "unknown part $PART. Fix: probe or perf"; exit 2 ;;
+*) echo "unknown part $PART. Fix: probe, probe2 or perf"; exit 2 ;;
 esac

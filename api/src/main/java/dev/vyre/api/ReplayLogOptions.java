@@ -69,6 +69,14 @@ public record ReplayLogOptions(Path path, long capacity, ReplayLogFormat format,
         return new ReplayLogOptions(path, capacity, format, background, value);
     }
 
+    /**
+     * @return the background recorder's queue length in slots: {@link AsyncReplayRecorder#DEFAULT_QUEUE_SLOTS}, or
+     *         the experiment switch {@code -Dvyre.replay.queueSlots=N} (a power of two, 64 .. 2^24)
+     */
+    private static int queueSlots() {
+        return Integer.getInteger("vyre.replay.queueSlots", AsyncReplayRecorder.DEFAULT_QUEUE_SLOTS);
+    }
+
     /** Creates the log for a session of {@code geometry}, and its background recorder when asked for. */
     SlotRecorder create(SessionGeometry geometry) {
         ReplayLog log = ReplayLog.create(path, capacity, format, geometry);
@@ -76,7 +84,7 @@ public record ReplayLogOptions(Path path, long capacity, ReplayLogFormat format,
             return log;
         }
         try {
-            return new AsyncReplayRecorder(log, AsyncReplayRecorder.DEFAULT_QUEUE_SLOTS, drainThreads);
+            return new AsyncReplayRecorder(log, queueSlots(), drainThreads);
         } catch (RuntimeException e) {
             log.close();
             throw e;
