@@ -9,11 +9,14 @@
 #   probe2  issue 12: RecordingBench (the host side alone) and background recording with queues of 4,096, 16,384
 #           and 65,536 slots (-Dvyre.replay.queueSlots); issue 18: 4 publishers with the CLAIMED store off
 #           (variant 1), one warp per block, 32 worker warps, idle back-off 32 ns and 1 us; then part perf
+#   probe3  issue 12: background recording whose drainers read publishSlots images back from the host-memory ring,
+#           1, 2 and 4 drain threads, against the publisher-side copy (-Dvyre.replay.readRing=false), 65,536 and
+#           1,048,576 records; issue 18: worker warps 16..64 at 1 and 4 publishers, latency at 32
 #   perf    issue 18 on a second start: latency, publishSlots/64 from 1, 2, 4 and 8 publishers, both reads,
 #           then the 4-publisher soak (every increment exactly once)
 set -u
 cd "$(dirname "$0")/../.."
-PART=${1:?usage: h100-session11.sh probe|probe2|perf. Fix: name the part}
+PART=${1:?usage: h100-session11.sh probe|probe2|probe3|perf. Fix: name the part}
 . bench/scripts/h100-env.sh "session11-$PART.txt"
 nvidia-smi --query-gpu=name,driver_version,pcie.link.gen.current --format=csv,noheader
 ring() { # ring "JVM OPTIONS" MODE PUBLISHERS [extra RingBench options]
@@ -77,6 +80,30 @@ probe2)
     ring "$o" throughput 4
   done
   exec bash "$0" perf ;;
+probe3)
+  for cap in 65536 1048576; do
+    step "recording, background, drainers read the ring, 1, 2 and 4 drain threads, $cap records"
+    ring "" throughput 1 --record /dev/shm/ring-r.log --record-capacity $cap --record-rounds 2 --record-mode background \
+      --record-drainers 1,2,4
+    rm -f /dev/shm/ring-r.log
+  done
+  step "recording, background, the publisher copies the images (-Dvyre.replay.readRing=false), 1 and 4 drain threads"
+  ring "-Dvyre.replay.readRing=false" throughput 1 --record /dev/shm/ring-c.log --record-capacity 65536 --record-rounds 2 \
+    --record-mode background --record-drainers 1,4
+  rm -f /dev/shm/ring-c.log
+  step "recording with 4 publishers, drainers read the ring, 4 drain threads"
+  ring "" throughput 4 --record /dev/shm/ring-p.log --record-capacity 65536 --record-rounds 2 --record-mode background \
+    --record-drainers 4
+  rm -f /dev/shm/ring-p.log
+  for w in 16 24 32 48 64 32; do
+    step "$w worker warps: 1 and 4 publishers"
+    ring "-Dvyre.cuda.workerWarps=$w" throughput 1
+    ring "-Dvyre.cuda.workerWarps=$w" throughput 4
+  done
+  step "latency, 32 and 64 worker warps"
+  ring "-Dvyre.cuda.workerWarps=32" latency 1
+  ring "-Dvyre.cuda.workerWarps=64" latency 1
+  step "done" ;;
 perf)
   ring "" latency 1
   ring "-Dvyre.cuda.variant=64" latency 1

@@ -120,8 +120,15 @@ public final class Session implements AutoCloseable {
      */
     private final boolean[] unannounced;
     private volatile boolean closed;
+    /**
+     * Experiment switch: {@code -Dvyre.replay.readRing=false} makes a background recorder copy {@code publishSlots}
+     * images on the publishing thread even where the ring is host memory its drainers could read them from.
+     */
+    private static final String READ_RING = "vyre.replay.readRing";
     /** Records every published slot; null when the options ask for no replay log. */
     private final SlotRecorder replayLog;
+    /** {@link #writeRing}, made once: what a recorder calls to write a run of {@code publishSlots}. */
+    private final SlotRecorder.RingWrite ringWrite = this::writeRing;
     private final long id = IDS.incrementAndGet();
     private final long openedAt = System.nanoTime();
     /** The watchdog's view of the ring (CLAIMED ages), kept on the waits' slow path only. */
@@ -173,6 +180,10 @@ public final class Session implements AutoCloseable {
         this.unannounced = new boolean[slotCount];
         this.hang = new HangDiagnostics(slotCount);
         this.replayLog = options.replayLog() == null ? null : options.replayLog().create(options.replayGeometry());
+        if (replayLog != null && (memory.ringPlacement() == Placement.HOST
+                || memory.ringPlacement() == Placement.HOST_MAPPED) && !"false".equals(System.getProperty(READ_RING))) {
+            replayLog.readImagesFrom(ring); // host memory: read back at cache speed, not copied on the publisher
+        }
     }
 
     /**
@@ -384,8 +395,22 @@ public final class Session implements AutoCloseable {
             return 0;
         }
         if (replayLog != null) {
-            replayLog.recordImages(firstSlot, images, n);
+            replayLog.recordImagesAndWrite(firstSlot, images, n, ringWrite);
+        } else {
+            writeRing(firstSlot, images, n);
         }
+        try {
+            driver.announce(firstSlot, n, SlotStatus.PUBLISHED);
+        } catch (RuntimeException e) {
+            throw failed("publishSlots", e);
+        }
+        publishBatches.increment();
+        SessionEvents.batch(id, SessionEvents.PUBLISH_SLOTS, firstSlot, count, n, 1);
+        return n;
+    }
+
+    /** Writes {@code n} checked images into ring slots {@code firstSlot ..}; a polled ring's status words last. */
+    private void writeRing(int firstSlot, MemorySegment images, int n) {
         if (ringPolled) {
             for (int i = 0; i < n; i++) {
                 long base = (long) (firstSlot + i) * SlotLayout.SLOT_WORDS;
@@ -397,14 +422,6 @@ public final class Session implements AutoCloseable {
             MemorySegment.copy(images, 0, ring, (long) firstSlot * SlotLayout.SLOT_BYTES,
                     (long) n * SlotLayout.SLOT_BYTES);
         }
-        try {
-            driver.announce(firstSlot, n, SlotStatus.PUBLISHED);
-        } catch (RuntimeException e) {
-            throw failed("publishSlots", e);
-        }
-        publishBatches.increment();
-        SessionEvents.batch(id, SessionEvents.PUBLISH_SLOTS, firstSlot, count, n, 1);
-        return n;
     }
 
     /**
@@ -898,6 +915,13 @@ public final class Session implements AutoCloseable {
                 stuck = "the interpreter's state is unreadable: " + e.getMessage();
             }
         }
+        if (replayLog != null) { // before the driver frees the ring, which a background recorder may still read
+            try {
+                replayLog.close();
+            } catch (RuntimeException e) {
+                failure = addTo(failure, e);
+            }
+        }
         try {
             driver.close();
         } catch (RuntimeException e) {
@@ -917,13 +941,6 @@ public final class Session implements AutoCloseable {
         if (failure != null && reported != null) {
             reported.addSuppressed(failure); // the device's failures after a reported loss are that loss
             failure = null;
-        }
-        if (replayLog != null) {
-            try {
-                replayLog.close();
-            } catch (RuntimeException e) {
-                failure = addTo(failure, e);
-            }
         }
         SessionEvents.endClose(event, this, System.nanoTime() - openedAt, doneCount, stopped, failure);
         if (failure != null) {

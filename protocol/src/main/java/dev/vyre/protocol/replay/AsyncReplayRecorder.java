@@ -62,6 +62,8 @@ public final class AsyncReplayRecorder implements SlotRecorder {
     private static final VarHandle COUNTER = MethodHandles.arrayElementVarHandle(long[].class);
     private static final int RUN_LONGS = 4;
     private static final int R_SLOT_COUNT = 0;
+    /** Flag in {@link #R_SLOT_COUNT}: the run's images are in the ring, not in the queue. */
+    private static final long FROM_RING = 1L << 62;
     private static final int R_STAMP = 1;
     private static final int R_EPOCH = 2;
     private static final int R_START = 3;
@@ -95,6 +97,8 @@ public final class AsyncReplayRecorder implements SlotRecorder {
     private int epoch;
     /** Scratch for a packed slot's argument words. Guarded by this. */
     private final int[] payload = new int[SlotLayout.ARGS_PER_SLOT];
+    /** Scratch: one image copied from a ring run whose fences are counted. Guarded by this. */
+    private final long[] fenceImage = new long[IMAGE_LONGS];
     /**
      * {@code [RUN_HEAD_AT]}: runs queued so far (release by producers, under this object's lock, after the run's
      * images and descriptor): what the drainers may claim. At most {@code head - tail} runs are queued, so
@@ -110,6 +114,13 @@ public final class AsyncReplayRecorder implements SlotRecorder {
     private final long[] counters = new long[TAIL_AT + 9];
     /** Times a publisher found the queue full and waited. Guarded by this. */
     private long waits;
+    /** The host-readable ring images are read back from ({@link #readImagesFrom}), or null: copied on the publisher. */
+    private MemorySegment ring;
+    /**
+     * Per ring slot, 1 + the queue number of its last image still to be read from {@link #ring} (0: none):
+     * that slot's ring words must not be written until {@link #tail()} passes it. Guarded by this.
+     */
+    private long[] ringPending;
     private volatile boolean running = true;
     private volatile Throwable failure;
     /** Single-slot calls since the last clock reading. Guarded by this. */
@@ -197,6 +208,7 @@ public final class AsyncReplayRecorder implements SlotRecorder {
     @Override
     public synchronized void recordPublish(int slot, int tenant, int opcode, int a0, int a1, int a2) {
         checkSlots(slot, 1);
+        awaitRingRead(slot, 1);
         int i = reserve();
         int w = i * IMAGE_LONGS;
         images[w] = SlotStatus.PUBLISHED | (long) opcode << 32;
@@ -218,6 +230,7 @@ public final class AsyncReplayRecorder implements SlotRecorder {
                     + " slot's 12 argument words", "pass 0 .. min(12, args.length)");
         }
         checkSlots(slot, 1);
+        awaitRingRead(slot, 1);
         int i = reserve();
         int w = i * IMAGE_LONGS;
         images[w] = SlotStatus.PUBLISHED | (long) opcode << 32;
@@ -233,6 +246,7 @@ public final class AsyncReplayRecorder implements SlotRecorder {
     @Override
     public synchronized void recordRaw(int slot, int[] words) {
         checkSlots(slot, 1);
+        awaitRingRead(slot, 1);
         int i = reserve();
         int w = i * IMAGE_LONGS;
         for (int k = 0; k < IMAGE_LONGS; k++) {
@@ -251,6 +265,7 @@ public final class AsyncReplayRecorder implements SlotRecorder {
                     + " bytes", "pass at most images.byteSize() / 64");
         }
         checkSlots(firstSlot, count);
+        awaitRingRead(firstSlot, count);
         long now = log.clock();
         int done = 0;
         while (done < count) {
@@ -264,6 +279,107 @@ public final class AsyncReplayRecorder implements SlotRecorder {
             }
             done += n;
         }
+    }
+
+    /**
+     * From now on {@link #recordImagesAndWrite} queues only descriptors, and the drainers read the images back
+     * from {@code ring} (whose slot count bounds the recorded slots). Call it before anything is recorded.
+     */
+    @Override
+    public synchronized void readImagesFrom(MemorySegment ring) {
+        checkRunning();
+        if (head != 0) {
+            throw new IllegalStateException("the recorder already queued " + head + " slots. Fix: call"
+                    + " readImagesFrom before recording");
+        }
+        long slots = ring.byteSize() / SlotLayout.SLOT_BYTES;
+        if (slots > slotLimit || slots > Integer.MAX_VALUE - 8) {
+            throw new VyreArgumentException("ring", slots + " slots is more than the recorded ring of " + slotLimit,
+                    "pass the ring of the session the log was created for");
+        }
+        this.ring = ring;
+        this.ringPending = new long[(int) slots];
+    }
+
+    /**
+     * Records a run that {@code write} puts into the ring. With a ring to read from ({@link #readImagesFrom})
+     * and a run that fits the queue, the publisher waits for room and for earlier images of these ring slots
+     * to be read, writes the ring, then queues descriptors only (counting the run's BATCH_FENCE ops from
+     * {@code images}); otherwise it copies the images first, as {@link #recordImages} does.
+     */
+    @Override
+    public synchronized void recordImagesAndWrite(int firstSlot, MemorySegment images, int count, RingWrite write) {
+        if (ring == null || count > mask + 1 || count <= 0 || (long) firstSlot + count > ringPending.length) {
+            recordImages(firstSlot, images, count);
+            write.write(firstSlot, images, count);
+            return;
+        }
+        if ((long) count * SlotLayout.SLOT_BYTES > images.byteSize()) {
+            throw new VyreArgumentException("count", count + " images do not fit a segment of " + images.byteSize()
+                    + " bytes", "pass at most images.byteSize() / 64");
+        }
+        checkSlots(firstSlot, count);
+        awaitRingRead(firstSlot, count);
+        awaitSpace(count);
+        write.write(firstSlot, images, count);
+        long now = log.clock();
+        int done = 0;
+        while (done < count) {
+            int i = (int) (head & mask);
+            int n = Math.min(Math.min(count - done, piece), mask + 1 - i);
+            queueRingRun(firstSlot + done, images, (long) done * SlotLayout.SLOT_BYTES, n, now);
+            done += n;
+        }
+    }
+
+    /** Queues a run whose images the drainers read from the ring; its fences are counted from {@code images}. */
+    private void queueRingRun(int firstSlot, MemorySegment images, long from, int n, long stampNow) {
+        long r = runHead[RUN_HEAD_AT];
+        int at = (int) (r & mask) * RUN_LONGS;
+        descriptors[at + R_SLOT_COUNT] = Integer.toUnsignedLong(firstSlot) | (long) n << 32 | FROM_RING;
+        descriptors[at + R_STAMP] = stampNow;
+        descriptors[at + R_EPOCH] = epoch;
+        descriptors[at + R_START] = head;
+        int e = epoch;
+        for (int k = 0; k < n; k++) {
+            long offset = from + (long) k * SlotLayout.SLOT_BYTES;
+            if (ReplayLog.mayFence(images.get(LONG, offset))) {
+                MemorySegment.copy(images, LONG, offset, fenceImage, 0, IMAGE_LONGS);
+                e += ReplayLog.fencesOf(fenceImage, 0, payload);
+            }
+            ringPending[firstSlot + k] = head + k + 1;
+        }
+        epoch = e;
+        head += n;
+        COUNTER.setRelease(runHead, RUN_HEAD_AT, r + 1);
+    }
+
+    /** Waits until the drainers have read every queued image of ring slots {@code firstSlot .. + count} from the ring. */
+    private void awaitRingRead(int firstSlot, int count) {
+        if (ring == null) {
+            return;
+        }
+        long latest = 0;
+        int end = (int) Math.min((long) firstSlot + count, ringPending.length);
+        for (int s = firstSlot; s < end; s++) {
+            latest = Math.max(latest, ringPending[s]);
+        }
+        for (int round = 0; latest > tail(); round++) {
+            checkRunning();
+            if (round == 0) {
+                waits++;
+            }
+            if (round < SPINS) {
+                Thread.onSpinWait();
+            } else {
+                LockSupport.parkNanos(1_000);
+            }
+        }
+    }
+
+    /** @return the images of a run descriptor's {@link #R_SLOT_COUNT} word */
+    private static int runLength(long slotCount) {
+        return (int) (slotCount >>> 32) & 0xFFFF;
     }
 
     /**
@@ -389,7 +505,7 @@ public final class AsyncReplayRecorder implements SlotRecorder {
         int n = 0;
         while (n < runs) {
             int d = (int) ((c + n) & mask);
-            long end = descriptors[d * RUN_LONGS + R_START] + (descriptors[d * RUN_LONGS + R_SLOT_COUNT] >>> 32);
+            long end = descriptors[d * RUN_LONGS + R_START] + runLength(descriptors[d * RUN_LONGS + R_SLOT_COUNT]);
             if (end > limit || (n > 0 && end - start > CLAIM_RECORDS)) {
                 break;
             }
@@ -419,9 +535,10 @@ public final class AsyncReplayRecorder implements SlotRecorder {
      * it writes them (in order, right after the published records), while they are still in the cache.
      */
     private void write(long c, int runs, long[] stage, int[] scratch) {
+        fetchRingImages(c, runs);
         long start = descriptors[(int) (c & mask) * RUN_LONGS + R_START];
         int lastAt = (int) ((c + runs - 1) & mask) * RUN_LONGS;
-        long end = descriptors[lastAt + R_START] + (descriptors[lastAt + R_SLOT_COUNT] >>> 32);
+        long end = descriptors[lastAt + R_START] + runLength(descriptors[lastAt + R_SLOT_COUNT]);
         long at = Math.floorMod(baseCursor + start, capacity); // the position of the next chunk
         long written = start; // queue number after the last record written
         long magicked = start; // queue number after the last record whose magic is set
@@ -436,7 +553,7 @@ public final class AsyncReplayRecorder implements SlotRecorder {
             while (staged < n) {
                 int d = (int) ((c + r) & mask) * RUN_LONGS;
                 long slotCount = descriptors[d + R_SLOT_COUNT];
-                int count = (int) (slotCount >>> 32);
+                int count = runLength(slotCount);
                 if (inRun == 0) {
                     e = (int) descriptors[d + R_EPOCH];
                 }
@@ -474,6 +591,27 @@ public final class AsyncReplayRecorder implements SlotRecorder {
         log.setMagics(Math.floorMod(baseCursor + magicked, capacity), end - magicked);
         log.advance(Math.floorMod(baseCursor + end, capacity), baseSequence + end, e);
         COUNTER.setRelease(counters, TAIL_AT, end);
+    }
+
+    /**
+     * Copies the images of the claimed runs queued with {@link #FROM_RING} from the ring into their queue slots,
+     * with status PUBLISHED (what the publisher checked; the device may have changed the ring's status word since).
+     */
+    private void fetchRingImages(long c, int runs) {
+        for (int k = 0; k < runs; k++) {
+            int d = (int) ((c + k) & mask) * RUN_LONGS;
+            long slotCount = descriptors[d + R_SLOT_COUNT];
+            if ((slotCount & FROM_RING) == 0) {
+                continue;
+            }
+            int n = runLength(slotCount);
+            int w = (int) (descriptors[d + R_START] & mask) * IMAGE_LONGS;
+            MemorySegment.copy(ring, LONG, Integer.toUnsignedLong((int) slotCount) * SlotLayout.SLOT_BYTES, images, w,
+                    n * IMAGE_LONGS);
+            for (int i = 0; i < n; i++, w += IMAGE_LONGS) {
+                images[w] = (images[w] & 0xFFFF_FFFF_0000_0000L) | SlotStatus.PUBLISHED;
+            }
+        }
     }
 
     /** Waits until every queued slot is in the log (or a drainer failed). */

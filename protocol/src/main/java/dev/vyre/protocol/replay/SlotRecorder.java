@@ -18,6 +18,32 @@ public sealed interface SlotRecorder extends AutoCloseable permits ReplayLog, As
     /** Records {@code count} 64-byte slot images published into ring slots {@code firstSlot ..}. */
     void recordImages(int firstSlot, MemorySegment images, int count);
 
+    /**
+     * Writes {@code count} slot images into the ring and records them: the same records as
+     * {@link #recordImages} followed by {@code write.write(firstSlot, images, count)}. The default records
+     * first, then writes; a recorder that reads images from the ring ({@link #readImagesFrom}) queues only a
+     * descriptor after the write. Either way a refused record leaves the ring unwritten.
+     */
+    default void recordImagesAndWrite(int firstSlot, MemorySegment images, int count, RingWrite write) {
+        recordImages(firstSlot, images, count);
+        write.write(firstSlot, images, count);
+    }
+
+    /**
+     * Lets the recorder read published images back from {@code ring} (host memory the host reads at cache
+     * speed) instead of copying them on the publisher's thread. Only the status word of a ring slot may change
+     * behind the recorder (the device's CLAIMED/DONE); the caller writes the ring's images only through
+     * {@link #recordImagesAndWrite} or after the other {@code record...} calls. The default ignores it.
+     */
+    default void readImagesFrom(MemorySegment ring) {
+    }
+
+    /** How a session writes a run of checked slot images into its ring (one instance per session). */
+    @FunctionalInterface
+    interface RingWrite {
+        void write(int firstSlot, MemorySegment images, int count);
+    }
+
     /** Records a raw write of the 16 words {@code words} into ring slot {@code slot}. */
     void recordRaw(int slot, int[] words);
 

@@ -6,9 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vyre.protocol.Opcodes;
+import dev.vyre.protocol.SlotStatus;
 import dev.vyre.protocol.ReplayLogException;
 import dev.vyre.protocol.VyreArgumentException;
 import java.io.IOException;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
@@ -82,6 +84,60 @@ class AsyncReplayRecorderTest {
                 assertEquals(List.of(5063, 7), log.records().subList(98, 100).stream().map(r -> r.slotIndex() == 7
                         ? 7 : r.word(4)).toList());
             }
+        }
+    }
+
+    /**
+     * Calls that write a ring as a session does: each run is copied into {@code ring}, whose status words the
+     * "device" sets to DONE at once, and the same ring slots are published again right away.
+     */
+    private static void ringCalls(SlotRecorder r, MemorySegment ring) {
+        SlotRecorder.RingWrite write = (first, images, n) -> {
+            MemorySegment.copy(images, 0, ring, first * 64L, n * 64L);
+            for (int i = 0; i < n; i++) {
+                ring.set(ValueLayout.JAVA_INT, (first + i) * 64L, SlotStatus.DONE);
+            }
+        };
+        r.recordPublish(3, 0, Opcodes.ATOMIC_ADD, 5, 165, 0);
+        r.recordImagesAndWrite(10, run(40, 1000), 40, write);
+        r.recordRaw(63, new int[] {2, Opcodes.BATCH_FENCE, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 9});
+        for (int k = 0; k < 40; k++) {
+            r.recordImagesAndWrite(k % 2 == 0 ? 0 : 32, run(32, 5000 + 32 * k), 32, write);
+            r.recordPublish(k % 2 == 0 ? 5 : 40, 0, Opcodes.ATOMIC_ADD, k, 161, 0);
+        }
+        r.recordImagesAndWrite(0, run(64, 9000), 64, write);
+        r.recordPublish(7, 0, Opcodes.BATCH_FENCE, 1, 0xFE9CE, 0);
+    }
+
+    @Test
+    void aRecorderReadingImagesBackFromTheRingWritesTheSameFileAsTheDirectOne() throws IOException {
+        for (ReplayLogFormat f : ReplayLogFormat.values()) {
+            for (int drainers : new int[] {1, 3}) {
+                Path direct = dir.resolve("ring-direct-" + f + drainers);
+                Path queued = dir.resolve("ring-queued-" + f + drainers);
+                try (ReplayLog log = ReplayLog.create(direct, 2000, f, GEOMETRY)) {
+                    ringCalls(log, Arena.ofAuto().allocate(64 * 64, 64));
+                }
+                try (AsyncReplayRecorder r = new AsyncReplayRecorder(ReplayLog.create(queued, 2000, f, GEOMETRY), 64,
+                        drainers)) {
+                    MemorySegment ring = Arena.ofAuto().allocate(64 * 64, 64);
+                    r.readImagesFrom(ring);
+                    ringCalls(r, ring);
+                }
+                assertArrayEquals(withoutTimestamps(direct, f), withoutTimestamps(queued, f), f + " " + drainers);
+            }
+        }
+    }
+
+    @Test
+    void readingFromTheRingIsRefusedOnceSlotsWereQueuedOrForALargerRing() {
+        try (AsyncReplayRecorder r = new AsyncReplayRecorder(ReplayLog.create(dir.resolve("late.vrri"), 100,
+                ReplayLogFormat.FULL_IMAGE, GEOMETRY), 64)) {
+            assertThrows(VyreArgumentException.class, () -> r.readImagesFrom(Arena.ofAuto().allocate(65 * 64)));
+            r.recordPublish(3, 0, Opcodes.ATOMIC_ADD, 5, 165, 0);
+            IllegalStateException late = assertThrows(IllegalStateException.class,
+                    () -> r.readImagesFrom(Arena.ofAuto().allocate(64 * 64)));
+            assertTrue(late.getMessage().endsWith("Fix: call readImagesFrom before recording"), late.getMessage());
         }
     }
 
