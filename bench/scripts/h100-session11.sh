@@ -12,11 +12,14 @@
 #   probe3  issue 12: background recording whose drainers read publishSlots images back from the host-memory ring,
 #           1, 2 and 4 drain threads, against the publisher-side copy (-Dvyre.replay.readRing=false), 65,536 and
 #           1,048,576 records; issue 18: worker warps 16..64 at 1 and 4 publishers, latency at 32
+#   final   the build with the new defaults (32 worker warps, drainers a quarter of the cores): CUDA conformance, part
+#           perf, recording with the default drainers from 1 and 4 publishers, scan against ingest from the page
+#           cache, Vulkan latency
 #   perf    issue 18 on a second start: latency, publishSlots/64 from 1, 2, 4 and 8 publishers, both reads,
 #           then the 4-publisher soak (every increment exactly once)
 set -u
 cd "$(dirname "$0")/../.."
-PART=${1:?usage: h100-session11.sh probe|probe2|probe3|perf. Fix: name the part}
+PART=${1:?usage: h100-session11.sh probe|probe2|probe3|final|perf. Fix: name the part}
 . bench/scripts/h100-env.sh "session11-$PART.txt"
 nvidia-smi --query-gpu=name,driver_version,pcie.link.gen.current --format=csv,noheader
 ring() { # ring "JVM OPTIONS" MODE PUBLISHERS [extra RingBench options]
@@ -103,6 +106,28 @@ probe3)
   step "latency, 32 and 64 worker warps"
   ring "-Dvyre.cuda.workerWarps=32" latency 1
   ring "-Dvyre.cuda.workerWarps=64" latency 1
+  step "done" ;;
+final)
+  step "conformance, cuda"
+  timeout -s KILL 120 $V conform --backend cuda --report $OUT/conform-cuda-session11-final.json 2>&1 | tail -3
+  bash "$0" perf
+  for p in 1 4; do
+    step "recording, background with the default drain threads, $p publishers, 65,536 records"
+    ring "" throughput $p --record /dev/shm/ring-d.log --record-capacity 65536 --record-rounds 2 --record-mode background
+    rm -f /dev/shm/ring-d.log
+  done
+  W=/tmp/vyre-s && rm -rf $W && mkdir -p $W
+  head -c 400000000 /dev/urandom | base64 -w 100 | tr 'A-Z0-9+/' 'a-za-j  ' > $W/f.txt
+  for r in 1 2; do
+    step "round $r: vyre scan --backend cuda --no-direct, then vyre ingest of the same file"
+    timeout -s KILL 60 $V scan --backend cuda --random-patterns 1000 --chunk 64K --slots 1024 --no-direct --top 1 $W/f.txt \
+      2>&1 | grep -E "device \(|CPU peer|Fix" | cut -c1-200
+    timeout -s KILL 60 $V ingest --backend cuda --chunk 64K --slots 1024 --no-direct $W/f.txt 2>&1 | grep -E "total:|Fix" | cut -c1-200
+  done
+  rm -rf $W
+  step "vulkan latency"
+  timeout -s KILL 40 $JAVA -cp "$CP" dev.vyre.bench.RingBench --backend vulkan --mode latency --seconds 3 --warmup 1 2>&1 \
+    | grep -E "^latency|Fix" | head -2
   step "done" ;;
 perf)
   ring "" latency 1

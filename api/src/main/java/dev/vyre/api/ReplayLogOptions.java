@@ -24,7 +24,8 @@ import org.apiguardian.api.API;
  *                   them for background threads ({@link AsyncReplayRecorder}), which costs the publisher less
  *                   and loses the slots still queued (at most 65,536) if the process dies
  * @param drainThreads with {@code background}: the threads that write the log in parallel, 1 .. 16
- *                   (default {@link AsyncReplayRecorder#defaultDrainThreads()}: 1)
+ *                   (default {@link AsyncReplayRecorder#defaultDrainThreads()}: a quarter of the
+ *                   processors, 1 .. 4)
  */
 @API(status = API.Status.EXPERIMENTAL, since = "0.3")
 public record ReplayLogOptions(Path path, long capacity, ReplayLogFormat format, boolean background,

@@ -157,12 +157,21 @@ final class ScanCommand implements Callable<Integer> {
      */
     static final int CUDA_RESIDENT_WORKER_WARPS = 1024;
 
-    /** @return {@code options} with {@link #CUDA_RESIDENT_WORKER_WARPS} for a resident CUDA scan left at the default */
+    /**
+     * Worker warps of a CUDA scan of streamed input when {@code --workers} is 0: the 64 its figures were measured
+     * with (docs/PERFORMANCE.md, "scan from a file"); the kernel's own default (32) is tuned for ring throughput.
+     */
+    static final int CUDA_STREAM_WORKER_WARPS = 64;
+
+    /**
+     * @return {@code options} with {@link #CUDA_RESIDENT_WORKER_WARPS} for a resident CUDA scan, and
+     *         {@link #CUDA_STREAM_WORKER_WARPS} for a streamed one, left at the default
+     */
     static SessionOptions withScanWorkers(SessionOptions o, String backendName) {
-        if (o.workers() != 0 || !o.residentData() || !"cuda".equals(backendName)) {
+        if (o.workers() != 0 || !"cuda".equals(backendName)) {
             return o;
         }
-        return o.toBuilder().workers(CUDA_RESIDENT_WORKER_WARPS).build();
+        return o.toBuilder().workers(o.residentData() ? CUDA_RESIDENT_WORKER_WARPS : CUDA_STREAM_WORKER_WARPS).build();
     }
 
     /** Everything validation resolved before the backend opens. */

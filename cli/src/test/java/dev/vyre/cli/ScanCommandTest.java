@@ -264,7 +264,7 @@ class ScanCommandTest {
     }
 
     @Test
-    void aResidentCudaScanLeftAtTheDefaultGetsMoreWorkerWarpsAndNothingElseChanges() {
+    void aCudaScanLeftAtTheDefaultGetsItsOwnWorkerWarpsAndNothingElseChanges() {
         SessionOptions resident = SessionOptions.builder().dataBufferBytes(4096).residentData(true).build();
         SessionOptions cuda = ScanCommand.withScanWorkers(resident, "cuda");
         assertEquals(ScanCommand.CUDA_RESIDENT_WORKER_WARPS, cuda.workers());
@@ -275,6 +275,8 @@ class ScanCommandTest {
         SessionOptions chosen = SessionOptions.builder().dataBufferBytes(4096).residentData(true).workers(8).build();
         assertSame(chosen, ScanCommand.withScanWorkers(chosen, "cuda"), "--workers given: kept");
         SessionOptions streamed = SessionOptions.builder().dataBufferBytes(4096).build();
-        assertSame(streamed, ScanCommand.withScanWorkers(streamed, "cuda"), "a streamed scan keeps the default");
+        assertEquals(ScanCommand.CUDA_STREAM_WORKER_WARPS, ScanCommand.withScanWorkers(streamed, "cuda").workers(),
+                "a streamed CUDA scan keeps the warps its figures were measured with");
+        assertSame(streamed, ScanCommand.withScanWorkers(streamed, "vulkan"), "other backends keep their default");
     }
 }

@@ -3,7 +3,8 @@ package dev.vyre.backend.cuda;
 /**
  * Launch-shape knobs of the persistent kernel, settable by system property for benchmarks:
  * {@code vyre.cuda.threads} (threads per block, default 128), {@code vyre.cuda.workerWarps}
- * (worker warps besides the leader, default 64) and {@code vyre.cuda.idleSleepNs} (longest
+ * (worker warps besides the leader, default 32: on the H100 it gave 147-149 M slots/s from 4 publishers against
+ * 131-137 M with 24, 48 or 64 warps, and p50 3.69 against 3.87 us; docs/PERFORMANCE.md, session 11) and {@code vyre.cuda.idleSleepNs} (longest
  * back-off of an idle worker warp, default 200 ns) and {@code vyre.cuda.submissionQueues} (submission queues of
  * a persistent session, one per publishing thread up to this count, 1..8, default 4).
  */
@@ -18,7 +19,7 @@ final class CudaTuning {
     }
 
     static int workerWarps() {
-        return Math.max(1, Math.min(1 << 16, Integer.getInteger("vyre.cuda.workerWarps", 64)));
+        return Math.max(1, Math.min(1 << 16, Integer.getInteger("vyre.cuda.workerWarps", 32)));
     }
 
     /**

@@ -177,12 +177,14 @@ public final class AsyncReplayRecorder implements SlotRecorder {
     }
 
     /**
-     * @return the drain threads a session uses by default: 1. On the H100 machine (16 vCPUs) one drainer cost
-     *         less than four beside a CUDA publisher at full rate (docs/PERFORMANCE.md, "Recording overhead");
-     *         more drainers pay off only where the log, not the publisher, is the bottleneck
+     * @return the drain threads a session uses by default: a quarter of the available processors, 1 .. 4. On the
+     *         H100 machine (16 vCPUs, CUDA {@code publishSlots}/64 at 135 M slots/s, drainers reading the images
+     *         from the ring) 4 drainers cost 35.8 % of the unrecorded rate, 2 cost 42.4 % and 1 60.8 %, since one
+     *         drainer writes about 60 M records/s (docs/PERFORMANCE.md, session 11); on 2 vCPUs extra drainers
+     *         only compete with the publisher
      */
     public static int defaultDrainThreads() {
-        return 1;
+        return Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors() / 4));
     }
 
     /** @throws VyreArgumentException unless {@code drainThreads} is 1 .. {@value #MAX_DRAIN_THREADS} */
