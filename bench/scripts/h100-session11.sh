@@ -12,7 +12,8 @@
 #   probe3  issue 12: background recording whose drainers read publishSlots images back from the host-memory ring,
 #           1, 2 and 4 drain threads, against the publisher-side copy (-Dvyre.replay.readRing=false), 65,536 and
 #           1,048,576 records; issue 18: worker warps 16..64 at 1 and 4 publishers, latency at 32
-#   final   the build with the new defaults (32 worker warps, drainers a quarter of the cores): CUDA conformance, part
+#   final   the build with the new defaults (32 worker warps, claims of up to 64 entries, drainers a quarter of the
+#           cores): CUDA conformance; claims of 64 against 32 (-Dvyre.cuda.variant=128), alternating 2 rounds; part
 #           perf, recording with the default drainers from 1 and 4 publishers, scan against ingest from the page
 #           cache, Vulkan latency
 #   perf    issue 18 on a second start: latency, publishSlots/64 from 1, 2, 4 and 8 publishers, both reads,
@@ -110,6 +111,19 @@ probe3)
 final)
   step "conformance, cuda"
   timeout -s KILL 120 $V conform --backend cuda --report $OUT/conform-cuda-session11-final.json 2>&1 | tail -3
+  for r in 1 2; do
+    for v in 128 0; do
+      step "round $r, $([ $v = 0 ] && echo 'claims of up to 64 entries, two batches (new)' || echo 'claims of up to 32 (variant 128, old)')"
+      ring "-Dvyre.cuda.variant=$v" latency 1
+      ring "-Dvyre.cuda.variant=$v" throughput 1
+      ring "-Dvyre.cuda.variant=$v" throughput 4
+    done
+  done
+  for w in 16 64; do
+    step "claims of up to 64, $w worker warps: 1 and 4 publishers"
+    ring "-Dvyre.cuda.workerWarps=$w" throughput 1
+    ring "-Dvyre.cuda.workerWarps=$w" throughput 4
+  done
   bash "$0" perf
   for p in 1 4; do
     step "recording, background with the default drain threads, $p publishers, 65,536 records"
