@@ -15,7 +15,7 @@
 #   final   the build with the new defaults (32 worker warps, claims of up to 64 entries, drainers a quarter of the
 #           cores): CUDA conformance; claims of 64 against 32 (-Dvyre.cuda.variant=128), alternating 2 rounds; part
 #           perf, recording with the default drainers from 1 and 4 publishers, scan against ingest from the page
-#           cache, Vulkan latency
+#           cache, Vulkan latency with and without CLAIMED in the status mirror (-Dvyre.vulkan.mirrorClaimed=false)
 #   perf    issue 18 on a second start: latency, publishSlots/64 from 1, 2, 4 and 8 publishers, both reads,
 #           then the 4-publisher soak (every increment exactly once)
 set -u
@@ -139,9 +139,13 @@ final)
     timeout -s KILL 60 $V ingest --backend cuda --chunk 64K --slots 1024 --no-direct $W/f.txt 2>&1 | grep -E "total:|Fix" | cut -c1-200
   done
   rm -rf $W
-  step "vulkan latency"
-  timeout -s KILL 40 $JAVA -cp "$CP" dev.vyre.bench.RingBench --backend vulkan --mode latency --seconds 3 --warmup 1 2>&1 \
-    | grep -E "^latency|Fix" | head -2
+  for r in 1 2; do
+    for m in true false; do
+      step "round $r: vulkan latency, CLAIMED in the status mirror: $m"
+      timeout -s KILL 40 $JAVA -Dvyre.vulkan.mirrorClaimed=$m -cp "$CP" dev.vyre.bench.RingBench --backend vulkan --mode latency \
+        --seconds 3 --warmup 1 2>&1 | grep -E "^latency|Fix" | head -2
+    done
+  done
   step "done" ;;
 perf)
   ring "" latency 1

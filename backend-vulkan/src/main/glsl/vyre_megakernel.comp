@@ -560,7 +560,9 @@ bool vyre_try_slot(uint s, uint gen) {
 #ifdef VYRE_PERSISTENT
     // tag the mirror entries with the generation that rang this slot's doorbell
     uint tag = gen << M_GEN_SHIFT;
+#ifndef VYRE_NO_CLAIMED_MIRROR
     MIRROR_STORE(M[M_STATUS_BASE + s], tag | ST_CLAIMED);
+#endif
 #endif
     vyre_slot = s;
     vyre_opcode = LOAD_RLX(R[base + 1u]);

@@ -338,6 +338,13 @@ public final class VulkanBackend implements Backend {
 
     // ------------------------------------------------------------------ kernels
 
+    /**
+     * Experiment switch: {@code -Dvyre.vulkan.mirrorClaimed=false} leaves CLAIMED out of the status mirror (the
+     * ring in device memory still holds it), to measure what the mirror's extra system-memory store costs a
+     * round trip; the host then sees PUBLISHED until DONE.
+     */
+    static final String MIRROR_CLAIMED_PROPERTY = "vyre.vulkan.mirrorClaimed";
+
     /** @return the defines of a shader variant */
     Map<String, String> defines(boolean persistentMode, CustomOpcodes opcodes) {
         return defines(persistentMode, opcodes, false);
@@ -352,6 +359,9 @@ public final class VulkanBackend implements Backend {
         d.put("VYRE_LOCAL_SIZE", Integer.toString(persistentMode ? PERSISTENT_LOCAL_SIZE : ONCE_LOCAL_SIZE));
         if (persistentMode) {
             d.put("VYRE_PERSISTENT", "1");
+            if ("false".equals(System.getProperty(MIRROR_CLAIMED_PROPERTY))) {
+                d.put("VYRE_NO_CLAIMED_MIRROR", "1");
+            }
         }
         if (device.memoryModel() && !"false".equals(System.getProperty("vyre.vulkan.memoryModel"))) {
             d.put("VYRE_VMM", "1");
