@@ -267,12 +267,7 @@ public final class AsyncReplayRecorder implements SlotRecorder {
         if (count <= 0) {
             return;
         }
-        if ((long) count * SlotLayout.SLOT_BYTES > source.byteSize()) {
-            throw new VyreArgumentException("count", count + " images do not fit a segment of " + source.byteSize()
-                    + " bytes", "pass at most images.byteSize() / 64");
-        }
-        checkSlots(firstSlot, count);
-        awaitRingRead(firstSlot, count);
+        checkRun(firstSlot, source, count);
         long now = runStamp();
         int done = 0;
         while (done < count) {
@@ -321,12 +316,7 @@ public final class AsyncReplayRecorder implements SlotRecorder {
             write.write(firstSlot, images, count);
             return;
         }
-        if ((long) count * SlotLayout.SLOT_BYTES > images.byteSize()) {
-            throw new VyreArgumentException("count", count + " images do not fit a segment of " + images.byteSize()
-                    + " bytes", "pass at most images.byteSize() / 64");
-        }
-        checkSlots(firstSlot, count);
-        awaitRingRead(firstSlot, count);
+        checkRun(firstSlot, images, count);
         awaitSpace(count);
         write.write(firstSlot, images, count);
         long now = runStamp();
@@ -423,6 +413,19 @@ public final class AsyncReplayRecorder implements SlotRecorder {
         }
         sinceRunStamp = (sinceRunStamp + 1) & (RUN_STAMP_EVERY - 1);
         return runStampNanos;
+    }
+
+    /**
+     * Refuses a run of {@code count} images that {@code source} does not hold or that leaves the recorded ring, then
+     * waits until the previous images of its ring slots have been read from the ring.
+     */
+    private void checkRun(int firstSlot, MemorySegment source, int count) {
+        if ((long) count * SlotLayout.SLOT_BYTES > source.byteSize()) {
+            throw new VyreArgumentException("count", count + " images do not fit a segment of " + source.byteSize()
+                    + " bytes", "pass at most images.byteSize() / 64");
+        }
+        checkSlots(firstSlot, count);
+        awaitRingRead(firstSlot, count);
     }
 
     /** Refuses ring slots outside the recorded ring (the log itself refuses calls while this recorder owns it). */
