@@ -16,11 +16,14 @@
 #           cores): CUDA conformance; claims of 64 against 32 (-Dvyre.cuda.variant=128), alternating 2 rounds; part
 #           perf, recording with the default drainers from 1 and 4 publishers, scan against ingest from the page
 #           cache, Vulkan latency with and without CLAIMED in the status mirror (-Dvyre.vulkan.mirrorClaimed=false)
+#   last    the shortest check of the final build (device time was short): CUDA conformance, claims of 64 against
+#           32 (one round), the 4-publisher soak, recording with the default drain threads, Vulkan latency with and
+#           without CLAIMED in the status mirror
 #   perf    issue 18 on a second start: latency, publishSlots/64 from 1, 2, 4 and 8 publishers, both reads,
 #           then the 4-publisher soak (every increment exactly once)
 set -u
 cd "$(dirname "$0")/../.."
-PART=${1:?usage: h100-session11.sh probe|probe2|probe3|final|perf. Fix: name the part}
+PART=${1:?usage: h100-session11.sh probe|probe2|probe3|final|last|perf. Fix: name the part}
 . bench/scripts/h100-env.sh "session11-$PART.txt"
 nvidia-smi --query-gpu=name,driver_version,pcie.link.gen.current --format=csv,noheader
 ring() { # ring "JVM OPTIONS" MODE PUBLISHERS [extra RingBench options]
@@ -147,6 +150,27 @@ final)
     done
   done
   step "done" ;;
+last)
+  step "conformance, cuda"
+  timeout -s KILL 120 $V conform --backend cuda --report $OUT/conform-cuda-session11-last.json 2>&1 | tail -3
+  for v in 128 0; do
+    step "$([ $v = 0 ] && echo 'claims of up to 64 entries, two batches (new)' || echo 'claims of up to 32 (variant 128, old)')"
+    ring "-Dvyre.cuda.variant=$v" latency 1
+    ring "-Dvyre.cuda.variant=$v" throughput 1
+    ring "-Dvyre.cuda.variant=$v" throughput 4
+  done
+  step "cuda soak, 10^9 slots, 4 publishers"
+  timeout -s KILL 60 $JAVA -cp "$CP" dev.vyre.bench.SoakBench --backend cuda --total 1000000000 --slots 65536 --batch 64 \
+    --publishers 4 2>&1 | grep -E "^soak|PASS|FAIL|Fix" | head -4 | cut -c1-240
+  step "recording, background with the default drain threads, 1 publisher, 65,536 records"
+  ring "" throughput 1 --record /dev/shm/ring-d.log --record-capacity 65536 --record-rounds 2 --record-mode background
+  rm -f /dev/shm/ring-d.log
+  for m in true false; do
+    step "vulkan latency, CLAIMED in the status mirror: $m"
+    timeout -s KILL 40 $JAVA -Dvyre.vulkan.mirrorClaimed=$m -cp "$CP" dev.vyre.bench.RingBench --backend vulkan --mode latency \
+      --seconds 3 --warmup 1 2>&1 | grep -E "^latency|Fix" | head -2
+  done
+  step "done" ;;
 perf)
   ring "" latency 1
   ring "-Dvyre.cuda.variant=64" latency 1
@@ -159,5 +183,5 @@ perf)
   timeout -s KILL 60 $JAVA -cp "$CP" dev.vyre.bench.SoakBench --backend cuda --total 1000000000 --slots 65536 --batch 64 \
     --publishers 4 2>&1 | grep -E "^soak|PASS|FAIL|Fix" | head -4 | cut -c1-240
   step "done" ;;
-*) echo "unknown part $PART. Fix: probe, probe2 or perf"; exit 2 ;;
+*) echo "unknown part $PART. Fix: probe, probe2, probe3, final, last or perf"; exit 2 ;;
 esac
