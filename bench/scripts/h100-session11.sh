@@ -19,11 +19,13 @@
 #   last    the shortest check of the final build (device time was short): CUDA conformance, claims of 64 against
 #           32 (one round), the 4-publisher soak, recording with the default drain threads, Vulkan latency with and
 #           without CLAIMED in the status mirror
+#   verify  shorter still: CUDA conformance, claims of 64 against 32 (latency, 1 and 4 publishers), Vulkan latency
+#           with and without CLAIMED in the status mirror
 #   perf    issue 18 on a second start: latency, publishSlots/64 from 1, 2, 4 and 8 publishers, both reads,
 #           then the 4-publisher soak (every increment exactly once)
 set -u
 cd "$(dirname "$0")/../.."
-PART=${1:?usage: h100-session11.sh probe|probe2|probe3|final|last|perf. Fix: name the part}
+PART=${1:?usage: h100-session11.sh probe|probe2|probe3|final|last|verify|perf. Fix: name the part}
 . bench/scripts/h100-env.sh "session11-$PART.txt"
 nvidia-smi --query-gpu=name,driver_version,pcie.link.gen.current --format=csv,noheader
 ring() { # ring "JVM OPTIONS" MODE PUBLISHERS [extra RingBench options]
@@ -171,6 +173,21 @@ last)
       --seconds 3 --warmup 1 2>&1 | grep -E "^latency|Fix" | head -2
   done
   step "done" ;;
+verify)
+  step "conformance, cuda"
+  timeout -s KILL 90 $V conform --backend cuda --report $OUT/conform-cuda-session11-verify.json 2>&1 | tail -3
+  for v in 128 0; do
+    step "$([ $v = 0 ] && echo 'claims of up to 64 entries, two batches (new)' || echo 'claims of up to 32 (variant 128, old)')"
+    ring "-Dvyre.cuda.variant=$v" latency 1
+    ring "-Dvyre.cuda.variant=$v" throughput 1
+    ring "-Dvyre.cuda.variant=$v" throughput 4
+  done
+  for m in true false; do
+    step "vulkan latency, CLAIMED in the status mirror: $m"
+    timeout -s KILL 30 $JAVA -Dvyre.vulkan.mirrorClaimed=$m -cp "$CP" dev.vyre.bench.RingBench --backend vulkan --mode latency \
+      --seconds 2 --warmup 1 2>&1 | grep -E "^latency|Fix" | head -2
+  done
+  step "done" ;;
 perf)
   ring "" latency 1
   ring "-Dvyre.cuda.variant=64" latency 1
@@ -183,5 +200,5 @@ perf)
   timeout -s KILL 60 $JAVA -cp "$CP" dev.vyre.bench.SoakBench --backend cuda --total 1000000000 --slots 65536 --batch 64 \
     --publishers 4 2>&1 | grep -E "^soak|PASS|FAIL|Fix" | head -4 | cut -c1-240
   step "done" ;;
-*) echo "unknown part $PART. Fix: probe, probe2, probe3, final, last or perf"; exit 2 ;;
+*) echo "unknown part $PART. Fix: probe, probe2, probe3, final, last, verify or perf"; exit 2 ;;
 esac
