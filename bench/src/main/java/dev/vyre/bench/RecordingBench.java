@@ -28,7 +28,9 @@ import java.util.Map;
  * {@code Session.publishSlots} does on the host for each run of slot images (encode the images, check them,
  * copy them into a ring-sized native segment, release-store the status words) with no recording, with a
  * {@link ReplayLog} written by the publishing thread ({@code direct}) and with an {@link AsyncReplayRecorder}
- * ({@code background/N}: {@code N} drain threads, {@code --drainers}), in rounds of all of them in one process. It also times the recorders alone
+ * ({@code background/N}: {@code N} drain threads, {@code --drainers}) and, with {@code --ring-read}, with a background
+ * recorder whose drainers read the images back from the ring ({@code ringread/N}, as a session with a host-memory ring
+ * records {@code publishSlots}), in rounds of all of them in one process. It also times the recorders alone
  * ({@code recordImages} of the same runs, nothing else). Every recorded run is checked afterwards: the log must
  * hold the newest {@code min(capacity, recorded)} records, the newest with sequence number {@code recorded - 1}.
  *
@@ -40,7 +42,7 @@ import java.util.Map;
  *
  * <pre>
  * java -cp ... dev.vyre.bench.RecordingBench [--seconds 2] [--rounds 3] [--run 64] [--ring 65536]
- *      [--capacity 1048576] [--format full|vrrl0001] [--dir /dev/shm] [--device-rate 86e6] [--drainers 1,2,4]
+ *      [--capacity 1048576] [--format full|vrrl0001] [--dir /dev/shm] [--device-rate 86e6] [--drainers 1,2,4] [--ring-read]
  *      [--parts publish,alone]
  * </pre>
  * Exits 1 when a log does not hold what was recorded.
@@ -87,6 +89,9 @@ public final class RecordingBench {
                         + AsyncReplayRecorder.MAX_DRAIN_THREADS + ", not " + n + ". Fix: pass e.g. 1,2,4");
             }
             v.add("background/" + n);
+            if (args.containsKey("ring-read")) {
+                v.add("ringread/" + n);
+            }
         }
         this.variants = List.copyOf(v);
         List<String> parts = List.of(args.getOrDefault("parts", "publish,alone").split(","));
@@ -105,7 +110,7 @@ public final class RecordingBench {
         Map<String, String> args;
         try {
             args = BenchArgs.options(argv, List.of("seconds", "rounds", "run", "ring", "capacity", "format", "dir",
-                    "device-rate", "drainers", "parts"), List.of());
+                    "device-rate", "drainers", "parts", "ring-read"), List.of("ring-read"));
         } catch (IllegalArgumentException e) {
             System.err.println("RecordingBench: " + e.getMessage());
             System.exit(2);
@@ -145,6 +150,9 @@ public final class RecordingBench {
                             variants.get(v), round, rate / 1e6, 1e9 / rate);
                 }
                 for (int v = 1; v < count && alonePart; v++) {
+                    if (variants.get(v).startsWith("ringread/")) {
+                        continue; // recordImages alone copies, as background/N does
+                    }
                     double rate = alone(variants.get(v), images, out);
                     bestAlone[v] = Math.max(bestAlone[v], rate);
                     out.printf(Locale.ROOT, "recorder alone,  %-13s round %d: %8.2f M records/s (%.2f ns/record)%n",
@@ -166,13 +174,18 @@ public final class RecordingBench {
     /** @return the median over 100 ms windows of the publish harness's slots/s with {@code variant}'s recorder */
     private double publish(String variant, MemorySegment images, MemorySegment ringSegment, PrintStream out)
             throws IOException {
-        return timed(variant, out, (recorder, nanos) -> publishFor(recorder, images, ringSegment, nanos));
+        SlotRecorder.RingWrite write = (first, source, n) -> {
+            MemorySegment.copy(source, 0, ringSegment, (long) first * SlotLayout.SLOT_BYTES,
+                    (long) n * SlotLayout.SLOT_BYTES);
+            Words.setRelease(ringSegment, (long) first * SlotLayout.SLOT_WORDS, SlotStatus.PUBLISHED);
+        };
+        return timed(variant, out, ringSegment, (recorder, nanos) -> publishFor(recorder, images, write, nanos));
     }
 
     /** @return the median over 100 ms windows of {@code recordImages} alone, in records/s */
     private double alone(String variant, MemorySegment images, PrintStream out) throws IOException {
         fill(images, 0);
-        return timed(variant, out, (recorder, nanos) -> recordFor(recorder, images, nanos));
+        return timed(variant, out, null, (recorder, nanos) -> recordFor(recorder, images, nanos));
     }
 
     private interface Loop {
@@ -187,9 +200,12 @@ public final class RecordingBench {
      * the share of a core the threads get, the CPU time per slot does not). @return the median window's rate
      * per second
      */
-    private double timed(String variant, PrintStream out, Loop loop) throws IOException {
+    private double timed(String variant, PrintStream out, MemorySegment ringSegment, Loop loop) throws IOException {
         Path file = dir.resolve("vyre-recording-bench-" + ProcessHandle.current().pid() + ".log");
         SlotRecorder recorder = open(variant, file);
+        if (variant.startsWith("ringread/")) {
+            recorder.readImagesFrom(ringSegment);
+        }
         int windows = Math.max(1, (int) Math.round(seconds * 10));
         double[] rates = new double[windows];
         double[] cpu = new double[windows];
@@ -212,7 +228,8 @@ public final class RecordingBench {
         Arrays.sort(cpu);
         Arrays.sort(drainerCpu);
         out.printf(Locale.ROOT, "  CPU time per slot (best / median 100 ms window): publishing thread %.2f / %.2f ns%s%n",
-                cpu[0], cpu[windows / 2], variant.startsWith("background") ? String.format(Locale.ROOT,
+                cpu[0], cpu[windows / 2], !variant.equals("unrecorded") && !variant.equals("direct")
+                        ? String.format(Locale.ROOT,
                         ", drain threads together %.2f / %.2f ns", drainerCpu[0], drainerCpu[windows / 2]) : "");
         Arrays.sort(rates);
         return rates[windows / 2];
@@ -238,10 +255,10 @@ public final class RecordingBench {
             return null;
         }
         ReplayLog log = ReplayLog.create(file, capacity, format, new SessionGeometry(ring, 1, ring, 0));
-        if (!variant.startsWith("background/")) {
+        if (!variant.startsWith("background/") && !variant.startsWith("ringread/")) {
             return log;
         }
-        int drainers = Integer.parseInt(variant.substring("background/".length()));
+        int drainers = Integer.parseInt(variant.substring(variant.indexOf('/') + 1));
         return drainers == 1 // the two-argument constructor also runs against an older protocol jar (old vs new)
                 ? new AsyncReplayRecorder(log, AsyncReplayRecorder.DEFAULT_QUEUE_SLOTS)
                 : new AsyncReplayRecorder(log, AsyncReplayRecorder.DEFAULT_QUEUE_SLOTS, drainers);
@@ -284,7 +301,7 @@ public final class RecordingBench {
     }
 
     /** Publishes runs for {@code nanos}; @return slots published */
-    private long publishFor(SlotRecorder recorder, MemorySegment images, MemorySegment ringSegment, long nanos) {
+    private long publishFor(SlotRecorder recorder, MemorySegment images, SlotRecorder.RingWrite write, long nanos) {
         long end = System.nanoTime() + nanos;
         long slots = 0;
         int slot = 0;
@@ -292,12 +309,11 @@ public final class RecordingBench {
             for (int r = 0; r < 16; r++) {
                 fill(images, slot);
                 SlotImages.check(ring, slot, images, run);
-                if (recorder != null) {
-                    recorder.recordImages(slot, images, run);
+                if (recorder != null) { // records, then writes the ring (a ring-reading recorder: the other way round)
+                    recorder.recordImagesAndWrite(slot, images, run, write);
+                } else {
+                    write.write(slot, images, run);
                 }
-                MemorySegment.copy(images, 0, ringSegment, (long) slot * SlotLayout.SLOT_BYTES,
-                        (long) run * SlotLayout.SLOT_BYTES);
-                Words.setRelease(ringSegment, (long) slot * SlotLayout.SLOT_WORDS, SlotStatus.PUBLISHED);
                 slots += run;
                 slot += run;
                 if (slot == ring) {
