@@ -130,6 +130,9 @@ final)
     ring "-Dvyre.cuda.workerWarps=$w" throughput 4
   done
   bash "$0" perf
+  step "RecordingBench: the host side of publishSlots recorded, drainers reading the ring (ringread/N) or the queue"
+  timeout -s KILL 90 $JAVA -cp "$CP" dev.vyre.bench.RecordingBench --seconds 1 --rounds 2 --capacity 65536 --drainers 1,4 \
+    --ring-read --parts publish --device-rate 135e6 2>&1 | grep -v "^WARNING" | tail -24 | cut -c1-220
   for p in 1 4; do
     step "recording, background with the default drain threads, $p publishers, 65,536 records"
     ring "" throughput $p --record /dev/shm/ring-d.log --record-capacity 65536 --record-rounds 2 --record-mode background
