@@ -14,7 +14,7 @@
 #           1,048,576 records; issue 18: worker warps 16..64 at 1 and 4 publishers, latency at 32
 #   final   the build with the new defaults (32 worker warps, claims of up to 64 entries, drainers a quarter of the
 #           cores): CUDA conformance; claims of 64 against 32 (-Dvyre.cuda.variant=128), alternating 2 rounds; part
-#           perf, recording with the default drainers from 1 and 4 publishers, scan against ingest from the page
+#           perf, RecordingBench --ring-read (the publisher's own cost), recording with the default drainers from 1 and 4 publishers, scan against ingest from the page
 #           cache, Vulkan latency with and without CLAIMED in the status mirror (-Dvyre.vulkan.mirrorClaimed=false)
 #   last    the shortest check of the final build (device time was short): CUDA conformance, claims of 64 against
 #           32 (one round), the 4-publisher soak, recording with the default drain threads, Vulkan latency with and
