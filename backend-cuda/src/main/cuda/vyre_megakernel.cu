@@ -141,7 +141,7 @@ struct VyreArgs {
 #define VYRE_VARIANT_SLOW_POLL 16ull        // the leader sleeps 20 us between polls (experiment)
 #define VYRE_VARIANT_TRACE 32ull            // the leader times its polls and inline runs (L_TRACE)
 #define VYRE_VARIANT_LANE_SLOT_READS 64ull  // each worker lane reads its own slot (16-byte quarters, peer)
-#define VYRE_VARIANT_TAKE_32 128ull         // a worker warp claims at most 32 entries at a time (peer)
+#define VYRE_VARIANT_TAKE_32 128ull         // a worker warp never claims more than 32 entries at a time (peer)
 
 // ---- memory-order primitives (PTX ISA 6.0+, sm_70+) ----
 
@@ -1215,9 +1215,11 @@ __device__ __forceinline__ void vyre_work_batch(const VyreArgs* A, VyreCtx& c, c
     if (result != 0u) vyre_finish(A, e, result);
 }
 
-// Worker warp: claims up to 64 device entries at a time (32 with VYRE_VARIANT_TAKE_32) by one
-// compare-and-set of the claim cursor, reads them all and the ring slots they name at once, then runs
-// them as one or two batches of 32. Two batches per claim halve the claims that every worker warp
+// Worker warp: claims device entries by one compare-and-set of the claim cursor, up to 32 at a time, or
+// up to 64 while more are waiting than every worker warp could take at 32 (never with
+// VYRE_VARIANT_TAKE_32), reads them all and the ring slots they name at once, then runs them as one or
+// two batches of 32. With fewer waiting entries a warp keeps to 32, so long slots (scan chunks, CRC32C)
+// stay spread over as many warps as before instead of queueing behind a warp's first batch. Two batches per claim halve the claims that every worker warp
 // races for on the one cursor (at 4 publishers the H100 ran faster with fewer warps: 32 gave
 // 147-149 M slots/s, 64 gave 134 M, 256 gave 119 M; claims of 64 then gave 227 M against 146 M),
 // and the second batch's PCIe reads overlap the first. Claimed entries are read at once, before any of them runs, so cursor[1] stays what the
@@ -1228,7 +1230,8 @@ __device__ void vyre_worker(const VyreArgs* A, VyreCtx& c) {
     const u32* devSq = (const u32*)A->devSq;
     const u64 mask = A->sqMask;
     const u32 maxSleep = (u32)A->idleSleepNs;
-    const u64 most = (A->variant & VYRE_VARIANT_TAKE_32) != 0ull ? 32ull : 64ull;
+    const bool take32 = (A->variant & VYRE_VARIANT_TAKE_32) != 0ull;
+    const u64 workers = (((u64)gridDim.x * blockDim.x) >> 5) - 1ull;  // every warp but the leader
     const bool laneReads = (A->variant & VYRE_VARIANT_LANE_SLOT_READS) != 0ull;
     u32 sleep = 0;
     while (vyre_load_control(c, C_SHUTDOWN) == 0u) {
@@ -1242,6 +1245,7 @@ __device__ void vyre_worker(const VyreArgs* A, VyreCtx& c) {
                     break;
                 }
                 take = tail - head;
+                const u64 most = take32 || take <= 32ull * workers ? 32ull : 64ull;
                 if (take > most) take = most;
                 if (atomicCAS(cursor + 1, head, head + take) == head) break;
                 take = 0;
