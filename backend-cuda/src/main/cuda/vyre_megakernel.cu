@@ -1215,15 +1215,16 @@ __device__ __forceinline__ void vyre_work_batch(const VyreArgs* A, VyreCtx& c, c
     if (result != 0u) vyre_finish(A, e, result);
 }
 
-// Worker warp: claims device entries by one compare-and-set of the claim cursor, up to 32 at a time, or
-// up to 64 while more are waiting than every worker warp could take at 32 (never with
-// VYRE_VARIANT_TAKE_32), reads them all and the ring slots they name at once, then runs them as one or
-// two batches of 32. With fewer waiting entries a warp keeps to 32, so long slots (scan chunks, CRC32C)
-// stay spread over as many warps as before instead of queueing behind a warp's first batch. Two batches per claim halve the claims that every worker warp
-// races for on the one cursor (at 4 publishers the H100 ran faster with fewer warps: 32 gave
-// 147-149 M slots/s, 64 gave 134 M, 256 gave 119 M; claims of 64 then gave 227 M against 146 M),
-// and the second batch's PCIe reads overlap the first. Claimed entries are read at once, before any of them runs, so cursor[1] stays what the
-// leader's room check needs: every entry below it has been read.
+// Worker warp: claims device entries by one compare-and-set of the claim cursor, up to 32 at a time,
+// or up to 64 while more are waiting than every worker warp could take at 32 (never with
+// VYRE_VARIANT_TAKE_32), reads them all and the ring slots they name at once, then runs them as one
+// or two batches of 32. Two batches per claim halve the claims that every worker warp races for on
+// the one cursor (at 4 publishers the H100 ran faster with fewer warps: 32 gave 147-149 M slots/s,
+// 64 gave 134 M, 256 gave 119 M; claims of 64 then gave 227 M against 146 M), and the second
+// batch's PCIe reads overlap the first. With fewer waiting entries a warp keeps to 32, so long slots
+// (scan chunks, CRC32C) stay spread over as many warps as before instead of queueing behind a warp's
+// first batch. Claimed entries are read at once, before any of them runs, so cursor[1] stays what
+// the leader's room check needs: every entry below it has been read.
 __device__ void vyre_worker(const VyreArgs* A, VyreCtx& c) {
     const u32 lane = threadIdx.x & 31u;
     u64* cursor = (u64*)A->devCursor;
