@@ -363,14 +363,19 @@ public final class AsyncReplayRecorder implements SlotRecorder {
         }
         for (int round = 0; latest > tail(); round++) {
             checkRunning();
-            if (round == 0) {
-                waits++;
-            }
-            if (round < SPINS) {
-                Thread.onSpinWait();
-            } else {
-                LockSupport.parkNanos(1_000);
-            }
+            publisherPause(round);
+        }
+    }
+
+    /** One round of the publisher's wait for the drainers: counts the wait once, spins, then parks 1 µs at a time. */
+    private void publisherPause(int round) {
+        if (round == 0) {
+            waits++;
+        }
+        if (round < SPINS) {
+            Thread.onSpinWait();
+        } else {
+            LockSupport.parkNanos(1_000);
         }
     }
 
@@ -461,14 +466,7 @@ public final class AsyncReplayRecorder implements SlotRecorder {
             if (free >= n) {
                 return (int) free;
             }
-            if (round == 0) {
-                waits++;
-            }
-            if (round < SPINS) {
-                Thread.onSpinWait();
-            } else {
-                LockSupport.parkNanos(1_000);
-            }
+            publisherPause(round);
         }
     }
 
