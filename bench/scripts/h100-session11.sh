@@ -39,6 +39,27 @@ ring() { # ring "JVM OPTIONS" MODE PUBLISHERS [extra RingBench options]
       | grep -E "^throughput|^noise|^recording overhead|vyre.cuda.trace|Fix" | cut -c1-260
   fi
 }
+claims_ab() { # claims_ab ROUNDS: claims of 32 (variant 128) against the default, latency and 1 and 4 publishers
+  local r v
+  for r in $(seq "$1"); do
+    for v in 128 0; do
+      step "round $r, $([ $v = 0 ] && echo 'claims of up to 64 entries, two batches (new)' || echo 'claims of up to 32 (variant 128, old)')"
+      ring "-Dvyre.cuda.variant=$v" latency 1
+      ring "-Dvyre.cuda.variant=$v" throughput 1
+      ring "-Dvyre.cuda.variant=$v" throughput 4
+    done
+  done
+}
+mirror_ab() { # mirror_ab ROUNDS: Vulkan latency with and without CLAIMED in the status mirror
+  local r m
+  for r in $(seq "$1"); do
+    for m in true false; do
+      step "round $r: vulkan latency, CLAIMED in the status mirror: $m"
+      timeout -s KILL 40 $JAVA -Dvyre.vulkan.mirrorClaimed=$m -cp "$CP" dev.vyre.bench.RingBench --backend vulkan --mode latency \
+        --seconds 3 --warmup 1 2>&1 | grep -E "^latency|Fix" | head -2
+    done
+  done
+}
 case "$PART" in
 probe)
   step "conformance, cuda"
@@ -116,14 +137,7 @@ probe3)
 final)
   step "conformance, cuda"
   timeout -s KILL 120 $V conform --backend cuda --report $OUT/conform-cuda-session11-final.json 2>&1 | tail -3
-  for r in 1 2; do
-    for v in 128 0; do
-      step "round $r, $([ $v = 0 ] && echo 'claims of up to 64 entries, two batches (new)' || echo 'claims of up to 32 (variant 128, old)')"
-      ring "-Dvyre.cuda.variant=$v" latency 1
-      ring "-Dvyre.cuda.variant=$v" throughput 1
-      ring "-Dvyre.cuda.variant=$v" throughput 4
-    done
-  done
+  claims_ab 2
   for w in 16 64; do
     step "claims of up to 64, $w worker warps: 1 and 4 publishers"
     ring "-Dvyre.cuda.workerWarps=$w" throughput 1
@@ -147,49 +161,25 @@ final)
     timeout -s KILL 60 $V ingest --backend cuda --chunk 64K --slots 1024 --no-direct $W/f.txt 2>&1 | grep -E "total:|Fix" | cut -c1-200
   done
   rm -rf $W
-  for r in 1 2; do
-    for m in true false; do
-      step "round $r: vulkan latency, CLAIMED in the status mirror: $m"
-      timeout -s KILL 40 $JAVA -Dvyre.vulkan.mirrorClaimed=$m -cp "$CP" dev.vyre.bench.RingBench --backend vulkan --mode latency \
-        --seconds 3 --warmup 1 2>&1 | grep -E "^latency|Fix" | head -2
-    done
-  done
+  mirror_ab 2
   step "done" ;;
 last)
   step "conformance, cuda"
   timeout -s KILL 120 $V conform --backend cuda --report $OUT/conform-cuda-session11-last.json 2>&1 | tail -3
-  for v in 128 0; do
-    step "$([ $v = 0 ] && echo 'claims of up to 64 entries, two batches (new)' || echo 'claims of up to 32 (variant 128, old)')"
-    ring "-Dvyre.cuda.variant=$v" latency 1
-    ring "-Dvyre.cuda.variant=$v" throughput 1
-    ring "-Dvyre.cuda.variant=$v" throughput 4
-  done
+  claims_ab 1
   step "cuda soak, 10^9 slots, 4 publishers"
   timeout -s KILL 60 $JAVA -cp "$CP" dev.vyre.bench.SoakBench --backend cuda --total 1000000000 --slots 65536 --batch 64 \
     --publishers 4 2>&1 | grep -E "^soak|PASS|FAIL|Fix" | head -4 | cut -c1-240
   step "recording, background with the default drain threads, 1 publisher, 65,536 records"
   ring "" throughput 1 --record /dev/shm/ring-d.log --record-capacity 65536 --record-rounds 2 --record-mode background
   rm -f /dev/shm/ring-d.log
-  for m in true false; do
-    step "vulkan latency, CLAIMED in the status mirror: $m"
-    timeout -s KILL 40 $JAVA -Dvyre.vulkan.mirrorClaimed=$m -cp "$CP" dev.vyre.bench.RingBench --backend vulkan --mode latency \
-      --seconds 3 --warmup 1 2>&1 | grep -E "^latency|Fix" | head -2
-  done
+  mirror_ab 1
   step "done" ;;
 verify)
   step "conformance, cuda"
   timeout -s KILL 90 $V conform --backend cuda --report $OUT/conform-cuda-session11-verify.json 2>&1 | tail -3
-  for v in 128 0; do
-    step "$([ $v = 0 ] && echo 'claims of up to 64 entries, two batches (new)' || echo 'claims of up to 32 (variant 128, old)')"
-    ring "-Dvyre.cuda.variant=$v" latency 1
-    ring "-Dvyre.cuda.variant=$v" throughput 1
-    ring "-Dvyre.cuda.variant=$v" throughput 4
-  done
-  for m in true false; do
-    step "vulkan latency, CLAIMED in the status mirror: $m"
-    timeout -s KILL 30 $JAVA -Dvyre.vulkan.mirrorClaimed=$m -cp "$CP" dev.vyre.bench.RingBench --backend vulkan --mode latency \
-      --seconds 2 --warmup 1 2>&1 | grep -E "^latency|Fix" | head -2
-  done
+  claims_ab 1
+  mirror_ab 1
   step "done" ;;
 perf)
   ring "" latency 1
