@@ -144,19 +144,21 @@ public final class RecordingBench {
             MemorySegment ringSegment = arena.allocate((long) ring * SlotLayout.SLOT_BYTES, 4096);
             for (int round = 1; round <= rounds; round++) {
                 for (int v = 0; v < count && publishPart; v++) {
-                    double rate = publish(variants.get(v), images, ringSegment, out);
+                    StringBuilder detail = new StringBuilder();
+                    double rate = publish(variants.get(v), images, ringSegment, detail);
                     bestPublish[v] = Math.max(bestPublish[v], rate);
-                    out.printf(Locale.ROOT, "publish harness, %-13s round %d: %8.2f M slots/s (%.2f ns/slot)%n",
-                            variants.get(v), round, rate / 1e6, 1e9 / rate);
+                    out.printf(Locale.ROOT, "publish harness, %-13s round %d: %8.2f M slots/s (%.2f ns/slot)%n%s",
+                            variants.get(v), round, rate / 1e6, 1e9 / rate, detail);
                 }
                 for (int v = 1; v < count && alonePart; v++) {
                     if (variants.get(v).startsWith("ringread/")) {
                         continue; // recordImages alone copies, as background/N does
                     }
-                    double rate = alone(variants.get(v), images, out);
+                    StringBuilder detail = new StringBuilder();
+                    double rate = alone(variants.get(v), images, detail);
                     bestAlone[v] = Math.max(bestAlone[v], rate);
-                    out.printf(Locale.ROOT, "recorder alone,  %-13s round %d: %8.2f M records/s (%.2f ns/record)%n",
-                            variants.get(v), round, rate / 1e6, 1e9 / rate);
+                    out.printf(Locale.ROOT, "recorder alone,  %-13s round %d: %8.2f M records/s (%.2f ns/record)%n%s",
+                            variants.get(v), round, rate / 1e6, 1e9 / rate, detail);
                 }
             }
         }
@@ -165,14 +167,15 @@ public final class RecordingBench {
             double raw = 100.0 * (1 - bestPublish[v] / bestPublish[0]);
             double atDevice = 100.0 * (1 - Math.min(bestPublish[v], deviceRate) / plainAtDevice);
             out.printf(Locale.ROOT, "recording overhead (publish harness, %s %s, best of %d): %.1f %% of the publisher's"
-                    + " own rate (%.2f -> %.2f M slots/s); at a device rate of %.1f M slots/s: %.1f %%; recorder"
-                    + " alone %.2f M records/s%n", format.magic(), variants.get(v), rounds, raw, bestPublish[0] / 1e6,
-                    bestPublish[v] / 1e6, deviceRate / 1e6, atDevice, bestAlone[v] / 1e6);
+                    + " own rate (%.2f -> %.2f M slots/s); at a device rate of %.1f M slots/s: %.1f %%%s%n",
+                    format.magic(), variants.get(v), rounds, raw, bestPublish[0] / 1e6, bestPublish[v] / 1e6,
+                    deviceRate / 1e6, atDevice, bestAlone[v] > 0 ? String.format(Locale.ROOT,
+                            "; recorder alone %.2f M records/s", bestAlone[v] / 1e6) : "");
         }
     }
 
     /** @return the median over 100 ms windows of the publish harness's slots/s with {@code variant}'s recorder */
-    private double publish(String variant, MemorySegment images, MemorySegment ringSegment, PrintStream out)
+    private double publish(String variant, MemorySegment images, MemorySegment ringSegment, StringBuilder out)
             throws IOException {
         SlotRecorder.RingWrite write = (first, source, n) -> {
             MemorySegment.copy(source, 0, ringSegment, (long) first * SlotLayout.SLOT_BYTES,
@@ -183,7 +186,7 @@ public final class RecordingBench {
     }
 
     /** @return the median over 100 ms windows of {@code recordImages} alone, in records/s */
-    private double alone(String variant, MemorySegment images, PrintStream out) throws IOException {
+    private double alone(String variant, MemorySegment images, StringBuilder out) throws IOException {
         fill(images, 0);
         return timed(variant, out, null, (recorder, nanos) -> recordFor(recorder, images, nanos));
     }
@@ -197,10 +200,10 @@ public final class RecordingBench {
      * Opens {@code variant}'s recorder, warms up for a quarter of the run, then runs {@code loop} in 100 ms windows
      * for {@link #seconds}; closes and checks the log. Prints the CPU time per slot of the calling thread and,
      * for the background recorder, of its drainer thread (on a loaded machine the wall-clock rates fall with
-     * the share of a core the threads get, the CPU time per slot does not). @return the median window's rate
-     * per second
+     * the share of a core the threads get, the CPU time per slot does not) into {@code out}, to follow the row.
+     * @return the median window's rate per second
      */
-    private double timed(String variant, PrintStream out, MemorySegment ringSegment, Loop loop) throws IOException {
+    private double timed(String variant, StringBuilder out, MemorySegment ringSegment, Loop loop) throws IOException {
         Path file = dir.resolve("vyre-recording-bench-" + ProcessHandle.current().pid() + ".log");
         SlotRecorder recorder = open(variant, file);
         if (variant.startsWith("ringread/")) {
@@ -227,10 +230,11 @@ public final class RecordingBench {
         }
         Arrays.sort(cpu);
         Arrays.sort(drainerCpu);
-        out.printf(Locale.ROOT, "  CPU time per slot (best / median 100 ms window): publishing thread %.2f / %.2f ns%s%n",
+        out.append(String.format(Locale.ROOT, "  CPU time per slot (best / median 100 ms window): publishing thread"
+                + " %.2f / %.2f ns%s%n",
                 cpu[0], cpu[windows / 2], !variant.equals("unrecorded") && !variant.equals("direct")
                         ? String.format(Locale.ROOT,
-                        ", drain threads together %.2f / %.2f ns", drainerCpu[0], drainerCpu[windows / 2]) : "");
+                        ", drain threads together %.2f / %.2f ns", drainerCpu[0], drainerCpu[windows / 2]) : ""));
         Arrays.sort(rates);
         return rates[windows / 2];
     }
@@ -265,7 +269,7 @@ public final class RecordingBench {
     }
 
     /** Closes the recorder, checks its log and deletes it. */
-    private void close(SlotRecorder recorder, Path file, PrintStream out) throws IOException {
+    private void close(SlotRecorder recorder, Path file, StringBuilder out) throws IOException {
         if (recorder == null) {
             return;
         }
@@ -273,7 +277,8 @@ public final class RecordingBench {
             long waits = waits(recorder);
             recorder.close();
             if (waits > 0) {
-                out.printf(Locale.ROOT, "  (the publisher found the background queue full %d times)%n", waits);
+                out.append(String.format(Locale.ROOT, "  (the publisher found the background queue full %d times)%n",
+                        waits));
             }
             try (ReplayLog log = ReplayLog.read(file)) {
                 long held = log.recordCount();
@@ -283,7 +288,7 @@ public final class RecordingBench {
                         ? held == Math.min(capacity, written) && written > 0 : held > 0;
                 if (!right) {
                     logsRight = false;
-                    out.printf(Locale.ROOT, "LOG WRONG: %d records, newest sequence %d%n", held, newest);
+                    out.append(String.format(Locale.ROOT, "LOG WRONG: %d records, newest sequence %d%n", held, newest));
                 }
             }
         } finally {

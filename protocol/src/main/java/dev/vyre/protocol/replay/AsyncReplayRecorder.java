@@ -19,6 +19,15 @@ import java.util.concurrent.locks.LockSupport;
  * mapping happen on other cores. The queue is a bounded ring of {@code queueSlots} slot images and as many
  * descriptors.
  *
+ * <h2>Reading the images back from the ring</h2>
+ * With a host-memory ring ({@link #readImagesFrom}), {@link #recordImagesAndWrite} queues only descriptors: under
+ * the lock a publisher reserves the run's queue numbers and writes its descriptor, then writes the ring outside
+ * the lock (publishers of disjoint ring slots write at once) and marks the run ready (release); a drainer reads
+ * the images from the ring once the run is ready. The publishing thread touches no line a drainer writes or
+ * polls on every run: it reads the drainers' progress only when its last reading leaves too little room or an
+ * unread ring image, each descriptor has a cache line of its own, and an idle drainer parks at once instead of
+ * spinning on the queued-run count (it then claims the runs queued meanwhile in one batch).
+ *
  * <h2>Several drain threads</h2>
  * A queued image's log position, sequence number and epoch are fixed when it is queued (the publisher counts
  * the BATCH_FENCE ops as it queues), so {@code drainThreads} threads each claim the next runs of the queue (up
@@ -62,13 +71,22 @@ public final class AsyncReplayRecorder implements SlotRecorder {
     private static final int CLAIMED_AT = 8;
     private static final int TAIL_AT = 16;
     private static final VarHandle COUNTER = MethodHandles.arrayElementVarHandle(long[].class);
-    private static final int RUN_LONGS = 4;
+    /** Longs per run descriptor: one cache line, so the publisher's next descriptor is never a line a drainer reads. */
+    private static final int RUN_LONGS = 8;
     private static final int R_SLOT_COUNT = 0;
     /** Flag in {@link #R_SLOT_COUNT}: the run's images are in the ring, not in the queue. */
     private static final long FROM_RING = 1L << 62;
     private static final int R_STAMP = 1;
     private static final int R_EPOCH = 2;
     private static final int R_START = 3;
+    /**
+     * A {@link #FROM_RING} run's readiness, stored (release) by its publisher after its ring write, outside the lock:
+     * {@code run + 1} once its images are in the ring, {@code -(run + 1)} once they are in the queue instead (the
+     * ring write failed), anything else while the write is in progress.
+     */
+    private static final int R_READY = 4;
+    /** Spins of an idle drainer before it parks ({@code -Dvyre.replay.drainerSpins}, an experiment switch). */
+    private static final int IDLE_SPINS = Integer.getInteger("vyre.replay.drainerSpins", 0);
     /** Index of the queued-run count in {@link #runHead}: a cache line from either end. */
     private static final int RUN_HEAD_AT = 8;
 
@@ -86,15 +104,20 @@ public final class AsyncReplayRecorder implements SlotRecorder {
     /** The queued slot images, 8 little-endian word pairs each; a run never crosses the end. */
     private final long[] images;
     /**
-     * Run descriptors, {@value #RUN_LONGS} longs each at {@code (run number & mask) * RUN_LONGS}, so that a drainer
-     * reads one cache line per two runs: [{@link #R_SLOT_COUNT}] first ring slot | images {@code << 32},
+     * Run descriptors, {@value #RUN_LONGS} longs each at {@code (run number & mask) * RUN_LONGS}:
+     * [{@link #R_SLOT_COUNT}] first ring slot | images {@code << 32} (| {@link #FROM_RING}),
      * [{@link #R_STAMP}] timestamp, [{@link #R_EPOCH}] epoch of the first image, [{@link #R_START}] queue number of
-     * the first image.
+     * the first image, [{@link #R_READY}] a ring run's readiness.
      */
     private final long[] descriptors;
     private final Thread[] drainers;
     /** Slots queued so far. Guarded by this (written only by producers). */
     private long head;
+    /**
+     * The latest {@link #tail()} a publisher read: the publisher reads the drainers' line again only when this
+     * value leaves too little room or an unread ring image. Guarded by this.
+     */
+    private long tailSeen;
     /** The epoch of the next queued slot. Guarded by this. */
     private int epoch;
     /** Scratch for a packed slot's argument words. Guarded by this. */
@@ -305,31 +328,67 @@ public final class AsyncReplayRecorder implements SlotRecorder {
 
     /**
      * Records a run that {@code write} puts into the ring. With a ring to read from ({@link #readImagesFrom})
-     * and a run that fits the queue, the publisher waits for room and for earlier images of these ring slots
-     * to be read, writes the ring, then queues descriptors only (counting the run's BATCH_FENCE ops from
-     * {@code images}); otherwise it copies the images first, as {@link #recordImages} does.
+     * and a run that fits the queue, the publisher waits (under the lock) for room and for earlier images of these
+     * ring slots to be read, queues descriptors only (counting the run's BATCH_FENCE ops from {@code images}), then
+     * writes the ring outside the lock, so that publishers of disjoint ring slots write at the same time, and marks
+     * the runs ready; a drainer reads a run's images from the ring only once it is ready. Otherwise it copies the
+     * images first, as {@link #recordImages} does. If {@code write} throws, the images are queued from
+     * {@code images} instead (the log shows what was to be published) and the exception propagates.
      */
     @Override
-    public synchronized void recordImagesAndWrite(int firstSlot, MemorySegment images, int count, RingWrite write) {
-        if (ring == null || count > mask + 1 || count <= 0 || (long) firstSlot + count > ringPending.length) {
-            recordImages(firstSlot, images, count);
-            write.write(firstSlot, images, count);
-            return;
+    public void recordImagesAndWrite(int firstSlot, MemorySegment images, int count, RingWrite write) {
+        long firstRun;
+        long endRun;
+        synchronized (this) {
+            if (ring == null || count > mask + 1 || count <= 0 || (long) firstSlot + count > ringPending.length) {
+                recordImages(firstSlot, images, count);
+                write.write(firstSlot, images, count);
+                return;
+            }
+            checkRun(firstSlot, images, count);
+            awaitSpace(count);
+            long now = runStamp();
+            firstRun = runHead[RUN_HEAD_AT];
+            int done = 0;
+            while (done < count) {
+                int i = (int) (head & mask);
+                int n = Math.min(Math.min(count - done, piece), mask + 1 - i);
+                queueRingRun(firstSlot + done, images, (long) done * SlotLayout.SLOT_BYTES, n, now);
+                done += n;
+            }
+            endRun = runHead[RUN_HEAD_AT];
         }
-        checkRun(firstSlot, images, count);
-        awaitSpace(count);
-        write.write(firstSlot, images, count);
-        long now = runStamp();
-        int done = 0;
-        while (done < count) {
-            int i = (int) (head & mask);
-            int n = Math.min(Math.min(count - done, piece), mask + 1 - i);
-            queueRingRun(firstSlot + done, images, (long) done * SlotLayout.SLOT_BYTES, n, now);
-            done += n;
+        boolean written = false;
+        try {
+            write.write(firstSlot, images, count);
+            written = true;
+        } finally {
+            markReady(firstRun, endRun, written ? null : images);
         }
     }
 
-    /** Queues a run whose images the drainers read from the ring; its fences are counted from {@code images}. */
+    /**
+     * Marks runs {@code firstRun .. endRun - 1} (queued by one {@link #recordImagesAndWrite} call) ready: their
+     * images are in the ring, or, with {@code failedWrite} non-null, copied from it into their queue slots.
+     */
+    private void markReady(long firstRun, long endRun, MemorySegment failedWrite) {
+        long from = 0;
+        for (long r = firstRun; r < endRun; r++) {
+            int at = (int) (r & mask) * RUN_LONGS;
+            if (failedWrite != null) {
+                int n = runLength(descriptors[at + R_SLOT_COUNT]);
+                MemorySegment.copy(failedWrite, LONG, from, images, (int) (descriptors[at + R_START] & mask)
+                        * IMAGE_LONGS, n * IMAGE_LONGS);
+                from += (long) n * SlotLayout.SLOT_BYTES;
+            }
+            COUNTER.setRelease(descriptors, at + R_READY, failedWrite == null ? r + 1 : -(r + 1));
+        }
+    }
+
+    /**
+     * Queues a run whose images the drainers read from the ring once it is ready ({@link #markReady}); its fences
+     * are counted from {@code images}.
+     */
     private void queueRingRun(int firstSlot, MemorySegment images, long from, int n, long stampNow) {
         long r = runHead[RUN_HEAD_AT];
         int at = (int) (r & mask) * RUN_LONGS;
@@ -337,6 +396,7 @@ public final class AsyncReplayRecorder implements SlotRecorder {
         descriptors[at + R_STAMP] = stampNow;
         descriptors[at + R_EPOCH] = epoch;
         descriptors[at + R_START] = head;
+        descriptors[at + R_READY] = 0;
         int e = epoch;
         for (int k = 0; k < n; k++) {
             long offset = from + (long) k * SlotLayout.SLOT_BYTES;
@@ -361,7 +421,7 @@ public final class AsyncReplayRecorder implements SlotRecorder {
         for (int s = firstSlot; s < end; s++) {
             latest = Math.max(latest, ringPending[s]);
         }
-        for (int round = 0; latest > tail(); round++) {
+        for (int round = 0; latest > tailSeen && latest > (tailSeen = tail()); round++) {
             checkRunning();
             publisherPause(round);
         }
@@ -462,7 +522,11 @@ public final class AsyncReplayRecorder implements SlotRecorder {
     private int awaitSpace(int n) {
         for (int round = 0; ; round++) {
             checkRunning();
-            long free = mask + 1 - (head - tail());
+            long free = mask + 1 - (head - tailSeen);
+            if (free < n) {
+                tailSeen = tail();
+                free = mask + 1 - (head - tailSeen);
+            }
             if (free >= n) {
                 return (int) free;
             }
@@ -487,6 +551,7 @@ public final class AsyncReplayRecorder implements SlotRecorder {
 
     private void drain() {
         long[] stage = new long[ReplayLog.STAGED * (full ? 16 : 8)];
+        long[] ringImages = new long[ReplayLog.STAGED * IMAGE_LONGS];
         int[] scratch = new int[SlotLayout.ARGS_PER_SLOT];
         int idle = 0;
         try {
@@ -505,7 +570,7 @@ public final class AsyncReplayRecorder implements SlotRecorder {
                     continue;
                 }
                 idle = 0;
-                write(c, runs, stage, scratch);
+                write(c, runs, stage, ringImages, scratch);
             }
         } catch (Throwable e) {
             if (failure == null) { // the first failure is the cause; the others only stop waiting for it
@@ -539,8 +604,12 @@ public final class AsyncReplayRecorder implements SlotRecorder {
         return (long) COUNTER.getAcquire(counters, TAIL_AT);
     }
 
+    /**
+     * An idle drainer's wait: it parks at once by default, so that it does not read the publisher's lines while
+     * runs are queued one by one, and claims them in larger batches.
+     */
     private static int pause(int idle) {
-        if (idle < SPINS) {
+        if (idle < IDLE_SPINS) {
             Thread.onSpinWait();
         } else {
             LockSupport.parkNanos(IDLE_PARK_NANOS);
@@ -554,8 +623,7 @@ public final class AsyncReplayRecorder implements SlotRecorder {
      * {@link #tail()}, which frees their queue slots. The oldest claim in flight sets its magics chunk by chunk as
      * it writes them (in order, right after the published records), while they are still in the cache.
      */
-    private void write(long c, int runs, long[] stage, int[] scratch) {
-        fetchRingImages(c, runs);
+    private void write(long c, int runs, long[] stage, long[] ringImages, int[] scratch) {
         long start = descriptors[(int) (c & mask) * RUN_LONGS + R_START];
         int lastAt = (int) ((c + runs - 1) & mask) * RUN_LONGS;
         long end = descriptors[lastAt + R_START] + runLength(descriptors[lastAt + R_SLOT_COUNT]);
@@ -579,8 +647,15 @@ public final class AsyncReplayRecorder implements SlotRecorder {
                 }
                 long q = descriptors[d + R_START] + inRun;
                 int k = Math.min(count - inRun, n - staged);
-                e = ReplayLog.layoutRun(full, stage, staged, images, (int) (q & mask) * IMAGE_LONGS,
-                        (int) slotCount + inRun, descriptors[d + R_STAMP], k, baseSequence + q, e, scratch);
+                long[] source = images;
+                int from = (int) (q & mask) * IMAGE_LONGS;
+                if ((slotCount & FROM_RING) != 0 && awaitReady(c + r, d)) {
+                    fetchRingImages((int) slotCount + inRun, k, ringImages);
+                    source = ringImages;
+                    from = 0;
+                }
+                e = ReplayLog.layoutRun(full, stage, staged, source, from, (int) slotCount + inRun,
+                        descriptors[d + R_STAMP], k, baseSequence + q, e, scratch);
                 staged += k;
                 inRun += k;
                 if (inRun == count) {
@@ -614,23 +689,33 @@ public final class AsyncReplayRecorder implements SlotRecorder {
     }
 
     /**
-     * Copies the images of the claimed runs queued with {@link #FROM_RING} from the ring into their queue slots,
-     * with status PUBLISHED (what the publisher checked; the device may have changed the ring's status word since).
+     * Waits until the publisher of ring run {@code run} (descriptor at {@code d}) marked it ready.
+     *
+     * @return true when its images are in the ring, false when they were queued instead
      */
-    private void fetchRingImages(long c, int runs) {
-        for (int k = 0; k < runs; k++) {
-            int d = (int) ((c + k) & mask) * RUN_LONGS;
-            long slotCount = descriptors[d + R_SLOT_COUNT];
-            if ((slotCount & FROM_RING) == 0) {
-                continue;
+    private boolean awaitReady(long run, int d) {
+        for (int spins = 0; ; spins++) {
+            long ready = (long) COUNTER.getAcquire(descriptors, d + R_READY);
+            if (ready == run + 1 || ready == -(run + 1)) {
+                return ready > 0;
             }
-            int n = runLength(slotCount);
-            int w = (int) (descriptors[d + R_START] & mask) * IMAGE_LONGS;
-            MemorySegment.copy(ring, LONG, Integer.toUnsignedLong((int) slotCount) * SlotLayout.SLOT_BYTES, images, w,
-                    n * IMAGE_LONGS);
-            for (int i = 0; i < n; i++, w += IMAGE_LONGS) {
-                images[w] = (images[w] & 0xFFFF_FFFF_0000_0000L) | SlotStatus.PUBLISHED;
+            if (spins < SPINS) { // the publisher is writing the run into the ring
+                Thread.onSpinWait();
+            } else {
+                Thread.yield();
             }
+        }
+    }
+
+    /**
+     * Copies the {@code n} images of ring slots {@code firstSlot ..} into {@code into[0 ..]}, with status PUBLISHED
+     * (what the publisher checked; the device may have changed the ring's status word since).
+     */
+    private void fetchRingImages(int firstSlot, int n, long[] into) {
+        MemorySegment.copy(ring, LONG, Integer.toUnsignedLong(firstSlot) * SlotLayout.SLOT_BYTES, into, 0,
+                n * IMAGE_LONGS);
+        for (int i = 0, w = 0; i < n; i++, w += IMAGE_LONGS) {
+            into[w] = (into[w] & 0xFFFF_FFFF_0000_0000L) | SlotStatus.PUBLISHED;
         }
     }
 

@@ -2,6 +2,7 @@ package dev.vyre.protocol.replay;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -19,6 +20,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -195,6 +198,96 @@ class AsyncReplayRecorderTest {
             for (ReplayRecord rec : records) {
                 assertEquals(next[rec.slotIndex()]++, rec.word(4));
             }
+        }
+    }
+
+    @Test
+    void publishersOfDisjointRingSlotsWriteTheRingAtOnceAndEveryImageIsRecordedFromIt() throws Exception {
+        Path p = dir.resolve("ring-threads.vrri");
+        int threads = 4;
+        int runs = 3_000;
+        int runLength = 16; // thread k owns ring slots 16k .. 16k + 15
+        MemorySegment ring = Arena.ofAuto().allocate(64 * 64, 64);
+        try (AsyncReplayRecorder r = new AsyncReplayRecorder(ReplayLog.create(p, (long) threads * runs * runLength,
+                ReplayLogFormat.FULL_IMAGE, GEOMETRY), 256, 2)) {
+            r.readImagesFrom(ring);
+            CountDownLatch go = new CountDownLatch(1);
+            CountDownLatch inWrite = new CountDownLatch(threads);
+            AtomicBoolean serialized = new AtomicBoolean();
+            Thread[] t = new Thread[threads];
+            for (int k = 0; k < threads; k++) {
+                int first = k * runLength;
+                t[k] = new Thread(() -> {
+                    SlotRecorder.RingWrite write = (slot, images, n) -> {
+                        inWrite.countDown(); // every publisher is inside its first ring write at once
+                        try {
+                            serialized.compareAndSet(false, !inWrite.await(10, TimeUnit.SECONDS));
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        MemorySegment.copy(images, 0, ring, slot * 64L, n * 64L);
+                        for (int i = 0; i < n; i++) { // the device's DONE
+                            ring.set(ValueLayout.JAVA_INT, (slot + i) * 64L, SlotStatus.DONE);
+                        }
+                    };
+                    awaitQuietly(go);
+                    for (int i = 0; i < runs; i++) {
+                        r.recordImagesAndWrite(first, run(runLength, (first << 16) + i * runLength), runLength, write);
+                    }
+                });
+                t[k].start();
+            }
+            go.countDown();
+            for (Thread x : t) {
+                x.join();
+            }
+            assertFalse(serialized.get(), "the ring writes of different publishers ran one at a time");
+            r.sync();
+            List<ReplayRecord> records = r.log().records();
+            assertEquals(threads * runs * runLength, records.size(), "sync drains the queue");
+            int[] next = new int[threads];
+            for (ReplayRecord rec : records) {
+                int k = rec.slotIndex() / runLength;
+                int i = rec.slotIndex() % runLength;
+                assertEquals(SlotStatus.PUBLISHED, rec.word(0), "the status the publisher wrote, not the device's");
+                assertEquals((k * runLength << 16) + next[k]++, rec.word(4), "thread " + k + "'s images in order");
+                assertEquals(160 + i, rec.word(5));
+            }
+        }
+    }
+
+    @Test
+    void aRingWriteThatFailsIsRecordedFromTheImagesAndReported() {
+        Path p = dir.resolve("failed-write.vrri");
+        MemorySegment ring = Arena.ofAuto().allocate(64 * 64, 64);
+        SlotRecorder.RingWrite write = (slot, images, n) -> MemorySegment.copy(images, 0, ring, slot * 64L, n * 64L);
+        SlotRecorder.RingWrite failing = (slot, images, n) -> {
+            ring.set(ValueLayout.JAVA_INT, slot * 64L + 16, -1); // a torn write the log must not show
+            throw new IllegalStateException("the ring is gone. Fix: reopen the session");
+        };
+        try (AsyncReplayRecorder r = new AsyncReplayRecorder(ReplayLog.create(p, 100, ReplayLogFormat.FULL_IMAGE,
+                GEOMETRY), 64)) {
+            r.readImagesFrom(ring);
+            r.recordImagesAndWrite(0, run(8, 100), 8, write);
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> r.recordImagesAndWrite(8, run(8, 200), 8, failing));
+            assertTrue(e.getMessage().endsWith("Fix: reopen the session"), e.getMessage());
+            r.recordImagesAndWrite(16, run(8, 300), 8, write);
+            r.sync();
+            List<ReplayRecord> records = r.log().records();
+            assertEquals(24, records.size());
+            for (int i = 0; i < 24; i++) {
+                assertEquals(i, records.get(i).slotIndex());
+                assertEquals(100 * (1 + i / 8) + i % 8, records.get(i).word(4), "record " + i);
+            }
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Session 12 on the GPU machine, one part per call (each well inside 10 minutes). Carry .h100's tarball of this
+# build, bench.jar, HdrHistogram.jar, gl/ and old12/ (the protocol jar of the previous build, d1ed9f3). Log
+# $OUT/session12-PART.txt.
+#   rec     issue 12: the recorder whose publishers bookkeep under the lock and write the ring outside it, read the
+#           drainers' tail only when short of room, and whose idle drainers park at once: RecordingBench
+#           --ring-read (the publisher's own cost), new against old; RingBench recording with the default drain
+#           threads from 1 and 4 publishers, old against new alternating 2 rounds; idle drainers spinning first
+#           (-Dvyre.replay.drainerSpins=256); 4 publishers with 8 drain threads; issue 18: CUDA latency; Vulkan
+#           conformance and latency without CLAIMED in the status mirror
+#   verify  the final build on a second start: CUDA conformance, latency, 1 and 4 publishers, recording from 1
+#           and 4 publishers, Vulkan latency
+set -u
+cd "$(dirname "$0")/../.."
+PART=${1:?usage: h100-session12.sh rec|verify. Fix: name the part}
+. bench/scripts/h100-env.sh "session12-$PART.txt"
+nvidia-smi --query-gpu=name,driver_version,pcie.link.gen.current --format=csv,noheader
+OLD="$H/old12/$(ls $H/old12 | head -1):$CP"
+ring() { # ring CLASSPATH "JVM OPTIONS" MODE PUBLISHERS [extra RingBench options]
+  local cp=$1 opts=$2 mode=$3 p=$4; shift 4
+  if [ "$mode" = latency ]; then
+    timeout -s KILL 40 $JAVA $opts -cp "$cp" dev.vyre.bench.RingBench --backend cuda --mode latency --seconds 3 \
+      --warmup 1 "$@" 2>&1 | grep -E "^latency|Fix" | head -2
+  else
+    timeout -s KILL 90 $JAVA $opts -cp "$cp" dev.vyre.bench.RingBench --backend cuda --mode throughput --slots 65536 \
+      --seconds 3 --warmup 1 --batch 64 --api slots --publishers $p "$@" 2>&1 \
+      | grep -E "^throughput|^recording overhead|Fix" | cut -c1-260
+  fi
+}
+recorded() { # recorded CLASSPATH "JVM OPTIONS" PUBLISHERS [extra]: background recording, 65,536 records in /dev/shm
+  local cp=$1 opts=$2 p=$3; shift 3
+  ring "$cp" "$opts" throughput $p --record /dev/shm/ring-rec.log --record-capacity 65536 --record-rounds 2 \
+    --record-mode background "$@"
+  rm -f /dev/shm/ring-rec.log
+}
+recbench() { # recbench CLASSPATH: RecordingBench, the host side of publishSlots with the ring-reading recorder
+  timeout -s KILL 90 $JAVA -cp "$1" dev.vyre.bench.RecordingBench --seconds 1 --rounds 2 --capacity 65536 \
+    --drainers 1,4 --ring-read --parts publish --device-rate 135e6 2>&1 | grep -v "^WARNING" | cut -c1-220
+}
+case "$PART" in
+rec)
+  step "RecordingBench, new recorder"
+  recbench "$CP"
+  step "RecordingBench, old recorder (d1ed9f3)"
+  recbench "$OLD"
+  for r in 1 2; do
+    for p in 1 4; do
+      step "round $r, $p publishers: recording, default drain threads, old recorder (d1ed9f3)"
+      recorded "$OLD" "" $p
+      step "round $r, $p publishers: recording, default drain threads, new recorder"
+      recorded "$CP" "" $p
+    done
+  done
+  step "new recorder, idle drainers spin 256 times before parking (the old idle policy), 1 publisher"
+  recorded "$CP" "-Dvyre.replay.drainerSpins=256" 1
+  step "new recorder, 4 publishers, 8 drain threads"
+  recorded "$CP" "" 4 --record-drainers 8
+  step "cuda latency, twice"
+  ring "$CP" "" latency 1
+  ring "$CP" "" latency 1
+  step "conformance, vulkan, CLAIMED left out of the status mirror"
+  VYRE_JAVA_OPTS=-Dvyre.vulkan.mirrorClaimed=false timeout -s KILL 180 $V conform --backend vulkan \
+    --report $OUT/conform-vulkan-session12-nomirror.json 2>&1 | tail -3
+  for m in true false; do
+    step "vulkan latency, CLAIMED in the status mirror: $m"
+    timeout -s KILL 40 $JAVA -Dvyre.vulkan.mirrorClaimed=$m -cp "$CP" dev.vyre.bench.RingBench --backend vulkan \
+      --mode latency --seconds 3 --warmup 1 2>&1 | grep -E "^latency|Fix" | head -2
+  done
+  step "done" ;;
+verify)
+  step "conformance, cuda"
+  timeout -s KILL 120 $V conform --backend cuda --report $OUT/conform-cuda-session12.json 2>&1 | tail -3
+  ring "$CP" "" latency 1
+  ring "$CP" "" latency 1
+  for p in 1 4; do
+    step "$p publishers: recording, default drain threads"
+    recorded "$CP" "" $p
+  done
+  step "vulkan latency"
+  timeout -s KILL 40 $JAVA -cp "$CP" dev.vyre.bench.RingBench --backend vulkan --mode latency --seconds 3 --warmup 1 \
+    2>&1 | grep -E "^latency|Fix" | head -2
+  step "done" ;;
+*) echo "unknown part $PART. Fix: rec or verify"; exit 2 ;;
+esac
