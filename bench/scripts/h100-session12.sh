@@ -6,8 +6,9 @@
 #           drainers' tail only when short of room, and whose idle drainers park at once: RecordingBench
 #           --ring-read (the publisher's own cost), new against old; RingBench recording with the default drain
 #           threads from 1 and 4 publishers, old against new alternating 2 rounds; idle drainers spinning first
-#           (-Dvyre.replay.drainerSpins=256); 4 publishers with 8 drain threads; issue 18: CUDA latency; Vulkan
-#           conformance and latency without CLAIMED in the status mirror
+#           (-Dvyre.replay.drainerSpins=256); 4 publishers with 8 drain threads; issue 18: the CUDA echo floor
+#           (carry ring_budget) and latency; Vulkan conformance with the new claim (a load and a store), SHUTDOWN
+#           every 16 sweeps and no CLAIMED in the status mirror; Vulkan latency of each change against the old shader
 #   verify  the final build on a second start: CUDA conformance, latency, 1 and 4 publishers, recording from 1
 #           and 4 publishers, Vulkan latency
 set -u
@@ -55,16 +56,27 @@ rec)
   recorded "$CP" "-Dvyre.replay.drainerSpins=256" 1
   step "new recorder, 4 publishers, 8 drain threads"
   recorded "$CP" "" 4 --record-drainers 8
-  step "cuda latency, twice"
+  step "cuda: the mapped-memory echo floor and the megakernel's round trip (bench/native/ring_budget.cu, carried)"
+  [ -x $H/ring_budget ] && timeout -s KILL 60 $H/ring_budget 100000 2>&1 | grep -E "^ring_budget|^| echo|^| line |^idle" | head -6
   ring "$CP" "" latency 1
   ring "$CP" "" latency 1
-  step "conformance, vulkan, CLAIMED left out of the status mirror"
+  step "conformance, vulkan: claims by a load and a store, SHUTDOWN every 16 sweeps, CLAIMED left out of the status mirror"
   VYRE_JAVA_OPTS=-Dvyre.vulkan.mirrorClaimed=false timeout -s KILL 180 $V conform --backend vulkan \
-    --report $OUT/conform-vulkan-session12-nomirror.json 2>&1 | tail -3
-  for m in true false; do
-    step "vulkan latency, CLAIMED in the status mirror: $m"
-    timeout -s KILL 40 $JAVA -Dvyre.vulkan.mirrorClaimed=$m -cp "$CP" dev.vyre.bench.RingBench --backend vulkan \
-      --mode latency --seconds 3 --warmup 1 2>&1 | grep -E "^latency|Fix" | head -2
+    --report $OUT/conform-vulkan-session12.json 2>&1 | tail -3
+  OLDVK="-Dvyre.vulkan.claimByCas=true -Dvyre.vulkan.stopEvery=1 -Dvyre.vulkan.mirrorClaimed=true"
+  for r in 1 2; do
+    for o in "$OLDVK" "-Dvyre.vulkan.mirrorClaimed=true" "-Dvyre.vulkan.mirrorClaimed=false" \
+        "-Dvyre.vulkan.mirrorClaimed=false -Dvyre.vulkan.claimByCas=true" \
+        "-Dvyre.vulkan.mirrorClaimed=false -Dvyre.vulkan.stopEvery=1"; do
+      step "round $r: vulkan latency $o"
+      timeout -s KILL 40 $JAVA $o -cp "$CP" dev.vyre.bench.RingBench --backend vulkan --mode latency --seconds 3 \
+        --warmup 1 2>&1 | grep -E "^latency|Fix" | head -2
+    done
+  done
+  for o in "$OLDVK" "-Dvyre.vulkan.mirrorClaimed=false"; do
+    step "vulkan publishSlots/64, 1 publisher: $o"
+    timeout -s KILL 60 $JAVA $o -cp "$CP" dev.vyre.bench.RingBench --backend vulkan --mode throughput --slots 65536 \
+      --seconds 3 --warmup 1 --batch 64 --api slots 2>&1 | grep -E "^throughput|Fix" | head -2
   done
   step "done" ;;
 verify)

@@ -8,6 +8,9 @@
 //   VYRE_CLOCK        GL_EXT_shader_realtime_clock for the LOAD_MISS wait bound (else an iteration bound)
 //   VYRE_CUSTOM       custom opcodes: the host appends vyre_custom_dispatch() and the snippet bodies
 //   VYRE_DEVICE_ADDRESS  with VYRE_CUSTOM, where the device enables bufferDeviceAddress: VyreDeviceWord for bodies
+//   VYRE_STOP_EVERY   persistent: sweeps per look at SHUTDOWN (default 16)
+//   VYRE_CLAIM_BY_CAS persistent: claim a slot by compare-and-set, not by a load and a store (experiment switch)
+//   VYRE_NO_CLAIMED_MIRROR persistent: CLAIMED is not stored into the status mirror
 //   VYRE_ISOLATION    isolated mode (docs/PROTOCOL.md, "Isolated mode"): the isolation block
 //                     (TenantIsolation.java) lies in the link block from word L[L_ISOLATION]
 //
@@ -94,6 +97,10 @@ layout(std430, set = 0, binding = 6) coherent writeonly buffer MirrorBuf { uint 
 #define OP_PRINTF 0x0000FFFEu
 #define OP_PACKED_SLOT 0x80000001u
 #define OP_SHUTDOWN 0xFFFFFFFFu
+
+#ifndef VYRE_STOP_EVERY
+#define VYRE_STOP_EVERY 16u
+#endif
 
 #define C_SHUTDOWN 0u
 #define C_DONE_COUNT 1u
@@ -545,12 +552,23 @@ bool vyre_try_slot(uint s, uint gen) {
     uint stop = vyre_load_control(C_SHUTDOWN);
     uint tenant = LOAD_RLX(R[base + 2u]);
     uint tenantBase = vyre_load_control(C_TENANT_BASE);
+#ifndef VYRE_CLAIM_BY_CAS
+    uint status = LOAD_RLX(R[base]);
+#endif
     if (stop != 0u) return false;
     if (!vyre_authorised_at(tenantBase, tenant)) {
         return LOAD_RLX(R[base]) != ST_PUBLISHED; // left PUBLISHED: look again every sweep
     }
     // not PUBLISHED (a raw write of another status): nothing runs for this generation
+#ifdef VYRE_CLAIM_BY_CAS
     if (atomicCompSwap(R[base], ST_PUBLISHED, ST_CLAIMED) != ST_PUBLISHED) return true;
+#else
+    // This invocation alone looks at slot s (s = gid + k * stride) and the host writes a slot only while it is
+    // EMPTY or DONE, so the status loaded with the other words decides, and the claim is a store that nothing
+    // waits for (a compare-and-set would add a round trip to device memory before the payload loads).
+    if (status != ST_PUBLISHED) return true;
+    STORE_RLX(R[base], ST_CLAIMED);
+#endif
 #else
     if (LOAD_ACQ(R[base]) != ST_PUBLISHED) return true;
     uint tenant = LOAD_RLX(R[base + 2u]);
@@ -629,8 +647,10 @@ void main() {
     uint beat = 0u;
     uint mirroredDone = 0u;
     uint ping = 0u;
+    uint sweep = 0u;
     while (true) {
-        if (gl_LocalInvocationIndex == 0u) vyre_stop = vyre_load_control(C_SHUTDOWN);
+        // SHUTDOWN every VYRE_STOP_EVERY sweeps: one global load fewer between two looks at the doorbells
+        if (gl_LocalInvocationIndex == 0u && sweep++ % VYRE_STOP_EVERY == 0u) vyre_stop = vyre_load_control(C_SHUTDOWN);
         barrier();
         uint stop = vyre_stop;
         barrier();

@@ -344,6 +344,10 @@ public final class VulkanBackend implements Backend {
      * round trip; the host then sees PUBLISHED until DONE.
      */
     static final String MIRROR_CLAIMED_PROPERTY = "vyre.vulkan.mirrorClaimed";
+    /** Experiment switch: {@code -Dvyre.vulkan.claimByCas=true} claims a persistent slot by compare-and-set. */
+    static final String CLAIM_BY_CAS_PROPERTY = "vyre.vulkan.claimByCas";
+    /** Experiment switch: {@code -Dvyre.vulkan.stopEvery=N} looks at SHUTDOWN every N sweeps (default 16). */
+    static final String STOP_EVERY_PROPERTY = "vyre.vulkan.stopEvery";
 
     /** @return the defines of a shader variant */
     Map<String, String> defines(boolean persistentMode, CustomOpcodes opcodes) {
@@ -361,6 +365,13 @@ public final class VulkanBackend implements Backend {
             d.put("VYRE_PERSISTENT", "1");
             if ("false".equals(System.getProperty(MIRROR_CLAIMED_PROPERTY))) {
                 d.put("VYRE_NO_CLAIMED_MIRROR", "1");
+            }
+            if (Boolean.getBoolean(CLAIM_BY_CAS_PROPERTY)) {
+                d.put("VYRE_CLAIM_BY_CAS", "1");
+            }
+            Integer stopEvery = Integer.getInteger(STOP_EVERY_PROPERTY);
+            if (stopEvery != null && stopEvery > 0) {
+                d.put("VYRE_STOP_EVERY", stopEvery + "u");
             }
         }
         if (device.memoryModel() && !"false".equals(System.getProperty("vyre.vulkan.memoryModel"))) {
