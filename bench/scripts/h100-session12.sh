@@ -57,7 +57,7 @@ rec)
   step "new recorder, 4 publishers, 8 drain threads"
   recorded "$CP" "" 4 --record-drainers 8
   step "cuda: the mapped-memory echo floor and the megakernel's round trip (bench/native/ring_budget.cu, carried)"
-  [ -x $H/ring_budget ] && timeout -s KILL 60 $H/ring_budget 100000 2>&1 | grep -E "^ring_budget|^| echo|^| line |^idle" | head -6
+  [ -x $H/ring_budget ] && timeout -s KILL 60 $H/ring_budget 100000 2>&1 | grep -E "^ring_budget|^\\| echo|^\\| line |^idle" | head -6
   ring "$CP" "" latency 1
   ring "$CP" "" latency 1
   step "conformance, vulkan: claims by a load and a store, SHUTDOWN every 16 sweeps, CLAIMED left out of the status mirror"
