@@ -9,8 +9,8 @@
 #           (-Dvyre.replay.drainerSpins=256); 4 publishers with 8 drain threads; issue 18: the CUDA echo floor
 #           (carry ring_budget) and latency; Vulkan conformance with the new claim (a load and a store), SHUTDOWN
 #           every 16 sweeps and no CLAIMED in the status mirror; Vulkan latency of each change against the old shader
-#   verify  the final build on a second start: CUDA conformance, latency, 1 and 4 publishers, recording from 1
-#           and 4 publishers, Vulkan latency
+#   verify  the final build on another start: CUDA conformance; 32 against 64 worker warps (latency, 1 and 4
+#           publishers, alternating 2 rounds); recording from 1 and 4 publishers; Vulkan latency and 1 publisher
 set -u
 cd "$(dirname "$0")/../.."
 PART=${1:?usage: h100-session12.sh rec|verify. Fix: name the part}
@@ -46,6 +46,7 @@ rec)
   recbench "$OLD"
   for r in 1 2; do
     for p in 1 4; do
+      [ $r = 2 ] && [ $p = 4 ] && continue # the second round of 4 publishers: on the verify call
       step "round $r, $p publishers: recording, default drain threads, old recorder (d1ed9f3)"
       recorded "$OLD" "" $p
       step "round $r, $p publishers: recording, default drain threads, new recorder"
@@ -69,7 +70,7 @@ rec)
         "-Dvyre.vulkan.mirrorClaimed=false -Dvyre.vulkan.claimByCas=true" \
         "-Dvyre.vulkan.mirrorClaimed=false -Dvyre.vulkan.stopEvery=1"; do
       step "round $r: vulkan latency $o"
-      timeout -s KILL 40 $JAVA $o -cp "$CP" dev.vyre.bench.RingBench --backend vulkan --mode latency --seconds 3 \
+      timeout -s KILL 40 $JAVA $o -cp "$CP" dev.vyre.bench.RingBench --backend vulkan --mode latency --seconds 2 \
         --warmup 1 2>&1 | grep -E "^latency|Fix" | head -2
     done
   done
@@ -82,15 +83,23 @@ rec)
 verify)
   step "conformance, cuda"
   timeout -s KILL 120 $V conform --backend cuda --report $OUT/conform-cuda-session12.json 2>&1 | tail -3
-  ring "$CP" "" latency 1
-  ring "$CP" "" latency 1
+  for r in 1 2; do
+    for w in 32 64; do
+      step "round $r, $w worker warps: latency, 1 and 4 publishers"
+      ring "$CP" "-Dvyre.cuda.workerWarps=$w" latency 1
+      ring "$CP" "-Dvyre.cuda.workerWarps=$w" throughput 1
+      ring "$CP" "-Dvyre.cuda.workerWarps=$w" throughput 4
+    done
+  done
   for p in 1 4; do
-    step "$p publishers: recording, default drain threads"
+    step "$p publishers: recording, default drain threads, new recorder"
     recorded "$CP" "" $p
   done
-  step "vulkan latency"
+  step "vulkan latency, then publishSlots/64 from 1 publisher"
   timeout -s KILL 40 $JAVA -cp "$CP" dev.vyre.bench.RingBench --backend vulkan --mode latency --seconds 3 --warmup 1 \
     2>&1 | grep -E "^latency|Fix" | head -2
+  timeout -s KILL 60 $JAVA -cp "$CP" dev.vyre.bench.RingBench --backend vulkan --mode throughput --slots 65536 \
+    --seconds 3 --warmup 1 --batch 64 --api slots 2>&1 | grep -E "^throughput|Fix" | head -2
   step "done" ;;
 *) echo "unknown part $PART. Fix: rec or verify"; exit 2 ;;
 esac
