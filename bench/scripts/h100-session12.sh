@@ -7,7 +7,7 @@
 #           --ring-read (the publisher's own cost), new against old; RingBench recording with the default drain
 #           threads from 1 and 4 publishers, old against new alternating 2 rounds; idle drainers spinning first
 #           (-Dvyre.replay.drainerSpins=256); 4 publishers with 8 drain threads; issue 18: the CUDA echo floor
-#           (carry ring_budget) and latency; Vulkan conformance with the new claim (a load and a store), SHUTDOWN
+#           (bench/native/ring_budget.cu, built there) and latency; Vulkan conformance with the new claim (a load and a store), SHUTDOWN
 #           every 16 sweeps and no CLAIMED in the status mirror; Vulkan latency of each change against the old shader
 #   verify  the final build on another start: CUDA conformance; 32 against 64 worker warps (latency, 1 and 4
 #           publishers, alternating 2 rounds); recording from 1 and 4 publishers; Vulkan latency and 1 publisher
@@ -57,8 +57,9 @@ rec)
   recorded "$CP" "-Dvyre.replay.drainerSpins=256" 1
   step "new recorder, 4 publishers, 8 drain threads"
   recorded "$CP" "" 4 --record-drainers 8
-  step "cuda: the mapped-memory echo floor and the megakernel's round trip (bench/native/ring_budget.cu, carried)"
-  [ -x $H/ring_budget ] && timeout -s KILL 60 $H/ring_budget 100000 2>&1 | grep -E "^ring_budget|^\\| echo|^\\| line |^idle" | head -6
+  step "cuda: the mapped-memory echo floor and the megakernel's round trip (bench/native/ring_budget.cu)"
+  RB=$H/ring_budget; [ -x $RB ] || { RB=/tmp/ring_budget; nvcc -O2 -std=c++20 -arch=sm_90 -o $RB bench/native/ring_budget.cu; }
+  [ -x $RB ] && timeout -s KILL 60 $RB 100000 2>&1 | grep -E "^ring_budget|^\\| echo|^\\| line |^idle" | head -6
   ring "$CP" "" latency 1
   ring "$CP" "" latency 1
   step "conformance, vulkan: claims by a load and a store, SHUTDOWN every 16 sweeps, CLAIMED left out of the status mirror"
