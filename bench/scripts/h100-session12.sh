@@ -34,16 +34,19 @@ recorded() { # recorded CLASSPATH "JVM OPTIONS" PUBLISHERS [extra]: background r
     --record-mode background "$@"
   rm -f /dev/shm/ring-rec.log
 }
-recbench() { # recbench CLASSPATH: RecordingBench, the host side of publishSlots with the ring-reading recorder
-  timeout -s KILL 90 $JAVA -cp "$1" dev.vyre.bench.RecordingBench --seconds 1 --rounds 2 --capacity 65536 \
-    --drainers 1,4 --ring-read --parts publish --device-rate 135e6 2>&1 | grep -v "^WARNING" | cut -c1-220
+recbench() { # recbench CLASSPATH [extra]: RecordingBench, the host side of publishSlots, the ring-reading recorder
+  local cp=$1; shift
+  timeout -s KILL 90 $JAVA -cp "$cp" dev.vyre.bench.RecordingBench --seconds 1 --rounds 2 --capacity 65536 \
+    --drainers 1,4 --ring-read --parts publish --device-rate 135e6 "$@" 2>&1 | grep -v "^WARNING" | cut -c1-220
 }
 case "$PART" in
 rec)
   step "RecordingBench, new recorder"
   recbench "$CP"
-  step "RecordingBench, old recorder (d1ed9f3)"
-  recbench "$OLD"
+  step "RecordingBench, new recorder, paced at 100 M slots/s (the time inside the publish call)"
+  recbench "$CP" --pace 100e6 --drainers 4
+  step "RecordingBench, old recorder (d1ed9f3; the new bench jar), paced at 100 M slots/s"
+  recbench "$OLD" --pace 100e6 --drainers 4
   for r in 1 2; do
     for p in 1 4; do
       [ $r = 2 ] && [ $p = 4 ] && continue # the second round of 4 publishers: on the verify call

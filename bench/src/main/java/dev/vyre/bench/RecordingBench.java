@@ -40,9 +40,14 @@ import java.util.Map;
  * overhead it implies at that device rate, {@code 1 - min(rate, device) / min(unrecorded rate, device)}.
  * (The end-to-end figure with a device is RingBench {@code --record}.)
  *
+ * <p>With {@code --pace RATE} the publish harness publishes at most {@code RATE} slots/s (as a device that takes
+ * that many would let it), so drain threads that keep up at that rate never make the publisher wait, and each row
+ * also gives the time spent inside the publish call (the ring write, with recording when recorded) per slot: the
+ * publisher's own cost of recording, without the waits, on a machine with fewer cores than threads too.
+ *
  * <pre>
  * java -cp ... dev.vyre.bench.RecordingBench [--seconds 2] [--rounds 3] [--run 64] [--ring 65536]
- *      [--capacity 1048576] [--format full|vrrl0001] [--dir /dev/shm] [--device-rate 86e6] [--drainers 1,2,4] [--ring-read]
+ *      [--capacity 1048576] [--format full|vrrl0001] [--dir /dev/shm] [--device-rate 86e6] [--drainers 1,2,4] [--ring-read] [--pace RATE]
  *      [--parts publish,alone]
  * </pre>
  * Exits 1 when a log does not hold what was recorded.
@@ -59,6 +64,10 @@ public final class RecordingBench {
     private final ReplayLogFormat format;
     private final Path dir;
     private final double deviceRate;
+    /** Most slots/s the publish harness publishes ({@code --pace}), or 0: as fast as it can. */
+    private final double pace;
+    /** Nanoseconds spent inside the publish calls of the current window, and their slots (paced runs). */
+    private long callNanos;
     /** The variants of a round: unrecorded, direct, then background/N for each drain thread count. */
     private final List<String> variants;
     /** Whether to run the publish harness rows and the recorder-alone rows ({@code --parts}). */
@@ -81,6 +90,7 @@ public final class RecordingBench {
         this.dir = Path.of(args.getOrDefault("dir", Files.isDirectory(shm) ? shm.toString()
                 : System.getProperty("java.io.tmpdir")));
         this.deviceRate = Double.parseDouble(args.getOrDefault("device-rate", "86e6"));
+        this.pace = Double.parseDouble(args.getOrDefault("pace", "0"));
         List<String> v = new java.util.ArrayList<>(List.of("unrecorded", "direct"));
         for (String d : args.getOrDefault("drainers", "1,2").split(",")) {
             int n = Integer.parseInt(d.strip());
@@ -100,9 +110,9 @@ public final class RecordingBench {
         if (!publishPart && !alonePart || !List.of("publish", "alone").containsAll(parts)) {
             throw new IllegalArgumentException("--parts takes publish, alone or publish,alone. Fix: pass one of them");
         }
-        if (seconds <= 0 || rounds < 1 || run < 1 || ring < run || ring % run != 0 || deviceRate <= 0) {
+        if (seconds <= 0 || rounds < 1 || run < 1 || ring < run || ring % run != 0 || deviceRate <= 0 || pace < 0) {
             throw new IllegalArgumentException("need --seconds > 0, --rounds >= 1, 1 <= --run <= --ring with --ring a"
-                    + " multiple of --run, --device-rate > 0. Fix: correct the option");
+                    + " multiple of --run, --device-rate > 0, --pace >= 0. Fix: correct the option");
         }
     }
 
@@ -110,7 +120,7 @@ public final class RecordingBench {
         Map<String, String> args;
         try {
             args = BenchArgs.options(argv, List.of("seconds", "rounds", "run", "ring", "capacity", "format", "dir",
-                    "device-rate", "drainers", "parts", "ring-read"), List.of("ring-read"));
+                    "device-rate", "drainers", "parts", "ring-read", "pace"), List.of("ring-read"));
         } catch (IllegalArgumentException e) {
             System.err.println("RecordingBench: " + e.getMessage());
             System.exit(2);
@@ -213,6 +223,7 @@ public final class RecordingBench {
         double[] rates = new double[windows];
         double[] cpu = new double[windows];
         double[] drainerCpu = new double[windows];
+        double[] inCall = new double[windows];
         try {
             loop.run(recorder, (long) (seconds * 0.25e9));
             long[] drainer = drainerThreads();
@@ -220,8 +231,10 @@ public final class RecordingBench {
                 long cpu0 = THREADS.getCurrentThreadCpuTime();
                 long drainer0 = cpuTime(drainer);
                 long t0 = System.nanoTime();
+                callNanos = 0;
                 long done = loop.run(recorder, 100_000_000L);
                 rates[w] = done / ((System.nanoTime() - t0) / 1e9);
+                inCall[w] = (double) callNanos / done;
                 cpu[w] = (double) (THREADS.getCurrentThreadCpuTime() - cpu0) / done;
                 drainerCpu[w] = (double) (cpuTime(drainer) - drainer0) / done;
             }
@@ -230,6 +243,11 @@ public final class RecordingBench {
         }
         Arrays.sort(cpu);
         Arrays.sort(drainerCpu);
+        Arrays.sort(inCall);
+        if (pace > 0 && ringSegment != null) {
+            out.append(String.format(Locale.ROOT, "  inside the publish call per slot, paced at %.1f M slots/s (best /"
+                    + " median 100 ms window): %.2f / %.2f ns%n", pace / 1e6, inCall[0], inCall[windows / 2]));
+        }
         out.append(String.format(Locale.ROOT, "  CPU time per slot (best / median 100 ms window): publishing thread"
                 + " %.2f / %.2f ns%s%n",
                 cpu[0], cpu[windows / 2], !variant.equals("unrecorded") && !variant.equals("direct")
@@ -307,17 +325,27 @@ public final class RecordingBench {
 
     /** Publishes runs for {@code nanos}; @return slots published */
     private long publishFor(SlotRecorder recorder, MemorySegment images, SlotRecorder.RingWrite write, long nanos) {
-        long end = System.nanoTime() + nanos;
+        long start = System.nanoTime();
+        long end = start + nanos;
         long slots = 0;
         int slot = 0;
+        double nanosPerRun = pace > 0 ? run * 1e9 / pace : 0;
         while (System.nanoTime() - end < 0) {
             for (int r = 0; r < 16; r++) {
                 fill(images, slot);
                 SlotImages.check(ring, slot, images, run);
+                long due = start + (long) ((slots / run) * nanosPerRun);
+                while (nanosPerRun > 0 && System.nanoTime() - due < 0) {
+                    Thread.onSpinWait();
+                }
+                long t0 = nanosPerRun > 0 ? System.nanoTime() : 0;
                 if (recorder != null) { // records, then writes the ring (a ring-reading recorder: the other way round)
                     recorder.recordImagesAndWrite(slot, images, run, write);
                 } else {
                     write.write(slot, images, run);
+                }
+                if (nanosPerRun > 0) {
+                    callNanos += System.nanoTime() - t0;
                 }
                 slots += run;
                 slot += run;
