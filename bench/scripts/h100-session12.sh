@@ -9,11 +9,12 @@
 #           (-Dvyre.replay.drainerSpins=256); 4 publishers with 8 drain threads; issue 18: the CUDA echo floor
 #           (bench/native/ring_budget.cu, built there) and latency; Vulkan conformance with the new claim (a load and a store), SHUTDOWN
 #           every 16 sweeps and no CLAIMED in the status mirror; Vulkan latency of each change against the old shader
-#   verify  the final build on another start: CUDA conformance; 32 against 64 worker warps (latency, 1 and 4
-#           publishers, alternating 2 rounds); recording from 1 and 4 publishers; Vulkan latency and 1 publisher
+#   last    the recorder whose drain side lives in its own object (RecordDrain): RecordingBench paced at
+#           100 M slots/s, new against old; recording from 1 publisher, new, old, new; from 4 publishers; Vulkan
+#           conformance without CLAIMED in the status mirror
 set -u
 cd "$(dirname "$0")/../.."
-PART=${1:?usage: h100-session12.sh rec|verify. Fix: name the part}
+PART=${1:?usage: h100-session12.sh rec|last. Fix: name the part}
 . bench/scripts/h100-env.sh "session12-$PART.txt"
 nvidia-smi --query-gpu=name,driver_version,pcie.link.gen.current --format=csv,noheader
 OLD="$H/old12/$(ls $H/old12 | head -1):$CP"
@@ -84,26 +85,20 @@ rec)
       --seconds 3 --warmup 1 --batch 64 --api slots 2>&1 | grep -E "^throughput|Fix" | head -2
   done
   step "done" ;;
-verify)
-  step "conformance, cuda"
-  timeout -s KILL 120 $V conform --backend cuda --report $OUT/conform-cuda-session12.json 2>&1 | tail -3
-  for r in 1 2; do
-    for w in 32 64; do
-      step "round $r, $w worker warps: latency, 1 and 4 publishers"
-      ring "$CP" "-Dvyre.cuda.workerWarps=$w" latency 1
-      ring "$CP" "-Dvyre.cuda.workerWarps=$w" throughput 1
-      ring "$CP" "-Dvyre.cuda.workerWarps=$w" throughput 4
-    done
+last)
+  step "RecordingBench paced at 100 M slots/s, 4 drain threads: new recorder (drain side in its own object)"
+  recbench "$CP" --pace 100e6 --drainers 4
+  step "the same, old recorder (d1ed9f3)"
+  recbench "$OLD" --pace 100e6 --drainers 4
+  for c in new old new; do
+    step "1 publisher: recording, default drain threads, $c recorder"
+    recorded "$([ $c = new ] && echo "$CP" || echo "$OLD")" "" 1
   done
-  for p in 1 4; do
-    step "$p publishers: recording, default drain threads, new recorder"
-    recorded "$CP" "" $p
-  done
-  step "vulkan latency, then publishSlots/64 from 1 publisher"
-  timeout -s KILL 40 $JAVA -cp "$CP" dev.vyre.bench.RingBench --backend vulkan --mode latency --seconds 3 --warmup 1 \
-    2>&1 | grep -E "^latency|Fix" | head -2
-  timeout -s KILL 60 $JAVA -cp "$CP" dev.vyre.bench.RingBench --backend vulkan --mode throughput --slots 65536 \
-    --seconds 3 --warmup 1 --batch 64 --api slots 2>&1 | grep -E "^throughput|Fix" | head -2
+  step "4 publishers: recording, default drain threads, new recorder"
+  recorded "$CP" "" 4
+  step "conformance, vulkan, CLAIMED left out of the status mirror"
+  VYRE_JAVA_OPTS=-Dvyre.vulkan.mirrorClaimed=false timeout -s KILL 150 $V conform --backend vulkan \
+    --report $OUT/conform-vulkan-session12-last.json 2>&1 | tail -3
   step "done" ;;
-*) echo "unknown part $PART. Fix: rec or verify"; exit 2 ;;
+*) echo "unknown part $PART. Fix: rec or last"; exit 2 ;;
 esac

@@ -8,8 +8,9 @@
 //   VYRE_CLOCK        GL_EXT_shader_realtime_clock for the LOAD_MISS wait bound (else an iteration bound)
 //   VYRE_CUSTOM       custom opcodes: the host appends vyre_custom_dispatch() and the snippet bodies
 //   VYRE_DEVICE_ADDRESS  with VYRE_CUSTOM, where the device enables bufferDeviceAddress: VyreDeviceWord for bodies
-//   VYRE_STOP_EVERY   persistent: sweeps per look at SHUTDOWN (default 16)
-//   VYRE_CLAIM_BY_CAS persistent: claim a slot by compare-and-set, not by a load and a store (experiment switch)
+//   VYRE_STOP_EVERY   persistent: sweeps per look at SHUTDOWN (default 1; an experiment switch)
+//   VYRE_CLAIM_BY_STORE persistent: claim a slot by the status loaded with its other words and a relaxed store,
+//                     not by compare-and-set (an experiment switch, not yet measured on a GPU)
 //   VYRE_NO_CLAIMED_MIRROR persistent: CLAIMED is not stored into the status mirror
 //   VYRE_ISOLATION    isolated mode (docs/PROTOCOL.md, "Isolated mode"): the isolation block
 //                     (TenantIsolation.java) lies in the link block from word L[L_ISOLATION]
@@ -99,7 +100,7 @@ layout(std430, set = 0, binding = 6) coherent writeonly buffer MirrorBuf { uint 
 #define OP_SHUTDOWN 0xFFFFFFFFu
 
 #ifndef VYRE_STOP_EVERY
-#define VYRE_STOP_EVERY 16u
+#define VYRE_STOP_EVERY 1u
 #endif
 
 #define C_SHUTDOWN 0u
@@ -552,7 +553,7 @@ bool vyre_try_slot(uint s, uint gen) {
     uint stop = vyre_load_control(C_SHUTDOWN);
     uint tenant = LOAD_RLX(R[base + 2u]);
     uint tenantBase = vyre_load_control(C_TENANT_BASE);
-#ifndef VYRE_CLAIM_BY_CAS
+#ifdef VYRE_CLAIM_BY_STORE
     uint status = LOAD_RLX(R[base]);
 #endif
     if (stop != 0u) return false;
@@ -560,7 +561,7 @@ bool vyre_try_slot(uint s, uint gen) {
         return LOAD_RLX(R[base]) != ST_PUBLISHED; // left PUBLISHED: look again every sweep
     }
     // not PUBLISHED (a raw write of another status): nothing runs for this generation
-#ifdef VYRE_CLAIM_BY_CAS
+#ifndef VYRE_CLAIM_BY_STORE
     if (atomicCompSwap(R[base], ST_PUBLISHED, ST_CLAIMED) != ST_PUBLISHED) return true;
 #else
     // This invocation alone looks at slot s (s = gid + k * stride) and the host writes a slot only while it is

@@ -344,9 +344,12 @@ public final class VulkanBackend implements Backend {
      * round trip; the host then sees PUBLISHED until DONE.
      */
     static final String MIRROR_CLAIMED_PROPERTY = "vyre.vulkan.mirrorClaimed";
-    /** Experiment switch: {@code -Dvyre.vulkan.claimByCas=true} claims a persistent slot by compare-and-set. */
-    static final String CLAIM_BY_CAS_PROPERTY = "vyre.vulkan.claimByCas";
-    /** Experiment switch: {@code -Dvyre.vulkan.stopEvery=N} looks at SHUTDOWN every N sweeps (default 16). */
+    /**
+     * Experiment switch: {@code -Dvyre.vulkan.claimByStore=true} claims a persistent slot with the status loaded
+     * beside its other words and a relaxed store of CLAIMED (one invocation owns each slot), not a compare-and-set.
+     */
+    static final String CLAIM_BY_STORE_PROPERTY = "vyre.vulkan.claimByStore";
+    /** Experiment switch: {@code -Dvyre.vulkan.stopEvery=N} looks at SHUTDOWN every N sweeps (default 1). */
     static final String STOP_EVERY_PROPERTY = "vyre.vulkan.stopEvery";
 
     /** @return the defines of a shader variant */
@@ -366,8 +369,8 @@ public final class VulkanBackend implements Backend {
             if ("false".equals(System.getProperty(MIRROR_CLAIMED_PROPERTY))) {
                 d.put("VYRE_NO_CLAIMED_MIRROR", "1");
             }
-            if (Boolean.getBoolean(CLAIM_BY_CAS_PROPERTY)) {
-                d.put("VYRE_CLAIM_BY_CAS", "1");
+            if (Boolean.getBoolean(CLAIM_BY_STORE_PROPERTY)) {
+                d.put("VYRE_CLAIM_BY_STORE", "1");
             }
             Integer stopEvery = Integer.getInteger(STOP_EVERY_PROPERTY);
             if (stopEvery != null && stopEvery > 0) {

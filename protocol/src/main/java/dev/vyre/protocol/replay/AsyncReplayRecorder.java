@@ -7,7 +7,6 @@ import dev.vyre.protocol.SlotStatus;
 import dev.vyre.protocol.VyreArgumentException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.util.concurrent.locks.LockSupport;
@@ -31,7 +30,7 @@ import java.util.concurrent.locks.LockSupport;
  * <h2>Several drain threads</h2>
  * A queued image's log position, sequence number and epoch are fixed when it is queued (the publisher counts
  * the BATCH_FENCE ops as it queues), so {@code drainThreads} threads each claim the next runs of the queue (up
- * to {@value #CLAIM_RECORDS} records) and write their records into disjoint positions of the mapping at the same
+ * to {@value RecordDrain#CLAIM_RECORDS} records) and write their records into disjoint positions of the mapping at the same
  * time, each record's magic left 0. A drainer then waits until every earlier claim is published, sets its
  * records' magics in order and stores the cursor past them (release). So after a crash the log holds the
  * records up to the cursor, then at most one claim's complete records past it (in order; {@link ReplayLog}'s
@@ -57,101 +56,51 @@ public final class AsyncReplayRecorder implements SlotRecorder {
     public static final int DEFAULT_QUEUE_SLOTS = 1 << 16;
     /** Most drain threads. */
     public static final int MAX_DRAIN_THREADS = 16;
-    private static final int IMAGE_LONGS = SlotLayout.SLOT_BYTES / Long.BYTES;
-    private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final long IDLE_PARK_NANOS = 20_000;
-    private static final int SPINS = 256;
+    private static final int IMAGE_LONGS = RecordDrain.IMAGE_LONGS;
+    private static final ValueLayout.OfLong LONG = RecordDrain.LONG;
+    private static final VarHandle COUNTER = RecordDrain.COUNTER;
     /** Most images per run descriptor: a drainer's bulk copy. */
     private static final int PIECE = ReplayLog.STAGED;
-    /** Most runs a drainer claims at once. */
-    static final int CLAIM_RUNS = 1024;
-    /** Records after which a drainer's claim ends (512 KiB of full-image records, one cursor store). */
-    static final int CLAIM_RECORDS = 4096;
-    /** Indexes of the drainers' counters in {@link #counters}: a cache line apart, and from either end. */
-    private static final int CLAIMED_AT = 8;
-    private static final int TAIL_AT = 16;
-    private static final VarHandle COUNTER = MethodHandles.arrayElementVarHandle(long[].class);
-    /** Longs per run descriptor: one cache line, so the publisher's next descriptor is never a line a drainer reads. */
-    private static final int RUN_LONGS = 8;
-    private static final int R_SLOT_COUNT = 0;
-    /** Flag in {@link #R_SLOT_COUNT}: the run's images are in the ring, not in the queue. */
-    private static final long FROM_RING = 1L << 62;
-    private static final int R_STAMP = 1;
-    private static final int R_EPOCH = 2;
-    private static final int R_START = 3;
-    /**
-     * A {@link #FROM_RING} run's readiness, stored (release) by its publisher after its ring write, outside the lock:
-     * {@code run + 1} once its images are in the ring, {@code -(run + 1)} once they are in the queue instead (the
-     * ring write failed), anything else while the write is in progress.
-     */
-    private static final int R_READY = 4;
-    /** Spins of an idle drainer before it parks ({@code -Dvyre.replay.drainerSpins}, an experiment switch). */
-    private static final int IDLE_SPINS = Integer.getInteger("vyre.replay.drainerSpins", 0);
-    /** Index of the queued-run count in {@link #runHead}: a cache line from either end. */
-    private static final int RUN_HEAD_AT = 8;
+    private static final int RUN_LONGS = RecordDrain.RUN_LONGS;
+    private static final int RUN_HEAD_AT = RecordDrain.RUN_HEAD_AT;
 
     private final ReplayLog log;
-    private final boolean full;
     private final int slotLimit;
     private final int mask;
-    private final long capacity;
     /** Most images per run: {@link #PIECE}, or the log's capacity when that is smaller. */
     private final int piece;
-    /** The log's cursor, next sequence number when the recorder took it over: queued image q goes to
-     * position {@code (baseCursor + q) % capacity} with sequence number {@code baseSequence + q}. */
-    private final long baseCursor;
-    private final long baseSequence;
-    /** The queued slot images, 8 little-endian word pairs each; a run never crosses the end. */
+    /** The drain side; the fields below are the publishers' (guarded by this), which no drainer reads. */
+    private final RecordDrain drain;
+    /** The drain side's queue, read and written by the publishers under this object's lock. */
     private final long[] images;
-    /**
-     * Run descriptors, {@value #RUN_LONGS} longs each at {@code (run number & mask) * RUN_LONGS}:
-     * [{@link #R_SLOT_COUNT}] first ring slot | images {@code << 32} (| {@link #FROM_RING}),
-     * [{@link #R_STAMP}] timestamp, [{@link #R_EPOCH}] epoch of the first image, [{@link #R_START}] queue number of
-     * the first image, [{@link #R_READY}] a ring run's readiness.
-     */
     private final long[] descriptors;
-    private final Thread[] drainers;
-    /** Slots queued so far. Guarded by this (written only by producers). */
+    private final long[] runHead;
+    /** Slots queued so far. */
     private long head;
     /**
-     * The latest {@link #tail()} a publisher read: the publisher reads the drainers' line again only when this
-     * value leaves too little room or an unread ring image. Guarded by this.
+     * The latest {@link RecordDrain#tail()} a publisher read: the publisher reads the drainers' line again only
+     * when this value leaves too little room or an unread ring image.
      */
     private long tailSeen;
-    /** The epoch of the next queued slot. Guarded by this. */
+    /** The epoch of the next queued slot. */
     private int epoch;
-    /** Scratch for a packed slot's argument words. Guarded by this. */
+    /** Scratch for a packed slot's argument words. */
     private final int[] payload = new int[SlotLayout.ARGS_PER_SLOT];
-    /** Scratch: one image copied from a ring run whose fences are counted. Guarded by this. */
+    /** Scratch: one image copied from a ring run whose fences are counted. */
     private final long[] fenceImage = new long[IMAGE_LONGS];
-    /**
-     * {@code [RUN_HEAD_AT]}: runs queued so far (release by producers, under this object's lock, after the run's
-     * images and descriptor): what the drainers may claim. At most {@code head - tail} runs are queued, so
-     * descriptors never overrun. On a cache line of its own: idle drainers poll it, and the publisher's own fields
-     * then stay in its cache.
-     */
-    private final long[] runHead = new long[RUN_HEAD_AT + 9];
-    /**
-     * The counters the drainers write, each on its own cache line, away from the fields the publishers write:
-     * {@code [CLAIMED_AT]} runs claimed by drainers so far (compare-and-set), {@code [TAIL_AT]} slots whose
-     * records are complete and published by the cursor (release, in order, by the drainers).
-     */
-    private final long[] counters = new long[TAIL_AT + 9];
-    /** Times a publisher found the queue full and waited. Guarded by this. */
+    /** Times a publisher found the queue full and waited. */
     private long waits;
-    /** The host-readable ring images are read back from ({@link #readImagesFrom}), or null: copied on the publisher. */
-    private MemorySegment ring;
+    /** Whether {@link #readImagesFrom} gave a ring: ring runs queue descriptors only. */
+    private boolean readsRing;
     /**
-     * Per ring slot, 1 + the queue number of its last image still to be read from {@link #ring} (0: none):
-     * that slot's ring words must not be written until {@link #tail()} passes it. Guarded by this.
+     * Per ring slot, 1 + the queue number of its last image still to be read from the ring (0: none): that slot's
+     * ring words must not be written until the drainers' tail passes it.
      */
     private long[] ringPending;
-    private volatile boolean running = true;
-    private volatile Throwable failure;
-    /** Run calls ({@code recordImages...}) since the last clock reading, modulo {@link #RUN_STAMP_EVERY}. Guarded by this. */
+    /** Run calls ({@code recordImages...}) since the last clock reading, modulo {@link #RUN_STAMP_EVERY}. */
     private int sinceRunStamp;
     private long runStampNanos;
-    /** Single-slot calls since the last clock reading. Guarded by this. */
+    /** Single-slot calls since the last clock reading. */
     private int sinceStamp;
     private long stamp;
     private boolean closed;
@@ -184,24 +133,14 @@ public final class AsyncReplayRecorder implements SlotRecorder {
         }
         long[] state = log.attach();
         this.log = log;
-        this.full = log.fullImage();
         this.slotLimit = log.geometry().map(SessionGeometry::slotCount).orElse(Integer.MAX_VALUE);
         this.mask = queueSlots - 1;
-        this.capacity = log.capacity();
-        this.piece = (int) Math.min(PIECE, capacity);
-        this.baseCursor = state[0];
-        this.baseSequence = state[1];
+        this.piece = (int) Math.min(PIECE, log.capacity());
         this.epoch = (int) state[2];
-        this.images = new long[queueSlots * IMAGE_LONGS];
-        this.descriptors = new long[queueSlots * RUN_LONGS];
-        this.drainers = new Thread[drainThreads];
-        for (int i = 0; i < drainThreads; i++) {
-            drainers[i] = Thread.ofPlatform().daemon().name("vyre-replay-log " + log.path().getFileName()
-                    + (drainThreads == 1 ? "" : " #" + i)).unstarted(this::drain);
-        }
-        for (Thread t : drainers) {
-            t.start();
-        }
+        this.drain = new RecordDrain(log, queueSlots, drainThreads, state[0], state[1]);
+        this.images = drain.images;
+        this.descriptors = drain.descriptors;
+        this.runHead = drain.runHead;
     }
 
     /**
@@ -225,7 +164,7 @@ public final class AsyncReplayRecorder implements SlotRecorder {
 
     /** @return the threads that write the log */
     public int drainThreads() {
-        return drainers.length;
+        return drain.threadCount();
     }
 
     @Override
@@ -322,7 +261,8 @@ public final class AsyncReplayRecorder implements SlotRecorder {
             throw new VyreArgumentException("ring", slots + " slots is more than the recorded ring of " + slotLimit,
                     "pass the ring of the session the log was created for");
         }
-        this.ring = ring;
+        drain.readFrom(ring);
+        this.readsRing = true;
         this.ringPending = new long[(int) slots];
     }
 
@@ -340,7 +280,7 @@ public final class AsyncReplayRecorder implements SlotRecorder {
         long firstRun;
         long endRun;
         synchronized (this) {
-            if (ring == null || count > mask + 1 || count <= 0 || (long) firstSlot + count > ringPending.length) {
+            if (!readsRing || count > mask + 1 || count <= 0 || (long) firstSlot + count > ringPending.length) {
                 recordImages(firstSlot, images, count);
                 write.write(firstSlot, images, count);
                 return;
@@ -376,12 +316,12 @@ public final class AsyncReplayRecorder implements SlotRecorder {
         for (long r = firstRun; r < endRun; r++) {
             int at = (int) (r & mask) * RUN_LONGS;
             if (failedWrite != null) {
-                int n = runLength(descriptors[at + R_SLOT_COUNT]);
-                MemorySegment.copy(failedWrite, LONG, from, images, (int) (descriptors[at + R_START] & mask)
+                int n = RecordDrain.runLength(descriptors[at + RecordDrain.R_SLOT_COUNT]);
+                MemorySegment.copy(failedWrite, LONG, from, images, (int) (descriptors[at + RecordDrain.R_START] & mask)
                         * IMAGE_LONGS, n * IMAGE_LONGS);
                 from += (long) n * SlotLayout.SLOT_BYTES;
             }
-            COUNTER.setRelease(descriptors, at + R_READY, failedWrite == null ? r + 1 : -(r + 1));
+            COUNTER.setRelease(descriptors, at + RecordDrain.R_READY, failedWrite == null ? r + 1 : -(r + 1));
         }
     }
 
@@ -392,11 +332,11 @@ public final class AsyncReplayRecorder implements SlotRecorder {
     private void queueRingRun(int firstSlot, MemorySegment images, long from, int n, long stampNow) {
         long r = runHead[RUN_HEAD_AT];
         int at = (int) (r & mask) * RUN_LONGS;
-        descriptors[at + R_SLOT_COUNT] = Integer.toUnsignedLong(firstSlot) | (long) n << 32 | FROM_RING;
-        descriptors[at + R_STAMP] = stampNow;
-        descriptors[at + R_EPOCH] = epoch;
-        descriptors[at + R_START] = head;
-        descriptors[at + R_READY] = 0;
+        descriptors[at + RecordDrain.R_SLOT_COUNT] = Integer.toUnsignedLong(firstSlot) | (long) n << 32 | RecordDrain.FROM_RING;
+        descriptors[at + RecordDrain.R_STAMP] = stampNow;
+        descriptors[at + RecordDrain.R_EPOCH] = epoch;
+        descriptors[at + RecordDrain.R_START] = head;
+        descriptors[at + RecordDrain.R_READY] = 0;
         int e = epoch;
         for (int k = 0; k < n; k++) {
             long offset = from + (long) k * SlotLayout.SLOT_BYTES;
@@ -413,7 +353,7 @@ public final class AsyncReplayRecorder implements SlotRecorder {
 
     /** Waits until the drainers have read every queued image of ring slots {@code firstSlot .. + count} from the ring. */
     private void awaitRingRead(int firstSlot, int count) {
-        if (ring == null) {
+        if (!readsRing) {
             return;
         }
         long latest = 0;
@@ -421,7 +361,7 @@ public final class AsyncReplayRecorder implements SlotRecorder {
         for (int s = firstSlot; s < end; s++) {
             latest = Math.max(latest, ringPending[s]);
         }
-        for (int round = 0; latest > tailSeen && latest > (tailSeen = tail()); round++) {
+        for (int round = 0; latest > tailSeen && latest > (tailSeen = drain.tail()); round++) {
             checkRunning();
             publisherPause(round);
         }
@@ -432,16 +372,11 @@ public final class AsyncReplayRecorder implements SlotRecorder {
         if (round == 0) {
             waits++;
         }
-        if (round < SPINS) {
+        if (round < RecordDrain.SPINS) {
             Thread.onSpinWait();
         } else {
             LockSupport.parkNanos(1_000);
         }
-    }
-
-    /** @return the images of a run descriptor's {@link #R_SLOT_COUNT} word */
-    private static int runLength(long slotCount) {
-        return (int) (slotCount >>> 32) & 0xFFFF;
     }
 
     /**
@@ -452,10 +387,10 @@ public final class AsyncReplayRecorder implements SlotRecorder {
         long r = runHead[RUN_HEAD_AT];
         int d = (int) (r & mask);
         int at = d * RUN_LONGS;
-        descriptors[at + R_SLOT_COUNT] = Integer.toUnsignedLong(firstSlot) | (long) n << 32;
-        descriptors[at + R_STAMP] = stampNow;
-        descriptors[at + R_EPOCH] = epoch;
-        descriptors[at + R_START] = head;
+        descriptors[at + RecordDrain.R_SLOT_COUNT] = Integer.toUnsignedLong(firstSlot) | (long) n << 32;
+        descriptors[at + RecordDrain.R_STAMP] = stampNow;
+        descriptors[at + RecordDrain.R_EPOCH] = epoch;
+        descriptors[at + RecordDrain.R_START] = head;
         int e = epoch;
         int w = (int) (head & mask) * IMAGE_LONGS;
         for (int k = 0; k < n; k++, w += IMAGE_LONGS) {
@@ -524,7 +459,7 @@ public final class AsyncReplayRecorder implements SlotRecorder {
             checkRunning();
             long free = mask + 1 - (head - tailSeen);
             if (free < n) {
-                tailSeen = tail();
+                tailSeen = drain.tail();
                 free = mask + 1 - (head - tailSeen);
             }
             if (free >= n) {
@@ -535,7 +470,7 @@ public final class AsyncReplayRecorder implements SlotRecorder {
     }
 
     private void checkRunning() {
-        Throwable f = failure;
+        Throwable f = drain.failure();
         if (f != null) {
             throw new ReplayLogException(ReplayLogException.Kind.IO, log.path(), "append", "the background"
                     + " recorder of replay log " + log.path() + " failed: " + f.getMessage(), "record into a new"
@@ -547,197 +482,6 @@ public final class AsyncReplayRecorder implements SlotRecorder {
         }
     }
 
-    // ------------------------------------------------------------------ the drainers
-
-    private void drain() {
-        long[] stage = new long[ReplayLog.STAGED * (full ? 16 : 8)];
-        long[] ringImages = new long[ReplayLog.STAGED * IMAGE_LONGS];
-        int[] scratch = new int[SlotLayout.ARGS_PER_SLOT];
-        int idle = 0;
-        try {
-            while (true) {
-                long c = (long) COUNTER.getAcquire(counters, CLAIMED_AT);
-                long h = (long) COUNTER.getAcquire(runHead, RUN_HEAD_AT);
-                int runs = c == h ? 0 : claimable(c, (int) Math.min(h - c, CLAIM_RUNS));
-                if (runs == 0) {
-                    if (c == h && !running) {
-                        return;
-                    }
-                    idle = pause(idle);
-                    continue;
-                }
-                if (!COUNTER.compareAndSet(counters, CLAIMED_AT, c, c + runs)) {
-                    continue;
-                }
-                idle = 0;
-                write(c, runs, stage, ringImages, scratch);
-            }
-        } catch (Throwable e) {
-            if (failure == null) { // the first failure is the cause; the others only stop waiting for it
-                failure = e;
-            }
-        }
-    }
-
-    /**
-     * @return how many of the {@code runs} runs from run {@code c} on may be claimed now: the claim's records
-     *         must lie within {@code capacity} records of the oldest unpublished one, so that no two drainers
-     *         write one position
-     */
-    private int claimable(long c, int runs) {
-        long limit = tail() + capacity;
-        long start = descriptors[(int) (c & mask) * RUN_LONGS + R_START];
-        int n = 0;
-        while (n < runs) {
-            int d = (int) ((c + n) & mask);
-            long end = descriptors[d * RUN_LONGS + R_START] + runLength(descriptors[d * RUN_LONGS + R_SLOT_COUNT]);
-            if (end > limit || (n > 0 && end - start > CLAIM_RECORDS)) {
-                break;
-            }
-            n++;
-        }
-        return n;
-    }
-
-    /** @return slots whose records are complete and published (acquire) */
-    private long tail() {
-        return (long) COUNTER.getAcquire(counters, TAIL_AT);
-    }
-
-    /**
-     * An idle drainer's wait: it parks at once by default, so that it does not read the publisher's lines while
-     * runs are queued one by one, and claims them in larger batches.
-     */
-    private static int pause(int idle) {
-        if (idle < IDLE_SPINS) {
-            Thread.onSpinWait();
-        } else {
-            LockSupport.parkNanos(IDLE_PARK_NANOS);
-        }
-        return idle + 1;
-    }
-
-    /**
-     * Writes the records of claimed runs {@code c .. c + runs - 1} (magics 0), waits until every earlier record
-     * is published, then sets their magics and publishes them: the cursor, the log's sequence and epoch, and
-     * {@link #tail()}, which frees their queue slots. The oldest claim in flight sets its magics chunk by chunk as
-     * it writes them (in order, right after the published records), while they are still in the cache.
-     */
-    private void write(long c, int runs, long[] stage, long[] ringImages, int[] scratch) {
-        long start = descriptors[(int) (c & mask) * RUN_LONGS + R_START];
-        int lastAt = (int) ((c + runs - 1) & mask) * RUN_LONGS;
-        long end = descriptors[lastAt + R_START] + runLength(descriptors[lastAt + R_SLOT_COUNT]);
-        long at = Math.floorMod(baseCursor + start, capacity); // the position of the next chunk
-        long written = start; // queue number after the last record written
-        long magicked = start; // queue number after the last record whose magic is set
-        boolean oldest = false; // every earlier record is published (stays true until this claim publishes)
-        int r = 0; // the claim's run being laid out
-        int inRun = 0; // its images already laid out
-        int e = 0;
-        while (written < end) {
-            int n = (int) Math.min(Math.min(end - written, ReplayLog.STAGED), capacity - at);
-            log.clearMagics(at, n); // first: their cache lines are fetched while the chunk is laid out
-            int staged = 0;
-            while (staged < n) {
-                int d = (int) ((c + r) & mask) * RUN_LONGS;
-                long slotCount = descriptors[d + R_SLOT_COUNT];
-                int count = runLength(slotCount);
-                if (inRun == 0) {
-                    e = (int) descriptors[d + R_EPOCH];
-                }
-                long q = descriptors[d + R_START] + inRun;
-                int k = Math.min(count - inRun, n - staged);
-                long[] source = images;
-                int from = (int) (q & mask) * IMAGE_LONGS;
-                if ((slotCount & FROM_RING) != 0 && awaitReady(c + r, d)) {
-                    fetchRingImages((int) slotCount + inRun, k, ringImages);
-                    source = ringImages;
-                    from = 0;
-                }
-                e = ReplayLog.layoutRun(full, stage, staged, source, from, (int) slotCount + inRun,
-                        descriptors[d + R_STAMP], k, baseSequence + q, e, scratch);
-                staged += k;
-                inRun += k;
-                if (inRun == count) {
-                    r++;
-                    inRun = 0;
-                }
-            }
-            log.writeBodies(at, stage, n);
-            at = at + n == capacity ? 0 : at + n;
-            written += n;
-            if (oldest || (oldest = tail() == start)) { // the oldest claim: its magics may be set now
-                log.setMagics(Math.floorMod(baseCursor + magicked, capacity), written - magicked);
-                magicked = written;
-            }
-        }
-        int spins = 0;
-        while (tail() != start) { // publish in queue order
-            if (failure != null) {
-                throw new IllegalStateException("another drainer failed first. Fix: see that failure, which the"
-                        + " recorder reports");
-            }
-            if (++spins < SPINS) {
-                Thread.onSpinWait();
-            } else { // the drainer of an earlier claim may wait for this thread's core: let it run
-                Thread.yield();
-            }
-        }
-        log.setMagics(Math.floorMod(baseCursor + magicked, capacity), end - magicked);
-        log.advance(Math.floorMod(baseCursor + end, capacity), baseSequence + end, e);
-        COUNTER.setRelease(counters, TAIL_AT, end);
-    }
-
-    /**
-     * Waits until the publisher of ring run {@code run} (descriptor at {@code d}) marked it ready.
-     *
-     * @return true when its images are in the ring, false when they were queued instead
-     */
-    private boolean awaitReady(long run, int d) {
-        for (int spins = 0; ; spins++) {
-            long ready = (long) COUNTER.getAcquire(descriptors, d + R_READY);
-            if (ready == run + 1 || ready == -(run + 1)) {
-                return ready > 0;
-            }
-            if (spins < SPINS) { // the publisher is writing the run into the ring
-                Thread.onSpinWait();
-            } else {
-                Thread.yield();
-            }
-        }
-    }
-
-    /**
-     * Copies the {@code n} images of ring slots {@code firstSlot ..} into {@code into[0 ..]}, with status PUBLISHED
-     * (what the publisher checked; the device may have changed the ring's status word since).
-     */
-    private void fetchRingImages(int firstSlot, int n, long[] into) {
-        MemorySegment.copy(ring, LONG, Integer.toUnsignedLong(firstSlot) * SlotLayout.SLOT_BYTES, into, 0,
-                n * IMAGE_LONGS);
-        for (int i = 0, w = 0; i < n; i++, w += IMAGE_LONGS) {
-            into[w] = (into[w] & 0xFFFF_FFFF_0000_0000L) | SlotStatus.PUBLISHED;
-        }
-    }
-
-    /** Waits until every queued slot is in the log (or a drainer failed). */
-    private void awaitDrained() {
-        while (tail() != head && failure == null && anyDrainerAlive()) {
-            for (Thread t : drainers) {
-                LockSupport.unpark(t);
-            }
-            LockSupport.parkNanos(10_000);
-        }
-    }
-
-    private boolean anyDrainerAlive() {
-        for (Thread t : drainers) {
-            if (t.isAlive()) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     /** @return how many times a publisher found the queue full and waited for the drain threads */
     public synchronized long publisherWaits() {
         return waits;
@@ -746,7 +490,7 @@ public final class AsyncReplayRecorder implements SlotRecorder {
     @Override
     public synchronized void sync() {
         checkRunning();
-        awaitDrained();
+        drain.awaitDrained(head);
         checkRunning();
         log.sync();
     }
@@ -758,25 +502,11 @@ public final class AsyncReplayRecorder implements SlotRecorder {
             return;
         }
         closed = true;
-        awaitDrained();
-        running = false;
-        boolean interrupted = false;
-        for (Thread t : drainers) {
-            LockSupport.unpark(t);
-            while (t.isAlive()) {
-                try {
-                    t.join();
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        drain.awaitDrained(head);
+        drain.stop();
         log.detach();
         log.close();
-        Throwable f = failure;
+        Throwable f = drain.failure();
         if (f != null) {
             throw new ReplayLogException(ReplayLogException.Kind.IO, log.path(), "append", "the background"
                     + " recorder of replay log " + log.path() + " failed: " + f.getMessage(), "record into a new"
