@@ -1,5 +1,13 @@
 package dev.vyre.protocol.replay;
 
+import static dev.vyre.protocol.replay.RecordDrain.FROM_RING;
+import static dev.vyre.protocol.replay.RecordDrain.R_EPOCH;
+import static dev.vyre.protocol.replay.RecordDrain.R_READY;
+import static dev.vyre.protocol.replay.RecordDrain.R_SLOT_COUNT;
+import static dev.vyre.protocol.replay.RecordDrain.R_STAMP;
+import static dev.vyre.protocol.replay.RecordDrain.R_START;
+import static dev.vyre.protocol.replay.RecordDrain.runLength;
+
 import dev.vyre.protocol.Priority;
 import dev.vyre.protocol.ReplayLogException;
 import dev.vyre.protocol.SlotLayout;
@@ -22,16 +30,21 @@ import java.util.concurrent.locks.LockSupport;
  * With a host-memory ring ({@link #readImagesFrom}), {@link #recordImagesAndWrite} queues only descriptors: under
  * the lock a publisher reserves the run's queue numbers and writes its descriptor, then writes the ring outside
  * the lock (publishers of disjoint ring slots write at once) and marks the run ready (release); a drainer reads
- * the images from the ring once the run is ready. The publishing thread touches no line a drainer writes or
- * polls on every run: it reads the drainers' progress only when its last reading leaves too little room or an
- * unread ring image, each descriptor has a cache line of its own, and an idle drainer parks at once instead of
- * spinning on the queued-run count (it then claims the runs queued meanwhile in one batch).
+ * the images from the ring once the run is ready.
+ *
+ * <h2>Cache lines</h2>
+ * The drain side ({@code RecordDrain}: the queue, the drainers' counters and threads) is an object of its own that
+ * the publishers never write, and this object holds only the publishers' state (guarded by its lock), so a
+ * drainer never reads a line that a publisher writes on every run, its lock word included. The publisher reads
+ * the drainers' progress only when its last reading leaves too little room or an unread ring image, each run
+ * descriptor has a cache line of its own, and an idle drainer parks at once instead of spinning on the
+ * queued-run count (it then claims the runs queued meanwhile in one batch).
  *
  * <h2>Several drain threads</h2>
  * A queued image's log position, sequence number and epoch are fixed when it is queued (the publisher counts
  * the BATCH_FENCE ops as it queues), so {@code drainThreads} threads each claim the next runs of the queue (up
- * to {@value RecordDrain#CLAIM_RECORDS} records) and write their records into disjoint positions of the mapping at the same
- * time, each record's magic left 0. A drainer then waits until every earlier claim is published, sets its
+ * to 4,096 records) and write their records into disjoint positions of the mapping
+ * at the same time, each record's magic left 0. A drainer then waits until every earlier claim is published, sets its
  * records' magics in order and stores the cursor past them (release). So after a crash the log holds the
  * records up to the cursor, then at most one claim's complete records past it (in order; {@link ReplayLog}'s
  * reader recovers them by their sequence numbers), then records with magic 0 or untouched older ones: the
@@ -78,7 +91,7 @@ public final class AsyncReplayRecorder implements SlotRecorder {
     /** Slots queued so far. */
     private long head;
     /**
-     * The latest {@link RecordDrain#tail()} a publisher read: the publisher reads the drainers' line again only
+     * The latest drainers' tail a publisher read: the publisher reads the drainers' line again only
      * when this value leaves too little room or an unread ring image.
      */
     private long tailSeen;
@@ -316,12 +329,12 @@ public final class AsyncReplayRecorder implements SlotRecorder {
         for (long r = firstRun; r < endRun; r++) {
             int at = (int) (r & mask) * RUN_LONGS;
             if (failedWrite != null) {
-                int n = RecordDrain.runLength(descriptors[at + RecordDrain.R_SLOT_COUNT]);
-                MemorySegment.copy(failedWrite, LONG, from, images, (int) (descriptors[at + RecordDrain.R_START] & mask)
+                int n = runLength(descriptors[at + R_SLOT_COUNT]);
+                MemorySegment.copy(failedWrite, LONG, from, images, (int) (descriptors[at + R_START] & mask)
                         * IMAGE_LONGS, n * IMAGE_LONGS);
                 from += (long) n * SlotLayout.SLOT_BYTES;
             }
-            COUNTER.setRelease(descriptors, at + RecordDrain.R_READY, failedWrite == null ? r + 1 : -(r + 1));
+            COUNTER.setRelease(descriptors, at + R_READY, failedWrite == null ? r + 1 : -(r + 1));
         }
     }
 
@@ -332,11 +345,11 @@ public final class AsyncReplayRecorder implements SlotRecorder {
     private void queueRingRun(int firstSlot, MemorySegment images, long from, int n, long stampNow) {
         long r = runHead[RUN_HEAD_AT];
         int at = (int) (r & mask) * RUN_LONGS;
-        descriptors[at + RecordDrain.R_SLOT_COUNT] = Integer.toUnsignedLong(firstSlot) | (long) n << 32 | RecordDrain.FROM_RING;
-        descriptors[at + RecordDrain.R_STAMP] = stampNow;
-        descriptors[at + RecordDrain.R_EPOCH] = epoch;
-        descriptors[at + RecordDrain.R_START] = head;
-        descriptors[at + RecordDrain.R_READY] = 0;
+        descriptors[at + R_SLOT_COUNT] = Integer.toUnsignedLong(firstSlot) | (long) n << 32 | FROM_RING;
+        descriptors[at + R_STAMP] = stampNow;
+        descriptors[at + R_EPOCH] = epoch;
+        descriptors[at + R_START] = head;
+        descriptors[at + R_READY] = 0;
         int e = epoch;
         for (int k = 0; k < n; k++) {
             long offset = from + (long) k * SlotLayout.SLOT_BYTES;
@@ -351,7 +364,7 @@ public final class AsyncReplayRecorder implements SlotRecorder {
         COUNTER.setRelease(runHead, RUN_HEAD_AT, r + 1);
     }
 
-    /** Waits until the drainers have read every queued image of ring slots {@code firstSlot .. + count} from the ring. */
+    /** Waits until the drainers have read every queued image of ring slots {@code firstSlot .. + count - 1}. */
     private void awaitRingRead(int firstSlot, int count) {
         if (!readsRing) {
             return;
@@ -387,10 +400,10 @@ public final class AsyncReplayRecorder implements SlotRecorder {
         long r = runHead[RUN_HEAD_AT];
         int d = (int) (r & mask);
         int at = d * RUN_LONGS;
-        descriptors[at + RecordDrain.R_SLOT_COUNT] = Integer.toUnsignedLong(firstSlot) | (long) n << 32;
-        descriptors[at + RecordDrain.R_STAMP] = stampNow;
-        descriptors[at + RecordDrain.R_EPOCH] = epoch;
-        descriptors[at + RecordDrain.R_START] = head;
+        descriptors[at + R_SLOT_COUNT] = Integer.toUnsignedLong(firstSlot) | (long) n << 32;
+        descriptors[at + R_STAMP] = stampNow;
+        descriptors[at + R_EPOCH] = epoch;
+        descriptors[at + R_START] = head;
         int e = epoch;
         int w = (int) (head & mask) * IMAGE_LONGS;
         for (int k = 0; k < n; k++, w += IMAGE_LONGS) {
