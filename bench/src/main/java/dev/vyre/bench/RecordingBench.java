@@ -66,7 +66,7 @@ public final class RecordingBench {
     private final double deviceRate;
     /** Most slots/s the publish harness publishes ({@code --pace}), or 0: as fast as it can. */
     private final double pace;
-    /** Nanoseconds spent inside the publish calls of the current window, and their slots (paced runs). */
+    /** Nanoseconds spent inside the publish calls of the current 100 ms window (paced runs only). */
     private long callNanos;
     /** The variants of a round: unrecorded, direct, then background/N for each drain thread count. */
     private final List<String> variants;

@@ -374,7 +374,15 @@ public final class AsyncReplayRecorder implements SlotRecorder {
         for (int s = firstSlot; s < end; s++) {
             latest = Math.max(latest, ringPending[s]);
         }
-        for (int round = 0; latest > tailSeen && latest > (tailSeen = drain.tail()); round++) {
+        awaitTail(latest);
+    }
+
+    /**
+     * Waits until the drainers' tail reaches {@code target}: the publisher reads their line only when its last
+     * reading ({@link #tailSeen}) falls short.
+     */
+    private void awaitTail(long target) {
+        for (int round = 0; target > tailSeen && target > (tailSeen = drain.tail()); round++) {
             checkRunning();
             publisherPause(round);
         }
@@ -468,18 +476,8 @@ public final class AsyncReplayRecorder implements SlotRecorder {
 
     /** Waits until at least {@code n} queue slots are free; @return how many are free */
     private int awaitSpace(int n) {
-        for (int round = 0; ; round++) {
-            checkRunning();
-            long free = mask + 1 - (head - tailSeen);
-            if (free < n) {
-                tailSeen = drain.tail();
-                free = mask + 1 - (head - tailSeen);
-            }
-            if (free >= n) {
-                return (int) free;
-            }
-            publisherPause(round);
-        }
+        awaitTail(head + n - (mask + 1));
+        return (int) (mask + 1 - (head - tailSeen));
     }
 
     private void checkRunning() {
