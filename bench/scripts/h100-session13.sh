@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Session 13 on the GPU machine, one call (well inside 10 minutes). Carry .h100's tarball of this build, bench.jar,
+# HdrHistogram.jar, gl/ and old12/ (the protocol jar of d1ed9f3). Log $OUT/session13-PART.txt.
+#   a   issue 12: what bounds the drain threads: bench/native/log_write_probe.c (built there: 128-byte records
+#       written by C threads, ordinary, non-temporal and rep-movsb stores, with and without reading a ring);
+#       RecordingBench unpaced with 1, 2, 4 and 8 drain threads (how the drain scales); paced at 100 M slots/s,
+#       the recorder whose drain side is its own object (RecordDrain) against d1ed9f3; recording from 1 publisher
+#       new, old, new and from 4; issue 18: CUDA 4 publishers with 32 and 64 worker warps alternating; Vulkan
+#       conformance without CLAIMED in the status mirror
+set -u
+cd "$(dirname "$0")/../.."
+PART=${1:?usage: h100-session13.sh a. Fix: name the part}
+. bench/scripts/h100-env.sh "session13-$PART.txt"
+nvidia-smi --query-gpu=name,driver_version,pcie.link.gen.current --format=csv,noheader
+grep -m1 "model name" /proc/cpuinfo; nproc
+OLD="$H/old12/$(ls $H/old12 | head -1):$CP"
+ring() { # ring CLASSPATH "JVM OPTIONS" PUBLISHERS [extra RingBench options]: publishSlots/64 throughput
+  local cp=$1 opts=$2 p=$3; shift 3
+  timeout -s KILL 90 $JAVA $opts -cp "$cp" dev.vyre.bench.RingBench --backend cuda --mode throughput --slots 65536 \
+    --seconds 3 --warmup 1 --batch 64 --api slots --publishers $p "$@" 2>&1 \
+    | grep -E "^throughput|^recording overhead|Fix" | cut -c1-260
+}
+recorded() { # recorded CLASSPATH "JVM OPTIONS" PUBLISHERS [extra]: background recording, 65,536 records in /dev/shm
+  local cp=$1 opts=$2 p=$3; shift 3
+  ring "$cp" "$opts" $p --record /dev/shm/ring-rec.log --record-capacity 65536 --record-rounds 2 \
+    --record-mode background "$@"
+  rm -f /dev/shm/ring-rec.log
+}
+recbench() { # recbench CLASSPATH [extra]: RecordingBench, the host side of publishSlots
+  local cp=$1; shift
+  timeout -s KILL 90 $JAVA -cp "$cp" dev.vyre.bench.RecordingBench --seconds 1 --capacity 65536 \
+    --ring-read --parts publish --device-rate 135e6 "$@" 2>&1 | grep -v "^WARNING" | cut -c1-220
+}
+case "$PART" in
+a)
+  step "log_write_probe: C threads writing 128-byte records into /dev/shm (bench/native/log_write_probe.c)"
+  gcc -O2 -mavx2 -pthread -o /tmp/log_write_probe bench/native/log_write_probe.c \
+    && timeout -s KILL 60 /tmp/log_write_probe 0.2
+  step "RecordingBench unpaced, 1, 2, 4 and 8 drain threads (new recorder)"
+  recbench "$CP" --rounds 1 --drainers 1,2,4,8
+  step "RecordingBench paced at 100 M slots/s, 4 drain threads: new recorder (RecordDrain)"
+  recbench "$CP" --rounds 2 --pace 100e6 --drainers 4
+  step "the same, old recorder (d1ed9f3)"
+  recbench "$OLD" --rounds 2 --pace 100e6 --drainers 4
+  for c in new old new; do
+    step "1 publisher: recording, default drain threads, $c recorder"
+    recorded "$([ $c = new ] && echo "$CP" || echo "$OLD")" "" 1
+  done
+  step "4 publishers: recording, default drain threads, new recorder"
+  recorded "$CP" "" 4
+  for r in 1 2; do
+    for w in 32 64; do
+      step "round $r: CUDA publishSlots/64, 4 publishers, $w worker warps"
+      ring "$CP" "-Dvyre.cuda.workerWarps=$w" 4
+    done
+  done
+  step "conformance, vulkan, CLAIMED left out of the status mirror"
+  VYRE_JAVA_OPTS=-Dvyre.vulkan.mirrorClaimed=false timeout -s KILL 150 $V conform --backend vulkan \
+    --report $OUT/conform-vulkan-session13.json 2>&1 | tail -3
+  step "done" ;;
+*) echo "unknown part $PART. Fix: a"; exit 2 ;;
+esac
