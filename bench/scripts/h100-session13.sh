@@ -7,9 +7,14 @@
 #       the recorder whose drain side is its own object (RecordDrain) against d1ed9f3; recording from 1 publisher
 #       new, old, new and from 4; issue 18: CUDA 4 publishers with 32 and 64 worker warps alternating; Vulkan
 #       conformance without CLAIMED in the status mirror
+#   b   issue 12: the publisher's cost of the ring-reading recorder, paced at 100 M slots/s, 4 drain threads: this
+#       build against a protocol jar carried in hack/ (one pending entry per 64 ring slots, plus switches that
+#       leave out one part each: hack.nosync the lock, hack.nofence the fence count, hack.noringread the drainers'
+#       ring reads; a local build, not committed); then RingBench recording from 1 publisher, this build
+#       against hack/, alternating
 set -u
 cd "$(dirname "$0")/../.."
-PART=${1:?usage: h100-session13.sh a. Fix: name the part}
+PART=${1:?usage: h100-session13.sh a|b. Fix: name the part}
 . bench/scripts/h100-env.sh "session13-$PART.txt"
 nvidia-smi --query-gpu=name,driver_version,pcie.link.gen.current --format=csv,noheader
 grep -m1 "model name" /proc/cpuinfo; nproc
@@ -58,5 +63,24 @@ a)
   VYRE_JAVA_OPTS=-Dvyre.vulkan.mirrorClaimed=false timeout -s KILL 150 $V conform --backend vulkan \
     --report $OUT/conform-vulkan-session13.json 2>&1 | tail -3
   step "done" ;;
-*) echo "unknown part $PART. Fix: a"; exit 2 ;;
+b)
+  HACK="$H/hack/$(ls $H/hack | head -1):$CP"
+  for r in 1 2; do
+    for v in "base" "hack" "hack -Dhack.nosync=true" "hack -Dhack.nofence=true" "hack -Dhack.noringread=true"; do
+      set -- $v
+      step "round $r: RecordingBench paced at 100 M slots/s, 4 drain threads: $v (base: this build)"
+      cp=$CP; [ "$1" = hack ] && cp=$HACK
+      timeout -s KILL 60 $JAVA ${2:-} -cp "$cp" dev.vyre.bench.RecordingBench --seconds 1 --rounds 1 --capacity 65536 \
+        --ring-read --parts publish --pace 100e6 --drainers 4 2>&1 | grep -A2 -E "^publish harness, (unrecorded|ringread)" \
+        | grep -E "^publish|inside|CPU" | cut -c1-200
+    done
+  done
+  for r in 1 2; do
+    step "round $r: 1 publisher recording, default drain threads, this build"
+    recorded "$CP" "" 1
+    step "round $r: 1 publisher recording, default drain threads, hack/ (one pending entry per 64 slots)"
+    recorded "$HACK" "" 1
+  done
+  step "done" ;;
+*) echo "unknown part $PART. Fix: a or b"; exit 2 ;;
 esac
