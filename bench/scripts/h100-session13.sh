@@ -12,9 +12,13 @@
 #       leave out one part each: hack.nosync the lock, hack.nofence the fence count, hack.noringread the drainers'
 #       ring reads; a local build, not committed); then RingBench recording from 1 publisher, this build
 #       against hack/, alternating
+#   c   the CPU topology; issue 12: a JFR profile of RecordingBench's recorded rows with 4 drain threads
+#       ($OUT/drain.jfr); recording from 1 publisher with 2 and 4 drain threads; issue 18: Vulkan latency by
+#       default (CLAIMED out of the mirror) against the claim by store and SHUTDOWN every 16 sweeps, alternating,
+#       conformance with both, publishSlots/64; CUDA 4 publishers with 32 and 64 worker warps alternating
 set -u
 cd "$(dirname "$0")/../.."
-PART=${1:?usage: h100-session13.sh a|b. Fix: name the part}
+PART=${1:?usage: h100-session13.sh a|b|c. Fix: name the part}
 . bench/scripts/h100-env.sh "session13-$PART.txt"
 nvidia-smi --query-gpu=name,driver_version,pcie.link.gen.current --format=csv,noheader
 grep -m1 "model name" /proc/cpuinfo; nproc
@@ -82,5 +86,34 @@ b)
     recorded "$HACK" "" 1
   done
   step "done" ;;
-*) echo "unknown part $PART. Fix: a or b"; exit 2 ;;
+c)
+  lscpu | grep -E "^(Thread|Core|Socket|NUMA node|L1d|L2|L3|Model name)"
+  step "RecordingBench unpaced, 4 drain threads, with a JFR profile"
+  timeout -s KILL 90 $JAVA -XX:StartFlightRecording=filename=$OUT/drain.jfr,settings=profile -cp "$CP" \
+    dev.vyre.bench.RecordingBench --seconds 2 --rounds 1 --capacity 65536 --ring-read --parts publish \
+    --drainers 4 --device-rate 135e6 2>&1 | grep -E "^publish|CPU|^recording" | cut -c1-220
+  step "1 publisher: recording with 2 and 4 drain threads"
+  recorded "$CP" "" 1 --record-drainers 2,4
+  for r in 1 2; do
+    for o in "" "-Dvyre.vulkan.claimByStore=true" "-Dvyre.vulkan.stopEvery=16" \
+        "-Dvyre.vulkan.claimByStore=true -Dvyre.vulkan.stopEvery=16"; do
+      step "round $r: vulkan latency ${o:-(default)}"
+      timeout -s KILL 40 $JAVA $o -cp "$CP" dev.vyre.bench.RingBench --backend vulkan --mode latency --seconds 2 \
+        --warmup 1 2>&1 | grep -E "^latency|Fix" | head -2
+    done
+  done
+  step "vulkan publishSlots/64, 1 publisher (default)"
+  timeout -s KILL 60 $JAVA -cp "$CP" dev.vyre.bench.RingBench --backend vulkan --mode throughput --slots 65536 \
+    --seconds 3 --warmup 1 --batch 64 --api slots 2>&1 | grep -E "^throughput|Fix" | head -2
+  step "conformance, vulkan, claim by store and SHUTDOWN every 16 sweeps"
+  VYRE_JAVA_OPTS="-Dvyre.vulkan.claimByStore=true -Dvyre.vulkan.stopEvery=16" timeout -s KILL 150 $V conform \
+    --backend vulkan --report $OUT/conform-vulkan-session13-c.json 2>&1 | tail -3
+  for r in 1 2; do
+    for w in 64 32; do
+      step "round $r: CUDA publishSlots/64, 4 publishers, $w worker warps"
+      ring "$CP" "-Dvyre.cuda.workerWarps=$w" 4
+    done
+  done
+  step "done" ;;
+*) echo "unknown part $PART. Fix: a, b or c"; exit 2 ;;
 esac
