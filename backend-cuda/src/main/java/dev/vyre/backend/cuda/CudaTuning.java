@@ -3,8 +3,9 @@ package dev.vyre.backend.cuda;
 /**
  * Launch-shape knobs of the persistent kernel, settable by system property for benchmarks:
  * {@code vyre.cuda.threads} (threads per block, default 128), {@code vyre.cuda.workerWarps}
- * (worker warps besides the leader, default 32: on the H100 it gave 147-149 M slots/s from 4 publishers against
- * 131-137 M with 24, 48 or 64 warps, and p50 3.69 against 3.87 us; docs/PERFORMANCE.md, session 11) and {@code vyre.cuda.idleSleepNs} (longest
+ * (worker warps besides the leader, default 64: with claims of up to 64 entries, 4 publishers ran 217-237 M slots/s
+ * on two H100 starts against 184-215 M with 32 warps, alternating in one call each, with one publisher and p50 unchanged
+ * (140.7 against 141.1 M, 3.96 against 3.95 us); docs/PERFORMANCE.md, session 13) and {@code vyre.cuda.idleSleepNs} (longest
  * back-off of an idle worker warp, default 200 ns) and {@code vyre.cuda.submissionQueues} (submission queues of
  * a persistent session, one per publishing thread up to this count, 1..8, default 4).
  */
@@ -19,7 +20,7 @@ final class CudaTuning {
     }
 
     static int workerWarps() {
-        return Math.max(1, Math.min(1 << 16, Integer.getInteger("vyre.cuda.workerWarps", 32)));
+        return Math.max(1, Math.min(1 << 16, Integer.getInteger("vyre.cuda.workerWarps", 64)));
     }
 
     /**
