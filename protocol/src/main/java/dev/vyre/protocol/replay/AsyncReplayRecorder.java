@@ -105,11 +105,8 @@ public final class AsyncReplayRecorder implements SlotRecorder {
     private long waits;
     /** Whether {@link #readImagesFrom} gave a ring: ring runs queue descriptors only. */
     private boolean readsRing;
-    /**
-     * Per ring slot, 1 + the queue number of its last image still to be read from the ring (0: none): that slot's
-     * ring words must not be written until the drainers' tail passes it.
-     */
-    private long[] ringPending;
+    /** The queued images of ring slots still to be read from the ring, which those slots may not be written over. */
+    private RingReadGuard ringGuard;
     /** Run calls ({@code recordImages...}) since the last clock reading, modulo {@link #RUN_STAMP_EVERY}. */
     private int sinceRunStamp;
     private long runStampNanos;
@@ -276,7 +273,7 @@ public final class AsyncReplayRecorder implements SlotRecorder {
         }
         drain.readFrom(ring);
         this.readsRing = true;
-        this.ringPending = new long[(int) slots];
+        this.ringGuard = new RingReadGuard(slots);
     }
 
     /**
@@ -293,7 +290,7 @@ public final class AsyncReplayRecorder implements SlotRecorder {
         long firstRun;
         long endRun;
         synchronized (this) {
-            if (!readsRing || count > mask + 1 || count <= 0 || (long) firstSlot + count > ringPending.length) {
+            if (!readsRing || count > mask + 1 || count <= 0 || (long) firstSlot + count > ringGuard.ringSlots()) {
                 recordImages(firstSlot, images, count);
                 write.write(firstSlot, images, count);
                 return;
@@ -357,8 +354,8 @@ public final class AsyncReplayRecorder implements SlotRecorder {
                 MemorySegment.copy(images, LONG, offset, fenceImage, 0, IMAGE_LONGS);
                 e += ReplayLog.fencesOf(fenceImage, 0, payload);
             }
-            ringPending[firstSlot + k] = head + k + 1;
         }
+        ringGuard.queued(firstSlot, n, head + n);
         epoch = e;
         head += n;
         COUNTER.setRelease(runHead, RUN_HEAD_AT, r + 1);
@@ -369,12 +366,10 @@ public final class AsyncReplayRecorder implements SlotRecorder {
         if (!readsRing) {
             return;
         }
-        long latest = 0;
-        int end = (int) Math.min((long) firstSlot + count, ringPending.length);
-        for (int s = firstSlot; s < end; s++) {
-            latest = Math.max(latest, ringPending[s]);
+        int end = (int) Math.min((long) firstSlot + count, ringGuard.ringSlots());
+        if (end > firstSlot) {
+            awaitTail(ringGuard.required(firstSlot, end - firstSlot, tailSeen));
         }
-        awaitTail(latest);
     }
 
     /**
