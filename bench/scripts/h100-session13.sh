@@ -16,9 +16,14 @@
 #       ($OUT/drain.jfr); recording from 1 publisher with 2 and 4 drain threads; issue 18: Vulkan latency by
 #       default (CLAIMED out of the mirror) against the claim by store and SHUTDOWN every 16 sweeps, alternating,
 #       conformance with both, publishSlots/64; CUDA 4 publishers with 32 and 64 worker warps alternating
+#   f   issue 12: the recorder with RingReadGuard (this build) against old13/ (472994c's protocol jar): recording
+#       from 1 publisher alternating, 2 rounds, then from 4 publishers; RecordingBench paced at 100 M slots/s for
+#       old13/, this build and hack2/ (this build with -Dhack.nofence=true leaving out the fence count; a local
+#       jar); issue 18: one Vulkan latency run, and only if it is not refused: the claim by store and SHUTDOWN
+#       every 16 sweeps against the default, alternating, and conformance with both
 set -u
 cd "$(dirname "$0")/../.."
-PART=${1:?usage: h100-session13.sh a|b|c. Fix: name the part}
+PART=${1:?usage: h100-session13.sh a|b|c|f. Fix: name the part}
 . bench/scripts/h100-env.sh "session13-$PART.txt"
 nvidia-smi --query-gpu=name,driver_version,pcie.link.gen.current --format=csv,noheader
 grep -m1 "model name" /proc/cpuinfo; nproc
@@ -115,5 +120,42 @@ c)
     done
   done
   step "done" ;;
-*) echo "unknown part $PART. Fix: a, b or c"; exit 2 ;;
+f)
+  OLD13="$H/old13/$(ls $H/old13 | head -1):$CP"
+  HACK2="$H/hack2/$(ls $H/hack2 | head -1):$CP"
+  for r in 1 2; do
+    step "round $r: 1 publisher recording, default drain threads, old13/ (472994c)"
+    recorded "$OLD13" "" 1
+    step "round $r: 1 publisher recording, default drain threads, this build (RingReadGuard)"
+    recorded "$CP" "" 1
+  done
+  step "4 publishers recording, default drain threads, this build"
+  recorded "$CP" "" 4
+  for r in 1 2; do
+    for v in old13 this hack2; do
+      step "round $r: RecordingBench paced at 100 M slots/s, ringread/4: $v"
+      cp=$CP; opt=""; [ $v = old13 ] && cp=$OLD13; [ $v = hack2 ] && { cp=$HACK2; opt=-Dhack.nofence=true; }
+      timeout -s KILL 40 $JAVA $opt -cp "$cp" dev.vyre.bench.RecordingBench --seconds 1 --rounds 1 --capacity 65536 \
+        --ring-read --parts publish --pace 100e6 --drainers 4 2>&1 | grep -A2 -E "^publish harness, (unrecorded|ringread)" \
+        | grep -E "^publish|inside" | cut -c1-160
+    done
+  done
+  step "vulkan latency (default), a probe: the rest of Vulkan runs only if this is not refused"
+  timeout -s KILL 40 $JAVA -cp "$CP" dev.vyre.bench.RingBench --backend vulkan --mode latency --seconds 2 --warmup 1 \
+    2>&1 | grep -E "^latency|Fix" | cut -c1-200 | tee /tmp/vkprobe.txt
+  if grep -q "^latency" /tmp/vkprobe.txt; then
+    for r in 1 2; do
+      for o in "-Dvyre.vulkan.claimByStore=true -Dvyre.vulkan.stopEvery=16" "" "-Dvyre.vulkan.claimByStore=true" \
+          "-Dvyre.vulkan.stopEvery=16"; do
+        step "round $r: vulkan latency ${o:-(default)}"
+        timeout -s KILL 40 $JAVA $o -cp "$CP" dev.vyre.bench.RingBench --backend vulkan --mode latency --seconds 2 \
+          --warmup 1 2>&1 | grep -E "^latency|Fix" | head -2
+      done
+    done
+    step "conformance, vulkan, claim by store and SHUTDOWN every 16 sweeps"
+    VYRE_JAVA_OPTS="-Dvyre.vulkan.claimByStore=true -Dvyre.vulkan.stopEvery=16" timeout -s KILL 150 $V conform \
+      --backend vulkan --report $OUT/conform-vulkan-session13-f.json 2>&1 | tail -3
+  fi
+  step "done" ;;
+*) echo "unknown part $PART. Fix: a, b, c or f"; exit 2 ;;
 esac
