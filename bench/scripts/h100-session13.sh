@@ -16,11 +16,11 @@
 #       ($OUT/drain.jfr); recording from 1 publisher with 2 and 4 drain threads; issue 18: Vulkan latency by
 #       default (CLAIMED out of the mirror) against the claim by store and SHUTDOWN every 16 sweeps, alternating,
 #       conformance with both, publishSlots/64; CUDA 4 publishers with 32 and 64 worker warps alternating
-#   f   issue 12: the recorder with RingReadGuard (this build) against old13/ (472994c's protocol jar): recording
-#       from 1 publisher alternating, 2 rounds, then from 4 publishers; RecordingBench paced at 100 M slots/s for
-#       old13/, this build and hack2/ (this build with -Dhack.nofence=true leaving out the fence count; a local
-#       jar); issue 18: one Vulkan latency run, and only if it is not refused: the claim by store and SHUTDOWN
-#       every 16 sweeps against the default, alternating, and conformance with both
+#   f   (carry j13/ too) issue 12: the recorder with RingReadGuard (this build) against j13/old13/ (472994c's
+#       protocol jar): recording from 1 publisher alternating, 2 rounds, then from 4 publishers; RecordingBench
+#       paced at 100 M slots/s for old13, this build and j13/hack2/ (this build with -Dhack.nofence=true leaving
+#       out the fence count; a local jar); issue 18: one Vulkan latency run, and only if it is not refused: the
+#       claim by store and SHUTDOWN every 16 sweeps against the default, and conformance with both
 set -u
 cd "$(dirname "$0")/../.."
 PART=${1:?usage: h100-session13.sh a|b|c|f. Fix: name the part}
@@ -121,8 +121,8 @@ c)
   done
   step "done" ;;
 f)
-  OLD13="$H/old13/$(ls $H/old13 | head -1):$CP"
-  HACK2="$H/hack2/$(ls $H/hack2 | head -1):$CP"
+  OLD13="$H/j13/old13/$(ls $H/j13/old13 | head -1):$CP"
+  HACK2="$H/j13/hack2/$(ls $H/j13/hack2 | head -1):$CP"
   for r in 1 2; do
     step "round $r: 1 publisher recording, default drain threads, old13/ (472994c)"
     recorded "$OLD13" "" 1
@@ -131,7 +131,7 @@ f)
   done
   step "4 publishers recording, default drain threads, this build"
   recorded "$CP" "" 4
-  for r in 1 2; do
+  for r in 1; do
     for v in old13 this hack2; do
       step "round $r: RecordingBench paced at 100 M slots/s, ringread/4: $v"
       cp=$CP; opt=""; [ $v = old13 ] && cp=$OLD13; [ $v = hack2 ] && { cp=$HACK2; opt=-Dhack.nofence=true; }
@@ -144,7 +144,7 @@ f)
   timeout -s KILL 40 $JAVA -cp "$CP" dev.vyre.bench.RingBench --backend vulkan --mode latency --seconds 2 --warmup 1 \
     2>&1 | grep -E "^latency|Fix" | cut -c1-200 | tee /tmp/vkprobe.txt
   if grep -q "^latency" /tmp/vkprobe.txt; then
-    for r in 1 2; do
+    for r in 1; do
       for o in "-Dvyre.vulkan.claimByStore=true -Dvyre.vulkan.stopEvery=16" "" "-Dvyre.vulkan.claimByStore=true" \
           "-Dvyre.vulkan.stopEvery=16"; do
         step "round $r: vulkan latency ${o:-(default)}"
