@@ -384,7 +384,7 @@ public final class Session implements AutoCloseable {
      */
     public int publishSlots(int firstSlot, MemorySegment images, int count) {
         ensureOpen();
-        SlotImages.check(slotCount, firstSlot, images, count);
+        boolean mayBumpEpoch = SlotImages.check(slotCount, firstSlot, images, count);
         flush();
         int n = 0;
         while (n < count && publishable(firstSlot + n)) {
@@ -395,7 +395,7 @@ public final class Session implements AutoCloseable {
             return 0;
         }
         if (replayLog != null) {
-            replayLog.recordImagesAndWrite(firstSlot, images, n, ringWrite);
+            replayLog.recordImagesAndWrite(firstSlot, images, n, mayBumpEpoch, ringWrite);
         } else {
             writeRing(firstSlot, images, n);
         }

@@ -99,6 +99,29 @@ class SessionRecordingTest {
         }
     }
 
+    /** @param drainThreads 0: recorded by the publish paths; else by a background recorder reading the ring */
+    @ParameterizedTest
+    @ValueSource(ints = {0, 2})
+    void aFenceInsideAPublishedRunClosesItsEpochInTheLog(int drainThreads) {
+        Path file = dir.resolve("fence.vrri");
+        SessionOptions options = SessionOptions.builder().slotCount(8).tenantCount(2).observableSlots(16)
+                .replayLog(ReplayLogOptions.of(file, 64).withBackground(drainThreads > 0)
+                        .withDrainThreads(Math.max(1, drainThreads))).build();
+        try (Vyre vyre = Vyre.open(SessionRuntimeTest.provider(new SessionRuntimeTest.Log()));
+             Session s = vyre.openSession(options)) {
+            MemorySegment images = MemorySegment.ofArray(new int[16 * 3]);
+            Slots.encode(images, 0, 1, Opcodes.ATOMIC_ADD, 5, 1, 0);
+            Slots.encode(images, 1, 1, Opcodes.BATCH_FENCE, 1, 7, 0);
+            Slots.encode(images, 2, 1, Opcodes.ATOMIC_ADD, 5, 1, 0);
+            assertEquals(3, s.publishSlots(0, images, 3));
+            s.publish(3, 1, Opcodes.ATOMIC_ADD, 5, 1, 0);
+        }
+        try (ReplayLog log = ReplayLog.read(file)) {
+            assertEquals(List.of(0, 0, 1, 1), log.records().stream().map(ReplayRecord::epoch).toList(),
+                    "the run's fence closes epoch 0 for the slots after it");
+        }
+    }
+
     @Test
     void drainThreadsDefaultToAQuarterOfTheProcessorsAndAreChecked() {
         Path file = dir.resolve("x.vrri");

@@ -333,14 +333,14 @@ public final class RecordingBench {
         while (System.nanoTime() - end < 0) {
             for (int r = 0; r < 16; r++) {
                 fill(images, slot);
-                SlotImages.check(ring, slot, images, run);
+                boolean mayBumpEpoch = SlotImages.check(ring, slot, images, run);
                 long due = start + (long) ((slots / run) * nanosPerRun);
                 while (nanosPerRun > 0 && System.nanoTime() - due < 0) {
                     Thread.onSpinWait();
                 }
                 long t0 = nanosPerRun > 0 ? System.nanoTime() : 0;
                 if (recorder != null) { // records, then writes the ring (a ring-reading recorder: the other way round)
-                    recorder.recordImagesAndWrite(slot, images, run, write);
+                    recorder.recordImagesAndWrite(slot, images, run, mayBumpEpoch, write);
                 } else {
                     write.write(slot, images, run);
                 }

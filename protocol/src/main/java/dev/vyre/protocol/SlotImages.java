@@ -25,10 +25,12 @@ public final class SlotImages {
     /**
      * Checks the whole run; nothing is written by the caller when this throws.
      *
+     * @return whether an image of the run is a BATCH_FENCE or a packed slot: the only ones that may advance EPOCH
+     *         (a recorder that counts epochs skips its own look at the images when this is false)
      * @throws VyreArgumentException when the run leaves the ring, {@code images} is too short, or an
      *         image's status is not PUBLISHED or its opcode is not publishable
      */
-    public static void check(int slotCount, int firstSlot, MemorySegment images, int count) {
+    public static boolean check(int slotCount, int firstSlot, MemorySegment images, int count) {
         if (firstSlot < 0 || count < 0 || (long) firstSlot + count > slotCount) {
             throw new VyreArgumentException("firstSlot", "the run " + firstSlot + " + " + count
                     + " does not lie inside the ring of " + slotCount + " slots", RUN_BOUNDS);
@@ -37,18 +39,22 @@ public final class SlotImages {
             throw new VyreArgumentException("images", "the segment is too short for " + count + " slot images",
                     IMAGES_SHORT);
         }
+        boolean mayBumpEpoch = false;
         for (int i = 0; i < count; i++) {
             long base = (long) i * SlotLayout.SLOT_WORDS;
+            int opcode = Words.get(images, base + SlotLayout.OPCODE_WORD);
+            mayBumpEpoch |= opcode == Opcodes.BATCH_FENCE || opcode == Opcodes.PACKED_SLOT;
             if (Words.get(images, base + SlotLayout.STATUS_WORD) != SlotStatus.PUBLISHED) {
                 throw new VyreArgumentException("images", "slot image " + i + " has status "
                         + SlotStatus.name(Words.get(images, base + SlotLayout.STATUS_WORD)), IMAGE_STATUS);
             }
-            if (!Opcodes.isPublishable(Words.get(images, base + SlotLayout.OPCODE_WORD))) {
+            if (!Opcodes.isPublishable(opcode)) {
                 throw new VyreArgumentException("images", "slot image " + i + " has opcode 0x"
-                        + Integer.toHexString(Words.get(images, base + SlotLayout.OPCODE_WORD))
+                        + Integer.toHexString(opcode)
                         + ", which is not publishable", "use a built-in opcode or a custom opcode in 0x8..0xFFEF or"
                         + " 0x10000..0x7FFFFFFF");
             }
         }
+        return mayBumpEpoch;
     }
 }

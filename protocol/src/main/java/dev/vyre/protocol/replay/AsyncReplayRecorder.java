@@ -286,7 +286,8 @@ public final class AsyncReplayRecorder implements SlotRecorder {
      * {@code images} instead (the log shows what was to be published) and the exception propagates.
      */
     @Override
-    public void recordImagesAndWrite(int firstSlot, MemorySegment images, int count, RingWrite write) {
+    public void recordImagesAndWrite(int firstSlot, MemorySegment images, int count, boolean mayBumpEpoch,
+                                     RingWrite write) {
         long firstRun;
         long endRun;
         synchronized (this) {
@@ -303,7 +304,7 @@ public final class AsyncReplayRecorder implements SlotRecorder {
             while (done < count) {
                 int i = (int) (head & mask);
                 int n = Math.min(Math.min(count - done, piece), mask + 1 - i);
-                queueRingRun(firstSlot + done, images, (long) done * SlotLayout.SLOT_BYTES, n, now);
+                queueRingRun(firstSlot + done, images, (long) done * SlotLayout.SLOT_BYTES, n, now, mayBumpEpoch);
                 done += n;
             }
             endRun = runHead[RUN_HEAD_AT];
@@ -337,9 +338,10 @@ public final class AsyncReplayRecorder implements SlotRecorder {
 
     /**
      * Queues a run whose images the drainers read from the ring once it is ready ({@link #markReady}); its fences
-     * are counted from {@code images}.
+     * are counted from {@code images} unless {@code mayBumpEpoch} is false.
      */
-    private void queueRingRun(int firstSlot, MemorySegment images, long from, int n, long stampNow) {
+    private void queueRingRun(int firstSlot, MemorySegment images, long from, int n, long stampNow,
+                              boolean mayBumpEpoch) {
         long r = runHead[RUN_HEAD_AT];
         int at = (int) (r & mask) * RUN_LONGS;
         descriptors[at + R_SLOT_COUNT] = Integer.toUnsignedLong(firstSlot) | (long) n << 32 | FROM_RING;
@@ -348,7 +350,7 @@ public final class AsyncReplayRecorder implements SlotRecorder {
         descriptors[at + R_START] = head;
         descriptors[at + R_READY] = 0;
         int e = epoch;
-        for (int k = 0; k < n; k++) {
+        for (int k = 0; k < n && mayBumpEpoch; k++) {
             long offset = from + (long) k * SlotLayout.SLOT_BYTES;
             if (ReplayLog.mayFence(images.get(LONG, offset))) {
                 MemorySegment.copy(images, LONG, offset, fenceImage, 0, IMAGE_LONGS);

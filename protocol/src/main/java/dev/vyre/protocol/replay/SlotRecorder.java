@@ -25,6 +25,16 @@ public sealed interface SlotRecorder extends AutoCloseable permits ReplayLog, As
      * descriptor after the write. Either way a refused record leaves the ring unwritten.
      */
     default void recordImagesAndWrite(int firstSlot, MemorySegment images, int count, RingWrite write) {
+        recordImagesAndWrite(firstSlot, images, count, true, write);
+    }
+
+    /**
+     * {@link #recordImagesAndWrite(int, MemorySegment, int, RingWrite)} for images already checked by
+     * {@code SlotImages.check}, which tells {@code mayBumpEpoch}: false lets a recorder skip its own look for
+     * BATCH_FENCE and packed slots (a wrong false records wrong epochs).
+     */
+    default void recordImagesAndWrite(int firstSlot, MemorySegment images, int count, boolean mayBumpEpoch,
+                                      RingWrite write) {
         recordImages(firstSlot, images, count);
         write.write(firstSlot, images, count);
     }
