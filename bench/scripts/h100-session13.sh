@@ -16,11 +16,11 @@
 #       ($OUT/drain.jfr); recording from 1 publisher with 2 and 4 drain threads; issue 18: Vulkan latency by
 #       default (CLAIMED out of the mirror) against the claim by store and SHUTDOWN every 16 sweeps, alternating,
 #       conformance with both, publishSlots/64; CUDA 4 publishers with 32 and 64 worker warps alternating
-#   f   (carry j13/ too) issue 12: the recorder with RingReadGuard (this build) against j13/old13/ (472994c's
-#       protocol jar): recording from 1 publisher alternating, 2 rounds, then from 4 publishers; RecordingBench
-#       paced at 100 M slots/s for old13, this build and j13/hack2/ (this build with -Dhack.nofence=true leaving
-#       out the fence count; a local jar); issue 18: one Vulkan latency run, and only if it is not refused: the
-#       claim by store and SHUTDOWN every 16 sweeps against the default, and conformance with both
+#   f   (carry j13/ too) issue 12: the recorder with RingReadGuard and publishSlots' fence hint (this build)
+#       against j13/old13/ (the protocol, api and bench jars of e6f2d81, whose recorder is 472994c's): recording
+#       from 1 publisher alternating, 2 rounds, then from 4 publishers; RecordingBench paced at 100 M slots/s, old
+#       and this build; issue 18: one Vulkan latency run, and only if it is not refused: the claim by store and
+#       SHUTDOWN every 16 sweeps against the default, and conformance with both
 set -u
 cd "$(dirname "$0")/../.."
 PART=${1:?usage: h100-session13.sh a|b|c|f. Fix: name the part}
@@ -121,21 +121,20 @@ c)
   done
   step "done" ;;
 f)
-  OLD13="$H/j13/old13/$(ls $H/j13/old13 | head -1):$CP"
-  HACK2="$H/j13/hack2/$(ls $H/j13/hack2 | head -1):$CP"
+  OLD13="$H/j13/old13/*:$CP"
   for r in 1 2; do
-    step "round $r: 1 publisher recording, default drain threads, old13/ (472994c)"
+    step "round $r: 1 publisher recording, default drain threads, old13/ (e6f2d81 jars, recorder of 472994c)"
     recorded "$OLD13" "" 1
-    step "round $r: 1 publisher recording, default drain threads, this build (RingReadGuard)"
+    step "round $r: 1 publisher recording, default drain threads, this build (RingReadGuard, fence hint)"
     recorded "$CP" "" 1
   done
   step "4 publishers recording, default drain threads, this build"
   recorded "$CP" "" 4
   for r in 1; do
-    for v in old13 this hack2; do
+    for v in old13 this; do
       step "round $r: RecordingBench paced at 100 M slots/s, ringread/4: $v"
-      cp=$CP; opt=""; [ $v = old13 ] && cp=$OLD13; [ $v = hack2 ] && { cp=$HACK2; opt=-Dhack.nofence=true; }
-      timeout -s KILL 40 $JAVA $opt -cp "$cp" dev.vyre.bench.RecordingBench --seconds 1 --rounds 1 --capacity 65536 \
+      cp=$CP; [ $v = old13 ] && cp=$OLD13
+      timeout -s KILL 40 $JAVA -cp "$cp" dev.vyre.bench.RecordingBench --seconds 1 --rounds 1 --capacity 65536 \
         --ring-read --parts publish --pace 100e6 --drainers 4 2>&1 | grep -A2 -E "^publish harness, (unrecorded|ringread)" \
         | grep -E "^publish|inside" | cut -c1-160
     done
