@@ -40,6 +40,10 @@ recorded() { # recorded CLASSPATH "JVM OPTIONS" PUBLISHERS [extra]: background r
     --record-mode background "$@"
   rm -f /dev/shm/ring-rec.log
 }
+vklatency() { # vklatency "JVM OPTIONS": Vulkan publish->DONE latency, 2 s after 1 s of warm-up
+  timeout -s KILL 40 $JAVA $1 -cp "$CP" dev.vyre.bench.RingBench --backend vulkan --mode latency --seconds 2 \
+    --warmup 1 2>&1 | grep -E "^latency|Fix" | head -2 | cut -c1-400
+}
 recbench() { # recbench CLASSPATH [extra]: RecordingBench, the host side of publishSlots
   local cp=$1; shift
   timeout -s KILL 90 $JAVA -cp "$cp" dev.vyre.bench.RecordingBench --seconds 1 --capacity 65536 \
@@ -103,8 +107,7 @@ c)
     for o in "" "-Dvyre.vulkan.claimByStore=true" "-Dvyre.vulkan.stopEvery=16" \
         "-Dvyre.vulkan.claimByStore=true -Dvyre.vulkan.stopEvery=16"; do
       step "round $r: vulkan latency ${o:-(default)}"
-      timeout -s KILL 40 $JAVA $o -cp "$CP" dev.vyre.bench.RingBench --backend vulkan --mode latency --seconds 2 \
-        --warmup 1 2>&1 | grep -E "^latency|Fix" | head -2
+      vklatency "$o"
     done
   done
   step "vulkan publishSlots/64, 1 publisher (default)"
@@ -140,15 +143,13 @@ f)
     done
   done
   step "vulkan latency (default), a probe: the rest of Vulkan runs only if this is not refused"
-  timeout -s KILL 40 $JAVA -cp "$CP" dev.vyre.bench.RingBench --backend vulkan --mode latency --seconds 2 --warmup 1 \
-    2>&1 | grep -E "^latency|Fix" | cut -c1-200 | tee /tmp/vkprobe.txt
+  vklatency "" | tee /tmp/vkprobe.txt
   if grep -q "^latency" /tmp/vkprobe.txt; then
     for r in 1; do
       for o in "-Dvyre.vulkan.claimByStore=true -Dvyre.vulkan.stopEvery=16" "" "-Dvyre.vulkan.claimByStore=true" \
           "-Dvyre.vulkan.stopEvery=16"; do
         step "round $r: vulkan latency ${o:-(default)}"
-        timeout -s KILL 40 $JAVA $o -cp "$CP" dev.vyre.bench.RingBench --backend vulkan --mode latency --seconds 2 \
-          --warmup 1 2>&1 | grep -E "^latency|Fix" | head -2
+        vklatency "$o"
       done
     done
     step "conformance, vulkan, claim by store and SHUTDOWN every 16 sweeps"
