@@ -18,8 +18,8 @@
 #       conformance with both, publishSlots/64; CUDA 4 publishers with 32 and 64 worker warps alternating
 #   f   (carry j13/ too) issue 12: the recorder with RingReadGuard and publishSlots' fence hint (this build)
 #       against j13/old13/ (the protocol, api and bench jars of e6f2d81, whose recorder is 472994c's): recording
-#       from 1 publisher alternating, 2 rounds, then from 4 publishers; RecordingBench paced at 100 M slots/s, old
-#       and this build; issue 18: one Vulkan latency run, and only if it is not refused: the claim by store and
+#       from 1 publisher alternating, 2 rounds, then from 4 publishers; RecordingBench paced at 100 M slots/s, this
+#       build (the old bench jar did not fit the carry); issue 18: one Vulkan latency run, and only if it is not refused: the claim by store and
 #       SHUTDOWN every 16 sweeps against the default, and conformance with both
 set -u
 cd "$(dirname "$0")/../.."
@@ -134,7 +134,7 @@ f)
   step "4 publishers recording, default drain threads, this build"
   recorded "$CP" "" 4
   for r in 1; do
-    for v in old13 this; do
+    for v in this; do
       step "round $r: RecordingBench paced at 100 M slots/s, ringread/4: $v"
       cp=$CP; [ $v = old13 ] && cp=$OLD13
       timeout -s KILL 40 $JAVA -cp "$cp" dev.vyre.bench.RecordingBench --seconds 1 --rounds 1 --capacity 65536 \
