@@ -10,8 +10,8 @@
 //   VYRE_DEVICE_ADDRESS  with VYRE_CUSTOM, where the device enables bufferDeviceAddress: VyreDeviceWord for bodies
 //   VYRE_STOP_EVERY   persistent: sweeps per look at SHUTDOWN (default 1; an experiment switch)
 //   VYRE_CLAIM_BY_STORE persistent: claim a slot by the status loaded with its other words and a relaxed store,
-//                     not by compare-and-set (an experiment switch, not yet measured on a GPU)
-//   VYRE_NO_CLAIMED_MIRROR persistent: CLAIMED is not stored into the status mirror
+//                     not by compare-and-set (the host's default; -Dvyre.vulkan.claimByStore=false leaves it out)
+//   VYRE_NO_CLAIMED_MIRROR persistent: CLAIMED is not stored into the status mirror (the host's default)
 //   VYRE_ISOLATION    isolated mode (docs/PROTOCOL.md, "Isolated mode"): the isolation block
 //                     (TenantIsolation.java) lies in the link block from word L[L_ISOLATION]
 //
