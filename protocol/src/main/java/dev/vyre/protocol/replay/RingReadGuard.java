@@ -12,8 +12,8 @@ package dev.vyre.protocol.replay;
  * the block waits for: more waiting than needed, never less. Writes known to be read (their queue number is at
  * most the drainers' tail) are forgotten.
  *
- * <p>A run of 64 slots costs the publisher one or two blocks' bookkeeping, where one entry per slot cost 64
- * stores and 64 loads into an array of 8 bytes per ring slot. Not thread-safe: the recorder's lock guards it.
+ * <p>A run of 64 slots costs the publisher the bookkeeping of one or two blocks: a few loads and stores into arrays
+ * of 56 bytes per 64 ring slots, which stay in the cache. Not thread-safe: the recorder's lock guards it.
  */
 final class RingReadGuard {
 
