@@ -13,7 +13,7 @@ package dev.vyre.protocol.replay;
  * most the drainers' tail) are forgotten.
  *
  * <p>A run of 64 slots costs the publisher the bookkeeping of one or two blocks: a few loads and stores into arrays
- * of 56 bytes per 64 ring slots, which stay in the cache. Not thread-safe: the recorder's lock guards it.
+ * of 60 bytes per 64 ring slots, which stay in the cache. Not thread-safe: the recorder's lock guards it.
  */
 final class RingReadGuard {
 
