@@ -198,21 +198,30 @@ final class RecordDrain {
     /**
      * @return how many of the {@code runs} runs from run {@code c} on may be claimed now: the claim's records
      *         must lie within {@code capacity} records of the oldest unpublished one, so that no two drainers
-     *         write one position
+     *         write one position, and a claim ends before a ring run its publisher has not marked ready yet, so
+     *         that no drainer waits on (and reads) the line the publisher is about to mark
      */
     private int claimable(long c, int runs) {
         long limit = tail() + capacity;
         long start = descriptors[(int) (c & mask) * RUN_LONGS + R_START];
         int n = 0;
         while (n < runs) {
-            int d = (int) ((c + n) & mask);
-            long end = descriptors[d * RUN_LONGS + R_START] + runLength(descriptors[d * RUN_LONGS + R_SLOT_COUNT]);
-            if (end > limit || (n > 0 && end - start > CLAIM_RECORDS)) {
+            int d = (int) ((c + n) & mask) * RUN_LONGS;
+            long slotCount = descriptors[d + R_SLOT_COUNT];
+            long end = descriptors[d + R_START] + runLength(slotCount);
+            if (end > limit || (n > 0 && end - start > CLAIM_RECORDS)
+                    || (slotCount & FROM_RING) != 0 && !isReady(c + n, d)) {
                 break;
             }
             n++;
         }
         return n;
+    }
+
+    /** @return whether the publisher of ring run {@code run} (descriptor at {@code d}) has marked it (acquire) */
+    private boolean isReady(long run, int d) {
+        long ready = (long) COUNTER.getAcquire(descriptors, d + R_READY);
+        return ready == run + 1 || ready == -(run + 1);
     }
 
     /** @return slots whose records are complete and published (acquire) */
@@ -265,7 +274,7 @@ final class RecordDrain {
                 int k = Math.min(count - inRun, n - staged);
                 long[] source = images;
                 int from = (int) (q & mask) * IMAGE_LONGS;
-                if ((slotCount & FROM_RING) != 0 && awaitReady(c + r, d)) {
+                if ((slotCount & FROM_RING) != 0 && inRing(c + r, d)) {
                     fetchRingImages((int) slotCount + inRun, k, ringImages);
                     source = ringImages;
                     from = 0;
@@ -305,22 +314,11 @@ final class RecordDrain {
     }
 
     /**
-     * Waits until the publisher of ring run {@code run} (descriptor at {@code d}) marked it ready.
-     *
-     * @return true when its images are in the ring, false when they were queued instead
+     * @return true when the images of ring run {@code run} (descriptor at {@code d}, marked: {@link #claimable}
+     *         claims no other) are in the ring, false when its publisher queued them instead
      */
-    private boolean awaitReady(long run, int d) {
-        for (int spins = 0; ; spins++) {
-            long ready = (long) COUNTER.getAcquire(descriptors, d + R_READY);
-            if (ready == run + 1 || ready == -(run + 1)) {
-                return ready > 0;
-            }
-            if (spins < SPINS) { // the publisher is writing the run into the ring
-                Thread.onSpinWait();
-            } else {
-                Thread.yield();
-            }
-        }
+    private boolean inRing(long run, int d) {
+        return (long) COUNTER.getAcquire(descriptors, d + R_READY) == run + 1;
     }
 
     /**
