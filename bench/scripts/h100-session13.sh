@@ -16,8 +16,10 @@
 #       ($OUT/drain.jfr); recording from 1 publisher with 2 and 4 drain threads; issue 18: Vulkan latency by
 #       default (CLAIMED out of the mirror) against the claim by store and SHUTDOWN every 16 sweeps, alternating,
 #       conformance with both, publishSlots/64; CUDA 4 publishers with 32 and 64 worker warps alternating
-#   f   (carry j13/ too) issue 12: the recorder with RingReadGuard and publishSlots' fence hint (this build)
-#       against j13/old13/ (the protocol, api and bench jars of e6f2d81, whose recorder is 472994c's): recording
+#   f   (carry the tarball, bench.jar, gl/ and j13/ only: HdrHistogram.jar is in the distribution, and a carry
+#       larger by 0.5 MB was refused) issue 12: the recorder with RingReadGuard and publishSlots' fence hint (this
+#       build) against j13/old13/ (the protocol and api jars of e6f2d81, whose recorder is 472994c's; build them
+#       from a checkout of e6f2d81 with ./mvnw -o -q -pl protocol,api package -DskipTests): recording
 #       from 1 publisher alternating, 2 rounds, then from 4 publishers; RecordingBench paced at 100 M slots/s, this
 #       build (the old bench jar did not fit the carry); issue 18: one Vulkan latency run, and only if it is not refused: the claim by store and
 #       SHUTDOWN every 16 sweeps against the default, and conformance with both
