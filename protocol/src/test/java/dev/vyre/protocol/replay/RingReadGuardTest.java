@@ -3,6 +3,7 @@ package dev.vyre.protocol.replay;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class RingReadGuardTest {
@@ -70,5 +71,38 @@ class RingReadGuardTest {
             q += 64;
         }
         assertEquals(q, g.required(48, 16, q - 64), "the last lap's run is not read yet");
+    }
+
+    @Test
+    void randomWritesNeverWaitForLessThanEachSlotsNewestUnreadImage() {
+        Random random = new Random(13);
+        int slots = 300; // not a multiple of a block
+        RingReadGuard g = new RingReadGuard(slots);
+        long[] newest = new long[slots]; // per slot: the queue number after its newest image (the exact rule)
+        long head = 0;
+        long tail = 0;
+        for (int step = 0; step < 200_000; step++) {
+            int count = 1 + random.nextInt(random.nextBoolean() ? 8 : 100);
+            int first = random.nextInt(slots - Math.min(count, slots) + 1);
+            count = Math.min(count, slots - first);
+            long exact = 0;
+            for (int s = first; s < first + count; s++) {
+                exact = Math.max(exact, newest[s]);
+            }
+            long required = g.required(first, count, tail);
+            if (exact > tail) {
+                assertTrue(required >= exact, "step " + step + ": slots " + first + "+" + count + " need " + exact
+                        + ", the guard said " + required);
+            }
+            tail = Math.max(tail, required); // the publisher waits that long: the drainers got there
+            head += count;
+            g.queued(first, count, head);
+            for (int s = first; s < first + count; s++) {
+                newest[s] = head;
+            }
+            if (random.nextInt(4) == 0) { // the drainers read some more
+                tail += random.nextInt((int) (head - tail) + 1);
+            }
+        }
     }
 }
