@@ -103,9 +103,10 @@ public final class AsyncReplayRecorder implements SlotRecorder {
     private final long[] fenceImage = new long[IMAGE_LONGS];
     /** Times a publisher found the queue full and waited. */
     private long waits;
-    /** Whether {@link #readImagesFrom} gave a ring: ring runs queue descriptors only. */
-    private boolean readsRing;
-    /** The queued images of ring slots still to be read from the ring, which those slots may not be written over. */
+    /**
+     * The queued images of ring slots still to be read from the ring, which those slots may not be written over;
+     * null until {@link #readImagesFrom} gives a ring (then ring runs queue descriptors only).
+     */
     private RingReadGuard ringGuard;
     /** Run calls ({@code recordImages...}) since the last clock reading, modulo {@link #RUN_STAMP_EVERY}. */
     private int sinceRunStamp;
@@ -272,7 +273,6 @@ public final class AsyncReplayRecorder implements SlotRecorder {
                     "pass the ring of the session the log was created for");
         }
         drain.readFrom(ring);
-        this.readsRing = true;
         this.ringGuard = new RingReadGuard(slots);
     }
 
@@ -291,7 +291,8 @@ public final class AsyncReplayRecorder implements SlotRecorder {
         long firstRun;
         long endRun;
         synchronized (this) {
-            if (!readsRing || count > mask + 1 || count <= 0 || (long) firstSlot + count > ringGuard.ringSlots()) {
+            if (ringGuard == null || count > mask + 1 || count <= 0
+                    || (long) firstSlot + count > ringGuard.ringSlots()) {
                 recordImages(firstSlot, images, count);
                 write.write(firstSlot, images, count);
                 return;
@@ -365,7 +366,7 @@ public final class AsyncReplayRecorder implements SlotRecorder {
 
     /** Waits until the drainers have read every queued image of ring slots {@code firstSlot .. + count - 1}. */
     private void awaitRingRead(int firstSlot, int count) {
-        if (!readsRing) {
+        if (ringGuard == null) {
             return;
         }
         int end = (int) Math.min((long) firstSlot + count, ringGuard.ringSlots());
