@@ -133,6 +133,32 @@ class AsyncReplayRecorderTest {
     }
 
     @Test
+    void ringRecordsOverwritingOldRecordsWithFailureEvidenceClearEveryField() throws IOException {
+        ReplayFailureEvidence evidence = new ReplayFailureEvidence(4, FailureClass.DEVICE_LOSS, 0x2BC, -1L);
+        for (ReplayLogFormat f : ReplayLogFormat.values()) {
+            Path direct = dir.resolve("evidence-direct-" + f);
+            Path queued = dir.resolve("evidence-queued-" + f);
+            for (Path p : new Path[] {direct, queued}) {
+                try (ReplayLog log = ReplayLog.create(p, 300, f, GEOMETRY)) {
+                    for (int i = 0; i < 300; i++) { // every position holds evidence and a digest before the rollover
+                        log.appendWithFailure(new RecordedSlot(1, i % 64, 0, Opcodes.ATOMIC_ADD,
+                                new int[] {-1, -1, -1, -1}, -1), evidence);
+                    }
+                }
+            }
+            try (ReplayLog log = ReplayLog.open(direct, 300, f, GEOMETRY)) {
+                ringCalls(log, Arena.ofAuto().allocate(64 * 64, 64));
+            }
+            try (AsyncReplayRecorder r = new AsyncReplayRecorder(ReplayLog.open(queued, 300, f, GEOMETRY), 64, 2)) {
+                MemorySegment ring = Arena.ofAuto().allocate(64 * 64, 64);
+                r.readImagesFrom(ring);
+                ringCalls(r, ring);
+            }
+            assertArrayEquals(withoutTimestamps(direct, f), withoutTimestamps(queued, f), f.toString());
+        }
+    }
+
+    @Test
     void readingFromTheRingIsRefusedOnceSlotsWereQueuedOrForALargerRing() {
         try (AsyncReplayRecorder r = new AsyncReplayRecorder(ReplayLog.create(dir.resolve("late.vrri"), 100,
                 ReplayLogFormat.FULL_IMAGE, GEOMETRY), 64)) {
