@@ -9,6 +9,9 @@
 //   VYRE_CUSTOM       custom opcodes: the host appends vyre_custom_dispatch() and the snippet bodies
 //   VYRE_DEVICE_ADDRESS  with VYRE_CUSTOM, where the device enables bufferDeviceAddress: VyreDeviceWord for bodies
 //   VYRE_STOP_EVERY   persistent: sweeps per look at SHUTDOWN (default 1; an experiment switch)
+//   VYRE_NO_DONE_BARRIER  with VYRE_VMM: no memoryBarrierBuffer before the release store of a slot's result
+//                     (an experiment switch)
+//   VYRE_RING_STATUS_LAST persistent: the mirrored result before the ring's (an experiment switch)
 //   VYRE_CLAIM_BY_STORE persistent: claim a slot by the status loaded with its other words and a relaxed store,
 //                     not by compare-and-set (the host's default; -Dvyre.vulkan.claimByStore=false leaves it out)
 //   VYRE_NO_CLAIMED_MIRROR persistent: CLAIMED is not stored into the status mirror (the host's default)
@@ -600,11 +603,20 @@ bool vyre_try_slot(uint s, uint gen) {
     }
 #endif
     if (vyre_result == ST_DONE) atomicAdd(C[C_DONE_COUNT], 1u);
-    memoryBarrierBuffer();
+#if defined(VYRE_PERSISTENT) && defined(VYRE_RING_STATUS_LAST)
+    // experiment: the mirror first (release: after the effects and DONE_COUNT), then the ring's status by a
+    // compare-and-set from CLAIMED, so that a host that reused the slot on the mirrored DONE keeps its PUBLISHED
+    MIRROR_STORE(M[M_STATUS_BASE + s], tag | vyre_result);
+    atomicCompSwap(R[base], ST_CLAIMED, vyre_result);
+#else
+#if !defined(VYRE_VMM) || !defined(VYRE_NO_DONE_BARRIER)
+    memoryBarrierBuffer(); // (with the memory model the release store below orders DONE_COUNT as well)
+#endif
     STORE_REL(R[base], vyre_result);
 #ifdef VYRE_PERSISTENT
     // after the effects, DONE_COUNT and the ring status (release): the host trusts a mirrored DONE
     MIRROR_STORE(M[M_STATUS_BASE + s], tag | vyre_result);
+#endif
 #endif
     return true;
 }

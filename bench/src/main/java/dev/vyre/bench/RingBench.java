@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -259,6 +260,7 @@ public final class RingBench {
                     }
                     double bestPlain = 0;
                     double[] bestRecorded = new double[recordVariants.size()];
+                    double[][] roundOverheads = new double[recordVariants.size()][recordRounds];
                     for (int round = 1; round <= recordRounds; round++) {
                         Map<String, Object> plain = throughput(backend, api, null, out);
                         double p = ((Number) plain.get("slots_per_second")).doubleValue();
@@ -270,6 +272,7 @@ public final class RingBench {
                             double q = ((Number) recorded.get("slots_per_second")).doubleValue();
                             bestRecorded[v] = Math.max(bestRecorded[v], q);
                             double overhead = 100.0 * (1 - q / p);
+                            roundOverheads[v][round - 1] = overhead;
                             recorded.put("overhead_pct", Math.round(overhead * 10) / 10.0);
                             recorded.put("summary", recorded.get("summary") + String.format(Locale.ROOT,
                                     "; recording overhead %.1f %% vs the unrecorded run of this round", overhead));
@@ -282,6 +285,15 @@ public final class RingBench {
                         out.printf(Locale.ROOT, "recording overhead (%s, %s, best of %d each): %.1f %% (%.0f -> %.0f"
                                 + " slots/s)%n", api, recordLabel(recordVariants.get(v)), recordRounds,
                                 100.0 * (1 - bestRecorded[v] / bestPlain), bestPlain, bestRecorded[v]);
+                        if (recordRounds > 2) {
+                            double[] sorted = roundOverheads[v].clone();
+                            Arrays.sort(sorted);
+                            double median = recordRounds % 2 == 1 ? sorted[recordRounds / 2]
+                                    : (sorted[recordRounds / 2 - 1] + sorted[recordRounds / 2]) / 2;
+                            out.printf(Locale.ROOT, "recording overhead (%s, %s, median of %d rounds, each against its"
+                                    + " own unrecorded run): %.1f %%%n", api, recordLabel(recordVariants.get(v)),
+                                    recordRounds, median);
+                        }
                     }
                 }
             }

@@ -353,6 +353,17 @@ public final class VulkanBackend implements Backend {
     static final String CLAIM_BY_STORE_PROPERTY = "vyre.vulkan.claimByStore";
     /** Experiment switch: {@code -Dvyre.vulkan.stopEvery=N} looks at SHUTDOWN every N sweeps (default 1). */
     static final String STOP_EVERY_PROPERTY = "vyre.vulkan.stopEvery";
+    /**
+     * Experiment switch: {@code -Dvyre.vulkan.doneBarrier=false} leaves out the buffer barrier before the release
+     * store of a slot's result where the shader uses the Vulkan memory model (the release orders DONE_COUNT too).
+     */
+    static final String DONE_BARRIER_PROPERTY = "vyre.vulkan.doneBarrier";
+    /**
+     * Experiment switch: {@code -Dvyre.vulkan.ringStatusLast=true} makes the persistent shader store the mirrored
+     * result first and the ring's status after it, by a compare-and-set from CLAIMED (an exact status read may
+     * see CLAIMED for a moment after the mirror shows the result).
+     */
+    static final String RING_STATUS_LAST_PROPERTY = "vyre.vulkan.ringStatusLast";
 
     /** @return the defines of a shader variant */
     Map<String, String> defines(boolean persistentMode, CustomOpcodes opcodes) {
@@ -374,6 +385,9 @@ public final class VulkanBackend implements Backend {
             if (!"false".equals(System.getProperty(CLAIM_BY_STORE_PROPERTY))) {
                 d.put("VYRE_CLAIM_BY_STORE", "1");
             }
+            if (Boolean.getBoolean(RING_STATUS_LAST_PROPERTY)) {
+                d.put("VYRE_RING_STATUS_LAST", "1");
+            }
             Integer stopEvery = Integer.getInteger(STOP_EVERY_PROPERTY);
             if (stopEvery != null && stopEvery > 0) {
                 d.put("VYRE_STOP_EVERY", stopEvery + "u");
@@ -381,6 +395,9 @@ public final class VulkanBackend implements Backend {
         }
         if (device.memoryModel() && !"false".equals(System.getProperty("vyre.vulkan.memoryModel"))) {
             d.put("VYRE_VMM", "1");
+            if ("false".equals(System.getProperty(DONE_BARRIER_PROPERTY))) {
+                d.put("VYRE_NO_DONE_BARRIER", "1");
+            }
         }
         if (device.deviceClock() && !device.isCpu() && clockOrUncalibrated()) {
             d.put("VYRE_CLOCK", "1");

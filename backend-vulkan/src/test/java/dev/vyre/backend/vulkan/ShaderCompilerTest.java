@@ -45,6 +45,22 @@ class ShaderCompilerTest {
     }
 
     @Test
+    void everyPersistentSwitchCompilesToSpirv() {
+        String src = ShaderCompiler.source();
+        for (String define : new String[] {"VYRE_NO_CLAIMED_MIRROR", "VYRE_CLAIM_BY_STORE", "VYRE_NO_DONE_BARRIER",
+                "VYRE_RING_STATUS_LAST"}) {
+            for (boolean vmm : new boolean[] {false, true}) {
+                Map<String, String> d = new java.util.HashMap<>(Map.of("VYRE_LOCAL_SIZE", "32",
+                        "VYRE_PERSISTENT", "1", "VYRE_STOP_EVERY", "16u", define, "1"));
+                if (vmm) {
+                    d.put("VYRE_VMM", "1");
+                }
+                assertEquals(SPIRV_MAGIC, magic(ShaderCompiler.compile(src, d)), d.toString());
+            }
+        }
+    }
+
+    @Test
     void customGlslSnippetsCompile() {
         CustomOpcodes ops = CustomOpcodes.of(CustomOpcode.of(0x100).text("glsl",
                 "vyre_atomic_add_control(vyre_index_add(160u, vyre_arg(1u)), vyre_arg(0u) + vyre_load_data_byte(3u));")

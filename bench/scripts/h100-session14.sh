@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Session 14 on the GPU machine, one call per start (about 4 minutes). Carry .h100's tarball of this build,
+# bench.jar and gl/ (HdrHistogram.jar is in the distribution). Log $OUT/session14-PART.txt.
+#   a   issue 12: recording from 1 publisher (RingBench --record, 65,536 records in /dev/shm, default drain
+#       threads), 4 rounds, each recorded run against its own unrecorded run: best of 4 and the median; then
+#       8 drain threads; the publisher's paced cost (RecordingBench --pace 100e6); issue 18: the C echo floor
+#       (bench/native/ring_budget.cu, built there), CUDA latency twice, publishSlots/64 from 1 and 4 publishers;
+#       Vulkan latency, and only if it is not refused: the default against two completion orders (no buffer
+#       barrier before the result's release store; the mirrored result before the ring's, by a compare-and-set
+#       from CLAIMED), two rounds alternating; Vulkan publishSlots/64; conformance with the faster switch
+set -u
+cd "$(dirname "$0")/../.."
+PART=${1:?usage: h100-session14.sh a. Fix: name the part}
+. bench/scripts/h100-env.sh "session14-$PART.txt"
+nvidia-smi --query-gpu=name,driver_version,pcie.link.gen.current --format=csv,noheader
+grep -m1 "model name" /proc/cpuinfo; nproc
+ring() { # ring "JVM OPTIONS" MODE PUBLISHERS [extra RingBench options]: CUDA RingBench, this build
+  local opts=$1 mode=$2 p=$3; shift 3
+  if [ "$mode" = latency ]; then
+    timeout -s KILL 40 $JAVA $opts -cp "$CP" dev.vyre.bench.RingBench --backend cuda --mode latency --seconds 3 \
+      --warmup 1 "$@" 2>&1 | grep -E "^latency|Fix" | head -2
+  else
+    timeout -s KILL 120 $JAVA $opts -cp "$CP" dev.vyre.bench.RingBench --backend cuda --mode throughput \
+      --slots 65536 --seconds 3 --warmup 1 --batch 64 --api slots --publishers $p "$@" 2>&1 \
+      | grep -E "^throughput|^recording overhead|Fix" | cut -c1-260
+  fi
+}
+vk() { # vk "JVM OPTIONS" MODE [extra]: Vulkan RingBench (latency: 2 s after 1 s of warm-up)
+  local opts=$1 mode=$2; shift 2
+  timeout -s KILL 40 $JAVA $opts -cp "$CP" dev.vyre.bench.RingBench --backend vulkan --mode $mode --seconds 2 \
+    --warmup 1 "$@" 2>&1 | grep -E "^latency|^throughput|Fix" | head -2 | cut -c1-400
+}
+case "$PART" in
+a)
+  step "1 publisher recording, default drain threads, 4 rounds of 2 s"
+  ring "" throughput 1 --seconds 2 --record /dev/shm/ring-rec.log --record-capacity 65536 --record-rounds 4 \
+    --record-mode background
+  rm -f /dev/shm/ring-rec.log
+  step "1 publisher recording, 8 drain threads, 2 rounds of 2 s"
+  ring "" throughput 1 --seconds 2 --record /dev/shm/ring-rec.log --record-capacity 65536 --record-rounds 2 \
+    --record-mode background --record-drainers 8
+  rm -f /dev/shm/ring-rec.log
+  step "RecordingBench paced at 100 M slots/s, ringread/4 (the publisher's own cost)"
+  timeout -s KILL 40 $JAVA -cp "$CP" dev.vyre.bench.RecordingBench --seconds 1 --rounds 1 --capacity 65536 \
+    --ring-read --parts publish --pace 100e6 --drainers 4 2>&1 | grep -A2 -E "^publish harness, (unrecorded|ringread)" \
+    | grep -E "^publish|inside" | cut -c1-160
+  step "cuda: the mapped-memory echo floor (bench/native/ring_budget.cu)"
+  RB=/tmp/ring_budget; nvcc -O2 -std=c++20 -arch=sm_90 -o $RB bench/native/ring_budget.cu \
+    && timeout -s KILL 60 $RB 100000 2>&1 | grep -E "^ring_budget|^\| echo|^\| line |^idle" | head -6
+  step "cuda latency, twice"
+  ring "" latency 1
+  ring "" latency 1
+  step "cuda publishSlots/64, 1 and 4 publishers"
+  ring "" throughput 1
+  ring "" throughput 4
+  step "vulkan latency (default), a probe: the rest of Vulkan runs only if this is not refused"
+  vk "" latency | tee /tmp/vkprobe.txt
+  if grep -q "^latency" /tmp/vkprobe.txt; then
+    for r in 1 2; do
+      for o in "-Dvyre.vulkan.doneBarrier=false" "-Dvyre.vulkan.ringStatusLast=true" "" \
+          "-Dvyre.vulkan.doneBarrier=false -Dvyre.vulkan.ringStatusLast=true"; do
+        step "round $r: vulkan latency ${o:-(default)}"
+        vk "$o" latency
+      done
+    done
+    step "vulkan publishSlots/64, 1 publisher (default)"
+    vk "" throughput --slots 65536 --batch 64 --api slots
+    step "conformance, vulkan, the mirrored result before the ring's"
+    VYRE_JAVA_OPTS="-Dvyre.vulkan.ringStatusLast=true" timeout -s KILL 150 $V conform --backend vulkan \
+      --report $OUT/conform-vulkan-session14-ringlast.json 2>&1 | tail -3
+    step "conformance, vulkan, no buffer barrier before the result's release store"
+    VYRE_JAVA_OPTS="-Dvyre.vulkan.doneBarrier=false" timeout -s KILL 150 $V conform --backend vulkan \
+      --report $OUT/conform-vulkan-session14-nobarrier.json 2>&1 | tail -3
+  fi
+  step "done" ;;
+*) echo "unknown part $PART. Fix: a"; exit 2 ;;
+esac
