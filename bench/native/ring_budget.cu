@@ -15,6 +15,11 @@
 //   handoff   done, but the leader warp hands the slot to a worker warp of another block through device
 //             memory (a device-scope release/acquire pair); the worker executes and stores DONE
 //   sysatom   line + one system-scope atomicCAS on mapped host memory (a claim CAS across PCIe)
+//   linepoll  echo, but every poll loads the whole 64-byte line (four 16-byte loads) and the doorbell is its
+//             last word: the megakernel's poll of a tail line that carries the submission (no second read)
+//   ordered   linepoll + the protocol's completion order for one slot: its effect (a device-scope atomicAdd
+//             whose result is used), a GPU fence, DONE_COUNT (atomicAdd), a GPU fence, then DONE as a relaxed
+//             system-scope store (the echo): what the megakernel must do at least, so its floor
 //
 // Build: nvcc -O2 -std=c++20 -arch=sm_90 -o ring_budget ring_budget.cu    Run: ./ring_budget [round trips]
 #include <algorithm>
@@ -36,8 +41,8 @@ using u64 = unsigned long long;
 using sys_ref = cuda::atomic_ref<u32, cuda::thread_scope_system>;
 using dev_ref = cuda::atomic_ref<u32, cuda::thread_scope_device>;
 
-enum Variant { ECHO, LINE, LINE2, DONE, HANDOFF, SYSATOM, VARIANTS };
-static const char* NAMES[] = {"echo", "line", "line2", "done", "handoff", "sysatom"};
+enum Variant { ECHO, LINE, LINE2, DONE, HANDOFF, SYSATOM, LINEPOLL, ORDERED, VARIANTS };
+static const char* NAMES[] = {"echo", "line", "line2", "done", "handoff", "sysatom", "linepoll", "ordered"};
 
 struct Shared {          // mapped host memory
     u32 line[16];        // host: payload words 0..14, doorbell (sequence) in word 15
@@ -50,6 +55,7 @@ struct Shared {          // mapped host memory
 
 struct Device {          // device memory
     u32 doneCount;
+    u32 effect;          // variant ordered: the slot's ATOMIC_ADD target
     u32 handSeq;         // leader -> worker
     u32 handSum;
 };
@@ -89,9 +95,22 @@ __global__ void budget(Shared* h, Device* d, int variant, u32 rounds) {
     }
     for (u32 seq = 1; seq <= rounds; ++seq) {
         u32 polls = 0;
-        while (doorbell.load(cuda::memory_order_acquire) != seq) { ++polls; }
-        u64 seen = now_ns();
         u32 sum = 0;
+        if (variant == LINEPOLL || variant == ORDERED) {
+            const uint4* v = reinterpret_cast<const uint4*>(h->line);
+            while (true) { // the line's four loads in flight together, the doorbell in the last one
+                uint4 a = __ldcv(v), b = __ldcv(v + 1), c = __ldcv(v + 2), e = __ldcv(v + 3);
+                if (e.w == seq) {
+                    sum = a.x + a.y + a.z + a.w + b.x + b.y + b.z + b.w + c.x + c.y + c.z + c.w + e.x + e.y + e.z;
+                    break;
+                }
+                ++polls;
+            }
+            __threadfence(); // acquire: the line's words before what the slot does
+        } else {
+            while (doorbell.load(cuda::memory_order_acquire) != seq) { ++polls; }
+        }
+        u64 seen = now_ns();
         switch (variant) {
             case ECHO: break;
             case LINE: sum = load_line(h->line, 0); break;
@@ -110,6 +129,16 @@ __global__ void budget(Shared* h, Device* d, int variant, u32 rounds) {
             atomicAdd(&d->doneCount, 1u);
             __threadfence_system();
             reinterpret_cast<volatile u32*>(h->echo)[4] = 3u;
+        }
+        if (variant == ORDERED) {
+            sum += atomicAdd(&d->effect, sum); // the slot's effect, its old value used (as ATOMIC_ADD's result)
+            h->echo[1] = sum;
+            __threadfence(); // every effect before DONE_COUNT
+            atomicAdd(&d->doneCount, 1u);
+            __threadfence(); // DONE_COUNT before DONE
+            h->stamps[1] = now_ns();
+            echo.store(seq, cuda::memory_order_relaxed); // DONE: a relaxed system-scope store
+            continue;
         }
         h->stamps[1] = now_ns();
         h->echo[1] = sum;

@@ -4,7 +4,8 @@
 #   a   issue 12: recording from 1 publisher (RingBench --record, 65,536 records in /dev/shm, default drain
 #       threads), 4 rounds, each recorded run against its own unrecorded run: best of 4 and the median; then
 #       8 drain threads; the publisher's paced cost (RecordingBench --pace 100e6); issue 18: the C echo floor
-#       (bench/native/ring_budget.cu, built there), CUDA latency twice, publishSlots/64 from 1 and 4 publishers;
+#       and the floor of the protocol's completion order (bench/native/ring_budget.cu, built there: echo, line,
+#       done, linepoll, ordered), CUDA latency twice, publishSlots/64 from 1 and 4 publishers;
 #       Vulkan latency, and only if it is not refused: the default against two completion orders (no buffer
 #       barrier before the result's release store; the mirrored result before the ring's, by a compare-and-set
 #       from CLAIMED), two rounds alternating; Vulkan publishSlots/64; conformance with the faster switch
@@ -46,7 +47,7 @@ a)
     | grep -E "^publish|inside" | cut -c1-160
   step "cuda: the mapped-memory echo floor (bench/native/ring_budget.cu)"
   RB=/tmp/ring_budget; nvcc -O2 -std=c++20 -arch=sm_90 -o $RB bench/native/ring_budget.cu \
-    && timeout -s KILL 60 $RB 100000 2>&1 | grep -E "^ring_budget|^\| echo|^\| line |^idle" | head -6
+    && timeout -s KILL 90 $RB 100000 2>&1 | grep -E "^ring_budget|^\| (echo|line|done|linepoll|ordered) |^idle"
   step "cuda latency, twice"
   ring "" latency 1
   ring "" latency 1
