@@ -2,10 +2,11 @@
 # Session 14 on the GPU machine, one call per start (about 4 minutes). Carry .h100's tarball of this build,
 # bench.jar and gl/ (HdrHistogram.jar is in the distribution). Log $OUT/session14-PART.txt.
 #   a   issue 12: recording from 1 publisher (RingBench --record, 65,536 records in /dev/shm, default drain
-#       threads), 4 rounds, each recorded run against its own unrecorded run: best of 4 and the median; then
-#       8 drain threads; the publisher's paced cost (RecordingBench --pace 100e6); issue 18: the C echo floor
+#       threads), 4 rounds, each recorded run against its own unrecorded run: best of 4 and the median (call H1
+#       also ran 8 drain threads); the publisher's paced cost (RecordingBench --pace 100e6); issue 18: the C echo floor
 #       and the floor of the protocol's completion order (bench/native/ring_budget.cu, built there: echo, line,
-#       done, linepoll, ordered), CUDA latency twice, publishSlots/64 from 1 and 4 publishers;
+#       done, linepoll, ordered), CUDA latency with the leader's lone-slot run without its claim CAS (the new
+#       default) against the CAS (variant 256), two rounds alternating, CUDA conformance, publishSlots/64 from 1 and 4 publishers;
 #       Vulkan latency, and only if it is not refused: the default against two completion orders (no buffer
 #       barrier before the result's release store; the mirrored result before the ring's, by a compare-and-set
 #       from CLAIMED), two rounds alternating; Vulkan publishSlots/64; conformance with the faster switch
@@ -37,10 +38,6 @@ a)
   ring "" throughput 1 --seconds 2 --record /dev/shm/ring-rec.log --record-capacity 65536 --record-rounds 4 \
     --record-mode background
   rm -f /dev/shm/ring-rec.log
-  step "1 publisher recording, 8 drain threads, 2 rounds of 2 s"
-  ring "" throughput 1 --seconds 2 --record /dev/shm/ring-rec.log --record-capacity 65536 --record-rounds 2 \
-    --record-mode background --record-drainers 8
-  rm -f /dev/shm/ring-rec.log
   step "RecordingBench paced at 100 M slots/s, ringread/4 (the publisher's own cost)"
   timeout -s KILL 40 $JAVA -cp "$CP" dev.vyre.bench.RecordingBench --seconds 1 --rounds 1 --capacity 65536 \
     --ring-read --parts publish --pace 100e6 --drainers 4 2>&1 | grep -A2 -E "^publish harness, (unrecorded|ringread)" \
@@ -48,9 +45,14 @@ a)
   step "cuda: the mapped-memory echo floor (bench/native/ring_budget.cu)"
   RB=/tmp/ring_budget; nvcc -O2 -std=c++20 -arch=sm_90 -o $RB bench/native/ring_budget.cu \
     && timeout -s KILL 90 $RB 100000 2>&1 | grep -E "^ring_budget|^\| (echo|line|done|linepoll|ordered) |^idle"
-  step "cuda latency, twice"
-  ring "" latency 1
-  ring "" latency 1
+  for r in 1 2; do
+    step "round $r: cuda latency, a lone slot run by the leader without a device position (this build's default)"
+    ring "" latency 1
+    step "round $r: cuda latency, the leader takes a device position by a CAS first (-Dvyre.cuda.variant=256, the old way)"
+    ring "-Dvyre.cuda.variant=256" latency 1
+  done
+  step "conformance, cuda (this build's default)"
+  timeout -s KILL 150 $V conform --backend cuda --report $OUT/conform-cuda-session14.json 2>&1 | tail -3
   step "cuda publishSlots/64, 1 and 4 publishers"
   ring "" throughput 1
   ring "" throughput 4

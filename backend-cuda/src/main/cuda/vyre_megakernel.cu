@@ -142,6 +142,7 @@ struct VyreArgs {
 #define VYRE_VARIANT_TRACE 32ull            // the leader times its polls and inline runs (L_TRACE)
 #define VYRE_VARIANT_LANE_SLOT_READS 64ull  // each worker lane reads its own slot (16-byte quarters, peer)
 #define VYRE_VARIANT_TAKE_32 128ull         // a worker warp never claims more than 32 entries at a time (peer)
+#define VYRE_VARIANT_INLINE_CAS 256ull      // a lone entry run by the leader takes a device position by a CAS (peer)
 
 // ---- memory-order primitives (PTX ISA 6.0+, sm_70+) ----
 
@@ -1013,15 +1014,29 @@ __device__ void vyre_leader(const VyreArgs* A, VyreCtx& c) {
             const bool shortOp = (line[3] & VYRE_ENTRY_READ_SLOT) == 0u
                     && (op <= OP_BATCH_FENCE || op == OP_PRINTF || op == OP_SHUTDOWN)
                     && (op != OP_MEMCPY || line[10] <= 64u);
+            // The workers claim only below cursor[0], which is `handed` here (nothing handed yet in this loop):
+            // once they are seen to have taken every entry (cursor[1] == handed, and it cannot move), nothing is
+            // pending and the entry runs here without a device position, so no atomic precedes it. The CAS
+            // variant takes a position for it instead (an L2 round trip before the slot runs).
+            const bool casInline = (A->variant & VYRE_VARIANT_INLINE_CAS) != 0ull;
             bool runHere = false;
-            if (lane == 0 && count == 1ull && whole && shortOp && handed == released
+            if (count == 1ull && whole && shortOp && handed == released
                     && (A->variant & VYRE_VARIANT_NO_INLINE) == 0ull) {
-                runHere = atomicCAS(cursor + 1, handed, handed + 1ull) == handed;
+                if (casInline) {
+                    if (lane == 0) runHere = atomicCAS(cursor + 1, handed, handed + 1ull) == handed;
+                } else {
+                    if (claimedSeen != handed) {
+                        claimedSeen = __shfl_sync(VYRE_FULL_MASK, lane == 0 ? ld_relaxed_gpu64(cursor + 1) : 0ull, 0);
+                    }
+                    runHere = claimedSeen == handed;
+                }
             }
             runHere = __shfl_sync(VYRE_FULL_MASK, runHere, 0);
             if (runHere) {
                 if (lane == 0) {
-                    asm volatile("st.relaxed.gpu.global.u64 [%0], %1;" ::"l"(cursor), "l"(handed + 1ull) : "memory");
+                    if (casInline) {
+                        asm volatile("st.relaxed.gpu.global.u64 [%0], %1;" ::"l"(cursor), "l"(handed + 1ull) : "memory");
+                    }
                     const u64 t0 = tracing ? now_ns() : 0ull;
                     u32 result = vyre_run_entry(A, c, line, nullptr);
                     if (result == VYRE_DONE) vyre_count_done(c, 1u);
@@ -1038,8 +1053,10 @@ __device__ void vyre_leader(const VyreArgs* A, VyreCtx& c) {
                         st_relaxed_sys64(trace + 2, traceReachNs);
                     }
                 }
-                claimedSeen = handed + 1ull;  // the CAS took every entry below it
-                handed += 1ull;
+                if (casInline) {
+                    claimedSeen = handed + 1ull;  // the CAS took every entry below it
+                    handed += 1ull;
+                }
                 seenOf[q] = tail;
                 released = handed;  // cursor[0] is there already: a later queue may run inline too
                 __syncwarp();
