@@ -5,8 +5,8 @@
 #       threads), 4 rounds, each recorded run against its own unrecorded run: best of 4 and the median (call H1
 #       also ran 8 drain threads); the publisher's paced cost (RecordingBench --pace 100e6); issue 18: the C echo floor
 #       and the floor of the protocol's completion order (bench/native/ring_budget.cu, built there: echo, line,
-#       done, linepoll, ordered), CUDA latency with the leader's lone-slot run without its claim CAS (the new
-#       default) against the CAS (variant 256), two rounds alternating, CUDA conformance, publishSlots/64 from 1 and 4 publishers;
+#       done, linepoll, ordered), CUDA latency with the leader's lone-slot run without its claim CAS (variant
+#       256) against the CAS (the default), two rounds alternating, CUDA conformance with variant 256, publishSlots/64 from 1 and 4 publishers;
 #       Vulkan latency, and only if it is not refused: the default against two completion orders (no buffer
 #       barrier before the result's release store; the mirrored result before the ring's, by a compare-and-set
 #       from CLAIMED), two rounds alternating; Vulkan publishSlots/64; conformance with the faster switch
@@ -46,13 +46,14 @@ a)
   RB=/tmp/ring_budget; nvcc -O2 -std=c++20 -arch=sm_90 -o $RB bench/native/ring_budget.cu \
     && timeout -s KILL 90 $RB 100000 2>&1 | grep -E "^ring_budget|^\| (echo|line|done|linepoll|ordered) |^idle"
   for r in 1 2; do
-    step "round $r: cuda latency, a lone slot run by the leader without a device position (this build's default)"
-    ring "" latency 1
-    step "round $r: cuda latency, the leader takes a device position by a CAS first (-Dvyre.cuda.variant=256, the old way)"
+    step "round $r: cuda latency, a lone slot run by the leader without a device position (-Dvyre.cuda.variant=256)"
     ring "-Dvyre.cuda.variant=256" latency 1
+    step "round $r: cuda latency, the leader takes a device position by a CAS first (the default)"
+    ring "" latency 1
   done
-  step "conformance, cuda (this build's default)"
-  timeout -s KILL 150 $V conform --backend cuda --report $OUT/conform-cuda-session14.json 2>&1 | tail -3
+  step "conformance, cuda, a lone slot run by the leader without a device position (-Dvyre.cuda.variant=256)"
+  VYRE_JAVA_OPTS=-Dvyre.cuda.variant=256 timeout -s KILL 150 $V conform --backend cuda \
+    --report $OUT/conform-cuda-session14-nocas.json 2>&1 | tail -3
   step "cuda publishSlots/64, 1 and 4 publishers"
   ring "" throughput 1
   ring "" throughput 4
