@@ -15,8 +15,9 @@
 //   handoff   done, but the leader warp hands the slot to a worker warp of another block through device
 //             memory (a device-scope release/acquire pair); the worker executes and stores DONE
 //   sysatom   line + one system-scope atomicCAS on mapped host memory (a claim CAS across PCIe)
-//   linepoll  echo, but every poll loads the whole 64-byte line (four 16-byte loads) and the doorbell is its
-//             last word: the megakernel's poll of a tail line that carries the submission (no second read)
+//   linepoll  echo, but every poll loads the whole 64-byte line (lanes 0..3 of a warp, 16 bytes each, in one
+//             instruction) and the doorbell is its last word: the megakernel's poll of a tail line that carries
+//             the submission (no second read)
 //   ordered   linepoll + the protocol's completion order for one slot: its effect (a device-scope atomicAdd
 //             whose result is used), a GPU fence, DONE_COUNT (atomicAdd), a GPU fence, then DONE as a relaxed
 //             system-scope store (the echo): what the megakernel must do at least, so its floor
@@ -75,7 +76,9 @@ __device__ __forceinline__ u32 load_line(const u32* line, u32 seq_word_only) {
 
 // Block 0 thread 0 is the leader; block 1 thread 0 is the worker of variant handoff.
 __global__ void budget(Shared* h, Device* d, int variant, u32 rounds) {
-    if (threadIdx.x != 0) return;
+    const u32 lane = threadIdx.x & 31u;
+    const bool linePolls = variant == LINEPOLL || variant == ORDERED;
+    if (threadIdx.x != 0 && !(linePolls && blockIdx.x == 0)) return;
     sys_ref doorbell(h->line[15]);
     sys_ref echo(h->echo[0]);
     if (blockIdx.x == 1) {
@@ -97,16 +100,20 @@ __global__ void budget(Shared* h, Device* d, int variant, u32 rounds) {
         u32 polls = 0;
         u32 sum = 0;
         if (variant == LINEPOLL || variant == ORDERED) {
-            const uint4* v = reinterpret_cast<const uint4*>(h->line);
-            while (true) { // the line's four loads in flight together, the doorbell in the last one
-                uint4 a = __ldcv(v), b = __ldcv(v + 1), c = __ldcv(v + 2), e = __ldcv(v + 3);
-                if (e.w == seq) {
-                    sum = a.x + a.y + a.z + a.w + b.x + b.y + b.z + b.w + c.x + c.y + c.z + c.w + e.x + e.y + e.z;
+            while (true) { // lanes 0..3 load the line's four 16-byte parts in one warp instruction
+                u64 p0 = 0, p1 = 0;
+                if (lane < 4u) {
+                    asm volatile("ld.relaxed.sys.global.v2.u64 {%0, %1}, [%2];"
+                                 : "=l"(p0), "=l"(p1) : "l"(h->line + 4u * lane) : "memory");
+                }
+                const u64 last = __shfl_sync(0xFFFFFFFFu, p1, 3); // words 14 and 15 (the doorbell)
+                if ((u32)(last >> 32) == seq) {
+                    sum = (u32)__shfl_sync(0xFFFFFFFFu, p0, 0) + (u32)last;
                     break;
                 }
                 ++polls;
             }
-            __threadfence(); // acquire: the line's words before what the slot does
+            if (lane != 0u) continue;
         } else {
             while (doorbell.load(cuda::memory_order_acquire) != seq) { ++polls; }
         }
@@ -173,6 +180,7 @@ static Figures run(int variant, u32 rounds, Shared* h, Shared* hd, Device* d, cu
 }
 
 int main(int argc, char** argv) {
+    std::setvbuf(stdout, nullptr, _IOLBF, 0); // line by line: a run killed by a timeout keeps its rows
     u32 rounds = argc > 1 ? (u32) std::strtoul(argv[1], nullptr, 10) : 100000u;
     cudaDeviceProp p;
     CK(cudaGetDeviceProperties(&p, 0));

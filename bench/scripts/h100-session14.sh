@@ -10,9 +10,12 @@
 #       Vulkan latency, and only if it is not refused: the default against two completion orders (no buffer
 #       barrier before the result's release store; the mirrored result before the ring's, by a compare-and-set
 #       from CLAIMED), two rounds alternating; Vulkan publishSlots/64; conformance with the faster switch
+#   b   (the build whose defaults took those results) issue 18: ring_budget (echo, line, done, linepoll, ordered),
+#       CUDA latency against the claim CAS (variant 256), two rounds; Vulkan latency against the earlier
+#       completion order, Vulkan conformance; issue 12: recording from 1 publisher, 4 rounds
 set -u
 cd "$(dirname "$0")/../.."
-PART=${1:?usage: h100-session14.sh a. Fix: name the part}
+PART=${1:?usage: h100-session14.sh a|b. Fix: name the part}
 . bench/scripts/h100-env.sh "session14-$PART.txt"
 nvidia-smi --query-gpu=name,driver_version,pcie.link.gen.current --format=csv,noheader
 grep -m1 "model name" /proc/cpuinfo; nproc
@@ -77,5 +80,30 @@ a)
       --report $OUT/conform-vulkan-session14-nobarrier.json 2>&1 | tail -3
   fi
   step "done" ;;
-*) echo "unknown part $PART. Fix: a"; exit 2 ;;
+b)
+  step "cuda: the echo floor and the floor of the protocol's completion order (bench/native/ring_budget.cu)"
+  RB=/tmp/ring_budget; nvcc -O2 -std=c++20 -arch=sm_90 -o $RB bench/native/ring_budget.cu \
+    && timeout -s KILL 60 $RB 100000 2>&1 | grep -E "^ring_budget|^\| (echo|line|done|linepoll|ordered) |^idle"
+  for r in 1 2; do
+    step "round $r: cuda latency, this build (a lone slot runs on the leader without a device position)"
+    ring "" latency 1
+    step "round $r: cuda latency, the claim CAS first (-Dvyre.cuda.variant=256, the earlier default)"
+    ring "-Dvyre.cuda.variant=256" latency 1
+  done
+  step "vulkan latency (this build: the mirrored result first, no barrier), a probe"
+  vk "" latency | tee /tmp/vkprobe.txt
+  if grep -q "^latency" /tmp/vkprobe.txt; then
+    step "vulkan latency, the earlier completion order (-Dvyre.vulkan.ringStatusLast=false -Dvyre.vulkan.doneBarrier=true)"
+    vk "-Dvyre.vulkan.ringStatusLast=false -Dvyre.vulkan.doneBarrier=true" latency
+    step "vulkan latency, this build again"
+    vk "" latency
+    step "conformance, vulkan, this build"
+    timeout -s KILL 150 $V conform --backend vulkan --report $OUT/conform-vulkan-session14-b.json 2>&1 | tail -3
+  fi
+  step "1 publisher recording, default drain threads, 4 rounds of 2 s"
+  ring "" throughput 1 --seconds 2 --record /dev/shm/ring-rec.log --record-capacity 65536 --record-rounds 4 \
+    --record-mode background
+  rm -f /dev/shm/ring-rec.log
+  step "done" ;;
+*) echo "unknown part $PART. Fix: a or b"; exit 2 ;;
 esac

@@ -10,8 +10,8 @@
 //   VYRE_DEVICE_ADDRESS  with VYRE_CUSTOM, where the device enables bufferDeviceAddress: VyreDeviceWord for bodies
 //   VYRE_STOP_EVERY   persistent: sweeps per look at SHUTDOWN (default 1; an experiment switch)
 //   VYRE_NO_DONE_BARRIER  with VYRE_VMM: no memoryBarrierBuffer before the release store of a slot's result
-//                     (an experiment switch)
-//   VYRE_RING_STATUS_LAST persistent: the mirrored result before the ring's (an experiment switch)
+//                     (the release orders DONE_COUNT as well; set by default)
+//   VYRE_RING_STATUS_LAST persistent: the mirrored result before the ring's (set by default)
 //   VYRE_CLAIM_BY_STORE persistent: claim a slot by the status loaded with its other words and a relaxed store,
 //                     not by compare-and-set (the host's default; -Dvyre.vulkan.claimByStore=false leaves it out)
 //   VYRE_NO_CLAIMED_MIRROR persistent: CLAIMED is not stored into the status mirror (the host's default)
@@ -122,6 +122,9 @@ layout(std430, set = 0, binding = 6) coherent writeonly buffer MirrorBuf { uint 
 #define STORE_RLX(x, v) atomicStore(x, v, gl_ScopeDevice, 0, gl_SemanticsRelaxed)
 // mirror stores: a release store (a plain strong store on the device), never a read-modify-write atomic
 #define MIRROR_STORE(x, v) STORE_REL(x, v)
+// a compare-and-set that releases when it stores
+#define RELEASE_CAS(x, c, v) atomicCompSwap(x, c, v, gl_ScopeDevice, gl_StorageSemanticsBuffer, gl_SemanticsRelease, \
+        0, gl_SemanticsRelaxed)
 // a word only the host writes: an acquire load, never a read-modify-write
 #define HOST_LOAD(x) LOAD_ACQ(x)
 #else
@@ -130,6 +133,7 @@ layout(std430, set = 0, binding = 6) coherent writeonly buffer MirrorBuf { uint 
 #define STORE_REL(x, v) { memoryBarrierBuffer(); atomicExchange(x, v); }
 #define STORE_RLX(x, v) atomicExchange(x, v)
 #define MIRROR_STORE(x, v) { memoryBarrierBuffer(); x = v; }
+#define RELEASE_CAS(x, c, v) { memoryBarrierBuffer(); atomicCompSwap(x, c, v); }
 #define HOST_LOAD(x) (x)
 #endif
 
@@ -604,10 +608,11 @@ bool vyre_try_slot(uint s, uint gen) {
 #endif
     if (vyre_result == ST_DONE) atomicAdd(C[C_DONE_COUNT], 1u);
 #if defined(VYRE_PERSISTENT) && defined(VYRE_RING_STATUS_LAST)
-    // experiment: the mirror first (release: after the effects and DONE_COUNT), then the ring's status by a
-    // compare-and-set from CLAIMED, so that a host that reused the slot on the mirrored DONE keeps its PUBLISHED
+    // The mirror first (release: after the effects and DONE_COUNT), which is what the host waits for; then the
+    // ring's status by a compare-and-set from CLAIMED (release as well), so that a host that reused the slot on
+    // the mirrored result keeps its PUBLISHED. An exact read that still finds CLAIMED takes the mirrored result.
     MIRROR_STORE(M[M_STATUS_BASE + s], tag | vyre_result);
-    atomicCompSwap(R[base], ST_CLAIMED, vyre_result);
+    RELEASE_CAS(R[base], ST_CLAIMED, vyre_result);
 #else
 #if !defined(VYRE_VMM) || !defined(VYRE_NO_DONE_BARRIER)
     memoryBarrierBuffer(); // (with the memory model the release store below orders DONE_COUNT as well)

@@ -11,6 +11,7 @@ import dev.vyre.protocol.DebugLogLayout;
 import dev.vyre.protocol.IoLink;
 import dev.vyre.protocol.IoQueueLayout;
 import dev.vyre.protocol.SlotLayout;
+import dev.vyre.protocol.SlotStatus;
 import dev.vyre.protocol.UnsupportedFeatureException;
 import dev.vyre.protocol.Words;
 import dev.vyre.spi.Liveness;
@@ -423,13 +424,24 @@ final class VulkanSession implements SessionDriver {
         }
     }
 
-    /** Cheap: the status mirror (host-cached); exact: the ring word (a BAR read). */
+    /**
+     * Cheap: the status mirror (host-cached); exact: the ring word (a BAR read), except that a ring word still
+     * CLAIMED gives way to a DONE or FAULT the mirror holds for the same publication (the shader mirrors a result
+     * before it stores the ring's status).
+     */
     @Override
     public int status(int slot, boolean exact) {
         if (!exact) {
             return mirror.status(slot);
         }
-        return Words.getAcquire(ring, (long) slot * SlotLayout.SLOT_WORDS);
+        int word = Words.getAcquire(ring, (long) slot * SlotLayout.SLOT_WORDS);
+        if (word == SlotStatus.CLAIMED) {
+            int mirrored = mirror.status(slot);
+            if (mirrored == SlotStatus.DONE || mirrored == SlotStatus.FAULT) {
+                return mirrored;
+            }
+        }
+        return word;
     }
 
     /** Cheap DONE_COUNT: the mirrored copy; everything else: the control word itself (acquire). */
