@@ -435,13 +435,17 @@ final class VulkanSession implements SessionDriver {
             return mirror.status(slot);
         }
         int word = Words.getAcquire(ring, (long) slot * SlotLayout.SLOT_WORDS);
-        if (word == SlotStatus.CLAIMED) {
-            int mirrored = mirror.status(slot);
-            if (mirrored == SlotStatus.DONE || mirrored == SlotStatus.FAULT) {
-                return mirrored;
-            }
-        }
-        return word;
+        return word == SlotStatus.CLAIMED ? exactStatus(word, mirror.status(slot)) : word;
+    }
+
+    /**
+     * @return the exact status of a slot whose ring word is {@code ringWord} and whose mirror shows {@code mirrored}
+     *         for the host's latest publication: the mirror's DONE or FAULT over a ring word still CLAIMED (the
+     *         shader stores the ring's status after the mirror's), else the ring word
+     */
+    static int exactStatus(int ringWord, int mirrored) {
+        return ringWord == SlotStatus.CLAIMED && (mirrored == SlotStatus.DONE || mirrored == SlotStatus.FAULT)
+                ? mirrored : ringWord;
     }
 
     /** Cheap DONE_COUNT: the mirrored copy; everything else: the control word itself (acquire). */
