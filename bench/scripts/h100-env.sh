@@ -28,3 +28,10 @@ alternate() {
     echo "-- round $r new"; "$run" "$new"
   done
 }
+# pacedcost CLASSPATH: the publisher's own cost of the ring-reading recorder, RecordingBench paced at 100 M slots/s with
+# 4 drain threads (time inside the publish call per slot), against the bare ring write
+pacedcost() {
+  timeout -s KILL 40 $JAVA -cp "$1" dev.vyre.bench.RecordingBench --seconds 1 --rounds 1 --capacity 65536 \
+    --ring-read --parts publish --pace 100e6 --drainers 4 2>&1 | grep -A2 -E "^publish harness, (unrecorded|ringread)" \
+    | grep -E "^publish|inside" | cut -c1-160
+}

@@ -139,9 +139,7 @@ f)
     for v in this; do
       step "round $r: RecordingBench paced at 100 M slots/s, ringread/4: $v"
       cp=$CP; [ $v = old13 ] && cp=$OLD13
-      timeout -s KILL 40 $JAVA -cp "$cp" dev.vyre.bench.RecordingBench --seconds 1 --rounds 1 --capacity 65536 \
-        --ring-read --parts publish --pace 100e6 --drainers 4 2>&1 | grep -A2 -E "^publish harness, (unrecorded|ringread)" \
-        | grep -E "^publish|inside" | cut -c1-160
+      pacedcost "$cp"
     done
   done
   step "vulkan latency (default), a probe: the rest of Vulkan runs only if this is not refused"

@@ -5,8 +5,9 @@
 #       threads), 4 rounds, each recorded run against its own unrecorded run: best of 4 and the median (call H1
 #       also ran 8 drain threads); the publisher's paced cost (RecordingBench --pace 100e6); issue 18: the C echo floor
 #       and the floor of the protocol's completion order (bench/native/ring_budget.cu, built there: echo, line,
-#       done, linepoll, ordered), CUDA latency with the leader's lone-slot run without its claim CAS (variant
-#       256) against the CAS (the default), two rounds alternating, CUDA conformance with variant 256, publishSlots/64 from 1 and 4 publishers;
+#       done, linepoll, ordered), CUDA latency with the leader's lone-slot run without its claim CAS (the
+#       default now; call H2 ran part a at 1f90b1a, where variant 256 meant it) against the CAS (variant 256
+#       now), two rounds alternating, CUDA conformance, publishSlots/64 from 1 and 4 publishers;
 #       Vulkan latency, and only if it is not refused: the default against two completion orders (no buffer
 #       barrier before the result's release store; the mirrored result before the ring's, by a compare-and-set
 #       from CLAIMED), two rounds alternating; Vulkan publishSlots/64; conformance with the faster switch
@@ -35,6 +36,19 @@ vk() { # vk "JVM OPTIONS" MODE [extra]: Vulkan RingBench (latency: 2 s after 1 s
   timeout -s KILL 40 $JAVA $opts -cp "$CP" dev.vyre.bench.RingBench --backend vulkan --mode $mode --seconds 2 \
     --warmup 1 "$@" 2>&1 | grep -E "^latency|^throughput|Fix" | head -2 | cut -c1-400
 }
+floors() { # the echo floor and the floor of the protocol's completion order (bench/native/ring_budget.cu)
+  step "cuda: the echo floor and the floor of the protocol's completion order (bench/native/ring_budget.cu)"
+  RB=/tmp/ring_budget; nvcc -O2 -std=c++20 -arch=sm_90 -o $RB bench/native/ring_budget.cu \
+    && timeout -s KILL 60 $RB 100000 2>&1 | grep -E "^ring_budget|^\| (echo|line|done|linepoll|ordered) |^idle"
+}
+cudalatency() { # CUDA latency, this build against the claim CAS before a lone inline slot, two rounds alternating
+  for r in 1 2; do
+    step "round $r: cuda latency, this build (a lone slot runs on the leader without a device position)"
+    ring "" latency 1
+    step "round $r: cuda latency, the claim CAS first (-Dvyre.cuda.variant=256, the earlier default)"
+    ring "-Dvyre.cuda.variant=256" latency 1
+  done
+}
 case "$PART" in
 a)
   step "1 publisher recording, default drain threads, 4 rounds of 2 s"
@@ -42,21 +56,11 @@ a)
     --record-mode background
   rm -f /dev/shm/ring-rec.log
   step "RecordingBench paced at 100 M slots/s, ringread/4 (the publisher's own cost)"
-  timeout -s KILL 40 $JAVA -cp "$CP" dev.vyre.bench.RecordingBench --seconds 1 --rounds 1 --capacity 65536 \
-    --ring-read --parts publish --pace 100e6 --drainers 4 2>&1 | grep -A2 -E "^publish harness, (unrecorded|ringread)" \
-    | grep -E "^publish|inside" | cut -c1-160
-  step "cuda: the mapped-memory echo floor (bench/native/ring_budget.cu)"
-  RB=/tmp/ring_budget; nvcc -O2 -std=c++20 -arch=sm_90 -o $RB bench/native/ring_budget.cu \
-    && timeout -s KILL 90 $RB 100000 2>&1 | grep -E "^ring_budget|^\| (echo|line|done|linepoll|ordered) |^idle"
-  for r in 1 2; do
-    step "round $r: cuda latency, a lone slot run by the leader without a device position (-Dvyre.cuda.variant=256)"
-    ring "-Dvyre.cuda.variant=256" latency 1
-    step "round $r: cuda latency, the leader takes a device position by a CAS first (the default)"
-    ring "" latency 1
-  done
-  step "conformance, cuda, a lone slot run by the leader without a device position (-Dvyre.cuda.variant=256)"
-  VYRE_JAVA_OPTS=-Dvyre.cuda.variant=256 timeout -s KILL 150 $V conform --backend cuda \
-    --report $OUT/conform-cuda-session14-nocas.json 2>&1 | tail -3
+  pacedcost "$CP"
+  floors
+  cudalatency
+  step "conformance, cuda (this build)"
+  timeout -s KILL 150 $V conform --backend cuda --report $OUT/conform-cuda-session14.json 2>&1 | tail -3
   step "cuda publishSlots/64, 1 and 4 publishers"
   ring "" throughput 1
   ring "" throughput 4
@@ -81,15 +85,8 @@ a)
   fi
   step "done" ;;
 b)
-  step "cuda: the echo floor and the floor of the protocol's completion order (bench/native/ring_budget.cu)"
-  RB=/tmp/ring_budget; nvcc -O2 -std=c++20 -arch=sm_90 -o $RB bench/native/ring_budget.cu \
-    && timeout -s KILL 60 $RB 100000 2>&1 | grep -E "^ring_budget|^\| (echo|line|done|linepoll|ordered) |^idle"
-  for r in 1 2; do
-    step "round $r: cuda latency, this build (a lone slot runs on the leader without a device position)"
-    ring "" latency 1
-    step "round $r: cuda latency, the claim CAS first (-Dvyre.cuda.variant=256, the earlier default)"
-    ring "-Dvyre.cuda.variant=256" latency 1
-  done
+  floors
+  cudalatency
   step "vulkan latency (this build: the mirrored result first, no barrier), a probe"
   vk "" latency | tee /tmp/vkprobe.txt
   if grep -q "^latency" /tmp/vkprobe.txt; then
