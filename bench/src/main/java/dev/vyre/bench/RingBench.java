@@ -74,7 +74,8 @@ import org.HdrHistogram.Histogram;
  * drain thread count of {@code --record-drainers}, default {@code AsyncReplayRecorder.defaultDrainThreads()});
  * each recorded row
  * gives the overhead against the unrecorded run of its round and checks that the log holds the newest slots,
- * with sequence numbers that count every published slot; last lines compare the best run of each kind.
+ * with sequence numbers that count every published slot; last lines compare the best run of each kind and, with
+ * three or more rounds, give the median of the per-round overheads.
  *
  * <p>{@code --noise KIND,..} (without {@code --record}): each throughput run is repeated once per kind, in the
  * same process and in the order given, while a {@link MemoryNoise} thread loads the machine as a recorder's drain
