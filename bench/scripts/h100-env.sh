@@ -35,3 +35,14 @@ pacedcost() {
     --ring-read --parts publish --pace 100e6 --drainers 4 2>&1 | grep -A2 -E "^publish harness, (unrecorded|ringread)" \
     | grep -E "^publish|inside" | cut -c1-160
 }
+# recorderab OLD_CLASSPATH: recording from 1 publisher with this build's recorder, the old one, this build's again,
+# then from 4 publishers with this build's (each script's own `recorded CLASSPATH "JVM OPTIONS" PUBLISHERS`)
+recorderab() {
+  local c
+  for c in new old new; do
+    step "1 publisher: recording, default drain threads, $c recorder"
+    recorded "$([ $c = new ] && echo "$CP" || echo "$1")" "" 1
+  done
+  step "4 publishers: recording, default drain threads, new recorder"
+  recorded "$CP" "" 4
+}

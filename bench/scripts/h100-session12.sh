@@ -90,12 +90,7 @@ last)
   recbench "$CP" --pace 100e6 --drainers 4
   step "the same, old recorder (d1ed9f3)"
   recbench "$OLD" --pace 100e6 --drainers 4
-  for c in new old new; do
-    step "1 publisher: recording, default drain threads, $c recorder"
-    recorded "$([ $c = new ] && echo "$CP" || echo "$OLD")" "" 1
-  done
-  step "4 publishers: recording, default drain threads, new recorder"
-  recorded "$CP" "" 4
+  recorderab "$OLD"
   step "conformance, vulkan, CLAIMED left out of the status mirror"
   VYRE_JAVA_OPTS=-Dvyre.vulkan.mirrorClaimed=false timeout -s KILL 150 $V conform --backend vulkan \
     --report $OUT/conform-vulkan-session12-last.json 2>&1 | tail -3
