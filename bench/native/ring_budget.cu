@@ -21,6 +21,11 @@
 //   ordered   linepoll + the protocol's completion order for one slot: its effect (a device-scope atomicAdd
 //             whose result is used), a GPU fence, DONE_COUNT (atomicAdd), a GPU fence, then DONE as a relaxed
 //             system-scope store (the echo): what the megakernel must do at least, so its floor
+//   ordacq    ordered with fence.acq_rel.gpu for both fences (__threadfence() is fence.sc.gpu)
+//   inline    linepoll + what the megakernel's leader does for a lone slot today: the tenant check (two loads
+//             of device memory in flight together), the generation CAS on device memory, the CLAIMED store to
+//             the mapped ring, the effect (atomicAdd, result used), DONE_COUNT (atomicAdd), one fence.sc.gpu, DONE
+//   inlinefast inline with the generation CAS in flight with the tenant loads and a fence.acq_rel.gpu
 //
 // Build: nvcc -O2 -std=c++20 -arch=sm_90 -o ring_budget ring_budget.cu    Run: ./ring_budget [round trips]
 #include <algorithm>
@@ -42,8 +47,9 @@ using u64 = unsigned long long;
 using sys_ref = cuda::atomic_ref<u32, cuda::thread_scope_system>;
 using dev_ref = cuda::atomic_ref<u32, cuda::thread_scope_device>;
 
-enum Variant { ECHO, LINE, LINE2, DONE, HANDOFF, SYSATOM, LINEPOLL, ORDERED, VARIANTS };
-static const char* NAMES[] = {"echo", "line", "line2", "done", "handoff", "sysatom", "linepoll", "ordered"};
+enum Variant { ECHO, LINE, LINE2, DONE, HANDOFF, SYSATOM, LINEPOLL, ORDERED, ORDACQ, INLINE, INLINEFAST, VARIANTS };
+static const char* NAMES[] = {"echo", "line", "line2", "done", "handoff", "sysatom", "linepoll", "ordered", "ordacq", "inline",
+                              "inlinefast"};
 
 struct Shared {          // mapped host memory
     u32 line[16];        // host: payload words 0..14, doorbell (sequence) in word 15
@@ -56,7 +62,9 @@ struct Shared {          // mapped host memory
 
 struct Device {          // device memory
     u32 doneCount;
-    u32 effect;          // variant ordered: the slot's ATOMIC_ADD target
+    u32 effect;          // variants ordered, ordacq, inline*: the slot's ATOMIC_ADD target
+    u32 tenants[4];      // variants inline*: the tenant table (base word, then tenant 0's entry)
+    u32 executed;        // variants inline*: the slot's last executed generation
     u32 handSeq;         // leader -> worker
     u32 handSum;
 };
@@ -65,6 +73,16 @@ __device__ __forceinline__ u64 now_ns() {
     u64 t;
     asm volatile("mov.u64 %0, %%globaltimer;" : "=l"(t));
     return t;
+}
+
+__device__ __forceinline__ void fence_acq_rel_gpu() { asm volatile("fence.acq_rel.gpu;" ::: "memory"); }
+__device__ __forceinline__ u32 ld_relaxed_gpu(const u32* p) {
+    u32 v;
+    asm volatile("ld.relaxed.gpu.global.u32 %0, [%1];" : "=r"(v) : "l"(p) : "memory");
+    return v;
+}
+__device__ __forceinline__ void st_relaxed_sys(u32* p, u32 v) {
+    asm volatile("st.relaxed.sys.global.u32 [%0], %1;" ::"l"(p), "r"(v) : "memory");
 }
 
 __device__ __forceinline__ u32 load_line(const u32* line, u32 seq_word_only) {
@@ -77,7 +95,7 @@ __device__ __forceinline__ u32 load_line(const u32* line, u32 seq_word_only) {
 // Block 0 thread 0 is the leader; block 1 thread 0 is the worker of variant handoff.
 __global__ void budget(Shared* h, Device* d, int variant, u32 rounds) {
     const u32 lane = threadIdx.x & 31u;
-    const bool linePolls = variant == LINEPOLL || variant == ORDERED;
+    const bool linePolls = variant >= LINEPOLL;
     if (threadIdx.x != 0 && !(linePolls && blockIdx.x == 0)) return;
     sys_ref doorbell(h->line[15]);
     sys_ref echo(h->echo[0]);
@@ -99,7 +117,7 @@ __global__ void budget(Shared* h, Device* d, int variant, u32 rounds) {
     for (u32 seq = 1; seq <= rounds; ++seq) {
         u32 polls = 0;
         u32 sum = 0;
-        if (variant == LINEPOLL || variant == ORDERED) {
+        if (linePolls) {
             while (true) { // lanes 0..3 load the line's four 16-byte parts in one warp instruction
                 u64 p0 = 0, p1 = 0;
                 if (lane < 4u) {
@@ -137,6 +155,39 @@ __global__ void budget(Shared* h, Device* d, int variant, u32 rounds) {
             __threadfence_system();
             reinterpret_cast<volatile u32*>(h->echo)[4] = 3u;
         }
+        if (variant == ORDACQ) {
+            sum += atomicAdd(&d->effect, sum);
+            h->echo[1] = sum;
+            fence_acq_rel_gpu();
+            atomicAdd(&d->doneCount, 1u);
+            fence_acq_rel_gpu();
+            h->stamps[1] = now_ns();
+            echo.store(seq, cuda::memory_order_relaxed);
+            continue;
+        }
+        if (variant == INLINE || variant == INLINEFAST) {
+            u32 base, entry, prev;
+            if (variant == INLINE) {
+                base = ld_relaxed_gpu(&d->tenants[0]);
+                entry = ld_relaxed_gpu(&d->tenants[1]);
+                if (base + entry != 4u) continue; // never: the table says tenant 0 may run
+                prev = atomicCAS(&d->executed, seq - 1u, seq);
+            } else {
+                prev = atomicCAS(&d->executed, seq - 1u, seq);
+                base = ld_relaxed_gpu(&d->tenants[0]);
+                entry = ld_relaxed_gpu(&d->tenants[1]);
+                if (base + entry != 4u) continue;
+            }
+            if (prev != seq - 1u) continue; // never: every generation is new
+            st_relaxed_sys(&h->echo[4], 2u); // CLAIMED
+            sum += atomicAdd(&d->effect, sum);
+            h->echo[1] = sum;
+            atomicAdd(&d->doneCount, 1u);
+            if (variant == INLINE) __threadfence(); else fence_acq_rel_gpu();
+            h->stamps[1] = now_ns();
+            echo.store(seq, cuda::memory_order_relaxed);
+            continue;
+        }
         if (variant == ORDERED) {
             sum += atomicAdd(&d->effect, sum); // the slot's effect, its old value used (as ATOMIC_ADD's result)
             h->echo[1] = sum;
@@ -158,6 +209,8 @@ struct Figures { double p50, p99, device50, polls50; };
 static Figures run(int variant, u32 rounds, Shared* h, Shared* hd, Device* d, cudaStream_t st) {
     std::memset(h, 0, sizeof(Shared));
     CK(cudaMemset(d, 0, sizeof(Device)));
+    const u32 tenants[2] = {3u, 1u}; // the encoder's table base, tenant 0 authorised
+    CK(cudaMemcpy(d->tenants, tenants, sizeof(tenants), cudaMemcpyHostToDevice));
     CK(cudaDeviceSynchronize());
     budget<<<2, 32, 0, st>>>(hd, d, variant, rounds);
     std::atomic_ref<u32> bell(h->line[15]);

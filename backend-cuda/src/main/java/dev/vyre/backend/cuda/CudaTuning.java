@@ -24,11 +24,11 @@ final class CudaTuning {
     }
 
     /**
-     * Kernel variant bits ({@code vyre.cuda.variant}, VYRE_VARIANT_* in the kernel: 1, 2, 4, 8, 16, 64, 128 and 256),
+     * Kernel variant bits ({@code vyre.cuda.variant}, VYRE_VARIANT_* in the kernel: 1, 2, 4, 8, 16, 64, 128, 256, 512 and 1024),
      * 0 by default; bit 32 is the trace, set by {@code vyre.cuda.trace=true}.
      */
     static long variant() {
-        long bits = Long.getLong("vyre.cuda.variant", 0L) & 0x1DF;
+        long bits = Long.getLong("vyre.cuda.variant", 0L) & 0x7DF;
         return Boolean.getBoolean("vyre.cuda.trace") ? bits | 32 : bits;
     }
 

@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Session 15 on the GPU machine, one part per call (each inside 10 minutes). Carry .h100's tarball of this build,
+# bench.jar and gl/ (HdrHistogram.jar is in the distribution). Log $OUT/session15-PART.txt.
+#   cuda  issue 18: ring_budget (every variant: the echo floor, the protocol's completion order with fence.sc and
+#         with fence.acq_rel, the leader's lone-slot path as it is and with its generation CAS in flight with the
+#         tenant loads); CUDA latency, two rounds alternating: this build, the fence before DONE as
+#         fence.acq_rel.gpu (variant 512), the generation CAS beside the tenant loads (1024), both (1536), no CLAIMED
+#         store (1); the leader's trace of this build and of 1536; CUDA conformance with 1536; publishSlots/64 from
+#         1 and 4 publishers; the 4-publisher soak (10^9 slots)
+#   vk    Vulkan latency, this build (the mirrored result first, the ring's status by a release compare-and-set)
+#         against the earlier order, two rounds; Vulkan conformance; Vulkan publishSlots/64, 3 rounds; scan against
+#         ingest from the page cache; ingest with O_DIRECT against dd iflag=direct of the same file, caches dropped
+set -u
+cd "$(dirname "$0")/../.."
+PART=${1:?usage: h100-session15.sh cuda|vk. Fix: name the part}
+. bench/scripts/h100-env.sh "session15-$PART.txt"
+nvidia-smi --query-gpu=name,driver_version,pcie.link.gen.current --format=csv,noheader
+grep -m1 "model name" /proc/cpuinfo; nproc
+ring() { # ring "JVM OPTIONS" MODE PUBLISHERS [extra RingBench options]: CUDA RingBench, this build
+  local opts=$1 mode=$2 p=$3; shift 3
+  if [ "$mode" = latency ]; then
+    timeout -s KILL 40 $JAVA $opts -cp "$CP" dev.vyre.bench.RingBench --backend cuda --mode latency --seconds 3 \
+      --warmup 1 "$@" 2>&1 | grep -E "^latency|vyre.cuda.trace|Fix" | head -3 | cut -c1-300
+  else
+    timeout -s KILL 120 $JAVA $opts -cp "$CP" dev.vyre.bench.RingBench --backend cuda --mode throughput \
+      --slots 65536 --seconds 3 --warmup 1 --batch 64 --api slots --publishers $p "$@" 2>&1 \
+      | grep -E "^throughput|Fix" | cut -c1-260
+  fi
+}
+vk() { # vk "JVM OPTIONS" MODE [extra]: Vulkan RingBench (latency: 2 s after 1 s of warm-up)
+  local opts=$1 mode=$2; shift 2
+  timeout -s KILL 40 $JAVA $opts -cp "$CP" dev.vyre.bench.RingBench --backend vulkan --mode $mode --seconds 2 \
+    --warmup 1 "$@" 2>&1 | grep -E "^latency|^throughput|Fix" | head -2 | cut -c1-400
+}
+case "$PART" in
+cuda)
+  step "cuda: ring_budget, every variant (bench/native/ring_budget.cu, built here)"
+  RB=/tmp/ring_budget; nvcc -O2 -std=c++20 -arch=sm_90 -o $RB bench/native/ring_budget.cu \
+    && timeout -s KILL 90 $RB 100000 2>&1 | grep -E "^ring_budget|^\| [a-z]|^idle"
+  for r in 1 2; do
+    for v in 0 512 1024 1536 1; do
+      step "round $r: cuda latency, -Dvyre.cuda.variant=$v"
+      ring "-Dvyre.cuda.variant=$v" latency 1
+    done
+  done
+  for v in 0 1536; do
+    step "cuda latency traced, -Dvyre.cuda.variant=$v"
+    ring "-Dvyre.cuda.variant=$v -Dvyre.cuda.trace=true" latency 1
+  done
+  step "conformance, cuda, -Dvyre.cuda.variant=1536"
+  VYRE_JAVA_OPTS="-Dvyre.cuda.variant=1536" timeout -s KILL 150 $V conform --backend cuda \
+    --report $OUT/conform-cuda-session15-1536.json 2>&1 | tail -3
+  step "cuda publishSlots/64, 1 and 4 publishers"
+  ring "" throughput 1
+  ring "" throughput 4
+  step "cuda soak, 10^9 slots, 4 publishers"
+  timeout -s KILL 60 $JAVA -cp "$CP" dev.vyre.bench.SoakBench --backend cuda --total 1000000000 --slots 65536 --batch 64 \
+    --publishers 4 2>&1 | grep -E "^soak|PASS|FAIL|Fix" | head -4 | cut -c1-240
+  step "done" ;;
+vk)
+  step "vulkan latency, this build, a probe: the rest of Vulkan runs only if this is not refused"
+  vk "" latency | tee /tmp/vkprobe.txt
+  if grep -q "^latency" /tmp/vkprobe.txt; then
+    for r in 1 2; do
+      step "round $r: vulkan latency, the earlier order (-Dvyre.vulkan.ringStatusLast=false -Dvyre.vulkan.doneBarrier=true)"
+      vk "-Dvyre.vulkan.ringStatusLast=false -Dvyre.vulkan.doneBarrier=true" latency
+      step "round $r: vulkan latency, this build"
+      vk "" latency
+    done
+    step "conformance, vulkan, this build"
+    timeout -s KILL 150 $V conform --backend vulkan --report $OUT/conform-vulkan-session15.json 2>&1 | tail -3
+    for r in 1 2 3; do
+      step "round $r: vulkan publishSlots/64, 1 publisher"
+      vk "" throughput --slots 65536 --batch 64 --api slots --seconds 3
+    done
+  fi
+  W=/tmp/vyre-s && rm -rf $W && mkdir -p $W
+  head -c 400000000 /dev/urandom | base64 -w 100 | tr 'A-Z0-9+/' 'a-za-j  ' > $W/f.txt
+  for r in 1 2; do
+    step "round $r: vyre scan --backend cuda --no-direct, then vyre ingest of the same file (page cache)"
+    timeout -s KILL 60 $V scan --backend cuda --random-patterns 1000 --chunk 64K --slots 1024 --no-direct --top 1 $W/f.txt \
+      2>&1 | grep -E "device \(|CPU peer|Fix" | cut -c1-200
+    timeout -s KILL 60 $V ingest --backend cuda --chunk 64K --slots 1024 --no-direct $W/f.txt 2>&1 | grep -E "total:|Fix" | cut -c1-200
+  done
+  for r in 1 2; do
+    step "round $r: dd iflag=direct, then vyre ingest --backend cuda (O_DIRECT), caches dropped before each"
+    sync; echo 3 > /proc/sys/vm/drop_caches 2>/dev/null || echo "(drop_caches refused)"
+    dd if=$W/f.txt of=/dev/null bs=4M iflag=direct 2>&1 | tail -1
+    sync; echo 3 > /proc/sys/vm/drop_caches 2>/dev/null || echo "(drop_caches refused)"
+    timeout -s KILL 60 $V ingest --backend cuda --chunk 64K --slots 1024 $W/f.txt 2>&1 | grep -E "total:|Fix" | cut -c1-200
+  done
+  rm -rf $W
+  step "done" ;;
+*) echo "unknown part $PART. Fix: cuda or vk"; exit 2 ;;
+esac
