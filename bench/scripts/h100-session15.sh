@@ -34,9 +34,9 @@ vk() { # vk "JVM OPTIONS" MODE [extra]: Vulkan RingBench (latency: 2 s after 1 s
 }
 case "$PART" in
 cuda)
-  step "cuda: ring_budget, every variant (bench/native/ring_budget.cu, built here)"
-  RB=/tmp/ring_budget; nvcc -O2 -std=c++20 -arch=sm_90 -o $RB bench/native/ring_budget.cu \
-    && timeout -s KILL 90 $RB 100000 2>&1 | grep -E "^ring_budget|^\| [a-z]|^idle"
+  step "cuda: ring_budget, every variant (bench/native/ring_budget.cu: .h100/ring_budget when carried, else built here)"
+  RB=$H/ring_budget; [ -x $RB ] || { RB=/tmp/ring_budget; nvcc -O2 -std=c++20 -arch=sm_90 -o $RB bench/native/ring_budget.cu; }
+  [ -x $RB ] && timeout -s KILL 90 $RB 100000 2>&1 | grep -E "^ring_budget|^\| [a-z]|^idle"
   for r in 1 2; do
     for v in 0 512 1024 1536 1; do
       step "round $r: cuda latency, -Dvyre.cuda.variant=$v"
