@@ -10,9 +10,11 @@
 #   vk    Vulkan latency, this build (the mirrored result first, the ring's status by a release compare-and-set)
 #         against the earlier order, two rounds; Vulkan conformance; Vulkan publishSlots/64, 3 rounds; scan against
 #         ingest from the page cache; ingest with O_DIRECT against dd iflag=direct of the same file, caches dropped
+#   all   cuda, then vk (about 5 minutes)
 set -u
 cd "$(dirname "$0")/../.."
-PART=${1:?usage: h100-session15.sh cuda|vk. Fix: name the part}
+PART=${1:?usage: h100-session15.sh cuda|vk|all. Fix: name the part}
+if [ "$PART" = all ]; then bash "$0" cuda; exec bash "$0" vk; fi
 . bench/scripts/h100-env.sh "session15-$PART.txt"
 nvidia-smi --query-gpu=name,driver_version,pcie.link.gen.current --format=csv,noheader
 grep -m1 "model name" /proc/cpuinfo; nproc
@@ -91,5 +93,5 @@ vk)
   done
   rm -rf $W
   step "done" ;;
-*) echo "unknown part $PART. Fix: cuda or vk"; exit 2 ;;
+*) echo "unknown part $PART. Fix: cuda, vk or all"; exit 2 ;;
 esac
