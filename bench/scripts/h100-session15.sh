@@ -11,9 +11,14 @@
 #         against the earlier order, two rounds; Vulkan conformance; Vulkan publishSlots/64, 3 rounds; scan against
 #         ingest from the page cache; ingest with O_DIRECT against dd iflag=direct of the same file, caches dropped
 #   all   cuda, then vk (about 5 minutes)
+#   confirm  (the build with the generation CAS beside the tenant loads and fence.acq_rel before DONE as defaults, a
+#         second start) ring_budget; CUDA latency against -Dvyre.cuda.variant=1536 (the earlier claim and fence), two
+#         rounds; CUDA conformance; publishSlots/64 from 1 and 4 publishers; Vulkan latency against the earlier
+#         order, two rounds; Vulkan publishSlots/64, 2 rounds; vyre ingest --backend cuda with its defaults
+#         (O_DIRECT) against dd iflag=direct of the same file, caches dropped before each, 2 rounds; the soak
 set -u
 cd "$(dirname "$0")/../.."
-PART=${1:?usage: h100-session15.sh cuda|vk|all. Fix: name the part}
+PART=${1:?usage: h100-session15.sh cuda|vk|all|confirm. Fix: name the part}
 if [ "$PART" = all ]; then bash "$0" cuda; exec bash "$0" vk; fi
 . bench/scripts/h100-env.sh "session15-$PART.txt"
 nvidia-smi --query-gpu=name,driver_version,pcie.link.gen.current --format=csv,noheader
@@ -93,5 +98,48 @@ vk)
   done
   rm -rf $W
   step "done" ;;
-*) echo "unknown part $PART. Fix: cuda, vk or all"; exit 2 ;;
+confirm)
+  step "cuda: ring_budget, every variant"
+  RB=/tmp/ring_budget; nvcc -O2 -std=c++20 -arch=sm_90 -o $RB bench/native/ring_budget.cu \
+    && timeout -s KILL 90 $RB 100000 2>&1 | grep -E "^ring_budget|^\| [a-z]|^idle"
+  for r in 1 2; do
+    step "round $r: cuda latency, this build"
+    ring "" latency 1
+    step "round $r: cuda latency, the earlier claim and fence (-Dvyre.cuda.variant=1536)"
+    ring "-Dvyre.cuda.variant=1536" latency 1
+  done
+  step "conformance, cuda, this build"
+  timeout -s KILL 150 $V conform --backend cuda --report $OUT/conform-cuda-session15-confirm.json 2>&1 | tail -3
+  step "cuda publishSlots/64, 1 and 4 publishers"
+  ring "" throughput 1
+  ring "" throughput 4
+  step "vulkan latency, this build, a probe"
+  vk "" latency | tee /tmp/vkprobe.txt
+  if grep -q "^latency" /tmp/vkprobe.txt; then
+    for r in 1 2; do
+      step "round $r: vulkan latency, the earlier order (-Dvyre.vulkan.ringStatusLast=false -Dvyre.vulkan.doneBarrier=true)"
+      vk "-Dvyre.vulkan.ringStatusLast=false -Dvyre.vulkan.doneBarrier=true" latency
+      step "round $r: vulkan latency, this build"
+      vk "" latency
+    done
+    for r in 1 2; do
+      step "round $r: vulkan publishSlots/64, 1 publisher"
+      vk "" throughput --slots 65536 --batch 64 --api slots --seconds 3
+    done
+  fi
+  W=/tmp/vyre-s && rm -rf $W && mkdir -p $W
+  head -c 1000000000 /dev/urandom > $W/f.bin
+  for r in 1 2; do
+    step "round $r: dd iflag=direct, then vyre ingest --backend cuda (its defaults: O_DIRECT), caches dropped before each"
+    sync; echo 3 > /proc/sys/vm/drop_caches 2>/dev/null || echo "(drop_caches refused)"
+    dd if=$W/f.bin of=/dev/null bs=4M iflag=direct 2>&1 | tail -1
+    sync; echo 3 > /proc/sys/vm/drop_caches 2>/dev/null || echo "(drop_caches refused)"
+    timeout -s KILL 60 $V ingest --backend cuda $W/f.bin 2>&1 | grep -E "total:|Fix" | cut -c1-200
+  done
+  rm -rf $W
+  step "cuda soak, 10^9 slots, 4 publishers"
+  timeout -s KILL 60 $JAVA -cp "$CP" dev.vyre.bench.SoakBench --backend cuda --total 1000000000 --slots 65536 --batch 64 \
+    --publishers 4 2>&1 | grep -E "^soak|PASS|FAIL|Fix" | head -4 | cut -c1-240
+  step "done" ;;
+*) echo "unknown part $PART. Fix: cuda, vk, all or confirm"; exit 2 ;;
 esac

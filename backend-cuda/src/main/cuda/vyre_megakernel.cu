@@ -143,8 +143,8 @@ struct VyreArgs {
 #define VYRE_VARIANT_LANE_SLOT_READS 64ull  // each worker lane reads its own slot (16-byte quarters, peer)
 #define VYRE_VARIANT_TAKE_32 128ull         // a worker warp never claims more than 32 entries at a time (peer)
 #define VYRE_VARIANT_INLINE_CAS 256ull      // a lone entry run by the leader takes a device position by a CAS (peer)
-#define VYRE_VARIANT_ACQ_REL_DONE 512ull    // the fence before DONE is fence.acq_rel.gpu (default: fence.sc.gpu)
-#define VYRE_VARIANT_EARLY_CLAIM 1024ull    // the generation CAS is in flight with the tenant check (experiment)
+#define VYRE_VARIANT_SC_FENCE_DONE 512ull   // the fence before DONE is fence.sc.gpu (default: fence.acq_rel.gpu; peer)
+#define VYRE_VARIANT_LATE_CLAIM 1024ull     // the generation CAS waits for the tenant check (default: both in flight; peer)
 
 // ---- memory-order primitives (PTX ISA 6.0+, sm_70+) ----
 
@@ -881,35 +881,29 @@ __device__ u32 vyre_run_entry(const VyreArgs* A, VyreCtx& c, const u32* e, const
     }
     u32* executed = (u32*)A->executed + slot;
     u32 seen = generation - 1u;  // the usual case: the previous publication ran
-    if (A->variant & VYRE_VARIANT_EARLY_CLAIM) {
-        // The CAS and the tenant loads in flight together (two L2 round trips become one). An unauthorised
-        // tenant gives the generation back, so the slot stays PUBLISHED and runnable, as without the CAS; an
-        // entry of the same publication meanwhile finds it taken, which it would have found unauthorised too.
+    bool taken = false;
+    if (A->variant & VYRE_VARIANT_LATE_CLAIM) {
+        if (!vyre_authorised(c, w[2])) return 0;
+    } else {
+        // The generation CAS and the tenant loads in flight together: one L2 round trip instead of two before
+        // the slot runs (p50 3.41-3.52 against 3.81-3.83 us on the H100, docs/PERFORMANCE.md, session 15). An
+        // unauthorised tenant gives the generation back, so the slot stays PUBLISHED and runnable as if the CAS
+        // had not been made; an entry of the same publication that comes meanwhile finds it taken, and would
+        // have found the same tenant unauthorised.
         const u32 prev = atomicCAS(executed, seen, generation);
         const bool authorised = vyre_authorised(c, w[2]);
-        if (prev == seen) {
-            if (!authorised) {
-                atomicCAS(executed, generation, seen);
-                return 0;
-            }
-        } else {
-            if (!authorised) return 0;
-            seen = prev;
-            while (true) {
-                if ((int)(generation - seen) <= 0) return 0;
-                u32 again = atomicCAS(executed, seen, generation);
-                if (again == seen) break;
-                seen = again;
-            }
+        if (!authorised) {
+            if (prev == seen) atomicCAS(executed, generation, seen);
+            return 0;
         }
-    } else {
-        if (!vyre_authorised(c, w[2])) return 0;
-        while (true) {
-            if ((int)(generation - seen) <= 0) return 0;
-            u32 prev = atomicCAS(executed, seen, generation);
-            if (prev == seen) break;
-            seen = prev;
-        }
+        taken = prev == seen;
+        seen = prev;
+    }
+    while (!taken) {
+        if ((int)(generation - seen) <= 0) return 0;
+        const u32 prev = atomicCAS(executed, seen, generation);
+        taken = prev == seen;
+        seen = prev;
     }
     if ((A->variant & VYRE_VARIANT_NO_CLAIMED_STORE) == 0ull) st_relaxed_sys(s, VYRE_CLAIMED);
     c.slot = slot;
@@ -926,11 +920,11 @@ __device__ __forceinline__ void vyre_finish(const VyreArgs* A, const u32* e, u32
     u32* status = (u32*)A->ring + (u64)e[1] * 16ull;
     if (A->variant & VYRE_VARIANT_SYS_RELEASE_DONE) {
         st_release_sys(status, result);
-    } else if (A->variant & VYRE_VARIANT_ACQ_REL_DONE) {
-        asm volatile("fence.acq_rel.gpu;" ::: "memory");
+    } else if (A->variant & VYRE_VARIANT_SC_FENCE_DONE) {
+        __threadfence();  // fence.sc.gpu
         st_relaxed_sys(status, result);
     } else {
-        __threadfence();
+        asm volatile("fence.acq_rel.gpu;" ::: "memory");  // a release pattern: no total order of fences is needed
         st_relaxed_sys(status, result);
     }
 }

@@ -25,7 +25,8 @@ final class CudaTuning {
 
     /**
      * Kernel variant bits ({@code vyre.cuda.variant}, VYRE_VARIANT_* in the kernel: 1, 2, 4, 8, 16, 64, 128, 256, 512 and 1024),
-     * 0 by default; bit 32 is the trace, set by {@code vyre.cuda.trace=true}.
+     * 0 by default; bit 32 is the trace, set by {@code vyre.cuda.trace=true}. Each bit is an experiment or restores an
+     * earlier design as a peer for benchmarks (512: fence.sc before DONE; 1024: the generation CAS after the tenant check).
      */
     static long variant() {
         long bits = Long.getLong("vyre.cuda.variant", 0L) & 0x7DF;
