@@ -85,12 +85,12 @@ class IngestCommandTest {
 
     @Test
     void stagingDefaultsAreTheVulkanBackendsOnlyWhenNeitherSizeIsGiven() {
-        assertEquals(new IngestCommand.Staging(1 << 20, 16), IngestCommand.Staging.of(null, null, null));
-        assertEquals(new IngestCommand.Staging(1 << 20, 16), IngestCommand.Staging.of("cuda", null, null));
-        assertEquals(new IngestCommand.Staging(1 << 20, 16), IngestCommand.Staging.of("reference", null, null));
+        assertEquals(new IngestCommand.Staging(1 << 20, 32), IngestCommand.Staging.of(null, null, null));
+        assertEquals(new IngestCommand.Staging(1 << 20, 32), IngestCommand.Staging.of("cuda", null, null));
+        assertEquals(new IngestCommand.Staging(1 << 20, 32), IngestCommand.Staging.of("reference", null, null));
         assertEquals(new IngestCommand.Staging(64 << 10, 1024), IngestCommand.Staging.of("vulkan", null, null));
         // one size given: the other is the general default (a Vulkan default could overflow the 2 GiB cap)
-        assertEquals(new IngestCommand.Staging(4 << 20, 16), IngestCommand.Staging.of("vulkan", 4L << 20, null));
+        assertEquals(new IngestCommand.Staging(4 << 20, 32), IngestCommand.Staging.of("vulkan", 4L << 20, null));
         assertEquals(new IngestCommand.Staging(1 << 20, 8), IngestCommand.Staging.of("vulkan", null, 8));
         assertEquals(new IngestCommand.Staging(4096, 8), IngestCommand.Staging.of("vulkan", 4096L, 8));
     }
