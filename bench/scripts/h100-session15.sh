@@ -11,6 +11,9 @@
 #         against the earlier order, two rounds; Vulkan conformance; Vulkan publishSlots/64, 3 rounds; scan against
 #         ingest from the page cache; ingest with O_DIRECT against dd iflag=direct of the same file, caches dropped
 #   all   cuda, then vk (about 5 minutes)
+#   final (the leader alone issues its generation CAS beside the tenant loads, and reads the tenant again after a
+#         give-back) CUDA conformance; CUDA latency against -Dvyre.cuda.variant=1536, two rounds; Vulkan latency
+#         against the earlier order, one round (about 2 minutes)
 #   confirm  (the build with the generation CAS beside the tenant loads and fence.acq_rel before DONE as defaults, a
 #         second start) ring_budget; CUDA latency against -Dvyre.cuda.variant=1536 (the earlier claim and fence), two
 #         rounds; CUDA conformance; publishSlots/64 from 1 and 4 publishers; Vulkan latency against the earlier
@@ -18,7 +21,7 @@
 #         (O_DIRECT) against dd iflag=direct of the same file, caches dropped before each, 2 rounds; the soak
 set -u
 cd "$(dirname "$0")/../.."
-PART=${1:?usage: h100-session15.sh cuda|vk|all|confirm. Fix: name the part}
+PART=${1:?usage: h100-session15.sh cuda|vk|all|confirm|final. Fix: name the part}
 if [ "$PART" = all ]; then bash "$0" cuda; exec bash "$0" vk; fi
 . bench/scripts/h100-env.sh "session15-$PART.txt"
 nvidia-smi --query-gpu=name,driver_version,pcie.link.gen.current --format=csv,noheader
@@ -98,6 +101,19 @@ vk)
   done
   rm -rf $W
   step "done" ;;
+final)
+  step "conformance, cuda, this build"
+  timeout -s KILL 120 $V conform --backend cuda --report $OUT/conform-cuda-session15-final.json 2>&1 | tail -3
+  for r in 1 2; do
+    step "round $r: cuda latency, this build"
+    ring "" latency 1
+    step "round $r: cuda latency, the earlier claim and fence (-Dvyre.cuda.variant=1536)"
+    ring "-Dvyre.cuda.variant=1536" latency 1
+  done
+  step "vulkan latency, the earlier order, then this build"
+  vk "-Dvyre.vulkan.ringStatusLast=false -Dvyre.vulkan.doneBarrier=true" latency
+  vk "" latency
+  step "done" ;;
 confirm)
   step "cuda: ring_budget, every variant"
   RB=/tmp/ring_budget; nvcc -O2 -std=c++20 -arch=sm_90 -o $RB bench/native/ring_budget.cu \
@@ -141,5 +157,5 @@ confirm)
   timeout -s KILL 60 $JAVA -cp "$CP" dev.vyre.bench.SoakBench --backend cuda --total 1000000000 --slots 65536 --batch 64 \
     --publishers 4 2>&1 | grep -E "^soak|PASS|FAIL|Fix" | head -4 | cut -c1-240
   step "done" ;;
-*) echo "unknown part $PART. Fix: cuda, vk, all or confirm"; exit 2 ;;
+*) echo "unknown part $PART. Fix: cuda, vk, all, confirm or final"; exit 2 ;;
 esac

@@ -144,7 +144,7 @@ struct VyreArgs {
 #define VYRE_VARIANT_TAKE_32 128ull         // a worker warp never claims more than 32 entries at a time (peer)
 #define VYRE_VARIANT_INLINE_CAS 256ull      // a lone entry run by the leader takes a device position by a CAS (peer)
 #define VYRE_VARIANT_SC_FENCE_DONE 512ull   // the fence before DONE is fence.sc.gpu (default: fence.acq_rel.gpu; peer)
-#define VYRE_VARIANT_LATE_CLAIM 1024ull     // the generation CAS waits for the tenant check (default: both in flight; peer)
+#define VYRE_VARIANT_LATE_CLAIM 1024ull     // the leader's generation CAS waits for the tenant check (default: both in flight; peer)
 
 // ---- memory-order primitives (PTX ISA 6.0+, sm_70+) ----
 
@@ -851,9 +851,11 @@ __device__ __forceinline__ void vyre_read_slots_coalesced(const VyreArgs* A, u32
 // generation CAS in device memory replaces a claim CAS on the ring, which lives across PCIe.
 // `read` holds the slot's 16 words already read from the ring (the workers read them warp-wide),
 // or is null: the entry's slot is read here when the entry says so.
+// `early` (the leader's lone-slot run only, so at most one thread ever holds a generation it may give back):
+// the generation CAS goes out with the tenant loads instead of after them.
 // Returns 0 when nothing ran (stale or repeated entry, slot not PUBLISHED, or an unauthorised
 // tenant: the slot stays PUBLISHED), else VYRE_DONE / VYRE_FAULT.
-__device__ u32 vyre_run_entry(const VyreArgs* A, VyreCtx& c, const u32* e, const u32* read) {
+__device__ u32 vyre_run_entry(const VyreArgs* A, VyreCtx& c, const u32* e, const u32* read, bool early) {
     const u32 slot = e[1];
     const u32 generation = e[2];
     if ((u64)slot >= A->slotCount) return 0;
@@ -882,22 +884,26 @@ __device__ u32 vyre_run_entry(const VyreArgs* A, VyreCtx& c, const u32* e, const
     u32* executed = (u32*)A->executed + slot;
     u32 seen = generation - 1u;  // the usual case: the previous publication ran
     bool taken = false;
-    if (A->variant & VYRE_VARIANT_LATE_CLAIM) {
-        if (!vyre_authorised(c, w[2])) return 0;
-    } else {
+    if (early) {
         // The generation CAS and the tenant loads in flight together: one L2 round trip instead of two before
-        // the slot runs (p50 3.41-3.52 against 3.81-3.83 us on the H100, docs/PERFORMANCE.md, session 15). An
-        // unauthorised tenant gives the generation back, so the slot stays PUBLISHED and runnable as if the CAS
-        // had not been made; an entry of the same publication that comes meanwhile finds it taken, and would
-        // have found the same tenant unauthorised.
+        // the slot runs (p50 3.45-3.53 against 3.64-3.86 us on the H100, docs/PERFORMANCE.md, session 15). An
+        // unauthorised tenant gives the generation back, so the slot stays PUBLISHED. An entry of the same
+        // publication that a worker took meanwhile (a re-announcement after a control write) found it held and
+        // was dropped; so the tenant is read again after the give-back, and if it is authorised by now the slot
+        // runs here, as that entry would have run it.
         const u32 prev = atomicCAS(executed, seen, generation);
-        const bool authorised = vyre_authorised(c, w[2]);
-        if (!authorised) {
-            if (prev == seen) atomicCAS(executed, generation, seen);
-            return 0;
+        bool authorised = vyre_authorised(c, w[2]);
+        if (!authorised && prev == seen) {
+            atomicCAS(executed, generation, seen);
+            __threadfence();
+            authorised = vyre_authorised(c, w[2]);
+        } else if (authorised) {
+            taken = prev == seen;
+            seen = prev;
         }
-        taken = prev == seen;
-        seen = prev;
+        if (!authorised) return 0;
+    } else {
+        if (!vyre_authorised(c, w[2])) return 0;
     }
     while (!taken) {
         if ((int)(generation - seen) <= 0) return 0;
@@ -1061,7 +1067,7 @@ __device__ void vyre_leader(const VyreArgs* A, VyreCtx& c) {
                         asm volatile("st.relaxed.gpu.global.u64 [%0], %1;" ::"l"(cursor), "l"(handed + 1ull) : "memory");
                     }
                     const u64 t0 = tracing ? now_ns() : 0ull;
-                    u32 result = vyre_run_entry(A, c, line, nullptr);
+                    u32 result = vyre_run_entry(A, c, line, nullptr, (A->variant & VYRE_VARIANT_LATE_CLAIM) == 0ull);
                     if (result == VYRE_DONE) vyre_count_done(c, 1u);
                     if (result != 0u) vyre_finish(A, line, result);
                     st_relaxed_sys64((u64*)(link + vyre_tail_line_word(q) + 16u), tail);
@@ -1235,7 +1241,7 @@ __device__ __forceinline__ void vyre_work_batch(const VyreArgs* A, VyreCtx& c, c
     c.warpCrc = true;
     c.crcPending = false;
     if (active) {
-        result = vyre_run_entry(A, c, e, ((readers >> lane) & 1u) ? w : nullptr);
+        result = vyre_run_entry(A, c, e, ((readers >> lane) & 1u) ? w : nullptr, false);
     }
     // CRC32C slots of this batch, each checksummed by the whole warp (a chunk of megabytes read
     // across PCIe by one lane took tens of milliseconds).
