@@ -22,10 +22,12 @@
 //             whose result is used), a GPU fence, DONE_COUNT (atomicAdd), a GPU fence, then DONE as a relaxed
 //             system-scope store (the echo): what the megakernel must do at least, so its floor
 //   ordacq    ordered with fence.acq_rel.gpu for both fences (__threadfence() is fence.sc.gpu)
-//   inline    linepoll + what the megakernel's leader does for a lone slot today: the tenant check (two loads
-//             of device memory in flight together), the generation CAS on device memory, the CLAIMED store to
-//             the mapped ring, the effect (atomicAdd, result used), DONE_COUNT (atomicAdd), one fence.sc.gpu, DONE
-//   inlinefast inline with the generation CAS in flight with the tenant loads and a fence.acq_rel.gpu
+//   inline    linepoll + what the megakernel's leader did for a lone slot before session 15 (-Dvyre.cuda.variant=1536
+//             now): the tenant check (two loads of device memory in flight together), then the generation CAS on
+//             device memory, the CLAIMED store to the mapped ring, the effect (atomicAdd, result used), DONE_COUNT
+//             (atomicAdd), one fence.sc.gpu, DONE
+//   inlinefast inline with the generation CAS in flight with the tenant loads and a fence.acq_rel.gpu (the leader's
+//             lone-slot path since session 15)
 //
 // Build: nvcc -O2 -std=c++20 -arch=sm_90 -o ring_budget ring_budget.cu    Run: ./ring_budget [round trips]
 #include <algorithm>

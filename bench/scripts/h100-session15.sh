@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Session 15 on the GPU machine, one part per call (each inside 10 minutes). Carry .h100's tarball of this build,
 # bench.jar and gl/ (HdrHistogram.jar is in the distribution). Log $OUT/session15-PART.txt.
+# Parts cuda and all ran build 6e6fba5, where variant 512 meant fence.acq_rel before DONE and 1024 the generation CAS
+# beside the tenant loads; since 76fd53f both are defaults and the same bits restore the earlier fence and claim.
 #   cuda  issue 18: ring_budget (every variant: the echo floor, the protocol's completion order with fence.sc and
 #         with fence.acq_rel, the leader's lone-slot path as it is and with its generation CAS in flight with the
 #         tenant loads); CUDA latency, two rounds alternating: this build, the fence before DONE as
