@@ -2,7 +2,8 @@
 # (vyre-*-linux-x86_64.tar.gz, bench.jar, HdrHistogram.jar, gl/*.deb; H100_DIR=dir reads them from dir), tees every line to $OUT/$1 and sets
 #   H (the carry), OUT, step "text" (a timed heading), D (the unpacked distribution), V (its vyre launcher),
 #   JAVA (its runtime with native access), CP (distribution + bench + HdrHistogram class path), THIRD (the
-#   distribution's third-party jars, ':'-terminated, for an older build's class path) and alternate (below).
+#   distribution's third-party jars, ':'-terminated, for an older build's class path) and the helpers below
+#   (alternate, pacedcost, recorderab, ring, vk; a script may define its own ring or vk after sourcing this).
 # It installs the Vulkan loader from gl/*.deb (and the OpenCL ICD loader from opencl/*.deb when carried) and
 # points the loader at the NVIDIA ICD when the machine has one.
 H=${H100_DIR:-.h100}
@@ -45,4 +46,23 @@ recorderab() {
   done
   step "4 publishers: recording, default drain threads, new recorder"
   recorded "$CP" "" 4
+}
+# ring "JVM OPTIONS" MODE PUBLISHERS [extra RingBench options]: CUDA RingBench of this build (latency: 3 s after 1 s of
+# warm-up, with the leader's trace line when asked for; throughput: publishSlots/64 over 65,536 slots from PUBLISHERS)
+ring() {
+  local opts=$1 mode=$2 p=$3; shift 3
+  if [ "$mode" = latency ]; then
+    timeout -s KILL 40 $JAVA $opts -cp "$CP" dev.vyre.bench.RingBench --backend cuda --mode latency --seconds 3 \
+      --warmup 1 "$@" 2>&1 | grep -E "^latency|vyre.cuda.trace|Fix" | head -3 | cut -c1-300
+  else
+    timeout -s KILL 120 $JAVA $opts -cp "$CP" dev.vyre.bench.RingBench --backend cuda --mode throughput \
+      --slots 65536 --seconds 3 --warmup 1 --batch 64 --api slots --publishers $p "$@" 2>&1 \
+      | grep -E "^throughput|^recording overhead|Fix" | cut -c1-260
+  fi
+}
+# vk "JVM OPTIONS" MODE [extra]: Vulkan RingBench of this build (latency: 2 s after 1 s of warm-up)
+vk() {
+  local opts=$1 mode=$2; shift 2
+  timeout -s KILL 40 $JAVA $opts -cp "$CP" dev.vyre.bench.RingBench --backend vulkan --mode $mode --seconds 2 \
+    --warmup 1 "$@" 2>&1 | grep -E "^latency|^throughput|Fix" | head -2 | cut -c1-400
 }

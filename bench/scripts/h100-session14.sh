@@ -20,22 +20,6 @@ PART=${1:?usage: h100-session14.sh a|b. Fix: name the part}
 . bench/scripts/h100-env.sh "session14-$PART.txt"
 nvidia-smi --query-gpu=name,driver_version,pcie.link.gen.current --format=csv,noheader
 grep -m1 "model name" /proc/cpuinfo; nproc
-ring() { # ring "JVM OPTIONS" MODE PUBLISHERS [extra RingBench options]: CUDA RingBench, this build
-  local opts=$1 mode=$2 p=$3; shift 3
-  if [ "$mode" = latency ]; then
-    timeout -s KILL 40 $JAVA $opts -cp "$CP" dev.vyre.bench.RingBench --backend cuda --mode latency --seconds 3 \
-      --warmup 1 "$@" 2>&1 | grep -E "^latency|Fix" | head -2
-  else
-    timeout -s KILL 120 $JAVA $opts -cp "$CP" dev.vyre.bench.RingBench --backend cuda --mode throughput \
-      --slots 65536 --seconds 3 --warmup 1 --batch 64 --api slots --publishers $p "$@" 2>&1 \
-      | grep -E "^throughput|^recording overhead|Fix" | cut -c1-260
-  fi
-}
-vk() { # vk "JVM OPTIONS" MODE [extra]: Vulkan RingBench (latency: 2 s after 1 s of warm-up)
-  local opts=$1 mode=$2; shift 2
-  timeout -s KILL 40 $JAVA $opts -cp "$CP" dev.vyre.bench.RingBench --backend vulkan --mode $mode --seconds 2 \
-    --warmup 1 "$@" 2>&1 | grep -E "^latency|^throughput|Fix" | head -2 | cut -c1-400
-}
 floors() { # the echo floor and the floor of the protocol's completion order (bench/native/ring_budget.cu)
   step "cuda: the echo floor and the floor of the protocol's completion order (bench/native/ring_budget.cu)"
   RB=/tmp/ring_budget; nvcc -O2 -std=c++20 -arch=sm_90 -o $RB bench/native/ring_budget.cu \

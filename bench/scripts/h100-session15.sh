@@ -28,21 +28,23 @@ if [ "$PART" = all ]; then bash "$0" cuda; exec bash "$0" vk; fi
 . bench/scripts/h100-env.sh "session15-$PART.txt"
 nvidia-smi --query-gpu=name,driver_version,pcie.link.gen.current --format=csv,noheader
 grep -m1 "model name" /proc/cpuinfo; nproc
-ring() { # ring "JVM OPTIONS" MODE PUBLISHERS [extra RingBench options]: CUDA RingBench, this build
-  local opts=$1 mode=$2 p=$3; shift 3
-  if [ "$mode" = latency ]; then
-    timeout -s KILL 40 $JAVA $opts -cp "$CP" dev.vyre.bench.RingBench --backend cuda --mode latency --seconds 3 \
-      --warmup 1 "$@" 2>&1 | grep -E "^latency|vyre.cuda.trace|Fix" | head -3 | cut -c1-300
-  else
-    timeout -s KILL 120 $JAVA $opts -cp "$CP" dev.vyre.bench.RingBench --backend cuda --mode throughput \
-      --slots 65536 --seconds 3 --warmup 1 --batch 64 --api slots --publishers $p "$@" 2>&1 \
-      | grep -E "^throughput|Fix" | cut -c1-260
-  fi
+cudaab() { # cudaab ROUNDS: CUDA latency, this build against the earlier claim and fence (variant 1536), alternating
+  local r
+  for r in $(seq "$1"); do
+    step "round $r: cuda latency, this build"
+    ring "" latency 1
+    step "round $r: cuda latency, the earlier claim and fence (-Dvyre.cuda.variant=1536)"
+    ring "-Dvyre.cuda.variant=1536" latency 1
+  done
 }
-vk() { # vk "JVM OPTIONS" MODE [extra]: Vulkan RingBench (latency: 2 s after 1 s of warm-up)
-  local opts=$1 mode=$2; shift 2
-  timeout -s KILL 40 $JAVA $opts -cp "$CP" dev.vyre.bench.RingBench --backend vulkan --mode $mode --seconds 2 \
-    --warmup 1 "$@" 2>&1 | grep -E "^latency|^throughput|Fix" | head -2 | cut -c1-400
+vkorder() { # vkorder ROUNDS: Vulkan latency, the earlier completion order against this build's, alternating
+  local r
+  for r in $(seq "$1"); do
+    step "round $r: vulkan latency, the earlier order (-Dvyre.vulkan.ringStatusLast=false -Dvyre.vulkan.doneBarrier=true)"
+    vk "-Dvyre.vulkan.ringStatusLast=false -Dvyre.vulkan.doneBarrier=true" latency
+    step "round $r: vulkan latency, this build"
+    vk "" latency
+  done
 }
 case "$PART" in
 cuda)
@@ -73,12 +75,7 @@ vk)
   step "vulkan latency, this build, a probe: the rest of Vulkan runs only if this is not refused"
   vk "" latency | tee /tmp/vkprobe.txt
   if grep -q "^latency" /tmp/vkprobe.txt; then
-    for r in 1 2; do
-      step "round $r: vulkan latency, the earlier order (-Dvyre.vulkan.ringStatusLast=false -Dvyre.vulkan.doneBarrier=true)"
-      vk "-Dvyre.vulkan.ringStatusLast=false -Dvyre.vulkan.doneBarrier=true" latency
-      step "round $r: vulkan latency, this build"
-      vk "" latency
-    done
+    vkorder 2
     step "conformance, vulkan, this build"
     timeout -s KILL 150 $V conform --backend vulkan --report $OUT/conform-vulkan-session15.json 2>&1 | tail -3
     for r in 1 2 3; do
@@ -106,26 +103,14 @@ vk)
 final)
   step "conformance, cuda, this build"
   timeout -s KILL 120 $V conform --backend cuda --report $OUT/conform-cuda-session15-final.json 2>&1 | tail -3
-  for r in 1 2; do
-    step "round $r: cuda latency, this build"
-    ring "" latency 1
-    step "round $r: cuda latency, the earlier claim and fence (-Dvyre.cuda.variant=1536)"
-    ring "-Dvyre.cuda.variant=1536" latency 1
-  done
-  step "vulkan latency, the earlier order, then this build"
-  vk "-Dvyre.vulkan.ringStatusLast=false -Dvyre.vulkan.doneBarrier=true" latency
-  vk "" latency
+  cudaab 2
+  vkorder 1
   step "done" ;;
 confirm)
   step "cuda: ring_budget, every variant"
   RB=/tmp/ring_budget; nvcc -O2 -std=c++20 -arch=sm_90 -o $RB bench/native/ring_budget.cu \
     && timeout -s KILL 90 $RB 100000 2>&1 | grep -E "^ring_budget|^\| [a-z]|^idle"
-  for r in 1 2; do
-    step "round $r: cuda latency, this build"
-    ring "" latency 1
-    step "round $r: cuda latency, the earlier claim and fence (-Dvyre.cuda.variant=1536)"
-    ring "-Dvyre.cuda.variant=1536" latency 1
-  done
+  cudaab 2
   step "conformance, cuda, this build"
   timeout -s KILL 150 $V conform --backend cuda --report $OUT/conform-cuda-session15-confirm.json 2>&1 | tail -3
   step "cuda publishSlots/64, 1 and 4 publishers"
@@ -134,12 +119,7 @@ confirm)
   step "vulkan latency, this build, a probe"
   vk "" latency | tee /tmp/vkprobe.txt
   if grep -q "^latency" /tmp/vkprobe.txt; then
-    for r in 1 2; do
-      step "round $r: vulkan latency, the earlier order (-Dvyre.vulkan.ringStatusLast=false -Dvyre.vulkan.doneBarrier=true)"
-      vk "-Dvyre.vulkan.ringStatusLast=false -Dvyre.vulkan.doneBarrier=true" latency
-      step "round $r: vulkan latency, this build"
-      vk "" latency
-    done
+    vkorder 2
     for r in 1 2; do
       step "round $r: vulkan publishSlots/64, 1 publisher"
       vk "" throughput --slots 65536 --batch 64 --api slots --seconds 3
