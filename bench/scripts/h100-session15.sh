@@ -14,8 +14,9 @@
 #         ingest from the page cache; ingest with O_DIRECT against dd iflag=direct of the same file, caches dropped
 #   all   cuda, then vk (about 5 minutes)
 #   final (the leader alone issues its generation CAS beside the tenant loads, and reads the tenant again after a
-#         give-back) CUDA conformance; CUDA latency against -Dvyre.cuda.variant=1536, two rounds; Vulkan latency
-#         against the earlier order, one round (about 2 minutes)
+#         give-back) CUDA conformance; CUDA latency against -Dvyre.cuda.variant=1536, two rounds; a traced run (the
+#         inline run split into claim, execution, fence and DONE); Vulkan latency against the earlier order, one round
+#         (about 2 minutes)
 #   confirm  (the build with the generation CAS beside the tenant loads and fence.acq_rel before DONE as defaults, a
 #         second start) ring_budget; CUDA latency against -Dvyre.cuda.variant=1536 (the earlier claim and fence), two
 #         rounds; CUDA conformance; publishSlots/64 from 1 and 4 publishers; Vulkan latency against the earlier
@@ -104,6 +105,8 @@ final)
   step "conformance, cuda, this build"
   timeout -s KILL 120 $V conform --backend cuda --report $OUT/conform-cuda-session15-final.json 2>&1 | tail -3
   cudaab 2
+  step "cuda latency traced: the inline run split into claim, execution, fence and DONE"
+  ring "-Dvyre.cuda.trace=true" latency 1
   vkorder 1
   step "done" ;;
 confirm)

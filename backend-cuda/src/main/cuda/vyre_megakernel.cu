@@ -59,6 +59,8 @@ typedef unsigned long long u64;
 #define L_STOPPED 34      // u32, leader: 1 when the kernel is leaving
 #define L_TRACE 40        // u64 x 4, leader: inline runs, their total ns, total ns from tail read to run
                           // start, total ns spent reading the tail line
+#define L_TRACE_PARTS 64  // u64 x 3, leader: inline runs' total ns to the claim, to the end of the execution, to the
+                          // DONE store after the fence (the trace's run split; words 64..127 are free otherwise)
 #define L_MAIL_SEQ 48     // u32, host: control-write request sequence
 #define L_MAIL_WORD 49    // u32, host: control word index
 #define L_MAIL_VALUE 50   // u32, host: value
@@ -851,11 +853,13 @@ __device__ __forceinline__ void vyre_read_slots_coalesced(const VyreArgs* A, u32
 // generation CAS in device memory replaces a claim CAS on the ring, which lives across PCIe.
 // `read` holds the slot's 16 words already read from the ring (the workers read them warp-wide),
 // or is null: the entry's slot is read here when the entry says so.
+// `claimedAt` (the leader's traced run only, else null): %globaltimer once the publication is claimed.
 // `early` (the leader's lone-slot run only, so at most one thread ever holds a generation it may give back):
 // the generation CAS goes out with the tenant loads instead of after them.
 // Returns 0 when nothing ran (stale or repeated entry, slot not PUBLISHED, or an unauthorised
 // tenant: the slot stays PUBLISHED), else VYRE_DONE / VYRE_FAULT.
-__device__ u32 vyre_run_entry(const VyreArgs* A, VyreCtx& c, const u32* e, const u32* read, bool early) {
+__device__ u32 vyre_run_entry(const VyreArgs* A, VyreCtx& c, const u32* e, const u32* read, bool early,
+                              u64* claimedAt) {
     const u32 slot = e[1];
     const u32 generation = e[2];
     if ((u64)slot >= A->slotCount) return 0;
@@ -911,6 +915,7 @@ __device__ u32 vyre_run_entry(const VyreArgs* A, VyreCtx& c, const u32* e, const
         taken = prev == seen;
         seen = prev;
     }
+    if (claimedAt != nullptr) *claimedAt = now_ns();
     if ((A->variant & VYRE_VARIANT_NO_CLAIMED_STORE) == 0ull) st_relaxed_sys(s, VYRE_CLAIMED);
     c.slot = slot;
     return vyre_execute(c, w);
@@ -966,6 +971,7 @@ __device__ void vyre_leader(const VyreArgs* A, VyreCtx& c) {
     u32 heartbeat = 0;
     u32 lastMail = 0;
     u64 traceRuns = 0, traceRunNs = 0, traceReachNs = 0, tracePollNs = 0;
+    u64 traceClaimNs = 0, traceExecNs = 0, traceDoneNs = 0;
     while (true) {
         const u32 stop = vyre_load_control(c, C_SHUTDOWN);
         u64 polled = 0;
@@ -1067,19 +1073,30 @@ __device__ void vyre_leader(const VyreArgs* A, VyreCtx& c) {
                         asm volatile("st.relaxed.gpu.global.u64 [%0], %1;" ::"l"(cursor), "l"(handed + 1ull) : "memory");
                     }
                     const u64 t0 = tracing ? now_ns() : 0ull;
-                    u32 result = vyre_run_entry(A, c, line, nullptr, (A->variant & VYRE_VARIANT_LATE_CLAIM) == 0ull);
+                    u64 claimedAt = t0;
+                    u32 result = vyre_run_entry(A, c, line, nullptr, (A->variant & VYRE_VARIANT_LATE_CLAIM) == 0ull,
+                                                tracing ? &claimedAt : nullptr);
+                    const u64 ranAt = tracing ? now_ns() : 0ull;
                     if (result == VYRE_DONE) vyre_count_done(c, 1u);
                     if (result != 0u) vyre_finish(A, line, result);
+                    const u64 doneStored = tracing ? now_ns() : 0ull;
                     st_relaxed_sys64((u64*)(link + vyre_tail_line_word(q) + 16u), tail);
                     if (tracing) {
                         const u64 t1 = now_ns();
                         traceRuns += 1ull;
                         traceRunNs += t1 - t0;
                         traceReachNs += t0 - polled;
+                        traceClaimNs += claimedAt - t0;
+                        traceExecNs += ranAt - t0;
+                        traceDoneNs += doneStored - t0;
                         u64* trace = (u64*)(link + L_TRACE);
                         st_relaxed_sys64(trace, traceRuns);
                         st_relaxed_sys64(trace + 1, traceRunNs);
                         st_relaxed_sys64(trace + 2, traceReachNs);
+                        u64* parts = (u64*)(link + L_TRACE_PARTS);
+                        st_relaxed_sys64(parts, traceClaimNs);
+                        st_relaxed_sys64(parts + 1, traceExecNs);
+                        st_relaxed_sys64(parts + 2, traceDoneNs);
                     }
                 }
                 if (casInline) {
@@ -1241,7 +1258,7 @@ __device__ __forceinline__ void vyre_work_batch(const VyreArgs* A, VyreCtx& c, c
     c.warpCrc = true;
     c.crcPending = false;
     if (active) {
-        result = vyre_run_entry(A, c, e, ((readers >> lane) & 1u) ? w : nullptr, false);
+        result = vyre_run_entry(A, c, e, ((readers >> lane) & 1u) ? w : nullptr, false, nullptr);
     }
     // CRC32C slots of this batch, each checksummed by the whole warp (a chunk of megabytes read
     // across PCIe by one lane took tens of milliseconds).

@@ -69,6 +69,7 @@ final class CudaSessionDriver implements SessionDriver {
     static final int L_MAIL_VALUE = 50;
     static final int L_MAIL_ACK = 52;
     static final int L_TRACE = 40;
+    static final int L_TRACE_PARTS = 64;
     static final long LINK_BYTES = SubmissionQueues.LINK_BYTES_NEEDED;
 
     /** Words per device submission entry (must match VYRE_ENTRY_WORDS). */
@@ -583,7 +584,8 @@ final class CudaSessionDriver implements SessionDriver {
 
     /**
      * With {@code -Dvyre.cuda.trace=true}, prints the leader's loop period and, for slots it ran
-     * itself, the time from reading the tail line to starting the slot and the slot's run time.
+     * itself, the time from reading the tail line to starting the slot, the slot's run time, and the
+     * points of the run at which the publication was claimed, executed and its DONE stored after the fence.
      */
     private void printTrace(long openNanos) {
         MemorySegment l = linkSegment;
@@ -592,10 +594,16 @@ final class CudaSessionDriver implements SessionDriver {
         long runNs = (long) U64.getAcquire(l, (long) L_TRACE * 4 + 8);
         long reachNs = (long) U64.getAcquire(l, (long) L_TRACE * 4 + 16);
         long pollNs = (long) U64.getAcquire(l, (long) L_TRACE * 4 + 24);
+        long claimNs = (long) U64.getAcquire(l, (long) L_TRACE_PARTS * 4);
+        long executedNs = (long) U64.getAcquire(l, (long) L_TRACE_PARTS * 4 + 8);
+        long doneNs = (long) U64.getAcquire(l, (long) L_TRACE_PARTS * 4 + 16);
         double seconds = (System.nanoTime() - openNanos) / 1e9;
+        double perRun = runs == 0 ? 0.0 : 1e-3 / runs;
         System.err.printf(Locale.ROOT, "vyre.cuda.trace: leader loop %.3f us (%d loops in %.2f s, tail-line read %.3f us);"
-                        + " %d inline runs: line->start %.3f us, run %.3f us%n", seconds * 1e6 / Math.max(1, loops),
-                loops, seconds, pollNs / 1e3 / Math.max(1, loops / 64 * 64), runs, runs == 0 ? 0.0 : reachNs / 1e3 / runs, runs == 0 ? 0.0 : runNs / 1e3 / runs);
+                        + " %d inline runs: line->start %.3f us, run %.3f us (from its start: claimed %.3f, executed %.3f,"
+                        + " DONE stored after the fence %.3f us)%n", seconds * 1e6 / Math.max(1, loops),
+                loops, seconds, pollNs / 1e3 / Math.max(1, loops / 64 * 64), runs, reachNs * perRun, runNs * perRun,
+                claimNs * perRun, executedNs * perRun, doneNs * perRun);
     }
 
     // ---- lifecycle ----
