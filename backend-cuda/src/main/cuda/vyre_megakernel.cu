@@ -230,6 +230,7 @@ struct VyreCtx {
     u32* iso;            // isolated mode: the isolation block; 0 otherwise
     u32 isoAdmin;        // isolated mode: the admin tenant (0xFFFFFFFF: none)
     mutable u32 violated;  // isolated mode: 1 once the slot accessed outside its tenant's windows
+    u64 claimedAt;       // traced (VYRE_VARIANT_TRACE): %globaltimer when vyre_run_entry last claimed a publication
 };
 
 // ---- isolated mode (docs/PROTOCOL.md, "Isolated mode"), compiled in with VYRE_ISOLATION ----
@@ -758,6 +759,7 @@ __device__ __forceinline__ VyreCtx vyre_context(const VyreArgs* A) {
     c.crcA0 = c.crcA1 = c.crcA2 = 0u;
     c.iso = (u32*)A->isolation;
     c.violated = 0u;
+    c.claimedAt = 0ull;
 #ifdef VYRE_ISOLATION
     c.isoAdmin = c.iso[ISO_ADMIN];
 #else
@@ -853,13 +855,11 @@ __device__ __forceinline__ void vyre_read_slots_coalesced(const VyreArgs* A, u32
 // generation CAS in device memory replaces a claim CAS on the ring, which lives across PCIe.
 // `read` holds the slot's 16 words already read from the ring (the workers read them warp-wide),
 // or is null: the entry's slot is read here when the entry says so.
-// `claimedAt` (the leader's traced run only, else null): %globaltimer once the publication is claimed.
 // `early` (the leader's lone-slot run only, so at most one thread ever holds a generation it may give back):
 // the generation CAS goes out with the tenant loads instead of after them.
 // Returns 0 when nothing ran (stale or repeated entry, slot not PUBLISHED, or an unauthorised
 // tenant: the slot stays PUBLISHED), else VYRE_DONE / VYRE_FAULT.
-__device__ u32 vyre_run_entry(const VyreArgs* A, VyreCtx& c, const u32* e, const u32* read, bool early,
-                              u64* claimedAt) {
+__device__ u32 vyre_run_entry(const VyreArgs* A, VyreCtx& c, const u32* e, const u32* read, bool early) {
     const u32 slot = e[1];
     const u32 generation = e[2];
     if ((u64)slot >= A->slotCount) return 0;
@@ -915,7 +915,7 @@ __device__ u32 vyre_run_entry(const VyreArgs* A, VyreCtx& c, const u32* e, const
         taken = prev == seen;
         seen = prev;
     }
-    if (claimedAt != nullptr) *claimedAt = now_ns();
+    if (A->variant & VYRE_VARIANT_TRACE) c.claimedAt = now_ns();
     if ((A->variant & VYRE_VARIANT_NO_CLAIMED_STORE) == 0ull) st_relaxed_sys(s, VYRE_CLAIMED);
     c.slot = slot;
     return vyre_execute(c, w);
@@ -931,13 +931,14 @@ __device__ __forceinline__ void vyre_finish(const VyreArgs* A, const u32* e, u32
     u32* status = (u32*)A->ring + (u64)e[1] * 16ull;
     if (A->variant & VYRE_VARIANT_SYS_RELEASE_DONE) {
         st_release_sys(status, result);
-    } else if (A->variant & VYRE_VARIANT_SC_FENCE_DONE) {
+        return;
+    }
+    if (A->variant & VYRE_VARIANT_SC_FENCE_DONE) {
         __threadfence();  // fence.sc.gpu
-        st_relaxed_sys(status, result);
     } else {
         asm volatile("fence.acq_rel.gpu;" ::: "memory");  // a release pattern: no total order of fences is needed
-        st_relaxed_sys(status, result);
     }
+    st_relaxed_sys(status, result);
 }
 
 __device__ __forceinline__ void vyre_load_quad(const u32* p, u32* out) {
@@ -1073,9 +1074,8 @@ __device__ void vyre_leader(const VyreArgs* A, VyreCtx& c) {
                         asm volatile("st.relaxed.gpu.global.u64 [%0], %1;" ::"l"(cursor), "l"(handed + 1ull) : "memory");
                     }
                     const u64 t0 = tracing ? now_ns() : 0ull;
-                    u64 claimedAt = t0;
-                    u32 result = vyre_run_entry(A, c, line, nullptr, (A->variant & VYRE_VARIANT_LATE_CLAIM) == 0ull,
-                                                tracing ? &claimedAt : nullptr);
+                    if (tracing) c.claimedAt = t0;
+                    u32 result = vyre_run_entry(A, c, line, nullptr, (A->variant & VYRE_VARIANT_LATE_CLAIM) == 0ull);
                     const u64 ranAt = tracing ? now_ns() : 0ull;
                     if (result == VYRE_DONE) vyre_count_done(c, 1u);
                     if (result != 0u) vyre_finish(A, line, result);
@@ -1086,7 +1086,7 @@ __device__ void vyre_leader(const VyreArgs* A, VyreCtx& c) {
                         traceRuns += 1ull;
                         traceRunNs += t1 - t0;
                         traceReachNs += t0 - polled;
-                        traceClaimNs += claimedAt - t0;
+                        traceClaimNs += c.claimedAt - t0;
                         traceExecNs += ranAt - t0;
                         traceDoneNs += doneStored - t0;
                         u64* trace = (u64*)(link + L_TRACE);
@@ -1258,7 +1258,7 @@ __device__ __forceinline__ void vyre_work_batch(const VyreArgs* A, VyreCtx& c, c
     c.warpCrc = true;
     c.crcPending = false;
     if (active) {
-        result = vyre_run_entry(A, c, e, ((readers >> lane) & 1u) ? w : nullptr, false, nullptr);
+        result = vyre_run_entry(A, c, e, ((readers >> lane) & 1u) ? w : nullptr, false);
     }
     // CRC32C slots of this batch, each checksummed by the whole warp (a chunk of megabytes read
     // across PCIe by one lane took tens of milliseconds).
