@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Session 16 on the GPU machine, one part per call (each inside 10 minutes). Carry .h100's tarball of this build,
+# bench.jar and gl/ (HdrHistogram.jar is in the distribution). Log $OUT/session16-PART.txt.
+#   ahead  issue 18: CUDA conformance of this build (the leader alone issues its generation CAS beside the tenant
+#          loads and reads the tenant again after a give-back: session 15's last build, first GPU run); ring_budget
+#          with the poll-ahead variants (two or three tail-line reads in flight, spaced by a fraction of the measured
+#          round trip); CUDA latency, three rounds alternating: this build, two reads in flight
+#          (-Dvyre.cuda.variant=2048), the earlier claim and fence (1536); traced runs of this build and of 2048 (the
+#          inline run split into claim, execution, fence and DONE; the idle loop's period); CUDA conformance with 2048;
+#          Vulkan latency against the earlier order, one round (about 5 minutes)
+set -u
+cd "$(dirname "$0")/../.."
+PART=${1:?usage: h100-session16.sh ahead. Fix: name the part}
+. bench/scripts/h100-env.sh "session16-$PART.txt"
+nvidia-smi --query-gpu=name,driver_version,pcie.link.gen.current --format=csv,noheader
+grep -m1 "model name" /proc/cpuinfo; nproc
+case "$PART" in
+ahead)
+  step "conformance, cuda, this build"
+  timeout -s KILL 120 $V conform --backend cuda --report $OUT/conform-cuda-session16.json 2>&1 | tail -3
+  step "cuda: ring_budget, every variant (bench/native/ring_budget.cu, built here)"
+  RB=/tmp/ring_budget; nvcc -O2 -std=c++20 -arch=sm_90 -o $RB bench/native/ring_budget.cu 2>&1 | grep -i error
+  [ -x $RB ] && timeout -s KILL 90 $RB 100000 2>&1 | grep -E "^ring_budget|^\| [a-z]|^idle"
+  for r in 1 2 3; do
+    for v in 0 2048 1536; do
+      step "round $r: cuda latency, -Dvyre.cuda.variant=$v"
+      ring "-Dvyre.cuda.variant=$v" latency 1
+    done
+  done
+  for v in 0 2048; do
+    step "cuda latency traced, -Dvyre.cuda.variant=$v"
+    ring "-Dvyre.cuda.variant=$v -Dvyre.cuda.trace=true" latency 1
+  done
+  step "conformance, cuda, -Dvyre.cuda.variant=2048"
+  VYRE_JAVA_OPTS="-Dvyre.cuda.variant=2048" timeout -s KILL 120 $V conform --backend cuda \
+    --report $OUT/conform-cuda-session16-2048.json 2>&1 | tail -3
+  step "round 1: vulkan latency, the earlier order (-Dvyre.vulkan.ringStatusLast=false -Dvyre.vulkan.doneBarrier=true)"
+  vk "-Dvyre.vulkan.ringStatusLast=false -Dvyre.vulkan.doneBarrier=true" latency
+  step "round 1: vulkan latency, this build"
+  vk "" latency
+  step "done" ;;
+*) echo "unknown part $PART. Fix: name the part ahead"; exit 2 ;;
+esac
