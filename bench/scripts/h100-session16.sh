@@ -7,7 +7,8 @@
 #          round trip); CUDA latency, three rounds alternating: this build, two reads in flight
 #          (-Dvyre.cuda.variant=2048), the earlier claim and fence (1536); traced runs of this build and of 2048 (the
 #          inline run split into claim, execution, fence and DONE; the idle loop's period); CUDA conformance with 2048;
-#          Vulkan latency against the earlier order, one round (about 5 minutes)
+#          Vulkan latency against the earlier order, one round (about 5 minutes). With .h100/vram_doorbell carried,
+#          also the C round trip with the tail line in VRAM (Vulkan memory imported into CUDA) against mapped host memory
 set -u
 cd "$(dirname "$0")/../.."
 PART=${1:?usage: h100-session16.sh ahead. Fix: name the part}
@@ -21,6 +22,8 @@ ahead)
   step "cuda: ring_budget, every variant (bench/native/ring_budget.cu, built here)"
   RB=/tmp/ring_budget; nvcc -O2 -std=c++20 -arch=sm_90 -o $RB bench/native/ring_budget.cu 2>&1 | grep -i error
   [ -x $RB ] && timeout -s KILL 90 $RB 100000 2>&1 | grep -E "^ring_budget|^\| [a-z]|^idle"
+  step "cuda: vram_doorbell (bench/native/vram_doorbell.cu, carried as .h100/vram_doorbell: built where the Vulkan headers are)"
+  [ -x $H/vram_doorbell ] && timeout -s KILL 60 $H/vram_doorbell 100000 2>&1 | grep -E "^vram|^vulkan|^\| [a-z]|Fix|error" | head -12
   for r in 1 2 3; do
     for v in 0 2048 1536; do
       step "round $r: cuda latency, -Dvyre.cuda.variant=$v"
