@@ -17,7 +17,8 @@
 //              (a torn line), to tell whether one fence would do
 //
 // Every round trip's payload is checked: the kernel echoes the sum of words 0..14, the host compares it.
-// Build: nvcc -O2 -std=c++20 -arch=sm_90 -o vram_doorbell vram_doorbell.cu -lvulkan
+// Build: nvcc -O2 -std=c++20 -arch=sm_90 -cudart shared -o vram_doorbell vram_doorbell.cu -lvulkan (the Vulkan headers are
+// needed where it is built, not where it runs)
 // Run:   ./vram_doorbell [round trips]     (needs the Vulkan loader and NVIDIA's ICD; says why when it cannot run)
 #include <algorithm>
 #include <atomic>

@@ -23,7 +23,7 @@ ahead)
   RB=/tmp/ring_budget; nvcc -O2 -std=c++20 -arch=sm_90 -o $RB bench/native/ring_budget.cu 2>&1 | grep -i error
   [ -x $RB ] && timeout -s KILL 90 $RB 100000 2>&1 | grep -E "^ring_budget|^\| [a-z]|^idle"
   step "cuda: vram_doorbell (bench/native/vram_doorbell.cu, carried as .h100/vram_doorbell: built where the Vulkan headers are)"
-  [ -x $H/vram_doorbell ] && timeout -s KILL 60 $H/vram_doorbell 100000 2>&1 | grep -E "^vram|^vulkan|^\| [a-z]|Fix|error" | head -12
+  [ -x $H/vram_doorbell ] && LD_LIBRARY_PATH=/usr/local/cuda/lib64:/usr/local/cuda/lib:${LD_LIBRARY_PATH:-} timeout -s KILL 60 $H/vram_doorbell 100000 2>&1 | grep -E "^vram|^vulkan|^\| [a-z]|Fix|error" | head -12
   for r in 1 2 3; do
     for v in 0 2048 1536; do
       step "round $r: cuda latency, -Dvyre.cuda.variant=$v"
