@@ -9,9 +9,14 @@
 #          inline run split into claim, execution, fence and DONE; the idle loop's period); CUDA conformance with 2048;
 #          Vulkan latency against the earlier order, one round (about 5 minutes). With .h100/vram_doorbell carried,
 #          also the C round trip with the tail line in VRAM (Vulkan memory imported into CUDA) against mapped host memory
+#   vram   (the tail lines in device memory written through BAR1, -Dvyre.cuda.tailLines=auto by default) CUDA
+#          conformance of this build; CUDA latency, three rounds alternating: tail lines in device memory (=vram) and
+#          in host memory (=host); traced runs of both (the line names the placement); publishSlots/64 from 1 and 4
+#          publishers, both placements; the 4-publisher soak (10^9 slots) with vram; CUDA conformance with =host
+#          (about 5 minutes)
 set -u
 cd "$(dirname "$0")/../.."
-PART=${1:?usage: h100-session16.sh ahead. Fix: name the part}
+PART=${1:?usage: h100-session16.sh ahead|vram. Fix: name the part}
 . bench/scripts/h100-env.sh "session16-$PART.txt"
 nvidia-smi --query-gpu=name,driver_version,pcie.link.gen.current --format=csv,noheader
 grep -m1 "model name" /proc/cpuinfo; nproc
@@ -42,5 +47,31 @@ ahead)
   step "round 1: vulkan latency, this build"
   vk "" latency
   step "done" ;;
-*) echo "unknown part $PART. Fix: name the part ahead"; exit 2 ;;
+vram)
+  step "conformance, cuda, this build (tail lines auto: device memory where Vulkan maps it)"
+  timeout -s KILL 120 $V conform --backend cuda --report $OUT/conform-cuda-session16-vram.json 2>&1 | tail -3
+  for r in 1 2 3; do
+    for t in vram host; do
+      step "round $r: cuda latency, -Dvyre.cuda.tailLines=$t"
+      ring "-Dvyre.cuda.tailLines=$t" latency 1
+    done
+  done
+  for t in vram host; do
+    step "cuda latency traced, -Dvyre.cuda.tailLines=$t"
+    timeout -s KILL 40 $JAVA -Dvyre.cuda.tailLines=$t -Dvyre.cuda.trace=true -cp "$CP" dev.vyre.bench.RingBench \
+      --backend cuda --mode latency --seconds 3 --warmup 1 2>&1 | grep -E "^latency|vyre.cuda.trace|Fix" | head -3
+  done
+  for t in vram host; do
+    step "cuda publishSlots/64, 1 and 4 publishers, -Dvyre.cuda.tailLines=$t"
+    ring "-Dvyre.cuda.tailLines=$t" throughput 1
+    ring "-Dvyre.cuda.tailLines=$t" throughput 4
+  done
+  step "cuda soak, 10^9 slots, 4 publishers, -Dvyre.cuda.tailLines=vram"
+  timeout -s KILL 60 $JAVA -Dvyre.cuda.tailLines=vram -cp "$CP" dev.vyre.bench.SoakBench --backend cuda \
+    --total 1000000000 --slots 65536 --batch 64 --publishers 4 2>&1 | grep -E "^soak|PASS|FAIL|Fix" | head -4 | cut -c1-240
+  step "conformance, cuda, -Dvyre.cuda.tailLines=host"
+  VYRE_JAVA_OPTS="-Dvyre.cuda.tailLines=host" timeout -s KILL 120 $V conform --backend cuda \
+    --report $OUT/conform-cuda-session16-host.json 2>&1 | tail -3
+  step "done" ;;
+*) echo "unknown part $PART. Fix: name the part: ahead or vram"; exit 2 ;;
 esac

@@ -127,6 +127,8 @@ struct VyreArgs {
     u64 resident;      // unsigned char*, device: the copy of data bytes [residentAt, residentAt + residentBytes)
     u64 residentAt;    // a multiple of 4
     u64 residentBytes; // a multiple of 4; 0: the data buffer has no device copy
+    u64 tail;          // u32*, device memory the host writes through BAR1 holding the tail lines (at the link
+                       // block's offsets), or 0: the tail lines are in the link block (persistent only)
 };
 
 // IO link block (IoLink.java), u32 words: the device writes SEQUENCE and ACCEPTED, the host COMPLETION.
@@ -147,7 +149,6 @@ struct VyreArgs {
 #define VYRE_VARIANT_INLINE_CAS 256ull      // a lone entry run by the leader takes a device position by a CAS (peer)
 #define VYRE_VARIANT_SC_FENCE_DONE 512ull   // the fence before DONE is fence.sc.gpu (default: fence.acq_rel.gpu; peer)
 #define VYRE_VARIANT_LATE_CLAIM 1024ull     // the leader's generation CAS waits for the tenant check (default: both in flight; peer)
-#define VYRE_VARIANT_POLL_AHEAD 2048ull     // the leader keeps two tail-line reads in flight, half a round trip apart (experiment)
 
 // ---- memory-order primitives (PTX ISA 6.0+, sm_70+) ----
 
@@ -954,34 +955,6 @@ __device__ __forceinline__ u32 vyre_tail_line_word(u32 q) {
     return q == 0u ? (u32)L_TAIL_LINE : (u32)L_QUEUE_BASE + 32u * q;
 }
 
-__device__ __forceinline__ u64 vyre_cycles() {
-    u64 t;
-    asm volatile("mov.u64 %0, %%clock64;" : "=l"(t));
-    return t;
-}
-
-// SM cycles of one idle read of the tail lines (lanes 4q..4q+3 read queue q's line; the least of 16 reads, each
-// waited for before the next goes out): the round trip VYRE_VARIANT_POLL_AHEAD spaces its two reads by.
-__device__ u64 vyre_tail_read_cycles(const u32* tailPart, bool reads) {
-    u64 best = ~0ull;
-    for (int i = 0; i < 16; ++i) {
-        u64 p0 = 0ull, p1 = 0ull, used;
-        const u64 t0 = vyre_cycles();
-        if (reads) {
-            asm volatile("ld.relaxed.sys.global.v2.u64 {%0, %1}, [%2];" : "=l"(p0), "=l"(p1) : "l"(tailPart) : "memory");
-        }
-        asm volatile("add.u64 %0, %1, %2;" : "=l"(used) : "l"(p0), "l"(p1));  // waits for the read
-        u64 t1;
-        asm volatile("mov.u64 %0, %%clock64; // after %1" : "=l"(t1) : "l"(used));
-        best = t1 - t0 < best ? t1 - t0 : best;
-    }
-    for (u32 d = 16u; d >= 1u; d >>= 1) {
-        const u64 other = __shfl_xor_sync(VYRE_FULL_MASK, best, (int)d);
-        best = other < best ? other : best;
-    }
-    return best;
-}
-
 // Leader warp: polls every queue's tail line, hands submissions to the worker warps through device
 // memory (or runs a lone one itself when the workers have no backlog), applies host control writes,
 // and mirrors DONE_COUNT and a heartbeat into the link block.
@@ -1003,47 +976,25 @@ __device__ void vyre_leader(const VyreArgs* A, VyreCtx& c) {
     u64 traceRuns = 0, traceRunNs = 0, traceReachNs = 0, tracePollNs = 0;
     u64 traceClaimNs = 0, traceExecNs = 0, traceDoneNs = 0;
     // Lanes 4q..4q+3 read queue q's tail line as four 16-byte pairs in one warp instruction, which the memory
-    // system turns into one 64-byte PCIe read per line, all in flight together (four separate strong loads from
-    // one lane were measured at 3.3 us; they do not overlap).
+    // system turns into one 64-byte read per line, all in flight together (four separate strong loads from one lane
+    // were measured at 3.3 us; they do not overlap). The lines are in device memory the host writes through BAR1
+    // when A->tail is set (each poll an L2 read), else in the link block (each poll a PCIe read); their consumed
+    // words stay in the link block either way.
     const bool reader = lane < 4u * queues;
-    const u32* tailPart = link + vyre_tail_line_word(lane >> 2) + 4u * (lane & 3u);
-    // VYRE_VARIANT_POLL_AHEAD: two reads in flight, each issued half a round trip after the other, so a read reaches
-    // the host every half round trip. Sets A and B take turns; one asm block issues the next read into one set and
-    // takes the other set's earlier read, so no register copy waits for the read just issued.
-    const bool pollAhead = (A->variant & VYRE_VARIANT_POLL_AHEAD) != 0ull;
-    const u64 aheadSpacing = pollAhead ? vyre_tail_read_cycles(tailPart, reader) / 2ull : 0ull;
-    u64 aheadA0 = 0ull, aheadA1 = 0ull, aheadB0 = 0ull, aheadB1 = 0ull;
-    bool olderInA = true;
-    if (pollAhead && reader) {
-        asm volatile("ld.relaxed.sys.global.v2.u64 {%0, %1}, [%2];" : "=l"(aheadA0), "=l"(aheadA1) : "l"(tailPart) : "memory");
-    }
-    u64 aheadIssued = vyre_cycles();
+    const u32* tailBase = A->tail != 0ull ? (const u32*)A->tail : link;
+    const u32* tailPart = tailBase + vyre_tail_line_word(lane >> 2) + 4u * (lane & 3u);
+    // The mailbox (host control writes) is a PCIe read with acquire: every 8 loops of PCIe polls, every 64 of L2 polls.
+    const u32 mailMask = A->tail != 0ull ? 63u : 7u;
     while (true) {
         const u32 stop = vyre_load_control(c, C_SHUTDOWN);
         u64 polled = 0;
         const bool tracing = (A->variant & VYRE_VARIANT_TRACE) != 0ull;
         const u64 pollStart = tracing ? now_ns() : 0ull;
         u64 pair0 = 0ull, pair1 = 0ull;
-        if (pollAhead) {
-            while (vyre_cycles() - aheadIssued < aheadSpacing) {
-            }
-            if (reader && olderInA) {
-                asm volatile("ld.relaxed.sys.global.v2.u64 {%0, %1}, [%4];\n\tmov.b64 %2, %5;\n\tmov.b64 %3, %6;"
-                             : "=l"(aheadB0), "=l"(aheadB1), "=l"(pair0), "=l"(pair1)
-                             : "l"(tailPart), "l"(aheadA0), "l"(aheadA1)
-                             : "memory");
-            } else if (reader) {
-                asm volatile("ld.relaxed.sys.global.v2.u64 {%0, %1}, [%4];\n\tmov.b64 %2, %5;\n\tmov.b64 %3, %6;"
-                             : "=l"(aheadA0), "=l"(aheadA1), "=l"(pair0), "=l"(pair1)
-                             : "l"(tailPart), "l"(aheadB0), "l"(aheadB1)
-                             : "memory");
-            }
-            aheadIssued = vyre_cycles();
-            olderInA = !olderInA;
-        } else if (reader) {
+        if (reader) {
             asm volatile("ld.relaxed.sys.global.v2.u64 {%0, %1}, [%2];" : "=l"(pair0), "=l"(pair1) : "l"(tailPart) : "memory");
         }
-        if (lane == 0 && (heartbeat & 7u) == 0u) {
+        if (lane == 0 && (heartbeat & mailMask) == 0u) {
             u32 mail = ld_acquire_sys(link + L_MAIL_SEQ);
             if (mail != lastMail) {
                 u32 w = ld_relaxed_sys(link + L_MAIL_WORD);

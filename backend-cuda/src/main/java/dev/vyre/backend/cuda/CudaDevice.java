@@ -16,6 +16,8 @@ import java.util.HashMap;
 import java.util.Map;
 import jcuda.driver.CUcontext;
 import jcuda.driver.CUdevice;
+import jcuda.driver.CUuuid;
+import jcuda.driver.JCudaDriver;
 import jcuda.driver.CUdevice_attribute;
 
 /**
@@ -218,6 +220,13 @@ final class CudaDevice {
     /** @return e.g. {@code 13.0} */
     String driverVersion() {
         return driverVersion / 1000 + "." + (driverVersion % 1000) / 10;
+    }
+
+    /** @return the device's UUID ({@code cuDeviceGetUuid}), which Vulkan reports as {@code deviceUUID} */
+    byte[] uuid() {
+        CUuuid uuid = new CUuuid();
+        CudaCalls.check(JCudaDriver.cuDeviceGetUuid(uuid, device), "cuDeviceGetUuid");
+        return uuid.bytes.clone();
     }
 
     MegakernelModule builtIn() {

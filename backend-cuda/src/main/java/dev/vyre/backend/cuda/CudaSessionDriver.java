@@ -98,6 +98,8 @@ final class CudaSessionDriver implements SessionDriver {
     private final PinnedBuffer ioLink;
     private final HostVisibleMemory data;
     private final PinnedBuffer link;
+    /** Where the submission queues' tail lines are: device memory written through BAR1, or the link block. */
+    private final TailLines tailLines;
     private final PinnedBuffer sq;
     private final PinnedBuffer staging;
     private final DeviceMemory control;
@@ -165,6 +167,7 @@ final class CudaSessionDriver implements SessionDriver {
             ioLink = keep(made, new PinnedBuffer(IoLink.BYTES));
             data = keep(made, dataMemory(spec.dataBufferBytes(), spec.residentData()));
             link = keep(made, new PinnedBuffer(LINK_BYTES));
+            tailLines = keep(made, TailLines.open(device, link.segment()));
             sq = keep(made, new PinnedBuffer(queueCount * sqCapacity * Long.BYTES));
             staging = keep(made, new PinnedBuffer(Math.max(spec.controlBytes(), DebugLogLayout.BUFFER_BYTES)));
             control = keep(made, new DeviceMemory(spec.controlBytes()));
@@ -190,8 +193,8 @@ final class CudaSessionDriver implements SessionDriver {
         }
         this.ringSegment = ring.segment();
         this.linkSegment = link.segment();
-        this.queues = new SubmissionQueues(queueCount, sqCapacity, sq.segment(), linkSegment, this::checkKernel,
-                WATCHDOG_NANOS * 5);
+        this.queues = new SubmissionQueues(queueCount, sqCapacity, sq.segment(), linkSegment, tailLines.host(),
+                tailLines.isWriteCombined(), this::checkKernel, WATCHDOG_NANOS * 5);
         this.memory = new SessionMemory(MemorySegment.NULL /* control in device memory */, ringSegment,
                 MemorySegment.NULL /* debug log in device memory */, ioQueue.segment(),
                 spec.dataBufferBytes() == 0 ? MemorySegment.NULL : data.segment(), Placement.DEVICE,
@@ -273,6 +276,7 @@ final class CudaSessionDriver implements SessionDriver {
         KernelArgs.put(block, KernelArgs.IO_DEV, ioDev.address());
         KernelArgs.put(block, KernelArgs.ISOLATION, isolation != null ? isolation.address() : 0L);
         KernelArgs.put(block, KernelArgs.QUEUES, queueCount);
+        KernelArgs.put(block, KernelArgs.TAIL, tailLines.deviceAddress());
         if (resident != null) {
             fillResidentCopy();
             KernelArgs.put(block, KernelArgs.RESIDENT, resident.address());
@@ -601,9 +605,9 @@ final class CudaSessionDriver implements SessionDriver {
         double perRun = runs == 0 ? 0.0 : 1e-3 / runs;
         System.err.printf(Locale.ROOT, "vyre.cuda.trace: leader loop %.3f us (%d loops in %.2f s, tail-line read %.3f us);"
                         + " %d inline runs: line->start %.3f us, run %.3f us (from its start: claimed %.3f, executed %.3f,"
-                        + " DONE stored after the fence %.3f us)%n", seconds * 1e6 / Math.max(1, loops),
+                        + " DONE stored after the fence %.3f us); tail lines in %s%n", seconds * 1e6 / Math.max(1, loops),
                 loops, seconds, pollNs / 1e3 / Math.max(1, loops / 64 * 64), runs, reachNs * perRun, runNs * perRun,
-                claimNs * perRun, executedNs * perRun, doneNs * perRun);
+                claimNs * perRun, executedNs * perRun, doneNs * perRun, tailLines.placement());
     }
 
     // ---- lifecycle ----
@@ -650,7 +654,7 @@ final class CudaSessionDriver implements SessionDriver {
         cuStreamDestroy(copyStream);
         DeferredRelease releases = device.releases();
         releases.release(resident, isolation, args, ioDev, executed, cursor, devSq, debugLog, control, staging, sq, link,
-                data, ioLink, ioQueue, ring, ownsModule ? module : null);
+                data, ioLink, ioQueue, ring, tailLines, ownsModule ? module : null);
         releases.kernelFinished();
     }
 }

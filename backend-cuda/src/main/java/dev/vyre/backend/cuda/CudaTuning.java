@@ -24,13 +24,12 @@ final class CudaTuning {
     }
 
     /**
-     * Kernel variant bits ({@code vyre.cuda.variant}, VYRE_VARIANT_* in the kernel: 1, 2, 4, 8, 16, 64, 128, 256, 512, 1024 and 2048),
+     * Kernel variant bits ({@code vyre.cuda.variant}, VYRE_VARIANT_* in the kernel: 1, 2, 4, 8, 16, 64, 128, 256, 512 and 1024),
      * 0 by default; bit 32 is the trace, set by {@code vyre.cuda.trace=true}. Each bit is an experiment or restores an
-     * earlier design as a peer for benchmarks (512: fence.sc before DONE; 1024: the generation CAS after the tenant check;
-     * 2048: two tail-line reads in flight).
+     * earlier design as a peer for benchmarks (512: fence.sc before DONE; 1024: the generation CAS after the tenant check).
      */
     static long variant() {
-        long bits = Long.getLong("vyre.cuda.variant", 0L) & 0xFDF;
+        long bits = Long.getLong("vyre.cuda.variant", 0L) & 0x7DF;
         return Boolean.getBoolean("vyre.cuda.trace") ? bits | 32 : bits;
     }
 

@@ -10,8 +10,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The host side of the megakernel's submission queues (see "Submissions" in {@code vyre_megakernel.cu}): 1 to
- * {@value #MAX_QUEUES} queues, each an array of {@code capacity} u64 entries in pinned memory, a tail line and a
- * consumed word in the link block. A thread publishes on the queue it was given at its first publication
+ * {@value #MAX_QUEUES} queues, each an array of {@code capacity} u64 entries in pinned memory, a tail line (in the
+ * link block or in device memory written through BAR1, {@link TailLines}) and a consumed word in the link block. A thread publishes on the queue it was given at its first publication
  * (round robin), so up to {@code count} threads never write a shared line; more threads share queues, which stays
  * correct because each queue orders its own producers.
  *
@@ -20,7 +20,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Per queue, publication {@code n} is: reserve {@code n} (an atomic add), wait until the leader has taken
  * {@code n - capacity}, write array entry {@code n}, wait until every earlier publication of the queue has its
- * tail line (so a queue's tail only moves forward), then write the tail line, word 0 last (release).
+ * tail line (so a queue's tail only moves forward), then write the tail line, word 0 last (release). A
+ * write-combined tail line is written between two full fences: the first puts every earlier store (slot, array
+ * entry) before it, the second sends it on at once instead of when the write-combining buffer is next evicted.
  *
  * <p>Memory: each queue's two host counters (reserved, tail) sit on their own 128-byte lines of one array, so
  * publishers on different queues share no cache line. Allocates nothing after construction, except one
@@ -52,6 +54,8 @@ final class SubmissionQueues {
     private final long mask;
     private final MemorySegment entries;
     private final MemorySegment link;
+    private final MemorySegment tails;
+    private final boolean writeCombined;
     private final long[] counters;
     private final Runnable checkKernel;
     private final long stuckNanos;
@@ -61,12 +65,14 @@ final class SubmissionQueues {
      * @param count       queues, 1..{@value #MAX_QUEUES}
      * @param capacity    entries per queue, a power of two
      * @param entries     {@code count * capacity} u64 entries (queue q's from entry {@code q * capacity})
-     * @param link        the link block ({@link #LINK_BYTES_NEEDED} bytes at least)
+     * @param link        the link block ({@link #LINK_BYTES_NEEDED} bytes at least): the consumed words
+     * @param tails       where the tail lines are, at the link block's offsets: the link block or a device block
+     * @param writeCombined whether stores to {@code tails} are write-combined (fenced before and after each line)
      * @param checkKernel throws when the kernel is dead or stalled (called while a queue stays full)
      * @param stuckNanos  how long a full queue is waited for before it is reported
      */
-    SubmissionQueues(int count, long capacity, MemorySegment entries, MemorySegment link, Runnable checkKernel,
-                     long stuckNanos) {
+    SubmissionQueues(int count, long capacity, MemorySegment entries, MemorySegment link, MemorySegment tails,
+                     boolean writeCombined, Runnable checkKernel, long stuckNanos) {
         if (count < 1 || count > MAX_QUEUES || Long.bitCount(capacity) != 1) {
             throw new IllegalArgumentException("queues " + count + ", capacity " + capacity);
         }
@@ -75,6 +81,8 @@ final class SubmissionQueues {
         this.mask = capacity - 1;
         this.entries = entries;
         this.link = link;
+        this.tails = tails;
+        this.writeCombined = writeCombined;
         this.counters = new long[count * STRIDE + TAIL + 1];
         this.checkKernel = checkKernel;
         this.stuckNanos = stuckNanos;
@@ -87,7 +95,7 @@ final class SubmissionQueues {
         return count;
     }
 
-    /** @return the byte offset of queue {@code q}'s tail line in the link block */
+    /** @return the byte offset of queue {@code q}'s tail line (in the link block, or in the device block at the same offset) */
     static long tailLineByte(int q) {
         return 4L * (q == 0 ? 0 : QUEUE_BASE_WORD + 32L * q);
     }
@@ -167,7 +175,10 @@ final class SubmissionQueues {
         long end = first + n;
         long line = tailLineByte(q);
         long tag = end << 32;
-        MemorySegment l = link;
+        MemorySegment l = tails;
+        if (writeCombined) {
+            VarHandle.fullFence();
+        }
         U64.set(l, line + 8L, tag | Integer.toUnsignedLong(generation));
         U64.set(l, line + 16L, tag | Integer.toUnsignedLong(flags));
         U64.set(l, line + 24L, tag | Integer.toUnsignedLong(opcode));
@@ -176,6 +187,9 @@ final class SubmissionQueues {
         U64.set(l, line + 48L, tag | Integer.toUnsignedLong(a1));
         U64.set(l, line + 56L, tag | Integer.toUnsignedLong(a2));
         U64.setRelease(l, line, tag | Integer.toUnsignedLong(slot));
+        if (writeCombined) {
+            VarHandle.fullFence();
+        }
         COUNTER.setRelease(counters, tailIndex, end);
     }
 

@@ -20,6 +20,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The host side of the submission queues against a Java model of the kernel's leader (the rules of "Submissions"
@@ -58,16 +60,22 @@ class SubmissionQueuesTest {
         }
     }
 
-    @Test
-    void concurrentPublishersDeliverEveryPublicationOnceAndInOrderPerQueue() throws Exception {
+    /**
+     * @param deviceTails the tail lines in a block of their own, written with the fences of write-combined memory
+     *                    (as for device memory written through BAR1), the consumed words still in the link block
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void concurrentPublishersDeliverEveryPublicationOnceAndInOrderPerQueue(boolean deviceTails) throws Exception {
         int queueCount = 2;
         int producers = 4; // two threads share each queue
         int perProducer = 3_000;
         try (Arena arena = Arena.ofShared()) {
             MemorySegment link = arena.allocate(SubmissionQueues.LINK_BYTES_NEEDED, 64);
             MemorySegment entries = arena.allocate(queueCount * CAPACITY * Long.BYTES, 64);
-            SubmissionQueues queues = new SubmissionQueues(queueCount, CAPACITY, entries, link, () -> { },
-                    10_000_000_000L);
+            MemorySegment tails = deviceTails ? arena.allocate(SubmissionQueues.LINK_BYTES_NEEDED, 64) : link;
+            SubmissionQueues queues = new SubmissionQueues(queueCount, CAPACITY, entries, link, tails, deviceTails,
+                    () -> { }, 10_000_000_000L);
             AtomicBoolean done = new AtomicBoolean();
             long[][] taken = new long[producers][];
             int[] counts = new int[producers];
@@ -79,10 +87,10 @@ class SubmissionQueuesTest {
             Thread leader = Thread.ofPlatform().start(() -> {
                 long[] seen = new long[queueCount];
                 try {
-                    while (!done.get() || anyAhead(link, seen)) {
+                    while (!done.get() || anyAhead(tails, seen)) {
                         for (int q = 0; q < queueCount; q++) {
                             long line = SubmissionQueues.tailLineByte(q);
-                            long w0 = (long) U64.getAcquire(link, line);
+                            long w0 = (long) U64.getAcquire(tails, line);
                             long tag = w0 >>> 32;
                             if (tag == seen[q]) {
                                 continue;
@@ -102,7 +110,7 @@ class SubmissionQueuesTest {
                                     taken[producer][counts[producer]++] = gen;
                                 }
                                 if (n == tag - 1) {
-                                    long w1 = (long) U64.getAcquire(link, line + 8);
+                                    long w1 = (long) U64.getAcquire(tails, line + 8);
                                     if (w1 >>> 32 == tag && (int) w0 == run) {
                                         assertEquals(gen, (int) w1, "a whole line names the last entry's generation");
                                         wholeLinesChecked.incrementAndGet();
@@ -224,6 +232,6 @@ class SubmissionQueuesTest {
     private static SubmissionQueues queues(Arena arena, int count, long capacity, Runnable checkKernel) {
         MemorySegment link = arena.allocate(SubmissionQueues.LINK_BYTES_NEEDED, 64);
         MemorySegment entries = arena.allocate(count * capacity * Long.BYTES, 64);
-        return new SubmissionQueues(count, capacity, entries, link, checkKernel, 50_000_000L);
+        return new SubmissionQueues(count, capacity, entries, link, link, false, checkKernel, 50_000_000L);
     }
 }
