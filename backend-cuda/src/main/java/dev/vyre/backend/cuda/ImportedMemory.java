@@ -72,7 +72,15 @@ final class ImportedMemory implements AutoCloseable {
             desc.set(JAVA_INT, 8, fd);
             desc.set(JAVA_LONG, 24, bytes);
             MemorySegment out = arena.allocate(JAVA_LONG);
-            int r = (int) Calls.IMPORT.invokeExact(out, desc);
+            MethodHandle importCall;
+            try {
+                importCall = Calls.IMPORT;
+            } catch (ExceptionInInitializerError | NoClassDefFoundError e) {
+                throw TailLines.unsupported("the CUDA driver library could not be bound through the FFM API ("
+                        + e + ")", "run with --enable-native-access=ALL-UNNAMED, or pass -D" + TailLines.PROPERTY
+                        + "=host");
+            }
+            int r = (int) importCall.invokeExact(out, desc);
             if (r != 0) {
                 int closedFd = (int) Calls.CLOSE.invokeExact(fd);
                 throw TailLines.unsupported("cuImportExternalMemory of a Vulkan allocation failed (CUresult " + r
