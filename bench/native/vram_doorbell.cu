@@ -15,6 +15,11 @@
 //              Vulkan session's order: the device never sees a doorbell before the line it announces)
 //   vramone    the whole line, doorbell last, then one sfence: counts the round trips whose payload did not match
 //              (a torn line), to tell whether one fence would do
+//   vramlock   vramone with `lock addl` (what Java's VarHandle.fullFence() emits on x86) instead of sfence
+//   vramidle   vramone, but the host waits 200 us before each publication (the kernel polls an unchanged line that
+//              long, as an idle session does)
+// A round trip whose echo has not come after 100 ms counts as stalled: the host writes the line again with an
+// sfence and waits again (the last column).
 //
 // Every round trip's payload is checked: the kernel echoes the sum of words 0..14, the host compares it.
 // Build: nvcc -O2 -std=c++20 -arch=sm_90 -cudart shared -o vram_doorbell vram_doorbell.cu -lvulkan (the Vulkan headers are
@@ -42,8 +47,8 @@ using u64 = unsigned long long;
     std::printf("Vulkan error %d at line %d. Fix: run on a machine with NVIDIA's Vulkan ICD\n", (int) r, __LINE__); \
     std::exit(1); } } while (0)
 
-enum Variant { HOSTLINE, VRAMLINE, VRAMONE, VARIANTS };
-static const char* NAMES[] = {"hostline", "vramline", "vramone"};
+enum Variant { HOSTLINE, VRAMLINE, VRAMONE, VRAMLOCK, VRAMIDLE, VARIANTS };
+static const char* NAMES[] = {"hostline", "vramline", "vramone", "vramlock", "vramidle"};
 
 struct Echo {        // mapped host memory, written by the device
     u32 seq;         // round trip done
@@ -88,7 +93,7 @@ __global__ void serve(const u32* line, Echo* echo, u32 rounds) {
     }
 }
 
-struct Figures { double p50, p99, device50, polls50; u32 torn; };
+struct Figures { double p50, p99, device50, polls50; u32 torn, stalled; };
 
 static Figures run(Variant v, u32 rounds, u32* hostLine, u32* devHostLine, u32* vramHost, u32* vramDev, Echo* echo,
                    Echo* echoDev, cudaStream_t st) {
@@ -96,13 +101,18 @@ static Figures run(Variant v, u32 rounds, u32* hostLine, u32* devHostLine, u32* 
     volatile u32* line = v == HOSTLINE ? hostLine : vramHost;
     for (int i = 0; i < 16; ++i) line[i] = 0u;
     _mm_sfence();
-    serve<<<1, 32, 0, st>>>(v == HOSTLINE ? devHostLine : vramDev, echoDev, rounds);
+    serve<<<1, 32, 0, st>>>(v == HOSTLINE ? devHostLine : vramDev, echoDev, v == VRAMIDLE ? std::min(rounds, 2000u) : rounds);
     std::atomic_ref<u32> done(echo->seq);
     std::vector<double> rt(rounds), dev(rounds), polls(rounds);
-    u32 torn = 0;
-    for (u32 seq = 1; seq <= rounds; ++seq) {
+    u32 torn = 0, stalled = 0;
+    const u32 count = v == VRAMIDLE ? std::min(rounds, 2000u) : rounds;
+    for (u32 seq = 1; seq <= count; ++seq) {
         u32 expect = 0;
         for (int i = 0; i < 15; ++i) expect += seq * 7u + (u32)i;
+        if (v == VRAMIDLE) {
+            const auto idle = std::chrono::steady_clock::now();
+            while (std::chrono::steady_clock::now() - idle < std::chrono::microseconds(200)) { }
+        }
         const auto t0 = std::chrono::steady_clock::now();
         for (int i = 0; i < 15; ++i) line[i] = seq * 7u + (u32)i;
         if (v == HOSTLINE) {
@@ -110,19 +120,31 @@ static Figures run(Variant v, u32 rounds, u32* hostLine, u32* devHostLine, u32* 
         } else {
             if (v == VRAMLINE) _mm_sfence();
             line[15] = seq;
-            _mm_sfence();
+            if (v == VRAMLOCK) asm volatile("lock addl $0, (%%rsp)" ::: "memory", "cc");
+            else _mm_sfence();
         }
-        while (done.load(std::memory_order_acquire) != seq) { }
+        while (done.load(std::memory_order_acquire) != seq) {
+            if (std::chrono::steady_clock::now() - t0 > std::chrono::milliseconds(100)) {
+                ++stalled;
+                line[15] = seq;
+                _mm_sfence();
+                while (done.load(std::memory_order_acquire) != seq) { }
+                break;
+            }
+        }
         rt[seq - 1] = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count();
         dev[seq - 1] = (double)(echo->stamps[1] - echo->stamps[0]) / 1000.0;
         polls[seq - 1] = echo->polls;
         if (echo->sum != expect) ++torn;
     }
     CK(cudaStreamSynchronize(st));
+    rt.resize(count);
+    dev.resize(count);
+    polls.resize(count);
     std::sort(rt.begin(), rt.end());
     std::sort(dev.begin(), dev.end());
     std::sort(polls.begin(), polls.end());
-    return {rt[rounds / 2], rt[rounds * 99 / 100], dev[rounds / 2], polls[rounds / 2], torn};
+    return {rt[count / 2], rt[count * 99 / 100], dev[count / 2], polls[count / 2], torn, stalled};
 }
 
 // Vulkan: DEVICE_LOCAL | HOST_VISIBLE | HOST_COHERENT memory, exportable as an opaque fd, mapped for the host.
@@ -221,13 +243,13 @@ int main(int argc, char** argv) {
     CK(cudaStreamCreateWithFlags(&st, cudaStreamNonBlocking));
     run(HOSTLINE, 2000, hostLine, devHostLine, (u32*)b.host, (u32*)vramDev, echo, echoDev, st);  // warm-up
     run(VRAMLINE, 2000, hostLine, devHostLine, (u32*)b.host, (u32*)vramDev, echo, echoDev, st);
-    std::printf("| variant | round trip p50 | p99 | device share p50 | polls p50 | payload mismatches |\n");
-    std::printf("|---|---|---|---|---|---|\n");
+    std::printf("| variant | round trip p50 | p99 | device share p50 | polls p50 | payload mismatches | stalled > 100 ms |\n");
+    std::printf("|---|---|---|---|---|---|---|\n");
     for (int repeat = 0; repeat < 2; ++repeat) {
         for (int v = 0; v < VARIANTS; ++v) {
             Figures f = run((Variant)v, rounds, hostLine, devHostLine, (u32*)b.host, (u32*)vramDev, echo, echoDev, st);
-            std::printf("| %s | %.3f us | %.3f us | %.3f us | %.0f | %u |\n", NAMES[v], f.p50, f.p99, f.device50,
-                        f.polls50, f.torn);
+            std::printf("| %s | %.3f us | %.3f us | %.3f us | %.0f | %u | %u |\n", NAMES[v], f.p50, f.p99, f.device50,
+                        f.polls50, f.torn, f.stalled);
         }
     }
     CK(cudaDestroyExternalMemory(ext));

@@ -13,9 +13,12 @@
 #          conformance of this build; CUDA latency, three rounds alternating: tail lines in device memory (=vram) and
 #          in host memory (=host); traced runs of both (the line names the placement); publishSlots/64 from 1 and 4
 #          publishers, both placements; the 4-publisher soak (10^9 slots) with vram (about 4 minutes)
+#   diag   (vram stalled a lone publication) vram_doorbell with the lock-add fence and a long idle poll; RingBench
+#          latency with the tail lines in device memory: the leader takes every submission from the array
+#          (-Dvyre.cuda.variant=8), never runs one itself (4), one submission queue (about 2 minutes)
 set -u
 cd "$(dirname "$0")/../.."
-PART=${1:?usage: h100-session16.sh ahead|vram. Fix: name the part}
+PART=${1:?usage: h100-session16.sh ahead|vram|diag. Fix: name the part}
 . bench/scripts/h100-env.sh "session16-$PART.txt"
 nvidia-smi --query-gpu=name,driver_version,pcie.link.gen.current --format=csv,noheader
 grep -m1 "model name" /proc/cpuinfo; nproc
@@ -69,5 +72,15 @@ vram)
   timeout -s KILL 60 $JAVA -Dvyre.cuda.tailLines=vram -cp "$CP" dev.vyre.bench.SoakBench --backend cuda \
     --total 1000000000 --slots 65536 --batch 64 --publishers 4 2>&1 | grep -E "^soak|PASS|FAIL|Fix" | head -4 | cut -c1-240
   step "done" ;;
-*) echo "unknown part $PART. Fix: name the part: ahead or vram"; exit 2 ;;
+diag)
+  step "cuda: vram_doorbell (carried as .h100/vram_doorbell)"
+  [ -x $H/vram_doorbell ] && LD_LIBRARY_PATH=/usr/local/cuda/lib64:/usr/local/cuda/lib:${LD_LIBRARY_PATH:-} timeout -s KILL 60 \
+    $H/vram_doorbell 100000 2>&1 | grep -E "^vram|^vulkan|^\| [a-z]|Fix|error" | head -16
+  for o in "-Dvyre.cuda.variant=8" "-Dvyre.cuda.variant=4" "-Dvyre.cuda.submissionQueues=1" ""; do
+    step "cuda latency traced, -Dvyre.cuda.tailLines=vram $o"
+    timeout -s KILL 25 $JAVA -Dvyre.cuda.tailLines=vram $o -Dvyre.cuda.trace=true -cp "$CP" dev.vyre.bench.RingBench \
+      --backend cuda --mode latency --seconds 2 --warmup 1 2>&1 | grep -E "^latency|vyre.cuda.trace|Fix" | head -3
+  done
+  step "done" ;;
+*) echo "unknown part $PART. Fix: name the part: ahead, vram or diag"; exit 2 ;;
 esac
