@@ -1,6 +1,7 @@
 package dev.vyre.backend.cuda;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
@@ -34,6 +35,8 @@ final class ImportedMemory implements AutoCloseable {
         static final MethodHandle MAPPED_BUFFER;
         static final MethodHandle DESTROY;
         static final MethodHandle MEM_FREE;
+        static final MethodHandle MEMSET;
+        static final MethodHandle STREAM_SYNC;
         static final MethodHandle CLOSE;
 
         static {
@@ -44,6 +47,8 @@ final class ImportedMemory implements AutoCloseable {
                     FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS));
             DESTROY = handle(linker, cuda, "cuDestroyExternalMemory", FunctionDescriptor.of(JAVA_INT, JAVA_LONG));
             MEM_FREE = handle(linker, cuda, "cuMemFree_v2", FunctionDescriptor.of(JAVA_INT, JAVA_LONG));
+            MEMSET = handle(linker, cuda, "cuMemsetD8_v2", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_BYTE, JAVA_LONG));
+            STREAM_SYNC = handle(linker, cuda, "cuStreamSynchronize", FunctionDescriptor.of(JAVA_INT, ADDRESS));
             CLOSE = handle(linker, linker.defaultLookup(), "close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
         }
 
@@ -95,8 +100,21 @@ final class ImportedMemory implements AutoCloseable {
                 throw TailLines.unsupported("cuExternalMemoryGetMappedBuffer failed (CUresult " + r + ")",
                         "update the NVIDIA driver, or pass -D" + TailLines.PROPERTY + "=host");
             }
+            long mapped = out.get(JAVA_LONG, 0);
+            // Zeroed by the device too (through its L2), on the legacy stream, waited for: the kernel's first read of
+            // the block must not find what an earlier user of the same memory left there.
+            r = (int) Calls.MEMSET.invokeExact(mapped, (byte) 0, bytes);
+            if (r == 0) {
+                r = (int) Calls.STREAM_SYNC.invokeExact(MemorySegment.NULL);
+            }
+            if (r != 0) {
+                int freed = (int) Calls.MEM_FREE.invokeExact(mapped);
+                throw TailLines.unsupported("zeroing the imported buffer failed (CUresult " + r
+                        + (freed == 0 ? "" : "; freeing it failed too") + ")",
+                        "check nvidia-smi, or pass -D" + TailLines.PROPERTY + "=host");
+            }
             this.handle = imported;
-            this.devicePointer = out.get(JAVA_LONG, 0);
+            this.devicePointer = mapped;
         } catch (RuntimeException | Error e) {
             if (imported != 0) {
                 destroy(imported);
