@@ -247,8 +247,12 @@ final class BarMappedVram implements AutoCloseable {
         return new VkDevice(out.get(0), physical, dci);
     }
 
-    /** Loads the Vulkan loader once per process, with the LWJGL settings the Vulkan backend uses. */
-    private static synchronized void ensureLoader() {
+    /**
+     * Loads the Vulkan loader once per process, with the LWJGL settings the Vulkan backend uses.
+     *
+     * @throws UnsupportedFeatureException when it cannot be loaded
+     */
+    static synchronized void ensureLoader() {
         if (System.getProperty("org.lwjgl.system.memoryBackend") == null) {
             org.lwjgl.system.Configuration.MEMORY_BACKEND.set("ffm");
         }
