@@ -5,7 +5,8 @@
 #          loads and reads the tenant again after a give-back: session 15's last build, first GPU run); ring_budget
 #          with the poll-ahead variants (two or three tail-line reads in flight, spaced by a fraction of the measured
 #          round trip); CUDA latency, three rounds alternating: this build, two reads in flight
-#          (-Dvyre.cuda.variant=2048), the earlier claim and fence (1536); traced runs of this build and of 2048 (the
+#          (-Dvyre.cuda.variant=2048; the bit was removed after K1 measured it slower, later builds ignore it), the
+#          earlier claim and fence (1536); traced runs of this build and of 2048 (the
 #          inline run split into claim, execution, fence and DONE; the idle loop's period); CUDA conformance with 2048;
 #          Vulkan latency against the earlier order, one round (about 5 minutes). With .h100/vram_doorbell carried,
 #          also the C round trip with the tail line in VRAM (Vulkan memory imported into CUDA) against mapped host memory
