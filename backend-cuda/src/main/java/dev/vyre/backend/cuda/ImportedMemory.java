@@ -70,58 +70,47 @@ final class ImportedMemory implements AutoCloseable {
      * @throws dev.vyre.protocol.UnsupportedFeatureException when the driver refuses
      */
     ImportedMemory(int fd, long bytes) {
-        long imported = 0;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment desc = arena.allocate(HANDLE_DESC_BYTES, 8);
             desc.set(JAVA_INT, 0, OPAQUE_FD);
             desc.set(JAVA_INT, 8, fd);
             desc.set(JAVA_LONG, 24, bytes);
             MemorySegment out = arena.allocate(JAVA_LONG);
-            MethodHandle importCall;
-            try {
-                importCall = Calls.IMPORT;
-            } catch (ExceptionInInitializerError | NoClassDefFoundError e) {
-                throw TailLines.unsupported("the CUDA driver library could not be bound through the FFM API ("
-                        + e + ")", "run with --enable-native-access=ALL-UNNAMED, or pass -D" + TailLines.PROPERTY
-                        + "=host");
-            }
-            int r = (int) importCall.invokeExact(out, desc);
+            int r = call("cuImportExternalMemory", importCall(), out, desc);
             if (r != 0) {
-                int closedFd = (int) Calls.CLOSE.invokeExact(fd);
+                int closedFd = call("close", Calls.CLOSE, fd);
                 throw TailLines.unsupported("cuImportExternalMemory of a Vulkan allocation failed (CUresult " + r
                         + (closedFd == 0 ? "" : "; closing its descriptor failed too") + ")",
                         "update the NVIDIA driver, or pass -D" + TailLines.PROPERTY + "=host");
             }
-            imported = out.get(JAVA_LONG, 0);
-            MemorySegment buffer = arena.allocate(BUFFER_DESC_BYTES, 8);
-            buffer.set(JAVA_LONG, 8, bytes);
-            r = (int) Calls.MAPPED_BUFFER.invokeExact(out, imported, buffer);
-            if (r != 0) {
-                throw TailLines.unsupported("cuExternalMemoryGetMappedBuffer failed (CUresult " + r + ")",
-                        "update the NVIDIA driver, or pass -D" + TailLines.PROPERTY + "=host");
-            }
-            long mapped = out.get(JAVA_LONG, 0);
-            // Zeroed by the device too (through its L2), on the legacy stream, waited for: the kernel's first read of
-            // the block must not find what an earlier user of the same memory left there.
-            r = (int) Calls.MEMSET.invokeExact(mapped, (byte) 0, bytes);
-            if (r == 0) {
-                r = (int) Calls.STREAM_SYNC.invokeExact(MemorySegment.NULL);
-            }
-            if (r != 0) {
-                int freed = (int) Calls.MEM_FREE.invokeExact(mapped);
-                throw TailLines.unsupported("zeroing the imported buffer failed (CUresult " + r
-                        + (freed == 0 ? "" : "; freeing it failed too") + ")",
-                        "check nvidia-smi, or pass -D" + TailLines.PROPERTY + "=host");
-            }
-            this.handle = imported;
-            this.devicePointer = mapped;
-        } catch (RuntimeException | Error e) {
-            if (imported != 0) {
+            long imported = out.get(JAVA_LONG, 0);
+            try {
+                MemorySegment buffer = arena.allocate(BUFFER_DESC_BYTES, 8);
+                buffer.set(JAVA_LONG, 8, bytes);
+                r = call("cuExternalMemoryGetMappedBuffer", Calls.MAPPED_BUFFER, out, imported, buffer);
+                if (r != 0) {
+                    throw TailLines.unsupported("cuExternalMemoryGetMappedBuffer failed (CUresult " + r + ")",
+                            "update the NVIDIA driver, or pass -D" + TailLines.PROPERTY + "=host");
+                }
+                long mapped = out.get(JAVA_LONG, 0);
+                // Zeroed by the device (through its L2), on the legacy stream, waited for: the kernel's first read of
+                // the block must not find what an earlier user of the same memory left there.
+                r = call("cuMemsetD8", Calls.MEMSET, mapped, (byte) 0, bytes);
+                if (r == 0) {
+                    r = call("cuStreamSynchronize", Calls.STREAM_SYNC, MemorySegment.NULL);
+                }
+                if (r != 0) {
+                    int freed = call("cuMemFree", Calls.MEM_FREE, mapped);
+                    throw TailLines.unsupported("zeroing the imported buffer failed (CUresult " + r
+                            + (freed == 0 ? "" : "; freeing it failed too") + ")",
+                            "check nvidia-smi, or pass -D" + TailLines.PROPERTY + "=host");
+                }
+                this.handle = imported;
+                this.devicePointer = mapped;
+            } catch (RuntimeException | Error e) {
                 destroy(imported);
+                throw e;
             }
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
         }
     }
 
@@ -136,12 +125,7 @@ final class ImportedMemory implements AutoCloseable {
         if (!closed) {
             closed = true;
             try {
-                int r = (int) Calls.MEM_FREE.invokeExact(devicePointer);
-                CudaCalls.check(r, "cuMemFree(imported buffer)");
-            } catch (RuntimeException | Error e) {
-                throw e;
-            } catch (Throwable t) {
-                throw new IllegalStateException(t);
+                CudaCalls.check(call("cuMemFree", Calls.MEM_FREE, devicePointer), "cuMemFree(imported buffer)");
             } finally {
                 destroy(handle);
             }
@@ -149,13 +133,27 @@ final class ImportedMemory implements AutoCloseable {
     }
 
     private static void destroy(long handle) {
+        CudaCalls.check(call("cuDestroyExternalMemory", Calls.DESTROY, handle), "cuDestroyExternalMemory");
+    }
+
+    /** @return cuImportExternalMemory, the first call bound (an "unsupported" when libcuda cannot be bound) */
+    private static MethodHandle importCall() {
         try {
-            int r = (int) Calls.DESTROY.invokeExact(handle);
-            CudaCalls.check(r, "cuDestroyExternalMemory");
+            return Calls.IMPORT;
+        } catch (ExceptionInInitializerError | NoClassDefFoundError e) {
+            throw TailLines.unsupported("the CUDA driver library could not be bound through the FFM API (" + e + ")",
+                    "run with --enable-native-access=ALL-UNNAMED, or pass -D" + TailLines.PROPERTY + "=host");
+        }
+    }
+
+    /** Calls a driver entry point (cold path: boxed arguments); @return its int result */
+    private static int call(String name, MethodHandle handle, Object... args) {
+        try {
+            return (int) handle.invokeWithArguments(args);
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {
-            throw new IllegalStateException(t);
+            throw TailLines.unsupported(name + " threw " + t, "pass -D" + TailLines.PROPERTY + "=host");
         }
     }
 }

@@ -3,7 +3,6 @@ package dev.vyre.backend.cuda;
 import dev.vyre.protocol.BackendException;
 import dev.vyre.protocol.UnsupportedFeatureException;
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.VarHandle;
 import java.util.Locale;
 
 /**
@@ -77,11 +76,9 @@ final class TailLines implements AutoCloseable {
     private static TailLines inVram(CudaDevice device) {
         BarMappedVram vram = BarMappedVram.open(device.uuid(), VRAM_BYTES);
         try {
-            ImportedMemory imported = new ImportedMemory(vram.exportFd(), vram.bytes());
-            MemorySegment host = vram.host();
-            host.fill((byte) 0);
-            VarHandle.fullFence(); // drains the write-combining buffers: the zeros are in device memory
-            return new TailLines(host, imported.devicePointer(), "device memory written through BAR1", vram, imported);
+            ImportedMemory imported = new ImportedMemory(vram.exportFd(), vram.bytes()); // zeroed by the device
+            return new TailLines(vram.host(), imported.devicePointer(), "device memory written through BAR1", vram,
+                    imported);
         } catch (RuntimeException | Error e) {
             vram.close();
             throw e;
