@@ -330,8 +330,14 @@ final class DemoStream {
         return v;
     }
 
-    /** Waits for every published slot to finish. */
+    /**
+     * Waits for every published slot to finish: one host wait on the device until DONE_COUNT shows all of
+     * them (at most {@link #GATE_TIMEOUT}; it returns at once when they already are), then each slot's own
+     * status, which also names a slot that ended in FAULT.
+     */
     private String drain(int covered) {
+        observeDone(System.nanoTime());
+        session.awaitDoneCount(Integer.toUnsignedLong(doneRaw) + Math.max(0, published - doneSeen), GATE_TIMEOUT);
         for (int s = 0; s < covered; s++) {
             String stuck = awaitDone(s);
             if (stuck != null) {
