@@ -36,6 +36,7 @@ final class ImportedMemory implements AutoCloseable {
         static final MethodHandle DESTROY;
         static final MethodHandle MEM_FREE;
         static final MethodHandle MEMSET;
+        static final MethodHandle COPY_TO_HOST;
         static final MethodHandle STREAM_SYNC;
         static final MethodHandle CLOSE;
 
@@ -48,6 +49,8 @@ final class ImportedMemory implements AutoCloseable {
             DESTROY = handle(linker, cuda, "cuDestroyExternalMemory", FunctionDescriptor.of(JAVA_INT, JAVA_LONG));
             MEM_FREE = handle(linker, cuda, "cuMemFree_v2", FunctionDescriptor.of(JAVA_INT, JAVA_LONG));
             MEMSET = handle(linker, cuda, "cuMemsetD8_v2", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_BYTE, JAVA_LONG));
+            COPY_TO_HOST = handle(linker, cuda, "cuMemcpyDtoH_v2",
+                    FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
             STREAM_SYNC = handle(linker, cuda, "cuStreamSynchronize", FunctionDescriptor.of(JAVA_INT, ADDRESS));
             CLOSE = handle(linker, linker.defaultLookup(), "close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
         }
@@ -93,18 +96,6 @@ final class ImportedMemory implements AutoCloseable {
                             "update the NVIDIA driver, or pass -D" + TailLines.PROPERTY + "=host");
                 }
                 long mapped = out.get(JAVA_LONG, 0);
-                // Zeroed by the device (through its L2), on the legacy stream, waited for: the kernel's first read of
-                // the block must not find what an earlier user of the same memory left there.
-                r = call("cuMemsetD8", Calls.MEMSET, mapped, (byte) 0, bytes);
-                if (r == 0) {
-                    r = call("cuStreamSynchronize", Calls.STREAM_SYNC, MemorySegment.NULL);
-                }
-                if (r != 0) {
-                    int freed = call("cuMemFree", Calls.MEM_FREE, mapped);
-                    throw TailLines.unsupported("zeroing the imported buffer failed (CUresult " + r
-                            + (freed == 0 ? "" : "; freeing it failed too") + ")",
-                            "check nvidia-smi, or pass -D" + TailLines.PROPERTY + "=host");
-                }
                 this.handle = imported;
                 this.devicePointer = mapped;
             } catch (RuntimeException | Error e) {
@@ -117,6 +108,36 @@ final class ImportedMemory implements AutoCloseable {
     /** @return the device address of the mapped buffer */
     long devicePointer() {
         return devicePointer;
+    }
+
+    /**
+     * Copies the buffer's first {@code dst.byteSize()} bytes to {@code dst} as the device sees them (through its L2;
+     * synchronous).
+     *
+     * @throws dev.vyre.protocol.UnsupportedFeatureException when the driver refuses
+     */
+    void copyToHost(MemorySegment dst) {
+        int r = call("cuMemcpyDtoH", Calls.COPY_TO_HOST, dst, devicePointer, dst.byteSize());
+        if (r != 0) {
+            throw TailLines.unsupported("reading the imported buffer back failed (CUresult " + r + ")",
+                    "check nvidia-smi, or pass -D" + TailLines.PROPERTY + "=host");
+        }
+    }
+
+    /**
+     * Zeroes the whole buffer by the device (through its L2), on the legacy stream, and waits for it.
+     *
+     * @throws dev.vyre.protocol.UnsupportedFeatureException when the driver refuses
+     */
+    void zero(long bytes) {
+        int r = call("cuMemsetD8", Calls.MEMSET, devicePointer, (byte) 0, bytes);
+        if (r == 0) {
+            r = call("cuStreamSynchronize", Calls.STREAM_SYNC, MemorySegment.NULL);
+        }
+        if (r != 0) {
+            throw TailLines.unsupported("zeroing the imported buffer failed (CUresult " + r + ")",
+                    "check nvidia-smi, or pass -D" + TailLines.PROPERTY + "=host");
+        }
     }
 
     /** Frees the mapped buffer, then destroys the import; idempotent. */

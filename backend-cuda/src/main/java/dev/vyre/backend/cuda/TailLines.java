@@ -2,7 +2,10 @@ package dev.vyre.backend.cuda;
 
 import dev.vyre.protocol.BackendException;
 import dev.vyre.protocol.UnsupportedFeatureException;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
 import java.util.Locale;
 
 /**
@@ -22,7 +25,9 @@ import java.util.Locale;
  * without it) or {@code auto} (vram where Vulkan can map and export device memory of this GPU, else host, with the
  * reason in {@link #placement()}). Not the default: on the H100 (session 16) runs of slots and the soak were exactly
  * once with the lines in device memory, but a lone publication after an idle spell was never seen by the leader
- * (RingBench latency and three conformance cases stalled), cause not yet found (docs/PERFORMANCE.md).
+ * (RingBench latency and three conformance cases stalled) on a machine where an earlier session had used the same
+ * memory. Since then a session proves the two views agree and starts from zeroed lines ({@link #checkOneView});
+ * not yet run on a GPU (docs/PERFORMANCE.md).
  */
 final class TailLines implements AutoCloseable {
 
@@ -30,6 +35,8 @@ final class TailLines implements AutoCloseable {
     static final String PROPERTY = "vyre.cuda.tailLines";
     /** Bytes of device memory allocated for one session's tail lines (covers every queue's line). */
     static final long VRAM_BYTES = 64 * 1024;
+    /** Volatile 8-byte reads of the views in {@link #checkOneView}: every read goes to the memory. */
+    private static final VarHandle WORD = ValueLayout.JAVA_LONG.varHandle();
 
     private final MemorySegment host;
     private final long deviceAddress;
@@ -76,13 +83,76 @@ final class TailLines implements AutoCloseable {
     private static TailLines inVram(CudaDevice device) {
         BarMappedVram vram = BarMappedVram.open(device.uuid(), VRAM_BYTES);
         try {
-            ImportedMemory imported = new ImportedMemory(vram.exportFd(), vram.bytes()); // zeroed by the device
-            return new TailLines(vram.host(), imported.devicePointer(), "device memory written through BAR1", vram,
-                    imported);
+            ImportedMemory imported = new ImportedMemory(vram.exportFd(), vram.bytes());
+            try {
+                checkOneView(vram.host(), imported, vram.bytes());
+                return new TailLines(vram.host(), imported.devicePointer(), "device memory written through BAR1", vram,
+                        imported);
+            } catch (RuntimeException | Error e) {
+                imported.close();
+                throw e;
+            }
         } catch (RuntimeException | Error e) {
             vram.close();
             throw e;
         }
+    }
+
+    /**
+     * Proves that the host's mapping and the device's address name the same bytes, and leaves the block zeroed: the
+     * host writes a pattern over the lines (fenced, so the write-combining buffers are flushed), the device copies
+     * them back and must find it; then the device zeroes the whole block through its L2 and the host must read zeros.
+     * Without it, a tail line the leader reads could hold what an earlier user of the same memory left there: a tag
+     * ahead of the session's first publication hides that publication from the leader.
+     *
+     * @throws UnsupportedFeatureException when either view disagrees
+     */
+    static void checkOneView(MemorySegment host, ImportedMemory imported, long bytes) {
+        long checked = SubmissionQueues.LINK_BYTES_NEEDED;
+        for (long at = 0; at < checked; at += Long.BYTES) {
+            WORD.setVolatile(host, at, pattern(at));
+        }
+        VarHandle.fullFence();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment copy = arena.allocate(checked, 64);
+            imported.copyToHost(copy);
+            long wrong = firstMismatch(copy, checked, true);
+            if (wrong >= 0) {
+                throw unsupported("the device reads byte " + wrong + " of the block otherwise than the host wrote it"
+                        + " through BAR1", "pass -D" + PROPERTY + "=host, and report the GPU and driver");
+            }
+        }
+        imported.zero(bytes);
+        long wrong = firstMismatch(host, checked, false);
+        if (wrong >= 0) {
+            throw unsupported("the host reads byte " + wrong + " of the block as non-zero after the device zeroed it",
+                    "pass -D" + PROPERTY + "=host, and report the GPU and driver");
+        }
+    }
+
+    /**
+     * @return the pattern's 8 bytes at {@code at}: every byte non-zero (its top bit set), the word's index in the low
+     *         7 bits of the even bytes and the index's next 7 bits in the odd ones, so no two words of the first
+     *         128 KiB are alike
+     */
+    static long pattern(long at) {
+        long word = at / Long.BYTES;
+        return 0x8080_8080_8080_8080L | (word & 0x7F) * 0x0001_0001_0001_0001L
+                | ((word >>> 7) & 0x7F) * 0x0100_0100_0100_0100L;
+    }
+
+    /**
+     * @param bytes 8-byte aligned
+     * @return the offset of the first 8 bytes of {@code bytes[0, length)} that are not the pattern (or not zero), or -1
+     */
+    static long firstMismatch(MemorySegment bytes, long length, boolean patterned) {
+        for (long at = 0; at < length; at += Long.BYTES) {
+            long expected = patterned ? pattern(at) : 0L;
+            if ((long) WORD.getVolatile(bytes, at) != expected) {
+                return at;
+            }
+        }
+        return -1;
     }
 
     /** @return the host view of the lines, at the link block's offsets ({@link SubmissionQueues#tailLineByte}) */

@@ -50,6 +50,34 @@ final class TailLinesTest {
     }
 
     @Test
+    void theViewCheckPatternIsNonZeroAndDistinctPerWordAndItsMismatchesAreFoundAtTheirOffset() {
+        java.util.Set<Long> seen = new java.util.HashSet<>();
+        for (long at = 0; at < TailLines.VRAM_BYTES; at += Long.BYTES) {
+            for (int b = 0; b < Long.BYTES; b++) {
+                assertTrue((TailLines.pattern(at) >>> (8 * b) & 0xFF) != 0, "a zeroed byte never passes, at " + at);
+            }
+            assertTrue(seen.add(TailLines.pattern(at)), "a word shifted by the mapping never passes, at " + at);
+        }
+        assertEquals(TailLines.VRAM_BYTES / Long.BYTES, seen.size());
+        try (Arena arena = Arena.ofConfined()) {
+            long length = SubmissionQueues.LINK_BYTES_NEEDED;
+            MemorySegment bytes = arena.allocate(length, 64);
+            assertEquals(-1L, TailLines.firstMismatch(bytes, length, false), "all zero");
+            assertEquals(0L, TailLines.firstMismatch(bytes, length, true), "zeros are not the pattern");
+            for (long at = 0; at < length; at += Long.BYTES) {
+                bytes.set(ValueLayout.JAVA_LONG, at, TailLines.pattern(at));
+            }
+            assertEquals(-1L, TailLines.firstMismatch(bytes, length, true), "the whole pattern");
+            assertEquals(0L, TailLines.firstMismatch(bytes, length, false), "the pattern is not zero");
+            bytes.set(ValueLayout.JAVA_BYTE, 1029, (byte) 0);
+            assertEquals(1024L, TailLines.firstMismatch(bytes, length, true), "one byte off is its word");
+            bytes.fill((byte) 0);
+            bytes.set(ValueLayout.JAVA_BYTE, length - 1, (byte) 1);
+            assertEquals(length - 8, TailLines.firstMismatch(bytes, length, false), "the last word too");
+        }
+    }
+
+    @Test
     void anUnknownPlacementIsRefusedWithAFix() {
         System.setProperty(TailLines.PROPERTY, "gpu");
         try (Arena arena = Arena.ofConfined()) {
