@@ -63,12 +63,16 @@ public final class IoQueueService implements AutoCloseable, UringFileReader.Comp
         return service;
     }
 
-    /** @return requests completed OK */
+    /**
+     * @return requests completed OK: every completion a thread has seen (an IO slot's outcome, the ring slot that
+     *         waited for it) is counted; one being refused at that moment is counted until it moves to
+     *         {@link #abandoned()}
+     */
     public long served() {
         return served;
     }
 
-    /** @return requests completed ERROR (failed reads, WRITE, unknown ops and resources) */
+    /** @return requests completed ERROR (failed reads, WRITE, unknown ops and resources), counted as {@link #served()} */
     public long errors() {
         return errors;
     }
@@ -175,15 +179,24 @@ public final class IoQueueService implements AutoCloseable, UringFileReader.Comp
         finish(slot, errno == 0);
     }
 
+    /**
+     * Completes the request, counted first: a thread that sees the completion (the slot's outcome) also sees it in
+     * {@link #served()} or {@link #errors()}, since the count is written before the completion's release.
+     */
     private void finish(int slot, boolean ok) {
+        if (ok) {
+            served++;
+        } else {
+            errors++;
+        }
         try {
             session.completeIoRequest(slot, ok);
-            if (ok) {
-                served++;
-            } else {
-                errors++;
-            }
         } catch (PipelineException e) {
+            if (ok) {
+                served--;
+            } else {
+                errors--;
+            }
             abandoned++; // the interpreter's IO wait timed out and it took the request back
         }
     }

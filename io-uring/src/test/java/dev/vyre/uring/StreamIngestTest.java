@@ -3,6 +3,7 @@ package dev.vyre.uring;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,7 +19,9 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.zip.CRC32C;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -64,9 +67,13 @@ class StreamIngestTest {
             chunks.add(chunk);
         }
 
+        /** Counted down at the first waiting notice. */
+        final CountDownLatch waited = new CountDownLatch(1);
+
         @Override
         public void onWaiting(String source, String what) {
             waits.add(what);
+            waited.countDown();
         }
 
         /** Asserts the chunks tile {@code sent} in sequence order and each device CRC matches. */
@@ -98,10 +105,22 @@ class StreamIngestTest {
         Recorder r = new Recorder();
         try (Vyre b = Sessions.reference(); Session s = Sessions.open(b, 4, 4 * CHUNK, 1);
              FileIngestPump pump = pump(s, r, Duration.ofSeconds(20))) {
-            // the writer starts late: the pump opens the FIFO at once and waits for it
-            Process writer = new ProcessBuilder("sh", "-c", "sleep 1.5; cat \"$0\" > \"$1\"", src.toString(),
-                    fifo.toString()).redirectErrorStream(true).start();
+            // the writer starts late, once the pump has opened the FIFO and said it waits for one
+            AtomicReference<Process> started = new AtomicReference<>();
+            Thread starter = Thread.ofPlatform().start(() -> {
+                try {
+                    if (r.waited.await(20, TimeUnit.SECONDS)) {
+                        started.set(new ProcessBuilder("sh", "-c", "cat \"$0\" > \"$1\"", src.toString(),
+                                fifo.toString()).redirectErrorStream(true).start());
+                    }
+                } catch (InterruptedException | java.io.IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
             FileReport report = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> pump.ingest(fifo));
+            starter.join();
+            Process writer = started.get();
+            assertNotNull(writer, "the pump said it waits for a writer, which then started");
             assertTrue(writer.waitFor(10, TimeUnit.SECONDS));
             assertEquals(0, writer.exitValue(), "the writer finished normally (no SIGPIPE)");
             assertNull(report.error());

@@ -29,7 +29,7 @@ class ReadmeExampleTest {
                 .opcodes(IrOpcodes.irOpcode(0x2001, square)).build();
         try (Vyre vyre = Vyre.open(); Session session = vyre.openSession(options)) {
             session.publish(0, 0, 0x2001, 12, 3, 0);                                 // observable 3 += 12 * 12
-            session.awaitSlotStatus(0, Slots.DONE, Duration.ofSeconds(1));
+            session.awaitSlotStatus(0, Slots.DONE, Duration.ofSeconds(10));
             int result = session.controlWord(Slots.observable(3));                   // 144
             // ---- to here ----
             observed = result;

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReference;
@@ -45,12 +46,19 @@ class IoLinkTest {
     private final class Lane {
         final int resource;
         final long waitNanos;
+        /** When set, the wait's deadline starts once it is counted down (the host claimed), not at once. */
+        final CountDownLatch timedFrom;
         int slot = -1;
         int sequence;
 
         Lane(int resource, long waitNanos) {
+            this(resource, waitNanos, null);
+        }
+
+        Lane(int resource, long waitNanos, CountDownLatch timedFrom) {
             this.resource = resource;
             this.waitNanos = waitNanos;
+            this.timedFrom = timedFrom;
         }
 
         boolean reserve() {
@@ -81,6 +89,13 @@ class IoLinkTest {
         }
 
         int await() {
+            if (timedFrom != null) {
+                try {
+                    timedFrom.await();
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
             long deadline = System.nanoTime() + waitNanos;
             int outcome;
             while (true) {
@@ -152,11 +167,13 @@ class IoLinkTest {
     void refusedCompletionsWriteNothing() throws Exception {
         IoLink host = new IoLink(queue, link, 5_000_000_000L);
         AtomicReference<Integer> outcome = new AtomicReference<>();
-        Thread d = device(new Lane(9, 200_000_000L), outcome);
+        CountDownLatch claimed = new CountDownLatch(1);
+        Thread d = device(new Lane(9, 200_000_000L, claimed), outcome);
         assertEquals(QF + "io_queue completion requires a CLAIMED request; poll with Megakernel.claimIoRequestsInto"
                         + " before completing so the same DMA is not completed without ownership",
                 assertThrows(QueueFullException.class, () -> host.complete(0, true)).getMessage());
         assertEquals(1, host.claimInto(new ArrayList<>()));
+        claimed.countDown();
         assertEquals(QF + "io_queue completion slot exceeds queue length; complete a valid slot id",
                 assertThrows(QueueFullException.class,
                         () -> host.complete(List.of(IoOutcome.success(0), IoOutcome.success(64)))).getMessage());
@@ -169,8 +186,10 @@ class IoLinkTest {
     void aCompletionAfterTheTakeBackIsReportedAndIgnored() throws Exception {
         IoLink host = new IoLink(queue, link, 5_000_000_000L);
         AtomicReference<Integer> outcome = new AtomicReference<>();
-        Thread d = device(new Lane(5, 20_000_000L), outcome);
+        CountDownLatch claimed = new CountDownLatch(1);
+        Thread d = device(new Lane(5, 20_000_000L, claimed), outcome);
         assertEquals(1, host.claimInto(new ArrayList<>()));
+        claimed.countDown();
         d.join();
         assertEquals(-1, outcome.get());
         assertEquals(SlotStatus.EMPTY, status(0));

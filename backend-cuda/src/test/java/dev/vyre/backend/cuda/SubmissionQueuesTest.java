@@ -170,7 +170,18 @@ class SubmissionQueuesTest {
                             "a slot's next publication carries a newer generation (producer " + p + ", slot " + i + ")");
                 }
             }
-            assertTrue(wholeLinesChecked.get() > 0, "some tail lines were read whole");
+            for (int q = 0; q < queueCount; q++) { // quiescent now: each line is whole and names its queue's last entry
+                long line = SubmissionQueues.tailLineByte(q);
+                long w0 = (long) U64.getAcquire(tails, line);
+                long w1 = (long) U64.getAcquire(tails, line + 8);
+                long tag = w0 >>> 32;
+                long last = (long) U64.getAcquire(entries, (q * CAPACITY + ((tag - 1) & (CAPACITY - 1))) * Long.BYTES);
+                assertEquals(tag, w1 >>> 32, "queue " + q + "'s last line is whole");
+                assertEquals((int) last, (int) w0, "queue " + q + "'s last line names its last entry's run");
+                assertEquals((int) (last >>> 32), (int) w1, "and its generation");
+                wholeLinesChecked.incrementAndGet();
+            }
+            assertTrue(wholeLinesChecked.get() >= queueCount, "tail lines were read whole");
         }
     }
 

@@ -346,7 +346,7 @@ class PersistentSessionTest {
             session.publish(0, 0, Op.ATOMIC_ADD, 5, Slots.observable(7), 0);  // observable 7 += 5
             session.publish(1, 0, Op.STORE_U32, 42, Slots.observable(8), 0);  // observable 8 = 42
             for (int slot = 0; slot < 2; slot++) {
-                if (!session.awaitSlotStatus(slot, Slots.DONE, Duration.ofSeconds(1))) {
+                if (!session.awaitSlotStatus(slot, Slots.DONE, Duration.ofSeconds(10))) {
                     throw new IllegalStateException("slot " + slot + " did not complete");
                 }
             }
