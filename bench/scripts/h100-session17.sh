@@ -5,8 +5,9 @@
 #          write the leader issued before it timed alone and together); CUDA conformance with the tail lines in device
 #          memory (a session now proves the host's BAR1 view and the device's address agree and starts from zeroed
 #          lines: the first run of that check); CUDA latency alternating, three rounds: lines in device memory and in
-#          host memory, each with one and with four submission queues; traced runs of both placements with one queue
-#          (about 4 minutes)
+#          host memory, each with one and with four submission queues, and the default with the mailbox read every
+#          1024 loops (-Dvyre.cuda.variant=4096, the mail read's share); traced runs of both placements with one queue
+#          (about 5 minutes)
 #   vk     Vulkan latency, three rounds alternating against the earlier order; Vulkan publishSlots/64 from 1 publisher
 #          (about 2 minutes)
 set -u
@@ -30,6 +31,8 @@ first)
         ring "-Dvyre.cuda.tailLines=$t -Dvyre.cuda.submissionQueues=$n" latency 1
       done
     done
+    step "round $r: cuda latency, -Dvyre.cuda.variant=4096 (the mailbox read every 1024 loops, not every 8)"
+    ring "-Dvyre.cuda.variant=4096" latency 1
   done
   for t in vram host; do
     step "cuda latency traced, -Dvyre.cuda.tailLines=$t -Dvyre.cuda.submissionQueues=1"

@@ -149,6 +149,8 @@ struct VyreArgs {
 #define VYRE_VARIANT_INLINE_CAS 256ull      // a lone entry run by the leader takes a device position by a CAS (peer)
 #define VYRE_VARIANT_SC_FENCE_DONE 512ull   // the fence before DONE is fence.sc.gpu (default: fence.acq_rel.gpu; peer)
 #define VYRE_VARIANT_LATE_CLAIM 1024ull     // the leader's generation CAS waits for the tenant check (default: both in flight; peer)
+#define VYRE_VARIANT_RARE_MAIL 4096ull      // the leader reads the mailbox every 1024 loops (host control writes, SHUTDOWN
+                                            // included, wait up to about a millisecond; experiment: the mail read's share)
 
 // ---- memory-order primitives (PTX ISA 6.0+, sm_70+) ----
 
@@ -984,7 +986,7 @@ __device__ void vyre_leader(const VyreArgs* A, VyreCtx& c) {
     const u32* tailBase = A->tail != 0ull ? (const u32*)A->tail : link;
     const u32* tailPart = tailBase + vyre_tail_line_word(lane >> 2) + 4u * (lane & 3u);
     // The mailbox (host control writes) is a PCIe read with acquire: every 8 loops of PCIe polls, every 64 of L2 polls.
-    const u32 mailMask = A->tail != 0ull ? 63u : 7u;
+    const u32 mailMask = (A->variant & VYRE_VARIANT_RARE_MAIL) != 0ull ? 1023u : (A->tail != 0ull ? 63u : 7u);
     while (true) {
         const u32 stop = vyre_load_control(c, C_SHUTDOWN);
         u64 polled = 0;
