@@ -192,12 +192,19 @@ public final class IoQueueService implements AutoCloseable, UringFileReader.Comp
         try {
             session.completeIoRequest(slot, ok);
         } catch (PipelineException e) {
-            if (ok) {
-                served--;
-            } else {
-                errors--;
-            }
+            uncount(ok);
             abandoned++; // the interpreter's IO wait timed out and it took the request back
+        } catch (RuntimeException | Error e) {
+            uncount(ok);
+            throw e;
+        }
+    }
+
+    private void uncount(boolean ok) {
+        if (ok) {
+            served--;
+        } else {
+            errors--;
         }
     }
 
