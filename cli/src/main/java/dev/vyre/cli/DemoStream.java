@@ -26,9 +26,9 @@ import java.util.concurrent.locks.LockSupport;
  * slot still busy (slots finish out of order) does the host wait on that slot's status. Every slot's
  * results are checked once at the end, when the ring has drained: each slot's ATOMIC_ADD total proves it
  * ran exactly once per publication, and the shared counters prove the totals of every opcode (see
- * {@link DemoWorkload}). While streaming, the encoder checks one run every {@value #SPOT_CHECK_MILLIS} ms in
- * full against a control snapshot (once the device has finished its previous wave) before it encodes it
- * again.
+ * {@link DemoWorkload}). While streaming, the encoder checks the first run it encodes again, then one run every
+ * {@value #SPOT_CHECK_MILLIS} ms, in full against a control snapshot (once the device has finished its previous
+ * wave) before it encodes it again.
  *
  * <p>Latency: for each run, the time from its {@code publishSlots} call until DONE_COUNT, read once per
  * run, shows every slot published up to it as finished: publish to DONE as a streaming host sees it, with
@@ -351,13 +351,13 @@ final class DemoStream {
 
     /**
      * The encoder thread: encodes run after run, each once the publisher has published the run
-     * {@value #LOOKAHEAD} before it (and so the previous wave of its own slots), and spot-checks a run every
-     * {@value #SPOT_CHECK_MILLIS} ms before encoding it again. Ends when asked, after a failure, or on an
-     * exception, which the publisher rethrows.
+     * {@value #LOOKAHEAD} before it (and so the previous wave of its own slots), and spot-checks the first run it
+     * encodes again, then a run every {@value #SPOT_CHECK_MILLIS} ms, before encoding it. Ends when asked, after a
+     * failure, or on an exception, which the publisher rethrows.
      */
     private void encode(MemorySegment images, long start) {
         try {
-            long nextSpot = start + SPOT_CHECK_MILLIS * 1_000_000L;
+            long nextSpot = start;
             int ahead = Math.min(LOOKAHEAD, runs);
             for (long q = 0; ; q++) {
                 if (!awaitPublished(q - ahead + 1)) {
