@@ -24,6 +24,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Test;
@@ -250,6 +251,7 @@ class DiskStoreTest {
         AtomicBoolean writing = new AtomicBoolean(true);
         AtomicInteger torn = new AtomicInteger();
         AtomicInteger reads = new AtomicInteger();
+        AtomicLong readUntil = new AtomicLong();
         CountDownLatch start = new CountDownLatch(1);
         List<Thread> threads = new ArrayList<>();
         for (int w = 0; w < writers; w++) {
@@ -267,11 +269,14 @@ class DiskStoreTest {
         for (int r = 0; r < 2; r++) {
             readers.add(Thread.ofPlatform().start(() -> {
                 awaitQuietly(start);
-                while (writing.get()) {
+                int mine = 0;
+                // at least one read each, after the writers at the latest (bounded: a missing entry fails below)
+                while (writing.get() || (mine == 0 && System.nanoTime() - readUntil.get() < 0)) {
                     byte[] got = store.get(key(1));
                     if (got == null) {
                         continue;
                     }
+                    mine++;
                     reads.incrementAndGet();
                     byte first = got[0];
                     boolean whole = got.length == 64 * 1024;
@@ -289,6 +294,7 @@ class DiskStoreTest {
         for (Thread t : threads) {
             t.join();
         }
+        readUntil.set(System.nanoTime() + 10_000_000_000L);
         writing.set(false);
         for (Thread t : readers) {
             t.join();
@@ -296,7 +302,7 @@ class DiskStoreTest {
         assertEquals(0, torn.get());
         assertEquals(0, counters.refusedFiles.get(), () -> log.lines.isEmpty() ? "" : log.lines.getFirst().message());
         assertEquals((long) writers * rounds, counters.diskWrites.get());
-        assertTrue(reads.get() > 0);
+        assertTrue(reads.get() >= 2, "each reader read the entry: " + reads.get());
         byte[] last = store.get(key(1));
         assertEquals(64 * 1024, last.length);
         assertEquals(List.of("vulkan-" + key(1).id() + ".bin"), names(), "no temporary file is left");
