@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Session 17's GPU calls, one part per call (each inside 10 minutes). Carry .h100's tarball of this build, bench.jar and
 # gl/. Log $OUT/session17-PART.txt.
-#   first  issue 18: fence_split (bench/native/fence_split.cu, built here: what the fence before DONE waits for, each
+#   first  issue 18: CUDA conformance of this build (the leader's unmoved tail lines cost one shuffle each: its first
+#          GPU run); fence_split (bench/native/fence_split.cu, built here: what the fence before DONE waits for, each
 #          write the leader issued before it timed alone and together); CUDA conformance with the tail lines in device
 #          memory (a session now proves the host's BAR1 view and the device's address agree and starts from zeroed
 #          lines: the first run of that check); CUDA latency alternating, three rounds: lines in device memory and in
 #          host memory, each with one and with four submission queues, and the default with the mailbox read every
-#          1024 loops (-Dvyre.cuda.variant=4096, the mail read's share); traced runs of both placements with one queue
-#          (about 5 minutes)
+#          1024 loops (-Dvyre.cuda.variant=4096, the mail read's share) and with every line unpacked every loop (8192,
+#          the peer of this build's leader); traced runs of both placements with one queue (about 6 minutes)
 #   vk     Vulkan latency, three rounds alternating against the earlier order; Vulkan publishSlots/64 from 1 publisher
 #          (about 2 minutes)
 set -u
@@ -18,6 +19,9 @@ nvidia-smi --query-gpu=name,driver_version,pcie.link.gen.current --format=csv,no
 grep -m1 "model name" /proc/cpuinfo; nproc
 case "$PART" in
 first)
+  step "conformance, cuda, this build (tail lines in host memory)"
+  timeout -s KILL 100 $V conform --backend cuda --report $OUT/conform-cuda-session17.json 2>&1 \
+    | grep -E "FAILED|^cuda|BACKEND|Fix" | head -8
   step "cuda: fence_split (bench/native/fence_split.cu, built here)"
   FS=/tmp/fence_split; nvcc -O2 -std=c++20 -arch=sm_90 -o $FS bench/native/fence_split.cu 2>&1 | grep -i error
   [ -x $FS ] && timeout -s KILL 60 $FS 20000 2>&1 | grep -E "^fence_split|^\| [a-z]|Fix"
@@ -33,6 +37,8 @@ first)
     done
     step "round $r: cuda latency, -Dvyre.cuda.variant=4096 (the mailbox read every 1024 loops, not every 8)"
     ring "-Dvyre.cuda.variant=4096" latency 1
+    step "round $r: cuda latency, -Dvyre.cuda.variant=8192 (every queue's line unpacked every loop: the peer)"
+    ring "-Dvyre.cuda.variant=8192" latency 1
   done
   for t in vram host; do
     step "cuda latency traced, -Dvyre.cuda.tailLines=$t -Dvyre.cuda.submissionQueues=1"

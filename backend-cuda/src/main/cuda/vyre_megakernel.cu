@@ -149,6 +149,8 @@ struct VyreArgs {
 #define VYRE_VARIANT_INLINE_CAS 256ull      // a lone entry run by the leader takes a device position by a CAS (peer)
 #define VYRE_VARIANT_SC_FENCE_DONE 512ull   // the fence before DONE is fence.sc.gpu (default: fence.acq_rel.gpu; peer)
 #define VYRE_VARIANT_LATE_CLAIM 1024ull     // the leader's generation CAS waits for the tenant check (default: both in flight; peer)
+#define VYRE_VARIANT_UNPACK_ALL 8192ull     // the leader unpacks every queue's tail line every loop, moved or not (peer:
+                                            // before session 17; default: an unmoved line costs one shuffle)
 #define VYRE_VARIANT_RARE_MAIL 4096ull      // the leader reads the mailbox every 1024 loops (host control writes, SHUTDOWN
                                             // included, wait up to about a millisecond; experiment: the mail read's share)
 
@@ -1021,13 +1023,17 @@ __device__ void vyre_leader(const VyreArgs* A, VyreCtx& c) {
         u32 jobQueue[VYRE_MAX_QUEUES];
         u64 jobFrom[VYRE_MAX_QUEUES], jobEnd[VYRE_MAX_QUEUES];
         for (u32 q = 0; q < queues; ++q) {
+            const u64 seen = seenOf[q];
+            // A line whose tag has not moved (every idle queue, every loop) costs one shuffle: the tag is the high
+            // half of word 0, lane 4q's first pair. Only a moved line is unpacked (16 shuffles, the entry built).
+            const u64 head = __shfl_sync(VYRE_FULL_MASK, pair0, (int)(4u * q));
+            if ((u32)(head >> 32) == (u32)seen && (A->variant & VYRE_VARIANT_UNPACK_ALL) == 0ull) continue;
             u64 word[8];
 #pragma unroll
             for (int i = 0; i < 4; ++i) {
                 word[2 * i] = __shfl_sync(VYRE_FULL_MASK, pair0, (int)(4u * q) + i);
                 word[2 * i + 1] = __shfl_sync(VYRE_FULL_MASK, pair1, (int)(4u * q) + i);
             }
-            const u64 seen = seenOf[q];
             const u32 lineTag = (u32)(word[0] >> 32);
             bool agree = true;
 #pragma unroll
