@@ -42,7 +42,8 @@ class SessionJfrEventsTest {
             }
             recording.start();
             try (Vyre vyre = Vyre.open("reference");
-                 Session s = vyre.openSession(SessionOptions.builder().slotCount(32).observableSlots(8).build())) {
+                 Session s = vyre.openSession(SessionOptions.builder().slotCount(32).observableSlots(8)
+                         .ioWaitTimeout(Duration.ofMinutes(1)).build())) {
                 MemorySegment images = Arena.ofAuto().allocate(4L * Slots.BYTES, 8);
                 for (int i = 0; i < 4; i++) {
                     Slots.encode(images, i, 0, Opcodes.ATOMIC_ADD, 1, Slots.observable(0), 0);

@@ -48,8 +48,9 @@ class VyreSessionMetricsTest {
     @Test
     void metersEqualTheControlBufferRingAndIoQueueAfterAKnownWorkload() throws Exception {
         CustomOpcodes custom = CustomOpcodes.of(CustomOpcode.java(9, ctx -> { }));
+        // the IO wait outlasts anything the test does before completing its request (the default is 5 s)
         SessionOptions options = SessionOptions.builder().slotCount(64).tenantCount(3).observableSlots(16)
-                .opcodes(custom).build();
+                .opcodes(custom).ioWaitTimeout(Duration.ofMinutes(1)).build();
         try (Vyre vyre = Vyre.open("reference"); Session s = vyre.openSession(options)) {
             SimpleMeterRegistry registry = new SimpleMeterRegistry();
             new VyreSessionMetrics(s, Tags.of("session", "test"), Duration.ZERO).bindTo(registry);

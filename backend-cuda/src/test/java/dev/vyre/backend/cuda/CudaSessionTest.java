@@ -99,8 +99,8 @@ class CudaSessionTest {
             s.publishDeferred(23, 0, Opcodes.ATOMIC_ADD, 5, OBS + 23, 0);
             s.flush();
             assertTrue(s.awaitDoneCount(count + 3, WAIT));
-            for (int i = 0; i < count; i++) {
-                assertEquals(SlotStatus.DONE, s.slotStatus(8 + i));
+            for (int i = 0; i < count; i++) { // DONE_COUNT is added before each status is stored: wait for each
+                assertTrue(s.awaitSlotStatus(8 + i, SlotStatus.DONE, WAIT), "slot " + (8 + i));
                 assertEquals(1, s.controlWord(OBS + 1 + i));
             }
             assertEquals(3, s.controlWord(OBS + 20));

@@ -52,8 +52,8 @@ class PersistentSessionTest {
                     s.publish(i, 0, Opcodes.ATOMIC_ADD, i, 160 + (i & 7), 0);
                 }
                 assertTrue(s.awaitDoneCount(64, WAIT), "64 slots did not complete");
-                for (int i = 0; i < 64; i++) {
-                    assertEquals(SlotStatus.DONE, s.slotStatus(i));
+                for (int i = 0; i < 64; i++) { // DONE_COUNT is added before each status is stored: wait for each
+                    assertTrue(s.awaitSlotStatus(i, SlotStatus.DONE, WAIT), "slot " + i);
                 }
                 for (int k = 0; k < 8; k++) {
                     int want = 0;
