@@ -149,10 +149,10 @@ struct VyreArgs {
 #define VYRE_VARIANT_INLINE_CAS 256ull      // a lone entry run by the leader takes a device position by a CAS (peer)
 #define VYRE_VARIANT_SC_FENCE_DONE 512ull   // the fence before DONE is fence.sc.gpu (default: fence.acq_rel.gpu; peer)
 #define VYRE_VARIANT_LATE_CLAIM 1024ull     // the leader's generation CAS waits for the tenant check (default: both in flight; peer)
-#define VYRE_VARIANT_UNPACK_ALL 8192ull     // the leader unpacks every queue's tail line every loop, moved or not (peer:
-                                            // before session 17; default: an unmoved line costs one shuffle)
 #define VYRE_VARIANT_RARE_MAIL 4096ull      // the leader reads the mailbox every 1024 loops (host control writes, SHUTDOWN
                                             // included, wait up to about a millisecond; experiment: the mail read's share)
+#define VYRE_VARIANT_UNPACK_ALL 8192ull     // the leader unpacks every queue's tail line every loop, moved or not (peer:
+                                            // before session 17; default: an unmoved line costs one shuffle)
 
 // ---- memory-order primitives (PTX ISA 6.0+, sm_70+) ----
 

@@ -64,6 +64,7 @@ final class ImportedMemory implements AutoCloseable {
 
     private final long handle;
     private final long devicePointer;
+    private final long bytes;
     private boolean closed;
 
     /**
@@ -98,6 +99,7 @@ final class ImportedMemory implements AutoCloseable {
                 long mapped = out.get(JAVA_LONG, 0);
                 this.handle = imported;
                 this.devicePointer = mapped;
+                this.bytes = bytes;
             } catch (RuntimeException | Error e) {
                 destroy(imported);
                 throw e;
@@ -129,7 +131,7 @@ final class ImportedMemory implements AutoCloseable {
      *
      * @throws dev.vyre.protocol.UnsupportedFeatureException when the driver refuses
      */
-    void zero(long bytes) {
+    void zero() {
         int r = call("cuMemsetD8", Calls.MEMSET, devicePointer, (byte) 0, bytes);
         if (r == 0) {
             r = call("cuStreamSynchronize", Calls.STREAM_SYNC, MemorySegment.NULL);

@@ -85,7 +85,7 @@ final class TailLines implements AutoCloseable {
         try {
             ImportedMemory imported = new ImportedMemory(vram.exportFd(), vram.bytes());
             try {
-                checkOneView(vram.host(), imported, vram.bytes());
+                checkOneView(vram.host(), imported);
                 return new TailLines(vram.host(), imported.devicePointer(), "device memory written through BAR1", vram,
                         imported);
             } catch (RuntimeException | Error e) {
@@ -107,7 +107,7 @@ final class TailLines implements AutoCloseable {
      *
      * @throws UnsupportedFeatureException when either view disagrees
      */
-    static void checkOneView(MemorySegment host, ImportedMemory imported, long bytes) {
+    static void checkOneView(MemorySegment host, ImportedMemory imported) {
         long checked = SubmissionQueues.LINK_BYTES_NEEDED;
         for (long at = 0; at < checked; at += Long.BYTES) {
             WORD.setVolatile(host, at, pattern(at));
@@ -122,7 +122,7 @@ final class TailLines implements AutoCloseable {
                         + " through BAR1", "pass -D" + PROPERTY + "=host, and report the GPU and driver");
             }
         }
-        imported.zero(bytes);
+        imported.zero();
         long wrong = firstMismatch(host, checked, false);
         if (wrong >= 0) {
             throw unsupported("the host reads byte " + wrong + " of the block as non-zero after the device zeroed it",
