@@ -25,9 +25,7 @@ public non-sealed class BackendException extends PipelineException {
 
     /** Wraps a protocol error as vyre's facade does: {@code Backend(protocol_error.to_string())}. */
     public static BackendException of(ProtocolException e) {
-        String msg = e.getMessage();
-        int at = msg.lastIndexOf(". Fix: ");
-        return new BackendException(msg.substring(0, at), e.fix(), e);
+        return new BackendException(e.problem(), e.fix(), e);
     }
 
     /** @return the text after {@code backend error: } */

@@ -72,8 +72,6 @@ public final class ReplayLogException extends PipelineException {
 
     /** @return this error as a backend error carrying its text ({@code From<ReplayLogError>}) */
     public BackendException toBackendException() {
-        String msg = getMessage();
-        int at = msg.lastIndexOf(". Fix: ");
-        return new BackendException(msg.substring(0, at), fix(), this);
+        return new BackendException(problem(), fix(), this);
     }
 }

@@ -8,6 +8,7 @@ public abstract sealed class VyreException extends RuntimeException
 
     private static final long serialVersionUID = 1L;
 
+    private final String problem;
     private final String fix;
 
     /**
@@ -20,7 +21,13 @@ public abstract sealed class VyreException extends RuntimeException
 
     protected VyreException(String problem, String fix, Throwable cause) {
         super(problem + ". Fix: " + fix, cause);
+        this.problem = problem;
         this.fix = fix;
+    }
+
+    /** @return the problem part of the message (the text before {@code . Fix: }) */
+    public final String problem() {
+        return problem;
     }
 
     /** @return the remedy part of the message (the text after {@code Fix: }) */

@@ -69,9 +69,9 @@ final class TailLines implements AutoCloseable {
                     return inVram(device);
                 } catch (UnsupportedFeatureException e) {
                     if (mode.equals("vram")) {
-                        throw new BackendException("-D" + PROPERTY + "=vram, but " + problemOf(e), e.fix(), e);
+                        throw new BackendException("-D" + PROPERTY + "=vram, but " + e.problem(), e.fix(), e);
                     }
-                    return new TailLines(link, 0L, "host memory (device memory unavailable: " + problemOf(e) + ")",
+                    return new TailLines(link, 0L, "host memory (device memory unavailable: " + e.problem() + ")",
                             null, null);
                 }
             default:
@@ -173,12 +173,6 @@ final class TailLines implements AutoCloseable {
     /** @return where the lines are, in words (for traces and diagnostics) */
     String placement() {
         return placement;
-    }
-
-    private static String problemOf(UnsupportedFeatureException e) {
-        String message = e.getMessage();
-        int fix = message.lastIndexOf(". Fix: ");
-        return fix < 0 ? message : message.substring(0, fix);
     }
 
     static UnsupportedFeatureException unsupported(String problem, String fix) {
