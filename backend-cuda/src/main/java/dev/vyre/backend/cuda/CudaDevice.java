@@ -16,9 +16,9 @@ import java.util.HashMap;
 import java.util.Map;
 import jcuda.driver.CUcontext;
 import jcuda.driver.CUdevice;
+import jcuda.driver.CUdevice_attribute;
 import jcuda.driver.CUuuid;
 import jcuda.driver.JCudaDriver;
-import jcuda.driver.CUdevice_attribute;
 
 /**
  * One CUDA device (by ordinal) with its retained primary context and the built-in megakernel module.

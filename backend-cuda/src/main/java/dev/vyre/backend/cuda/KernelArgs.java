@@ -39,7 +39,7 @@ final class KernelArgs {
     static final int RESIDENT = 23;
     static final int RESIDENT_AT = 24;
     static final int RESIDENT_BYTES = 25;
-    /** Persistent: device address of the tail lines in BAR-mapped device memory ({@code VramTailLines}); 0: in the link block. */
+    /** Persistent: device address of the tail lines in BAR-mapped device memory ({@link TailLines}); 0: in the link block. */
     static final int TAIL = 26;
     static final int FIELDS = 27;
     static final long BYTES = FIELDS * 8L;

@@ -11,9 +11,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The host side of the megakernel's submission queues (see "Submissions" in {@code vyre_megakernel.cu}): 1 to
  * {@value #MAX_QUEUES} queues, each an array of {@code capacity} u64 entries in pinned memory, a tail line (in the
- * link block or in device memory written through BAR1, {@link TailLines}) and a consumed word in the link block. A thread publishes on the queue it was given at its first publication
- * (round robin), so up to {@code count} threads never write a shared line; more threads share queues, which stays
- * correct because each queue orders its own producers.
+ * link block or in device memory written through BAR1, {@link TailLines}) and a consumed word in the link block. A
+ * thread publishes on the queue it was given at its first publication (round robin), so up to {@code count} threads
+ * never write a shared line; more threads share queues, which stays correct because each queue orders its own
+ * producers.
  *
  * <p>An entry names a run of up to {@value #MAX_RUN} consecutive slots with one generation, so a
  * {@code publishSlots} run of 64 slots costs the kernel's leader one 8-byte read across PCIe, not 64.
@@ -95,7 +96,7 @@ final class SubmissionQueues {
         return count;
     }
 
-    /** @return the byte offset of queue {@code q}'s tail line (in the link block, or in the device block at the same offset) */
+    /** @return the byte offset of queue {@code q}'s tail line in the link block (or in the device block, the same offset) */
     static long tailLineByte(int q) {
         return 4L * (q == 0 ? 0 : QUEUE_BASE_WORD + 32L * q);
     }
