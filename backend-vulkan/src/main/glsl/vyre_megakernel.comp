@@ -15,6 +15,10 @@
 //   VYRE_CLAIM_BY_STORE persistent: claim a slot by the status loaded with its other words and a relaxed store,
 //                     not by compare-and-set (the host's default; -Dvyre.vulkan.claimByStore=false leaves it out)
 //   VYRE_NO_CLAIMED_MIRROR persistent: CLAIMED is not stored into the status mirror (the host's default)
+//   VYRE_LOADS_FIRST  persistent: the opcode and payload are loaded with the status and tenant, before the claim
+//                     (the host's default; -Dvyre.vulkan.loadsFirst=false loads them after the claim)
+//   VYRE_ONE_RELEASE  with VYRE_RING_STATUS_LAST: one release fence orders the effects before both result stores,
+//                     which are then relaxed (the host's default; -Dvyre.vulkan.oneRelease=false: two releases)
 //   VYRE_ISOLATION    isolated mode (docs/PROTOCOL.md, "Isolated mode"): the isolation block
 //                     (TenantIsolation.java) lies in the link block from word L[L_ISOLATION]
 //
@@ -127,6 +131,10 @@ layout(std430, set = 0, binding = 6) coherent writeonly buffer MirrorBuf { uint 
         0, gl_SemanticsRelaxed)
 // a word only the host writes: an acquire load, never a read-modify-write
 #define HOST_LOAD(x) LOAD_ACQ(x)
+// every earlier buffer access of this invocation before every later store (a release pattern with relaxed stores)
+#define RELEASE_FENCE() memoryBarrier(gl_ScopeDevice, gl_StorageSemanticsBuffer, gl_SemanticsRelease | gl_SemanticsMakeAvailable)
+#define MIRROR_RLX(x, v) STORE_RLX(x, v)
+#define RELAXED_CAS(x, c, v) atomicCompSwap(x, c, v, gl_ScopeDevice, 0, gl_SemanticsRelaxed, 0, gl_SemanticsRelaxed)
 #else
 #define LOAD_ACQ(x) atomicAdd(x, 0u)
 #define LOAD_RLX(x) atomicAdd(x, 0u)
@@ -135,6 +143,9 @@ layout(std430, set = 0, binding = 6) coherent writeonly buffer MirrorBuf { uint 
 #define MIRROR_STORE(x, v) { memoryBarrierBuffer(); x = v; }
 #define RELEASE_CAS(x, c, v) { memoryBarrierBuffer(); atomicCompSwap(x, c, v); }
 #define HOST_LOAD(x) (x)
+#define RELEASE_FENCE() memoryBarrierBuffer()
+#define MIRROR_RLX(x, v) x = v
+#define RELAXED_CAS(x, c, v) atomicCompSwap(x, c, v)
 #endif
 
 // IO link block (IoLink.java) in a persistent session's link block, after the seen array: the shader
@@ -544,6 +555,12 @@ bool vyre_authorised(uint tenant) {
     return vyre_authorised_at(vyre_load_control(C_TENANT_BASE), tenant);
 }
 
+// Loads the opcode and the 12 payload words of the slot whose first word is R[base] into vyre_opcode, vyre_payload.
+void vyre_load_words(uint base) {
+    vyre_opcode = LOAD_RLX(R[base + 1u]);
+    for (uint i = 0u; i < 12u; ++i) vyre_payload[i] = LOAD_RLX(R[base + 4u + i]);
+}
+
 // Claims slot s if it is PUBLISHED and authorised, executes it and publishes DONE / FAULT. gen is the
 // slot's generation word the caller read (persistent mode: the mirror tag; one pass: unused).
 // Returns true when the slot is settled for this generation: it was not PUBLISHED, or it ran. It
@@ -562,6 +579,11 @@ bool vyre_try_slot(uint s, uint gen) {
     uint tenantBase = vyre_load_control(C_TENANT_BASE);
 #ifdef VYRE_CLAIM_BY_STORE
     uint status = LOAD_RLX(R[base]);
+#endif
+#ifdef VYRE_LOADS_FIRST
+    // The opcode and payload go out with them: the slot runs one device-memory round trip after the doorbell
+    // (plus the tenant table's word) instead of two. Words of a slot that does not run are dropped unused.
+    vyre_load_words(base);
 #endif
     if (stop != 0u) return false;
     if (!vyre_authorised_at(tenantBase, tenant)) {
@@ -591,9 +613,10 @@ bool vyre_try_slot(uint s, uint gen) {
 #endif
 #endif
     vyre_slot = s;
-    vyre_opcode = LOAD_RLX(R[base + 1u]);
+#if !defined(VYRE_PERSISTENT) || !defined(VYRE_LOADS_FIRST)
+    vyre_load_words(base);
+#endif
     vyre_tenant = tenant;
-    for (uint i = 0u; i < 12u; ++i) vyre_payload[i] = LOAD_RLX(R[base + 4u + i]);
     vyre_packed_op = false;
     vyre_a0 = vyre_payload[0];
     vyre_a1 = vyre_payload[1];
@@ -611,8 +634,16 @@ bool vyre_try_slot(uint s, uint gen) {
     // The mirror first (release: after the effects and DONE_COUNT), which is what the host waits for; then the
     // ring's status by a compare-and-set from CLAIMED (release as well), so that a host that reused the slot on
     // the mirrored result keeps its PUBLISHED. An exact read that still finds CLAIMED takes the mirrored result.
+#ifdef VYRE_ONE_RELEASE
+    // One release fence orders the effects and DONE_COUNT before both result stores, which are relaxed: a second
+    // fence would wait for the mirror's store to system memory before this invocation looks at its next doorbell.
+    RELEASE_FENCE();
+    MIRROR_RLX(M[M_STATUS_BASE + s], tag | vyre_result);
+    RELAXED_CAS(R[base], ST_CLAIMED, vyre_result);
+#else
     MIRROR_STORE(M[M_STATUS_BASE + s], tag | vyre_result);
     RELEASE_CAS(R[base], ST_CLAIMED, vyre_result);
+#endif
 #else
 #if !defined(VYRE_VMM) || !defined(VYRE_NO_DONE_BARRIER)
     memoryBarrierBuffer(); // (with the memory model the release store below orders DONE_COUNT as well)

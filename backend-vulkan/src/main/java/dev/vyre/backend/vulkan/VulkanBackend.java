@@ -366,6 +366,18 @@ public final class VulkanBackend implements Backend {
      * ({@link VulkanSession#status}). {@code -Dvyre.vulkan.ringStatusLast=false} stores the ring's status first.
      */
     static final String RING_STATUS_LAST_PROPERTY = "vyre.vulkan.ringStatusLast";
+    /**
+     * The persistent shader loads a slot's opcode and payload with its status and tenant, before the claim, so the
+     * slot runs one device-memory round trip sooner. {@code -Dvyre.vulkan.loadsFirst=false} loads them after the
+     * claim.
+     */
+    static final String LOADS_FIRST_PROPERTY = "vyre.vulkan.loadsFirst";
+    /**
+     * With the ring's status stored last, one release fence orders a slot's effects and DONE_COUNT before both of
+     * its result stores (the mirror's and the ring's, then relaxed), so the invocation does not wait for the
+     * mirror's store before its next doorbell. {@code -Dvyre.vulkan.oneRelease=false} releases each store.
+     */
+    static final String ONE_RELEASE_PROPERTY = "vyre.vulkan.oneRelease";
 
     /** @return the defines of a shader variant */
     Map<String, String> defines(boolean persistentMode, CustomOpcodes opcodes) {
@@ -389,6 +401,12 @@ public final class VulkanBackend implements Backend {
             }
             if (!"false".equals(System.getProperty(RING_STATUS_LAST_PROPERTY))) {
                 d.put("VYRE_RING_STATUS_LAST", "1");
+            }
+            if (!"false".equals(System.getProperty(LOADS_FIRST_PROPERTY))) {
+                d.put("VYRE_LOADS_FIRST", "1");
+            }
+            if (!"false".equals(System.getProperty(ONE_RELEASE_PROPERTY))) {
+                d.put("VYRE_ONE_RELEASE", "1");
             }
             Integer stopEvery = Integer.getInteger(STOP_EVERY_PROPERTY);
             if (stopEvery != null && stopEvery > 0) {

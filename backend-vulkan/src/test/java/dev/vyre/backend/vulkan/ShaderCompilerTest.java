@@ -48,7 +48,7 @@ class ShaderCompilerTest {
     void everyPersistentSwitchCompilesToSpirv() {
         String src = ShaderCompiler.source();
         for (String define : new String[] {"VYRE_NO_CLAIMED_MIRROR", "VYRE_CLAIM_BY_STORE", "VYRE_NO_DONE_BARRIER",
-                "VYRE_RING_STATUS_LAST"}) {
+                "VYRE_RING_STATUS_LAST", "VYRE_LOADS_FIRST", "VYRE_ONE_RELEASE"}) {
             for (boolean vmm : new boolean[] {false, true}) {
                 Map<String, String> d = new java.util.HashMap<>(Map.of("VYRE_LOCAL_SIZE", "32",
                         "VYRE_PERSISTENT", "1", "VYRE_STOP_EVERY", "16u", define, "1"));
@@ -57,6 +57,21 @@ class ShaderCompilerTest {
                 }
                 assertEquals(SPIRV_MAGIC, magic(ShaderCompiler.compile(src, d)), d.toString());
             }
+        }
+    }
+
+    @Test
+    void theHostsDefaultPersistentSwitchesCompileTogether() {
+        String src = ShaderCompiler.source();
+        for (boolean vmm : new boolean[] {false, true}) {
+            Map<String, String> d = new java.util.HashMap<>(Map.of("VYRE_LOCAL_SIZE", "32", "VYRE_PERSISTENT", "1",
+                    "VYRE_NO_CLAIMED_MIRROR", "1", "VYRE_CLAIM_BY_STORE", "1", "VYRE_RING_STATUS_LAST", "1",
+                    "VYRE_LOADS_FIRST", "1", "VYRE_ONE_RELEASE", "1"));
+            if (vmm) {
+                d.put("VYRE_VMM", "1");
+                d.put("VYRE_NO_DONE_BARRIER", "1");
+            }
+            assertEquals(SPIRV_MAGIC, magic(ShaderCompiler.compile(src, d)), d.toString());
         }
     }
 
