@@ -5,8 +5,7 @@
 #           payload loaded with the status and tenant; one release fence for both result stores: their first GPU run);
 #           the floors in C (ring_budget: the mapped-memory echo and the leader's inline path; vram_doorbell: the line
 #           in VRAM); three alternating rounds of Vulkan latency: this build, each switch off alone, both off (session
-#           17's shader); three rounds of CUDA latency: the default and the rare mailbox (-Dvyre.cuda.variant=4096);
-#           a traced run of the default; Vulkan publishSlots/64 with both switches on and off (about 5 minutes)
+#           17's shader); three rounds of CUDA latency (the default); a traced run of the default; Vulkan publishSlots/64 with both switches on and off (about 4 minutes)
 set -u
 cd "$(dirname "$0")/../.."
 PART=${1:?usage: h100-session18.sh second. Fix: name the part}
@@ -20,10 +19,10 @@ second)
     | grep -E "FAILED|^vulkan|BACKEND|Fix" | head -8
   step "cuda: ring_budget, every variant (bench/native/ring_budget.cu, built here)"
   RB=/tmp/ring_budget; nvcc -O2 -std=c++20 -arch=sm_90 -o $RB bench/native/ring_budget.cu 2>&1 | grep -i error
-  [ -x $RB ] && timeout -s KILL 90 $RB 100000 2>&1 | grep -E "^ring_budget|^\| [a-z]|^idle"
+  [ -x $RB ] && timeout -s KILL 60 $RB 30000 2>&1 | grep -E "^ring_budget|^\| [a-z]|^idle"
   step "vram_doorbell (carried as .h100/vram_doorbell)"
   [ -x $H/vram_doorbell ] && LD_LIBRARY_PATH=/usr/local/cuda/lib64:/usr/local/cuda/lib:${LD_LIBRARY_PATH:-} \
-    timeout -s KILL 60 $H/vram_doorbell 100000 2>&1 | grep -E "^vram|^vulkan|^\| [a-z]|Fix|error" | head -12
+    timeout -s KILL 60 $H/vram_doorbell 30000 2>&1 | grep -E "^vram|^vulkan|^\| [a-z]|Fix|error" | head -12
   for r in 1 2 3; do
     step "round $r: vulkan latency, this build (loadsFirst, oneRelease)"
     vk "" latency
@@ -37,8 +36,6 @@ second)
   for r in 1 2 3; do
     step "round $r: cuda latency, this build"
     ring "" latency 1
-    step "round $r: cuda latency, -Dvyre.cuda.variant=4096 (the mailbox read every 1024 loops, not every 8)"
-    ring "-Dvyre.cuda.variant=4096" latency 1
   done
   step "cuda latency traced, this build"
   ring "-Dvyre.cuda.trace=true" latency 1
