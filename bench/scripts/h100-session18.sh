@@ -5,7 +5,8 @@
 #           payload loaded with the status and tenant; one release fence for both result stores: their first GPU run);
 #           the floors in C (ring_budget: the mapped-memory echo and the leader's inline path; vram_doorbell: the line
 #           in VRAM); three alternating rounds of Vulkan latency: this build, each switch off alone, both off (session
-#           17's shader); three rounds of CUDA latency (the default); a traced run of the default; Vulkan publishSlots/64 with both switches on and off (about 4 minutes)
+#           17's shader); three rounds of CUDA latency (the default); a traced run of the default; Vulkan
+#           publishSlots/64 with both switches on and off (about 4 minutes)
 set -u
 cd "$(dirname "$0")/../.."
 PART=${1:?usage: h100-session18.sh second. Fix: name the part}
