@@ -7,9 +7,10 @@
 #           shader); three rounds of CUDA latency (the default); a traced run of the default; Vulkan publishSlots/64
 #           with both switches on and off; last, the floors in C (ring_budget: the mapped-memory echo and the leader's
 #           inline path; vram_doorbell: the line in VRAM) (about 3 minutes)
+#   third   a third start: three rounds of Vulkan and CUDA latency, this build (about 40 s)
 set -u
 cd "$(dirname "$0")/../.."
-PART=${1:?usage: h100-session18.sh second. Fix: name the part}
+PART=${1:?usage: h100-session18.sh second|third. Fix: name the part}
 . bench/scripts/h100-env.sh "session18-$PART.txt"
 nvidia-smi --query-gpu=name,driver_version,pcie.link.gen.current --format=csv,noheader
 grep -m1 "model name" /proc/cpuinfo; nproc
@@ -46,5 +47,13 @@ second)
   [ -x $H/vram_doorbell ] && LD_LIBRARY_PATH=/usr/local/cuda/lib64:/usr/local/cuda/lib:${LD_LIBRARY_PATH:-} \
     timeout -s KILL 60 $H/vram_doorbell 30000 2>&1 | grep -E "^vram|^vulkan|^\| [a-z]|Fix|error" | head -12
   step "done" ;;
-*) echo "unknown part $PART. Fix: name the part: second"; exit 2 ;;
+third)
+  for r in 1 2 3; do
+    step "round $r: vulkan latency, this build (loadsFirst, oneRelease)"
+    vk "" latency
+    step "round $r: cuda latency, this build"
+    ring "" latency 1
+  done
+  step "done" ;;
+*) echo "unknown part $PART. Fix: name the part: second or third"; exit 2 ;;
 esac
