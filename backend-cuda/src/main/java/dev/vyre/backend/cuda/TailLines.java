@@ -23,11 +23,10 @@ import java.util.Locale;
  *
  * <p>{@value #PROPERTY} chooses: {@code host} (the default), {@code vram} (required: the session fails to open
  * without it) or {@code auto} (vram where Vulkan can map and export device memory of this GPU, else host, with the
- * reason in {@link #placement()}). Not the default: on the H100 (session 16) runs of slots and the soak were exactly
- * once with the lines in device memory, but a lone publication after an idle spell was never seen by the leader
- * (RingBench latency and three conformance cases stalled) on a machine where an earlier session had used the same
- * memory. Since then a session proves the two views agree and starts from zeroed lines ({@link #checkOneView});
- * not yet run on a GPU (docs/PERFORMANCE.md).
+ * reason in {@link #placement()}). Every session in device memory first proves that the host's and the device's
+ * views are the same bytes and starts from lines the device zeroed ({@link #checkOneView}); a mismatch is an
+ * "unsupported". Not the default: on the H100 the megakernel's round trip was slower with the lines in device memory
+ * than in host memory (docs/PERFORMANCE.md, "Session 18 on the H100").
  */
 final class TailLines implements AutoCloseable {
 
