@@ -53,7 +53,7 @@ ring() {
   local opts=$1 mode=$2 p=$3; shift 3
   if [ "$mode" = latency ]; then
     timeout -s KILL 40 $JAVA $opts -cp "$CP" dev.vyre.bench.RingBench --backend cuda --mode latency --seconds 3 \
-      --warmup 1 "$@" 2>&1 | grep -E "^latency|vyre.cuda.trace|Fix" | head -3 | cut -c1-300
+      --warmup 1 "$@" 2>&1 | grep -E "^latency|vyre.cuda.trace|vyre.cuda.loops|Fix" | head -3 | cut -c1-300
   else
     timeout -s KILL 120 $JAVA $opts -cp "$CP" dev.vyre.bench.RingBench --backend cuda --mode throughput \
       --slots 65536 --seconds 3 --warmup 1 --batch 64 --api slots --publishers $p "$@" 2>&1 \

@@ -153,6 +153,8 @@ struct VyreArgs {
                                             // included, wait up to about a millisecond; experiment: the mail read's share)
 #define VYRE_VARIANT_UNPACK_ALL 8192ull     // the leader unpacks every queue's tail line every loop, moved or not (peer:
                                             // before session 17; default: an unmoved line costs one shuffle)
+#define VYRE_VARIANT_RARE_CONTROL 16384ull  // the leader loads SHUTDOWN every 8 loops, not every loop (experiment: the
+                                            // control load's share of the idle loop)
 
 // ---- memory-order primitives (PTX ISA 6.0+, sm_70+) ----
 
@@ -989,8 +991,11 @@ __device__ void vyre_leader(const VyreArgs* A, VyreCtx& c) {
     const u32* tailPart = tailBase + vyre_tail_line_word(lane >> 2) + 4u * (lane & 3u);
     // The mailbox (host control writes) is a PCIe read with acquire: every 8 loops of PCIe polls, every 64 of L2 polls.
     const u32 mailMask = (A->variant & VYRE_VARIANT_RARE_MAIL) != 0ull ? 1023u : (A->tail != 0ull ? 63u : 7u);
+    const u32 controlMask = (A->variant & VYRE_VARIANT_RARE_CONTROL) != 0ull ? 7u : 0u;
+    u32 loop = 0u;  // the same in every lane (heartbeat moves in lane 0 only)
     while (true) {
-        const u32 stop = vyre_load_control(c, C_SHUTDOWN);
+        const u32 stop = (loop & controlMask) == 0u ? vyre_load_control(c, C_SHUTDOWN) : 0u;
+        ++loop;
         u64 polled = 0;
         const bool tracing = (A->variant & VYRE_VARIANT_TRACE) != 0ull;
         const u64 pollStart = tracing ? now_ns() : 0ull;

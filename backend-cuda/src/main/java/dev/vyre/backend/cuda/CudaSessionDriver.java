@@ -587,6 +587,17 @@ final class CudaSessionDriver implements SessionDriver {
     }
 
     /**
+     * With {@code -Dvyre.cuda.loops=true} (and no trace), prints the leader's mean loop period since the session
+     * opened, from its heartbeat: the untraced idle loop when nothing was published.
+     */
+    private void printLoops(long openNanos) {
+        long loops = heartbeat();
+        double seconds = (System.nanoTime() - openNanos) / 1e9;
+        System.err.printf(Locale.ROOT, "vyre.cuda.loops: leader loop %.3f us (%d loops in %.2f s, variant %d)%n",
+                seconds * 1e6 / Math.max(1, loops), loops, seconds, CudaTuning.variant());
+    }
+
+    /**
      * With {@code -Dvyre.cuda.trace=true}, prints the leader's loop period and, for slots it ran
      * itself, the time from reading the tail line to starting the slot, the slot's run time, and the
      * points of the run at which the publication was claimed, executed and its DONE stored after the fence.
@@ -623,6 +634,8 @@ final class CudaSessionDriver implements SessionDriver {
     public boolean stop(Duration timeout) {
         if (Boolean.getBoolean("vyre.cuda.trace")) {
             printTrace(openedNanos);
+        } else if (Boolean.getBoolean("vyre.cuda.loops")) {
+            printLoops(openedNanos);
         }
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!kernelFinished()) {

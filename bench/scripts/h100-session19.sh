@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Session 19's GPU calls (each inside 10 minutes). Carry .h100's tarball of this build, bench.jar and gl/.
+# Log $OUT/session19-PART.txt.
+#   first   issue 18 on a further start: three rounds of Vulkan and CUDA latency (this build; CUDA with its loop
+#           period from the heartbeat, untraced); the leader's idle loop, untraced (LeaderIdleProbe), by what it
+#           reads: default, the mailbox every 1024 loops (4096), SHUTDOWN every 8 loops (16384), both, one queue,
+#           traced; CUDA latency alternating default / 16384 / 4096+16384; Vulkan publishSlots/64, 3 rounds
+#           (about 3 minutes)
+set -u
+cd "$(dirname "$0")/../.."
+PART=${1:?usage: h100-session19.sh first. Fix: name the part}
+. bench/scripts/h100-env.sh "session19-$PART.txt"
+nvidia-smi --query-gpu=name,driver_version,pcie.link.gen.current --format=csv,noheader
+grep -m1 "model name" /proc/cpuinfo; nproc
+# idle "JVM OPTIONS": the leader's untraced idle loop over 1.5 s of an open session with nothing published
+idle() {
+  timeout -s KILL 40 $JAVA -Dvyre.cuda.loops=true $1 -cp "$CP" dev.vyre.bench.LeaderIdleProbe --backend cuda \
+    --millis 1500 2>&1 | grep -E "vyre.cuda|Fix" | cut -c1-300
+}
+case "$PART" in
+first)
+  for r in 1 2 3; do
+    step "round $r: vulkan latency, this build"
+    vk "" latency
+    step "round $r: cuda latency, this build (loop period untraced)"
+    ring "-Dvyre.cuda.loops=true" latency 1
+  done
+  for v in 0 4096 16384 20480; do
+    step "idle leader loop, variant $v"
+    idle "-Dvyre.cuda.variant=$v"
+  done
+  step "idle leader loop, one submission queue"
+  idle "-Dvyre.cuda.submissionQueues=1"
+  step "idle leader loop, traced"
+  idle "-Dvyre.cuda.trace=true"
+  for r in 1 2; do
+    for v in 0 16384 20480; do
+      step "round $r: cuda latency, variant $v"
+      ring "-Dvyre.cuda.loops=true -Dvyre.cuda.variant=$v" latency 1
+    done
+  done
+  step "cuda latency, one submission queue"
+  ring "-Dvyre.cuda.loops=true -Dvyre.cuda.submissionQueues=1" latency 1
+  for r in 1 2 3; do
+    step "round $r: vulkan publishSlots/64, 1 publisher, this build"
+    vk "" throughput --slots 65536 --batch 64 --api slots --seconds 3
+  done
+  step "done" ;;
+*) echo "unknown part $PART. Fix: name the part: first"; exit 2 ;;
+esac
