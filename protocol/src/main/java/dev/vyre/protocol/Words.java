@@ -91,6 +91,18 @@ public final class Words {
         UNALIGNED.set(segment, offset(index), value);
     }
 
+    /**
+     * Opaque write on a native segment: performed, in program order with the thread's other opaque and stronger
+     * accesses to the word, never elided or merged into a later write (a plain write on heap segments).
+     */
+    public static void setOpaque(MemorySegment segment, long index, int value) {
+        if (segment.isNative()) {
+            ALIGNED.setOpaque(segment, offset(index), value);
+            return;
+        }
+        UNALIGNED.set(segment, offset(index), value);
+    }
+
     /** Volatile read. */
     public static int getVolatile(MemorySegment segment, long index) {
         if (segment.isNative()) {

@@ -24,7 +24,10 @@ import java.util.function.Consumer;
  * A persistent reference interpreter: {@code N} daemon threads ({@code vyre-ref-worker-i}) drain
  * the ring, which lives in ordinary off-heap memory, while host threads publish. Worker {@code i}
  * owns slots {@code i, i+N, ...} and scans them in passes from the slot after the last one it
- * executed; every claim is a CAS, so each authorised PUBLISHED slot runs exactly once. Consecutive
+ * executed. Each slot has one claimer, its owner: a run of PUBLISHED slots the pass finds in a row is
+ * claimed ahead by plain stores of CLAIMED, which leave together (a lone slot by a CAS), and each
+ * authorised PUBLISHED slot runs exactly once; a slot claimed ahead that does not run (SHUTDOWN, or its
+ * tenant no longer authorised when its turn comes, or the pass ended first) is given back PUBLISHED. Consecutive
  * slots that run complete together as a run (one DONE_COUNT add per run, see {@link SlotExecutor}),
  * and an idle pass looks at the next in-order slot again every {@value #SEGMENT} slots. The workers
  * poll the status words themselves ({@link SessionMemory#ringPolled()} is true).
@@ -48,6 +51,12 @@ final class ReferenceDriver implements SessionDriver {
     private static final long MAX_PARK_NANOS = 2_000_000L;
     /** A transparent huge page (x86-64, aarch64 with 4 KiB base pages). */
     private static final long HUGE_PAGE = 2L << 20;
+    /**
+     * Whether a pass claims a run's slots ahead by stores ({@code vyre.reference.claimAhead}, default true; false: one
+     * compare-and-set per slot, the peer in docs/PERFORMANCE.md, session 19).
+     */
+    private static final boolean CLAIM_AHEAD =
+            Boolean.parseBoolean(System.getProperty("vyre.reference.claimAhead", "true"));
     /** Slots a scan looks at between two looks at the cursor slot (see {@code Worker.scan}). */
     private static final int SEGMENT = 16;
     /** How long {@link #shutDown()} waits for the workers. */
@@ -335,6 +344,10 @@ final class ReferenceDriver implements SessionDriver {
         Thread thread;
         /** Position (in owned slots) where the next pass starts. */
         private int cursor;
+        /** Slots claimed ahead by the current pass and not yet executed or given back. */
+        private int claimedAhead;
+        /** Position (in owned slots) of the first of them. */
+        private int claimedFrom;
         @SuppressWarnings("unused")
         private volatile int sleeping;
 
@@ -413,12 +426,23 @@ final class ReferenceDriver implements SessionDriver {
             boolean any = false;
             int sinceWork = 0;
             int ahead = 0;
+            claimedAhead = 0;
             try {
                 for (int j = 0; j < owned; j++) {
                     if (ahead == 0) {
                         ahead = lookAhead(ex, k, owned, stride);
+                        if (ahead > 1 && CLAIM_AHEAD) {
+                            claimedAhead = claimAhead(ex, k, ahead, owned, stride);
+                            claimedFrom = k;
+                        }
                     }
-                    if (ahead > 0 && ex.tryExecute(index + k * stride)) {
+                    int slot = index + k * stride;
+                    boolean claimed = claimedAhead > 0;
+                    if (claimed) {
+                        claimedAhead--;
+                        claimedFrom = k + 1 == owned ? 0 : k + 1;
+                    }
+                    if (ahead > 0 && (claimed ? ex.executeClaimed(slot) : ex.tryExecute(slot))) {
                         any = true;
                         sinceWork = 0;
                         cursor = k + 1 == owned ? 0 : k + 1;
@@ -442,6 +466,36 @@ final class ReferenceDriver implements SessionDriver {
                 return any;
             } finally {
                 ex.completeRun();
+                giveBackClaimed(ex, owned, stride);
+            }
+        }
+
+        /**
+         * Claims owned slots {@code k, k+1, ...} ahead, at most {@code n} of them (those the look-ahead read
+         * PUBLISHED), while each can be claimed ({@link SlotExecutor#claimAhead}): one store each, all leaving
+         * together. This worker is each of its slots' only claimer.
+         *
+         * @return how many slots from {@code k} on it claimed
+         */
+        private int claimAhead(SlotExecutor ex, int k, int n, int owned, int stride) {
+            int claimed = 0;
+            while (claimed < n && ex.claimAhead(index + k * stride)) {
+                claimed++;
+                k = k + 1 == owned ? 0 : k + 1;
+            }
+            return claimed;
+        }
+
+        /**
+         * Gives back the slots a pass claimed ahead and did not reach (it ended early: SHUTDOWN or stop seen, the
+         * cursor slot ready, or the lap ended): the {@link #claimedAhead} slots from {@link #claimedFrom} on.
+         */
+        private void giveBackClaimed(SlotExecutor ex, int owned, int stride) {
+            int k = claimedFrom;
+            while (claimedAhead > 0) {
+                ex.giveBack(index + k * stride);
+                k = k + 1 == owned ? 0 : k + 1;
+                claimedAhead--;
             }
         }
 
@@ -449,7 +503,7 @@ final class ReferenceDriver implements SessionDriver {
          * Reads the status words of owned slots {@code k, k+1, ...} (at most
          * {@value SlotExecutor#MAX_RUN}, at most one lap) while they read PUBLISHED. The loads do not
          * depend on each other, so the cache lines of a run, just written by the publisher, arrive
-         * together instead of one miss per claim. A hint only: each slot is still claimed by its CAS.
+         * together instead of one miss per claim. A hint only: each slot is still claimed, ahead or by its CAS.
          *
          * @return how many slots from {@code k} on read PUBLISHED in a row (0 when slot {@code k} does not)
          */

@@ -167,6 +167,51 @@ final class SlotExecutor implements SlotContext {
         }
         // The CAS acquired the payload of the publish it matched; check the tenant of that
         // publish (a republished slot could carry another tenant than the one read above).
+        return runClaimed(slot, base);
+    }
+
+    /**
+     * Claims {@code slot} ahead of its turn, by a plain store of CLAIMED, when it is PUBLISHED, its tenant is
+     * authorised, SHUTDOWN is 0 and its opcode does not run alone; the caller then passes it to
+     * {@link #executeClaimed} or {@link #giveBack} before it looks elsewhere. Only for an executor that is the slot's
+     * one claimer (a persistent worker owns its slots, and the publish paths write a slot only while it is EMPTY or
+     * DONE): the store then has the compare-and-set's outcome, and the stores of a run's slots leave together
+     * instead of one locked round trip to the publisher's core per slot (docs/PERFORMANCE.md, session 19).
+     *
+     * @return true when the slot is now CLAIMED by this executor
+     */
+    boolean claimAhead(int slot) {
+        long base = (long) slot * SlotLayout.SLOT_WORDS;
+        if (!claimable(base) || shutdownRequested() || runsAlone(Words.get(ring, base + SlotLayout.OPCODE_WORD))) {
+            return false;
+        }
+        Words.setOpaque(ring, base, SlotStatus.CLAIMED);
+        return true;
+    }
+
+    /**
+     * Executes a slot claimed by {@link #claimAhead}, checking SHUTDOWN and its tenant again now that every earlier
+     * slot of the run has executed, as a claim at this point would; when either check fails the slot is given back
+     * (PUBLISHED again) and does not run. Its completion is held like {@link #tryExecute}'s.
+     *
+     * @return true when this call executed the slot
+     */
+    boolean executeClaimed(int slot) {
+        long base = (long) slot * SlotLayout.SLOT_WORDS;
+        if (shutdownRequested()) {
+            Words.setRelease(ring, base, SlotStatus.PUBLISHED);
+            return false;
+        }
+        return runClaimed(slot, base);
+    }
+
+    /** Returns a slot claimed by {@link #claimAhead} that will not run now: PUBLISHED again (release). */
+    void giveBack(int slot) {
+        Words.setRelease(ring, (long) slot * SlotLayout.SLOT_WORDS, SlotStatus.PUBLISHED);
+    }
+
+    /** Runs a slot this executor holds CLAIMED: its tenant checked (given back if unauthorised), executed, held. */
+    private boolean runClaimed(int slot, long base) {
         int tenant = Words.get(ring, base + SlotLayout.TENANT_WORD);
         if (!authorised(tenant)) {
             Words.setRelease(ring, base, SlotStatus.PUBLISHED);
