@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Session 19's GPU calls (each inside 10 minutes). Carry .h100's tarball of this build, bench.jar and gl/.
 # Log $OUT/session19-PART.txt.
-#   first   issue 18 on a further start: three rounds of Vulkan and CUDA latency (this build; CUDA with its loop
-#           period from the heartbeat, untraced); the leader's idle loop, untraced (LeaderIdleProbe), by what it
-#           reads: default, the mailbox every 1024 loops (4096), SHUTDOWN every 8 loops (16384), both, one queue,
-#           traced; CUDA latency alternating default / 16384 / 4096+16384; Vulkan publishSlots/64, 3 rounds
-#           (about 3 minutes)
+#   first   issue 18 on a further start: CUDA conformance with the leader's pipelined poll (variant 32768, its first
+#           GPU run); three rounds of Vulkan and CUDA latency (this build; CUDA with its loop period from the
+#           heartbeat, untraced); the leader's idle loop, untraced (LeaderIdleProbe), by what it reads: default, the
+#           mailbox every 1024 loops (4096), SHUTDOWN every 8 loops (16384), both, pipelined (32768), one queue,
+#           traced; CUDA latency alternating default / 32768 / 16384 / 32768+16384, three rounds; Vulkan
+#           publishSlots/64, 3 rounds (about 4 minutes)
 set -u
 cd "$(dirname "$0")/../.."
 PART=${1:?usage: h100-session19.sh first. Fix: name the part}
@@ -19,13 +20,16 @@ idle() {
 }
 case "$PART" in
 first)
+  step "conformance, cuda, pipelined poll (-Dvyre.cuda.variant=32768)"
+  VYRE_JAVA_OPTS=-Dvyre.cuda.variant=32768 timeout -s KILL 150 $V conform --backend cuda \
+    --report $OUT/conform-cuda-session19-pipelined.json 2>&1 | grep -E "FAILED|^cuda|BACKEND|Fix" | head -8
   for r in 1 2 3; do
     step "round $r: vulkan latency, this build"
     vk "" latency
     step "round $r: cuda latency, this build (loop period untraced)"
     ring "-Dvyre.cuda.loops=true" latency 1
   done
-  for v in 0 4096 16384 20480; do
+  for v in 0 4096 16384 20480 32768 49152; do
     step "idle leader loop, variant $v"
     idle "-Dvyre.cuda.variant=$v"
   done
@@ -33,8 +37,8 @@ first)
   idle "-Dvyre.cuda.submissionQueues=1"
   step "idle leader loop, traced"
   idle "-Dvyre.cuda.trace=true"
-  for r in 1 2; do
-    for v in 0 16384 20480; do
+  for r in 1 2 3; do
+    for v in 0 32768 16384 49152; do
       step "round $r: cuda latency, variant $v"
       ring "-Dvyre.cuda.loops=true -Dvyre.cuda.variant=$v" latency 1
     done

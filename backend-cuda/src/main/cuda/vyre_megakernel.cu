@@ -155,6 +155,10 @@ struct VyreArgs {
                                             // before session 17; default: an unmoved line costs one shuffle)
 #define VYRE_VARIANT_RARE_CONTROL 16384ull  // the leader loads SHUTDOWN every 8 loops, not every loop (experiment: the
                                             // control load's share of the idle loop)
+#define VYRE_VARIANT_PIPELINED_POLL 32768ull  // the leader keeps two reads of the tail lines in flight, each loop
+                                              // working on the older one (the lines are sampled twice as often);
+                                              // with tail lines in host memory and at most 4 queues, lane 16's read
+                                              // carries the mailbox sequence, so mail is looked at every loop
 
 // ---- memory-order primitives (PTX ISA 6.0+, sm_70+) ----
 
@@ -961,6 +965,16 @@ __device__ __forceinline__ u32 vyre_tail_line_word(u32 q) {
     return q == 0u ? (u32)L_TAIL_LINE : (u32)L_QUEUE_BASE + 32u * q;
 }
 
+// One poll read: 16 bytes at p (a tail line's quarter, or the mailbox's first 16 bytes), relaxed at system scope.
+__device__ __forceinline__ void vyre_poll_read(const u32* p, u64& lo, u64& hi) {
+    asm volatile("ld.relaxed.sys.global.v2.u64 {%0, %1}, [%2];" : "=l"(lo), "=l"(hi) : "l"(p) : "memory");
+}
+// Waits for a poll read's values here, after every earlier asm statement (a later read issued before it stays in
+// flight): the compiler may not move the first use of the values above the next read's issue.
+__device__ __forceinline__ void vyre_poll_hold(u64& lo, u64& hi) {
+    asm volatile("mov.b64 %0, %0;\n\tmov.b64 %1, %1;" : "+l"(lo), "+l"(hi));
+}
+
 // Leader warp: polls every queue's tail line, hands submissions to the worker warps through device
 // memory (or runs a lone one itself when the workers have no backlog), applies host control writes,
 // and mirrors DONE_COUNT and a heartbeat into the link block.
@@ -992,18 +1006,22 @@ __device__ void vyre_leader(const VyreArgs* A, VyreCtx& c) {
     // The mailbox (host control writes) is a PCIe read with acquire: every 8 loops of PCIe polls, every 64 of L2 polls.
     const u32 mailMask = (A->variant & VYRE_VARIANT_RARE_MAIL) != 0ull ? 1023u : (A->tail != 0ull ? 63u : 7u);
     const u32 controlMask = (A->variant & VYRE_VARIANT_RARE_CONTROL) != 0ull ? 7u : 0u;
+    const bool pipelined = (A->variant & VYRE_VARIANT_PIPELINED_POLL) != 0ull;
+    // Pipelined, lane 16 reads the mailbox's first 16 bytes (sequence, word, value) with the tail lines; only the
+    // sequence is used from it: when it moved, the mail is read again below with acquire, as without pipelining.
+    const bool mailRides = pipelined && A->tail == 0ull && queues <= 4u;
+    const bool poller = reader || (mailRides && lane == 16u);
+    const u32* pollPart = reader ? tailPart : link + L_MAIL_SEQ;
     u32 loop = 0u;  // the same in every lane (heartbeat moves in lane 0 only)
-    while (true) {
+    // One loop over the tail lines read into pair0/pair1 (lane 4q + i: 16 bytes of queue q's line); true: stop.
+    auto step = [&](u64 pair0, u64 pair1) -> bool {
         const u32 stop = (loop & controlMask) == 0u ? vyre_load_control(c, C_SHUTDOWN) : 0u;
         ++loop;
         u64 polled = 0;
         const bool tracing = (A->variant & VYRE_VARIANT_TRACE) != 0ull;
         const u64 pollStart = tracing ? now_ns() : 0ull;
-        u64 pair0 = 0ull, pair1 = 0ull;
-        if (reader) {
-            asm volatile("ld.relaxed.sys.global.v2.u64 {%0, %1}, [%2];" : "=l"(pair0), "=l"(pair1) : "l"(tailPart) : "memory");
-        }
-        if (lane == 0 && (heartbeat & mailMask) == 0u) {
+        const u32 mailSeen = __shfl_sync(VYRE_FULL_MASK, (u32)pair0, 16);
+        if (lane == 0 && (mailRides ? mailSeen != lastMail : (heartbeat & mailMask) == 0u)) {
             u32 mail = ld_acquire_sys(link + L_MAIL_SEQ);
             if (mail != lastMail) {
                 u32 w = ld_relaxed_sys(link + L_MAIL_WORD);
@@ -1244,9 +1262,30 @@ __device__ void vyre_leader(const VyreArgs* A, VyreCtx& c) {
         }
         if (stop != 0u) {
             if (lane == 0) st_relaxed_sys(link + L_DONE_MIRROR, vyre_load_control(c, C_DONE_COUNT));
-            break;
+            return true;
         }
         if (A->variant & VYRE_VARIANT_SLOW_POLL) vyre_sleep(20000);
+        return false;
+    };
+    if (!pipelined) {
+        while (true) {
+            u64 pair0 = 0ull, pair1 = 0ull;
+            if (reader) vyre_poll_read(tailPart, pair0, pair1);
+            if (step(pair0, pair1)) break;
+        }
+    } else {
+        // Two register sets, a and b: each read is issued before the loop that works on the other set, whose
+        // values are then waited for (vyre_poll_hold, after the issue), so one read is always in flight.
+        u64 a0 = 0ull, a1 = 0ull, b0 = 0ull, b1 = 0ull;
+        if (poller) vyre_poll_read(pollPart, a0, a1);
+        while (true) {
+            if (poller) vyre_poll_read(pollPart, b0, b1);
+            vyre_poll_hold(a0, a1);
+            if (step(a0, a1)) break;
+            if (poller) vyre_poll_read(pollPart, a0, a1);
+            vyre_poll_hold(b0, b1);
+            if (step(b0, b1)) break;
+        }
     }
     if (lane == 0) {
         __threadfence_system();

@@ -25,14 +25,15 @@ final class CudaTuning {
 
     /**
      * Kernel variant bits ({@code vyre.cuda.variant}, VYRE_VARIANT_* in the kernel: 1, 2, 4, 8, 16, 64, 128, 256, 512, 1024,
-     * 4096, 8192 and 16384), 0 by default; bit 32 is the trace, set by {@code vyre.cuda.trace=true}. Each bit is an experiment
+     * 4096, 8192, 16384 and 32768), 0 by default; bit 32 is the trace, set by {@code vyre.cuda.trace=true}. Each bit is an experiment
      * or restores an earlier design as a peer for benchmarks (512: fence.sc before DONE; 1024: the generation CAS after
      * the tenant check; 4096: the leader reads the mailbox every 1024 loops, so host control writes wait up to about a
      * millisecond; 8192: the leader unpacks every queue's tail line every loop, moved or not;
-     * 16384: the leader loads SHUTDOWN every 8 loops instead of every loop).
+     * 16384: the leader loads SHUTDOWN every 8 loops instead of every loop; 32768: the leader keeps two reads of the
+     * tail lines in flight, and the mailbox's sequence rides with them).
      */
     static long variant() {
-        long bits = Long.getLong("vyre.cuda.variant", 0L) & 0x77DF;
+        long bits = Long.getLong("vyre.cuda.variant", 0L) & 0xF7DF;
         return Boolean.getBoolean("vyre.cuda.trace") ? bits | 32 : bits;
     }
 
