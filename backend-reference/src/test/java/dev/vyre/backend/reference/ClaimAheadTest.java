@@ -64,10 +64,7 @@ class ClaimAheadTest {
         }
         driver.runPass(0);
         assertEquals(SlotStatus.DONE, status(0));
-        for (int s = 1; s < 6; s++) {
-            assertEquals(SlotStatus.PUBLISHED, status(s), "slot " + s + " stays PUBLISHED, not CLAIMED");
-            assertEquals(0, Words.get(control, ControlLayout.OBSERVABLE_BASE + s), "slot " + s + " did not run");
-        }
+        assertNotRun(1, 6, "its tenant was revoked by slot 0");
         assertEquals(1, Words.get(control, ControlLayout.DONE_COUNT));
         Words.setRelease(control, tenantOneMask, 1);
         assertTrue(driver.runPass(0));
@@ -89,10 +86,7 @@ class ClaimAheadTest {
         assertEquals(SlotStatus.DONE, status(0));
         assertEquals(SlotStatus.DONE, status(1));
         assertEquals(1, Words.get(control, ControlLayout.SHUTDOWN));
-        for (int s = 2; s < 7; s++) {
-            assertEquals(SlotStatus.PUBLISHED, status(s), "slot " + s + " after SHUTDOWN stays PUBLISHED");
-            assertEquals(0, Words.get(control, ControlLayout.OBSERVABLE_BASE + s));
-        }
+        assertNotRun(2, 7, "it comes after SHUTDOWN");
         assertEquals(2, Words.get(control, ControlLayout.DONE_COUNT));
     }
 
@@ -120,6 +114,14 @@ class ClaimAheadTest {
         Words.set(ring, base + SlotLayout.ARG0_WORD, arg0);
         Words.set(ring, base + SlotLayout.ARG0_WORD + 1, arg1);
         Words.setRelease(ring, base, SlotStatus.PUBLISHED);
+    }
+
+    /** Slots {@code from} (inclusive) to {@code to} (exclusive) read PUBLISHED, not CLAIMED, and did not add. */
+    private void assertNotRun(int from, int to, String why) {
+        for (int s = from; s < to; s++) {
+            assertEquals(SlotStatus.PUBLISHED, status(s), "slot " + s + " stays PUBLISHED: " + why);
+            assertEquals(0, Words.get(control, ControlLayout.OBSERVABLE_BASE + s), "slot " + s + " did not run: " + why);
+        }
     }
 
     private int status(int slot) {
