@@ -1,5 +1,5 @@
 # Sourced by the GPU-machine scripts (bench/scripts/h100-*.sh): from the repository root, with .h100 carried
-# (vyre-*-linux-x86_64.tar.gz, bench.jar, HdrHistogram.jar, gl/*.deb; H100_DIR=dir reads them from dir), tees every line to $OUT/$1 and sets
+# (vyre-*-linux-x86_64.tar.gz or .tar.xz, bench.jar, HdrHistogram.jar, gl/*.deb; H100_DIR=dir reads them from dir), tees every line to $OUT/$1 and sets
 #   H (the carry), OUT, step "text" (a timed heading), D (the unpacked distribution), V (its vyre launcher),
 #   JAVA (its runtime with native access), CP (distribution + bench + HdrHistogram class path), THIRD (the
 #   distribution's third-party jars, ':'-terminated, for an older build's class path) and the helpers below
@@ -14,7 +14,7 @@ t0=$(date +%s)
 step() { echo; echo "== [$(( $(date +%s) - t0 )) s] $*"; }
 for f in $H/gl/*.deb $H/opencl/*.deb; do [ -e "$f" ] && dpkg -x "$f" / ; done; ldconfig
 icd=/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json; [ -f "$icd" ] && export VK_DRIVER_FILES=$icd
-rm -rf /tmp/vyre && mkdir -p /tmp/vyre && tar -xzf $H/vyre-*-linux-x86_64.tar.gz -C /tmp/vyre
+rm -rf /tmp/vyre && mkdir -p /tmp/vyre && tar -xf $(ls $H/vyre-*-linux-x86_64.tar.* | head -1) -C /tmp/vyre
 D=$(echo /tmp/vyre/vyre-*)
 V="env -u JAVA_HOME $D/bin/vyre"
 JAVA="$D/runtime/bin/java --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow"
