@@ -14,7 +14,9 @@ t0=$(date +%s)
 step() { echo; echo "== [$(( $(date +%s) - t0 )) s] $*"; }
 for f in $H/gl/*.deb $H/opencl/*.deb; do [ -e "$f" ] && dpkg -x "$f" / ; done; ldconfig
 icd=/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json; [ -f "$icd" ] && export VK_DRIVER_FILES=$icd
-rm -rf /tmp/vyre && mkdir -p /tmp/vyre && tar -xf $(ls $H/vyre-*-linux-x86_64.tar.* | head -1) -C /tmp/vyre
+T=$(ls $H/vyre-*-linux-x86_64.tar.* | head -1)
+rm -rf /tmp/vyre && mkdir -p /tmp/vyre && { tar -xf "$T" -C /tmp/vyre 2>/dev/null \
+  || python3 -c 'import sys, tarfile; tarfile.open(sys.argv[1]).extractall(sys.argv[2])' "$T" /tmp/vyre; }
 D=$(echo /tmp/vyre/vyre-*)
 V="env -u JAVA_HOME $D/bin/vyre"
 JAVA="$D/runtime/bin/java --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow"
