@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Session 19's GPU calls (each inside 10 minutes). Carry .h100's tarball of this build, bench.jar and gl/.
 # Log $OUT/session19-PART.txt.
-#   first   issue 18 on a further start: CUDA conformance with the leader's pipelined poll (variant 32768, its first
-#           GPU run); three rounds of Vulkan and CUDA latency (this build; CUDA with its loop period from the
-#           heartbeat, untraced); the leader's idle loop, untraced (LeaderIdleProbe), by what it reads: default, the
-#           mailbox every 1024 loops (4096), SHUTDOWN every 8 loops (16384), both, pipelined (32768), one queue,
-#           traced; CUDA latency alternating default / 32768 / 16384 / 32768+16384, three rounds; Vulkan
-#           publishSlots/64, 3 rounds (about 4 minutes)
+#   first   issue 18 on a further start: three rounds of Vulkan and CUDA latency (this build; CUDA with its loop
+#           period from the heartbeat, untraced); the leader's idle loop, untraced (LeaderIdleProbe), by what it
+#           reads: default, the mailbox every 1024 loops (4096), SHUTDOWN every 8 loops (16384), both, the pipelined
+#           poll (32768: two tail-line reads in flight), 32768+16384, one queue, traced; CUDA latency alternating
+#           default / 32768 / 16384 / 32768+16384, three rounds; CUDA conformance with 32768 (its first GPU run);
+#           Vulkan publishSlots/64, 3 rounds (about 4.5 minutes)
 set -u
 cd "$(dirname "$0")/../.."
 PART=${1:?usage: h100-session19.sh first. Fix: name the part}
@@ -20,9 +20,6 @@ idle() {
 }
 case "$PART" in
 first)
-  step "conformance, cuda, pipelined poll (-Dvyre.cuda.variant=32768)"
-  VYRE_JAVA_OPTS=-Dvyre.cuda.variant=32768 timeout -s KILL 150 $V conform --backend cuda \
-    --report $OUT/conform-cuda-session19-pipelined.json 2>&1 | grep -E "FAILED|^cuda|BACKEND|Fix" | head -8
   for r in 1 2 3; do
     step "round $r: vulkan latency, this build"
     vk "" latency
@@ -45,6 +42,9 @@ first)
   done
   step "cuda latency, one submission queue"
   ring "-Dvyre.cuda.loops=true -Dvyre.cuda.submissionQueues=1" latency 1
+  step "conformance, cuda, pipelined poll (-Dvyre.cuda.variant=32768)"
+  VYRE_JAVA_OPTS=-Dvyre.cuda.variant=32768 timeout -s KILL 150 $V conform --backend cuda \
+    --report $OUT/conform-cuda-session19-pipelined.json 2>&1 | grep -E "FAILED|^cuda|BACKEND|Fix" | head -8
   for r in 1 2 3; do
     step "round $r: vulkan publishSlots/64, 1 publisher, this build"
     vk "" throughput --slots 65536 --batch 64 --api slots --seconds 3
