@@ -23,6 +23,7 @@ import java.util.zip.CRC32C;
  * <p><b>Runs.</b> An executor claims and executes slots one at a time, in the order it is given
  * them, and completes them as a <em>run</em>, like a GPU warp: {@link #tryExecute} claims
  * (PUBLISHED to CLAIMED, one compare-and-set on the slot's own status word) and executes a slot,
+ * or {@link #executeClaimed} executes one its only claimer claimed ahead ({@link #claimAhead}, a store),
  * and holds its completion; {@link #completeRun} then publishes the held completions together:
  * the run's metric counts and its DONE_COUNT are added once per word (one atomic add each, not
  * one per slot), then each held slot's status is release-stored (DONE, or FAULT). Every rule of
@@ -199,7 +200,7 @@ final class SlotExecutor implements SlotContext {
     boolean executeClaimed(int slot) {
         long base = (long) slot * SlotLayout.SLOT_WORDS;
         if (shutdownRequested()) {
-            Words.setRelease(ring, base, SlotStatus.PUBLISHED);
+            giveBack(slot);
             return false;
         }
         return runClaimed(slot, base);
