@@ -7,9 +7,11 @@
 #           poll (32768: two tail-line reads in flight), 32768+16384, one queue, traced; CUDA latency alternating
 #           default / 32768 / 16384 / 32768+16384, three rounds; CUDA conformance with 32768 (its first GPU run);
 #           Vulkan publishSlots/64, 3 rounds (about 4.5 minutes)
+#   short   the same questions in about 80 s: the idle loop default / 32768; three rounds of Vulkan latency and CUDA
+#           latency default / 32768; one Vulkan publishSlots/64
 set -u
 cd "$(dirname "$0")/../.."
-PART=${1:?usage: h100-session19.sh first. Fix: name the part}
+PART=${1:?usage: h100-session19.sh first|short. Fix: name the part}
 . bench/scripts/h100-env.sh "session19-$PART.txt"
 nvidia-smi --query-gpu=name,driver_version,pcie.link.gen.current --format=csv,noheader
 grep -m1 "model name" /proc/cpuinfo; nproc
@@ -50,5 +52,21 @@ first)
     vk "" throughput --slots 65536 --batch 64 --api slots --seconds 3
   done
   step "done" ;;
-*) echo "unknown part $PART. Fix: name the part: first"; exit 2 ;;
+short)
+  for v in 0 32768; do
+    step "idle leader loop, variant $v"
+    idle "-Dvyre.cuda.variant=$v"
+  done
+  for r in 1 2 3; do
+    step "round $r: vulkan latency, this build"
+    vk "" latency
+    for v in 0 32768; do
+      step "round $r: cuda latency, variant $v"
+      ring "-Dvyre.cuda.loops=true -Dvyre.cuda.variant=$v" latency 1
+    done
+  done
+  step "vulkan publishSlots/64, 1 publisher, this build"
+  vk "" throughput --slots 65536 --batch 64 --api slots --seconds 3
+  step "done" ;;
+*) echo "unknown part $PART. Fix: name the part: first or short"; exit 2 ;;
 esac
