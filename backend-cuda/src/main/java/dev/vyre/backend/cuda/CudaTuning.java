@@ -30,7 +30,8 @@ final class CudaTuning {
      * the tenant check; 4096: the leader reads the mailbox every 1024 loops, so host control writes wait up to about a
      * millisecond; 8192: the leader unpacks every queue's tail line every loop, moved or not;
      * 16384: the leader loads SHUTDOWN every 8 loops instead of every loop; 32768: the leader keeps two reads of the
-     * tail lines in flight, and the mailbox's sequence rides with them).
+     * tail lines in flight, and the mailbox's sequence rides with them: a shorter idle loop, a slower round trip,
+     * docs/PERFORMANCE.md, session 19).
      */
     static long variant() {
         long bits = Long.getLong("vyre.cuda.variant", 0L) & 0xF7DF;
