@@ -206,7 +206,7 @@ final class SlotExecutor implements SlotContext {
         return runClaimed(slot, base);
     }
 
-    /** Returns a slot claimed by {@link #claimAhead} that will not run now: PUBLISHED again (release). */
+    /** Returns a slot this executor holds CLAIMED (by either claim) that will not run now: PUBLISHED again (release). */
     void giveBack(int slot) {
         Words.setRelease(ring, (long) slot * SlotLayout.SLOT_WORDS, SlotStatus.PUBLISHED);
     }
@@ -215,7 +215,7 @@ final class SlotExecutor implements SlotContext {
     private boolean runClaimed(int slot, long base) {
         int tenant = Words.get(ring, base + SlotLayout.TENANT_WORD);
         if (!authorised(tenant)) {
-            Words.setRelease(ring, base, SlotStatus.PUBLISHED);
+            giveBack(slot);
             return false;
         }
         int opcode = Words.get(ring, base + SlotLayout.OPCODE_WORD);
