@@ -61,6 +61,8 @@ typedef unsigned long long u64;
                           // start, total ns spent reading the tail line
 #define L_TRACE_PARTS 64  // u64 x 3, leader: inline runs' total ns to the claim, to the end of the execution, to the
                           // DONE store after the fence (the trace's run split; words 64..127 are free otherwise)
+#define L_TRACE_REARM 72  // u64 x 9, leader, traced: staggered polls whose read k (0..7) came first with a
+                          // publication, [8] those where none did
 #define L_MAIL_SEQ 48     // u32, host: control-write request sequence
 #define L_MAIL_WORD 49    // u32, host: control word index
 #define L_MAIL_VALUE 50   // u32, host: value
@@ -129,6 +131,9 @@ struct VyreArgs {
     u64 residentBytes; // a multiple of 4; 0: the data buffer has no device copy
     u64 tail;          // u32*, device memory the host writes through BAR1 holding the tail lines (at the link
                        // block's offsets), or 0: the tail lines are in the link block (persistent only)
+    u64 rearm;         // staggered poll after an inline run (persistent only; 0: off): bits 0..15 the first read's
+                       // delay in ns after the run's DONE, bits 16..31 the spacing of the next reads in ns, bits
+                       // 32..35 how many reads (1..VYRE_REARM_MAX_READS). See vyre_staggered_poll.
 };
 
 // IO link block (IoLink.java), u32 words: the device writes SEQUENCE and ACCEPTED, the host COMPLETION.
@@ -977,6 +982,59 @@ __device__ __forceinline__ void vyre_poll_hold(u64& lo, u64& hi) {
     asm volatile("mov.b64 %0, %0;\n\tmov.b64 %1, %1;" : "+l"(lo), "+l"(hi));
 }
 
+#define VYRE_REARM_MAX_READS 8u
+
+// SM clock cycles per 1024 ns, measured against %globaltimer over 20 us (whose own resolution may be coarse): the
+// staggered poll's delays are a few hundred ns, which the SM clock counts without a timer read's cost.
+__device__ u64 vyre_cycles_per_1024ns() {
+    const u64 g0 = now_ns();
+    const long long c0 = clock64();
+    u64 g = g0;
+    while ((g = now_ns()) - g0 < 20000ull) {
+    }
+    return (u64)(clock64() - c0) * 1024ull / (g - g0);
+}
+
+// The staggered poll (rearm != 0), read just after the leader ran a slot itself: up to VYRE_REARM_MAX_READS reads of
+// the tail lines, the first `delay` after `start` (the run's DONE store), the next `spacing` apart, all in flight
+// together; the first whose head tag moved on some queue (a new publication) is the loop's read, else the last.
+// Why: the PCIe read issued right after the DONE store reaches host memory behind it, before the host could see
+// DONE and publish again, so it always came back empty and the round trip waited one more whole read.
+// Any of the reads is a valid poll (a snapshot of the lines); those not used are dropped.
+// Returns the index of the read used when it showed a publication, else VYRE_REARM_MAX_READS.
+__device__ __forceinline__ u32 vyre_staggered_poll(const u32* tailPart, bool reader, const u64* seenOf, u32 lane,
+                                                    long long start, u64 rearm, u64 cyclesPer1024, u64& pair0,
+                                                    u64& pair1) {
+    const long long delay = (long long)(((rearm & 0xFFFFull) * cyclesPer1024) >> 10);
+    const long long spacing = (long long)((((rearm >> 16) & 0xFFFFull) * cyclesPer1024) >> 10);
+    u32 reads = (u32)((rearm >> 32) & 0xFull);
+    if (reads > VYRE_REARM_MAX_READS) reads = VYRE_REARM_MAX_READS;
+    if (reads == 0u) reads = 1u;
+    u64 lo[VYRE_REARM_MAX_READS], hi[VYRE_REARM_MAX_READS];
+#pragma unroll
+    for (u32 k = 0; k < VYRE_REARM_MAX_READS; ++k) {
+        lo[k] = 0ull;
+        hi[k] = 0ull;
+        if (k < reads) {
+            const long long at = start + delay + (long long)k * spacing;
+            while (clock64() < at) {
+            }
+            if (reader) vyre_poll_read(tailPart, lo[k], hi[k]);
+        }
+    }
+    const u64 seen = reader ? seenOf[lane >> 2] : 0ull;
+#pragma unroll
+    for (u32 k = 0; k < VYRE_REARM_MAX_READS; ++k) {
+        if (k < reads) {
+            pair0 = lo[k];
+            pair1 = hi[k];
+            const bool moved = reader && (lane & 3u) == 0u && (u32)(lo[k] >> 32) != (u32)seen;
+            if (__ballot_sync(VYRE_FULL_MASK, moved) != 0u) return k;
+        }
+    }
+    return VYRE_REARM_MAX_READS;
+}
+
 // Leader warp: polls every queue's tail line, hands submissions to the worker warps through device
 // memory (or runs a lone one itself when the workers have no backlog), applies host control writes,
 // and mirrors DONE_COUNT and a heartbeat into the link block.
@@ -1015,6 +1073,11 @@ __device__ void vyre_leader(const VyreArgs* A, VyreCtx& c) {
     const bool poller = reader || (mailRides && lane == 16u);
     const u32* pollPart = reader ? tailPart : link + L_MAIL_SEQ;
     u32 loop = 0u;  // the same in every lane (heartbeat moves in lane 0 only)
+    const u64 rearm = A->rearm;
+    const u64 cyclesPer1024 = rearm != 0ull ? vyre_cycles_per_1024ns() : 0ull;
+    bool ranInline = false;  // the last step ran a slot itself (the staggered poll follows)
+    long long ranClock = 0ll;  // clock64 after that run's DONE store
+    u64 rearmHits[VYRE_REARM_MAX_READS + 1u] = {};  // traced: L_TRACE_REARM's counts
     // One loop over the tail lines read into pair0/pair1 (lane 4q + i: 16 bytes of queue q's line); true: stop.
     auto step = [&](u64 pair0, u64 pair1) -> bool {
         const u32 stop = (loop & controlMask) == 0u ? vyre_load_control(c, C_SHUTDOWN) : 0u;
@@ -1144,7 +1207,9 @@ __device__ void vyre_leader(const VyreArgs* A, VyreCtx& c) {
                 }
                 seenOf[q] = tail;
                 released = handed;  // cursor[0] is there already: a later queue may run inline too
+                ranInline = true;
                 __syncwarp();
+                ranClock = __shfl_sync(VYRE_FULL_MASK, clock64(), 0);  // lane 0's DONE store is behind it
                 continue;
             }
             if (count == 1ull && whole && (line[1] >> VYRE_RUN_SHIFT) == 0u) {
@@ -1272,7 +1337,17 @@ __device__ void vyre_leader(const VyreArgs* A, VyreCtx& c) {
     if (!pipelined) {
         while (true) {
             u64 pair0 = 0ull, pair1 = 0ull;
-            if (reader) vyre_poll_read(tailPart, pair0, pair1);
+            if (ranInline && rearm != 0ull) {
+                ranInline = false;
+                const u32 hit = vyre_staggered_poll(tailPart, reader, seenOf, lane, ranClock, rearm, cyclesPer1024,
+                                                    pair0, pair1);
+                if (lane == 0 && (A->variant & VYRE_VARIANT_TRACE) != 0ull) {
+                    rearmHits[hit] += 1ull;
+                    st_relaxed_sys64((u64*)(link + L_TRACE_REARM) + hit, rearmHits[hit]);
+                }
+            } else if (reader) {
+                vyre_poll_read(tailPart, pair0, pair1);
+            }
             if (step(pair0, pair1)) break;
         }
     } else {

@@ -38,6 +38,40 @@ final class CudaTuning {
         return Boolean.getBoolean("vyre.cuda.trace") ? bits | 32 : bits;
     }
 
+    /** Property of the staggered poll: {@code off}, or {@code delayNs,spacingNs,reads}. */
+    static final String REARM = "vyre.cuda.rearm";
+
+    /**
+     * The staggered poll after the leader ran a slot itself ({@value #REARM}, the kernel's {@code VyreArgs.rearm}):
+     * {@code off} (the default) reads the tail lines again at once; {@code delayNs,spacingNs,reads} issues
+     * {@code reads} reads (1..8) after the run's DONE store, the first {@code delayNs} later and the next
+     * {@code spacingNs} apart (each 0..65535), and the leader works on the first that shows a new publication.
+     *
+     * @return the packed field: bits 0..15 the delay, 16..31 the spacing, 32..35 the reads; 0 when off
+     * @throws IllegalArgumentException when the property is neither {@code off} nor three numbers in range
+     */
+    static long rearm() {
+        String value = System.getProperty(REARM, "off").trim();
+        if (value.equals("off")) {
+            return 0L;
+        }
+        String[] parts = value.split(",", -1);
+        if (parts.length == 3) {
+            try {
+                long delay = Long.parseLong(parts[0].trim());
+                long spacing = Long.parseLong(parts[1].trim());
+                long reads = Long.parseLong(parts[2].trim());
+                if (delay >= 0 && delay <= 0xFFFF && spacing >= 0 && spacing <= 0xFFFF && reads >= 1 && reads <= 8) {
+                    return delay | spacing << 16 | reads << 32;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+        }
+        throw new IllegalArgumentException("-D" + REARM + "=" + value + " is not off or delayNs,spacingNs,reads."
+                + " Fix: pass off, or three numbers such as 300,150,4 (ns 0..65535, reads 1..8)");
+    }
+
     static int submissionQueues() {
         return Math.max(1, Math.min(SubmissionQueues.MAX_QUEUES, Integer.getInteger("vyre.cuda.submissionQueues", 4)));
     }

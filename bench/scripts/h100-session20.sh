@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Session 20's GPU calls (each inside 10 minutes). Carry .h100's tarball of this build, bench.jar and gl/.
+# Log $OUT/session20-PART.txt.
+#   first   issue 18: the staggered poll after an inline run (-Dvyre.cuda.rearm=delayNs,spacingNs,reads).
+#           Baselines (CUDA, Vulkan latency); a sweep of rearm settings with 1 and 4 submission queues; the trace
+#           of off and of a staggered setting on both (which read caught the next publication); the sweep's best for
+#           4 queues alternating with off, three rounds; CUDA publishSlots/64 off / best; CUDA conformance with the
+#           best; Vulkan publishSlots/64 three times and latency twice (about 7 minutes)
+#   again   on a later start: default / best alternating (BEST=delay,spacing,reads), Vulkan publishSlots/64 and
+#           latency (about 2 minutes)
+set -u
+cd "$(dirname "$0")/../.."
+PART=${1:?usage: h100-session20.sh first|again. Fix: name the part}
+. bench/scripts/h100-env.sh "session20-$PART.txt"
+nvidia-smi --query-gpu=name,driver_version,pcie.link.gen.current,clocks.max.sm --format=csv,noheader
+grep -m1 "model name" /proc/cpuinfo; nproc
+p50() { grep -o "p50 [0-9.]*" | head -1 | cut -d' ' -f2; }
+case "$PART" in
+first)
+  step "baseline: cuda latency, default"
+  ring "-Dvyre.cuda.loops=true" latency 1
+  step "baseline: vulkan latency"
+  vk "" latency
+  : > /tmp/sweep4
+  for q in 4 1; do
+    for r in off 200,0,1 400,0,1 600,0,1 800,0,1 0,150,8 100,100,8 200,100,6; do
+      step "cuda latency, $q queues, rearm $r"
+      line=$(ring "-Dvyre.cuda.loops=true -Dvyre.cuda.submissionQueues=$q -Dvyre.cuda.rearm=$r" latency 1)
+      echo "$line"
+      [ $q = 4 ] && [ $r != off ] && echo "$(echo "$line" | p50) $r" >> /tmp/sweep4
+    done
+  done
+  BEST=$(sort -n /tmp/sweep4 | head -1 | cut -d' ' -f2)
+  BEST=${BEST:-0,150,8}
+  echo "best for 4 queues: $BEST"
+  for q in 4 1; do
+    for r in off 0,150,8; do
+      step "cuda latency traced, $q queues, rearm $r"
+      ring "-Dvyre.cuda.trace=true -Dvyre.cuda.submissionQueues=$q -Dvyre.cuda.rearm=$r" latency 1
+    done
+  done
+  for round in 1 2 3; do
+    for r in off "$BEST"; do
+      step "round $round: cuda latency, 4 queues, rearm $r"
+      ring "-Dvyre.cuda.loops=true -Dvyre.cuda.rearm=$r" latency 1
+    done
+  done
+  for r in off "$BEST"; do
+    step "cuda publishSlots/64, 1 publisher, rearm $r"
+    ring "-Dvyre.cuda.rearm=$r" throughput 1
+  done
+  step "conformance, cuda, rearm $BEST"
+  VYRE_JAVA_OPTS=-Dvyre.cuda.rearm=$BEST timeout -s KILL 150 $V conform --backend cuda \
+    --report $OUT/conform-cuda-session20-rearm.json 2>&1 | grep -E "FAILED|^cuda|BACKEND|Fix" | head -8
+  for round in 1 2 3; do
+    step "round $round: vulkan publishSlots/64, 1 publisher"
+    vk "" throughput --slots 65536 --batch 64 --api slots --seconds 3
+  done
+  step "vulkan latency"
+  vk "" latency
+  step "done" ;;
+again)
+  BEST=${BEST:?set BEST=delay,spacing,reads. Fix: pass the setting to compare with off}
+  for round in 1 2 3; do
+    for r in off "$BEST"; do
+      step "round $round: cuda latency, 4 queues, rearm $r"
+      ring "-Dvyre.cuda.loops=true -Dvyre.cuda.rearm=$r" latency 1
+    done
+    step "round $round: vulkan latency"
+    vk "" latency
+  done
+  step "cuda latency, 1 queue, rearm $BEST"
+  ring "-Dvyre.cuda.loops=true -Dvyre.cuda.submissionQueues=1 -Dvyre.cuda.rearm=$BEST" latency 1
+  for round in 1 2; do
+    step "round $round: vulkan publishSlots/64, 1 publisher"
+    vk "" throughput --slots 65536 --batch 64 --api slots --seconds 3
+  done
+  step "done" ;;
+*) echo "unknown part $PART. Fix: name the part: first or again"; exit 2 ;;
+esac
