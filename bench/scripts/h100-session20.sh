@@ -6,11 +6,13 @@
 #           of off and of a staggered setting on both (which read caught the next publication); the sweep's best for
 #           4 queues alternating with off, three rounds; CUDA publishSlots/64 off / best; CUDA conformance with the
 #           best; Vulkan publishSlots/64 three times and latency twice (about 7 minutes)
+#   pin     Vulkan publishSlots/64 and CUDA latency unpinned and with the JVM on each quarter of the CPUs, two rounds;
+#           Vulkan publishSlots/64 from 2 publishers (about 3 minutes)
 #   again   on a later start: default / best alternating (BEST=delay,spacing,reads), Vulkan publishSlots/64 and
 #           latency (about 2 minutes)
 set -u
 cd "$(dirname "$0")/../.."
-PART=${1:?usage: h100-session20.sh first|again. Fix: name the part}
+PART=${1:?usage: h100-session20.sh first|again|pin. Fix: name the part}
 . bench/scripts/h100-env.sh "session20-$PART.txt"
 nvidia-smi --query-gpu=name,driver_version,pcie.link.gen.current,clocks.max.sm --format=csv,noheader
 grep -m1 "model name" /proc/cpuinfo; nproc
@@ -76,5 +78,30 @@ again)
     vk "" throughput --slots 65536 --batch 64 --api slots --seconds 3
   done
   step "done" ;;
-*) echo "unknown part $PART. Fix: name the part: first or again"; exit 2 ;;
+pin)
+  # Does the publisher's CPU matter? The GPU's CPU/NUMA affinity, then Vulkan publishSlots/64 and CUDA/Vulkan latency
+  # unpinned and with the whole JVM on each quarter of the CPUs (taskset), two rounds.
+  nvidia-smi topo -m 2>&1 | head -8
+  lscpu 2>&1 | grep -iE "numa|socket|thread|core" | head -8
+  n=$(nproc); quarter=$(( n / 4 ))
+  sets="all"
+  for i in 0 1 2 3; do sets="$sets $(( i * quarter ))-$(( i * quarter + quarter - 1 ))"; done
+  for round in 1 2; do
+    for c in $sets; do
+      step "round $round: vulkan publishSlots/64, 1 publisher, cpus $c"
+      JAVA="taskset -c $( [ $c = all ] && echo 0-$(( n - 1 )) || echo $c ) $D/runtime/bin/java --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow" \
+        vk "" throughput --slots 65536 --batch 64 --api slots --seconds 3
+    done
+  done
+  for round in 1 2; do
+    for c in $sets; do
+      step "round $round: cuda latency, cpus $c"
+      JAVA="taskset -c $( [ $c = all ] && echo 0-$(( n - 1 )) || echo $c ) $D/runtime/bin/java --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow" \
+        ring "-Dvyre.cuda.loops=true" latency 1
+    done
+  done
+  step "vulkan publishSlots/64, 2 publishers"
+  vk "" throughput --slots 65536 --batch 64 --api slots --seconds 3 --publishers 2
+  step "done" ;;
+*) echo "unknown part $PART. Fix: name the part: first, again or pin"; exit 2 ;;
 esac
