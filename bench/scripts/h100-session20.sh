@@ -17,6 +17,19 @@ PART=${1:?usage: h100-session20.sh first|again|pin. Fix: name the part}
 nvidia-smi --query-gpu=name,driver_version,pcie.link.gen.current,clocks.max.sm --format=csv,noheader
 grep -m1 "model name" /proc/cpuinfo; nproc
 p50() { grep -o "p50 [0-9.]*" | head -1 | cut -d' ' -f2; }
+# jfrtop FILE: the hottest leaf methods, and samples by their innermost dev.vyre frame with its line
+jfrtop() {
+  $D/runtime/bin/jfr view --width 150 hot-methods "$1" 2>&1 | sed -n 4,22p
+  $D/runtime/bin/jfr print --events jdk.ExecutionSample --stack-depth 12 "$1" | python3 -c '
+import re, sys, collections
+counts = collections.Counter(); total = 0
+for event in sys.stdin.read().split("jdk.ExecutionSample")[1:]:
+    frames = re.findall(r"^\s+(dev\.vyre\.[\w.$<>]+)\([^)]*\)\s+line: (\d+)", event, re.M)
+    total += 1
+    counts[frames[0][0] + ":" + frames[0][1] if frames else "(no dev.vyre frame)"] += 1
+for key, n in counts.most_common(16): print("%6d %5.1f%%  %s" % (n, 100.0 * n / max(1, total), key))
+print("samples", total)'
+}
 case "$PART" in
 first)
   step "baseline: cuda latency, default"
@@ -83,6 +96,10 @@ pin)
   # unpinned and with the whole JVM on each quarter of the CPUs (taskset), two rounds.
   nvidia-smi topo -m 2>&1 | head -8
   lscpu 2>&1 | grep -iE "numa|socket|thread|core" | head -8
+  step "vulkan publishSlots/64, 1 publisher, JFR profile (where the publisher's time goes)"
+  vk "-XX:StartFlightRecording=filename=$OUT/vk-slots.jfr,settings=profile" throughput --slots 65536 --batch 64 \
+    --api slots --seconds 3
+  jfrtop "$OUT/vk-slots.jfr"
   n=$(nproc); quarter=$(( n / 4 ))
   sets="all"
   for i in 0 1 2 3; do sets="$sets $(( i * quarter ))-$(( i * quarter + quarter - 1 ))"; done
