@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Session 20: Vulkan publishSlots/64 from 1 publisher, the distribution's backend-vulkan (old) against
-# .h100/new/vyre-backend-vulkan-*.jar (new: the status mirror's next lines loaded together), alternating, 4 rounds;
+# .h100/new/vyre-backend-vulkan-*.jar (new: the status mirror's next lines loaded together, commit 7100296, reverted
+# after this A/B showed no gain: docs/PERFORMANCE.md, session 20), alternating, 4 rounds;
 # Vulkan latency with each; then Vulkan conformance with the new jar. Carry .h100's tarball, bench.jar, gl/, new/.
 # Log $OUT/session20-mirror.txt.
 set -u

@@ -39,13 +39,7 @@ final class StatusMirror implements AutoCloseable {
 
     private static final VarHandle ENTRY = MethodHandles.arrayElementVarHandle(long[].class);
 
-    /** Mirror words per 64-byte cache line. */
-    private static final int WORDS_PER_LINE = 16;
-    /** Lines loaded ahead when a slot's check reaches the start of a line (a run of 64 slots spans 4). */
-    private static final int LINES_AHEAD = 3;
-
     private final DeviceBlock block;
-    private final int slots;
     private final MemorySegment words;
     /** Per slot: {@code generation << 32 | status the host wrote}. */
     private final long[] entries;
@@ -54,7 +48,6 @@ final class StatusMirror implements AutoCloseable {
         this.block = DeviceBlock.hostCached(device, bytes(slots));
         this.words = block.mapped();
         this.entries = new long[slots];
-        this.slots = slots;
         words.fill((byte) 0);
     }
 
@@ -101,25 +94,9 @@ final class StatusMirror implements AutoCloseable {
      *         latest write, else the status the host wrote (possibly older than the ring, never newer)
      */
     int status(int slot) {
-        if ((slot & (WORDS_PER_LINE - 1)) == 0 && slot + LINES_AHEAD * WORDS_PER_LINE < slots) {
-            touchLinesAhead(slot);
-        }
         long e = (long) ENTRY.getAcquire(entries, slot);
         int m = Words.getAcquire(words, STATUS_BASE + (long) slot);
         return m >>> GEN_SHIFT == (int) (e >>> 32) ? m & ((1 << GEN_SHIFT) - 1) : (int) e;
-    }
-
-    /**
-     * Loads one word of each of the {@value #LINES_AHEAD} mirror lines after the one holding {@code slot}: the
-     * shader's writes evicted them from the host's caches, so each is a miss, and issued together the misses
-     * overlap instead of costing one after another as a run of slots is checked in order. The loads are acquire
-     * loads, which the compiler keeps although their values are unused.
-     */
-    private void touchLinesAhead(int slot) {
-        long word = STATUS_BASE + (long) slot;
-        for (int line = 1; line <= LINES_AHEAD; line++) {
-            Words.getAcquire(words, word + (long) line * WORDS_PER_LINE);
-        }
     }
 
     /** @return the mirrored DONE_COUNT (lags the control word by at most one sweep of workgroup 0) */
