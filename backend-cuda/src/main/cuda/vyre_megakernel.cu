@@ -1085,7 +1085,9 @@ __device__ void vyre_leader(const VyreArgs* A, VyreCtx& c) {
         u64 polled = 0;
         const bool tracing = (A->variant & VYRE_VARIANT_TRACE) != 0ull;
         const u64 pollStart = tracing ? now_ns() : 0ull;
-        const u32 mailSeen = __shfl_sync(VYRE_FULL_MASK, (u32)pair0, 16);
+        // pair0 is used here only when the mailbox sequence rides with the poll: any use waits for the poll read, and
+        // the every-8th-loop mailbox read below must go out beside that read, not after it returns.
+        const u32 mailSeen = mailRides ? __shfl_sync(VYRE_FULL_MASK, (u32)pair0, 16) : 0u;
         if (lane == 0 && (mailRides ? mailSeen != lastMail : (heartbeat & mailMask) == 0u)) {
             u32 mail = ld_acquire_sys(link + L_MAIL_SEQ);
             if (mail != lastMail) {
