@@ -1000,7 +1000,10 @@ __device__ u64 vyre_cycles_per_1024ns() {
 // together; the first whose head tag moved on some queue (a new publication) is the loop's read, else the last.
 // Why: the PCIe read issued right after the DONE store reaches host memory behind it, before the host could see
 // DONE and publish again, so it always came back empty and the round trip waited one more whole read.
-// Any of the reads is a valid poll (a snapshot of the lines); those not used are dropped.
+// Any of the reads is a valid poll (a snapshot of the lines); those not used are dropped. Experiment, off by default:
+// on the H100 one read 400 ns late made one submission queue as fast as four (3.56-3.75 against 4.75 us) but only
+// slowed four queues, and reads in flight together are served one after another (reads of one host line do not
+// overlap), so 6 or 8 of them made every round trip 9-13 us (docs/PERFORMANCE.md, session 20).
 // Returns the index of the read used when it showed a publication, else VYRE_REARM_MAX_READS.
 __device__ __forceinline__ u32 vyre_staggered_poll(const u32* tailPart, bool reader, const u64* seenOf, u32 lane,
                                                     long long start, u64 rearm, u64 cyclesPer1024, u64& pair0,

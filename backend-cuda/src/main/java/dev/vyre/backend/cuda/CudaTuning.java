@@ -46,6 +46,7 @@ final class CudaTuning {
      * {@code off} (the default) reads the tail lines again at once; {@code delayNs,spacingNs,reads} issues
      * {@code reads} reads (1..8) after the run's DONE store, the first {@code delayNs} later and the next
      * {@code spacingNs} apart (each 0..65535), and the leader works on the first that shows a new publication.
+     * An experiment: on the H100 it helped one submission queue and slowed four (docs/PERFORMANCE.md, session 20).
      *
      * @return the packed field: bits 0..15 the delay, 16..31 the spacing, 32..35 the reads; 0 when off
      * @throws IllegalArgumentException when the property is neither {@code off} nor three numbers in range
