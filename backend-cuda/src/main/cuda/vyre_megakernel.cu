@@ -1078,7 +1078,7 @@ __device__ void vyre_leader(const VyreArgs* A, VyreCtx& c) {
     u32 loop = 0u;  // the same in every lane (heartbeat moves in lane 0 only)
     const u64 rearm = A->rearm;
     const u64 cyclesPer1024 = rearm != 0ull ? vyre_cycles_per_1024ns() : 0ull;
-    bool ranInline = false;  // the last step ran a slot itself (the staggered poll follows)
+    bool ranInline = false;  // rearm on and the last step ran a slot itself (the staggered poll follows)
     long long ranClock = 0ll;  // clock64 after that run's DONE store
     u64 rearmHits[VYRE_REARM_MAX_READS + 1u] = {};  // traced: L_TRACE_REARM's counts
     // One loop over the tail lines read into pair0/pair1 (lane 4q + i: 16 bytes of queue q's line); true: stop.
@@ -1212,9 +1212,11 @@ __device__ void vyre_leader(const VyreArgs* A, VyreCtx& c) {
                 }
                 seenOf[q] = tail;
                 released = handed;  // cursor[0] is there already: a later queue may run inline too
-                ranInline = true;
                 __syncwarp();
-                ranClock = __shfl_sync(VYRE_FULL_MASK, clock64(), 0);  // lane 0's DONE store is behind it
+                if (rearm != 0ull) {
+                    ranInline = true;
+                    ranClock = __shfl_sync(VYRE_FULL_MASK, clock64(), 0);  // lane 0's DONE store is behind it
+                }
                 continue;
             }
             if (count == 1ull && whole && (line[1] >> VYRE_RUN_SHIFT) == 0u) {
@@ -1342,7 +1344,7 @@ __device__ void vyre_leader(const VyreArgs* A, VyreCtx& c) {
     if (!pipelined) {
         while (true) {
             u64 pair0 = 0ull, pair1 = 0ull;
-            if (ranInline && rearm != 0ull) {
+            if (ranInline) {
                 ranInline = false;
                 const u32 hit = vyre_staggered_poll(tailPart, reader, seenOf, lane, ranClock, rearm, cyclesPer1024,
                                                     pair0, pair1);

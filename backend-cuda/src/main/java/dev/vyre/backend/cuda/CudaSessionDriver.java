@@ -102,6 +102,8 @@ final class CudaSessionDriver implements SessionDriver {
     private final PinnedBuffer link;
     /** Where the submission queues' tail lines are: device memory written through BAR1, or the link block. */
     private final TailLines tailLines;
+    /** The staggered poll's packed setting ({@link CudaTuning#rearm()}), read once: 0 when off. */
+    private final long rearm = CudaTuning.rearm();
     private final PinnedBuffer sq;
     private final PinnedBuffer staging;
     private final DeviceMemory control;
@@ -279,7 +281,7 @@ final class CudaSessionDriver implements SessionDriver {
         KernelArgs.put(block, KernelArgs.ISOLATION, isolation != null ? isolation.address() : 0L);
         KernelArgs.put(block, KernelArgs.QUEUES, queueCount);
         KernelArgs.put(block, KernelArgs.TAIL, tailLines.deviceAddress());
-        KernelArgs.put(block, KernelArgs.REARM, CudaTuning.rearm());
+        KernelArgs.put(block, KernelArgs.REARM, rearm);
         if (resident != null) {
             fillResidentCopy();
             KernelArgs.put(block, KernelArgs.RESIDENT, resident.address());
@@ -597,8 +599,7 @@ final class CudaSessionDriver implements SessionDriver {
         long loops = heartbeat();
         double seconds = (System.nanoTime() - openNanos) / 1e9;
         System.err.printf(Locale.ROOT, "vyre.cuda.loops: leader loop %.3f us (%d loops in %.2f s, variant %d, rearm %s)%n",
-                seconds * 1e6 / Math.max(1, loops), loops, seconds, CudaTuning.variant(),
-                System.getProperty(CudaTuning.REARM, "off"));
+                seconds * 1e6 / Math.max(1, loops), loops, seconds, CudaTuning.variant(), CudaTuning.rearmText(rearm));
     }
 
     /**
@@ -623,14 +624,14 @@ final class CudaSessionDriver implements SessionDriver {
                         + " DONE stored after the fence %.3f us); tail lines in %s%n", seconds * 1e6 / Math.max(1, loops),
                 loops, seconds, pollNs / 1e3 / Math.max(1, loops / 64 * 64), runs, reachNs * perRun, runNs * perRun,
                 claimNs * perRun, executedNs * perRun, doneNs * perRun, tailLines.placement());
-        if (CudaTuning.rearm() != 0) {
+        if (rearm != 0) {
             StringBuilder hits = new StringBuilder();
             for (int k = 0; k <= 8; k++) {
                 hits.append(k == 0 ? "" : " ").append(k < 8 ? "read" + k : "none").append('=')
                         .append((long) U64.getAcquire(l, (long) L_TRACE_REARM * 4 + 8L * k));
             }
             System.err.printf(Locale.ROOT, "vyre.cuda.trace: staggered polls (rearm %s): %s%n",
-                    System.getProperty(CudaTuning.REARM), hits);
+                    CudaTuning.rearmText(rearm), hits);
         }
     }
 

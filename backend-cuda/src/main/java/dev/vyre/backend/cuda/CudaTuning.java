@@ -73,6 +73,12 @@ final class CudaTuning {
                 + " Fix: pass off, or three numbers such as 300,150,4 (ns 0..65535, reads 1..8)");
     }
 
+    /** @return {@code off} for 0, else the packed {@link #rearm()} setting as {@code delayNs,spacingNs,reads} */
+    static String rearmText(long packed) {
+        return packed == 0 ? "off"
+                : (packed & 0xFFFF) + "," + (packed >>> 16 & 0xFFFF) + "," + (packed >>> 32 & 0xF);
+    }
+
     static int submissionQueues() {
         return Math.max(1, Math.min(SubmissionQueues.MAX_QUEUES, Integer.getInteger("vyre.cuda.submissionQueues", 4)));
     }

@@ -65,6 +65,15 @@ class CudaTuningTest {
     }
 
     @Test
+    void rearmTextReadsThePackedSettingBack() {
+        assertEquals("off", CudaTuning.rearmText(0));
+        System.setProperty(CudaTuning.REARM, "300,150,4");
+        assertEquals("300,150,4", CudaTuning.rearmText(CudaTuning.rearm()));
+        System.setProperty(CudaTuning.REARM, "65535,65535,8");
+        assertEquals("65535,65535,8", CudaTuning.rearmText(CudaTuning.rearm()));
+    }
+
+    @Test
     void rearmOutOfRangeOrMalformedSaysHowToFixIt() {
         for (String bad : new String[] {"300,150", "300,150,0", "300,150,9", "65536,0,1", "-1,0,1", "a,b,c", ""}) {
             System.setProperty(CudaTuning.REARM, bad);
