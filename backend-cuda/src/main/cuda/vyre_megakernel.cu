@@ -61,8 +61,6 @@ typedef unsigned long long u64;
                           // start, total ns spent reading the tail line
 #define L_TRACE_PARTS 64  // u64 x 3, leader: inline runs' total ns to the claim, to the end of the execution, to the
                           // DONE store after the fence (the trace's run split; words 64..127 are free otherwise)
-#define L_TRACE_REARM 72  // u64 x 9, leader, traced: staggered polls whose read k (0..7) came first with a
-                          // publication, [8] those where none did
 #define L_MAIL_SEQ 48     // u32, host: control-write request sequence
 #define L_MAIL_WORD 49    // u32, host: control word index
 #define L_MAIL_VALUE 50   // u32, host: value
@@ -131,9 +129,6 @@ struct VyreArgs {
     u64 residentBytes; // a multiple of 4; 0: the data buffer has no device copy
     u64 tail;          // u32*, device memory the host writes through BAR1 holding the tail lines (at the link
                        // block's offsets), or 0: the tail lines are in the link block (persistent only)
-    u64 rearm;         // staggered poll after an inline run (persistent only; 0: off): bits 0..15 the first read's
-                       // delay in ns after the run's DONE, bits 16..31 the spacing of the next reads in ns, bits
-                       // 32..35 how many reads (1..VYRE_REARM_MAX_READS). See vyre_staggered_poll.
 };
 
 // IO link block (IoLink.java), u32 words: the device writes SEQUENCE and ACCEPTED, the host COMPLETION.
@@ -158,14 +153,6 @@ struct VyreArgs {
                                             // included, wait up to about a millisecond; experiment: the mail read's share)
 #define VYRE_VARIANT_UNPACK_ALL 8192ull     // the leader unpacks every queue's tail line every loop, moved or not (peer:
                                             // before session 17; default: an unmoved line costs one shuffle)
-#define VYRE_VARIANT_RARE_CONTROL 16384ull  // the leader loads SHUTDOWN every 8 loops, not every loop (experiment: the
-                                            // control load's share of the idle loop: 1.90 against 1.995 us, H100)
-#define VYRE_VARIANT_PIPELINED_POLL 32768ull  // the leader keeps two reads of the tail lines in flight, each loop
-                                              // working on the older one; with tail lines in host memory and at most
-                                              // 4 queues, lane 16's read carries the mailbox sequence (experiment:
-                                              // idle loop 1.81 against 2.08 us, but p50 5.04-5.32 against 3.41-3.48
-                                              // us on the H100: after a run the older read predates the next
-                                              // publication, so each round trip waits one more read)
 
 // ---- memory-order primitives (PTX ISA 6.0+, sm_70+) ----
 
@@ -972,72 +959,6 @@ __device__ __forceinline__ u32 vyre_tail_line_word(u32 q) {
     return q == 0u ? (u32)L_TAIL_LINE : (u32)L_QUEUE_BASE + 32u * q;
 }
 
-// One poll read: 16 bytes at p (a tail line's quarter, or the mailbox's first 16 bytes), relaxed at system scope.
-__device__ __forceinline__ void vyre_poll_read(const u32* p, u64& lo, u64& hi) {
-    asm volatile("ld.relaxed.sys.global.v2.u64 {%0, %1}, [%2];" : "=l"(lo), "=l"(hi) : "l"(p) : "memory");
-}
-// Waits for a poll read's values here, after every earlier asm statement (a later read issued before it stays in
-// flight): the compiler may not move the first use of the values above the next read's issue.
-__device__ __forceinline__ void vyre_poll_hold(u64& lo, u64& hi) {
-    asm volatile("mov.b64 %0, %0;\n\tmov.b64 %1, %1;" : "+l"(lo), "+l"(hi));
-}
-
-#define VYRE_REARM_MAX_READS 8u
-
-// SM clock cycles per 1024 ns, measured against %globaltimer over 20 us (whose own resolution may be coarse): the
-// staggered poll's delays are a few hundred ns, which the SM clock counts without a timer read's cost.
-__device__ u64 vyre_cycles_per_1024ns() {
-    const u64 g0 = now_ns();
-    const long long c0 = clock64();
-    u64 g = g0;
-    while ((g = now_ns()) - g0 < 20000ull) {
-    }
-    return (u64)(clock64() - c0) * 1024ull / (g - g0);
-}
-
-// The staggered poll (rearm != 0), read just after the leader ran a slot itself: up to VYRE_REARM_MAX_READS reads of
-// the tail lines, the first `delay` after `start` (the run's DONE store), the next `spacing` apart, all in flight
-// together; the first whose head tag moved on some queue (a new publication) is the loop's read, else the last.
-// Why: the PCIe read issued right after the DONE store reaches host memory behind it, before the host could see
-// DONE and publish again, so it always came back empty and the round trip waited one more whole read.
-// Any of the reads is a valid poll (a snapshot of the lines); those not used are dropped. Experiment, off by default:
-// on the H100 one read 400 ns late made one submission queue as fast as four (3.56-3.75 against 4.75 us) but only
-// slowed four queues, and reads in flight together are served one after another (reads of one host line do not
-// overlap), so 6 or 8 of them made every round trip 9-13 us (docs/PERFORMANCE.md, session 20).
-// Returns the index of the read used when it showed a publication, else VYRE_REARM_MAX_READS.
-__device__ __forceinline__ u32 vyre_staggered_poll(const u32* tailPart, bool reader, const u64* seenOf, u32 lane,
-                                                    long long start, u64 rearm, u64 cyclesPer1024, u64& pair0,
-                                                    u64& pair1) {
-    const long long delay = (long long)(((rearm & 0xFFFFull) * cyclesPer1024) >> 10);
-    const long long spacing = (long long)((((rearm >> 16) & 0xFFFFull) * cyclesPer1024) >> 10);
-    u32 reads = (u32)((rearm >> 32) & 0xFull);
-    if (reads > VYRE_REARM_MAX_READS) reads = VYRE_REARM_MAX_READS;
-    if (reads == 0u) reads = 1u;
-    u64 lo[VYRE_REARM_MAX_READS], hi[VYRE_REARM_MAX_READS];
-#pragma unroll
-    for (u32 k = 0; k < VYRE_REARM_MAX_READS; ++k) {
-        lo[k] = 0ull;
-        hi[k] = 0ull;
-        if (k < reads) {
-            const long long at = start + delay + (long long)k * spacing;
-            while (clock64() < at) {
-            }
-            if (reader) vyre_poll_read(tailPart, lo[k], hi[k]);
-        }
-    }
-    const u64 seen = reader ? seenOf[lane >> 2] : 0ull;
-#pragma unroll
-    for (u32 k = 0; k < VYRE_REARM_MAX_READS; ++k) {
-        if (k < reads) {
-            pair0 = lo[k];
-            pair1 = hi[k];
-            const bool moved = reader && (lane & 3u) == 0u && (u32)(lo[k] >> 32) != (u32)seen;
-            if (__ballot_sync(VYRE_FULL_MASK, moved) != 0u) return k;
-        }
-    }
-    return VYRE_REARM_MAX_READS;
-}
-
 // Leader warp: polls every queue's tail line, hands submissions to the worker warps through device
 // memory (or runs a lone one itself when the workers have no backlog), applies host control writes,
 // and mirrors DONE_COUNT and a heartbeat into the link block.
@@ -1068,30 +989,16 @@ __device__ void vyre_leader(const VyreArgs* A, VyreCtx& c) {
     const u32* tailPart = tailBase + vyre_tail_line_word(lane >> 2) + 4u * (lane & 3u);
     // The mailbox (host control writes) is a PCIe read with acquire: every 8 loops of PCIe polls, every 64 of L2 polls.
     const u32 mailMask = (A->variant & VYRE_VARIANT_RARE_MAIL) != 0ull ? 1023u : (A->tail != 0ull ? 63u : 7u);
-    const u32 controlMask = (A->variant & VYRE_VARIANT_RARE_CONTROL) != 0ull ? 7u : 0u;
-    const bool pipelined = (A->variant & VYRE_VARIANT_PIPELINED_POLL) != 0ull;
-    // Pipelined, lane 16 reads the mailbox's first 16 bytes (sequence, word, value) with the tail lines; only the
-    // sequence is used from it: when it moved, the mail is read again below with acquire, as without pipelining.
-    const bool mailRides = pipelined && A->tail == 0ull && queues <= 4u;
-    const bool poller = reader || (mailRides && lane == 16u);
-    const u32* pollPart = reader ? tailPart : link + L_MAIL_SEQ;
-    u32 loop = 0u;  // the same in every lane (heartbeat moves in lane 0 only)
-    const u64 rearm = A->rearm;
-    const u64 cyclesPer1024 = rearm != 0ull ? vyre_cycles_per_1024ns() : 0ull;
-    bool ranInline = false;  // rearm on and the last step ran a slot itself (the staggered poll follows)
-    long long ranClock = 0ll;  // clock64 after that run's DONE store
-    u64 rearmHits[VYRE_REARM_MAX_READS + 1u] = {};  // traced: L_TRACE_REARM's counts
-    // One loop over the tail lines read into pair0/pair1 (lane 4q + i: 16 bytes of queue q's line); true: stop.
-    auto step = [&](u64 pair0, u64 pair1) -> bool {
-        const u32 stop = (loop & controlMask) == 0u ? vyre_load_control(c, C_SHUTDOWN) : 0u;
-        ++loop;
+    while (true) {
+        const u32 stop = vyre_load_control(c, C_SHUTDOWN);
         u64 polled = 0;
         const bool tracing = (A->variant & VYRE_VARIANT_TRACE) != 0ull;
         const u64 pollStart = tracing ? now_ns() : 0ull;
-        // pair0 is used here only when the mailbox sequence rides with the poll: any use waits for the poll read, and
-        // the every-8th-loop mailbox read below must go out beside that read, not after it returns.
-        const u32 mailSeen = mailRides ? __shfl_sync(VYRE_FULL_MASK, (u32)pair0, 16) : 0u;
-        if (lane == 0 && (mailRides ? mailSeen != lastMail : (heartbeat & mailMask) == 0u)) {
+        u64 pair0 = 0ull, pair1 = 0ull;
+        if (reader) {
+            asm volatile("ld.relaxed.sys.global.v2.u64 {%0, %1}, [%2];" : "=l"(pair0), "=l"(pair1) : "l"(tailPart) : "memory");
+        }
+        if (lane == 0 && (heartbeat & mailMask) == 0u) {
             u32 mail = ld_acquire_sys(link + L_MAIL_SEQ);
             if (mail != lastMail) {
                 u32 w = ld_relaxed_sys(link + L_MAIL_WORD);
@@ -1213,10 +1120,6 @@ __device__ void vyre_leader(const VyreArgs* A, VyreCtx& c) {
                 seenOf[q] = tail;
                 released = handed;  // cursor[0] is there already: a later queue may run inline too
                 __syncwarp();
-                if (rearm != 0ull) {
-                    ranInline = true;
-                    ranClock = __shfl_sync(VYRE_FULL_MASK, clock64(), 0);  // lane 0's DONE store is behind it
-                }
                 continue;
             }
             if (count == 1ull && whole && (line[1] >> VYRE_RUN_SHIFT) == 0u) {
@@ -1336,40 +1239,9 @@ __device__ void vyre_leader(const VyreArgs* A, VyreCtx& c) {
         }
         if (stop != 0u) {
             if (lane == 0) st_relaxed_sys(link + L_DONE_MIRROR, vyre_load_control(c, C_DONE_COUNT));
-            return true;
+            break;
         }
         if (A->variant & VYRE_VARIANT_SLOW_POLL) vyre_sleep(20000);
-        return false;
-    };
-    if (!pipelined) {
-        while (true) {
-            u64 pair0 = 0ull, pair1 = 0ull;
-            if (ranInline) {
-                ranInline = false;
-                const u32 hit = vyre_staggered_poll(tailPart, reader, seenOf, lane, ranClock, rearm, cyclesPer1024,
-                                                    pair0, pair1);
-                if (lane == 0 && (A->variant & VYRE_VARIANT_TRACE) != 0ull) {
-                    rearmHits[hit] += 1ull;
-                    st_relaxed_sys64((u64*)(link + L_TRACE_REARM) + hit, rearmHits[hit]);
-                }
-            } else if (reader) {
-                vyre_poll_read(tailPart, pair0, pair1);
-            }
-            if (step(pair0, pair1)) break;
-        }
-    } else {
-        // Two register sets, a and b: each read is issued before the loop that works on the other set, whose
-        // values are then waited for (vyre_poll_hold, after the issue), so one read is always in flight.
-        u64 a0 = 0ull, a1 = 0ull, b0 = 0ull, b1 = 0ull;
-        if (poller) vyre_poll_read(pollPart, a0, a1);
-        while (true) {
-            if (poller) vyre_poll_read(pollPart, b0, b1);
-            vyre_poll_hold(a0, a1);
-            if (step(a0, a1)) break;
-            if (poller) vyre_poll_read(pollPart, a0, a1);
-            vyre_poll_hold(b0, b1);
-            if (step(b0, b1)) break;
-        }
     }
     if (lane == 0) {
         __threadfence_system();

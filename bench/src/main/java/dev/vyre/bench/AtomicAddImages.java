@@ -24,10 +24,15 @@ final class AtomicAddImages {
      * observable word, a2 = 0.
      */
     static void encode(MemorySegment images, int firstSlot, int count) {
+        encode(images, firstSlot, count, Opcodes.ATOMIC_ADD);
+    }
+
+    /** {@link #encode(MemorySegment, int, int)} with {@code opcode} (one that adds a0 to control word a1). */
+    static void encode(MemorySegment images, int firstSlot, int count, int opcode) {
         for (int i = 0; i < count; i++) {
             long base = (long) i * SlotLayout.SLOT_WORDS;
             Words.set(images, base + SlotLayout.STATUS_WORD, SlotStatus.PUBLISHED);
-            Words.set(images, base + SlotLayout.OPCODE_WORD, Opcodes.ATOMIC_ADD);
+            Words.set(images, base + SlotLayout.OPCODE_WORD, opcode);
             Words.set(images, base + SlotLayout.TENANT_WORD, 0);
             Words.set(images, base + SlotLayout.PRIORITY_WORD, Priority.NORMAL);
             Words.set(images, base + SlotLayout.ARG0_WORD, 1);

@@ -5,6 +5,10 @@ import dev.vyre.api.Session;
 import dev.vyre.api.SessionOptions;
 import dev.vyre.api.Vyre;
 import dev.vyre.conformance.JsonText;
+import dev.vyre.ir.Ir;
+import dev.vyre.ir.IrOpcodes;
+import dev.vyre.ir.Program;
+import dev.vyre.protocol.CustomOpcodes;
 import dev.vyre.protocol.Opcodes;
 import dev.vyre.protocol.SlotLayout;
 import dev.vyre.protocol.SlotStatus;
@@ -51,10 +55,14 @@ import org.HdrHistogram.Histogram;
  *       </ul></li>
  * </ul>
  *
+ * <p>{@code --opcode ir} runs every slot as {@link #IR_ADD}, an IR program registered as a custom opcode that
+ * does what ATOMIC_ADD does (the same checks hold): the cost of a custom opcode against the built-in one
+ * ({@code --opcode builtin}, the default).
+ *
  * <pre>
  * RingBench [--backend NAME] [--mode latency|throughput|both] [--workers N] [--publishers N] [--seconds S]
  *           [--warmup S] [--slots N] [--batch N] [--api publish,deferred,slots] [--isolation off|on|both]
- *           [--json FILE]
+ *           [--opcode builtin|ir] [--json FILE]
  *           [--record FILE [--record-capacity N] [--record-format full|vrrl0001] [--record-rounds N]
  *            [--record-mode direct|background|both] [--record-drainers N,M..]]
  *           [--noise none,spin,cache:SIZE,write:SIZE[@GBPS]..]
@@ -86,6 +94,13 @@ public final class RingBench {
 
     private final String backendName;
     private final String mode;
+
+    /** The custom opcode of {@code --opcode ir}: an IR program adding a0 to control word a1, as ATOMIC_ADD does. */
+    static final int IR_ADD = 0x100;
+    /** The opcode every slot runs: ATOMIC_ADD, or {@link #IR_ADD}. */
+    private final int opcode;
+    /** {@link #IR_ADD}'s registration with {@code --opcode ir}, else none. */
+    private final CustomOpcodes customOpcodes;
     private final int workers;
     /** Publisher threads of the {@code slots} API, each on its own disjoint range of slots. */
     private final int publishers;
@@ -114,6 +129,18 @@ public final class RingBench {
     private RingBench(Map<String, String> args) {
         this.backendName = args.get("backend");
         this.mode = args.getOrDefault("mode", "both");
+        switch (args.getOrDefault("opcode", "builtin")) {
+            case "builtin" -> {
+                this.opcode = Opcodes.ATOMIC_ADD;
+                this.customOpcodes = CustomOpcodes.none();
+            }
+            case "ir" -> {
+                this.opcode = IR_ADD;
+                this.customOpcodes = CustomOpcodes.of(IrOpcodes.irOpcode(IR_ADD,
+                        Program.build(b -> b.atomicAdd(Ir.asU64(Ir.arg(1)), Ir.arg(0)))));
+            }
+            default -> throw new IllegalArgumentException("--opcode takes builtin or ir, not " + args.get("opcode"));
+        }
         this.workers = (int) BenchArgs.number("--workers", args.getOrDefault("workers", "0"), 0, 1 << 16);
         this.publishers = (int) BenchArgs.number("--publishers", args.getOrDefault("publishers", "1"), 1, 256);
         this.seconds = BenchArgs.decimal("--seconds", args.getOrDefault("seconds", "5"), 0.001, 86_400);
@@ -196,7 +223,7 @@ public final class RingBench {
         if (args.containsKey("help")) {
             System.out.println("usage: RingBench [--backend NAME] [--mode latency|throughput|both] [--workers N]"
                     + " [--publishers N] [--seconds S] [--warmup S] [--slots N] [--batch N] [--api publish,deferred,slots]"
-                    + " [--isolation off|on|both]"
+                    + " [--isolation off|on|both] [--opcode builtin|ir]"
                     + " [--json FILE] [--record FILE [--record-capacity N] [--record-format full|vrrl0001]"
                     + " [--record-rounds N] [--record-mode direct|background|both] [--record-drainers N,M..]]"
                     + " [--noise none,spin,cache:SIZE,write:SIZE[@GBPS]..]");
@@ -216,7 +243,7 @@ public final class RingBench {
 
     /** Every option {@link #parse} accepts. */
     private static final List<String> OPTIONS = List.of("help", "backend", "mode", "workers", "publishers", "seconds",
-            "warmup", "slots", "batch", "api", "isolation", "json", "record", "record-capacity", "record-format",
+            "warmup", "slots", "batch", "api", "isolation", "opcode", "json", "record", "record-capacity", "record-format",
             "record-rounds", "record-mode", "record-drainers", "noise");
 
     /** @return true when every throughput run was verified */
@@ -333,6 +360,7 @@ public final class RingBench {
 
     private SessionOptions options(ReplayLogOptions replayLog) {
         return SessionOptions.builder().slotCount(slots).observableSlots(slots).workers(workers).replayLog(replayLog)
+                .opcodes(customOpcodes)
                 .isolation(isolated ? TenantIsolation.of(new TenantIsolation.Window(0, 0, slots, 0, 0)) : null)
                 .build();
     }
@@ -399,7 +427,7 @@ public final class RingBench {
             if (start - end >= 0) {
                 return rounds;
             }
-            session.publish(slot, 0, Opcodes.ATOMIC_ADD, 1, 160 + slot, 0);
+            session.publish(slot, 0, opcode, 1, 160 + slot, 0);
             while (session.slotStatus(slot) != SlotStatus.DONE) {
                 Thread.onSpinWait();
                 if (System.nanoTime() - end > 10_000_000_000L) {
@@ -548,7 +576,7 @@ public final class RingBench {
             int slot = lo;
             while (System.nanoTime() - end < 0) {
                 int run = Math.min(batch, hi - slot);
-                AtomicAddImages.encode(images, slot, run);
+                AtomicAddImages.encode(images, slot, run, opcode);
                 int k = session.publishSlots(slot, images, run);
                 for (int i = 0; i < k; i++) {
                     published[slot + i]++;
@@ -580,13 +608,13 @@ public final class RingBench {
             int status = session.slotStatus(slot);
             if (status == SlotStatus.DONE || status == SlotStatus.EMPTY) {
                 if (batch > 0) {
-                    session.publishDeferred(slot, 0, Opcodes.ATOMIC_ADD, 1, 160 + slot, 0);
+                    session.publishDeferred(slot, 0, opcode, 1, 160 + slot, 0);
                     if (++deferred == batch) {
                         session.flush();
                         deferred = 0;
                     }
                 } else {
-                    session.publish(slot, 0, Opcodes.ATOMIC_ADD, 1, 160 + slot, 0);
+                    session.publish(slot, 0, opcode, 1, 160 + slot, 0);
                 }
                 published[slot]++;
                 slot = slot + 1 == n ? 0 : slot + 1;

@@ -70,8 +70,6 @@ final class CudaSessionDriver implements SessionDriver {
     static final int L_MAIL_ACK = 52;
     static final int L_TRACE = 40;
     static final int L_TRACE_PARTS = 64;
-    /** Link word of the traced staggered-poll counts (u64 x 9: read k came first with a publication; [8] none). */
-    static final int L_TRACE_REARM = 72;
     static final long LINK_BYTES = SubmissionQueues.LINK_BYTES_NEEDED;
 
     /** Words per device submission entry (must match VYRE_ENTRY_WORDS). */
@@ -102,8 +100,6 @@ final class CudaSessionDriver implements SessionDriver {
     private final PinnedBuffer link;
     /** Where the submission queues' tail lines are: device memory written through BAR1, or the link block. */
     private final TailLines tailLines;
-    /** The staggered poll's packed setting ({@link CudaTuning#rearm()}), read once: 0 when off. */
-    private final long rearm = CudaTuning.rearm();
     private final PinnedBuffer sq;
     private final PinnedBuffer staging;
     private final DeviceMemory control;
@@ -281,7 +277,6 @@ final class CudaSessionDriver implements SessionDriver {
         KernelArgs.put(block, KernelArgs.ISOLATION, isolation != null ? isolation.address() : 0L);
         KernelArgs.put(block, KernelArgs.QUEUES, queueCount);
         KernelArgs.put(block, KernelArgs.TAIL, tailLines.deviceAddress());
-        KernelArgs.put(block, KernelArgs.REARM, rearm);
         if (resident != null) {
             fillResidentCopy();
             KernelArgs.put(block, KernelArgs.RESIDENT, resident.address());
@@ -598,8 +593,8 @@ final class CudaSessionDriver implements SessionDriver {
     private void printLoops(long openNanos) {
         long loops = heartbeat();
         double seconds = (System.nanoTime() - openNanos) / 1e9;
-        System.err.printf(Locale.ROOT, "vyre.cuda.loops: leader loop %.3f us (%d loops in %.2f s, variant %d, rearm %s)%n",
-                seconds * 1e6 / Math.max(1, loops), loops, seconds, CudaTuning.variant(), CudaTuning.rearmText(rearm));
+        System.err.printf(Locale.ROOT, "vyre.cuda.loops: leader loop %.3f us (%d loops in %.2f s, variant %d)%n",
+                seconds * 1e6 / Math.max(1, loops), loops, seconds, CudaTuning.variant());
     }
 
     /**
@@ -624,15 +619,6 @@ final class CudaSessionDriver implements SessionDriver {
                         + " DONE stored after the fence %.3f us); tail lines in %s%n", seconds * 1e6 / Math.max(1, loops),
                 loops, seconds, pollNs / 1e3 / Math.max(1, loops / 64 * 64), runs, reachNs * perRun, runNs * perRun,
                 claimNs * perRun, executedNs * perRun, doneNs * perRun, tailLines.placement());
-        if (rearm != 0) {
-            StringBuilder hits = new StringBuilder();
-            for (int k = 0; k <= 8; k++) {
-                hits.append(k == 0 ? "" : " ").append(k < 8 ? "read" + k : "none").append('=')
-                        .append((long) U64.getAcquire(l, (long) L_TRACE_REARM * 4 + 8L * k));
-            }
-            System.err.printf(Locale.ROOT, "vyre.cuda.trace: staggered polls (rearm %s): %s%n",
-                    CudaTuning.rearmText(rearm), hits);
-        }
     }
 
     // ---- lifecycle ----

@@ -5,7 +5,7 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 
 /**
- * The {@code VyreArgs} block of {@code vyre_megakernel.cu}: 28 little-endian u64 fields, in the
+ * The {@code VyreArgs} block of {@code vyre_megakernel.cu}: 27 little-endian u64 fields, in the
  * order of the struct. Filled in pinned memory, then copied to the device once per launch.
  */
 final class KernelArgs {
@@ -41,9 +41,7 @@ final class KernelArgs {
     static final int RESIDENT_BYTES = 25;
     /** Persistent: device address of the tail lines in BAR-mapped device memory ({@link TailLines}); 0: in the link block. */
     static final int TAIL = 26;
-    /** Persistent: the staggered poll after an inline run ({@link CudaTuning#rearm()}); 0: off. */
-    static final int REARM = 27;
-    static final int FIELDS = 28;
+    static final int FIELDS = 27;
     static final long BYTES = FIELDS * 8L;
 
     private static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);

@@ -1,7 +1,6 @@
 package dev.vyre.backend.cuda;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -22,7 +21,6 @@ class CudaTuningTest {
     void clearProperties() {
         System.clearProperty("vyre.cuda.variant");
         System.clearProperty("vyre.cuda.trace");
-        System.clearProperty(CudaTuning.REARM);
     }
 
     @Test
@@ -51,34 +49,5 @@ class CudaTuningTest {
     @Test
     void noPropertyMeansTheDefaults() {
         assertEquals(0, CudaTuning.variant());
-        assertEquals(0, CudaTuning.rearm());
-    }
-
-    @Test
-    void rearmPacksDelaySpacingAndReadsAsTheKernelUnpacksThem() {
-        System.setProperty(CudaTuning.REARM, " 300, 150 ,4 ");
-        assertEquals(300L | 150L << 16 | 4L << 32, CudaTuning.rearm());
-        System.setProperty(CudaTuning.REARM, "65535,0,8");
-        assertEquals(0xFFFFL | 8L << 32, CudaTuning.rearm());
-        System.setProperty(CudaTuning.REARM, "off");
-        assertEquals(0, CudaTuning.rearm());
-    }
-
-    @Test
-    void rearmTextReadsThePackedSettingBack() {
-        assertEquals("off", CudaTuning.rearmText(0));
-        System.setProperty(CudaTuning.REARM, "300,150,4");
-        assertEquals("300,150,4", CudaTuning.rearmText(CudaTuning.rearm()));
-        System.setProperty(CudaTuning.REARM, "65535,65535,8");
-        assertEquals("65535,65535,8", CudaTuning.rearmText(CudaTuning.rearm()));
-    }
-
-    @Test
-    void rearmOutOfRangeOrMalformedSaysHowToFixIt() {
-        for (String bad : new String[] {"300,150", "300,150,0", "300,150,9", "65536,0,1", "-1,0,1", "a,b,c", ""}) {
-            System.setProperty(CudaTuning.REARM, bad);
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, CudaTuning::rearm, bad);
-            assertTrue(e.getMessage().contains("Fix: pass off, or three numbers"), e.getMessage());
-        }
     }
 }

@@ -29,7 +29,8 @@ class ShippedPtxTest {
         }
     }
 
-    private static boolean nvccAvailable() {
+    /** @return whether {@code nvcc} is on the PATH and runs */
+    static boolean nvccAvailable() {
         try {
             Process p = new ProcessBuilder("nvcc", "--version").redirectErrorStream(true).start();
             p.getInputStream().readAllBytes();
