@@ -9,22 +9,57 @@
 #      publishSlots/64 from 1 publisher, 35ed77c (its dispatch inlined) and this build, alternating, 2 rounds;
 #   3. CUDA conformance of this build on the cold machine (the first IR case compiles the family's kernel;
 #      session 20 and the bisect saw it pass 60 s).
-# Log $OUT/session21.txt.
+# Log $OUT/session21.txt. `bash bench/scripts/h100-session21.sh again` (a later start, log session21-again.txt): IR opcodes
+# declared short (CustomOpcode.SHORT_MARK) run on the leader: cold CUDA conformance; the mapped-memory echo floor
+# (bench/native/ring_budget.cu, built there); latency 35ed77c / this alternating, 2 rounds, with the built-in and the IR
+# opcode; publishSlots/64 from 1 and 4 publishers (this, then 35ed77c); Vulkan latency and publishSlots/64 twice.
 set -u
 cd "$(dirname "$0")/../.."
-. bench/scripts/h100-env.sh session21.txt
+PART=${1:-first}
+. bench/scripts/h100-env.sh "$([ "$PART" = again ] && echo session21-again.txt || echo session21.txt)"
 NEW=$CP
 OLD="$H/old/vyre-backend-cuda-35ed77c.jar:$NEW"
-step "conformance, cuda, this build (cold compile cache)"
-timeout -s KILL 400 $V conform --backend cuda --report $OUT/conform-cuda-session21.json 2>&1 \
-  | grep -E "FAILED|^cuda|BACKEND|Fix|ir/crc32c|WARNING" | head -12
-python3 - "$OUT/conform-cuda-session21.json" <<'PY' 2>&1 || true
+conform() {
+  step "conformance, cuda, this build (cold compile cache)"
+  timeout -s KILL 400 $V conform --backend cuda --report $OUT/conform-cuda-$1.json 2>&1 \
+    | grep -E "FAILED|^cuda|BACKEND|Fix|ir/crc32c|WARNING" | head -12
+  python3 - "$OUT/conform-cuda-$1.json" <<'PY' 2>&1 || true
 import json, sys
 d = json.load(open(sys.argv[1]))
 cases = sorted(d["cases"], key=lambda c: -(c.get("millis") or 0))
 print("passed %s failed %s skipped %s; slowest:" % (d["passed"], d["failed"], d["skipped"]),
       ", ".join("%s %d ms" % (c["name"], c.get("millis") or 0) for c in cases[:5]))
 PY
+}
+if [ "$PART" = again ]; then
+  nvidia-smi --query-gpu=name,driver_version,pcie.link.gen.current,clocks.max.sm --format=csv,noheader
+  conform session21-again
+  step "cuda: the mapped-memory echo floor (bench/native/ring_budget.cu)"
+  RB=/tmp/ring_budget; nvcc -O2 -std=c++20 -arch=sm_90 -o $RB bench/native/ring_budget.cu \
+    && timeout -s KILL 60 $RB 100000 2>&1 | grep -E "^ring_budget|^\\| echo|^\\| line |^idle" | head -6
+  for round in 1 2; do
+    for b in 35ed77c this; do
+      for op in builtin ir; do
+        step "round $round: cuda latency, backend-cuda of $b, --opcode $op"
+        CP=$([ $b = this ] && echo "$NEW" || echo "$OLD") ring "" latency 1 --opcode $op
+      done
+    done
+  done
+  for b in this 35ed77c this; do
+    for p in 1 4; do
+      step "cuda publishSlots/64, $p publishers, backend-cuda of $b"
+      CP=$([ $b = this ] && echo "$NEW" || echo "$OLD") ring "" throughput $p
+    done
+  done
+  for round in 1 2; do
+    step "round $round: vulkan latency, then publishSlots/64 from 1 publisher"
+    vk "" latency
+    vk "" throughput --slots 65536 --batch 64 --api slots
+  done
+  step "done"
+  exit 0
+fi
+conform session21
 for round in 1 2 3; do
   for b in 35ed77c this; do
     step "round $round: cuda latency, backend-cuda of $b"

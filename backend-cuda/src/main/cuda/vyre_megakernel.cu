@@ -327,6 +327,11 @@ __device__ __forceinline__ u32 vyre_arg(const VyreCtx& c, u32 i) {
 #ifndef VYRE_CUSTOM_DISPATCH
 #define VYRE_CUSTOM_DISPATCH(ctx)
 #endif
+// True for a custom opcode whose body declares itself short (CustomOpcode.SHORT_MARK): the leader may run a lone one
+// itself, as it does a lone short built-in opcode.
+#ifndef VYRE_CUSTOM_SHORT
+#define VYRE_CUSTOM_SHORT(op) false
+#endif
 
 // ---- opcode handlers ----
 
@@ -1057,11 +1062,11 @@ __device__ void vyre_leader(const VyreArgs* A, VyreCtx& c) {
             }
             const u64 tail = seen + count;
             const bool whole = agree && count == (u64)ahead && (A->variant & VYRE_VARIANT_ARRAY_ONLY) == 0ull;
-            // Work that can take long (CRC32C over a range, LOAD_MISS, custom opcodes, slots read
-            // from the ring, long MEMCPYs) goes to the workers so the leader keeps polling.
+            // Work that can take long (CRC32C over a range, LOAD_MISS, custom opcodes not declared short, slots
+            // read from the ring, long MEMCPYs) goes to the workers so the leader keeps polling.
             const u32 op = line[5];
             const bool shortOp = (line[3] & VYRE_ENTRY_READ_SLOT) == 0u
-                    && (op <= OP_BATCH_FENCE || op == OP_PRINTF || op == OP_SHUTDOWN)
+                    && (op <= OP_BATCH_FENCE || op == OP_PRINTF || op == OP_SHUTDOWN || VYRE_CUSTOM_SHORT(op))
                     && (op != OP_MEMCPY || line[10] <= 64u);
             // A lone entry runs here once the workers have taken every entry, without a device position: the
             // workers claim only below cursor[0], which is `handed` here (nothing handed yet in this loop), so

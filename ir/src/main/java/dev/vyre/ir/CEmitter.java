@@ -34,6 +34,10 @@ final class CEmitter {
     private long iterations;
     /** Runs of the statement being emitted per run of the body: the product of the enclosing loops' bounds. */
     private long runs = 1;
+    /** Statements of the program, nested ones included. */
+    private int statements;
+    /** Loads from the data buffer in the program's text. */
+    private int dataLoads;
 
     private CEmitter(CDialect dialect) {
         this.dialect = dialect;
@@ -45,7 +49,13 @@ final class CEmitter {
         CEmitter e = new CEmitter(dialect);
         e.block(program.body());
         return "// vyre IR " + dialect.name() + " body, program sha256 " + program.fingerprint() + "\n"
-                + CustomOpcode.LOOP_ITERATIONS_MARK + e.iterations + "\n" + e.out;
+                + CustomOpcode.LOOP_ITERATIONS_MARK + e.iterations + "\n"
+                + (e.isShort() ? CustomOpcode.SHORT_MARK + "\n" : "") + e.out;
+    }
+
+    /** @return whether the body is {@link CustomOpcode#SHORT_MARK short}: no loops, no data reads, few statements */
+    private boolean isShort() {
+        return iterations == 0 && dataLoads == 0 && statements <= CustomOpcode.SHORT_STATEMENTS;
     }
 
     /**
@@ -164,6 +174,7 @@ final class CEmitter {
     }
 
     private void statement(Stmt s) {
+        statements++;
         if (s instanceof Stmt.Let l) {
             String v = expr(l.value());
             declare(l.value().type(), var(l.id()), v);
@@ -295,6 +306,9 @@ final class CEmitter {
         } else if (e instanceof Expr.Arg a) {
             return dialect.call("vyre_arg", a.index() + "u");
         } else if (e instanceof Expr.Load l) {
+            if (l.memory() != Memory.CONTROL) {
+                dataLoads++;
+            }
             String i = indexOf(l.index());
             return dialect.call(switch (l.memory()) {
                 case CONTROL -> "vyre_load_control";

@@ -39,8 +39,20 @@ public record CustomOpcode(int opcode, Map<String, Object> bodies) {
      * more than the device runs ({@link #declaredLoopIterations}).
      */
     public static final String LOOP_ITERATIONS_MARK = "// vyre-loop-iterations: ";
-    /** Lines of a body searched for {@link #LOOP_ITERATIONS_MARK}. */
+    /** Lines of a body searched for {@link #LOOP_ITERATIONS_MARK} and {@link #SHORT_MARK}. */
     public static final int LOOP_MARK_LINES = 4;
+
+    /**
+     * How a source-text body declares that one run of it is short: no loops, no data-buffer reads and at most
+     * {@value #SHORT_STATEMENTS} statements, so it costs about what a built-in opcode costs. A line, among its first
+     * {@value #LOOP_MARK_LINES}, that is exactly this text. IR lowerings write it when it holds; a backend may then
+     * run such a slot on the thread that polls for work instead of handing it to another (the CUDA leader warp runs
+     * a lone one itself, as it does a lone built-in opcode), so a body that declares it and runs long delays the
+     * slots published after it.
+     */
+    public static final String SHORT_MARK = "// vyre-short";
+    /** The most statements of a body that declares {@link #SHORT_MARK}. */
+    public static final int SHORT_STATEMENTS = 64;
 
     public CustomOpcode {
         if (Opcodes.isSystem(opcode)) {
@@ -118,23 +130,44 @@ public record CustomOpcode(int opcode, Map<String, Object> bodies) {
      *         declares none (or an unreadable count)
      */
     public static long declaredLoopIterations(String text) {
+        String count = markedLine(text, LOOP_ITERATIONS_MARK);
+        if (count == null) {
+            return -1;
+        }
+        try {
+            long n = Long.parseLong(count, 10);
+            return n >= 0 ? n : -1;
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /**
+     * @param text a source-text body
+     * @return whether {@code text} declares itself short with {@link #SHORT_MARK}
+     */
+    public static boolean declaresShort(String text) {
+        String rest = markedLine(text, SHORT_MARK);
+        return rest != null && rest.isEmpty();
+    }
+
+    /**
+     * @return the rest of the first line, among {@code text}'s first {@value #LOOP_MARK_LINES}, that starts with
+     *         {@code mark}; null when none does
+     */
+    private static String markedLine(String text, String mark) {
         int from = 0;
         for (int line = 0; line < LOOP_MARK_LINES && from < text.length(); line++) {
             int end = text.indexOf('\n', from);
             if (end < 0) {
                 end = text.length();
             }
-            if (text.startsWith(LOOP_ITERATIONS_MARK, from)) {
-                try {
-                    long n = Long.parseLong(text, from + LOOP_ITERATIONS_MARK.length(), end, 10);
-                    return n >= 0 ? n : -1;
-                } catch (NumberFormatException e) {
-                    return -1;
-                }
+            if (text.startsWith(mark, from)) {
+                return text.substring(from + mark.length(), end);
             }
             from = end + 1;
         }
-        return -1;
+        return null;
     }
 
     /** @return the Java body, or null */

@@ -1,6 +1,7 @@
 package dev.vyre.protocol;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -83,5 +84,16 @@ class CustomOpcodeLazyBodyTest {
         assertEquals(-1, CustomOpcode.declaredLoopIterations("a\nb\nc\nd\n// vyre-loop-iterations: 5\n"),
                 "only the first lines count");
         assertEquals(-1, CustomOpcode.declaredLoopIterations(""));
+    }
+
+    @Test
+    void aBodyDeclaresItselfShortWithAWholeLineInItsFirstLines() {
+        assertTrue(CustomOpcode.declaresShort(
+                "// vyre IR cuda-c body, program sha256 00\n// vyre-loop-iterations: 0\n// vyre-short\nx();\n"));
+        assertTrue(CustomOpcode.declaresShort("// vyre-short"));
+        assertFalse(CustomOpcode.declaresShort("// vyre-shortest\n"), "the whole line, not a prefix");
+        assertFalse(CustomOpcode.declaresShort("x();\n// vyre-loop-iterations: 0\n"));
+        assertFalse(CustomOpcode.declaresShort("a\nb\nc\nd\n// vyre-short\n"), "only the first lines count");
+        assertFalse(CustomOpcode.declaresShort(""));
     }
 }

@@ -179,7 +179,9 @@ final class MegakernelModule implements AutoCloseable {
      * the worker warps, the leader's inline runs, packed slots), and an inlined dispatch would be compiled once at
      * each of them, so the compile time grew with the kernel times the opcodes (the conformance suite's 44 IR
      * programs: 50 s against 9 s with nvcc on the build machine). The call is made only for an opcode between the
-     * lowest and the highest registered one, so built-in opcodes never pay it.
+     * lowest and the highest registered one, so built-in opcodes never pay it. A body that declares itself short
+     * ({@link CustomOpcode#SHORT_MARK}, as IR lowerings do for loop-free programs that read no data) is named in
+     * {@code VYRE_CUSTOM_SHORT}: the leader warp runs a lone such slot itself instead of handing it to a worker.
      *
      * @throws BackendException when an opcode has no {@value CudaBackend#DIALECT} body (the runtime
      *         refuses such opcodes before they reach the backend)
@@ -191,7 +193,18 @@ final class MegakernelModule implements AutoCloseable {
             lowest = Math.min(lowest, Integer.toUnsignedLong(op.opcode()));
             highest = Math.max(highest, Integer.toUnsignedLong(op.opcode()));
         }
+        StringBuilder shortOps = new StringBuilder();
+        for (CustomOpcode op : opcodes.entries()) {
+            String body = op.text(CudaBackend.DIALECT);
+            if (body != null && CustomOpcode.declaresShort(body)) {
+                shortOps.append(shortOps.isEmpty() ? "" : " || ").append("(op) == 0x")
+                        .append(Integer.toHexString(op.opcode())).append('u');
+            }
+        }
         StringBuilder prelude = new StringBuilder();
+        if (!shortOps.isEmpty()) {
+            prelude.append("#define VYRE_CUSTOM_SHORT(op) (").append(shortOps).append(")\n");
+        }
         prelude.append("struct VyreCtx;\n__device__ __noinline__ void vyre_custom_dispatch(VyreCtx& ctx);\n")
                 .append("#define VYRE_CUSTOM_DISPATCH(ctx) do { if ((ctx).opcode - 0x").append(Long.toHexString(lowest))
                 .append("u <= 0x").append(Long.toHexString(highest - lowest))

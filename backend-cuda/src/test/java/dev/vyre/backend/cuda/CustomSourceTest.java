@@ -39,6 +39,22 @@ class CustomSourceTest {
                 + " vyre_custom_dispatch(ctx); } while (0)"), source.substring(0, 300));
     }
 
+    @Test
+    void bodiesDeclaredShortAreNamedForTheLeader() {
+        String shortBody = "// vyre IR cuda-c body\n" + CustomOpcode.LOOP_ITERATIONS_MARK + "0\n" + CustomOpcode.SHORT_MARK
+                + "\nvyre_store_control(ctx, 170, ctx.a0);";
+        String source = MegakernelModule.customSource(CustomOpcodes.of(
+                CustomOpcode.of(0x1234).text("cuda-c", shortBody).build(),
+                CustomOpcode.of(9).text("cuda-c", "vyre_atomic_add_control(ctx, 171, 1u);").build(),
+                CustomOpcode.of(0x77).text("cuda-c", shortBody).build()));
+        assertTrue(source.startsWith("#define VYRE_CUSTOM_SHORT(op) ((op) == 0x1234u || (op) == 0x77u)\n"),
+                source.substring(0, 120));
+        String none = MegakernelModule.customSource(CustomOpcodes.of(
+                CustomOpcode.of(9).text("cuda-c", "vyre_atomic_add_control(ctx, 171, 1u);").build()));
+        assertTrue(!none.contains("#define VYRE_CUSTOM_SHORT(op) (") && none.contains("#define VYRE_CUSTOM_SHORT(op) false"),
+                "no short body: the kernel's default (false)");
+    }
+
     /**
      * nvcc compiles the dispatch, and with it every body, once: the kernel runs slots at several places, and an
      * inlined dispatch made the compile time grow with their number (the kernel's 7 call sites, 4 copies in PTX).
@@ -48,7 +64,8 @@ class CustomSourceTest {
         assumeTrue(ShippedPtxTest.nvccAvailable(), "nvcc is not on the PATH: cannot compile the custom kernel");
         String source = MegakernelModule.customSource(CustomOpcodes.of(
                 CustomOpcode.of(0x1234).text("cuda-c", "vyre_store_control(ctx, 170, 0x5EED0001u);").build(),
-                CustomOpcode.of(9).text("cuda-c", "vyre_atomic_add_control(ctx, 171, 1u);").build()));
+                CustomOpcode.of(9).text("cuda-c", CustomOpcode.SHORT_MARK + "\nvyre_atomic_add_control(ctx, 171, 1u);")
+                        .build()));
         Path cu = Files.createTempFile("vyre-custom", ".cu");
         Path ptx = Files.createTempFile("vyre-custom", ".ptx");
         try {
