@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# The CUDA switches this script measures (variants 16384 and 32768) were removed in session 21: run it at 9889c8d.
 # Session 19's GPU calls (each inside 10 minutes). Carry .h100's tarball of this build, bench.jar and gl/.
 # Log $OUT/session19-PART.txt.
 #   first   issue 18 on a further start: three rounds of Vulkan and CUDA latency (this build; CUDA with its loop

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# The CUDA switch this script measures (vyre.cuda.rearm) was removed in session 21: run it at 383308d.
 # Session 20's GPU calls (each inside 10 minutes). Carry .h100's tarball of this build, bench.jar and gl/.
 # Log $OUT/session20-PART.txt.
 #   first   issue 18: the staggered poll after an inline run (-Dvyre.cuda.rearm=delayNs,spacingNs,reads).
