@@ -13,10 +13,13 @@
 # declared short (CustomOpcode.SHORT_MARK) run on the leader: cold CUDA conformance; the mapped-memory echo floor
 # (bench/native/ring_budget.cu, built there); latency 35ed77c / this alternating, 2 rounds, with the built-in and the IR
 # opcode; publishSlots/64 from 1 and 4 publishers (this, then 35ed77c); Vulkan latency and publishSlots/64 twice.
+# `bash bench/scripts/h100-session21.sh fuzz` (log session21-fuzz.txt): the IR differential fuzzer on reference and CUDA,
+# 45 s each with 35ed77c's backend-cuda jar (each batch's kernel with the dispatch inlined) and with this build (short
+# programs on the leader), seed 7 as in session 4's run; then RobustnessBench (1,000 session cycles, the watchdog), last.
 set -u
 cd "$(dirname "$0")/../.."
 PART=${1:-first}
-. bench/scripts/h100-env.sh "$([ "$PART" = again ] && echo session21-again.txt || echo session21.txt)"
+. bench/scripts/h100-env.sh "$([ "$PART" = first ] && echo session21.txt || echo session21-$PART.txt)"
 NEW=$CP
 OLD="$H/old/vyre-backend-cuda-35ed77c.jar:$NEW"
 conform() {
@@ -31,6 +34,18 @@ print("passed %s failed %s skipped %s; slowest:" % (d["passed"], d["failed"], d[
       ", ".join("%s %d ms" % (c["name"], c.get("millis") or 0) for c in cases[:5]))
 PY
 }
+if [ "$PART" = fuzz ]; then
+  for b in 35ed77c this; do
+    step "IrFuzzBench, reference and cuda, 45 s, seed 7, backend-cuda of $b"
+    timeout -s KILL 150 $JAVA -cp "$([ $b = this ] && echo "$NEW" || echo "$OLD")" dev.vyre.bench.IrFuzzBench \
+      --backends reference,cuda --seconds 45 --seed 7 --programs 8 --slots 2 --mode both --maximal-loops auto 2>&1 \
+      | grep -E "^IR fuzz|^programs run|DIVERG|Fix" | head -8
+  done
+  step "RobustnessBench, cuda (last: the watchdog's stalled kernel keeps the GPU until the process is killed)"
+  timeout -s KILL 150 $JAVA -cp "$NEW" dev.vyre.bench.RobustnessBench --backend cuda --cycles 1000 2>&1 | tail -12
+  step "done"
+  exit 0
+fi
 if [ "$PART" = again ]; then
   nvidia-smi --query-gpu=name,driver_version,pcie.link.gen.current,clocks.max.sm --format=csv,noheader
   conform session21-again
