@@ -39,7 +39,8 @@ import org.HdrHistogram.Histogram;
  *
  * <ul>
  *   <li>{@code latency}: publish one ATOMIC_ADD slot, spin on its status until DONE, repeat;
- *       HdrHistogram of the publish-to-DONE round trip after a warm-up.</li>
+ *       HdrHistogram of the publish-to-DONE round trip after a warm-up, and a check that every increment
+ *       landed.</li>
  *   <li>{@code throughput}: one publisher thread publishes ATOMIC_ADD slots to distinct
  *       observable words, recycling each slot once its status is DONE; sustained slots/s from
  *       DONE_COUNT over the measured interval, and a check that every increment landed. Run once
@@ -231,7 +232,7 @@ public final class RingBench {
         }
         RingBench bench = new RingBench(args);
         if (!bench.run(System.out)) {
-            System.err.println("RingBench: a throughput run was NOT verified (an increment is missing or doubled)."
+            System.err.println("RingBench: a run was NOT verified (an increment is missing or doubled)."
                     + " Fix: report the backend, its device and the table above; the backend lost or repeated slots");
             System.exit(1);
         }
@@ -246,7 +247,7 @@ public final class RingBench {
             "warmup", "slots", "batch", "api", "isolation", "opcode", "json", "record", "record-capacity", "record-format",
             "record-rounds", "record-mode", "record-drainers", "noise");
 
-    /** @return true when every throughput run was verified */
+    /** @return true when every run was verified */
     private boolean run(PrintStream out) throws IOException {
         List<Map<String, Object>> results = new ArrayList<>();
         try (Vyre backend = Vyre.open(backendName)) {
@@ -394,9 +395,17 @@ public final class RingBench {
     private Map<String, Object> latency(Vyre backend, PrintStream out) {
         Histogram histogram = new Histogram(60_000_000_000L, 3);
         long rounds;
+        boolean verified;
         try (Session session = backend.openSession(options())) {
-            runLatency(session, null, nanos(warmup));
+            long warm = runLatency(session, null, nanos(warmup));
             rounds = runLatency(session, histogram, nanos(seconds));
+            long[] published = new long[slots];
+            for (long run : new long[] {warm, rounds}) { // each run walks the ring from slot 0
+                for (int k = 0; k < slots; k++) {
+                    published[k] += run / slots + (k < run % slots ? 1 : 0);
+                }
+            }
+            verified = verify(session, published);
             session.requestShutdown();
         }
         Map<String, Object> r = new LinkedHashMap<>();
@@ -411,8 +420,10 @@ public final class RingBench {
         r.put("p99_9_us", micros(histogram.getValueAtPercentile(99.9)));
         r.put("max_us", micros(histogram.getMaxValue()));
         r.put("mean_us", Math.round(histogram.getMean() / 10.0) / 100.0);
-        r.put("summary", String.format(Locale.ROOT, "p50 %.2f us, p99 %.2f us, p99.9 %.2f us (max %.1f us, %d round trips)",
-                r.get("p50_us"), r.get("p99_us"), r.get("p99_9_us"), r.get("max_us"), rounds));
+        r.put("verified", verified);
+        r.put("summary", String.format(Locale.ROOT, "p50 %.2f us, p99 %.2f us, p99.9 %.2f us (max %.1f us, %d round trips,"
+                        + " %s)", r.get("p50_us"), r.get("p99_us"), r.get("p99_9_us"), r.get("max_us"), rounds,
+                verified ? "every increment verified" : "NOT verified"));
         out.println("latency: " + r.get("summary"));
         return r;
     }
