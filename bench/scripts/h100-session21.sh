@@ -16,6 +16,8 @@
 # `bash bench/scripts/h100-session21.sh fuzz` (log session21-fuzz.txt): the IR differential fuzzer on reference and CUDA,
 # 45 s each with 35ed77c's backend-cuda jar (each batch's kernel with the dispatch inlined) and with this build (short
 # programs on the leader), seed 7 as in session 4's run; then RobustnessBench (1,000 session cycles, the watchdog), last.
+# `bash bench/scripts/h100-session21.sh verify` (log session21-verify.txt): latency runs that now check every increment:
+# CUDA with the IR opcode (on the leader) twice, the built-in, the IR opcode in isolated mode; Vulkan built-in and IR.
 set -u
 cd "$(dirname "$0")/../.."
 PART=${1:-first}
@@ -34,6 +36,20 @@ print("passed %s failed %s skipped %s; slowest:" % (d["passed"], d["failed"], d[
       ", ".join("%s %d ms" % (c["name"], c.get("millis") or 0) for c in cases[:5]))
 PY
 }
+if [ "$PART" = verify ]; then
+  for op in ir builtin ir; do
+    step "cuda latency, --opcode $op"
+    ring "" latency 1 --opcode $op
+  done
+  step "cuda latency, --opcode ir, isolated sessions"
+  ring "" latency 1 --opcode ir --isolation on
+  for op in builtin ir; do
+    step "vulkan latency, --opcode $op"
+    vk "" latency --opcode $op
+  done
+  step "done"
+  exit 0
+fi
 if [ "$PART" = fuzz ]; then
   for b in 35ed77c this; do
     step "IrFuzzBench, reference and cuda, 45 s, seed 7, backend-cuda of $b"
