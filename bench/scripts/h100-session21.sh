@@ -18,6 +18,9 @@
 # programs on the leader), seed 7 as in session 4's run; then RobustnessBench (1,000 session cycles, the watchdog), last.
 # `bash bench/scripts/h100-session21.sh verify` (log session21-verify.txt): latency runs that now check every increment:
 # CUDA with the IR opcode (on the leader) twice, the built-in, the IR opcode in isolated mode; Vulkan built-in and IR.
+# `bash bench/scripts/h100-session21.sh split` (log session21-split.txt): where a short IR opcode's extra 0.4 us goes:
+# CUDA latency of the built-in, the built-in in a kernel compiled with the IR opcode, and the IR opcode, two rounds;
+# then the built-in and the IR opcode traced (the leader's inline run split into claim, execution and DONE store).
 set -u
 cd "$(dirname "$0")/../.."
 PART=${1:-first}
@@ -36,6 +39,20 @@ print("passed %s failed %s skipped %s; slowest:" % (d["passed"], d["failed"], d[
       ", ".join("%s %d ms" % (c["name"], c.get("millis") or 0) for c in cases[:5]))
 PY
 }
+if [ "$PART" = split ]; then
+  for round in 1 2; do
+    for op in builtin builtin-with-ir ir; do
+      step "round $round: cuda latency, --opcode $op"
+      ring "" latency 1 --opcode $op
+    done
+  done
+  for op in builtin ir; do
+    step "cuda latency traced, --opcode $op"
+    ring "-Dvyre.cuda.trace=true" latency 1 --opcode $op
+  done
+  step "done"
+  exit 0
+fi
 if [ "$PART" = verify ]; then
   for op in ir builtin ir; do
     step "cuda latency, --opcode $op"

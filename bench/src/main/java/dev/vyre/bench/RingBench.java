@@ -58,12 +58,13 @@ import org.HdrHistogram.Histogram;
  *
  * <p>{@code --opcode ir} runs every slot as {@link #IR_ADD}, an IR program registered as a custom opcode that
  * does what ATOMIC_ADD does (the same checks hold): the cost of a custom opcode against the built-in one
- * ({@code --opcode builtin}, the default).
+ * ({@code --opcode builtin}, the default). {@code --opcode builtin-with-ir} runs ATOMIC_ADD in sessions that
+ * register {@link #IR_ADD} too: the built-in opcode in a kernel compiled with a custom opcode.
  *
  * <pre>
  * RingBench [--backend NAME] [--mode latency|throughput|both] [--workers N] [--publishers N] [--seconds S]
  *           [--warmup S] [--slots N] [--batch N] [--api publish,deferred,slots] [--isolation off|on|both]
- *           [--opcode builtin|ir] [--json FILE]
+ *           [--opcode builtin|ir|builtin-with-ir] [--json FILE]
  *           [--record FILE [--record-capacity N] [--record-format full|vrrl0001] [--record-rounds N]
  *            [--record-mode direct|background|both] [--record-drainers N,M..]]
  *           [--noise none,spin,cache:SIZE,write:SIZE[@GBPS]..]
@@ -135,12 +136,13 @@ public final class RingBench {
                 this.opcode = Opcodes.ATOMIC_ADD;
                 this.customOpcodes = CustomOpcodes.none();
             }
-            case "ir" -> {
-                this.opcode = IR_ADD;
+            case "ir", "builtin-with-ir" -> {
+                this.opcode = args.get("opcode").equals("ir") ? IR_ADD : Opcodes.ATOMIC_ADD;
                 this.customOpcodes = CustomOpcodes.of(IrOpcodes.irOpcode(IR_ADD,
                         Program.build(b -> b.atomicAdd(Ir.asU64(Ir.arg(1)), Ir.arg(0)))));
             }
-            default -> throw new IllegalArgumentException("--opcode takes builtin or ir, not " + args.get("opcode"));
+            default -> throw new IllegalArgumentException("--opcode takes builtin, ir or builtin-with-ir, not "
+                    + args.get("opcode"));
         }
         this.workers = (int) BenchArgs.number("--workers", args.getOrDefault("workers", "0"), 0, 1 << 16);
         this.publishers = (int) BenchArgs.number("--publishers", args.getOrDefault("publishers", "1"), 1, 256);
@@ -224,7 +226,7 @@ public final class RingBench {
         if (args.containsKey("help")) {
             System.out.println("usage: RingBench [--backend NAME] [--mode latency|throughput|both] [--workers N]"
                     + " [--publishers N] [--seconds S] [--warmup S] [--slots N] [--batch N] [--api publish,deferred,slots]"
-                    + " [--isolation off|on|both] [--opcode builtin|ir]"
+                    + " [--isolation off|on|both] [--opcode builtin|ir|builtin-with-ir]"
                     + " [--json FILE] [--record FILE [--record-capacity N] [--record-format full|vrrl0001]"
                     + " [--record-rounds N] [--record-mode direct|background|both] [--record-drainers N,M..]]"
                     + " [--noise none,spin,cache:SIZE,write:SIZE[@GBPS]..]");
