@@ -21,6 +21,9 @@
 # `bash bench/scripts/h100-session21.sh split` (log session21-split.txt): where a short IR opcode's extra 0.4 us goes:
 # CUDA latency of the built-in, the built-in in a kernel compiled with the IR opcode, and the IR opcode, two rounds;
 # then the built-in and the IR opcode traced (the leader's inline run split into claim, execution and DONE store).
+# `bash bench/scripts/h100-session21.sh ptx` (log session21-ptx.txt): the built-in in a kernel compiled with the IR
+# opcode, NVRTC's CUBIN (the default) against its PTX JIT-compiled by the driver (-Dvyre.cuda.nvrtcOutput=ptx), and the
+# plain built-in, two rounds.
 set -u
 cd "$(dirname "$0")/../.."
 PART=${1:-first}
@@ -39,6 +42,16 @@ print("passed %s failed %s skipped %s; slowest:" % (d["passed"], d["failed"], d[
       ", ".join("%s %d ms" % (c["name"], c.get("millis") or 0) for c in cases[:5]))
 PY
 }
+if [ "$PART" = ptx ]; then
+  for round in 1 2; do
+    for o in builtin "builtin-with-ir" "builtin-with-ir ptx"; do
+      step "round $round: cuda latency, --opcode $o"
+      ring "$([ "${o#* }" = ptx ] && echo -Dvyre.cuda.nvrtcOutput=ptx)" latency 1 --opcode ${o% *}
+    done
+  done
+  step "done"
+  exit 0
+fi
 if [ "$PART" = split ]; then
   for round in 1 2; do
     for op in builtin builtin-with-ir ir; do
