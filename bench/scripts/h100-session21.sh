@@ -30,6 +30,7 @@ PART=${1:-first}
 . bench/scripts/h100-env.sh "$([ "$PART" = first ] && echo session21.txt || echo session21-$PART.txt)"
 NEW=$CP
 OLD="$H/old/vyre-backend-cuda-35ed77c.jar:$NEW"
+cp_of() { [ "$1" = this ] && echo "$NEW" || echo "$OLD"; }  # the class path of build $1 (35ed77c or this)
 conform() {
   step "conformance, cuda, this build (cold compile cache)"
   timeout -s KILL 400 $V conform --backend cuda --report $OUT/conform-cuda-$1.json 2>&1 \
@@ -83,7 +84,7 @@ fi
 if [ "$PART" = fuzz ]; then
   for b in 35ed77c this; do
     step "IrFuzzBench, reference and cuda, 45 s, seed 7, backend-cuda of $b"
-    timeout -s KILL 150 $JAVA -cp "$([ $b = this ] && echo "$NEW" || echo "$OLD")" dev.vyre.bench.IrFuzzBench \
+    timeout -s KILL 150 $JAVA -cp "$(cp_of $b)" dev.vyre.bench.IrFuzzBench \
       --backends reference,cuda --seconds 45 --seed 7 --programs 8 --slots 2 --mode both --maximal-loops auto 2>&1 \
       | grep -E "^IR fuzz|^programs run|DIVERG|Fix" | head -8
   done
@@ -102,14 +103,14 @@ if [ "$PART" = again ]; then
     for b in 35ed77c this; do
       for op in builtin ir; do
         step "round $round: cuda latency, backend-cuda of $b, --opcode $op"
-        CP=$([ $b = this ] && echo "$NEW" || echo "$OLD") ring "" latency 1 --opcode $op
+        CP=$(cp_of $b) ring "" latency 1 --opcode $op
       done
     done
   done
   for b in this 35ed77c this; do
     for p in 1 4; do
       step "cuda publishSlots/64, $p publishers, backend-cuda of $b"
-      CP=$([ $b = this ] && echo "$NEW" || echo "$OLD") ring "" throughput $p
+      CP=$(cp_of $b) ring "" throughput $p
     done
   done
   for round in 1 2; do
@@ -124,15 +125,15 @@ conform session21
 for round in 1 2 3; do
   for b in 35ed77c this; do
     step "round $round: cuda latency, backend-cuda of $b"
-    CP=$([ $b = this ] && echo "$NEW" || echo "$OLD") ring "" latency 1
+    CP=$(cp_of $b) ring "" latency 1
   done
 done
 for round in 1 2; do
   for b in 35ed77c this; do
     for op in builtin ir; do
       step "round $round: backend-cuda of $b, --opcode $op: latency, then publishSlots/64 from 1 publisher"
-      CP=$([ $b = this ] && echo "$NEW" || echo "$OLD") ring "" latency 1 --opcode $op
-      CP=$([ $b = this ] && echo "$NEW" || echo "$OLD") ring "" throughput 1 --opcode $op
+      CP=$(cp_of $b) ring "" latency 1 --opcode $op
+      CP=$(cp_of $b) ring "" throughput 1 --opcode $op
     done
   done
 done

@@ -131,19 +131,13 @@ public final class RingBench {
     private RingBench(Map<String, String> args) {
         this.backendName = args.get("backend");
         this.mode = args.getOrDefault("mode", "both");
-        switch (args.getOrDefault("opcode", "builtin")) {
-            case "builtin" -> {
-                this.opcode = Opcodes.ATOMIC_ADD;
-                this.customOpcodes = CustomOpcodes.none();
-            }
-            case "ir", "builtin-with-ir" -> {
-                this.opcode = args.get("opcode").equals("ir") ? IR_ADD : Opcodes.ATOMIC_ADD;
-                this.customOpcodes = CustomOpcodes.of(IrOpcodes.irOpcode(IR_ADD,
-                        Program.build(b -> b.atomicAdd(Ir.asU64(Ir.arg(1)), Ir.arg(0)))));
-            }
-            default -> throw new IllegalArgumentException("--opcode takes builtin, ir or builtin-with-ir, not "
-                    + args.get("opcode"));
+        String opcodeChoice = args.getOrDefault("opcode", "builtin");
+        if (!List.of("builtin", "ir", "builtin-with-ir").contains(opcodeChoice)) {
+            throw new IllegalArgumentException("--opcode takes builtin, ir or builtin-with-ir, not " + opcodeChoice);
         }
+        this.opcode = opcodeChoice.equals("ir") ? IR_ADD : Opcodes.ATOMIC_ADD;
+        this.customOpcodes = opcodeChoice.equals("builtin") ? CustomOpcodes.none() : CustomOpcodes.of(
+                IrOpcodes.irOpcode(IR_ADD, Program.build(b -> b.atomicAdd(Ir.asU64(Ir.arg(1)), Ir.arg(0)))));
         this.workers = (int) BenchArgs.number("--workers", args.getOrDefault("workers", "0"), 0, 1 << 16);
         this.publishers = (int) BenchArgs.number("--publishers", args.getOrDefault("publishers", "1"), 1, 256);
         this.seconds = BenchArgs.decimal("--seconds", args.getOrDefault("seconds", "5"), 0.001, 86_400);

@@ -189,17 +189,30 @@ final class MegakernelModule implements AutoCloseable {
     static String customSource(CustomOpcodes opcodes) {
         long lowest = Long.MAX_VALUE;
         long highest = Long.MIN_VALUE;
-        for (CustomOpcode op : opcodes.entries()) {
-            lowest = Math.min(lowest, Integer.toUnsignedLong(op.opcode()));
-            highest = Math.max(highest, Integer.toUnsignedLong(op.opcode()));
-        }
         StringBuilder shortOps = new StringBuilder();
+        StringBuilder bodies = new StringBuilder("\n// ---- custom opcodes ----\n");
+        StringBuilder dispatch = new StringBuilder("__device__ __noinline__ void vyre_custom_dispatch(VyreCtx& ctx) {\n");
+        int index = 0;
         for (CustomOpcode op : opcodes.entries()) {
             String body = op.text(CudaBackend.DIALECT);
-            if (body != null && CustomOpcode.declaresShort(body)) {
-                shortOps.append(shortOps.isEmpty() ? "" : " || ").append("(op) == 0x")
-                        .append(Integer.toHexString(op.opcode())).append('u');
+            String hex = Integer.toHexString(op.opcode());
+            if (body == null) {
+                throw new BackendException("custom opcode 0x" + hex
+                        + " has no CUDA body (dialect " + CudaBackend.DIALECT + "; it has " + op.dialects() + ")",
+                        "add a body with CustomOpcode.of(op).text(\"" + CudaBackend.DIALECT + "\", source) (see"
+                        + " docs/PROTOCOL.md, custom opcodes) or run it on a backend that has one of its dialects");
             }
+            lowest = Math.min(lowest, Integer.toUnsignedLong(op.opcode()));
+            highest = Math.max(highest, Integer.toUnsignedLong(op.opcode()));
+            if (CustomOpcode.declaresShort(body)) {
+                shortOps.append(shortOps.isEmpty() ? "" : " || ").append("(op) == 0x").append(hex).append('u');
+            }
+            bodies.append("__device__ void vyre_custom_op_").append(index).append("(VyreCtx& ctx) {\n")
+                    .append("#line 1 \"opcode_0x").append(hex).append("\"\n")
+                    .append(body).append("\n}\n");
+            dispatch.append("    if (ctx.opcode == 0x").append(hex)
+                    .append("u) vyre_custom_op_").append(index).append("(ctx);\n");
+            index++;
         }
         StringBuilder prelude = new StringBuilder();
         if (!shortOps.isEmpty()) {
@@ -209,24 +222,6 @@ final class MegakernelModule implements AutoCloseable {
                 .append("#define VYRE_CUSTOM_DISPATCH(ctx) do { if ((ctx).opcode - 0x").append(Long.toHexString(lowest))
                 .append("u <= 0x").append(Long.toHexString(highest - lowest))
                 .append("u) vyre_custom_dispatch(ctx); } while (0)\n");
-        StringBuilder bodies = new StringBuilder("\n// ---- custom opcodes ----\n");
-        StringBuilder dispatch = new StringBuilder("__device__ __noinline__ void vyre_custom_dispatch(VyreCtx& ctx) {\n");
-        int index = 0;
-        for (CustomOpcode op : opcodes.entries()) {
-            String body = op.text(CudaBackend.DIALECT);
-            if (body == null) {
-                throw new BackendException("custom opcode 0x" + Integer.toHexString(op.opcode())
-                        + " has no CUDA body (dialect " + CudaBackend.DIALECT + "; it has " + op.dialects() + ")",
-                        "add a body with CustomOpcode.of(op).text(\"" + CudaBackend.DIALECT + "\", source) (see"
-                        + " docs/PROTOCOL.md, custom opcodes) or run it on a backend that has one of its dialects");
-            }
-            bodies.append("__device__ void vyre_custom_op_").append(index).append("(VyreCtx& ctx) {\n")
-                    .append("#line 1 \"opcode_0x").append(Integer.toHexString(op.opcode())).append("\"\n")
-                    .append(body).append("\n}\n");
-            dispatch.append("    if (ctx.opcode == 0x").append(Integer.toHexString(op.opcode()))
-                    .append("u) vyre_custom_op_").append(index).append("(ctx);\n");
-            index++;
-        }
         dispatch.append("}\n");
         return prelude + resource(SOURCE_RESOURCE) + bodies + dispatch;
     }
